@@ -1,0 +1,61 @@
+# The two commands a new user needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app eigendossier
+TRANSLATIONS := backend/eigendossier/translations
+
+.PHONY: run test bench install install-test translations chromium openapi lint clean
+
+run: install translations  ## install into .venv, migrate SQLite, load the demo, serve :5000
+	$(FLASK) db upgrade
+	$(FLASK) demo load
+	@echo "Eigen Dossier: http://127.0.0.1:5000 (Ctrl+C stops it)"
+	$(BIN)/gunicorn -c config/gunicorn.conf.py --bind 127.0.0.1:5000 --workers 1 --threads 4
+
+test: install-test translations chromium  ## install what the tests need and run them all
+	$(BIN)/pytest
+
+bench: install-test translations  ## run every benchmark under bench/ and print one table
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null 2>&1; } || true
+	$(BIN)/python bench/run_all.py
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -d $(TRANSLATIONS)
+
+# The end-to-end tests drive Debian's Chromium; install it when missing and we may.
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "chromium is missing: install Debian's chromium package (the e2e tests need it)"; exit 1; \
+	  fi; \
+	fi
+
+openapi: install  ## regenerate schemas/openapi.json from the code
+	$(FLASK) openapi write --format=json schemas/openapi.json
+
+messages: install  ## extract translatable strings and update the catalogues
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o $(TRANSLATIONS)/messages.pot backend/eigendossier
+	$(BIN)/pybabel update --no-fuzzy-matching -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
+
+lint: install-test
+	$(BIN)/ruff check backend tests bench
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,92 @@
+"""Eigen Dossier: a learner-held wallet of microcredentials and a route planner for mbo."""
+from pathlib import Path
+
+from flask import Flask, abort
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from eigendossier.config import PROJECT_ROOT, flask_settings, load_settings
+from eigendossier.errors import register_error_handlers
+from eigendossier.extensions import api, babel, db, limiter, login_manager, migrate
+from eigendossier.i18n import select_locale
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: the only place that wires domains, extensions and commands together."""
+    settings = load_settings(config)
+    instance_path = str(settings.get("INSTANCE_PATH") or PROJECT_ROOT / "instance")
+    app = Flask(__name__, instance_path=instance_path, static_folder=None)
+    app.config.from_mapping(flask_settings(settings, instance_path))
+    app.config.setdefault("PWA_DIR", str(PROJECT_ROOT / "pwa"))
+    app.config["FEATURES"] = set()
+    Path(instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config["PROXY_COUNT"]:
+        n = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    _init_extensions(app)
+    _register_domains(app)
+    register_error_handlers(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from eigendossier.accounts.api import account_from_request
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.session_protection = None
+    login_manager.request_loader(account_from_request)
+    login_manager.unauthorized_handler(lambda: abort(401))
+    api.init_app(app)
+
+
+def _register_domains(app: Flask) -> None:
+    from eigendossier import demo
+    from eigendossier.accounts import api as accounts_api
+    from eigendossier.accounts import cli as accounts_cli
+    from eigendossier.accounts import oidc
+    from eigendossier.catalog import api as catalog_api
+    from eigendossier.catalog import cli as catalog_cli
+    from eigendossier.dossier import api as dossier_api
+    from eigendossier.dossier import cli as dossier_cli
+    from eigendossier.notifications import api as notifications_api
+    from eigendossier.notifications import cli as notifications_cli
+    from eigendossier.notifications import scheduler as notifications_scheduler
+    from eigendossier.notifications import vapid
+    from eigendossier.routes import api as routes_api
+    from eigendossier.sharing import api as sharing_api
+    from eigendossier.vouchers import api as vouchers_api
+    from eigendossier.web import api as web_api
+    from eigendossier.web.security import add_security_headers, check_csrf
+
+    app.before_request(check_csrf)
+    app.after_request(add_security_headers)
+
+    api.register_blueprint(accounts_api.blp)
+    api.register_blueprint(catalog_api.blp)
+    api.register_blueprint(dossier_api.blp)
+    app.config["FEATURES"].add("dossier")
+    api.register_blueprint(routes_api.blp)
+    app.register_blueprint(routes_api.feeds)
+    app.config["FEATURES"].update({"route", "schedule"})
+    api.register_blueprint(sharing_api.blp)
+    app.register_blueprint(sharing_api.pages)
+    api.register_blueprint(vouchers_api.blp)
+    app.config["FEATURES"].add("vouchers")
+    api.register_blueprint(notifications_api.blp)
+    app.config["FEATURES"].add("notifications")
+    vapid.init_app(app)
+    notifications_scheduler.init_app(app)
+    api.register_blueprint(web_api.blp)
+    app.register_blueprint(oidc.bp)
+    oidc.init_app(app)
+    app.cli.add_command(accounts_cli.group)
+    app.cli.add_command(catalog_cli.group)
+    app.cli.add_command(dossier_cli.group)
+    app.cli.add_command(notifications_cli.group)
+    app.cli.add_command(demo.group)
+    # Last: its catch-all route serves the PWA for every other path.
+    app.register_blueprint(web_api.pages)

@@ -1,0 +1,1 @@
+"""Accounts: learners and staff, passwords, sessions, OpenID Connect identities."""

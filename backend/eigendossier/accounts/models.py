@@ -1,0 +1,81 @@
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eigendossier.extensions import db
+from eigendossier.timeutil import utcnow
+
+ROLES = ("learner", "issuer", "admin")
+
+
+class Account(db.Model):
+    """A person who signs in: a learner, or institution staff (issuer) or an admin."""
+
+    __tablename__ = "account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    # Empty for accounts that only sign in through OpenID Connect.
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    display_name: Mapped[str] = mapped_column(String(100))
+    locale: Mapped[str] = mapped_column(String(2), default="nl")
+    time_zone: Mapped[str] = mapped_column(String(64), default="Europe/Amsterdam")
+    role: Mapped[str] = mapped_column(String(16), default="learner")
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    institution = relationship("Institution")
+    sessions = relationship(
+        "SignInSession", back_populates="account", cascade="all, delete-orphan"
+    )
+    identities = relationship(
+        "OidcIdentity", back_populates="account", cascade="all, delete-orphan"
+    )
+
+    # Flask-Login's user protocol.
+    is_active = True
+    is_anonymous = False
+    is_authenticated = True
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def roles(self) -> list[str]:
+        return ["learner"] if self.role == "learner" else [self.role]
+
+
+class SignInSession(db.Model):
+    """One signed-in browser. The cookie holds a random token; only its SHA-256 is stored."""
+
+    __tablename__ = "sign_in_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+
+    account = relationship("Account", back_populates="sessions")
+
+
+class OidcIdentity(db.Model):
+    """An account's identity at an OpenID Connect provider (eduID): provider + subject."""
+
+    __tablename__ = "oidc_identity"
+    __table_args__ = (
+        UniqueConstraint("provider", "subject", name="uq_oidc_identity_provider_subject"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    provider: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    account = relationship("Account", back_populates="identities")

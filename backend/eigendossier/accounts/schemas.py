@@ -1,0 +1,43 @@
+from flask_babel import gettext as _
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+from eigendossier.accounts.service import is_time_zone
+from eigendossier.fields import UTCDateTime
+from eigendossier.i18n import LOCALES
+
+PASSWORD_LENGTH = validate.Length(min=10, max=256)
+
+
+class SignUpSchema(Schema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    password = fields.String(required=True, load_only=True, validate=PASSWORD_LENGTH)
+    display_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    locale = fields.String(load_default="nl", validate=validate.OneOf(LOCALES))
+
+
+class SignInSchema(Schema):
+    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=256))
+
+
+class ProfileSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    email = fields.Email(dump_only=True)
+    display_name = fields.String(validate=validate.Length(min=1, max=100))
+    locale = fields.String(validate=validate.OneOf(LOCALES))
+    time_zone = fields.String(
+        validate=validate.Length(max=64),
+        metadata={"description": "IANA time zone, e.g. Europe/Amsterdam"},
+    )
+    roles = fields.List(fields.String(), dump_only=True)
+    created_at = UTCDateTime(dump_only=True)
+
+    @validates("time_zone")
+    def _known_zone(self, value, **kwargs):
+        if not is_time_zone(value):
+            raise ValidationError(_("Unknown time zone."))
+
+
+class ProfileUpdateSchema(ProfileSchema):
+    class Meta:
+        fields = ("display_name", "locale", "time_zone")

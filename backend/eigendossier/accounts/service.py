@@ -1,0 +1,201 @@
+"""Account operations: sign up, sign in and out, profile, staff, OpenID Connect accounts.
+
+No request or response here: callable from the API, the CLI and jobs."""
+import hashlib
+import secrets
+from datetime import timedelta
+from functools import cache
+from zoneinfo import available_timezones
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from eigendossier.accounts.models import ROLES, Account, OidcIdentity, SignInSession
+from eigendossier.catalog import service as catalog
+from eigendossier.errors import DomainError
+from eigendossier.extensions import db
+from eigendossier.timeutil import utcnow
+
+# argon2id with the library's defaults (RFC 9106 "low memory" profile).
+_hasher = PasswordHasher()
+# Verified against when the email is unknown, so both paths take the same time.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+class EmailTaken(DomainError):
+    status = 409
+    slug = "email-taken"
+    title = _l("This email address already has an account")
+    detail = _l("Sign in instead, or use another email address.")
+
+
+class InvalidCredentials(DomainError):
+    status = 401
+    slug = "invalid-credentials"
+    title = _l("Email address or password is not correct")
+    detail = _l("Check both and try again.")
+
+
+class UnknownInstitution(DomainError):
+    status = 422
+    slug = "unknown-institution"
+    title = _l("Unknown institution")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def is_time_zone(name: str) -> bool:
+    return name in _time_zones()
+
+
+@cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def account_by_email(email: str) -> Account | None:
+    return db.session.scalar(db.select(Account).filter_by(email=normalise_email(email)))
+
+
+def sign_up(email: str, password: str, display_name: str, locale: str = "nl") -> Account:
+    account = Account(
+        email=normalise_email(email),
+        password_hash=_hasher.hash(password),
+        display_name=display_name.strip(),
+        locale=locale,
+        time_zone=current_app.config["DEFAULT_TIME_ZONE"],
+        role="learner",
+    )
+    return _insert(account)
+
+
+def _insert(account: Account) -> Account:
+    """Add a new account; a duplicate email (also under a concurrent sign-up) is EmailTaken."""
+    if account_by_email(account.email):
+        raise EmailTaken()
+    db.session.add(account)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise EmailTaken() from None
+    return account
+
+
+def authenticate(email: str, password: str) -> Account:
+    account = account_by_email(email)
+    stored = account.password_hash if account and account.password_hash else _DUMMY_HASH
+    try:
+        _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        raise InvalidCredentials() from None
+    if account is None or account.password_hash is None:
+        raise InvalidCredentials()
+    if _hasher.check_needs_rehash(account.password_hash):
+        account.password_hash = _hasher.hash(password)
+        db.session.commit()
+    return account
+
+
+def start_session(account: Account) -> str:
+    """Open a sign-in session; returns the token for the cookie (stored only as a hash)."""
+    token = secrets.token_urlsafe(32)
+    lifetime = timedelta(days=current_app.config["SESSION_LIFETIME_DAYS"])
+    db.session.add(
+        SignInSession(account=account, token_hash=hash_token(token), expires_at=utcnow() + lifetime)
+    )
+    db.session.commit()
+    return token
+
+
+def end_session(token: str | None) -> None:
+    if token:
+        db.session.execute(db.delete(SignInSession).filter_by(token_hash=hash_token(token)))
+        db.session.commit()
+
+
+def account_for_session(token: str | None) -> Account | None:
+    if not token:
+        return None
+    session = db.session.scalar(db.select(SignInSession).filter_by(token_hash=hash_token(token)))
+    if session is None or session.expires_at <= utcnow():
+        return None
+    return session.account
+
+
+def update_profile(account: Account, changes: dict) -> Account:
+    for field in ("display_name", "locale", "time_zone"):
+        if field in changes:
+            value = changes[field]
+            setattr(account, field, value.strip() if field == "display_name" else value)
+    db.session.commit()
+    return account
+
+
+def create_staff(email, password, display_name, role="issuer", institution_slug=None) -> Account:
+    if role not in ROLES or role == "learner":
+        raise ValueError(f"staff role must be issuer or admin, not {role!r}")
+    institution = None
+    if institution_slug:
+        institution = catalog.institution_by_slug(institution_slug)
+        if institution is None:
+            raise UnknownInstitution(detail=institution_slug)
+    account = Account(
+        email=normalise_email(email),
+        password_hash=_hasher.hash(password),
+        display_name=display_name,
+        locale=current_app.config["DEFAULT_LOCALE"],
+        time_zone=current_app.config["DEFAULT_TIME_ZONE"],
+        role=role,
+        institution=institution,
+    )
+    return _insert(account)
+
+
+def account_for_oidc(provider: str, subject: str, email: str | None, email_verified: bool,
+                     display_name: str | None) -> Account:
+    """The account of an OpenID Connect identity, linking or creating one on first sign-in.
+
+    Only an email the provider verified is used, to link or to create: otherwise anyone could
+    take over an account, or squat an address, by registering it at a provider."""
+    identity = db.session.scalar(
+        db.select(OidcIdentity).filter_by(provider=provider, subject=subject)
+    )
+    if identity:
+        return identity.account
+    if not email or not email_verified:
+        raise InvalidCredentials(detail=_l("The provider did not confirm your email address."))
+    account = account_by_email(email)
+    if account is None:
+        account = Account(
+            email=normalise_email(email),
+            display_name=(display_name or email.split("@")[0])[:100],
+            locale=current_app.config["DEFAULT_LOCALE"],
+            time_zone=current_app.config["DEFAULT_TIME_ZONE"],
+        )
+        db.session.add(account)
+    db.session.add(OidcIdentity(account=account, provider=provider, subject=subject))
+    db.session.commit()
+    return account
+
+
+class StaffOnly(DomainError):
+    status = 403
+    slug = "staff-only"
+    title = _l("Only institution staff may do this")
+    detail = _l("Sign in with a staff account of the institution.")
+
+
+def require_staff(account: Account) -> None:
+    """Refuse anyone but issuers and admins."""
+    if account.role not in ("issuer", "admin"):
+        raise StaffOnly()

@@ -1,0 +1,1 @@
+"""Catalogue: institutions, qualifications, blocks and runs (the carousel)."""

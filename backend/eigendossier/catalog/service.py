@@ -1,0 +1,233 @@
+"""Catalogue operations: import and export documents, read qualifications and the carousel."""
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+
+from eigendossier.catalog.document import CatalogInvalid, read_catalog
+from eigendossier.catalog.models import Block, Institution, Qualification, Run
+from eigendossier.errors import DomainError, NotFound
+from eigendossier.extensions import db
+
+
+class CatalogRefused(DomainError):
+    status = 422
+    slug = "catalog-invalid"
+    title = _l("The catalogue has errors")
+    detail = _l("Nothing was imported. Fix the lines listed and try again.")
+
+
+@dataclass
+class ImportReport:
+    created: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
+        ("institutions", "qualifications", "blocks", "runs"), 0))
+    updated: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
+        ("institutions", "qualifications", "blocks", "runs"), 0))
+
+    def count(self, kind: str, created: bool) -> None:
+        (self.created if created else self.updated)[kind] += 1
+
+
+def institution_by_slug(slug: str) -> Institution | None:
+    return db.session.scalar(db.select(Institution).filter_by(slug=slug))
+
+
+def upsert_institution(slug: str, name: str, url: str = "") -> Institution:
+    """Create or update an institution by its slug (demo loader, CLI)."""
+    institution = institution_by_slug(slug) or Institution(slug=slug)
+    institution.name = name
+    institution.url = url
+    db.session.add(institution)
+    return institution
+
+
+def import_catalog(raw: bytes | str, only_institution: Institution | None = None) -> ImportReport:
+    """Import a catalogue document, all or nothing. Staff pass their institution: a document
+    that touches another institution's qualifications is refused."""
+    try:
+        data = read_catalog(raw)
+    except CatalogInvalid as invalid:
+        raise CatalogRefused(errors=_problem_errors(invalid)) from None
+    report = ImportReport()
+    try:
+        # Rows are filled in after they are added: flush only once they are complete.
+        with db.session.no_autoflush:
+            _apply(data, report, only_institution)
+        db.session.commit()
+    except CatalogInvalid as invalid:
+        db.session.rollback()
+        raise CatalogRefused(errors=_problem_errors(invalid)) from None
+    except Exception:
+        db.session.rollback()
+        raise
+    return report
+
+
+def _problem_errors(invalid: CatalogInvalid) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for problem in invalid.problems:
+        prefix = f"line {problem.line}: " if problem.line else ""
+        errors.setdefault(problem.path or "/", []).append(prefix + problem.message)
+    return errors
+
+
+def _apply(data: dict, report: ImportReport, only: Institution | None) -> None:
+    from eigendossier.catalog.document import Problem
+
+    for row in data.get("institutions", []):
+        if only and row["slug"] != only.slug:
+            raise CatalogInvalid([Problem(None, "/institutions", "staff import only their own "
+                                          "institution")])
+        existing = institution_by_slug(row["slug"])
+        upsert_institution(row["slug"], row["name"], row.get("url", ""))
+        report.count("institutions", existing is None)
+    db.session.flush()
+    for qi, row in enumerate(data.get("qualifications", [])):
+        institution = institution_by_slug(row["institution"])
+        if institution is None or (only and institution.id != only.id):
+            message = f"unknown or not your institution {row['institution']!r}"
+            raise CatalogInvalid([Problem(None, f"/qualifications/{qi}/institution", message)])
+        _apply_qualification(row, institution, report)
+
+
+def _apply_qualification(row: dict, institution: Institution, report: ImportReport) -> None:
+    qualification = db.session.scalar(
+        db.select(Qualification).filter_by(institution_id=institution.id, crebo=row["crebo"])
+    )
+    report.count("qualifications", qualification is None)
+    if qualification is None:
+        qualification = Qualification(institution=institution, crebo=row["crebo"])
+        db.session.add(qualification)
+    qualification.name_nl, qualification.name_en = row["name"]["nl"], row["name"]["en"]
+    description = row.get("description") or {"nl": "", "en": ""}
+    qualification.description_nl = description["nl"]
+    qualification.description_en = description["en"]
+    qualification.level = row["level"]
+    blocks_by_code = {block.code: block for block in qualification.blocks}
+    for position, block_row in enumerate(row["blocks"], start=1):
+        block = blocks_by_code.get(block_row["code"])
+        report.count("blocks", block is None)
+        if block is None:
+            block = Block(qualification=qualification, code=block_row["code"])
+            blocks_by_code[block.code] = block
+            db.session.add(block)
+        _fill_block(block, block_row, position, blocks_by_code)
+        for run_row in block_row.get("runs", []):
+            _apply_run(block, run_row, institution, report)
+
+
+def _fill_block(block: Block, row: dict, position: int, blocks_by_code: dict) -> None:
+    block.name_nl, block.name_en = row["name"]["nl"], row["name"]["en"]
+    block.ec = Decimal(str(row["ec"]))
+    block.hours = row["hours"]
+    block.position = position
+    block.learning_outcomes = row.get("learning_outcomes", [])
+    block.exempting_achievements = row.get("exempting_achievements", [])
+    block.prerequisites = [blocks_by_code[code] for code in row.get("prerequisites", [])]
+
+
+def _apply_run(block: Block, row: dict, default_institution: Institution,
+               report: ImportReport) -> None:
+    run = db.session.scalar(db.select(Run).filter_by(code=row["code"]))
+    report.count("runs", run is None)
+    if run is None:
+        run = Run(code=row["code"])
+        db.session.add(run)
+    run.block = block
+    run.institution = institution_by_slug(row.get("institution") or default_institution.slug)
+    run.start_date = date.fromisoformat(row["start"])
+    run.end_date = date.fromisoformat(row["end"])
+    run.time_of_day = row["time_of_day"]
+    run.weekdays = row.get("weekdays", [])
+    run.starts_at = row.get("starts_at", "09:00")
+    run.ends_at = row.get("ends_at", "12:00")
+    run.location_kind = row["location_kind"]
+    run.address = row.get("address", "")
+    run.learning_form = row["learning_form"]
+    run.seats_total = row["seats_total"]
+    # Seats taken by enrolments are ours to count: an import never lowers them.
+    run.seats_taken = max(run.seats_taken or 0, row.get("seats_taken", 0))
+
+
+def export_catalog() -> dict:
+    """The whole catalogue as a document that import_catalog reads back unchanged."""
+    institutions = db.session.scalars(db.select(Institution).order_by(Institution.slug)).all()
+    qualifications = db.session.scalars(
+        db.select(Qualification).order_by(Qualification.institution_id, Qualification.crebo)
+    ).all()
+    return {
+        "institutions": [{"slug": i.slug, "name": i.name, "url": i.url} for i in institutions],
+        "qualifications": [_export_qualification(q) for q in qualifications],
+    }
+
+
+def _export_qualification(q: Qualification) -> dict:
+    exported = {
+        "institution": q.institution.slug,
+        "crebo": q.crebo,
+        "name": {"nl": q.name_nl, "en": q.name_en},
+        "level": q.level,
+        "blocks": [_export_block(b) for b in q.blocks],
+    }
+    if q.description_nl and q.description_en:
+        exported["description"] = {"nl": q.description_nl, "en": q.description_en}
+    return exported
+
+
+def _export_block(b: Block) -> dict:
+    ec = float(b.ec)
+    return {
+        "code": b.code,
+        "name": {"nl": b.name_nl, "en": b.name_en},
+        "ec": int(ec) if ec.is_integer() else ec,
+        "hours": b.hours,
+        "learning_outcomes": b.learning_outcomes,
+        "prerequisites": [p.code for p in b.prerequisites],
+        "exempting_achievements": b.exempting_achievements,
+        "runs": [_export_run(r) for r in b.runs],
+    }
+
+
+def _export_run(r: Run) -> dict:
+    return {
+        "code": r.code,
+        "institution": r.institution.slug,
+        "start": r.start_date.isoformat(),
+        "end": r.end_date.isoformat(),
+        "time_of_day": r.time_of_day,
+        "weekdays": r.weekdays,
+        "starts_at": r.starts_at,
+        "ends_at": r.ends_at,
+        "location_kind": r.location_kind,
+        "address": r.address,
+        "learning_form": r.learning_form,
+        "seats_total": r.seats_total,
+        "seats_taken": r.seats_taken,
+    }
+
+
+def qualifications() -> list[Qualification]:
+    return db.session.scalars(
+        db.select(Qualification).order_by(Qualification.name_nl)
+    ).all()
+
+
+def qualification(qualification_id: int) -> Qualification:
+    found = db.session.get(Qualification, qualification_id)
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def run(run_id: int) -> Run:
+    found = db.session.get(Run, run_id)
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def carousel(qualification_id: int, today: date) -> list[tuple[Block, list[Run]]]:
+    """The qualification's blocks in their fixed order, each with its runs not yet started."""
+    found = qualification(qualification_id)
+    return [(block, [r for r in block.runs if r.start_date >= today]) for block in found.blocks]

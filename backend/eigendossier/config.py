@@ -1,0 +1,71 @@
+"""Configuration: config/default.toml, then an optional EIGENDOSSIER_CONFIG file, then
+EIGENDOSSIER_* environment variables, then the mapping given to create_app (tests)."""
+import os
+import secrets
+import tomllib
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+CONFIG_DIR = PROJECT_ROOT / "config"
+ENV_PREFIX = "EIGENDOSSIER_"
+
+
+def _parse_env_value(raw: str):
+    """Read an environment value as a TOML literal (true, 5, "x", [..]) or else as a string."""
+    try:
+        return tomllib.loads(f"value = {raw}")["value"]
+    except tomllib.TOMLDecodeError:
+        return raw
+
+
+def _read_toml(path: Path) -> dict:
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def load_settings(overrides: dict | None = None, environ=os.environ) -> dict:
+    settings = _read_toml(CONFIG_DIR / "default.toml")
+    extra = environ.get(ENV_PREFIX + "CONFIG")
+    if extra:
+        settings.update(_read_toml(Path(extra)))
+    for key, raw in environ.items():
+        if key.startswith(ENV_PREFIX) and key != ENV_PREFIX + "CONFIG":
+            settings[key[len(ENV_PREFIX):]] = _parse_env_value(raw)
+    settings.update(overrides or {})
+    return settings
+
+
+def instance_secret(instance_path: str, name: str = "secret_key") -> str:
+    """A random secret created on first start and kept in the instance folder."""
+    path = Path(instance_path) / name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(64))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def flask_settings(settings: dict, instance_path: str) -> dict:
+    """Translate our settings into the keys Flask and its extensions read."""
+    sqlite_file = Path(instance_path) / "eigendossier.db"
+    database_url = settings["DATABASE_URL"] or f"sqlite:///{sqlite_file}"
+    redis_url = settings.get("REDIS_URL") or ""
+    return {
+        **settings,
+        "SECRET_KEY": settings["SECRET_KEY"] or instance_secret(instance_path),
+        "VOUCHER_PEPPER": settings.get("VOUCHER_PEPPER")
+        or instance_secret(instance_path, "voucher_pepper"),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_STRATEGY": "moving-window",
+        "API_TITLE": "Eigen Dossier API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.1.0",
+        "OPENAPI_URL_PREFIX": "/api",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "BABEL_DEFAULT_LOCALE": settings["DEFAULT_LOCALE"],
+        "BABEL_DEFAULT_TIMEZONE": "UTC",
+        "JSON_SORT_KEYS": False,
+    }

@@ -1,0 +1,112 @@
+"""Size and shape limits applied before anything is parsed, and a guarded JSON reader."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import ParseError
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps on hostile input. Defaults suit a learner's upload; tests may lower them."""
+
+    max_file_bytes: int = 5 * MB
+    max_json_bytes: int = 1 * MB
+    max_json_depth: int = 64
+    max_png_chunks: int = 1024
+    max_inflated_bytes: int = 1 * MB
+    max_jws_header_bytes: int = 8 * 1024
+    max_jws_bytes: int = 1 * MB
+    max_fetch_bytes: int = 1 * MB
+    max_status_list_bits: int = 16 * 1024 * 1024 * 8
+    max_jsonld_objects: int = 1000
+
+
+DEFAULT_LIMITS = Limits()
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def check_size(data: bytes | str, limit: int, what: str) -> None:
+    """Refuse ``data`` longer than ``limit`` bytes (or characters) before touching it."""
+    if len(data) > limit:
+        raise ParseError(
+            "parse.too_large",
+            f"The {what} is larger than the limit of {limit} bytes.",
+            what=what,
+            limit=limit,
+            size=len(data),
+        )
+
+
+def json_depth(text: str) -> int:
+    """Maximum nesting of ``text`` measured without parsing it (strings are skipped)."""
+    depth = deepest = 0
+    for match in _BRACKET.finditer(_STRING.sub("", text)):
+        if match.group() in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
+def count_objects(value: Any) -> int:
+    """Number of JSON objects in ``value``.
+
+    RDF canonicalisation can be driven into exponential work by crafted blank-node graphs and
+    pyld has no work budget; real badges have a few dozen objects, so a cap keeps
+    canonicalisation to documents of a sane shape.
+    """
+    count, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            count += 1
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return count
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Duplicate keys make a signed document mean different things to different parsers."""
+    obj: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in obj:
+            raise ParseError("parse.json_duplicate_key", f"Duplicate JSON key {key!r}.", key=key)
+        obj[key] = value
+    return obj
+
+
+def _no_constants(name: str) -> Any:
+    raise ParseError("parse.json_invalid", f"JSON constant {name} is not allowed.", detail=name)
+
+
+def load_json(data: bytes | str, limits: Limits = DEFAULT_LIMITS, what: str = "JSON") -> Any:
+    """Parse JSON with the size and depth limits, refusing duplicate keys and NaN/Infinity."""
+    check_size(data, limits.max_json_bytes, what)
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ParseError("parse.json_invalid", "JSON is not UTF-8.", detail=str(exc)) from exc
+    depth = json_depth(data)
+    if depth > limits.max_json_depth:
+        raise ParseError(
+            "parse.json_too_deep",
+            f"JSON is nested {depth} levels deep; the limit is {limits.max_json_depth}.",
+            depth=depth,
+            limit=limits.max_json_depth,
+        )
+    try:
+        return json.loads(data, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
+    except (ValueError, RecursionError) as exc:
+        raise ParseError("parse.json_invalid", f"Not valid JSON: {exc}", detail=str(exc)) from exc

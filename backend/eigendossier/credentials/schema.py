@@ -1,0 +1,128 @@
+"""Structural checks of OB 3.0 credentials: the 1EdTech JSON Schema plus the type checks the
+schema cannot express (draft 4 has no ``contains``).
+
+The shipped schema (``schemas/``, 1EdTech, Apache-2.0) was written for VC data model 1.1
+(``issuanceDate``/``expirationDate``). Two deliberate adaptations:
+
+- for VC 2.0 credentials the derived variant asks for ``validFrom``/``validUntil`` instead;
+- ``additionalProperties: false`` is relaxed: OB 3.0 is extensible through JSON-LD contexts
+  (the later 3.0.x schemas allow additional properties), and the signature covers them.
+
+Embedded endorsements are separate credentials with their own proofs and are not validated as
+part of the badge. No ``$ref`` is ever fetched.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft4Validator
+
+SCHEMA_DIR = Path(__file__).with_name("schemas")
+ACHIEVEMENT_SCHEMA = "ob_v3p0_achievementcredential_schema_draft4.json"
+_RENAMES = {"issuanceDate": "validFrom", "expirationDate": "validUntil"}
+
+# property → required type, per class of the object holding the property
+_EXPECTED_TYPES: dict[str, dict[str, str]] = {
+    "credential": {
+        "issuer": "Profile",
+        "credentialSubject": "AchievementSubject",
+        "evidence": "Evidence",
+    },
+    "Profile": {"parentOrg": "Profile", "otherIdentifier": "IdentifierEntry"},
+    "AchievementSubject": {
+        "identifier": "IdentityObject",
+        "result": "Result",
+        "source": "Profile",
+        "achievement": "Achievement",
+    },
+    "Achievement": {
+        "creator": "Profile",
+        "resultDescription": "ResultDescription",
+        "otherIdentifier": "IdentifierEntry",
+        "alignment": "Alignment",
+    },
+    "Result": {"alignment": "Alignment"},
+    "ResultDescription": {"alignment": "Alignment"},
+}
+
+
+@cache
+def _base_schema() -> dict[str, Any]:
+    return json.loads((SCHEMA_DIR / ACHIEVEMENT_SCHEMA).read_text(encoding="utf-8"))
+
+
+def shipped_schema_ids() -> set[str]:
+    return {_base_schema()["$id"]}
+
+
+def _adapt(node: Any, rename: bool) -> Any:
+    if isinstance(node, dict):
+        out = {k: _adapt(v, rename) for k, v in node.items()}
+        if out.get("additionalProperties") is False:
+            out["additionalProperties"] = True
+        if not rename:
+            return out
+        props = out.get("properties")
+        if isinstance(props, dict):
+            for old, new in _RENAMES.items():
+                if old in props:
+                    props[new] = props.pop(old)
+        if isinstance(out.get("required"), list):
+            out["required"] = [_RENAMES.get(r, r) for r in out["required"]]
+        return out
+    if isinstance(node, list):
+        return [_adapt(v, rename) for v in node]
+    return node
+
+
+@cache
+def validator(vc_version: str) -> Draft4Validator:
+    """A validator for VC data model ``1.1`` or ``2.0`` credentials."""
+    return Draft4Validator(_adapt(_base_schema(), rename=vc_version != "1.1"))
+
+
+def schema_errors(credential: dict[str, Any], vc_version: str, limit: int = 5) -> list[str]:
+    """Human-readable JSON Schema violations (at most ``limit``)."""
+    document = _without_endorsements(credential)
+    errors = sorted(validator(vc_version).iter_errors(document), key=lambda e: list(e.path))
+    return [f"{'/'.join(str(p) for p in e.path) or '(root)'}: {e.message}" for e in errors[:limit]]
+
+
+def _without_endorsements(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {
+            k: _without_endorsements(v)
+            for k, v in node.items()
+            if k not in ("endorsement", "endorsementJwt")
+        }
+    if isinstance(node, list):
+        return [_without_endorsements(v) for v in node]
+    return node
+
+
+def _types(node: dict[str, Any]) -> list[str]:
+    value = node.get("type", [])
+    return [value] if isinstance(value, str) else [t for t in value if isinstance(t, str)]
+
+
+def type_errors(credential: dict[str, Any]) -> list[str]:
+    """Paths whose ``type`` lacks the class OB 3.0 requires there."""
+    errors: list[str] = []
+    _walk(credential, "credential", "", errors)
+    return errors
+
+
+def _walk(node: dict[str, Any], cls: str, path: str, errors: list[str]) -> None:
+    for prop, expected in _EXPECTED_TYPES.get(cls, {}).items():
+        values = node.get(prop)
+        for index, child in enumerate(values if isinstance(values, list) else [values]):
+            if not isinstance(child, dict):
+                continue
+            where = f"{path}/{prop}" + (f"/{index}" if isinstance(values, list) else "")
+            if expected not in _types(child):
+                errors.append(f"{where.lstrip('/')}: type must include {expected}")
+            _walk(child, expected, where, errors)

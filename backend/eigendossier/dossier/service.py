@@ -1,0 +1,517 @@
+"""Dossier operations: import, verify, read and delete credentials; experience items.
+
+No request, no response: the API, the CLI and jobs call these. Every write is one
+transaction; a refused import writes nothing.
+"""
+import base64
+import hashlib
+import hmac
+import json
+import logging
+from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from eigendossier import outbound
+from eigendossier.accounts.models import Account
+from eigendossier.credentials import (
+    DidResolver,
+    FetchError,
+    Limits,
+    ParseError,
+    parse_credential,
+    verify_credential,
+)
+from eigendossier.dossier import messages
+from eigendossier.dossier.models import (
+    TRUSTED_STATUSES,
+    Credential,
+    ExperienceItem,
+    VerificationCheck,
+    VerificationResult,
+)
+from eigendossier.errors import DomainError, NotFound
+from eigendossier.extensions import db
+from eigendossier.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+CONTENT_TYPES = {
+    "png": "image/png",
+    "svg": "image/svg+xml",
+    "json": "application/json",
+    "jws": "application/jwt",
+}
+EXTENSIONS = {"png": "png", "svg": "svg", "json": "json", "jws": "jwt"}
+# Evidence files: what a phone's camera roll or a scanner gives, recognised by content.
+EVIDENCE_TYPES = {
+    "application/pdf": "pdf",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/webp": "webp",
+    "image/heic": "heic",
+}
+DISPLAYABLE_IMAGES = ("data:image/png;", "data:image/jpeg;", "data:image/gif;",
+                      "data:image/webp;", "data:image/svg+xml;")
+MAX_INLINE_IMAGE = 512 * 1024
+
+
+class CredentialUnreadable(DomainError):
+    status = 422
+    slug = "credential-unreadable"
+    title = _l("This credential cannot be read")
+    detail = _l("Nothing was added to your dossier.")
+
+
+class UrlUnavailable(DomainError):
+    status = 422
+    slug = "url-unavailable"
+    title = _l("The web address could not be fetched")
+    detail = _l("Nothing was added to your dossier.")
+
+
+class TooLarge(DomainError):
+    status = 413
+    slug = "too-large"
+    title = _l("Too large")
+    detail = _l("The request is larger than this server accepts.")
+
+
+class DuplicateCredential(DomainError):
+    status = 409
+    slug = "credential-duplicate"
+    title = _l("This credential is already in your dossier")
+    detail = _l("You imported it before; it was not added a second time.")
+
+
+class EvidenceRefused(DomainError):
+    status = 422
+    slug = "evidence-refused"
+    title = _l("This file cannot be used as evidence")
+    detail = _l("Add a PDF, or a photo or scan as PNG, JPEG, WebP or HEIC.")
+
+
+# -- limits, fetching, verifying -----------------------------------------------------------
+
+
+def max_upload() -> int:
+    return int(current_app.config.get("DOSSIER_MAX_UPLOAD", 5 * 1024 * 1024))
+
+
+def max_json() -> int:
+    return int(current_app.config.get("DOSSIER_MAX_JSON", 1024 * 1024))
+
+
+def limits() -> Limits:
+    return Limits(max_file_bytes=max_upload(), max_json_bytes=max_json())
+
+
+def too_large(limit: int) -> TooLarge:
+    megabytes = f"{limit / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
+    return TooLarge(detail=_l("The most this server accepts is %(size)s MB.", size=megabytes))
+
+
+def locale() -> str:
+    try:
+        return "en" if str(get_locale() or "nl") == "en" else "nl"
+    except (RuntimeError, AttributeError):
+        return "nl"
+
+
+def message(code: str, params: dict | None, default: str = "") -> str:
+    """A library message code in the learner's language."""
+    return messages.render(code, params, default, locale())
+
+
+def resolver() -> DidResolver:
+    """One DID resolver per app, so did:web documents are cached between verifications."""
+    app = current_app._get_current_object()
+    found = app.extensions.get("eigendossier.did_resolver")
+    if found is None:
+        found = DidResolver(outbound.fetcher(app), limits=limits(), ttl_seconds=3600)
+        app.extensions["eigendossier.did_resolver"] = found
+    return found
+
+
+def learner_identifiers(account: Account) -> dict:
+    """What the recipient check compares against: the account's (one) email address."""
+    return {
+        "recipient_emails": [account.email],
+        "recipient_ids": [f"mailto:{account.email}"],
+    }
+
+
+def _verify(parsed, account: Account):
+    return verify_credential(
+        parsed, fetch=outbound.fetcher(), resolver=resolver(), limits=limits(),
+        **learner_identifiers(account),
+    )
+
+
+def _parse(raw: bytes):
+    try:
+        return parse_credential(raw, limits=limits(), fetch=outbound.fetcher())
+    except ParseError as error:
+        detail = message(error.code, error.params, error.message)
+        if error.code == "parse.too_large":
+            raise TooLarge(detail=detail) from None
+        raise CredentialUnreadable(detail=detail) from None
+
+
+def fetch_url(url: str) -> bytes:
+    """The bytes at a URL the learner gave, through the guarded client."""
+    try:
+        body, _ = outbound.fetcher().fetch(url, max_bytes=max_upload())
+    except FetchError as error:
+        if error.params.get("reason") == "response too large":
+            raise too_large(max_upload()) from None
+        raise UrlUnavailable(detail=message(error.code, error.params, error.message)) from None
+    return body
+
+
+# -- import ----------------------------------------------------------------------------------
+
+
+def _json_safe(value):
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_json_safe(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def _content_hash(account_id: int, parsed) -> str:
+    """Keyed hash of what the credential says (the same credential as PNG, SVG or JSON gives
+    the same hash); keyed, so the column does not reveal which public badge it is."""
+    content = parsed.jws or json.dumps(parsed.document, sort_keys=True, ensure_ascii=False)
+    key = hashlib.sha256(b"eigendossier/dedupe|" + str(current_app.config["SECRET_KEY"]).encode())
+    return hmac.new(key.digest(), f"{account_id}|{content}".encode(), hashlib.sha256).hexdigest()
+
+
+def import_credential(account: Account, *, data: bytes | None = None, text: str | None = None,
+                      url: str | None = None) -> Credential:
+    """Import one credential from a file's bytes, pasted text or a URL; verify and store it.
+
+    An unreadable input is refused with what was wrong (nothing stored); a readable one that
+    fails verification is stored with its status so the learner sees why."""
+    if url is not None:
+        data = fetch_url(url)
+    elif text is not None:
+        data = text.strip().encode("utf-8")
+        if len(data) > max_json():
+            raise too_large(max_json())
+    if data is None:
+        raise CredentialUnreadable()
+    if len(data) > max_upload():
+        raise too_large(max_upload())
+    parsed = _parse(data)
+    content_hash = _content_hash(account.id, parsed)
+    if _duplicate(account.id, content_hash):
+        raise DuplicateCredential()
+    result = _verify(parsed, account)
+    credential = Credential(account_id=account.id, format=parsed.format,
+                            container=parsed.container, content_hash=content_hash)
+    _apply(credential, result, data)
+    db.session.add(credential)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        if _duplicate(account.id, content_hash):  # the same import twice at once
+            raise DuplicateCredential() from None
+        raise
+    except Exception:
+        db.session.rollback()
+        raise
+    return credential
+
+
+def _duplicate(account_id: int, content_hash: str) -> bool:
+    return db.session.scalar(db.select(Credential.id).filter_by(
+        account_id=account_id, content_hash=content_hash)) is not None
+
+
+def _apply(credential: Credential, result, original: bytes | None = None) -> None:
+    """Store a verification result (and the summary it read) on the credential."""
+    summary = _json_safe(asdict(result.summary))
+    known = credential.summary.get("image_data") if credential.summary_sealed else None
+    summary["image_data"] = _inline_image(summary.get("image"), known)
+    credential.kind = summary.get("kind") or "other_credential"
+    achievement_id = (summary.get("achievement") or {}).get("id")
+    credential.achievement_ids = [achievement_id] if achievement_id else []
+    issued = result.summary.issued_on
+    credential.issued_on = issued.astimezone(UTC).replace(tzinfo=None) if issued else None
+    credential.seal(original if original is not None else credential.original, summary)
+    verification = credential.verification
+    if verification is None:
+        verification = credential.verification = VerificationResult()
+    else:
+        _clear_checks(verification)
+    verification.status = result.status
+    verification.checked_at = utcnow()
+    verification.checks = [
+        VerificationCheck(position=position, check_id=check.id, outcome=check.outcome,
+                          message_code=check.message_code, params=_json_safe(check.params),
+                          message=(check.message or "")[:500])
+        for position, check in enumerate(result.checks)
+    ]
+
+
+def _clear_checks(verification: VerificationResult) -> None:
+    """Delete the stored checks under a row lock on their result, so two verifications of one
+    credential at once (the learner's and an employer's page) leave one set of checks."""
+    db.session.execute(db.select(VerificationResult.id)
+                       .where(VerificationResult.id == verification.id).with_for_update())
+    db.session.execute(db.delete(VerificationCheck)
+                       .where(VerificationCheck.result_id == verification.id))
+    db.session.expire(verification, ["checks"])
+
+
+# -- read, verify again, delete ------------------------------------------------------------
+
+
+def credentials(account: Account) -> list[Credential]:
+    return db.session.scalars(
+        db.select(Credential).filter_by(account_id=account.id)
+        .order_by(Credential.issued_on.desc(), Credential.created_at.desc(), Credential.id.desc())
+    ).all()
+
+
+def credential(account: Account, credential_id: int) -> Credential:
+    found = db.session.get(Credential, credential_id)
+    if found is None or found.account_id != account.id:
+        raise NotFound()
+    return found
+
+
+def reverify(account: Account, credential_id: int) -> Credential:
+    """Verify a stored credential again now; only the latest result is kept."""
+    found = credential(account, credential_id)
+    _reverify(found, account)
+    db.session.commit()
+    return found
+
+
+def _reverify(found: Credential, account: Account) -> None:
+    original = found.original
+    parsed = _parse(original)
+    _apply(found, _verify(parsed, account), original)
+
+
+def delete_credential(account: Account, credential_id: int) -> None:
+    db.session.delete(credential(account, credential_id))
+    db.session.commit()
+
+
+def original(account: Account, credential_id: int) -> tuple[bytes, str, str]:
+    """The file as it was imported: (bytes, content type, file name)."""
+    found = credential(account, credential_id)
+    extension = EXTENSIONS.get(found.container, "bin")
+    return (found.original, CONTENT_TYPES.get(found.container, "application/octet-stream"),
+            f"credential-{found.id}.{extension}")
+
+
+def image_src(found: Credential) -> str | None:
+    """Where the PWA can show the badge image from (CSP: our origin or data: only)."""
+    if found.container in ("png", "svg"):
+        return f"/api/v1/dossier/credentials/{found.id}/original"
+    for image in (found.summary.get("image") or "", found.summary.get("image_data") or ""):
+        if image.startswith(DISPLAYABLE_IMAGES) and len(image) <= MAX_INLINE_IMAGE * 4 // 3 + 64:
+            return image
+    return None
+
+
+INLINE_IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml")
+
+
+def _inline_image(url, known: str | None) -> str | None:
+    """A badge image the issuer hosts, fetched once through the guarded client and kept as a
+    data: URI, because the PWA's CSP shows images only from our origin or data:. None when it
+    cannot be had: the card then shows a placeholder, the import goes on."""
+    if known or not isinstance(url, str) or not url.startswith(("https://", "http://")):
+        return known
+    try:
+        body, content_type = outbound.fetcher().fetch(url, max_bytes=MAX_INLINE_IMAGE,
+                                                      accept="image/*")
+    except (FetchError, ValueError):
+        return None
+    kind = (content_type or "").split(";")[0].strip().lower()
+    if kind not in INLINE_IMAGE_TYPES:
+        return None
+    return f"data:{kind};base64,{base64.b64encode(body).decode()}"
+
+
+def stale_credentials(older_than: timedelta) -> list[int]:
+    cutoff = utcnow() - older_than
+    return db.session.scalars(
+        db.select(Credential.id).join(VerificationResult)
+        .where(VerificationResult.checked_at < cutoff).order_by(VerificationResult.checked_at)
+    ).all()
+
+
+def reverify_stale(older_than_hours: float | None = None) -> dict[str, int]:
+    """Verify again every credential whose result is older than the given age (default
+    config DOSSIER_REVERIFY_AFTER_HOURS). Each one commits on its own; one that cannot be
+    verified is logged and skipped. Safe to run twice at once: the second finds fewer."""
+    hours = older_than_hours
+    if hours is None:
+        hours = float(current_app.config.get("DOSSIER_REVERIFY_AFTER_HOURS", 24))
+    done = {"checked": 0, "changed": 0, "errors": 0}
+    for credential_id in stale_credentials(timedelta(hours=hours)):
+        found = db.session.get(Credential, credential_id)
+        if found is None:
+            continue
+        before = found.verification.status if found.verification else None
+        try:
+            _reverify(found, db.session.get(Account, found.account_id))
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            log.exception("re-verifying credential %s failed", credential_id)
+            done["errors"] += 1
+            continue
+        done["checked"] += 1
+        done["changed"] += int(found.verification.status != before)
+    return done
+
+
+def reencrypt() -> int:
+    """Seal every stored payload again with the current key (after a key rotation)."""
+    from eigendossier.privacy.encryption import keyring
+
+    current, count = keyring().current, 0
+    for found in db.session.scalars(db.select(Credential).where(Credential.key_id != current)):
+        found.seal(found.original, found.summary)
+        count += 1
+    for item in db.session.scalars(db.select(ExperienceItem).where(
+            ExperienceItem.evidence_key_id != current)):
+        item.seal_evidence(item.evidence, item.evidence_name, item.evidence_type)
+        count += 1
+    db.session.commit()
+    return count
+
+
+def verified_achievement_ids(account_id: int) -> set[str]:
+    """Achievement ids of the learner's credentials whose latest verification is verified or
+    verified with warnings, and whose recipient check confirmed this learner: what the
+    catalogue and the route planner count as achieved. A badge issued to an identifier we
+    cannot link to the learner (a DID) shows as verified, but exempts nothing."""
+    rows = db.session.scalars(
+        db.select(Credential.achievement_ids).join(VerificationResult)
+        .join(VerificationCheck, VerificationCheck.result_id == VerificationResult.id)
+        .where(Credential.account_id == account_id,
+               VerificationResult.status.in_(TRUSTED_STATUSES),
+               VerificationCheck.check_id == "recipient", VerificationCheck.outcome == "pass")
+    ).all()
+    return {achievement for ids in rows for achievement in (ids or []) if achievement}
+
+
+# -- experience items ------------------------------------------------------------------------
+
+
+def experience_items(account: Account) -> list[ExperienceItem]:
+    return db.session.scalars(
+        db.select(ExperienceItem).filter_by(account_id=account.id)
+        .order_by(ExperienceItem.start_date.desc(), ExperienceItem.id.desc())
+    ).all()
+
+
+def experience_item(account: Account, item_id: int) -> ExperienceItem:
+    found = db.session.get(ExperienceItem, item_id)
+    if found is None or found.account_id != account.id:
+        raise NotFound()
+    return found
+
+
+class PeriodInvalid(DomainError):
+    status = 422
+    slug = "validation"
+    title = _l("The input is not valid")
+    detail = _l("Some fields need your attention.")
+
+    def __init__(self):
+        super().__init__(errors={"end_date": [str(_l("The end date is before the start date."))]})
+
+
+def _check_period(start, end) -> None:
+    if end is not None and start is not None and end < start:
+        raise PeriodInvalid()
+
+
+def create_experience(account: Account, fields: dict) -> ExperienceItem:
+    _check_period(fields.get("start_date"), fields.get("end_date"))
+    item = ExperienceItem(account_id=account.id, **fields)
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def update_experience(account: Account, item_id: int, changes: dict) -> ExperienceItem:
+    item = experience_item(account, item_id)
+    _check_period(changes.get("start_date", item.start_date),
+                  changes.get("end_date", item.end_date))
+    for name, value in changes.items():
+        setattr(item, name, value)
+    db.session.commit()
+    return item
+
+
+def delete_experience(account: Account, item_id: int) -> None:
+    db.session.delete(experience_item(account, item_id))
+    db.session.commit()
+
+
+def evidence_type(data: bytes) -> str | None:
+    """The content type of an evidence file, from its first bytes (never the client's word)."""
+    if data.startswith(b"%PDF-"):
+        return "application/pdf"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    if data[4:8] == b"ftyp" and data[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"hevc"):
+        return "image/heic"
+    return None
+
+
+def attach_evidence(account: Account, item_id: int, data: bytes, filename: str) -> ExperienceItem:
+    item = experience_item(account, item_id)
+    if len(data) > max_upload():
+        raise too_large(max_upload())
+    content_type = evidence_type(data)
+    if content_type is None:
+        raise EvidenceRefused()
+    name = _safe_filename(filename, EVIDENCE_TYPES[content_type])
+    item.seal_evidence(data, name, content_type)
+    db.session.commit()
+    return item
+
+
+def _safe_filename(filename: str, extension: str) -> str:
+    stem = "".join(ch for ch in (filename or "").rsplit(".", 1)[0]
+                   if ch.isalnum() or ch in " -_").strip()[:80]
+    return f"{stem or 'bewijs'}.{extension}"
+
+
+def evidence(account: Account, item_id: int) -> tuple[bytes, str, str]:
+    item = experience_item(account, item_id)
+    if item.evidence_sealed is None:
+        raise NotFound()
+    return item.evidence, item.evidence_type, item.evidence_name
+
+
+def remove_evidence(account: Account, item_id: int) -> ExperienceItem:
+    item = experience_item(account, item_id)
+    item.clear_evidence()
+    db.session.commit()
+    return item

@@ -1,0 +1,202 @@
+"""RFC 9457 application/problem+json for every error, API and pages alike.
+
+A problem's `type` is a stable URI per kind of problem; its `title` and `detail` are in the
+request's language (profile, then Accept-Language, then Dutch)."""
+import logging
+import re
+import traceback
+
+from flask import jsonify, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, fields
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+PROBLEM_BASE = "https://eigendossier.nl/problems/"
+MEDIA_TYPE = "application/problem+json"
+
+# Per HTTP status: (stable slug, title).
+STATUS_PROBLEMS = {
+    400: ("bad-request", _l("Bad request")),
+    401: ("not-signed-in", _l("You are not signed in")),
+    403: ("forbidden", _l("Not allowed")),
+    404: ("not-found", _l("Not found")),
+    405: ("method-not-allowed", _l("Method not allowed")),
+    409: ("conflict", _l("Conflict")),
+    410: ("gone", _l("No longer available")),
+    413: ("too-large", _l("Too large")),
+    415: ("unsupported-media-type", _l("Unsupported media type")),
+    422: ("validation", _l("The input is not valid")),
+    429: ("too-many-requests", _l("Too many attempts")),
+    500: ("server-error", _l("Something went wrong on our side")),
+}
+
+STATUS_DETAILS = {
+    400: _l("The request could not be understood."),
+    401: _l("Sign in to continue."),
+    403: _l("You may not do this."),
+    404: _l("There is nothing here, or it is not yours."),
+    405: _l("This address does not accept this method."),
+    413: _l("The request is larger than this server accepts."),
+    415: _l("Send the request as JSON."),
+    422: _l("Some fields need your attention."),
+    429: _l("Please wait a moment before trying again."),
+    500: _l("The error has been logged. Please try again later."),
+}
+
+
+class ProblemSchema(Schema):
+    """The body of every error response (RFC 9457)."""
+
+    type = fields.String(metadata={"description": "Stable URI of the kind of problem"})
+    title = fields.String(metadata={"description": "Short summary in the request's language"})
+    status = fields.Integer()
+    detail = fields.String(metadata={"description": "What to do about it"})
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": "Per field, what is wrong with it"},
+    )
+
+
+class DomainError(Exception):
+    """A refusal by a service, carried to the client as a problem document."""
+
+    status = 400
+    slug = "bad-request"
+    title = _l("Bad request")
+    detail = None
+
+    def __init__(self, detail=None, errors=None):
+        super().__init__(str(detail or self.detail or self.title))
+        if detail is not None:
+            self.detail = detail
+        self.errors = errors
+
+
+class NotFound(DomainError):
+    """Not there, or not yours: a learner never learns whether another's data exists."""
+
+    status = 404
+    slug = "not-found"
+    title = _l("Not found")
+    detail = _l("There is nothing here, or it is not yours.")
+
+
+def problem_response(blueprint, status: int, description: str):
+    """Document an error response of an endpoint as a problem document."""
+    return blueprint.alt_response(
+        status, schema=ProblemSchema, description=description, content_type=MEDIA_TYPE
+    )
+
+
+def problem(status, slug, title, detail=None, errors=None, headers=None):
+    body = {"type": PROBLEM_BASE + slug, "title": str(title), "status": status}
+    if detail:
+        body["detail"] = str(detail)
+    if errors:
+        body["errors"] = errors
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = MEDIA_TYPE
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+# marshmallow's default messages, so field errors come in the learner's language too.
+_FIELD_MESSAGES = [
+    (re.compile(r"^Missing data for required field\.$"), _l("This field is required.")),
+    (re.compile(r"^Unknown field\.$"), _l("This field is not expected.")),
+    (re.compile(r"^Not a valid email address\.$"), _l("Not a valid email address.")),
+    (re.compile(r"^Not a valid string\.$"), _l("Not a valid text.")),
+    (re.compile(r"^Field may not be null\.$"), _l("This field may not be empty.")),
+    (re.compile(r"^Invalid input type\.$"), _l("Send a JSON object.")),
+    (re.compile(r"^Shorter than minimum length (\d+)\.$"), _l("At least %(n)s characters.")),
+    (re.compile(r"^Longer than maximum length (\d+)\.$"), _l("At most %(n)s characters.")),
+    (re.compile(r"^Length must be between (\d+) and (\d+)\.$"),
+     _l("Between %(n)s and %(m)s characters.")),
+    (re.compile(r"^Must be one of: (.*)\.$"), _l("Choose one of: %(n)s.")),
+    (re.compile(r"^Not a valid integer\.$"), _l("Not a whole number.")),
+    (re.compile(r"^Not a valid list\.$"), _l("Send a list.")),
+    (re.compile(r"^Not a valid datetime\.$"), _l("Not a valid date and time.")),
+]
+
+
+def translate_field_message(message: str) -> str:
+    for pattern, template in _FIELD_MESSAGES:
+        match = pattern.match(message)
+        if match:
+            groups = match.groups()
+            params = {"n": groups[0] if groups else "", "m": groups[1] if len(groups) > 1 else ""}
+            return str(template) % params if groups else str(template)
+    return message
+
+
+def flatten_field_errors(messages) -> dict:
+    """webargs nests errors by location ({"json": {...}}); clients want {field: [msg]}."""
+    flat = {}
+
+    def walk(value, path):
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(inner, [*path, str(key)])
+        elif isinstance(value, list) and all(isinstance(m, str) for m in value):
+            flat.setdefault(".".join(path) or "_schema", []).extend(
+                translate_field_message(m) for m in value
+            )
+        elif isinstance(value, str):
+            flat.setdefault(".".join(path) or "_schema", []).append(translate_field_message(value))
+
+    for location_errors in (messages or {}).values():
+        walk(location_errors, [])
+    return flat
+
+
+def problem_from_http_exception(error: HTTPException):
+    status = error.code or 500
+    slug, title = STATUS_PROBLEMS.get(status, ("http-" + str(status), error.name))
+    detail = STATUS_DETAILS.get(status, error.description)
+    headers = dict(error.get_headers() or [])
+    headers.pop("Content-Type", None)
+    errors = None
+    data = getattr(error, "data", None) or {}
+    if status == 422 and "messages" in data:
+        errors = flatten_field_errors(data["messages"])
+    if status == 429:
+        headers.setdefault("Retry-After", str(_retry_after(error)))
+    return problem(status, slug, title, detail, errors, headers)
+
+
+def _retry_after(error) -> int:
+    limit = getattr(error, "limit", None)
+    try:
+        return int(limit.limit.get_expiry())
+    except AttributeError:
+        return 60
+
+
+def handle_domain_error(error: DomainError):
+    return problem(error.status, error.slug, error.title, error.detail, error.errors)
+
+
+def handle_unexpected(error: Exception):
+    if isinstance(error, HTTPException):
+        return problem_from_http_exception(error)
+    # The kind of error, the route and the stack, never the message or the body: both may
+    # hold personal data (a database error quotes the values it refused).
+    stack = "".join(traceback.format_tb(error.__traceback__))
+    log.error("unhandled %s on %s %s\n%s", type(error).__name__, request.method,
+              request.url_rule.rule if request.url_rule else "?", stack)
+    return problem_from_http_exception(InternalServerError())
+
+
+def register_error_handlers(app):
+    app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(HTTPException, problem_from_http_exception)
+    app.register_error_handler(Exception, handle_unexpected)
+
+
+__all__ = ["DomainError", "problem", "register_error_handlers", "_"]

@@ -1,0 +1,13 @@
+"""Marshmallow fields shared by every domain's schemas."""
+from datetime import UTC
+
+from marshmallow import fields
+
+
+class UTCDateTime(fields.DateTime):
+    """A stored (naive, UTC) time, sent with its offset so clients show it in their own zone."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)

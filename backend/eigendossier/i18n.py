@@ -1,0 +1,20 @@
+"""The request's language: the signed-in learner's profile, else Accept-Language, else Dutch."""
+from flask import current_app, request
+from flask_login import current_user
+
+LOCALES = ("nl", "en")
+
+
+def select_locale() -> str:
+    if current_user and getattr(current_user, "is_authenticated", False):
+        return current_user.locale
+    best = request.accept_languages.best_match(LOCALES) if request else None
+    return best or current_app.config["DEFAULT_LOCALE"]
+
+
+def localized(obj, field: str) -> str:
+    """`obj.<field>_nl` or `obj.<field>_en`, in the request's language."""
+    from flask_babel import get_locale
+
+    locale = str(get_locale() or "nl")
+    return getattr(obj, f"{field}_{'en' if locale == 'en' else 'nl'}")

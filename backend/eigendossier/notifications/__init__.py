@@ -1,0 +1,1 @@
+"""Notifications: push subscriptions, reminders claimed exactly once, the in-app inbox, jobs."""

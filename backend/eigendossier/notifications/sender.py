@@ -1,0 +1,256 @@
+"""The HTTP side of Web Push (RFC 8030/8291/8292): encrypt, sign, post, retry. No database.
+
+- One shared ``requests.Session`` (kept-alive connections per push service), under the
+  outbound address rules (no private addresses unless configured), never following
+  redirects, with a connect and a read timeout on every request.
+- VAPID headers are signed once per push-service origin and reused until an hour before
+  they expire; each origin gets a fresh claims dict (pywebpush fills ``aud`` into the dict
+  it is given and keeps it, which sends the wrong audience to the next service).
+- ``TTL`` is always set, with ``Urgency`` and ``Topic`` (a newer message with the same topic
+  replaces an undelivered older one at the push service).
+- 404/410: the subscription is gone. 408/429/5xx, timeouts and broken connections are
+  retried with exponential backoff and jitter, honouring ``Retry-After``, at most
+  ``max_attempts`` in all and never past the TTL. A wait longer than ``inline_wait_max``
+  is handed back (``RETRY``) so the caller can schedule it instead of holding a worker.
+- Every attempt is reported back for the record.
+"""
+import email.utils
+import random
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import requests
+from py_vapid import Vapid02
+from pywebpush import WebPusher
+
+from eigendossier.outbound import AddressRefused, Policy, guarded_session
+
+SENT, GONE, FAILED, EXPIRED, RETRY = "sent", "gone", "failed", "expired", "retry"
+VAPID_LIFETIME = 12 * 3600
+VAPID_REFRESH_BEFORE = 3600
+USER_AGENT = "EigenDossier/0.1 (+https://eigendossier.nl)"
+
+
+@dataclass(frozen=True)
+class PushMessage:
+    """One encrypted message to one subscription. `deadline` is when the TTL, counted from
+    when the reminder was prepared, runs out (epoch seconds); `key` is the caller's id."""
+
+    key: int
+    endpoint: str
+    p256dh: str
+    auth: str
+    payload: bytes
+    deadline: float
+    urgency: str = "normal"
+    topic: str | None = None
+    attempts_before: int = 0
+
+
+@dataclass
+class Attempt:
+    number: int
+    at: datetime
+    status: int | None
+    error: str
+    retry_after: float | None
+    duration_ms: int
+
+
+@dataclass
+class Outcome:
+    key: int
+    result: str
+    attempts: list[Attempt] = field(default_factory=list)
+    retry_in: float | None = None
+
+    @property
+    def status(self) -> int | None:
+        return self.attempts[-1].status if self.attempts else None
+
+
+def origin_of(endpoint: str) -> str:
+    parts = urlsplit(endpoint)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def parse_retry_after(value: str | None, now: float) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, when.timestamp() - now)
+
+
+def retryable(status: int | None) -> bool:
+    return status is None or status in (408, 429) or status >= 500
+
+
+class PushSender:
+    """Sends push messages; safe to share between threads (one per process)."""
+
+    def __init__(self, vapid: Vapid02, subject: str, policy: Policy | None = None, *,
+                 concurrency: int = 16, timeout: tuple[float, float] = (3.05, 10.0),
+                 max_attempts: int = 5, backoff_base: float = 1.0, backoff_cap: float = 300.0,
+                 inline_wait_max: float = 10.0,
+                 clock: Callable[[], float] = time.time,
+                 sleep: Callable[[float], None] = time.sleep,
+                 jitter: Callable[[], float] = random.random):
+        self.vapid = vapid
+        self.subject = subject
+        self.policy = policy or Policy()
+        self.concurrency = max(1, concurrency)
+        self.timeout = timeout
+        self.max_attempts = max_attempts
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.inline_wait_max = inline_wait_max
+        self.clock, self.sleep, self.jitter = clock, sleep, jitter
+        self.session = guarded_session(self.policy, pool_maxsize=self.concurrency)
+        self.session.headers["User-Agent"] = USER_AGENT
+        self._vapid_cache: dict[str, tuple[dict, int]] = {}
+        self._lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
+
+    # -- VAPID ----------------------------------------------------------------------------
+
+    def vapid_headers(self, endpoint: str) -> dict:
+        """The Authorization header for this endpoint's push service, cached per origin."""
+        origin = origin_of(endpoint)
+        now = int(self.clock())
+        with self._lock:
+            cached = self._vapid_cache.get(origin)
+            if cached and cached[1] - now > VAPID_REFRESH_BEFORE:
+                return cached[0]
+        expires = now + VAPID_LIFETIME
+        claims = {"aud": origin, "exp": expires, "sub": self.subject}  # fresh per origin
+        headers = self.vapid.sign(claims)
+        with self._lock:
+            self._vapid_cache[origin] = (headers, expires)
+        return headers
+
+    # -- one message ----------------------------------------------------------------------
+
+    def backoff(self, attempt: int) -> float:
+        """Exponential, with "equal jitter": half fixed, half random."""
+        delay = min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1))
+        return delay / 2 + self.jitter() * delay / 2
+
+    def send(self, message: PushMessage) -> Outcome:
+        """Deliver one message, retrying while it makes sense; see the module docstring."""
+        outcome = Outcome(message.key, FAILED)
+        number = message.attempts_before
+        body = self._encrypt(message)
+        while True:
+            remaining = message.deadline - self.clock()
+            if remaining < 1:
+                outcome.result = EXPIRED
+                return outcome
+            if number >= self.max_attempts:
+                outcome.result = FAILED
+                return outcome
+            number += 1
+            attempt = self._post(message, body, number, int(remaining))
+            outcome.attempts.append(attempt)
+            if attempt.status is not None and 200 <= attempt.status < 300:
+                outcome.result = SENT
+                return outcome
+            if attempt.status in (404, 410):
+                outcome.result = GONE
+                return outcome
+            if not retryable(attempt.status) or attempt.error.startswith("refused"):
+                outcome.result = FAILED
+                return outcome
+            if number >= self.max_attempts:
+                outcome.result = FAILED
+                return outcome
+            wait = max(self.backoff(number), attempt.retry_after or 0.0)
+            if self.clock() + wait >= message.deadline - 1:
+                outcome.result = EXPIRED
+                return outcome
+            if wait > self.inline_wait_max:
+                outcome.result, outcome.retry_in = RETRY, wait
+                return outcome
+            self.sleep(wait)
+
+    def _encrypt(self, message: PushMessage) -> bytes:
+        pusher = WebPusher({"endpoint": message.endpoint,
+                            "keys": {"p256dh": message.p256dh, "auth": message.auth}})
+        return pusher.encode(message.payload, "aes128gcm")["body"]
+
+    def _post(self, message: PushMessage, body: bytes, number: int, ttl: int) -> Attempt:
+        headers = {
+            "TTL": str(ttl),
+            "Urgency": message.urgency,
+            "Content-Encoding": "aes128gcm",
+            "Content-Type": "application/octet-stream",
+            **self.vapid_headers(message.endpoint),
+        }
+        if message.topic:
+            headers["Topic"] = message.topic
+        at = datetime.now(UTC).replace(tzinfo=None)
+        started = time.monotonic()
+        status, error, retry_after = None, "", None
+        try:
+            response = self.session.post(message.endpoint, data=body, headers=headers,
+                                         timeout=self.timeout, allow_redirects=False)
+            status = response.status_code
+            retry_after = parse_retry_after(response.headers.get("Retry-After"), self.clock())
+            response.close()
+            if not 200 <= status < 300:
+                error = (response.reason or "")[:100]
+        except AddressRefused as refused:
+            error = f"refused: address not allowed ({refused.address})"
+        except requests.Timeout:
+            error = "timeout"
+        except requests.RequestException as failure:
+            error = f"connection failed ({type(failure).__name__})"
+        duration = int((time.monotonic() - started) * 1000)
+        return Attempt(number, at, status, error[:200], retry_after, duration)
+
+    # -- many -----------------------------------------------------------------------------
+
+    def send_many(self, messages: Iterable[PushMessage]) -> Iterator[list[Outcome]]:
+        """Send concurrently (up to `concurrency` at once). Yields the outcomes as they
+        finish, in groups of those that finished together (so the caller can record each
+        group in one transaction, as soon as it is known)."""
+        messages = list(messages)
+        if len(messages) <= 1 or self.concurrency == 1:
+            for message in messages:
+                yield [self._safe_send(message)]
+            return
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="push")
+            pool = self._pool
+        pending = {pool.submit(self._safe_send, m) for m in messages}
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            yield [future.result() for future in done]
+
+    def _safe_send(self, message: PushMessage) -> Outcome:
+        try:
+            return self.send(message)
+        except Exception as error:  # a broken key or payload: fail this one, not the batch
+            attempt = Attempt(message.attempts_before + 1, datetime.now(UTC).replace(tzinfo=None),
+                              None, f"error: {type(error).__name__}", None, 0)
+            return Outcome(message.key, FAILED, [attempt])
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+        self.session.close()

@@ -1,0 +1,276 @@
+"""The one guarded HTTP client for every outbound fetch (badge URLs, issuer profiles, keys,
+DID documents, status lists).
+
+- HTTPS only; plain HTTP only when config ``OUTBOUND_ALLOW_HTTP`` is true (tests).
+- No private, loopback, link-local, multicast, reserved or otherwise non-global address: the
+  check runs when the socket is opened, on the addresses DNS returned, and the socket is
+  connected to the address that was checked, so DNS rebinding cannot slip past it. Every
+  redirect opens a new connection and is checked again. ``OUTBOUND_ALLOW_PRIVATE`` lifts the
+  rule (tests); ``OUTBOUND_ALLOW_NETWORKS`` lists networks allowed anyway (an internal issuer).
+- At most 3 redirects; connect timeout 3 s, read timeout 5 s, 15 s in all.
+- A response size cap (1 MB by default): the body is streamed and cut.
+- No proxies from the environment, no cookies kept between fetches.
+
+``fetcher()`` returns a callable ``fetch(url) -> (bytes, content_type)`` for the credentials
+library; it raises the library's :class:`FetchError`.
+"""
+import http.cookiejar
+import ipaddress
+import socket
+import sys
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+import requests
+from flask import Flask, current_app
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
+
+from eigendossier.credentials import FetchError
+
+MB = 1024 * 1024
+JSON_ACCEPT = "application/ld+json, application/json;q=0.9, application/jwt;q=0.8, */*;q=0.1"
+USER_AGENT = "EigenDossier/0.1 (+https://eigendossier.nl)"
+_EXTENSION = "eigendossier.outbound"
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+class AddressRefused(Exception):
+    """The host resolves only to addresses we may not connect to (not an OSError on purpose:
+    urllib3 and requests let it through instead of retrying or wrapping it)."""
+
+    def __init__(self, host: str, address: str):
+        super().__init__(f"{host} resolves to {address}, which is not a public address")
+        self.host = host
+        self.address = address
+
+
+@dataclass(frozen=True)
+class Policy:
+    allow_http: bool = False
+    allow_private: bool = False
+    allowed_networks: tuple = ()
+    max_bytes: int = MB
+    connect_timeout: float = 3.0
+    read_timeout: float = 5.0
+    total_timeout: float = 15.0
+    max_redirects: int = 3
+    networks: tuple = field(init=False, repr=False, compare=False, default=())
+
+    def __post_init__(self):
+        networks = tuple(ipaddress.ip_network(n, strict=False) for n in self.allowed_networks)
+        object.__setattr__(self, "networks", networks)
+
+    def address_allowed(self, address: Address) -> bool:
+        if self.allow_private or any(address in n for n in self.networks
+                                     if n.version == address.version):
+            return True
+        return is_public(address)
+
+
+def is_public(address: Address) -> bool:
+    """A globally routable unicast address (also looking inside IPv4-in-IPv6 forms)."""
+    if address.version == 6:
+        embedded = address.ipv4_mapped or address.sixtofour
+        if embedded is None and address.teredo:
+            embedded = address.teredo[1]
+        if embedded is None and address in _NAT64:
+            embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        if embedded is not None:
+            return is_public(embedded)
+    return address.is_global and not (
+        address.is_multicast or address.is_private or address.is_loopback
+        or address.is_link_local or address.is_reserved or address.is_unspecified
+    )
+
+
+def _connect(conn: HTTPConnection, policy: Policy) -> socket.socket:
+    """urllib3's create_connection, refusing addresses the policy does not allow and
+    connecting to exactly the address that was checked."""
+    host = conn._dns_host.strip("[]")
+    try:
+        results = socket.getaddrinfo(host, conn.port, 0, socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        raise NameResolutionError(conn.host, conn, error) from error
+    error: OSError | None = None
+    refused = None
+    for family, kind, proto, _, sockaddr in results:
+        address = ipaddress.ip_address(sockaddr[0].split("%", 1)[0])
+        if not policy.address_allowed(address):
+            refused = refused or str(address)
+            continue
+        sock = socket.socket(family, kind, proto)
+        try:
+            for option in conn.socket_options or ():
+                sock.setsockopt(*option)
+            if conn.timeout is not None:
+                sock.settimeout(conn.timeout)
+            sock.connect(sockaddr)
+            sys.audit("http.client.connect", conn, conn.host, conn.port)
+            return sock
+        except TimeoutError as timeout:
+            sock.close()
+            raise ConnectTimeoutError(conn, f"Connection to {conn.host} timed out") from timeout
+        except OSError as failure:
+            sock.close()
+            error = failure
+    if error is None:
+        raise AddressRefused(host, refused or "nothing")
+    raise NewConnectionError(conn, f"Failed to establish a new connection: {error}")
+
+
+def _pool_classes(policy: Policy) -> dict:
+    class GuardedHTTPConnection(HTTPConnection):
+        def _new_conn(self):
+            return _connect(self, policy)
+
+    class GuardedHTTPSConnection(HTTPSConnection):
+        def _new_conn(self):
+            return _connect(self, policy)
+
+    class GuardedHTTPPool(HTTPConnectionPool):
+        ConnectionCls = GuardedHTTPConnection
+
+    class GuardedHTTPSPool(HTTPSConnectionPool):
+        ConnectionCls = GuardedHTTPSConnection
+
+    return {"http": GuardedHTTPPool, "https": GuardedHTTPSPool}
+
+
+class _GuardedAdapter(HTTPAdapter):
+    def __init__(self, policy: Policy, **pool):
+        self._pool_classes = _pool_classes(policy)
+        super().__init__(max_retries=0, **pool)
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = self._pool_classes
+
+    def proxy_manager_for(self, *args, **kwargs):  # pragma: no cover - trust_env is off
+        raise RuntimeError("outbound fetches never use a proxy")
+
+
+class GuardedClient:
+    """Fetch a URL under a :class:`Policy`; a callable the credentials library accepts."""
+
+    def __init__(self, policy: Policy | None = None):
+        self.policy = policy or Policy()
+        session = requests.Session()
+        session.trust_env = False  # no proxies or .netrc from the environment
+        session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+        session.max_redirects = self.policy.max_redirects
+        adapter = _GuardedAdapter(self.policy)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        self.session = session
+
+    def __call__(self, url: str) -> tuple[bytes, str]:
+        return self.fetch(url)
+
+    def fetch(self, url: str, *, max_bytes: int | None = None,
+              accept: str = JSON_ACCEPT) -> tuple[bytes, str]:
+        limit = max_bytes or self.policy.max_bytes
+        deadline = time.monotonic() + self.policy.total_timeout
+        current = url
+        for _ in range(self.policy.max_redirects + 1):
+            self._check_url(current)
+            response = self._get(current, accept)
+            try:
+                if response.is_redirect:
+                    current = urljoin(current, response.headers["Location"])
+                    continue
+                if response.status_code != 200:
+                    raise FetchError(current, f"HTTP {response.status_code}")
+                body = self._read(current, response, limit, deadline)
+                return body, response.headers.get("Content-Type", "")
+            finally:
+                response.close()
+        raise FetchError(url, "too many redirects")
+
+    def _check_url(self, url: str) -> None:
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises on a malformed port
+        except ValueError:
+            raise FetchError(url, "not a valid URL") from None
+        allowed = ("https", "http") if self.policy.allow_http else ("https",)
+        if parts.scheme not in allowed:
+            raise FetchError(url, "only https URLs are fetched")
+        if not parts.hostname:
+            raise FetchError(url, "the URL has no host")
+        if parts.username is not None or parts.password is not None:
+            raise FetchError(url, "URLs with a user name or password are not fetched")
+
+    def _get(self, url: str, accept: str) -> requests.Response:
+        try:
+            return self.session.get(
+                url,
+                stream=True,
+                allow_redirects=False,
+                timeout=(self.policy.connect_timeout, self.policy.read_timeout),
+                headers={"Accept": accept, "Accept-Encoding": "identity",
+                         "User-Agent": USER_AGENT},
+            )
+        except AddressRefused as refused:
+            raise FetchError(url, f"address not allowed ({refused.address})") from None
+        except requests.Timeout:
+            raise FetchError(url, "timed out") from None
+        except requests.exceptions.SSLError:
+            raise FetchError(url, "TLS certificate not valid") from None
+        except requests.RequestException as error:
+            raise FetchError(url, f"connection failed ({type(error).__name__})") from None
+
+    def _read(self, url: str, response, limit: int, deadline: float) -> bytes:
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise FetchError(url, "response too large")
+        chunks, size = [], 0
+        try:
+            for chunk in response.iter_content(64 * 1024):
+                size += len(chunk)
+                if size > limit:
+                    raise FetchError(url, "response too large")
+                if time.monotonic() > deadline:
+                    raise FetchError(url, "timed out")
+                chunks.append(chunk)
+        except requests.RequestException:
+            raise FetchError(url, "the connection broke off") from None
+        return b"".join(chunks)
+
+
+def guarded_session(policy: Policy, pool_maxsize: int = 10) -> requests.Session:
+    """A bare Session under the policy's address rules, for callers that speak HTTP
+    themselves (the push sender): no proxies, no cookies, no automatic retries. Callers
+    check the URL scheme, set timeouts and never follow redirects."""
+    session = requests.Session()
+    session.trust_env = False
+    session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+    adapter = _GuardedAdapter(policy, pool_connections=pool_maxsize, pool_maxsize=pool_maxsize)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+def policy_from_config(config, **overrides) -> Policy:
+    settings = {
+        "allow_http": bool(config.get("OUTBOUND_ALLOW_HTTP", False)),
+        "allow_private": bool(config.get("OUTBOUND_ALLOW_PRIVATE", False)),
+        "allowed_networks": tuple(config.get("OUTBOUND_ALLOW_NETWORKS") or ()),
+        "max_bytes": int(config.get("OUTBOUND_MAX_BYTES") or MB),
+    }
+    settings.update(overrides)
+    return Policy(**settings)
+
+
+def fetcher(app: Flask | None = None) -> GuardedClient:
+    """The app's guarded client (one per app, built on first use)."""
+    app = app or current_app._get_current_object()
+    client = app.extensions.get(_EXTENSION)
+    if client is None:
+        client = app.extensions[_EXTENSION] = GuardedClient(policy_from_config(app.config))
+    return client

@@ -1,0 +1,557 @@
+"""Exact chronological branch and bound for hard pace limits.
+
+With "at most k blocks at a time" or "at most H hours a week" the planner is a resource
+constrained scheduling problem (it generalises single-machine scheduling with release dates
+and deadlines, which is NP-hard), so no polynomial exact method is known. This search is in
+the style of Demeulemeester and Herroelen's branch and bound for project scheduling:
+
+- *Chronological.* A node is a moment ``t`` (a start date of some run): every block chosen so
+  far starts at or before ``t``. The node branches over which eligible blocks start at ``t``
+  and with which run (include before exclude, earliest deadline first, shortest run first,
+  so the first leaf is a sensible list schedule), then jumps to the next moment a block could
+  start. Because everything chosen starts at or before ``t``, checking a pace limit for a run
+  starting at ``t`` is just "count and hours of the runs still going at ``t``".
+- *Memoised.* The future depends only on ``(t, blocks chosen, runs still going)``, not on how
+  we got there, and the objective splits into that state's future plus constants of the past.
+  So each explored state remembers the best future it found (or a lower bound on it when it
+  found nothing better than the incumbent); reaching it again by another order is free.
+- *Bounded.* Per state: prerequisite releases and deadlines (earliest end forward, latest
+  start backward from the incumbent's finish), the per-block cheapest-option score bound,
+  and energy bounds: k parallel blocks are k tracks and a run holds its track until the next
+  start after its end, so the runs forced into a window must fit k times its length (hours
+  per week: their hour-days must fit ``H`` times its days).
+
+Complexity: O(n log n) per node plus the branching (subsets of the eligible blocks that fit
+the free capacity). The number of nodes is exponential in the worst case; the memo bounds it
+by the number of distinct states, and the energy bounds keep it small when the pace limit
+is tight, because every idle track-day behind the frontier is lost for good.
+"""
+
+from __future__ import annotations
+
+import sys
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
+from contextlib import contextmanager
+from math import gcd
+
+from eigendossier.planner.problem import Option, Problem
+from eigendossier.planner.search import EPS, OutOfNodes, SearchStats, Solution
+
+INF = 1 << 62
+
+
+def search(
+    problem: Problem, max_score: int | None, incumbent: Solution | None, stats: SearchStats
+) -> Solution | None:
+    """The best plan of this variant if it beats ``incumbent``, else ``incumbent``."""
+    return _Paced(problem, max_score, incumbent, stats).run()
+
+
+def floor(problem: Problem) -> int:
+    """The root's proven lower bound on the finish (see ``_Paced._finish_floor``)."""
+    search = _Paced(problem, None, None, SearchStats())
+    if not all(problem.options):
+        return INF
+    return search._finish_floor(min(ix.starts[0] for ix in search.index))
+
+
+class _BlockIndex:
+    """One block's options sorted by start, with suffix minima for bounds from any release."""
+
+    __slots__ = (
+        "by_start",
+        "starts",
+        "min_e",
+        "min_cost",
+        "min_eff",
+        "min_steps",
+        "min_energy",
+        "min_load",
+        "at",
+        "ends",
+        "max_s",
+    )
+
+    def __init__(self, options: list[Option]) -> None:
+        by_start = sorted(options, key=lambda o: (o.s, o.e, o.cost))
+        self.by_start = by_start
+        self.starts = [o.s for o in by_start]
+        m = len(by_start)
+        self.min_e = [INF] * (m + 1)
+        self.min_cost = [INF] * (m + 1)
+        self.min_eff = [INF] * (m + 1)
+        self.min_steps = [INF] * (m + 1)
+        self.min_energy = [float(INF)] * (m + 1)
+        self.min_load = [float(INF)] * (m + 1)
+        for i in range(m - 1, -1, -1):
+            o = by_start[i]
+            self.min_e[i] = min(o.e, self.min_e[i + 1])
+            self.min_cost[i] = min(o.cost, self.min_cost[i + 1])
+            self.min_eff[i] = min(o.eff, self.min_eff[i + 1])
+            self.min_steps[i] = min(o.steps, self.min_steps[i + 1])
+            self.min_energy[i] = min(o.energy, self.min_energy[i + 1])
+            self.min_load[i] = min(o.hpw * o.steps, self.min_load[i + 1])
+        self.at: dict[int, list[Option]] = {}
+        for o in sorted(by_start, key=lambda o: (o.e, o.cost)):
+            self.at.setdefault(o.s, []).append(o)
+        by_end = sorted(options, key=lambda o: o.e)
+        self.ends = [o.e for o in by_end]
+        self.max_s = []
+        top = -INF
+        for o in by_end:
+            top = max(top, o.s)
+            self.max_s.append(top)
+
+    def needs(self, i: int, deadline: int) -> tuple[int, int, int, float, float]:
+        """Least cost, track days, moments, hour-days and hour-moments of window options.
+
+        The window is "from index ``i`` on, ending by ``deadline``". The scan stops early once
+        every minimum has reached the suffix minimum, which no option can undercut.
+        """
+        floor = (
+            self.min_cost[i],
+            self.min_eff[i],
+            self.min_steps[i],
+            self.min_energy[i],
+            self.min_load[i],
+        )
+        cost = eff = steps = INF
+        energy = load = float(INF)
+        options = self.by_start
+        for j in range(i, len(options)):
+            o = options[j]
+            if o.s > deadline:
+                break
+            if o.e > deadline:
+                continue
+            if o.cost < cost:
+                cost = o.cost
+            if o.eff < eff:
+                eff = o.eff
+            if o.steps < steps:
+                steps = o.steps
+            if o.energy < energy:
+                energy = o.energy
+            if o.hpw * o.steps < load:
+                load = o.hpw * o.steps
+            if (cost, eff, steps, energy, load) == floor:
+                break
+        return cost, eff, steps, energy, load
+
+    def latest_start(self, deadline: int) -> int:
+        """The latest start of an option ending by ``deadline`` (``-INF`` if none)."""
+        j = bisect_right(self.ends, deadline)
+        return self.max_s[j - 1] if j else -INF
+
+
+class _Node:
+    """Per-state facts: release, deadline and option index of every unchosen block."""
+
+    __slots__ = ("release", "deadline", "latest", "index", "needs", "finish_lb", "score_lb")
+
+    def __init__(self, n: int) -> None:
+        self.release = [0] * n
+        self.deadline = [0] * n
+        self.latest = [0] * n
+        self.index = [0] * n
+        self.needs: list[tuple[int, int, int, float, float]] = [(0, 0, 0, 0.0, 0.0)] * n
+        self.finish_lb = 0
+        self.score_lb = 0
+
+
+class _Paced:
+    def __init__(
+        self,
+        problem: Problem,
+        max_score: int | None,
+        incumbent: Solution | None,
+        stats: SearchStats,
+    ) -> None:
+        self.p = problem
+        self.n = len(problem.blocks)
+        self.hours = problem.hard_hours if problem.hard_hours is not None else float(INF)
+        self.k = min(problem.hard_parallel or self.n, _most_at_once(problem.options, self.hours))
+        self.max_score = max_score
+        self.best = incumbent
+        self.stats = stats
+        self.index = [_BlockIndex(opts) for opts in problem.options]
+        self.full = (1 << self.n) - 1
+        self.memo: dict[tuple, tuple] = {}
+        self.floor = 0  # a proven lower bound on every plan's finish
+        self.grain = gcd(*(o.steps for opts in problem.options for o in opts)) or 1
+
+    @property
+    def cap(self) -> int:
+        """The latest finish still worth having: the incumbent's (ties may win on score)."""
+        if self.best is None or self.best.finish is None:
+            return self.p.horizon
+        return min(self.p.horizon, self.best.finish)
+
+    def run(self) -> Solution | None:
+        if not all(self.p.options):
+            return self.best
+        start = min(ix.starts[0] for ix in self.index)
+        self.floor = self._finish_floor(start)
+        if self.floor > self.cap:
+            return self.best
+        assigned: list[Option | None] = [None] * self.n
+        with _deep_enough(2 * len(self.p.starts) + 200):
+            try:
+                self._visit(start, assigned, 0, [], self.p.base_score)
+            except OutOfNodes:
+                raise OutOfNodes(self.best) from None
+        return self.best
+
+    def _finish_floor(self, start: int) -> int:
+        """The root's finish lower bound: one past the latest cap the root bounds refute.
+
+        Any refuted cap c proves "no plan ends by c", so monotonicity is not needed: the
+        binary search just looks for a refuted cap as late as it can find.
+        """
+        ends = sorted({o.e for opts in self.p.options for o in opts if o.e <= self.cap})
+        assigned: list[Option | None] = [None] * self.n
+        lo, hi = 0, len(ends)  # ends[:lo] refuted so far, ends[hi:] not refuted
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self._refuted(start, assigned, ends[mid]):
+                lo = mid + 1
+            else:
+                hi = mid
+        return ends[lo] if lo < len(ends) else INF
+
+    def _refuted(self, t: int, assigned, cap: int) -> bool:
+        saved = self.best
+        self.best = Solution((), cap, 0)  # makes self.cap == cap for the window pass
+        try:
+            node = self._windows(t, assigned, [])
+            return node is None or self._overflows(t, node, assigned, [], cap)
+        finally:
+            self.best = saved
+
+    # -- the tree -----------------------------------------------------------------------
+
+    def _visit(self, t, assigned, mask, active, score) -> None:
+        """Decide which blocks start at ``t``; ``active`` are chosen runs still going."""
+        self.stats.tick()
+        key = (t, mask, tuple(sorted((id(o.run), o.e) for o in active)))
+        if self._known(key, assigned, score):
+            return
+        before = self.best
+        node = self._bounds(t, assigned, active, score)
+        if node is not None:
+            self._branch(t, node, assigned, mask, active, score)
+        self._remember(key, before, assigned, score)
+
+    def _branch(self, t, node, assigned, mask, active, score) -> None:
+        eligible = self._eligible(t, node, assigned)
+        free_slots = self.k - len(active)
+        free_hours = self.hours - sum(o.hpw for o in active)
+        for started in _subsets(eligible, free_slots, free_hours):
+            if self.best is not None and (node.finish_lb, node.score_lb) >= self.best.key:
+                return  # the incumbent improved under us: no sibling can beat it
+            child = assigned.copy()
+            child_mask, child_score = mask, score
+            for u, o in started:
+                child[u] = o
+                child_mask |= 1 << u
+                child_score += o.cost
+            if child_mask == self.full:
+                self._record(child, child_score)
+                continue
+            later = self._next_moment(t, child)
+            if later is None:
+                continue
+            going = [o for o in active if o.e >= later] + [o for _, o in started if o.e >= later]
+            self._visit(later, child, child_mask, going, child_score)
+
+    def _eligible(self, t, node, assigned) -> list[tuple[int, list[Option], bool]]:
+        """Blocks that may start at ``t``: (block, its runs starting at t, must start now)."""
+        p = self.p
+        found = []
+        for u in range(self.n):
+            if assigned[u] is not None or node.release[u] != t:
+                continue
+            if any(assigned[q] is None for q in p.preds[u]):
+                continue
+            runs = [o for o in self.index[u].at.get(t, ()) if o.e <= node.deadline[u]]
+            if runs:
+                found.append((node.deadline[u], u, runs, node.latest[u] <= t))
+        found.sort(key=lambda item: (item[0], item[1]))
+        return [(u, runs, forced) for _, u, runs, forced in found]
+
+    def _next_moment(self, t, assigned) -> int | None:
+        """The first start after ``t`` of a block whose prerequisites are all chosen."""
+        p = self.p
+        soonest = INF
+        for u in range(self.n):
+            if assigned[u] is not None:
+                continue
+            release = t + 1
+            for q in p.preds[u]:
+                if assigned[q] is None:
+                    break
+                release = max(release, assigned[q].e + 1)
+            else:
+                ix = self.index[u]
+                i = bisect_left(ix.starts, release)
+                if i < len(ix.starts):
+                    soonest = min(soonest, ix.starts[i])
+        return soonest if soonest < INF else None
+
+    def _record(self, assigned, score) -> None:
+        if self.max_score is not None and score >= self.max_score:
+            return
+        finish = max(o.e for o in assigned)
+        if self.best is None or (finish, score) < self.best.key:
+            self.best = Solution(tuple(assigned), finish, score)
+
+    # -- memo: the best future of a state -------------------------------------------------
+
+    def _known(self, key, assigned, score) -> bool:
+        """True when the memo settles this state for the current past and incumbent."""
+        entry = self.memo.get(key)
+        if entry is None:
+            return False
+        kind, future, budget, suffix = entry
+        remaining = None if self.max_score is None else self.max_score - score
+        if budget is not None and (remaining is None or remaining > budget):
+            return False
+        total = (future[0], score + future[1])
+        if self.best is not None and total >= self.best.key:
+            return True
+        if kind == "exact" and (remaining is None or future[1] < remaining):
+            chosen = [o if o is not None else suffix[u] for u, o in enumerate(assigned)]
+            self.best = Solution(tuple(chosen), total[0], total[1])
+            return True
+        return kind == "lower" and future[0] >= INF
+
+    def _remember(self, key, before, assigned, score) -> None:
+        remaining = None if self.max_score is None else self.max_score - score
+        best = self.best
+        if best is None:
+            self.memo[key] = ("lower", (INF, 0), remaining, None)
+            return
+        future = (best.key[0], best.score - score)
+        if best is not before:
+            suffix = {u: best.options[u] for u in range(self.n) if assigned[u] is None}
+            self.memo[key] = ("exact", future, remaining, suffix)
+        else:
+            self.memo[key] = ("lower", future, remaining, None)
+
+    # -- bounds -------------------------------------------------------------------------
+
+    def _bounds(self, t, assigned, active, score) -> _Node | None:
+        """Releases, deadlines and the objective bound; ``None`` when the state is hopeless."""
+        node = self._windows(t, assigned, active)
+        if node is None:
+            return None
+        score_lb = score + sum(node.needs[u][0] for u in range(self.n) if assigned[u] is None)
+        if self.max_score is not None and score_lb >= self.max_score:
+            return None
+        node.score_lb = score_lb
+        if self.best is None:
+            return None if self._overflows(t, node, assigned, active, self.cap) else node
+        if node.finish_lb < self.cap:
+            if not self._overflows(t, node, assigned, active, self.cap - 1):
+                return node  # may still finish before the incumbent
+            node.finish_lb = self.cap
+        if (node.finish_lb, score_lb) >= self.best.key:
+            return None
+        return None if self._overflows(t, node, assigned, active, self.cap) else node
+
+    def _windows(self, t, assigned, active) -> _Node | None:
+        """Earliest end forward, latest start backward; ``None`` if some block cannot fit."""
+        p, cap = self.p, self.cap
+        node = _Node(self.n)
+        earliest = [0] * self.n
+        finish = max((o.e for o in active), default=0)
+        for u in range(self.n):
+            if assigned[u] is not None:
+                continue
+            release = t
+            for q in p.preds[u]:
+                end = assigned[q].e if assigned[q] is not None else earliest[q]
+                if end >= release:
+                    release = end + 1
+            ix = self.index[u]
+            i = bisect_left(ix.starts, release)
+            if i == len(ix.starts) or ix.min_e[i] > cap:
+                return None
+            node.release[u], node.index[u], earliest[u] = release, i, ix.min_e[i]
+            finish = max(finish, ix.min_e[i])
+        for u in reversed(range(self.n)):
+            if assigned[u] is not None:
+                continue
+            deadline = cap
+            for v in p.succs[u]:
+                deadline = min(deadline, node.latest[v] - 1)
+            if earliest[u] > deadline:
+                return None
+            node.deadline[u] = deadline
+            node.latest[u] = self.index[u].latest_start(deadline)
+            node.needs[u] = self.index[u].needs(node.index[u], deadline)
+        node.finish_lb = max(finish, self.floor)
+        return node
+
+    def _overflows(self, t, node, assigned, active, cap) -> bool:
+        """Energy bounds: the work forced into a window exceeds what the window holds."""
+        if self.k < self.n and self._tracks_overflow(t, node, assigned, active, cap):
+            return True
+        return self.p.hard_hours is not None and self._hours_overflow(
+            t, node, assigned, active, cap
+        )
+
+    def _hour_items(self, t, node, assigned, active, cap):
+        """(earliest start, latest end, hour-days, hour-moments) per running run and block."""
+        p = self.p
+        items = [(t, o.e, o.hpw * (o.e - t + 1), o.hpw * p.moments(t, o.e)) for o in active]
+        for u in range(self.n):
+            if assigned[u] is None:
+                needs = node.needs[u]
+                items.append((node.release[u], min(node.deadline[u], cap), needs[3], needs[4]))
+        return items
+
+    def _tracks_overflow(self, t, node, assigned, active, cap) -> bool:
+        """k tracks: what must start after r, or end by d, has to fit in that window.
+
+        Runs still going hold their track into the window. Each check is made twice: in days
+        (a run holds its track until the next start after its end) and in grid moments,
+        where a track also holds a whole number of runs: at most its free moments divided by
+        the shortest run, and a multiple of the runs' common divisor of moments. Blocks with
+        the same release (or deadline) share one window, so it is checked once per group.
+        """
+        p = self.p
+        blocks = [
+            (node.release[u], min(node.deadline[u], cap), node.needs[u][1], node.needs[u][2])
+            for u in range(self.n)
+            if assigned[u] is None
+        ]
+        free_at_cap = p.next_start(cap)
+        blocks.sort(key=lambda it: -it[0])
+        days = steps = count = 0
+        shortest = INF
+        for j, (release, _, need_days, need_steps) in enumerate(blocks):
+            days, steps, count = days + need_days, steps + need_steps, count + 1
+            shortest = min(shortest, need_steps)
+            if j + 1 < len(blocks) and blocks[j + 1][0] == release:
+                continue
+            held = sum(max(0, p.next_start(o.e) - release) for o in active)
+            if days + held > self.k * (free_at_cap - release):
+                return True
+            length = p.moments(release, cap)
+            held_moments = [p.moments(release, o.e) for o in active]
+            if self._moments_overflow(steps, count, shortest, length, held_moments):
+                return True
+        blocks.sort(key=lambda it: it[1])
+        days = steps = count = 0
+        shortest = INF
+        for j, (_, deadline, need_days, need_steps) in enumerate(blocks):
+            days, steps, count = days + need_days, steps + need_steps, count + 1
+            shortest = min(shortest, need_steps)
+            if j + 1 < len(blocks) and blocks[j + 1][1] == deadline:
+                continue
+            free_at_deadline = p.next_start(deadline)
+            held = sum(min(p.next_start(o.e), free_at_deadline) - t for o in active)
+            if days + held > self.k * (free_at_deadline - t):
+                return True
+            length = p.moments(t, deadline)
+            held_moments = [p.moments(t, min(o.e, deadline)) for o in active]
+            if self._moments_overflow(steps, count, shortest, length, held_moments):
+                return True
+        return False
+
+    def _moments_overflow(self, steps, count, shortest, length, held) -> bool:
+        """Do ``count`` runs of ``steps`` moments in all fit on k tracks of ``length``?"""
+        grain = self.grain
+        idle = self.k - len(held)
+        room = idle * (length - length % grain)
+        fit = idle * (length // shortest)
+        for h in held:
+            free = length - h
+            if free > 0:
+                room += free - free % grain
+                fit += free // shortest
+        return steps > room or count > fit
+
+    def _hours_overflow(self, t, node, assigned, active, cap) -> bool:
+        """Hours per week: the hour-days (and hour-moments) forced into a window must fit."""
+        p = self.p
+        items = self._hour_items(t, node, assigned, active, cap)
+        limit = self.hours
+        days = moments = 0.0
+        for release, _, need_days, need_moments in sorted(items, key=lambda it: -it[0]):
+            days += need_days
+            moments += need_moments
+            if days > _slack(limit * (cap - release + 1)):
+                return True
+            if moments > _slack(limit * p.moments(release, cap)):
+                return True
+        days = moments = 0.0
+        for _, deadline, need_days, need_moments in sorted(items, key=lambda it: it[1]):
+            days += need_days
+            moments += need_moments
+            if days > _slack(limit * (deadline - t + 1)):
+                return True
+            if moments > _slack(limit * p.moments(t, deadline)):
+                return True
+        return False
+
+
+def _subsets(eligible, free_slots: int, free_hours: float) -> Iterator[list[tuple[int, Option]]]:
+    """Every way to start eligible blocks now within the free capacity, greedy ones first."""
+    chosen: list[tuple[int, Option]] = []
+    must = [0] * (len(eligible) + 1)
+    for i in range(len(eligible) - 1, -1, -1):
+        must[i] = must[i + 1] + (1 if eligible[i][2] else 0)
+
+    def walk(i: int, slots: int, hours: float) -> Iterator[list[tuple[int, Option]]]:
+        if must[i] > slots:
+            return
+        if i == len(eligible):
+            yield list(chosen)
+            return
+        u, runs, forced = eligible[i]
+        if slots > 0:
+            for o in runs:
+                if o.hpw <= hours + EPS:
+                    chosen.append((u, o))
+                    yield from walk(i + 1, slots - 1, hours - o.hpw)
+                    chosen.pop()
+        if not forced:
+            yield from walk(i + 1, slots, hours)
+
+    return walk(0, free_slots, free_hours)
+
+
+def _most_at_once(options: list[list[Option]], hours: float) -> int:
+    """How many blocks can run at once under the hours limit: the lightest ones together.
+
+    Any set of simultaneous runs is a set of distinct blocks, each at least as heavy as its
+    lightest option, so this count also bounds max-parallel: the track bounds then apply.
+    """
+    lightest = sorted(min((o.hpw for o in opts), default=0.0) for opts in options)
+    total, count = 0.0, 0
+    for hpw in lightest:
+        total += hpw
+        if total > hours + EPS:
+            break
+        count += 1
+    return max(count, 1)
+
+
+@contextmanager
+def _deep_enough(depth: int) -> Iterator[None]:
+    """The tree is one level per start moment; allow that much recursion, then restore."""
+    old = sys.getrecursionlimit()
+    if depth > old:
+        sys.setrecursionlimit(depth)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
+
+
+def _slack(capacity: float) -> float:
+    """Capacity plus a relative tolerance, so float sums of equal totals never overflow."""
+    return capacity + EPS * (1.0 + abs(capacity))

@@ -1,0 +1,191 @@
+"""Exact search when only prerequisites couple the blocks (no hard pace limit).
+
+Two depth-first branch-and-bound passes over blocks, each node propagating prerequisites as
+bounds: one forward pass in topological order (release = latest earliest-end of the
+prerequisites) and one backward pass (deadline = the finish cap or the latest start of the
+dependants). One pass each reaches the fixpoint, because forward filtering removes only early
+starts (never lowering a latest start) and backward filtering removes only late ends (never
+raising an earliest end).
+
+1. *Finish.* Blocks are taken earliest-possible-end first, options earliest end first. With
+   no score budget the first leaf is the earliest-end propagation itself, which meets the
+   lower bound ``max(earliest end)``; with the cap then one day earlier every other branch
+   fails its first propagation, so the pass costs about n nodes.
+2. *Score.* The finish capped at that optimum, minimise the score, options cheapest first,
+   bounded by the sum of each block's cheapest option left.
+
+Complexity: a node costs O(total options); pass 1 is n nodes without a budget. Pass 2 is
+exponential in the worst case (a shared dependant can make cheap options of two
+prerequisites incompatible), but the per-block bound is exact whenever the cheapest options
+are mutually compatible, so it closes immediately in the common case.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from operator import attrgetter
+
+from eigendossier.planner.problem import Option, Problem
+from eigendossier.planner.search import OutOfNodes, SearchStats, Solution, better
+
+_START = attrgetter("s")
+MIN_S, MAX_S, MIN_E, MAX_E, MIN_COST = range(5)
+
+
+def search(
+    problem: Problem, max_score: int | None, incumbent: Solution | None, stats: SearchStats
+) -> Solution | None:
+    """The best plan of this variant if it beats ``incumbent``, else ``incumbent``."""
+    cap = problem.horizon if incumbent is None else min(problem.horizon, incumbent.finish or 0)
+    try:
+        first = _Search(problem, cap, max_score, None, stats).run()
+    except OutOfNodes as stop:
+        raise OutOfNodes(better(stop.best, incumbent)) from None
+    if first is None or first.finish is None:
+        return incumbent
+    best = better(incumbent, first)
+    assert best is not None
+    found = _Search(problem, first.finish, max_score, best, stats).run()
+    return found if found is not None else best
+
+
+def floor(problem: Problem) -> int:
+    """The earliest finish without pace limits: earliest-end propagation over the DAG."""
+    earliest: list[int] = []
+    for u, options in enumerate(problem.options):
+        release = max((earliest[q] for q in problem.preds[u]), default=-1)
+        earliest.append(min((o.e for o in options if o.s > release), default=1 << 62))
+    return max(earliest, default=0)
+
+
+def _summary(dom: list[Option]) -> tuple:
+    """Per-domain facts the bounds need, recomputed only when a domain changes."""
+    min_e = max_e = dom[0].e
+    min_cost = dom[0].cost
+    for o in dom:
+        if o.e < min_e:
+            min_e = o.e
+        elif o.e > max_e:
+            max_e = o.e
+        if o.cost < min_cost:
+            min_cost = o.cost
+    return (dom[0].s, dom[-1].s, min_e, max_e, min_cost)
+
+
+class _Search:
+    """One pass; ``incumbent`` given means the score pass with the finish fixed at ``cap``."""
+
+    def __init__(
+        self,
+        problem: Problem,
+        cap: int,
+        max_score: int | None,
+        incumbent: Solution | None,
+        stats: SearchStats,
+    ) -> None:
+        self.p = problem
+        self.n = len(problem.blocks)
+        self.finish_pass = incumbent is None
+        self.cap = cap
+        self.max_score = max_score
+        self.best = incumbent
+        self.best_score = incumbent.score if incumbent else None
+        self.stats = stats
+
+    def run(self) -> Solution | None:
+        """The best solution found, or ``None`` when the finish pass finds nothing."""
+        domains: list[list[Option] | None] = [list(opts) for opts in self.p.options]
+        if not all(domains):
+            return self.best
+        summ: list[tuple | None] = [_summary(d) for d in domains if d]
+        assigned: list[Option | None] = [None] * self.n
+        try:
+            if self._propagate(assigned, domains, summ):
+                self._dive(assigned, domains, summ)
+        except OutOfNodes:
+            raise OutOfNodes(self.best) from None
+        return self.best
+
+    def _dive(self, assigned, domains, summ) -> None:
+        self.stats.tick()
+        if self._pruned(assigned, summ):
+            return
+        u = self._pick(domains, summ)
+        if u is None:
+            self._record(assigned)
+            return
+        for option in self._values(domains[u]):
+            if option.e > self.cap:
+                continue
+            child = (assigned.copy(), domains.copy(), summ.copy())
+            child[0][u] = option
+            child[1][u] = child[2][u] = None
+            if self._propagate(*child):
+                self._dive(*child)
+
+    def _pick(self, domains, summ) -> int | None:
+        """Finish pass: the block that can end first; score pass: the fewest options."""
+        best, best_key = None, None
+        for u in range(self.n):
+            dom = domains[u]
+            if dom is None:
+                continue
+            key = (summ[u][MIN_E], len(dom)) if self.finish_pass else (len(dom), summ[u][MIN_E])
+            if best_key is None or key < best_key:
+                best, best_key = u, key
+        return best
+
+    def _values(self, dom: list[Option]) -> list[Option]:
+        if self.finish_pass:
+            return sorted(dom, key=lambda o: (o.e, o.cost, o.s))
+        return sorted(dom, key=lambda o: (o.cost, o.e, o.s))
+
+    def _record(self, assigned) -> None:
+        chosen = tuple(assigned)
+        finish = max(o.e for o in chosen)
+        score = self.p.base_score + sum(o.cost for o in chosen)
+        if self.finish_pass:
+            self.best = Solution(chosen, finish, score)
+            self.cap = finish - 1
+        elif score < self.best_score:
+            self.best = Solution(chosen, finish, score)
+            self.best_score = score
+
+    def _propagate(self, assigned, domains, summ) -> bool:
+        """Prerequisite bounds to the fixpoint; ``False`` when some block has no option."""
+        p = self.p
+        for u in range(self.n):
+            dom = domains[u]
+            if dom is None or not p.preds[u]:
+                continue
+            release = max(
+                assigned[q].e if assigned[q] is not None else summ[q][MIN_E] for q in p.preds[u]
+            )
+            if summ[u][MIN_S] <= release:
+                dom = dom[bisect_right(dom, release, key=_START) :]
+                if not dom:
+                    return False
+                domains[u], summ[u] = dom, _summary(dom)
+        for u in reversed(range(self.n)):
+            dom = domains[u]
+            if dom is None:
+                continue
+            deadline = self.cap
+            for q in p.succs[u]:
+                start = assigned[q].s if assigned[q] is not None else summ[q][MAX_S]
+                deadline = min(deadline, start - 1)
+            if summ[u][MAX_E] > deadline:
+                dom = [o for o in dom if o.e <= deadline]
+                if not dom:
+                    return False
+                domains[u], summ[u] = dom, _summary(dom)
+        return True
+
+    def _pruned(self, assigned, summ) -> bool:
+        score = self.p.base_score
+        for u in range(self.n):
+            option = assigned[u]
+            score += option.cost if option is not None else summ[u][MIN_COST]
+        if self.max_score is not None and score >= self.max_score:
+            return True
+        return not self.finish_pass and score >= self.best_score

@@ -1,0 +1,220 @@
+"""Compile blocks, runs and preferences into the integer problem the search works on.
+
+Dates become ordinals, runs that can never be chosen (no seats, outside the learner's window,
+against a hard preference) are dropped, and runs dominated by another run of the same block
+are dropped too: run A dominates run B when A lies inside B's dates and is no worse on cost
+and hours per week. Swapping B for A in any plan keeps it feasible (prerequisites and pace
+only get easier) and never worsens finish, score or the dates, so the optimum is unchanged.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from eigendossier.planner.model import (
+    MAX_HOURS_PER_WEEK,
+    MAX_PARALLEL,
+    RUN_PREFERENCES,
+    Block,
+    Preferences,
+    Run,
+)
+
+
+class Option:
+    """A run as the search sees it: start/end ordinals, pace, soft cost and bound helpers."""
+
+    __slots__ = ("s", "e", "hpw", "cost", "run", "eff", "steps", "energy")
+
+    def __init__(self, run: Run, hpw: float, cost: int) -> None:
+        self.run = run
+        self.s = run.start.toordinal()
+        self.e = run.end.toordinal()
+        self.hpw = hpw
+        self.cost = cost
+        self.eff = 0  # set by Problem: days until the next start after this run ends
+        self.steps = 0  # set by Problem: how many grid moments the run covers
+        self.energy = hpw * (self.e - self.s + 1)  # hour-rate x days, for the hours bound
+
+    def __repr__(self) -> str:
+        return f"Option({self.run.id}, {self.run.start}..{self.run.end}, cost={self.cost})"
+
+
+@dataclass(slots=True)
+class PaceLimit:
+    limit: float
+    weight: int
+
+
+@dataclass(slots=True)
+class Problem:
+    """The remaining blocks in topological order, each with its candidate options."""
+
+    blocks: list[Block]
+    preds: list[tuple[int, ...]]
+    succs: list[tuple[int, ...]]
+    options: list[list[Option]]  # per block, sorted by start
+    hard_parallel: int | None
+    hard_hours: float | None
+    soft_parallel: PaceLimit | None
+    soft_hours: PaceLimit | None
+    horizon: int
+    origin: int
+    starts: list[int]  # every distinct option start, sorted
+    grid: list[int]  # every distinct start in the catalogue (also of unusable runs), sorted
+    wanted: dict[str, frozenset[str]]  # the run-level preferences that are set
+    base_score: int = 0  # soft pace limits given up in this variant (see search.solve)
+
+    def next_start(self, day: int) -> int:
+        """The first option start after ``day`` (``day + 1`` when none): when a track frees."""
+        i = bisect_right(self.starts, day)
+        return self.starts[i] if i < len(self.starts) else day + 1
+
+    def moments(self, first: int, last: int) -> int:
+        """How many grid moments lie in ``[first, last]``: a window's length in moments.
+
+        Runs on one track are disjoint, so together they cover at most as many moments as
+        the window holds, for any set of moments. With the catalogue's start dates as the
+        moments this is an integer count that sees what days cannot: five two-month blocks
+        never fit in nine monthly moments.
+        """
+        return bisect_right(self.grid, last) - bisect_left(self.grid, first)
+
+
+def remaining_blocks(
+    blocks: Iterable[Block], exemptions: Iterable[str]
+) -> tuple[list[Block], dict[str, Block]]:
+    """The blocks still to take, in topological order (ties keep the carousel order)."""
+    by_id: dict[str, Block] = {}
+    for block in blocks:
+        if block.id in by_id:
+            raise ValueError(f"duplicate block id {block.id!r}")
+        by_id[block.id] = block
+    exempt = set(exemptions)
+    todo = [b for b in by_id.values() if b.id not in exempt]
+    for block in todo:
+        unknown = block.prerequisites - by_id.keys()
+        if unknown:
+            raise ValueError(f"block {block.code}: unknown prerequisites {sorted(unknown)}")
+    return _topological(todo, exempt), by_id
+
+
+def _topological(todo: list[Block], exempt: set[str]) -> list[Block]:
+    ids = {b.id for b in todo}
+    waiting = {b.id: len(b.prerequisites & ids) for b in todo}
+    order: list[Block] = []
+    while len(order) < len(todo):
+        ready = [b for b in todo if waiting[b.id] == 0]
+        if not ready:
+            raise ValueError("prerequisites form a cycle")
+        block = ready[0]
+        waiting[block.id] = -1
+        order.append(block)
+        for other in todo:
+            if block.id in other.prerequisites:
+                waiting[other.id] -= 1
+    return order
+
+
+def run_violations(run: Run, prefs: Preferences) -> list[str]:
+    """The run-level preferences (set ones, hard or soft) this run does not meet."""
+    return [
+        name
+        for name in RUN_PREFERENCES
+        if prefs.is_set(name) and run.attribute(name) not in prefs.wanted(name)
+    ]
+
+
+def is_open(run: Run, prefs: Preferences) -> bool:
+    """Seats left and inside the learner's window; hard preferences are checked elsewhere."""
+    return run.seats_left > 0 and run.start >= prefs.start_date and run.end <= prefs.horizon_end
+
+
+def candidate(run: Run, block: Block, prefs: Preferences) -> Option | None:
+    """The run as an option, or ``None`` when it may never be chosen."""
+    if not is_open(run, prefs):
+        return None
+    violated = run_violations(run, prefs)
+    if any(prefs.is_hard(name) for name in violated):
+        return None
+    return Option(run, run.pace(block), sum(prefs.weight(name) for name in violated))
+
+
+def compile_problem(
+    todo: list[Block], runs: Iterable[Run], prefs: Preferences, exempt: Iterable[str]
+) -> Problem:
+    index = {block.id: i for i, block in enumerate(todo)}
+    exempt_ids = set(exempt)
+    options: list[list[Option]] = [[] for _ in todo]
+    grid = set()
+    for run in runs:
+        i = index.get(run.block_id)
+        if i is not None:
+            grid.add(run.start.toordinal())
+            option = candidate(run, todo[i], prefs)
+            if option is not None:
+                options[i].append(option)
+    hours_matter = prefs.is_set(MAX_HOURS_PER_WEEK)
+    options = [_undominated(opts, hours_matter) for opts in options]
+    preds = [tuple(sorted(index[p] for p in b.prerequisites if p not in exempt_ids)) for b in todo]
+    succs = [tuple(j for j in range(len(todo)) if i in preds[j]) for i in range(len(todo))]
+    problem = Problem(
+        blocks=todo,
+        preds=preds,
+        succs=succs,
+        options=options,
+        hard_parallel=prefs.max_parallel if prefs.is_hard(MAX_PARALLEL) else None,
+        hard_hours=prefs.max_hours_per_week if prefs.is_hard(MAX_HOURS_PER_WEEK) else None,
+        soft_parallel=_soft_limit(prefs, MAX_PARALLEL),
+        soft_hours=_soft_limit(prefs, MAX_HOURS_PER_WEEK),
+        horizon=prefs.horizon_end.toordinal(),
+        origin=min((o.s for opts in options for o in opts), default=0),
+        starts=sorted({o.s for opts in options for o in opts}),
+        grid=sorted(grid),
+        wanted={n: prefs.wanted(n) for n in RUN_PREFERENCES if prefs.is_set(n)},
+    )
+    for opts in options:
+        for option in opts:
+            option.eff = problem.next_start(option.e) - option.s
+            option.steps = problem.moments(option.s, option.e)
+    return problem
+
+
+def _soft_limit(prefs: Preferences, name: str) -> PaceLimit | None:
+    if not prefs.is_soft(name):
+        return None
+    limit = prefs.limit(name)
+    assert limit is not None
+    return PaceLimit(limit, prefs.weight(name))
+
+
+def _undominated(options: list[Option], hours_matter: bool) -> list[Option]:
+    """Drop dominated options in O(n x classes), returning the rest sorted by start.
+
+    Options are visited latest start first, so every option that could dominate the current
+    one has been seen; per (cost, pace) class we keep the earliest end seen so far.
+    """
+
+    def pace(o: Option) -> float:
+        return o.hpw if hours_matter else 0.0
+
+    order = sorted(
+        range(len(options)),
+        key=lambda i: (-options[i].s, options[i].e, options[i].cost, pace(options[i]), i),
+    )
+    best_end: dict[tuple[int, float], int] = {}
+    kept: list[Option] = []
+    for i in order:
+        option = options[i]
+        dominated = any(
+            cost <= option.cost and hpw <= pace(option) and end <= option.e
+            for (cost, hpw), end in best_end.items()
+        )
+        if not dominated:
+            kept.append(option)
+        cls = (option.cost, pace(option))
+        best_end[cls] = min(best_end.get(cls, option.e), option.e)
+    kept.sort(key=lambda o: (o.s, o.e, o.cost, o.hpw))
+    return kept

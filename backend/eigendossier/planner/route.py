@@ -1,0 +1,263 @@
+"""Plan a learner's route: the best plan, its alternatives, or why there is none."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import date
+
+from eigendossier.planner.explain import (
+    choice_reasons,
+    infeasibility_causes,
+    plan_violations,
+)
+from eigendossier.planner.model import (
+    PREFERENCE_NAMES,
+    Block,
+    Choice,
+    Infeasibility,
+    Plan,
+    Preferences,
+    Reason,
+    Relaxation,
+    RouteResult,
+    Run,
+)
+from eigendossier.planner.polish import left_shift
+from eigendossier.planner.problem import Problem, compile_problem, remaining_blocks
+from eigendossier.planner.search import OutOfNodes, SearchStats, Solution, solve
+
+NODE_LIMIT = 10_000
+"""Search nodes one call may spend (a few seconds at most). Small and carousel-shaped
+instances finish far below it with a proven optimum; when it runs out the best plan found so
+far is returned with ``optimal=False`` and a proven lower bound on the finish."""
+
+
+def plan_route(
+    blocks: Iterable[Block],
+    runs: Iterable[Run],
+    preferences: Preferences,
+    exemptions: Iterable[str] = (),
+    *,
+    max_alternatives: int = 3,
+    node_limit: int | None = NODE_LIMIT,
+    stats: SearchStats | None = None,
+) -> RouteResult:
+    """The earliest-finishing plan, up to ``max_alternatives`` trade-offs, or why none exists.
+
+    Runs of blocks that are not in ``blocks`` are ignored; an unknown prerequisite or a
+    prerequisite cycle raises ``ValueError``. Alternatives are the next points of the Pareto
+    front: each finishes later than the one before but has a strictly better soft score.
+    All searches of one call share ``node_limit`` (``None``: no limit).
+    """
+    blocks, runs, exempt = list(blocks), list(runs), frozenset(exemptions)
+    stats = stats or SearchStats(node_limit)
+    problem = _compile(blocks, runs, preferences, exempt)
+    try:
+        best = solve(problem, stats=stats)
+    except OutOfNodes:
+        gave_up = explain_no_route(blocks, runs, preferences, exempt, node_limit, searched=False)
+        return RouteResult(None, (), gave_up)
+    if best is None:
+        why = explain_no_route(blocks, runs, preferences, exempt, node_limit)
+        return RouteResult(None, (), why)
+    best = left_shift(problem, best)
+    plan = build_plan(problem, best, exempt)
+    return RouteResult(plan, _alternatives(problem, best, exempt, max_alternatives, stats))
+
+
+def find_plan(
+    blocks: Iterable[Block],
+    runs: Iterable[Run],
+    preferences: Preferences,
+    exemptions: Iterable[str] = (),
+    *,
+    max_score: int | None = None,
+    node_limit: int | None = NODE_LIMIT,
+    stats: SearchStats | None = None,
+) -> Plan | None:
+    """Only the best plan (with soft score below ``max_score`` if given), or ``None``.
+
+    ``None`` also when the node budget ran out before any plan was found.
+    """
+    exempt = frozenset(exemptions)
+    problem = _compile(list(blocks), list(runs), preferences, exempt)
+    try:
+        best = solve(problem, max_score=max_score, stats=stats or SearchStats(node_limit))
+    except OutOfNodes:
+        return None
+    return None if best is None else build_plan(problem, left_shift(problem, best), exempt)
+
+
+def _compile(
+    blocks: list[Block], runs: list[Run], prefs: Preferences, exempt: frozenset[str]
+) -> Problem:
+    todo, _ = remaining_blocks(blocks, exempt)
+    return compile_problem(todo, runs, prefs, exempt)
+
+
+def build_plan(
+    problem: Problem, solution: Solution, exempt: frozenset[str], trade: Reason | None = None
+) -> Plan:
+    """Turn a solution into choices with reasons, sorted by start date."""
+    chosen = solution.options
+    choices = [
+        Choice(
+            block_id=block.id,
+            block_code=block.code,
+            run_id=option.run.id,
+            start=option.run.start,
+            end=option.run.end,
+            ec=block.ec,
+            hours=block.hours,
+            hours_per_week=option.hpw,
+            reasons=tuple(choice_reasons(problem, chosen, i)),
+        )
+        for i, (block, option) in enumerate(zip(problem.blocks, chosen, strict=True))
+    ]
+    choices.sort(key=lambda c: (c.start, c.end, c.block_code))
+    finish = max((c.end for c in choices), default=None)
+    lower = finish
+    if not solution.proven and solution.floor is not None and finish is not None:
+        lower = min(date.fromordinal(solution.floor), finish)
+    return Plan(
+        choices=tuple(choices),
+        finish=finish,
+        total_ec=sum(c.ec for c in choices),
+        total_hours=sum(c.hours for c in choices),
+        score=solution.score,
+        exempted=tuple(sorted(exempt)),
+        violations=tuple(plan_violations(problem, chosen)),
+        trade=trade,
+        optimal=solution.proven,
+        finish_lower_bound=lower,
+    )
+
+
+def _alternatives(
+    problem: Problem,
+    best: Solution,
+    exempt: frozenset[str],
+    limit: int,
+    stats: SearchStats,
+) -> tuple[Plan, ...]:
+    """Walk the Pareto front: the earliest plan with a strictly better score, repeatedly.
+
+    Stops at the first alternative the node budget could not prove: an unproven one might
+    finish much later than the real next trade-off, which would mislead more than help.
+    """
+    plans: list[Plan] = []
+    current = best
+    while len(plans) < limit and current.score > 0 and not stats.spent:
+        try:
+            better = solve(problem, max_score=current.score, stats=stats)
+        except OutOfNodes:
+            break
+        if better is None or not better.proven:
+            break
+        better = left_shift(problem, better)
+        plans.append(build_plan(problem, better, exempt, _trade(best, better)))
+        current = better
+    return tuple(plans)
+
+
+def _trade(best: Solution, other: Solution) -> Reason:
+    assert best.finish is not None and other.finish is not None
+    return {
+        "code": "later_finish_better_preferences",
+        "days_later": other.finish - best.finish,
+        "score": other.score,
+        "score_gain": best.score - other.score,
+    }
+
+
+# -- no route: causes and relaxations -----------------------------------------------------
+
+
+def explain_no_route(
+    blocks: list[Block],
+    runs: list[Run],
+    prefs: Preferences,
+    exempt: frozenset[str],
+    node_limit: int | None = NODE_LIMIT,
+    *,
+    searched: bool = True,
+) -> Infeasibility:
+    """Say what makes every route impossible and which single relaxation helps most.
+
+    ``searched=False`` means the search ran out of nodes before finding any plan: then the
+    cause is that limit, not a proof, and the relaxations are still worth offering. The
+    relaxations tried share ``node_limit`` nodes in equal parts.
+    """
+    problem = _compile(blocks, runs, prefs, exempt)
+    if searched:
+        causes = infeasibility_causes(problem, runs, prefs)
+    else:
+        causes = [{"code": "search_limit_reached", "node_limit": node_limit}]
+    share = None if node_limit is None else max(node_limit // (len(prefs.hard_set()) + 2), 1)
+    relaxations = _single_relaxations(blocks, runs, prefs, exempt, share)
+    if not relaxations:
+        relaxations = _relax_everything(blocks, runs, prefs, exempt, share)
+    return Infeasibility(tuple(causes), tuple(relaxations))
+
+
+def _single_relaxations(
+    blocks: list[Block],
+    runs: list[Run],
+    prefs: Preferences,
+    exempt: frozenset[str],
+    share: int | None,
+) -> list[Relaxation]:
+    """Each hard preference made soft on its own, and a later horizon; best first.
+
+    Best means the earliest finish, then the lowest soft score, then the fixed order of
+    preference names with the horizon last (a later horizon changes the most).
+    """
+    found: list[tuple[tuple, Relaxation]] = []
+    for rank, name in enumerate(prefs.hard_set()):
+        plan = find_plan(blocks, runs, prefs.softened(name), exempt, node_limit=share)
+        if plan is not None:
+            change = {"code": "make_soft", "preference": name}
+            found.append(((plan.finish, plan.score, rank), _relaxation(change, plan)))
+    latest = _latest_end(blocks, runs, exempt)
+    if latest is not None and latest > prefs.horizon_end:
+        later = replace(prefs, horizon_end=latest)
+        plan = find_plan(blocks, runs, later, exempt, node_limit=share)
+        if plan is not None and plan.finish is not None:
+            change = {"code": "extend_horizon", "horizon_end": plan.finish.isoformat()}
+            rank = len(PREFERENCE_NAMES)
+            found.append(((plan.finish, plan.score, rank), _relaxation(change, plan)))
+    found.sort(key=lambda item: item[0])
+    return [relaxation for _, relaxation in found]
+
+
+def _relax_everything(
+    blocks: list[Block],
+    runs: list[Run],
+    prefs: Preferences,
+    exempt: frozenset[str],
+    share: int | None,
+) -> list[Relaxation]:
+    """Last resort: every hard preference soft and the horizon as late as runs go."""
+    latest = _latest_end(blocks, runs, exempt) or prefs.horizon_end
+    relaxed = replace(prefs, hard=frozenset(), horizon_end=max(latest, prefs.horizon_end))
+    plan = find_plan(blocks, runs, relaxed, exempt, node_limit=share)
+    if plan is None or plan.finish is None:
+        return []
+    change = {
+        "code": "relax_all",
+        "preferences": list(prefs.hard_set()),
+        "horizon_end": plan.finish.isoformat(),
+    }
+    return [_relaxation(change, plan)]
+
+
+def _relaxation(change: Reason, plan: Plan) -> Relaxation:
+    finish = plan.finish.isoformat() if plan.finish else None
+    effect = {"code": "route_found", "finish": finish, "instead_of": None, "score": plan.score}
+    return Relaxation(change=change, effect=effect, plan=plan)
+
+
+def _latest_end(blocks: list[Block], runs: list[Run], exempt: frozenset[str]) -> date | None:
+    wanted = {b.id for b in blocks if b.id not in exempt}
+    return max((r.end for r in runs if r.block_id in wanted), default=None)

@@ -1,0 +1,1 @@
+"""Privacy: encryption at rest (later also export, erase and the audit log)."""

@@ -1,0 +1,1 @@
+"""Learning routes: personas and preferences, planned routes, enrolment, the schedule."""

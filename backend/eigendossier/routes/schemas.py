@@ -1,0 +1,173 @@
+from flask_babel import gettext as _
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from eigendossier.catalog.models import LEARNING_FORMS, LOCATION_KINDS, TIMES_OF_DAY
+from eigendossier.catalog.schemas import InstitutionSchema, QualificationSchema, RunSchema
+from eigendossier.fields import UTCDateTime
+from eigendossier.i18n import localized
+from eigendossier.planner import PREFERENCE_NAMES
+from eigendossier.routes.personas import BY_KEY
+
+Reason = fields.Dict(keys=fields.String(), metadata={
+    "description": "A machine-readable reason: {code, ...params}; the PWA phrases it"})
+
+
+class PersonaSchema(Schema):
+    key = fields.String()
+    name = fields.Function(lambda p: p.name[_locale()])
+    explanation = fields.Function(lambda p: p.explanation[_locale()])
+    recognition = fields.Function(lambda p: p.recognition[_locale()])
+    defaults = fields.Dict()
+
+
+def _locale() -> str:
+    from flask_babel import get_locale
+
+    return "en" if str(get_locale()) == "en" else "nl"
+
+
+class PreferencesSchema(Schema):
+    start_date = fields.Date(metadata={"description": "Earliest start; default today"})
+    horizon_end = fields.Date(metadata={"description": "Finish by; default start + 3 years"})
+    times_of_day = fields.List(fields.String(validate=validate.OneOf(TIMES_OF_DAY)))
+    locations = fields.List(fields.String(validate=validate.OneOf(LOCATION_KINDS)))
+    learning_forms = fields.List(fields.String(validate=validate.OneOf(LEARNING_FORMS)))
+    max_parallel = fields.Integer(allow_none=True, validate=validate.Range(1, 10),
+                                  metadata={"description": "At most this many blocks at once"})
+    max_hours_per_week = fields.Float(allow_none=True, validate=validate.Range(1, 60))
+    hard = fields.List(fields.String(validate=validate.OneOf(PREFERENCE_NAMES)),
+                       metadata={"description": "Preferences that must hold; others are soft"})
+
+    @validates_schema(skip_on_field_errors=False)
+    def _horizon_after_start(self, data, **kwargs):
+        start, end = data.get("start_date"), data.get("horizon_end")
+        if start and end and end <= start:
+            raise ValidationError(_("Must be after the start date."), "horizon_end")
+
+
+class PlanRequestSchema(Schema):
+    qualification_id = fields.Integer(required=True)
+    persona = fields.String(required=True, validate=validate.OneOf(list(BY_KEY)))
+    preferences = fields.Nested(PreferencesSchema, load_default=dict)
+    use_exemptions = fields.Boolean(load_default=True, metadata={
+        "description": "Skip blocks covered by verified credentials in the dossier"})
+
+
+class SaveRouteSchema(PlanRequestSchema):
+    choice = fields.Integer(load_default=0, validate=validate.Range(0, 3), metadata={
+        "description": "0: the best plan; 1-3: one of its alternatives"})
+
+
+class BlockSummarySchema(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    name = fields.Function(lambda b: localized(b, "name"))
+    ec = fields.Float()
+    hours = fields.Integer()
+
+
+class ChoiceSchema(Schema):
+    block = fields.Nested(BlockSummarySchema)
+    run = fields.Nested(RunSchema)
+    start = fields.Date()
+    end = fields.Date()
+    reasons = fields.List(Reason)
+
+
+class PlanSchema(Schema):
+    finish = fields.Date(allow_none=True)
+    total_ec = fields.Float()
+    total_hours = fields.Float()
+    score = fields.Integer(metadata={"description": "Soft-preference cost: lower is better"})
+    choices = fields.List(fields.Nested(ChoiceSchema))
+    exempted = fields.List(fields.Nested(BlockSummarySchema))
+    violations = fields.List(Reason)
+    trade = Reason
+    optimal = fields.Boolean(load_default=True, metadata={
+        "description": "False when the search stopped at its step limit: the best plan found, "
+                       "not proven the earliest"})
+
+
+class RelaxationSchema(Schema):
+    change = Reason
+    effect = Reason
+    finish = fields.Date(allow_none=True)
+
+
+class InfeasibilitySchema(Schema):
+    causes = fields.List(Reason)
+    relaxations = fields.List(fields.Nested(RelaxationSchema))
+
+
+class PlanResultSchema(Schema):
+    qualification = fields.Nested(QualificationSchema)
+    persona = fields.String()
+    preferences = fields.Dict()
+    plan = fields.Nested(PlanSchema, allow_none=True)
+    alternatives = fields.List(fields.Nested(PlanSchema))
+    infeasibility = fields.Nested(InfeasibilitySchema, allow_none=True)
+
+
+class RouteSchema(Schema):
+    id = fields.Integer()
+    qualification = fields.Nested(QualificationSchema)
+    persona = fields.String()
+    preferences = fields.Dict()
+    finish_date = fields.Date(allow_none=True)
+    created_at = UTCDateTime()
+    plan = fields.Nested(PlanSchema)
+
+
+class EnrolmentSchema(Schema):
+    id = fields.Integer()
+    status = fields.String(metadata={"enum": ["enrolled", "cancelled"]})
+    route_id = fields.Integer(allow_none=True)
+    created_at = UTCDateTime()
+    cancelled_at = UTCDateTime(allow_none=True)
+    run = fields.Nested(RunSchema)
+    block = fields.Function(lambda e: BlockSummarySchema().dump(e.run.block))
+    qualification = fields.Function(lambda e: localized(e.run.block.qualification, "name"))
+    qualification_id = fields.Function(lambda e: e.run.block.qualification_id)
+    institution = fields.Function(lambda e: InstitutionSchema().dump(e.run.institution))
+
+
+class ScheduleSchema(Schema):
+    time_zone = fields.String(metadata={"description": "The zone of the runs' local times"})
+    enrolments = fields.List(fields.Nested(EnrolmentSchema))
+
+
+class FeedSchema(Schema):
+    url = fields.String(metadata={"description": "Secret calendar address, shown once"})
+
+
+class FeedStatusSchema(Schema):
+    active = fields.Boolean()
+    created_at = UTCDateTime(allow_none=True)
+
+
+class RecognitionRequestInSchema(Schema):
+    block_id = fields.Integer(required=True)
+    experience_item_id = fields.Integer(required=True)
+
+
+class RecognitionRequestSchema(Schema):
+    id = fields.Integer()
+    status = fields.String(metadata={"enum": ["requested", "approved", "rejected"]})
+    block = fields.Nested(BlockSummarySchema)
+    experience_item_id = fields.Integer()
+    created_at = UTCDateTime()
+    decided_at = UTCDateTime(allow_none=True)
+
+
+class StaffRecognitionRequestSchema(RecognitionRequestSchema):
+    learner = fields.Function(lambda r: r.account.display_name)
+    experience = fields.Function(lambda r: {
+        "role": r.experience_item.role, "employer": r.experience_item.employer,
+        "start_date": r.experience_item.start_date.isoformat(),
+        "end_date": r.experience_item.end_date and r.experience_item.end_date.isoformat(),
+        "description": r.experience_item.description,
+    }, metadata={"description": "The learner's self-declared experience"})
+
+
+class DecisionSchema(Schema):
+    approved = fields.Boolean(required=True)

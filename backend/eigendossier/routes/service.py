@@ -1,0 +1,444 @@
+"""Planning a learner's route through the carousel, saving it, enrolling, and the schedule."""
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from eigendossier import planner
+from eigendossier.accounts.models import Account
+from eigendossier.accounts.service import hash_token
+from eigendossier.catalog import service as catalog
+from eigendossier.catalog.models import Block, Qualification, Run
+from eigendossier.dossier import service as dossier
+from eigendossier.errors import DomainError, NotFound
+from eigendossier.extensions import db
+from eigendossier.routes.models import (
+    Enrolment,
+    LearningRoute,
+    RecognitionRequest,
+    ScheduleFeed,
+)
+from eigendossier.routes.personas import BY_KEY
+from eigendossier.timeutil import utcnow
+
+DEFAULT_HORIZON = timedelta(days=3 * 365)
+
+
+class NoRoute(DomainError):
+    status = 409
+    slug = "no-route"
+    title = _l("No route fits these choices")
+    detail = _l("Plan again: the offer or the seats have changed.")
+
+
+class RunFull(DomainError):
+    status = 409
+    slug = "run-full"
+    title = _l("A module is full")
+    detail = _l("Nothing was booked. Plan again to choose another start date.")
+
+
+class AlreadyRequested(DomainError):
+    status = 409
+    slug = "recognition-already-requested"
+    title = _l("Recognition for this block was already requested")
+    detail = _l("You can follow the request in your route.")
+
+
+class AlreadyDecided(DomainError):
+    status = 409
+    slug = "recognition-decided"
+    title = _l("This request has already been decided")
+
+
+class TooLateToCancel(DomainError):
+    status = 409
+    slug = "too-late-to-cancel"
+    title = _l("This module has already started")
+    detail = _l("An enrolment can be cancelled only before the module starts.")
+
+
+@dataclass
+class PlanOutcome:
+    """A planner result with what the API needs to show it: blocks and runs by id."""
+
+    result: planner.RouteResult
+    qualification: Qualification
+    blocks: dict[str, Block]
+    runs: dict[str, Run]
+    preferences: dict
+    persona: str
+
+
+def preferences_with_defaults(persona: str, given: dict, today: date) -> dict:
+    """The persona's defaults for what the learner left out; an explicit null pace means
+    "no limit"."""
+    chosen = {**BY_KEY[persona].defaults, **given}
+    if chosen.get("start_date") is None:
+        chosen["start_date"] = today
+    if chosen.get("horizon_end") is None:
+        chosen["horizon_end"] = chosen["start_date"] + DEFAULT_HORIZON
+    return chosen
+
+
+def _as_json(preferences: dict) -> dict:
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in preferences.items()}
+
+
+def _planner_preferences(chosen: dict) -> planner.Preferences:
+    return planner.Preferences(
+        start_date=chosen["start_date"],
+        horizon_end=chosen["horizon_end"],
+        times_of_day=chosen.get("times_of_day") or (),
+        locations=chosen.get("locations") or (),
+        learning_forms=chosen.get("learning_forms") or (),
+        max_parallel=chosen.get("max_parallel"),
+        max_hours_per_week=chosen.get("max_hours_per_week"),
+        hard=chosen.get("hard") or (),
+    )
+
+
+def _exempted(account: Account, blocks: list[Block]) -> set[str]:
+    """Blocks whose exempting achievement is a verified credential in the learner's dossier,
+    and blocks the institution recognised from the learner's experience."""
+    achieved = dossier.verified_achievement_ids(account.id)
+    recognised = set(db.session.scalars(
+        db.select(RecognitionRequest.block_id)
+        .filter_by(account_id=account.id, status="approved")
+    ))
+    return {str(b.id) for b in blocks
+            if achieved & set(b.exempting_achievements or ()) or b.id in recognised}
+
+
+def plan(account: Account, qualification_id: int, persona: str, given: dict,
+         use_exemptions: bool, today: date) -> PlanOutcome:
+    qualification = catalog.qualification(qualification_id)
+    chosen = preferences_with_defaults(persona, given, today)
+    blocks = list(qualification.blocks)
+    runs = [r for b in blocks for r in b.runs if r.start_date >= chosen["start_date"]]
+    exempt = _exempted(account, blocks) if use_exemptions else set()
+    result = planner.plan_route(
+        [_planner_block(b) for b in blocks],
+        [_planner_run(r) for r in runs],
+        _planner_preferences(chosen),
+        exempt,
+    )
+    return PlanOutcome(result, qualification, {str(b.id): b for b in blocks},
+                       {str(r.id): r for r in runs}, chosen, persona)
+
+
+def _planner_block(block: Block) -> planner.Block:
+    return planner.Block(id=str(block.id), code=block.code, ec=float(block.ec),
+                         hours=float(block.hours),
+                         prerequisites=frozenset(str(p.id) for p in block.prerequisites))
+
+
+def _planner_run(run: Run) -> planner.Run:
+    return planner.Run(id=str(run.id), block_id=str(run.block_id), start=run.start_date,
+                       end=run.end_date, time_of_day=run.time_of_day,
+                       location_kind=run.location_kind, learning_form=run.learning_form,
+                       seats_left=run.seats_left)
+
+
+def plan_as_dict(chosen: planner.Plan) -> dict:
+    """What a saved route keeps of a plan (JSON)."""
+    return {
+        "choices": [
+            {"block_id": int(c.block_id), "run_id": int(c.run_id), "start": c.start.isoformat(),
+             "end": c.end.isoformat(), "reasons": list(c.reasons)}
+            for c in chosen.choices
+        ],
+        "total_ec": chosen.total_ec,
+        "total_hours": chosen.total_hours,
+        "score": chosen.score,
+        "exempted": [int(b) for b in chosen.exempted],
+        "violations": list(chosen.violations),
+    }
+
+
+def save_route(account: Account, outcome: PlanOutcome, choice: int) -> LearningRoute:
+    """Keep the best plan (choice 0) or one of its alternatives (1-3) as the learner's route."""
+    plans = [outcome.result.plan, *outcome.result.alternatives] if outcome.result.plan else []
+    if choice >= len(plans):
+        raise NoRoute()
+    chosen = plans[choice]
+    route = LearningRoute(
+        account_id=account.id,
+        qualification_id=outcome.qualification.id,
+        persona=outcome.persona,
+        preferences=_as_json(outcome.preferences),
+        plan=plan_as_dict(chosen),
+        finish_date=chosen.finish,
+    )
+    db.session.add(route)
+    db.session.commit()
+    return route
+
+
+def routes_of(account: Account) -> list[LearningRoute]:
+    return db.session.scalars(
+        db.select(LearningRoute).filter_by(account_id=account.id)
+        .order_by(LearningRoute.created_at.desc(), LearningRoute.id.desc())
+    ).all()
+
+
+def route_of(account: Account, route_id: int) -> LearningRoute:
+    route = db.session.get(LearningRoute, route_id)
+    if route is None or route.account_id != account.id:
+        raise NotFound()
+    return route
+
+
+def delete_route(account: Account, route_id: int) -> None:
+    db.session.delete(route_of(account, route_id))
+    db.session.commit()
+
+
+def enrol_route(account: Account, route_id: int, today: date) -> list[Enrolment]:
+    """Enrol in every run of the route at once, across institutions, or in none of them.
+
+    Each seat is taken by one conditional UPDATE, so concurrent enrolments never overbook:
+    the database re-checks `seats_taken < seats_total` on the row it locks."""
+    route = route_of(account, route_id)
+    enrolments = []
+    try:
+        for choice in route.plan["choices"]:
+            enrolments.append(enrol_in_run(account, choice["run_id"], today, route.id))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return enrolments
+
+
+def enrol_in_run(account: Account, run_id: int, today: date,
+                 route_id: int | None = None) -> Enrolment:
+    """Take a seat in a run that has not started, in the caller's transaction (not committed).
+
+    One conditional UPDATE takes the seat, so concurrent enrolments never overbook."""
+    existing = db.session.scalar(
+        db.select(Enrolment).filter_by(account_id=account.id, run_id=run_id)
+    )
+    if existing and existing.status == "enrolled":
+        return existing
+    taken = db.session.execute(
+        db.update(Run)
+        .where(Run.id == run_id, Run.seats_taken < Run.seats_total, Run.start_date > today)
+        .values(seats_taken=Run.seats_taken + 1)
+    )
+    if taken.rowcount != 1:
+        raise RunFull()
+    enrolment = existing or Enrolment(account_id=account.id, run_id=run_id)
+    enrolment.status, enrolment.cancelled_at, enrolment.route_id = "enrolled", None, route_id
+    db.session.add(enrolment)
+    return enrolment
+
+
+def enrolments_of(account: Account, active_only: bool = True) -> list[Enrolment]:
+    query = db.select(Enrolment).join(Run).filter(Enrolment.account_id == account.id)
+    if active_only:
+        query = query.filter(Enrolment.status == "enrolled")
+    return db.session.scalars(query.order_by(Run.start_date, Enrolment.id)).all()
+
+
+def enrolment_of(account: Account, enrolment_id: int) -> Enrolment:
+    enrolment = db.session.get(Enrolment, enrolment_id)
+    if enrolment is None or enrolment.account_id != account.id:
+        raise NotFound()
+    return enrolment
+
+
+def cancel_enrolment(account: Account, enrolment_id: int, today: date) -> Enrolment:
+    """Give the seat back; possible until the run starts."""
+    from eigendossier.vouchers import service as vouchers
+
+    enrolment = enrolment_of(account, enrolment_id)
+    if enrolment.status != "enrolled":
+        return enrolment
+    voucher = vouchers.voucher_for_enrolment(enrolment.id)
+    if voucher is not None:
+        # Paid with a voucher: the voucher's rules apply, and the voucher comes back.
+        vouchers.cancel_redemption(account, voucher.id, today)
+        return enrolment
+    if enrolment.run.start_date <= today:
+        raise TooLateToCancel()
+    release(enrolment)
+    db.session.commit()
+    return enrolment
+
+
+def release(enrolment: Enrolment) -> None:
+    """Cancel an enrolment and give its seat back, in the caller's transaction."""
+    if enrolment.status != "enrolled":
+        return
+    db.session.execute(
+        db.update(Run).where(Run.id == enrolment.run_id, Run.seats_taken > 0)
+        .values(seats_taken=Run.seats_taken - 1)
+    )
+    enrolment.status, enrolment.cancelled_at = "cancelled", utcnow()
+
+
+def create_feed(account: Account) -> str:
+    """A new secret calendar address for the learner; any earlier address stops working."""
+    token = secrets.token_urlsafe(24)
+    feed = db.session.scalar(db.select(ScheduleFeed).filter_by(account_id=account.id))
+    feed = feed or ScheduleFeed(account_id=account.id)
+    feed.token_hash, feed.created_at = hash_token(token), utcnow()
+    db.session.add(feed)
+    db.session.commit()
+    return token
+
+
+def feed_of(account: Account) -> ScheduleFeed | None:
+    return db.session.scalar(db.select(ScheduleFeed).filter_by(account_id=account.id))
+
+
+def revoke_feed(account: Account) -> None:
+    db.session.execute(db.delete(ScheduleFeed).filter_by(account_id=account.id))
+    db.session.commit()
+
+
+def account_for_feed(token: str) -> Account:
+    feed = db.session.scalar(db.select(ScheduleFeed).filter_by(token_hash=hash_token(token)))
+    if feed is None:
+        raise NotFound()
+    return db.session.get(Account, feed.account_id)
+
+
+def _plan_view(chosen: planner.Plan, blocks: dict, runs: dict) -> dict:
+    return {
+        "finish": chosen.finish,
+        "total_ec": chosen.total_ec,
+        "total_hours": chosen.total_hours,
+        "score": chosen.score,
+        "choices": [
+            {"block": blocks[c.block_id], "run": runs[c.run_id], "start": c.start, "end": c.end,
+             "reasons": list(c.reasons)}
+            for c in chosen.choices
+        ],
+        "exempted": [blocks[b] for b in chosen.exempted],
+        "violations": list(chosen.violations),
+        "trade": chosen.trade,
+        "optimal": chosen.optimal,
+    }
+
+
+def outcome_view(outcome: PlanOutcome) -> dict:
+    """A plan result with blocks and runs resolved, for the API to dump."""
+    result, blocks, runs = outcome.result, outcome.blocks, outcome.runs
+    infeasibility = None
+    if result.infeasibility:
+        infeasibility = {
+            "causes": list(result.infeasibility.causes),
+            "relaxations": [{"change": r.change, "effect": r.effect, "finish": r.plan.finish}
+                            for r in result.infeasibility.relaxations],
+        }
+    return {
+        "qualification": outcome.qualification,
+        "persona": outcome.persona,
+        "preferences": _as_json(outcome.preferences),
+        "plan": _plan_view(result.plan, blocks, runs) if result.plan else None,
+        "alternatives": [_plan_view(p, blocks, runs) for p in result.alternatives],
+        "infeasibility": infeasibility,
+    }
+
+
+def route_view(route: LearningRoute) -> dict:
+    """A saved route with its blocks and runs loaded."""
+    stored = route.plan
+    run_ids = [c["run_id"] for c in stored["choices"]]
+    runs = {r.id: r for r in db.session.scalars(db.select(Run).filter(Run.id.in_(run_ids)))}
+    blocks = {b.id: b for b in route.qualification.blocks}
+    return {
+        "id": route.id,
+        "qualification": route.qualification,
+        "persona": route.persona,
+        "preferences": route.preferences,
+        "finish_date": route.finish_date,
+        "created_at": route.created_at,
+        "plan": {
+            **stored,
+            "finish": route.finish_date,
+            "choices": [{**c, "block": blocks[c["block_id"]], "run": runs[c["run_id"]],
+                         "start": date.fromisoformat(c["start"]),
+                         "end": date.fromisoformat(c["end"])}
+                        for c in stored["choices"]],
+            "exempted": [blocks[b] for b in stored["exempted"]],
+            "trade": None,
+        },
+    }
+
+
+def schedule_calendar(account: Account) -> bytes:
+    from eigendossier.routes import calendar
+
+    language = "en" if account.locale == "en" else "nl"
+    events = []
+    for enrolment in enrolments_of(account):
+        block = enrolment.run.block
+        name = getattr(block, f"name_{language}")
+        qualification = getattr(block.qualification, f"name_{language}")
+        events.append(calendar.run_event(f"enrolment-{enrolment.id}@eigendossier", name,
+                                         enrolment.run, f"{qualification} · {block.code}"))
+    title = "Eigen Dossier — schedule" if account.locale == "en" else "Eigen Dossier — rooster"
+    return calendar.schedule_calendar(title, events)
+
+
+def request_recognition(account: Account, block_id: int, experience_item_id: int
+                        ) -> RecognitionRequest:
+    """Ask the block's institution to recognise it from one of the learner's experience items."""
+    item = dossier.experience_item(account, experience_item_id)
+    block = db.session.get(Block, block_id)
+    if block is None:
+        raise NotFound()
+    request = RecognitionRequest(account_id=account.id, block=block, experience_item=item)
+    db.session.add(request)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise AlreadyRequested() from None
+    return request
+
+
+def recognition_requests_of(account: Account) -> list[RecognitionRequest]:
+    return db.session.scalars(
+        db.select(RecognitionRequest).filter_by(account_id=account.id)
+        .order_by(RecognitionRequest.created_at, RecognitionRequest.id)
+    ).all()
+
+
+def withdraw_recognition(account: Account, request_id: int) -> None:
+    request = db.session.get(RecognitionRequest, request_id)
+    if request is None or request.account_id != account.id:
+        raise NotFound()
+    db.session.delete(request)
+    db.session.commit()
+
+
+def _staff_scope(staff: Account):
+    """Requests for blocks of the staff member's institution (admins see all)."""
+    query = db.select(RecognitionRequest).join(Block).join(Qualification)
+    if staff.role != "admin":
+        query = query.filter(Qualification.institution_id == staff.institution_id)
+    return query
+
+
+def recognition_requests_for_staff(staff: Account) -> list[RecognitionRequest]:
+    return db.session.scalars(
+        _staff_scope(staff).order_by(RecognitionRequest.created_at, RecognitionRequest.id)
+    ).all()
+
+
+def decide_recognition(staff: Account, request_id: int, approved: bool) -> RecognitionRequest:
+    request = db.session.scalar(_staff_scope(staff).filter(RecognitionRequest.id == request_id))
+    if request is None:
+        raise NotFound()
+    if request.status != "requested":
+        raise AlreadyDecided()
+    request.status = "approved" if approved else "rejected"
+    request.decided_at, request.decided_by_id = utcnow(), staff.id
+    db.session.commit()
+    return request

@@ -1,0 +1,1 @@
+"""Share links for employers: public verification pages, presentations, QR codes."""

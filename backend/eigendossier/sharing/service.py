@@ -1,0 +1,563 @@
+"""Sharing operations: make, list, change and revoke share links; open one as an employer
+(re-verifying what is stale); presentations signed by the learner's holder key.
+
+No request, no response. The token is returned once by `create_share` and stored only as
+its SHA-256; every write is one transaction."""
+import io
+import logging
+import secrets
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
+
+import segno
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from eigendossier.accounts.models import Account
+from eigendossier.accounts.service import hash_token
+from eigendossier.credentials import parse_credential
+from eigendossier.credentials.keys import PublicKey
+from eigendossier.dossier import messages as check_messages
+from eigendossier.dossier import service as dossier
+from eigendossier.dossier.models import Credential, VerificationResult
+from eigendossier.errors import DomainError
+from eigendossier.extensions import db
+from eigendossier.privacy import audit
+from eigendossier.sharing import presentation
+from eigendossier.sharing.models import (
+    HolderKey,
+    Share,
+    ShareCredential,
+    ShareExperience,
+    ShareView,
+)
+from eigendossier.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DAYS = 30
+MAX_DAYS = 365
+TOKEN_BYTES = 16  # 128 random bits
+VIEW_LOG_LIMIT = 100
+
+
+class ShareNotFound(DomainError):
+    status = 404
+    slug = "not-found"
+    title = _l("Not found")
+    detail = _l("There is nothing here, or it is not yours.")
+
+
+class LinkUnknown(DomainError):
+    status = 404
+    slug = "share-unknown"
+    title = _l("This link does not exist")
+    detail = _l("Check that you copied the whole link, or ask for a new one.")
+
+
+class LinkGone(DomainError):
+    status = 410
+    slug = "share-gone"
+    title = _l("This link no longer works")
+    detail = _l("The link has expired or was withdrawn by the person who shared it. "
+                "Ask them for a new link.")
+
+
+class ShareRevoked(DomainError):
+    status = 409
+    slug = "share-revoked"
+    title = _l("This link has been withdrawn")
+    detail = _l("A withdrawn link cannot be changed. Make a new share instead.")
+
+
+class InvalidShare(DomainError):
+    status = 422
+    slug = "validation"
+    title = _l("The input is not valid")
+    detail = _l("Some fields need your attention.")
+
+
+class NoPresentation(DomainError):
+    status = 404
+    slug = "not-found"
+    title = _l("Not found")
+    detail = _l("This share holds no Verifiable Credentials to present.")
+
+
+# -- the learner's shares ----------------------------------------------------------------
+
+
+def _expiry(now: datetime, expires_in_days: int | None, expires_at: datetime | None,
+            ) -> datetime:
+    """When the link stops working: a moment, or a number of days from now (default 30);
+    never in the past, never more than a year ahead."""
+    if expires_at is None:
+        return now + timedelta(days=expires_in_days or DEFAULT_DAYS)
+    moment = expires_at.astimezone(UTC).replace(tzinfo=None) if expires_at.tzinfo else expires_at
+    if moment <= now:
+        raise InvalidShare(errors={"expires_at": [str(_l("Choose a moment in the future."))]})
+    if moment > now + timedelta(days=MAX_DAYS):
+        raise InvalidShare(errors={"expires_at": [str(_l(
+            "A share link works for at most one year."))]})
+    return moment
+
+
+def _unique(ids) -> list[int]:
+    return list(dict.fromkeys(ids or []))
+
+
+def create_share(account: Account, *, credential_ids: list[int], label: str,
+                 experience_item_ids: list[int] | None = None, expires_in_days: int | None = None,
+                 expires_at: datetime | None = None) -> tuple[Share, str]:
+    """Make a share link; returns the share and its token (shown once, stored as a hash).
+    A credential or experience item that is not the learner's is NotFound: nothing stored."""
+    now = utcnow()
+    share = Share(account_id=account.id, label=label.strip(),
+                  expires_at=_expiry(now, expires_in_days, expires_at), created_at=now)
+    for position, credential_id in enumerate(_unique(credential_ids)):
+        found = dossier.credential(account, credential_id)
+        share.credentials.append(ShareCredential(credential_id=found.id, position=position))
+    for position, item_id in enumerate(_unique(experience_item_ids)):
+        found = dossier.experience_item(account, item_id)
+        share.experience.append(ShareExperience(experience_item_id=found.id, position=position))
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    share.token_hash = hash_token(token)
+    db.session.add(share)
+    db.session.flush()
+    audit.record("share.created", account.id, subject=share,
+                 credentials=len(share.credentials), experience=len(share.experience),
+                 expires_at=share.expires_at.isoformat())
+    _commit()
+    return share, token
+
+
+def _commit() -> None:
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def shares_of(account: Account) -> list[Share]:
+    """The learner's shares, newest first, each with view_count and last_viewed_at."""
+    shares = db.session.scalars(
+        db.select(Share).filter_by(account_id=account.id)
+        .order_by(Share.created_at.desc(), Share.id.desc())
+    ).all()
+    _attach_view_stats(shares)
+    return shares
+
+
+def share_of(account: Account, share_id: int) -> Share:
+    found = db.session.get(Share, share_id)
+    if found is None or found.account_id != account.id:
+        raise ShareNotFound()
+    _attach_view_stats([found])
+    return found
+
+
+def _attach_view_stats(shares: list[Share]) -> None:
+    if not shares:
+        return
+    rows = db.session.execute(
+        db.select(ShareView.share_id, func.count(ShareView.id), func.max(ShareView.viewed_at))
+        .where(ShareView.share_id.in_([s.id for s in shares])).group_by(ShareView.share_id)
+    ).all()
+    stats = {share_id: (count, last) for share_id, count, last in rows}
+    now = utcnow()
+    for share in shares:
+        share.view_count, share.last_viewed_at = stats.get(share.id, (0, None))
+        share.current_state = share.state(now)
+
+
+def views_of(share: Share, limit: int = VIEW_LOG_LIMIT) -> list[ShareView]:
+    """When the link was opened, newest first (at most `limit`)."""
+    return db.session.scalars(
+        db.select(ShareView).filter_by(share_id=share.id)
+        .order_by(ShareView.viewed_at.desc(), ShareView.id.desc()).limit(limit)
+    ).all()
+
+
+def change_expiry(account: Account, share_id: int, *, expires_in_days: int | None = None,
+                  expires_at: datetime | None = None) -> Share:
+    """Move the link's expiry (also bringing an expired link back); not for withdrawn links."""
+    share = share_of(account, share_id)
+    if share.revoked_at is not None:
+        raise ShareRevoked()
+    share.expires_at = _expiry(utcnow(), expires_in_days, expires_at)
+    audit.record("share.expiry_changed", account.id, subject=share,
+                 expires_at=share.expires_at.isoformat())
+    _commit()
+    share.current_state = share.state(utcnow())
+    return share
+
+
+def revoke(account: Account, share_id: int) -> None:
+    """Withdraw the link at once (again is fine). The share and its view log stay listed."""
+    share = share_of(account, share_id)
+    if share.revoked_at is None:
+        share.revoked_at = utcnow()
+        audit.record("share.revoked", account.id, subject=share)
+        _commit()
+
+
+# -- what the learner sends: the QR code and LinkedIn ---------------------------------------
+
+
+def qr_svg(url: str) -> str:
+    """The link as an SVG QR code (segno's make_qr: never a Micro QR that phones misread)."""
+    out = io.BytesIO()
+    segno.make_qr(url, error="m").save(out, kind="svg", xmldecl=False, svgns=True, nl=False,
+                                       scale=6, border=4, dark="#06343d", light="#ffffff")
+    return out.getvalue().decode("ascii")
+
+
+def linkedin_url(credential, cert_url: str) -> str:
+    """LinkedIn's add-to-profile address for one credential, pointing at the share page."""
+    summary = credential.summary
+    params = {"startTask": "CERTIFICATION_NAME", "name": summary.get("title") or ""}
+    if summary.get("issuer_name"):
+        params["organizationName"] = summary["issuer_name"]
+    issued, expires = _moment(summary.get("issued_on")), _moment(summary.get("expires_on"))
+    if issued:
+        params.update(issueYear=issued.year, issueMonth=issued.month)
+    if expires:
+        params.update(expirationYear=expires.year, expirationMonth=expires.month)
+    params["certUrl"] = cert_url
+    if summary.get("credential_id"):
+        params["certId"] = summary["credential_id"]
+    return "https://www.linkedin.com/profile/add?" + urlencode(params)
+
+
+def _moment(value) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+# -- the employer's side ---------------------------------------------------------------------
+
+
+def open_share(token: str) -> Share:
+    """The share behind a token: LinkUnknown (404) or LinkGone (410, expired or withdrawn).
+
+    Both answers cost the same: one hash, one lookup on the unique hash index, then a
+    comparison of what was found; nothing else is read before deciding."""
+    found = db.session.scalar(db.select(Share).filter_by(token_hash=hash_token(token[:128])))
+    state = found.state(utcnow()) if found is not None else "unknown"
+    if state == "unknown":
+        raise LinkUnknown()
+    if state != "active":
+        raise LinkGone()
+    return found
+
+
+def for_page(share: Share) -> Share:
+    """The share with everything its page shows, loaded in a few queries (not one per row)."""
+    return db.session.scalars(
+        db.select(Share).where(Share.id == share.id).execution_options(populate_existing=True)
+        .options(joinedload(Share.account),
+                 selectinload(Share.credentials).joinedload(ShareCredential.credential)
+                 .joinedload(Credential.verification).selectinload(VerificationResult.checks),
+                 selectinload(Share.experience).joinedload(ShareExperience.item))
+    ).one()
+
+
+def record_view(share: Share) -> None:
+    """Log that the page was opened: the time, nothing about who opened it."""
+    db.session.add(ShareView(share_id=share.id, viewed_at=utcnow()))
+    event = audit.record("share.viewed", share.account_id, subject=share)
+    event.actor_id = None  # opened by someone without an account
+    _commit()
+
+
+def reverify_after() -> timedelta:
+    return timedelta(seconds=float(current_app.config.get("SHARE_REVERIFY_AFTER_SECONDS", 3600)))
+
+
+def refresh_stale(share: Share) -> int:
+    """Verify again, now, each shared credential whose result is older than
+    SHARE_REVERIFY_AFTER_SECONDS. One that cannot be verified again keeps its stored result
+    (the page says when that was). Returns how many this request verified again."""
+    cutoff = utcnow() - reverify_after()
+    stale = [(link.credential_id, link.credential.verification.checked_at)
+             for link in share.credentials
+             if link.credential.verification is not None
+             and link.credential.verification.checked_at <= cutoff]
+    account, done = share.account, 0
+    for credential_id, seen in stale:  # each commits on its own: one failure keeps the others
+        if not _claim(credential_id, seen):
+            continue  # another request is verifying it (or just did)
+        try:
+            dossier.reverify(account, credential_id)
+            done += 1
+        except Exception:
+            db.session.rollback()
+            log.warning("re-verifying shared credential %s failed", credential_id,
+                        exc_info=True)
+            _release(credential_id, seen)
+    return done
+
+
+def _claim(credential_id: int, seen: datetime) -> bool:
+    """Take the re-verification of a credential: move its result's time from what this
+    request read to now, only if nobody else moved it first (one conditional UPDATE, so two
+    employers opening the page at once do not verify, and write, the same result twice)."""
+    claimed = db.session.execute(
+        db.update(VerificationResult)
+        .where(VerificationResult.credential_id == credential_id,
+               VerificationResult.checked_at == seen)
+        .values(checked_at=utcnow()).execution_options(synchronize_session=False)
+    ).rowcount == 1
+    _commit()
+    return claimed
+
+
+def _release(credential_id: int, seen: datetime) -> None:
+    """A failed re-verification: the result is as old as it was (stale again)."""
+    db.session.execute(db.update(VerificationResult)
+                       .where(VerificationResult.credential_id == credential_id)
+                       .values(checked_at=seen).execution_options(synchronize_session=False))
+    _commit()
+
+
+def shared_credential(share: Share, credential_id: int):
+    for link in share.credentials:
+        if link.credential_id == credential_id:
+            return link.credential
+    raise ShareNotFound()
+
+
+def original(share: Share, credential_id: int) -> tuple[bytes, str, str]:
+    """A shared credential's file as imported: (bytes, content type, file name)."""
+    found = shared_credential(share, credential_id)
+    extension = dossier.EXTENSIONS.get(found.container, "bin")
+    return (found.original, dossier.CONTENT_TYPES.get(found.container, "application/octet-stream"),
+            f"credential-{found.id}.{extension}")
+
+
+def image(share: Share, credential_id: int) -> tuple[bytes, str]:
+    """The badge image of a shared credential that arrived as a baked PNG or SVG."""
+    found = shared_credential(share, credential_id)
+    if found.container not in ("png", "svg"):
+        raise ShareNotFound()
+    return found.original, dossier.CONTENT_TYPES[found.container]
+
+
+# -- what the page shows --------------------------------------------------------------------
+
+CHECK_NAMES = {
+    "format": _l("Structure"),
+    "schema": _l("Standard"),
+    "proof": _l("Signature"),
+    "issuer_key": _l("Issuer's key"),
+    "issuer_identity": _l("Issuer"),
+    "recipient": _l("Recipient"),
+    "validity": _l("Validity"),
+    "revocation": _l("Revocation"),
+    "refresh": _l("Refresh"),
+}
+OUTCOMES = {
+    "pass": _l("passed"),
+    "warn": _l("note"),
+    "fail": _l("failed"),
+    "skipped": _l("not checked"),
+}
+STATUSES = {
+    "verified": _l("Verified"),
+    "verified_with_warnings": _l("Verified, with remarks"),
+    "expired": _l("Expired"),
+    "revoked": _l("Revoked by the issuer"),
+    "failed": _l("Not valid"),
+    "unverifiable": _l("Could not be checked"),
+}
+STATUS_EXPLAINED = {
+    "verified": _l("Every check passed: the credential is genuine, unchanged, valid and issued "
+                   "to the email address of this learner's account."),
+    "verified_with_warnings": _l("The credential is genuine and valid; some checks have "
+                                 "remarks, listed below."),
+    "expired": _l("The credential is genuine, but its own validity has ended."),
+    "revoked": _l("The issuer has withdrawn this credential."),
+    "failed": _l("At least one check failed; the list below says which and why."),
+    "unverifiable": _l("The credential could not be checked just now, for instance because "
+                       "the issuer could not be reached."),
+}
+TRUSTED = ("verified", "verified_with_warnings")
+
+# The dossier's messages speak to the learner ("issued to you"); the employer reads these.
+EMPLOYER_MESSAGES = {
+    "recipient.matches": (
+        "Issued to {name}: the recipient is the email address of this learner's account.",
+        "Uitgegeven aan {name}: de ontvanger is het e-mailadres van het account van deze "
+        "deelnemer."),
+    "recipient.no_match": (
+        "Issued to someone else: the recipient is not the email address of {name}'s account.",
+        "Uitgegeven aan iemand anders: de ontvanger is niet het e-mailadres van het account "
+        "van {name}."),
+    "recipient.unlinked": (
+        "Issued to an identifier (such as a DID) that is not linked to {name}'s account, so we "
+        "cannot confirm it belongs to them.",
+        "Uitgegeven aan een kenmerk (zoals een DID) dat niet aan het account van {name} is "
+        "gekoppeld; we kunnen niet bevestigen dat het van {name} is."),
+}
+
+
+def _words() -> dict:
+    """The page's fixed words in the request's language, looked up once per page."""
+    return {"locale": dossier.locale(), "untitled": str(_l("Credential without a name")),
+            **{name: {key: str(value) for key, value in table.items()}
+               for name, table in (("checks", CHECK_NAMES), ("outcomes", OUTCOMES),
+                                   ("statuses", STATUSES), ("explained", STATUS_EXPLAINED))}}
+
+
+def _check_message(check, name: str, locale: str) -> str:
+    employer = EMPLOYER_MESSAGES.get(check.message_code)
+    if employer:
+        return employer[1 if locale == "nl" else 0].format(name=name)
+    return check_messages.render(check.message_code, check.params, check.message, locale)
+
+
+def _http_url(value) -> str | None:
+    return value if isinstance(value, str) and value.startswith(("https://", "http://")) else None
+
+
+def credential_view(found, learner_name: str, words: dict | None = None) -> dict:
+    """One shared credential as the page shows it."""
+    words = words or _words()
+    summary = found.summary
+    achievement = summary.get("achievement") or {}
+    verification = found.verification
+    status = verification.status if verification else "unverifiable"
+    shown_image = dossier.image_src(found) or ""
+    outcomes = [o for o in achievement.get("learning_outcomes") or [] if o]
+    return {
+        "id": found.id,
+        "title": summary.get("title") or words["untitled"],
+        "description": summary.get("description") or achievement.get("description"),
+        "issuer_name": summary.get("issuer_name") or summary.get("issuer_id"),
+        "issuer_url": _http_url(summary.get("issuer_url")) or _http_url(summary.get("issuer_id")),
+        # A data: URL to show as it is; or the file, served under the share's own address.
+        "image_data": shown_image if shown_image.startswith("data:") else None,
+        "image_file": found.container in ("png", "svg"),
+        "issued_on": _moment(summary.get("issued_on")),
+        "valid_until": _moment(summary.get("expires_on")),
+        "ec": achievement.get("ec"),
+        "study_load_hours": achievement.get("study_load_hours"),
+        "nlqf_level": achievement.get("nlqf_level"),
+        "eqf_level": achievement.get("eqf_level"),
+        "learning_outcomes": outcomes,
+        "assessment": achievement.get("assessment"),
+        "criteria": achievement.get("criteria"),
+        "is_micro": bool(achievement.get("ec") is not None or achievement.get("nlqf_level")
+                         or achievement.get("eqf_level") or outcomes),
+        "format": found.format,
+        "status": status,
+        "trusted": status in TRUSTED,
+        "status_text": words["statuses"].get(status, status),
+        "status_explained": words["explained"].get(status, ""),
+        "checked_at": verification.checked_at.replace(tzinfo=UTC) if verification else None,
+        "checks": [
+            {"id": check.check_id, "name": words["checks"].get(check.check_id, check.check_id),
+             "outcome": check.outcome, "outcome_text": words["outcomes"].get(check.outcome, ""),
+             "message": _check_message(check, learner_name, words["locale"])}
+            for check in (verification.checks if verification else [])
+        ],
+        "in_presentation": found.format in presentation.VC_FORMATS,
+    }
+
+
+def page(share: Share) -> dict:
+    """Everything the employer's page shows, in the request's language."""
+    name, words = share.account.display_name, _words()
+    credentials = [credential_view(link.credential, name, words) for link in share.credentials]
+    return {
+        "learner_name": name,
+        "time_zone": share.account.time_zone,
+        "label": share.label,
+        "expires_at": share.expires_at.replace(tzinfo=UTC),
+        "credentials": credentials,
+        "experience": [{"role": link.item.role, "employer": link.item.employer,
+                        "start_date": link.item.start_date, "end_date": link.item.end_date,
+                        "description": link.item.description} for link in share.experience],
+        "has_presentation": any(c["in_presentation"] for c in credentials),
+    }
+
+
+# -- presentations ---------------------------------------------------------------------------
+
+
+def holder_key(account_id: int) -> HolderKey:
+    """The learner's holder key, made on first use (once, also when two requests race)."""
+    found = db.session.scalar(db.select(HolderKey).filter_by(account_id=account_id))
+    if found is None:
+        private = Ed25519PrivateKey.generate()
+        found = HolderKey(account_id=account_id,
+                          public_multikey=PublicKey("Ed25519", private.public_key()).to_multikey())
+        found.seal(private.private_bytes(serialization.Encoding.Raw,
+                                         serialization.PrivateFormat.Raw,
+                                         serialization.NoEncryption()))
+        db.session.add(found)
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            return db.session.scalar(db.select(HolderKey).filter_by(account_id=account_id))
+    elif found.key_id != _current_key_id():
+        found.seal(found.private_bytes)  # the keyring was rotated: seal with the current key
+        _commit()
+    return found
+
+
+def _current_key_id() -> str:
+    from eigendossier.privacy.encryption import keyring
+
+    return keyring().current
+
+
+def _holder(account_id: int) -> presentation.Holder:
+    key = holder_key(account_id)
+    private = Ed25519PrivateKey.from_private_bytes(key.private_bytes)
+    return presentation.Holder(key.did, key.verification_method, private)
+
+
+def _embedded(share: Share) -> list[dict]:
+    embedded = []
+    for link in share.credentials:
+        if link.credential.format not in presentation.VC_FORMATS:
+            continue  # Open Badges 2.0: offered as the original file only
+        try:
+            parsed = parse_credential(link.credential.original, limits=dossier.limits())
+        except Exception:
+            log.warning("shared credential %s no longer parses", link.credential_id)
+            continue
+        carried = presentation.embeddable(parsed)
+        if carried is not None:
+            embedded.append(carried)
+    return embedded
+
+
+def presentation_json(share: Share, domain: str) -> dict:
+    """The shared Verifiable Credentials in a presentation with a Data Integrity proof."""
+    credentials = _embedded(share)
+    if not credentials:
+        raise NoPresentation()
+    return presentation.sign_data_integrity(_holder(share.account_id), credentials,
+                                            domain=domain)
+
+
+def presentation_jwt(share: Share) -> str:
+    """The same presentation as a VP-JWT."""
+    credentials = _embedded(share)
+    if not credentials:
+        raise NoPresentation()
+    return presentation.sign_jwt(_holder(share.account_id), credentials)

@@ -1,0 +1,1 @@
+"""Alumni LLO vouchers: one module of choice within five years of graduating."""

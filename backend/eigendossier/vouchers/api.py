@@ -1,0 +1,161 @@
+"""Vouchers: staff issue them to graduates; learners claim, redeem and cancel."""
+import csv
+import io
+from datetime import date
+
+from flask import current_app, jsonify, request
+from flask.views import MethodView
+from flask_login import current_user, login_required
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from eigendossier.accounts import service as accounts
+from eigendossier.errors import problem_response
+from eigendossier.extensions import limiter
+from eigendossier.vouchers import service
+from eigendossier.vouchers.schemas import (
+    BatchFormSchema,
+    BatchSchema,
+    ClaimSchema,
+    IssuedVoucherSchema,
+    RedeemSchema,
+    RedemptionSchema,
+    VoucherDetailSchema,
+    VoucherSchema,
+)
+
+blp = Blueprint("vouchers", __name__, url_prefix="/api/v1/vouchers",
+                description="Alumni LLO vouchers")
+
+
+class IdempotencyKeySchema(Schema):
+    key = fields.String(required=True, data_key="Idempotency-Key",
+                        validate=validate.Length(min=8, max=255))
+
+
+def _account_key() -> str:
+    return f"account:{current_user.get_id()}"
+
+
+def _failed(response) -> bool:
+    """Only failed claims count against the limits: a learner may claim many vouchers."""
+    return response.status_code >= 400
+
+
+def _limit(name):
+    return lambda: current_app.config[name]
+
+
+@blp.route("/batches")
+class Batches(MethodView):
+    decorators = [login_required]
+
+    @blp.arguments(BatchFormSchema, location="query")
+    @blp.doc(requestBody={"required": True, "content": {
+        "multipart/form-data": {"schema": {"type": "object", "properties": {
+            "file": {"type": "string", "format": "binary",
+                     "description": "CSV: name, email, graduation_date, qualification"}}}},
+        "text/csv": {"schema": {"type": "string"}}}})
+    @blp.response(201, BatchSchema)
+    @problem_response(blp, 403, "Staff only")
+    @problem_response(blp, 422, "The list has errors (per line); nothing was issued")
+    def post(self, form):
+        """Issue a voucher to each graduate in a CSV, all or nothing; the codes are shown once.
+        Ask for `Accept: text/csv` to get the list for a mail-merge."""
+        accounts.require_staff(current_user)
+        upload = request.files.get("file")
+        raw = upload.read() if upload else request.get_data()
+        crebos = [c.strip() for c in form["eligible_qualifications"].split(",") if c.strip()]
+        batch, issued = service.issue_batch(current_user, raw, crebos, date.today())
+        if request.accept_mimetypes.best == "text/csv":
+            return _as_csv(issued)
+        return {"id": batch.id, "count": len(issued), "vouchers": issued}
+
+
+def _as_csv(issued):
+    rows = IssuedVoucherSchema(many=True).dump(issued)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=["name", "email", "qualification", "code",
+                                             "valid_until"])
+    writer.writeheader()
+    writer.writerows(rows)
+    response = current_app.response_class(out.getvalue(), status=201, mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="vouchers.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@blp.route("/claim")
+class Claim(MethodView):
+    decorators = [login_required]
+
+    @limiter.limit(_limit("RATELIMIT_VOUCHER_CLAIM_ACCOUNT"), key_func=_account_key,
+                   deduct_when=_failed)
+    @limiter.limit(_limit("RATELIMIT_VOUCHER_CLAIM_ADDRESS"), deduct_when=_failed)
+    @blp.arguments(ClaimSchema)
+    @blp.response(200, VoucherSchema)
+    @problem_response(blp, 404, "No voucher has this code")
+    @problem_response(blp, 409, "Already in someone else's dossier")
+    @problem_response(blp, 410, "Expired")
+    @problem_response(blp, 422, "Not a voucher code (the check symbol caught a typo)")
+    @problem_response(blp, 429, "Too many failed attempts")
+    def post(self, data):
+        """Add a voucher to your dossier by its code."""
+        return service.claim(current_user, data["code"])
+
+
+@blp.route("")
+class Vouchers(MethodView):
+    decorators = [login_required]
+
+    @blp.response(200, VoucherSchema(many=True))
+    def get(self):
+        """Your vouchers, soonest to expire first."""
+        return service.vouchers_of(current_user)
+
+
+@blp.route("/<int:voucher_id>")
+class VoucherDetail(MethodView):
+    decorators = [login_required]
+
+    @blp.response(200, VoucherDetailSchema)
+    @problem_response(blp, 404, "No such voucher of yours")
+    def get(self, voucher_id):
+        """A voucher with the runs it can buy."""
+        voucher = service.voucher_of(current_user, voucher_id)
+        voucher.eligible_runs = service.eligible_runs(voucher, date.today())
+        return voucher
+
+
+@blp.route("/<int:voucher_id>/redeem")
+class Redeem(MethodView):
+    decorators = [login_required]
+
+    @blp.arguments(IdempotencyKeySchema, location="headers")
+    @blp.arguments(RedeemSchema)
+    @blp.response(201, RedemptionSchema)
+    @problem_response(blp, 404, "No such voucher of yours")
+    @problem_response(blp, 409, "Already used, or the module is full")
+    @problem_response(blp, 410, "Expired")
+    @problem_response(blp, 422, "The voucher cannot buy this run, or the key was reused")
+    def post(self, headers, data, voucher_id):
+        """Redeem the voucher for a run: one enrolment, exactly once. Send an Idempotency-Key;
+        a replay with the same key returns the same response."""
+        status, body = service.redeem(current_user, voucher_id, data["run_id"], headers["key"],
+                                      date.today())
+        response = jsonify(body)
+        response.status_code = status
+        return response
+
+
+@blp.route("/<int:voucher_id>/cancel")
+class Cancel(MethodView):
+    decorators = [login_required]
+
+    @blp.response(200, VoucherSchema)
+    @problem_response(blp, 404, "No such voucher of yours")
+    @problem_response(blp, 409, "Too close to the start to cancel")
+    def post(self, voucher_id):
+        """Cancel the voucher's enrolment (up to 14 days before the start): the voucher
+        can be used again."""
+        return service.cancel_redemption(current_user, voucher_id, date.today())

@@ -1,0 +1,69 @@
+from datetime import date, datetime
+
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eigendossier.extensions import db
+from eigendossier.timeutil import utcnow
+
+
+class VoucherBatch(db.Model):
+    """Vouchers issued together to a year's graduates, with the offer they may choose from."""
+
+    __tablename__ = "voucher_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("account.id", ondelete="SET NULL")
+    )
+    # Ids of qualifications and of single blocks whose runs a voucher of this batch may buy.
+    eligible_qualification_ids: Mapped[list] = mapped_column(JSON, default=list)
+    eligible_block_ids: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    institution = relationship("Institution")
+
+
+class Voucher(db.Model):
+    """One graduate's right to one LLO module. The code itself is never stored: only its
+    HMAC-SHA256 under a server-side pepper."""
+
+    __tablename__ = "voucher"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("voucher_batch.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    graduate_name: Mapped[str] = mapped_column(String(200))
+    graduate_email: Mapped[str] = mapped_column(String(254))
+    graduation_date: Mapped[date]
+    qualification_id: Mapped[int] = mapped_column(ForeignKey("qualification.id"))
+    # The end of (graduation date + 5 years) in Europe/Amsterdam, stored in UTC.
+    valid_until: Mapped[datetime]
+    claimed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("account.id", ondelete="SET NULL"), index=True
+    )
+    claimed_at: Mapped[datetime | None]
+    redeemed_at: Mapped[datetime | None]
+    enrolment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enrolment.id", ondelete="SET NULL")
+    )
+
+    batch = relationship("VoucherBatch")
+    qualification = relationship("Qualification")
+    enrolment = relationship("Enrolment")
+
+
+class IdempotentResponse(db.Model):
+    """The response to a request sent with an Idempotency-Key, replayed for the same key."""
+
+    __tablename__ = "idempotent_response"
+    __table_args__ = (UniqueConstraint("account_id", "key", name="uq_idempotent_response_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(255))
+    request_fingerprint: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int]
+    body: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

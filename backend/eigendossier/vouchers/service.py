@@ -1,0 +1,365 @@
+"""Issuing vouchers to graduates, claiming one into the dossier, redeeming it for a run
+exactly once, and giving it back on cancellation."""
+import csv
+import hashlib
+import hmac
+import io
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError
+from marshmallow.validate import Email
+
+from eigendossier.accounts.models import Account
+from eigendossier.catalog.models import Block, Qualification, Run
+from eigendossier.errors import DomainError, NotFound
+from eigendossier.extensions import db
+from eigendossier.privacy import audit
+from eigendossier.routes import service as routes
+from eigendossier.timeutil import utcnow
+from eigendossier.vouchers import codes
+from eigendossier.vouchers.models import IdempotentResponse, Voucher, VoucherBatch
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+VALID_YEARS = 5
+MAX_CSV_BYTES = 2 * 1024 * 1024
+CSV_COLUMNS = ("name", "email", "graduation_date", "qualification")
+
+
+class VoucherError(DomainError):
+    pass
+
+
+class BatchInvalid(VoucherError):
+    status = 422
+    slug = "voucher-batch-invalid"
+    title = _l("The list of graduates has errors")
+    detail = _l("No voucher was issued. Fix the lines listed and try again.")
+
+
+class CodeTypo(VoucherError):
+    status = 422
+    slug = "voucher-code-typo"
+    title = _l("This is not a voucher code")
+    detail = _l("Check the code: it has 17 characters, for example ABCD-EFGH-JKMN-PQRS-T.")
+
+
+class UnknownCode(VoucherError):
+    status = 404
+    slug = "voucher-unknown"
+    title = _l("No voucher has this code")
+    detail = _l("Check the code in the email from your school.")
+
+
+class ClaimedByAnother(VoucherError):
+    status = 409
+    slug = "voucher-claimed"
+    title = _l("This voucher is already in someone's dossier")
+    detail = _l("Contact your school if you did not add it yourself.")
+
+
+class Expired(VoucherError):
+    status = 410
+    slug = "voucher-expired"
+    title = _l("This voucher has expired")
+    detail = _l("A voucher can be used up to five years after graduating.")
+
+
+class AlreadyRedeemed(VoucherError):
+    status = 409
+    slug = "voucher-redeemed"
+    title = _l("This voucher has already been used")
+    detail = _l("A voucher buys one module. Cancel that enrolment first to choose another.")
+
+
+class RunNotEligible(VoucherError):
+    status = 422
+    slug = "voucher-run-not-eligible"
+    title = _l("This voucher cannot buy this module")
+    detail = _l("Choose one of the modules listed with the voucher.")
+
+
+class KeyReused(VoucherError):
+    status = 422
+    slug = "idempotency-key-reused"
+    title = _l("This Idempotency-Key was used for another request")
+    detail = _l("Send a new key with each new request.")
+
+
+class TooLateToCancel(VoucherError):
+    status = 409
+    slug = "voucher-cancel-too-late"
+    title = _l("It is too late to cancel")
+
+
+def code_hash(code: str) -> str:
+    pepper = current_app.config["VOUCHER_PEPPER"].encode()
+    return hmac.new(pepper, code.encode(), hashlib.sha256).hexdigest()
+
+
+def valid_until(graduation_date: date) -> datetime:
+    """The end of the day, in Amsterdam, five years after graduating, as naive UTC."""
+    try:
+        last_day = graduation_date.replace(year=graduation_date.year + VALID_YEARS)
+    except ValueError:  # graduated on 29 February
+        last_day = graduation_date.replace(year=graduation_date.year + VALID_YEARS, day=28)
+    end = datetime.combine(last_day + timedelta(days=1), time(0), AMSTERDAM)
+    return end.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+# -- issuing ------------------------------------------------------------------------------
+
+
+@dataclass
+class IssuedVoucher:
+    voucher: Voucher
+    code: str
+
+
+def issue_batch(staff: Account, raw_csv: bytes, eligible_crebos: list[str],
+                today: date) -> tuple[VoucherBatch, list[IssuedVoucher]]:
+    """Issue a voucher per graduate in the CSV, all or nothing. The codes are returned once."""
+    offer = _institution_qualifications(staff)
+    unknown = [c for c in eligible_crebos if c not in offer]
+    if unknown:
+        raise BatchInvalid(errors={"eligible_qualifications": [
+            f"not an offer of your institution: {', '.join(unknown)}"]})
+    rows = _read_graduates(raw_csv, offer, today)
+    eligible = [offer[c] for c in eligible_crebos] if eligible_crebos else list(offer.values())
+    batch = VoucherBatch(institution_id=staff.institution_id, created_by_id=staff.id,
+                         eligible_qualification_ids=[q.id for q in eligible])
+    db.session.add(batch)
+    issued = []
+    for row in rows:
+        code = codes.new_code()
+        voucher = Voucher(batch=batch, code_hash=code_hash(code), graduate_name=row["name"],
+                          graduate_email=row["email"], graduation_date=row["graduation_date"],
+                          qualification=row["qualification"],
+                          valid_until=valid_until(row["graduation_date"]))
+        db.session.add(voucher)
+        issued.append(IssuedVoucher(voucher, code))
+    db.session.commit()
+    return batch, issued
+
+
+def _institution_qualifications(staff: Account) -> dict[str, Qualification]:
+    found = db.session.scalars(
+        db.select(Qualification).filter_by(institution_id=staff.institution_id)
+    ).all()
+    return {q.crebo: q for q in found}
+
+
+def _read_graduates(raw: bytes, offer: dict[str, Qualification], today: date) -> list[dict]:
+    if len(raw) > MAX_CSV_BYTES:
+        raise BatchInvalid(errors={"file": ["larger than 2 MB"]})
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BatchInvalid(errors={"file": ["not UTF-8 text"]}) from None
+    reader = csv.DictReader(io.StringIO(text), dialect=_dialect(text))
+    header = [name.strip().lower() for name in reader.fieldnames or []]
+    missing = [c for c in CSV_COLUMNS if c not in header]
+    if missing:
+        raise BatchInvalid(errors={"line 1": [f"missing columns: {', '.join(missing)}"]})
+    reader.fieldnames = header
+    rows, errors = [], {}
+    for row in reader:
+        line = f"line {reader.line_num}"
+        parsed, problems = _graduate(row, offer, today)
+        if problems:
+            errors[line] = problems
+        else:
+            rows.append(parsed)
+    if errors or not rows:
+        raise BatchInvalid(errors=errors or {"file": ["no graduates listed"]})
+    return rows
+
+
+def _dialect(text: str):
+    try:
+        return csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
+    except (csv.Error, IndexError):
+        return csv.excel
+
+
+def _graduate(row: dict, offer: dict, today: date) -> tuple[dict, list[str]]:
+    problems = []
+    name = (row.get("name") or "").strip()
+    email = (row.get("email") or "").strip().lower()
+    crebo = (row.get("qualification") or "").strip()
+    if not name or len(name) > 200:
+        problems.append("name: required, at most 200 characters")
+    try:
+        Email()(email)
+    except ValidationError:
+        problems.append(f"email: not a valid email address: {email!r}")
+    graduated = None
+    try:
+        graduated = date.fromisoformat((row.get("graduation_date") or "").strip())
+        if graduated > today:
+            problems.append("graduation_date: in the future")
+        elif valid_until(graduated) <= utcnow():
+            problems.append("graduation_date: more than five years ago; the voucher would "
+                            "have expired")
+    except ValueError:
+        problems.append("graduation_date: not a date (YYYY-MM-DD)")
+    if crebo not in offer:
+        problems.append(f"qualification: {crebo!r} is not a qualification of your institution")
+    parsed = {"name": name, "email": email, "graduation_date": graduated,
+              "qualification": offer.get(crebo)}
+    return parsed, problems
+
+
+# -- learners ---------------------------------------------------------------------------------
+
+
+def claim(account: Account, typed: str) -> Voucher:
+    """Add a voucher to the learner's dossier by its code."""
+    try:
+        code = codes.normalise(typed)
+    except codes.CodeInvalid:
+        raise CodeTypo() from None
+    voucher = db.session.scalar(db.select(Voucher).filter_by(code_hash=code_hash(code)))
+    if voucher is None:
+        raise UnknownCode()
+    if voucher.claimed_by_id == account.id:
+        return voucher
+    if voucher.claimed_by_id is not None:
+        raise ClaimedByAnother()
+    if voucher.valid_until <= utcnow():
+        raise Expired()
+    claimed = db.session.execute(
+        db.update(Voucher).where(Voucher.id == voucher.id, Voucher.claimed_by_id.is_(None))
+        .values(claimed_by_id=account.id, claimed_at=utcnow())
+    )
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        raise ClaimedByAnother()
+    audit.record("voucher.claimed", account.id, subject=voucher)
+    db.session.commit()
+    db.session.refresh(voucher)
+    return voucher
+
+
+def vouchers_of(account: Account) -> list[Voucher]:
+    return db.session.scalars(
+        db.select(Voucher).filter_by(claimed_by_id=account.id).order_by(Voucher.valid_until)
+    ).all()
+
+
+def voucher_of(account: Account, voucher_id: int) -> Voucher:
+    voucher = db.session.get(Voucher, voucher_id)
+    if voucher is None or voucher.claimed_by_id != account.id:
+        raise NotFound()
+    return voucher
+
+
+def voucher_for_enrolment(enrolment_id: int) -> Voucher | None:
+    return db.session.scalar(db.select(Voucher).filter_by(enrolment_id=enrolment_id))
+
+
+def cancel_until(voucher: Voucher) -> date | None:
+    """The last day the voucher's enrolment can be cancelled (None when not redeemed)."""
+    if voucher.enrolment is None:
+        return None
+    days = current_app.config["VOUCHER_CANCEL_DAYS"]
+    return voucher.enrolment.run.start_date - timedelta(days=days)
+
+
+def eligible_runs(voucher: Voucher, today: date) -> list[Run]:
+    """Runs the voucher can buy: of an eligible qualification or block, not yet started,
+    starting while the voucher is valid, with a seat left."""
+    batch = voucher.batch
+    last_start = voucher.valid_until.date()
+    query = (
+        db.select(Run).join(Block)
+        .filter(db.or_(Block.qualification_id.in_(batch.eligible_qualification_ids or [0]),
+                       Block.id.in_(batch.eligible_block_ids or [0])))
+        .filter(Run.start_date > today, Run.start_date <= last_start,
+                Run.seats_taken < Run.seats_total)
+        .order_by(Run.start_date, Block.position)
+    )
+    return db.session.scalars(query).all()
+
+
+def redeem(account: Account, voucher_id: int, run_id: int, key: str,
+           today: date) -> tuple[int, dict]:
+    """Redeem the voucher for a run: the voucher, the seat and the enrolment in one
+    transaction, claimed by one conditional UPDATE. A replay with the same Idempotency-Key
+    gets the first response again. Returns (status, body)."""
+    from eigendossier.vouchers.schemas import RedemptionSchema
+
+    fingerprint = hashlib.sha256(json.dumps([voucher_id, run_id]).encode()).hexdigest()
+    replay = _replay(account, key, fingerprint)
+    if replay:
+        return replay
+    voucher = voucher_of(account, voucher_id)
+    now = utcnow()
+    if voucher.valid_until <= now:
+        raise Expired()
+    run = db.session.get(Run, run_id)
+    if run is None or run not in eligible_runs(voucher, today):
+        raise RunNotEligible()
+    try:
+        taken = db.session.execute(
+            db.update(Voucher)
+            .where(Voucher.id == voucher_id, Voucher.claimed_by_id == account.id,
+                   Voucher.redeemed_at.is_(None), Voucher.valid_until > now)
+            .values(redeemed_at=now)
+            .returning(Voucher.id)
+        ).first()
+        if taken is None:
+            db.session.rollback()
+            return _replay(account, key, fingerprint) or _refusal(voucher_id, now)
+        enrolment = routes.enrol_in_run(account, run_id, today)
+        db.session.flush()
+        db.session.execute(db.update(Voucher).where(Voucher.id == voucher_id)
+                           .values(enrolment_id=enrolment.id))
+        audit.record("voucher.redeemed", account.id, subject=voucher, run=run.code)
+        db.session.expire(voucher)
+        body = RedemptionSchema().dump({"voucher": voucher, "enrolment": enrolment})
+        db.session.add(IdempotentResponse(account_id=account.id, key=key,
+                                          request_fingerprint=fingerprint, status=201, body=body))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return 201, body
+
+
+def _replay(account: Account, key: str, fingerprint: str) -> tuple[int, dict] | None:
+    stored = db.session.scalar(
+        db.select(IdempotentResponse).filter_by(account_id=account.id, key=key)
+    )
+    if stored is None:
+        return None
+    if stored.request_fingerprint != fingerprint:
+        raise KeyReused()
+    return stored.status, stored.body
+
+
+def _refusal(voucher_id: int, now: datetime):
+    voucher = db.session.get(Voucher, voucher_id)
+    if voucher.redeemed_at is not None:
+        raise AlreadyRedeemed()
+    raise Expired()
+
+
+def cancel_redemption(account: Account, voucher_id: int, today: date) -> Voucher:
+    """Cancel the voucher's enrolment before the deadline; the voucher can be used again."""
+    voucher = voucher_of(account, voucher_id)
+    if voucher.redeemed_at is None or voucher.enrolment is None:
+        return voucher
+    if today > cancel_until(voucher):
+        raise TooLateToCancel(detail=_l(
+            "A voucher enrolment can be cancelled up to %(days)s days before the module starts.",
+            days=current_app.config["VOUCHER_CANCEL_DAYS"]))
+    routes.release(voucher.enrolment)
+    voucher.redeemed_at, voucher.enrolment_id = None, None
+    audit.record("voucher.redemption_cancelled", account.id, subject=voucher)
+    db.session.commit()
+    return voucher

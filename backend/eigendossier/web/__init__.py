@@ -1,0 +1,1 @@
+"""Serves the PWA, the meta endpoint, security headers and CSRF protection."""

@@ -1,0 +1,262 @@
+"""Benchmark the route planner on a carousel-sized catalogue, against a naive greedy baseline.
+
+Run as ``python bench/bench_planner.py``. It builds one seeded catalogue (40 blocks, 12 starts
+a year, 4 variants, 6 years: 11,520 runs), plans 30 learners with varying preferences, and
+prints one table: latency p50/p95 of the exact planner and of the greedy baseline, how many
+answers the planner proved (optimal plan or no route), the mean months to finish, and how
+the finish dates compare (same learners, one run, side by side). "months" counts from the
+learner's start date.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "backend"))
+
+from eigendossier.planner import (  # noqa: E402
+    LEARNING_FORM,
+    LOCATION,
+    MAX_HOURS_PER_WEEK,
+    MAX_PARALLEL,
+    TIME_OF_DAY,
+    Block,
+    Preferences,
+    Run,
+    plan_route,
+)
+
+SEED = 20260101
+BLOCKS = 40
+STARTS_PER_YEAR = 12
+YEARS = 6
+FIRST_YEAR = 2026
+PLANS = 30
+# (time of day, location, learning form, months): the four variants of every block
+VARIANTS = (
+    ("daytime", "school", "physical", 2),
+    ("evening", "community_centre", "physical", 3),
+    ("weekend", "company", "practical", 3),
+    ("evening", "home", "digital", 2),
+)
+
+
+@dataclass(frozen=True)
+class Learner:
+    preferences: Preferences
+    exemptions: frozenset[str]
+
+
+def catalogue(rng: random.Random) -> tuple[list[Block], list[Run]]:
+    """40 blocks in carousel order, each offered monthly in four variants for six years."""
+    blocks = [_block(i, rng) for i in range(BLOCKS)]
+    runs = [run for i, block in enumerate(blocks) for run in _runs(i, block, rng)]
+    return blocks, runs
+
+
+def _block(i: int, rng: random.Random) -> Block:
+    prerequisites = set()
+    if i and rng.random() < 0.5:
+        prerequisites.add(f"B{i:02d}")
+    if i > 4 and rng.random() < 0.2:
+        prerequisites.add(f"B{rng.randint(i - 4, i - 1):02d}")
+    ec = rng.choice((3, 4, 5, 6))
+    return Block(f"B{i + 1:02d}", f"B{i + 1:02d}", ec, ec * 28, frozenset(prerequisites))
+
+
+def _runs(i: int, block: Block, rng: random.Random) -> list[Run]:
+    runs = []
+    for year in range(FIRST_YEAR, FIRST_YEAR + YEARS):
+        for month in range(1, STARTS_PER_YEAR + 1):
+            start = _first_monday(year, month)
+            for v, (time_of_day, location, form, months) in enumerate(VARIANTS):
+                seats = 0 if rng.random() < 0.08 else rng.randint(1, 20)
+                runs.append(
+                    Run(
+                        id=f"{block.id}-{year}{month:02d}-{v}",
+                        block_id=block.id,
+                        start=start,
+                        end=_first_monday(*_add_months(year, month, months)) - timedelta(days=1),
+                        time_of_day=time_of_day,
+                        location_kind=location,
+                        learning_form=form,
+                        seats_left=seats,
+                    )
+                )
+    return runs
+
+
+def _add_months(year: int, month: int, months: int) -> tuple[int, int]:
+    index = year * 12 + month - 1 + months
+    return index // 12, index % 12 + 1
+
+
+def _first_monday(year: int, month: int) -> date:
+    day = date(year, month, 1)
+    return day + timedelta(days=(7 - day.weekday()) % 7)
+
+
+def learners(rng: random.Random, blocks: list[Block]) -> list[Learner]:
+    return [_learner(rng, blocks) for _ in range(PLANS)]
+
+
+def _learner(rng: random.Random, blocks: list[Block]) -> Learner:
+    """An adult learner: a start this year, a pace, some wishes hard and some soft."""
+    start = date(FIRST_YEAR, 1, 1) + timedelta(days=rng.randint(0, 300))
+    hard = {name for name in (TIME_OF_DAY, LOCATION, LEARNING_FORM) if rng.random() < 0.3}
+    hard |= {name for name in (MAX_PARALLEL, MAX_HOURS_PER_WEEK) if rng.random() < 0.6}
+    prefs = Preferences(
+        start_date=start,
+        horizon_end=date(FIRST_YEAR + YEARS - 1, 12, 31),
+        times_of_day=_some(rng, ("evening", "weekend", "daytime")),
+        locations=_some(rng, ("home", "community_centre", "company", "school")),
+        learning_forms=_some(rng, ("digital", "physical", "practical")),
+        max_parallel=rng.choice((None, 1, 2, 2, 3)),
+        max_hours_per_week=rng.choice((None, 16.0, 20.0, 24.0, 32.0)),
+        hard=frozenset(hard),
+    )
+    exempt = frozenset(b.id for b in blocks if rng.random() < 0.15)
+    return Learner(prefs, exempt)
+
+
+def _some(rng: random.Random, values: tuple[str, ...]) -> frozenset[str]:
+    if rng.random() < 0.3:
+        return frozenset()
+    return frozenset(v for v in values if rng.random() < 0.6) or frozenset(values[:1])
+
+
+# -- the naive baseline -------------------------------------------------------------------
+
+
+def greedy(blocks: list[Block], runs: list[Run], person: Learner) -> date | None:
+    """Blocks in carousel order, each taking the first run that fits what is already chosen.
+
+    Ignores soft wishes; respects seats, the window, hard wishes, prerequisites and the hard
+    pace limits. ``None`` when some block finds no run.
+    """
+    prefs, chosen = person.preferences, {}
+    by_block: dict[str, list[Run]] = {}
+    for run in sorted(runs, key=lambda r: (r.start, r.end)):
+        by_block.setdefault(run.block_id, []).append(run)
+    for block in blocks:
+        if block.id in person.exemptions:
+            continue
+        ready = max((chosen[p][0].end for p in block.prerequisites if p in chosen), default=None)
+        pick = next(
+            (r for r in by_block.get(block.id, []) if _fits(r, block, ready, prefs, chosen)),
+            None,
+        )
+        if pick is None:
+            return None
+        chosen[block.id] = (pick, pick.pace(block))
+    return max(run.end for run, _ in chosen.values()) if chosen else None
+
+
+def _fits(run: Run, block: Block, ready: date | None, prefs: Preferences, chosen) -> bool:
+    if run.seats_left <= 0 or run.start < prefs.start_date or run.end > prefs.horizon_end:
+        return False
+    if ready is not None and run.start <= ready:
+        return False
+    for name, value in (
+        (TIME_OF_DAY, run.time_of_day),
+        (LOCATION, run.location_kind),
+        (LEARNING_FORM, run.learning_form),
+    ):
+        if prefs.is_hard(name) and value not in prefs.wanted(name):
+            return False
+    overlapping = [(r, h) for r, h in chosen.values() if r.start <= run.end and run.start <= r.end]
+    days = {r.start for r, _ in overlapping if r.start >= run.start} | {run.start}
+    for day in days:
+        going = [h for r, h in overlapping if r.start <= day <= r.end] + [run.pace(block)]
+        if prefs.is_hard(MAX_PARALLEL) and len(going) > (prefs.max_parallel or 0):
+            return False
+        if prefs.is_hard(MAX_HOURS_PER_WEEK) and sum(going) > (prefs.max_hours_per_week or 0):
+            return False
+    return True
+
+
+# -- the table ----------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    seconds: float
+    finish: date | None
+    proven: bool = False  # an optimal plan, or a proof that there is no route
+
+
+def measure(blocks, runs, people) -> tuple[list[Outcome], list[Outcome]]:
+    """Plan every learner with both methods, one after the other, in this process."""
+    planner, baseline = [], []
+    for person in people:
+        t0 = time.perf_counter()
+        result = plan_route(blocks, runs, person.preferences, person.exemptions)
+        t1 = time.perf_counter()
+        finish = greedy(blocks, runs, person)
+        t2 = time.perf_counter()
+        planner.append(Outcome(t1 - t0, *_verdict(result)))
+        baseline.append(Outcome(t2 - t1, finish))
+    return planner, baseline
+
+
+def _verdict(result) -> tuple[date | None, bool]:
+    if result.plan is not None:
+        return result.plan.finish, result.plan.optimal
+    causes = {cause["code"] for cause in result.infeasibility.causes}
+    return None, "search_limit_reached" not in causes
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def months(outcome: Outcome, person: Learner) -> float | None:
+    if outcome.finish is None:
+        return None
+    return (outcome.finish - person.preferences.start_date).days / 30.44
+
+
+def report(people, planner: list[Outcome], baseline: list[Outcome], runs: int) -> None:
+    print(f"route planner: {BLOCKS} blocks, {runs} runs, {len(people)} learners")
+    print(f"{'':16} {'p50 ms':>8} {'p95 ms':>8} {'routes':>7} {'proven':>7} {'months':>7}")
+    p50s = []
+    for name, outcomes in (("exact planner", planner), ("greedy baseline", baseline)):
+        ms = [o.seconds * 1000 for o in outcomes]
+        spans = [m for o, p in zip(outcomes, people, strict=True) if (m := months(o, p))]
+        proven = f"{sum(o.proven for o in outcomes)}/{len(outcomes)}" if name[0] == "e" else "-"
+        p50s.append(percentile(ms, 0.5))
+        print(
+            f"{name:16} {p50s[-1]:8.1f} {percentile(ms, 0.95):8.1f} {len(spans):7d} "
+            f"{proven:>7} {statistics.mean(spans) if spans else float('nan'):7.1f}"
+        )
+    both = [
+        (a, b)
+        for o1, o2, p in zip(planner, baseline, people, strict=True)
+        if (a := months(o1, p)) is not None and (b := months(o2, p)) is not None
+    ]
+    earlier = sum(1 for a, b in both if a < b - 1e-9)
+    later = sum(1 for a, b in both if a > b + 1e-9)
+    ratio = statistics.mean(a / b for a, b in both) if both else float("nan")
+    print(
+        f"finish vs greedy: earlier {earlier}, same {len(both) - earlier - later}, later {later} "
+        f"of {len(both)}; route length ratio {ratio:.2f}; p50 time ratio {p50s[0] / p50s[1]:.0f}x"
+    )
+
+
+def main() -> None:
+    rng = random.Random(SEED)
+    blocks, runs = catalogue(rng)
+    people = learners(rng, blocks)
+    planner, baseline = measure(blocks, runs, people)
+    report(people, planner, baseline, len(runs))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,266 @@
+"""Voucher redemption under load: 50 concurrent clients redeem claimed vouchers against
+PostgreSQL through gunicorn on loopback; p50/p95 latency, side by side with GET /api/v1/me
+(the framework floor: same server, same clients, same run), plus 50 clients racing for one
+voucher (exactly one must win).
+
+Needs a PostgreSQL server: EIGENDOSSIER_BENCH_DATABASE_URL, else EIGENDOSSIER_TEST_DATABASE_URL,
+else postgresql+psycopg://postgres@127.0.0.1:5432/test; it makes and drops its own database."""
+
+import http.client
+import json
+import os
+import statistics
+import sys
+import threading
+import time
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_framework import free_port, serve  # noqa: E402
+
+CLIENTS = 50
+VOUCHERS_PER_CLIENT = 4
+SERVER = (
+    os.environ.get("EIGENDOSSIER_BENCH_DATABASE_URL")
+    or os.environ.get("EIGENDOSSIER_TEST_DATABASE_URL")
+    or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def catalogue(runs: int) -> str:
+    start = date.today() + timedelta(days=30)
+    rows = "\n".join(
+        f"          - {{code: BENCH-{i}, start: '{start + timedelta(days=7 * i)}', "
+        f"end: '{start + timedelta(days=7 * i + 30)}', time_of_day: evening, "
+        f"location_kind: school, learning_form: physical, seats_total: 1000}}"
+        for i in range(runs)
+    )
+    return f"""institutions: [{{slug: bench, name: Bench College}}]
+qualifications:
+  - institution: bench
+    crebo: "12345"
+    name: {{nl: Benchmark, en: Benchmark}}
+    level: 2
+    blocks:
+      - code: B-1
+        name: {{nl: Blok, en: Block}}
+        ec: 3
+        hours: 84
+        runs:
+{rows}
+"""
+
+
+def prepare(url: str, tmp: Path):
+    """Learners with claimed vouchers; returns [(cookies, [(voucher_id, run_id)])] and one
+    contested voucher claimed by the first learner."""
+    from eigendossier import create_app
+    from eigendossier.catalog.service import import_catalog
+    from eigendossier.extensions import db
+    from tests.support import ApiClient, sign_up
+
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "DEMO_DATA": False,
+            "INSTANCE_PATH": str(tmp),
+            "SECRET_KEY": "bench",
+            "VOUCHER_PEPPER": "bench",
+            "RATELIMIT_SIGN_UP": "10000 per minute",
+            "RATELIMIT_SIGN_IN": "10000 per minute",
+        }
+    )
+    app.test_client_class = ApiClient
+    with app.app_context():
+        db.create_all()
+        import_catalog(catalogue(VOUCHERS_PER_CLIENT))
+    staff_runner = app.test_cli_runner()
+    staff_runner.invoke(
+        args=[
+            "accounts",
+            "create-staff",
+            "--email",
+            "staff@bench.nl",
+            "--name",
+            "Staff",
+            "--institution",
+            "bench",
+            "--password",
+            "bench-password",
+        ]
+    )
+    staff = app.test_client()
+    staff.post("/api/v1/session", json={"email": "staff@bench.nl", "password": "bench-password"})
+    lines = ["name,email,graduation_date,qualification"] + [
+        f"G{i},g{i}@bench.nl,{date.today() - timedelta(days=30)},12345"
+        for i in range(CLIENTS * VOUCHERS_PER_CLIENT + 1)
+    ]
+    issued = staff.post(
+        "/api/v1/vouchers/batches", data="\n".join(lines), headers={"Content-Type": "text/csv"}
+    ).get_json()["vouchers"]
+    learners = []
+    for i in range(CLIENTS):
+        client = app.test_client()
+        sign_up(client, email=f"learner{i}@bench.nl")
+        mine = issued[i * VOUCHERS_PER_CLIENT : (i + 1) * VOUCHERS_PER_CLIENT]
+        vouchers = [
+            client.post("/api/v1/vouchers/claim", json={"code": v["code"]}).get_json()["id"]
+            for v in mine
+        ]
+        runs = [
+            r["id"]
+            for r in client.get(f"/api/v1/vouchers/{vouchers[0]}").get_json()["eligible_runs"]
+        ]
+        cookies = {c.key: c.value for c in client._cookies.values()}
+        learners.append((cookies, list(zip(vouchers, runs, strict=True))))
+    first = learners[0][0]
+    contested_client = app.test_client()
+    for name, value in first.items():
+        contested_client.set_cookie(name, value)
+    contested = contested_client.post(
+        "/api/v1/vouchers/claim", json={"code": issued[-1]["code"]}
+    ).get_json()["id"]
+    with app.app_context():
+        db.engine.dispose()
+    return learners, (first, contested, learners[0][1][0][1])
+
+
+def request(conn, method, path, cookies, body=None, headers=None):
+    header = {
+        "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()),
+        "X-CSRF-Token": cookies["csrf_token"],
+        "Content-Type": "application/json",
+        **(headers or {}),
+    }
+    started = time.perf_counter()
+    conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=header)
+    response = conn.getresponse()
+    response.read()
+    return response.status, time.perf_counter() - started
+
+
+def load(port, work):
+    """Run each client's list of requests on its own keep-alive connection, all at once."""
+    latencies, statuses, barrier = [], [], threading.Barrier(len(work))
+
+    def client(cookies, calls):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        barrier.wait()
+        for method, path, body, headers in calls:
+            status, seconds = request(conn, method, path, cookies, body, headers)
+            statuses.append(status)
+            latencies.append(seconds)
+        conn.close()
+
+    threads = [threading.Thread(target=client, args=item) for item in work]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return latencies, statuses, time.perf_counter() - started
+
+
+def percentiles(latencies):
+    ordered = sorted(latencies)
+    return statistics.median(ordered) * 1000, ordered[int(len(ordered) * 0.95) - 1] * 1000
+
+
+def main() -> None:
+    name = f"ed_bench_{uuid.uuid4().hex[:8]}"
+    admin = SERVER.replace("postgresql+psycopg://", "postgresql://", 1)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = urlunsplit(urlsplit(SERVER)._replace(path="/" + name))
+    tmp = Path(f"/tmp/{name}")
+    tmp.mkdir()
+    process = None
+    try:
+        learners, (first, contested, contested_run) = prepare(url, tmp)
+        port = free_port()
+        process = serve(
+            "eigendossier:create_app()",
+            port,
+            {
+                "EIGENDOSSIER_DATABASE_URL": url,
+                "EIGENDOSSIER_INSTANCE_PATH": str(tmp),
+                "EIGENDOSSIER_SECRET_KEY": "bench",
+                "EIGENDOSSIER_VOUCHER_PEPPER": "bench",
+                "EIGENDOSSIER_DEMO_DATA": "false",
+            },
+            workers=4,
+        )
+        floor = [
+            (c, [("GET", "/api/v1/me", None, None)] * VOUCHERS_PER_CLIENT) for c, _ in learners
+        ]
+        load(port, floor)  # warm up: imports, connection pools
+        me_latencies, _, _ = load(port, floor)
+        redemptions = [
+            (
+                c,
+                [
+                    (
+                        "POST",
+                        f"/api/v1/vouchers/{v}/redeem",
+                        {"run_id": r},
+                        {"Idempotency-Key": uuid.uuid4().hex},
+                    )
+                    for v, r in pairs
+                ],
+            )
+            for c, pairs in learners
+        ]
+        latencies, statuses, seconds = load(port, redemptions)
+        race = [
+            (
+                first,
+                [
+                    (
+                        "POST",
+                        f"/api/v1/vouchers/{contested}/redeem",
+                        {"run_id": contested_run},
+                        {"Idempotency-Key": uuid.uuid4().hex},
+                    )
+                ],
+            )
+            for _ in range(CLIENTS)
+        ]
+        race_latencies, race_statuses, _ = load(port, race)
+    finally:
+        if process:
+            process.terminate()
+            process.wait(10)
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    ok = statuses.count(201)
+    me50, me95 = percentiles(me_latencies)
+    r50, r95 = percentiles(latencies)
+    c50, c95 = percentiles(race_latencies)
+    print(f"## voucher redemption: {CLIENTS} concurrent clients, PostgreSQL, gunicorn -w 4")
+    print("| requests | n | p50 ms | p95 ms | outcome |")
+    print("|---|---:|---:|---:|---|")
+    print(f"| GET /api/v1/me (floor) | {len(me_latencies)} | {me50:.1f} | {me95:.1f} | |")
+    print(
+        f"| redeem own voucher | {len(latencies)} | {r50:.1f} | {r95:.1f} | "
+        f"{ok} × 201, {len(statuses) - ok} other; {len(latencies) / seconds:.0f} req/s |"
+    )
+    print(
+        f"| 50 race for one voucher | {len(race_latencies)} | {c50:.1f} | {c95:.1f} | "
+        f"{race_statuses.count(201)} × 201, {race_statuses.count(409)} × 409 |"
+    )
+    print(
+        f"| **ratio redeem / floor (p50)** | | **{r50 / me50:.1f}** | "
+        f"**{r95 / me95:.1f}** (p95) | |"
+    )
+
+
+if __name__ == "__main__":
+    main()

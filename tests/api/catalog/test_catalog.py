@@ -1,0 +1,120 @@
+import json
+
+import yaml
+
+from eigendossier.catalog.models import Block, Qualification, Run
+from eigendossier.extensions import db
+from tests.api.conftest import CATALOG
+from tests.support import assert_problem
+
+
+def counts(app):
+    with app.app_context():
+        return [db.session.scalar(db.select(db.func.count()).select_from(model))
+                for model in (Qualification, Block, Run)]
+
+
+def test_qualifications_in_the_requested_language(client, catalog):
+    names = {q["crebo"]: q for q in client.get("/api/v1/catalog/qualifications").get_json()}
+    assert names["25655"]["name"] == "Timmerman"
+    assert names["25655"]["ec"] == 7.5
+    assert names["25655"]["block_count"] == 2
+    english = client.get("/api/v1/catalog/qualifications", headers={"Accept-Language": "en"})
+    assert {q["name"] for q in english.get_json()} == {"Carpenter", "Care worker"}
+
+
+def test_carousel_lists_blocks_in_order_with_runs_not_yet_started(client, catalog):
+    qualification_id = next(q["id"] for q in client.get("/api/v1/catalog/qualifications")
+                            .get_json() if q["crebo"] == "25655")
+    carousel = client.get(f"/api/v1/catalog/qualifications/{qualification_id}/carousel").get_json()
+    blocks = carousel["blocks"]
+    assert [b["code"] for b in blocks] == ["TIM-01", "TIM-02"]
+    assert [b["position"] for b in blocks] == [1, 2]
+    assert blocks[1]["prerequisites"] == [blocks[0]["id"]]
+    assert [r["code"] for r in blocks[0]["upcoming_runs"]] == ["R-EVE"]
+    evening = blocks[0]["upcoming_runs"][0]
+    assert evening["seats_left"] == 12
+    assert evening["weekdays"] == ["tue", "thu"]
+    assert evening["institution"]["slug"] == "tcr"
+
+
+def test_unknown_qualification_is_404(client, catalog):
+    assert_problem(client.get("/api/v1/catalog/qualifications/999"), 404)
+    assert_problem(client.get("/api/v1/catalog/qualifications/999/carousel"), 404)
+
+
+def test_cli_import_is_all_or_nothing_with_line_numbers(app, runner, tmp_path):
+    broken = CATALOG.replace("time_of_day: weekend", "time_of_day: night")
+    path = tmp_path / "catalog.yaml"
+    path.write_text(broken)
+    result = runner.invoke(args=["catalog", "import", str(path)])
+    assert result.exit_code != 0
+    assert "line 29" in result.output
+    assert "'night' is not one of" in result.output
+    assert counts(app) == [0, 0, 0]
+
+
+def test_cli_import_twice_changes_nothing(app, runner, tmp_path):
+    path = tmp_path / "catalog.yaml"
+    path.write_text(CATALOG)
+    assert runner.invoke(args=["catalog", "import", str(path)]).exit_code == 0
+    before = counts(app)
+    again = runner.invoke(args=["catalog", "import", str(path)])
+    nothing_new = "created {'institutions': 0, 'qualifications': 0, 'blocks': 0, 'runs': 0}"
+    assert nothing_new in again.output
+    assert counts(app) == before == [2, 3, 3]
+
+
+def test_export_reads_back_as_the_same_catalogue(app, runner, catalog):
+    exported = runner.invoke(args=["catalog", "export", "--format", "json"])
+    document = json.loads(exported.output)
+    assert document["qualifications"][0]["blocks"][1]["prerequisites"] == ["TIM-01"]
+    with app.app_context():
+        from eigendossier.catalog.service import export_catalog, import_catalog
+
+        report = import_catalog(json.dumps(document))
+        assert sum(report.created.values()) == 0
+        assert export_catalog() == document
+    as_yaml = runner.invoke(args=["catalog", "export"]).output
+    assert yaml.safe_load(as_yaml)["institutions"][0]["slug"] == "tcr"
+
+
+def test_staff_import_their_own_institution_through_the_api(app, staff):
+    document = CATALOG.replace("name: {nl: Maatvoering, en: Measuring}",
+                               "name: {nl: Maatvoering en uitzetten, en: Measuring}")
+    own_only = yaml.safe_load(document)
+    own_only["institutions"] = [i for i in own_only["institutions"] if i["slug"] == "tcr"]
+    own_only["qualifications"] = [q for q in own_only["qualifications"]
+                                  if q["institution"] == "tcr"]
+    response = staff.put("/api/v1/catalog", data=yaml.safe_dump(own_only),
+                         headers={"Content-Type": "application/yaml"})
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["updated"]["blocks"] == 2
+    with app.app_context():
+        assert db.session.scalar(db.select(Block.name_nl).filter_by(code="TIM-02")) == \
+            "Maatvoering en uitzetten"
+
+
+def test_staff_cannot_touch_another_institution(app, staff):
+    before = counts(app)
+    response = staff.put("/api/v1/catalog", data=CATALOG.replace("Basiszorg", "Gewijzigd"),
+                         headers={"Content-Type": "application/yaml"})
+    body = assert_problem(response, 422, "catalog-invalid")
+    assert body["errors"]
+    assert counts(app) == before
+    with app.app_context():
+        assert db.session.scalar(db.select(Block.name_nl).filter_by(code="VIG-01")) == "Basiszorg"
+
+
+def test_an_invalid_document_through_the_api_names_its_lines(staff):
+    body = assert_problem(staff.put("/api/v1/catalog", data="qualifications: [{crebo: 1}]",
+                                    headers={"Content-Type": "application/yaml"}), 422)
+    messages = [m for ms in body["errors"].values() for m in ms]
+    assert all(m.startswith("line 1: ") for m in messages)
+
+
+def test_learners_and_anonymous_cannot_import_or_export(client, learner, catalog, app):
+    assert_problem(client.put("/api/v1/catalog", data=CATALOG), 403, "staff-only")
+    assert_problem(client.get("/api/v1/catalog"), 403, "staff-only")
+    anonymous = app.test_client()
+    assert_problem(anonymous.put("/api/v1/catalog", data=CATALOG), 401)

@@ -1,0 +1,195 @@
+"""Sending: what the push service answers, retries, and exactly once through crashes."""
+from datetime import datetime
+
+import pytest
+
+from eigendossier.extensions import db
+from eigendossier.notifications import service
+from eigendossier.notifications.models import (
+    Notification,
+    PushAttempt,
+    PushSubscription,
+    Reminder,
+)
+from eigendossier.notifications.service import TickResult
+from tests.api.notifications.conftest import count, deliveries, enrol, subscribe, tick
+
+DUE = datetime(2027, 3, 29, 7, 0)  # the 1-day reminder of a module starting 30 March 2027
+
+
+@pytest.fixture
+def due(app, client, learner, catalog, push, clock):
+    """Sanne has a phone and a module whose 1-day reminder is due at DUE."""
+    phone = subscribe(client, push)
+    enrol(app, start=datetime(2027, 3, 30).date())
+    clock.set(DUE)
+    return phone
+
+
+def attempts(app) -> list[tuple]:
+    with app.app_context():
+        return db.session.execute(db.select(PushAttempt.number, PushAttempt.status,
+                                            PushAttempt.origin)
+                                  .order_by(PushAttempt.id)).all()
+
+
+@pytest.mark.parametrize("status", [404, 410])
+def test_a_gone_subscription_is_deleted_at_once(app, client, due, push, status):
+    push.answer("phone", status)
+    assert tick(app) == TickResult(1, 1)
+    assert count(app, PushSubscription) == 0
+    assert client.get("/api/v1/push/subscriptions").get_json() == []
+    [delivery] = deliveries(app)
+    assert (delivery.state, delivery.last_status, delivery.subscription_id) == ("gone", status,
+                                                                               None)
+    assert attempts(app) == [(1, status, push.origin)]
+    assert client.get("/api/v1/notifications").get_json()["unread"] == 1, "the inbox keeps it"
+
+
+def test_429_and_500_are_retried_then_sent(app, due, push):
+    push.answer("phone", (429, {"Retry-After": "0"}), 503)
+    tick(app)
+    [delivery] = deliveries(app)
+    assert (delivery.state, delivery.attempts, delivery.last_status) == ("sent", 3, 201)
+    assert [a[:2] for a in attempts(app)] == [(1, 429), (2, 503), (3, 201)]
+    assert len(push.delivered()) == 1
+
+
+def test_at_most_five_attempts(app, due, push):
+    push.answer("phone", 500, 500, 500, 500, 500, 500)
+    tick(app)
+    [delivery] = deliveries(app)
+    assert (delivery.state, delivery.attempts) == ("failed", 5)
+    assert len(attempts(app)) == 5
+    assert push.delivered() == []
+
+
+def test_a_refusal_is_not_retried(app, due, push):
+    push.answer("phone", 403)
+    tick(app)
+    assert deliveries(app)[0].state == "failed"
+    assert [a[:2] for a in attempts(app)] == [(1, 403)]
+    assert count(app, PushSubscription) == 1, "only 404 and 410 remove a device"
+
+
+def test_a_long_retry_after_is_left_to_a_later_tick(app, due, push, clock):
+    push.answer("phone", (429, {"Retry-After": "120"}))
+    tick(app)
+    [delivery] = deliveries(app)
+    assert (delivery.state, delivery.attempts, delivery.lease_token) == ("pending", 1, None)
+    assert delivery.next_attempt_at == datetime(2027, 3, 29, 7, 2)
+    clock.advance(seconds=60)
+    assert tick(app) == TickResult(0, 0), "not before Retry-After"
+    clock.advance(seconds=61)
+    assert tick(app) == TickResult(0, 1)
+    assert deliveries(app)[0].state == "sent"
+    assert [a[:2] for a in attempts(app)] == [(1, 429), (2, 201)]
+    assert len(push.delivered()) == 1
+
+
+def test_never_past_the_ttl(app, due, push):
+    push.answer("phone", (503, {"Retry-After": str(13 * 3600)}))
+    tick(app)
+    [delivery] = deliveries(app)
+    assert (delivery.state, delivery.attempts) == ("expired", 1)
+
+
+def test_a_timeout_is_retried(app, due, push):
+    push.answer("phone", (201, {}, 2.5))  # longer than PUSH_READ_TIMEOUT (2 s) in these tests
+    tick(app)
+    [delivery] = deliveries(app)
+    assert delivery.state == "sent"
+    with app.app_context():
+        errors = db.session.scalars(db.select(PushAttempt.error).order_by(PushAttempt.id)).all()
+    assert errors == ["timeout", ""]
+
+
+# -- exactly once through crashes -----------------------------------------------------------
+
+
+class LostJobs:
+    """A queue that loses every job (Redis flushed, the worker never started)."""
+
+    def __init__(self):
+        self.tokens = []
+
+    def enqueue(self, token):
+        self.tokens.append(token)
+
+
+class WorkerKilled(BaseException):
+    """What SIGKILL looks like from inside: nothing after it runs."""
+
+
+class DyingSender:
+    """Sends `survive` messages, then the worker dies (before or mid-batch)."""
+
+    def __init__(self, real, survive=0):
+        self.real, self.survive = real, survive
+
+    def send_many(self, messages):
+        for index, message in enumerate(messages):
+            if index >= self.survive:
+                raise WorkerKilled()
+            yield [self.real.send(message)]
+
+
+class DyingJobs:
+    def __init__(self, app, survive=0):
+        self.app, self.survive = app, survive
+
+    def enqueue(self, token):
+        from eigendossier.notifications.jobs import sender_for
+
+        try:
+            service.deliver(token, sender=DyingSender(sender_for(self.app), self.survive))
+        except WorkerKilled:
+            db.session.rollback()
+
+
+def test_a_lost_job_is_driven_again_after_its_lease(app, due, push, clock):
+    lost = LostJobs()
+    assert tick(app, jobs=lost) == TickResult(1, 1)
+    assert len(lost.tokens) == 1 and push.delivered() == []
+    [delivery] = deliveries(app)
+    assert (delivery.state, delivery.lease_token) == ("pending", lost.tokens[0])
+    clock.advance(seconds=299)
+    assert tick(app) == TickResult(0, 0), "the lease still holds"
+    clock.advance(seconds=2)
+    assert tick(app) == TickResult(0, 1)
+    assert len(push.delivered()) == 1
+    assert count(app, Reminder) == count(app, Notification) == 1
+    clock.advance(seconds=600)
+    assert tick(app) == TickResult(0, 0)
+    assert len(push.delivered()) == 1
+
+
+def test_a_worker_killed_after_taking_the_batch(app, due, push, clock):
+    assert tick(app, jobs=DyingJobs(app)) == TickResult(1, 1)
+    assert deliveries(app)[0].state == "sending"
+    assert push.delivered() == []
+    clock.advance(seconds=301)
+    assert tick(app) == TickResult(0, 1)
+    assert deliveries(app)[0].state == "sent"
+    assert len(push.delivered()) == 1
+
+
+def test_a_worker_killed_mid_batch_loses_and_repeats_nothing(app, client, due, push, clock):
+    from tests.support import sign_up
+
+    learners = []
+    for n in range(5):
+        other = app.test_client()
+        sign_up(other, email=f"l{n}@example.nl")
+        subscribe(other, push, f"device{n}")
+        enrol(app, email=f"l{n}@example.nl", code="R-EVE")
+        learners.append(other)
+    assert tick(app, jobs=DyingJobs(app, survive=3)) == TickResult(6, 6)
+    assert len(push.delivered()) == 3
+    assert sorted(d.state for d in deliveries(app)) == ["sending"] * 3 + ["sent"] * 3
+    clock.advance(seconds=301)
+    assert tick(app) == TickResult(0, 3)
+    names = [m.name for m in push.delivered()]
+    assert sorted(names) == sorted(["phone"] + [f"device{n}" for n in range(5)])
+    assert {d.state for d in deliveries(app)} == {"sent"}
+    assert count(app, Notification) == 6

@@ -1,0 +1,79 @@
+from tests.support import assert_problem
+
+
+def carpentry(client):
+    return next(q["id"] for q in client.get("/api/v1/catalog/qualifications").get_json()
+                if q["crebo"] == "25655")
+
+
+def plan(client, **body):
+    return client.post("/api/v1/routes/plan", json={"qualification_id": carpentry(client),
+                                                     "persona": "bijscholing", **body})
+
+
+def test_five_personas_with_recognition(client):
+    personas = client.get("/api/v1/routes/personas").get_json()
+    assert [p["key"] for p in personas] == [
+        "initieel_onderwijs", "voorschakelen", "bijscholing", "omscholing", "opscholing"]
+    upskilling = personas[2]
+    assert upskilling["name"] == "Bijscholing"
+    assert upskilling["defaults"]["times_of_day"] == ["evening", "weekend"]
+    english = client.get("/api/v1/routes/personas", headers={"Accept-Language": "en"}).get_json()
+    assert english[2]["name"] == "Upskilling"
+
+
+def test_a_working_adult_gets_the_evening_and_weekend_route(client, learner, catalog):
+    response = plan(client, preferences={"start_date": "2098-12-01"})
+    assert response.status_code == 200, response.get_json()
+    result = response.get_json()
+    assert result["preferences"]["hard"] == ["time_of_day"]
+    route = result["plan"]
+    assert [c["block"]["code"] for c in route["choices"]] == ["TIM-01", "TIM-02"]
+    assert [c["run"]["code"] for c in route["choices"]] == ["R-EVE", "R-WKD"]
+    assert route["finish"] == "2099-04-11"
+    assert route["total_ec"] == 7.5
+    second = route["choices"][1]["reasons"]
+    assert {"code": "prerequisite", "after": "TIM-01", "after_end": "2099-02-13"} in second
+    assert result["infeasibility"] is None
+
+
+def test_no_route_says_why_and_what_would_help(client, learner, catalog):
+    result = plan(client, preferences={"start_date": "2098-12-01", "times_of_day": ["daytime"],
+                                       "hard": ["time_of_day"]}).get_json()
+    assert result["plan"] is None
+    causes = result["infeasibility"]["causes"]
+    assert causes[0]["block"] == "TIM-01"
+    assert "hard_preference" in causes[0]["code"]
+    relaxation = result["infeasibility"]["relaxations"][0]
+    assert relaxation["change"]["preference"] == "time_of_day"
+    assert relaxation["finish"] == "2099-04-11"
+
+
+def test_bad_plan_requests_are_refused(client, learner, catalog):
+    body = assert_problem(plan(client, persona="student"), 422)
+    assert "persona" in body["errors"]
+    body = assert_problem(plan(client, preferences={"start_date": "2099-01-01",
+                                                    "horizon_end": "2098-01-01",
+                                                    "times_of_day": ["night"]}), 422)
+    assert set(body["errors"]) == {"preferences.horizon_end", "preferences.times_of_day.0"}
+    missing = client.post("/api/v1/routes/plan", json={"qualification_id": 999,
+                                                       "persona": "bijscholing"})
+    assert_problem(missing, 404)
+
+
+def test_planning_needs_an_account(app, catalog):
+    anonymous = app.test_client()
+    assert_problem(anonymous.post("/api/v1/routes/plan", json={
+        "qualification_id": 1, "persona": "bijscholing"}), 401)
+
+
+def test_preferences_come_back_as_iso_dates_and_null_means_no_limit(client, learner, catalog):
+    result = plan(client, preferences={"start_date": "2098-12-01", "max_parallel": None,
+                                       "max_hours_per_week": None}).get_json()
+    chosen = result["preferences"]
+    assert chosen["start_date"] == "2098-12-01"
+    assert chosen["horizon_end"] == "2101-12-01"  # three years of 365 days
+    assert chosen["max_parallel"] is None
+    assert chosen["max_hours_per_week"] is None
+    defaults = plan(client, preferences={"start_date": "2098-12-01"}).get_json()["preferences"]
+    assert (defaults["max_parallel"], defaults["max_hours_per_week"]) == (1, 8)

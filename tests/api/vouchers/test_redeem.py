@@ -1,0 +1,165 @@
+import threading
+from datetime import datetime, timedelta
+
+import pytest
+
+from eigendossier.catalog.models import Run
+from eigendossier.extensions import db
+from eigendossier.privacy.models import AuditEvent
+from eigendossier.timeutil import utcnow
+from eigendossier.vouchers.models import Voucher
+from tests.api.vouchers.conftest import redeem, run_id
+from tests.support import assert_problem
+
+
+def seats(app, code="R-EVE"):
+    with app.app_context():
+        return db.session.scalar(db.select(Run.seats_taken).filter_by(code=code))
+
+
+def test_the_voucher_lists_the_modules_it_can_buy(client, claimed):
+    detail = client.get(f"/api/v1/vouchers/{claimed['id']}").get_json()
+    assert [r["code"] for r in detail["eligible_runs"]] == ["R-EVE", "R-WKD"]
+    assert detail["eligible_runs"][0]["block"]["code"] == "TIM-01"
+
+
+def test_redeem_once_then_replay_then_refuse(app, client, claimed):
+    run = run_id(client, claimed["id"])
+    first = redeem(client, claimed["id"], run, key="first-key-0001")
+    assert first.status_code == 201, first.get_json()
+    body = first.get_json()
+    assert body["voucher"]["status"] == "redeemed"
+    assert body["enrolment"]["run"]["code"] == "R-EVE"
+    assert seats(app) == 5
+
+    replay = redeem(client, claimed["id"], run, key="first-key-0001")
+    assert (replay.status_code, replay.get_json()) == (201, body)
+    assert seats(app) == 5
+
+    second = redeem(client, claimed["id"], run, key="second-key-002")
+    problem = assert_problem(second, 409, "voucher-redeemed")
+    assert problem["title"] == "Deze voucher is al gebruikt"
+    assert_problem(redeem(client, claimed["id"], run + 1, key="first-key-0001"), 422,
+                   "idempotency-key-reused")
+    schedule = client.get("/api/v1/schedule").get_json()["enrolments"]
+    assert [e["run"]["code"] for e in schedule] == ["R-EVE"]
+
+
+def test_redeeming_needs_an_idempotency_key_and_an_eligible_run(app, client, claimed):
+    response = client.post(f"/api/v1/vouchers/{claimed['id']}/redeem", json={"run_id": 1})
+    body = assert_problem(response, 422)
+    assert "Idempotency-Key" in body["errors"]
+    with app.app_context():
+        past = db.session.scalar(db.select(Run.id).filter_by(code="R-OLD"))
+    assert_problem(redeem(client, claimed["id"], past), 422, "voucher-run-not-eligible")
+    with app.app_context():
+        assert db.session.scalar(db.select(Voucher.redeemed_at)) is None
+
+
+def set_valid_until(app, moment):
+    with app.app_context():
+        db.session.execute(db.update(Voucher).values(valid_until=moment))
+        db.session.commit()
+
+
+def test_an_expired_voucher_buys_nothing(app, client, claimed):
+    run = run_id(client, claimed["id"])
+    set_valid_until(app, utcnow() - timedelta(seconds=1))
+    assert_problem(redeem(client, claimed["id"], run), 410, "voucher-expired")
+    assert client.get(f"/api/v1/vouchers/{claimed['id']}").get_json()["status"] == "expired"
+
+
+def test_a_module_must_start_while_the_voucher_is_valid(app, client, claimed):
+    run = client.get(f"/api/v1/vouchers/{claimed['id']}").get_json()["eligible_runs"][0]
+    start = datetime.fromisoformat(run["start_date"])
+    set_valid_until(app, start - timedelta(seconds=1))
+    assert_problem(redeem(client, claimed["id"], run["id"]), 422, "voucher-run-not-eligible")
+    set_valid_until(app, start + timedelta(hours=23))
+    assert redeem(client, claimed["id"], run["id"], key="just-in-time-1").status_code == 201
+
+
+def test_a_full_module_leaves_the_voucher_unused(app, client, claimed):
+    run = run_id(client, claimed["id"])
+    with app.app_context():
+        db.session.execute(db.update(Run).filter_by(code="R-EVE").values(seats_taken=16))
+        db.session.commit()
+    assert_problem(redeem(client, claimed["id"], run), 422, "voucher-run-not-eligible")
+    with app.app_context():
+        assert db.session.scalar(db.select(Voucher.redeemed_at)) is None
+
+
+def test_cancel_in_time_gives_the_voucher_back(app, client, claimed):
+    run = run_id(client, claimed["id"])
+    redeem(client, claimed["id"], run)
+    cancelled = client.post(f"/api/v1/vouchers/{claimed['id']}/cancel")
+    assert cancelled.status_code == 200, cancelled.get_json()
+    assert cancelled.get_json()["status"] == "available"
+    assert seats(app) == 4
+    assert redeem(client, claimed["id"], run, key="second-try-001").status_code == 201
+    with app.app_context():
+        actions = db.session.scalars(db.select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions == ["voucher.claimed", "voucher.redeemed", "voucher.redemption_cancelled",
+                       "voucher.redeemed"]
+
+
+def test_cancel_too_close_to_the_start_is_refused(app, client, claimed):
+    run = run_id(client, claimed["id"])
+    redeem(client, claimed["id"], run)
+    app.config["VOUCHER_CANCEL_DAYS"] = 365 * 100
+    body = assert_problem(client.post(f"/api/v1/vouchers/{claimed['id']}/cancel"), 409,
+                          "voucher-cancel-too-late")
+    assert "36500" in body["detail"]
+    assert seats(app) == 5
+
+
+def test_fifty_concurrent_redemptions_make_one_enrolment(app, client, claimed):
+    """On SQLite and on PostgreSQL: one 201, 49 times 409, one seat taken."""
+    run = run_id(client, claimed["id"])
+    barrier, statuses = threading.Barrier(50), []
+    cookies = {c.key: c.value for c in client._cookies.values()}
+
+    def attempt(i):
+        own = app.test_client()
+        for name, value in cookies.items():
+            own.set_cookie(name, value)
+        barrier.wait()
+        statuses.append(redeem(own, claimed["id"], run, key=f"concurrent-{i:04d}").status_code)
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [201] + [409] * 49
+    assert seats(app) == 5
+    assert len(client.get("/api/v1/schedule").get_json()["enrolments"]) == 1
+
+
+@pytest.fixture
+def app_settings():
+    return {"SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_size": 60,
+                                          "max_overflow": 10}}
+
+
+def test_cancelling_from_the_schedule_gives_the_voucher_back_once(app, client, claimed):
+    run = run_id(client, claimed["id"])
+    enrolment = redeem(client, claimed["id"], run).get_json()["enrolment"]
+    voucher = client.get(f"/api/v1/vouchers/{claimed['id']}").get_json()
+    assert voucher["cancel_until"] < voucher["enrolment"]["run"]["start_date"]
+    response = client.delete(f"/api/v1/enrolments/{enrolment['id']}")
+    assert response.get_json()["status"] == "cancelled"
+    assert client.get(f"/api/v1/vouchers/{claimed['id']}").get_json()["status"] == "available"
+    assert seats(app) == 4
+    client.post(f"/api/v1/vouchers/{claimed['id']}/cancel")
+    client.delete(f"/api/v1/enrolments/{enrolment['id']}")
+    assert seats(app) == 4, "the seat is given back once"
+
+
+def test_the_schedule_cannot_bypass_the_voucher_deadline(app, client, claimed):
+    run = run_id(client, claimed["id"])
+    enrolment = redeem(client, claimed["id"], run).get_json()["enrolment"]
+    app.config["VOUCHER_CANCEL_DAYS"] = 365
+    assert_problem(client.delete(f"/api/v1/enrolments/{enrolment['id']}"), 409,
+                   "voucher-cancel-too-late")
+    assert seats(app) == 5
+    assert client.get(f"/api/v1/vouchers/{claimed['id']}").get_json()["status"] == "redeemed"

@@ -1,0 +1,86 @@
+"""Credentials made on the spot for API and e2e tests: an Open Badges 3.0 microcredential
+issued to a learner's email address (hashed with a salt, as issuers do), signed by a did:key
+issuer, as VC-JWT or Data Integrity, optionally baked into a PNG or SVG."""
+import hashlib
+import json
+import uuid
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric import ed25519
+
+from eigendossier.credentials import bake_png, bake_svg, dataintegrity
+from eigendossier.credentials.jws import sign_compact
+from eigendossier.credentials.keys import PublicKey
+
+ROOT = Path(__file__).resolve().parents[1]
+VECTORS = ROOT.parent / "shared" / "vectors" / "1edtech"
+OB30 = VECTORS / "ob30"
+VC2 = "https://www.w3.org/ns/credentials/v2"
+OB3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+ICON = ROOT / "pwa" / "icons" / "favicon-32.png"
+SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64">'
+       '<circle cx="32" cy="32" r="30" fill="#0b5d6b"/></svg>')
+
+
+class Issuer:
+    def __init__(self):
+        self.private = ed25519.Ed25519PrivateKey.generate()
+        multikey = PublicKey("Ed25519", self.private.public_key()).to_multikey()
+        self.did = f"did:key:{multikey}"
+        self.method = f"{self.did}#{multikey}"
+
+
+def microcredential(email: str, issuer: Issuer, *, name="Veilig werken met elektriciteit",
+                    achievement_id="https://roc.example/achievements/elektra-veilig",
+                    valid_until: str | None = None) -> dict:
+    salt = uuid.uuid4().hex[:12]
+    identity = "sha256$" + hashlib.sha256((email.lower() + salt).encode()).hexdigest()
+    document = {
+        "@context": [VC2, OB3],
+        "id": f"urn:uuid:{uuid.uuid4()}",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": issuer.did, "type": ["Profile"], "name": "ROC Voorbeeld"},
+        "validFrom": "2024-09-01T00:00:00Z",
+        "name": name,
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "identifier": [{"type": "IdentityObject", "identityHash": identity,
+                            "identityType": "emailAddress", "hashed": True, "salt": salt}],
+            "achievement": {
+                "id": achievement_id,
+                "type": ["Achievement"],
+                "name": name,
+                "description": "Werkt veilig aan laagspanningsinstallaties.",
+                "criteria": {"narrative": "Praktijkexamen en kennistoets behaald."},
+                "creditsAvailable": 3,
+                "alignment": [{"type": ["Alignment"], "targetName": "NLQF 4",
+                               "targetFramework": "NLQF", "targetCode": "4",
+                               "targetUrl": "https://nlqf.nl/"}],
+            },
+        },
+    }
+    if valid_until:
+        document["validUntil"] = valid_until
+    return document
+
+
+def signed_di(email: str, **options) -> dict:
+    issuer = Issuer()
+    return dataintegrity.sign(microcredential(email, issuer, **options), issuer.private,
+                              issuer.method, "2024-09-01T00:00:00Z")
+
+
+def signed_jwt(email: str, **options) -> str:
+    issuer = Issuer()
+    document = microcredential(email, issuer, **options)
+    payload = {**document, "iss": issuer.did, "jti": document["id"], "nbf": 1725148800}
+    return sign_compact({"alg": "EdDSA", "typ": "vc+jwt", "kid": issuer.method},
+                        json.dumps(payload).encode(), issuer.private)
+
+
+def baked_png(email: str, **options) -> bytes:
+    return bake_png(ICON.read_bytes(), json.dumps(signed_di(email, **options)))
+
+
+def baked_svg(email: str, **options) -> bytes:
+    return bake_svg(SVG, signed_jwt(email, **options), is_jws=True).encode()

@@ -1,0 +1,202 @@
+"""End-to-end fixtures: the real app on a live local server, driven by Debian's Chromium.
+
+One server and one browser per test session; a fresh browser context (cookies, storage,
+service workers) per test. The server serves a copy of pwa/ so that one test can publish a
+"new version" of the service worker without touching the working tree.
+"""
+import logging
+import os
+import shutil
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+from werkzeug.serving import make_server
+
+from eigendossier import create_app
+from eigendossier.extensions import db
+
+ROOT = Path(__file__).resolve().parents[2]
+PWA_DIR = ROOT / "pwa"
+DOCS_DIR = ROOT / "docs"
+AXE_JS = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+CHROMIUM = os.environ.get("EIGENDOSSIER_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# A machine running the whole suite on two cores is slow: give the page time to settle.
+expect.set_options(timeout=15_000)
+
+
+def pytest_collection_modifyitems(items):
+    """When Chromium aborts a request (a service-worker update, a navigation), werkzeug's
+    development server may drop the file it was sending without closing it; the warning
+    comes from the test server's thread, not from the app (gunicorn closes it)."""
+    for item in items:
+        if item.get_closest_marker("e2e"):
+            item.add_marker(pytest.mark.filterwarnings(
+                "ignore::pytest.PytestUnraisableExceptionWarning"))
+
+
+PHONE = {"width": 390, "height": 844}
+PASSWORD = "correct horse battery"
+
+# Resolves once a service worker controls the page (after its clients.claim()).
+WAIT_FOR_CONTROL = """async () => {
+  const registration = await navigator.serviceWorker.ready;
+  if (!navigator.serviceWorker.controller) {
+    await new Promise((resolve) =>
+      navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+  }
+  return { scope: registration.scope, caches: await caches.keys() };
+}"""
+
+
+@pytest.fixture(scope="session")
+def pwa_copy(tmp_path_factory):
+    target = tmp_path_factory.mktemp("pwa") / "pwa"
+    shutil.copytree(PWA_DIR, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def e2e_app(tmp_path_factory, pwa_copy):
+    """The Flask app behind the live server, for tests that set up data directly."""
+    tmp = tmp_path_factory.mktemp("e2e")
+    app = create_app({
+        "TESTING": False,
+        "DATABASE_URL": f"sqlite:///{tmp}/e2e.db",
+        "SECRET_KEY": "e2e",
+        "RATELIMIT_ENABLED": False,
+        "DEMO_DATA": False,
+        "INSTANCE_PATH": str(tmp / "instance"),
+        "PWA_DIR": str(pwa_copy),
+    })
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+@pytest.fixture(scope="session")
+def catalog(e2e_app):
+    """The test catalogue (tests/fixtures/catalog.yaml: carpentry TIM-01 -> TIM-02 in 2099),
+    imported once per session through the app's own import."""
+    from eigendossier.catalog.service import import_catalog
+
+    with e2e_app.app_context():
+        import_catalog((ROOT / "tests" / "fixtures" / "catalog.yaml").read_text())
+    return e2e_app
+
+
+@pytest.fixture(scope="session")
+def live_server(e2e_app):
+    """Base URL of the app served by werkzeug on a free port of 127.0.0.1."""
+    app = e2e_app
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+    server.server_close()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"e2e tests need Chromium at {CHROMIUM} (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance):
+    browser = playwright_instance.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def new_context(browser, live_server):
+    """Make browser contexts on the live server; all are closed after the test."""
+    contexts = []
+
+    def make(**options):
+        options.setdefault("viewport", PHONE)
+        context = browser.new_context(base_url=live_server, **options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def context(new_context):
+    return new_context()
+
+
+@pytest.fixture
+def page(context):
+    """A page that fails the test on uncaught script errors and on CSP violations."""
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console",
+        lambda message: errors.append(message.text)
+        if "Content Security Policy" in message.text
+        else None,
+    )
+    yield page
+    assert not errors, f"errors in the page: {errors}"
+
+
+@pytest.fixture
+def api(playwright_instance, live_server):
+    """A plain HTTP client on the live server that speaks the CSRF double submit."""
+    request = playwright_instance.request.new_context(base_url=live_server)
+    yield ApiHelper(request)
+    request.dispose()
+
+
+class ApiHelper:
+    def __init__(self, request):
+        self.request = request
+
+    def csrf(self):
+        self.request.get("/api/v1/meta")
+        cookies = {c["name"]: c["value"] for c in self.request.storage_state()["cookies"]}
+        return cookies["csrf_token"]
+
+    def sign_up(self, display_name="Fatima El Amrani", locale="nl"):
+        """Create a learner; returns (email, password). The helper's own session is signed out."""
+        email = f"learner-{uuid.uuid4().hex[:10]}@example.org"
+        token = self.csrf()
+        response = self.request.post(
+            "/api/v1/accounts",
+            data={
+                "email": email,
+                "password": PASSWORD,
+                "display_name": display_name,
+                "locale": locale,
+            },
+            headers={"X-CSRF-Token": token},
+        )
+        assert response.status == 201, response.text()
+        self.request.delete("/api/v1/session", headers={"X-CSRF-Token": token})
+        return email, PASSWORD

@@ -1,0 +1,226 @@
+"""The Meldingen tab in Chromium: permission is asked only on a click; the subscription the
+page makes reaches the server; a tick sends the reminder to a real (local) push service and
+the inbox shows it; the service worker shows a push and opens its view.
+
+Headless Chromium here has no route to a browser push service (FCM), so the browser's own
+``pushManager.subscribe()`` cannot succeed: one test checks the page says so gracefully; the
+end-to-end path uses a subscription whose endpoint is our local push service (the page's
+PushManager answers with it), and the push itself reaches the worker over DevTools."""
+import json
+import re
+import uuid
+from datetime import datetime
+
+import pytest
+from playwright.sync_api import expect
+
+from eigendossier.accounts.models import Account
+from eigendossier.catalog.models import Run
+from eigendossier.extensions import db
+from eigendossier.notifications import service, vapid
+from eigendossier.routes.models import Enrolment
+from tests.e2e.conftest import PASSWORD, WAIT_FOR_CONTROL
+from tests.e2e.test_accessibility import assert_no_serious_violations
+from tests.support_push import PushService
+
+pytestmark = pytest.mark.e2e
+
+DUE = datetime(2099, 1, 4, 8, 0)  # 09:00 CET the day before R-EVE starts (Monday 5 January)
+
+# Counts requestPermission() calls, so a test can tell the page never asked on its own.
+COUNT_PERMISSION_REQUESTS = """
+window.__permissionRequests = 0;
+if (window.Notification) {
+  const ask = Notification.requestPermission.bind(Notification);
+  Notification.requestPermission = (...args) => {
+    window.__permissionRequests += 1;
+    return ask(...args);
+  };
+}
+"""
+
+# The browser's PushManager, answering with a subscription to our local push service.
+LOCAL_PUSH_MANAGER = """
+(() => {
+  const fake = __SUBSCRIPTION__;
+  const make = (key) => ({
+    endpoint: fake.endpoint, expirationTime: null,
+    options: { userVisibleOnly: true, applicationServerKey: key },
+    toJSON: () => fake,
+    unsubscribe: async () => { localStorage.removeItem('fake-push-key'); return true; },
+  });
+  const stored = () => {
+    const key = localStorage.getItem('fake-push-key');
+    return key ? make(Uint8Array.from(JSON.parse(key)).buffer) : null;
+  };
+  PushManager.prototype.subscribe = async function (options) {
+    const key = new Uint8Array(options.applicationServerKey);
+    localStorage.setItem('fake-push-key', JSON.stringify(Array.from(key)));
+    return stored();
+  };
+  PushManager.prototype.getSubscription = async function () { return stored(); };
+})();
+"""
+
+
+@pytest.fixture(autouse=True)
+def _catalogue(catalog):
+    """The test catalogue (R-EVE starts on 5 January 2099) on the live server."""
+
+
+@pytest.fixture
+def local_push(e2e_app, monkeypatch):
+    """A push service on 127.0.0.1 that the live server may send to (for this test only)."""
+    monkeypatch.setitem(e2e_app.config, "OUTBOUND_ALLOW_HTTP", True)
+    monkeypatch.setitem(e2e_app.config, "OUTBOUND_ALLOW_PRIVATE", True)
+    e2e_app.extensions.pop("eigendossier.push_sender", None)
+    with e2e_app.app_context():
+        key = vapid.public_key()
+    with PushService(key) as push:
+        yield push
+    e2e_app.extensions.pop("eigendossier.push_sender", None)
+
+
+def sign_up(page, name="Noor Bakker"):
+    email = f"noor-{uuid.uuid4().hex[:8]}@example.org"
+    page.goto("/sign-up")
+    page.get_by_label("Naam").fill(name)
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Account aanmaken").click()
+    expect(page.get_by_role("navigation", name="Hoofdmenu")).to_be_visible()
+    return email
+
+
+def open_meldingen(page):
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Meldingen").click()
+    expect(page).to_have_url(re.compile(r"/meldingen$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Meldingen")
+
+
+def enrol_and_tick(app, email):
+    """Enrol the learner in R-EVE (directly) and run the scheduler tick at the 1-day moment."""
+    with app.app_context():
+        account_id = db.session.scalar(db.select(Account.id).filter_by(email=email))
+        run_id = db.session.scalar(db.select(Run.id).filter_by(code="R-EVE"))
+        db.session.add(Enrolment(account_id=account_id, run_id=run_id,
+                                 created_at=datetime(2020, 1, 1)))
+        db.session.commit()
+        try:
+            return service.tick(DUE)
+        finally:
+            db.session.remove()
+
+
+def test_asks_only_on_a_click_and_a_no_is_handled(new_context):
+    context = new_context()  # no permission granted: the browser's answer is "no"
+    context.add_init_script(COUNT_PERMISSION_REQUESTS)
+    page = context.new_page()
+    sign_up(page)
+    open_meldingen(page)
+    expect(page.get_by_text("Nog geen berichten.", exact=False)).to_be_visible()
+    assert page.evaluate("window.__permissionRequests") == 0, "never asked on load"
+    assert page.evaluate("Notification.permission") == "default"
+    page.get_by_role("button", name="Meldingen aanzetten").click()
+    expect(page.locator("#push-error")).to_contain_text("Je hebt geen toestemming gegeven.")
+    assert page.evaluate("window.__permissionRequests") == 1
+
+
+def test_chromiums_own_push_service_is_out_of_reach_and_that_is_said(new_context, api):
+    context = new_context()
+    context.grant_permissions(["notifications"])
+    page = context.new_page()
+    page.goto("/")
+    page.evaluate(WAIT_FOR_CONTROL)
+    sign_up(page)
+    open_meldingen(page)
+    page.get_by_role("button", name="Meldingen aanzetten").click()
+    devices = page.get_by_role("region", name="Apparaten met meldingen")
+    failed = page.locator("#push-error").get_by_text("Meldingen konden niet worden aangezet")
+    expect(failed.or_(devices.get_by_text("Dit apparaat"))).to_be_visible(timeout=30_000)
+    if failed.is_visible():  # no network to FCM: the inbox stays the way in
+        expect(page.get_by_role("button", name="Meldingen aanzetten")).to_be_visible()
+        expect(devices.get_by_text("Nog geen apparaten.")).to_be_visible()
+
+
+def test_subscribe_then_a_tick_brings_the_reminder(e2e_app, new_context, local_push):
+    fake = local_push.subscribe("chromium")
+    context = new_context(bypass_csp=True)  # for axe
+    context.grant_permissions(["notifications"])
+    context.add_init_script(LOCAL_PUSH_MANAGER.replace("__SUBSCRIPTION__",
+                                                       json.dumps(fake.to_json())))
+    page = context.new_page()
+    page.goto("/")
+    page.evaluate(WAIT_FOR_CONTROL)
+    email = sign_up(page)
+    open_meldingen(page)
+    page.get_by_role("button", name="Meldingen aanzetten").click()
+    # The spoken confirmation is transient (the view re-renders with the device list):
+    # assert the lasting outcome.
+    devices = page.get_by_role("region", name="Apparaten met meldingen")
+    expect(devices.get_by_text("Dit apparaat")).to_be_visible()
+    expect(page.get_by_text("Meldingen staan aan op dit apparaat.")).to_be_visible()
+
+    result = enrol_and_tick(e2e_app, email)
+    assert result.claimed >= 1
+    [message] = local_push.delivered("chromium")  # VAPID checked, body decrypted
+    assert message.payload["title"] == "Je module begint morgen"
+    assert message.payload["url"] == "/rooster"
+
+    page.reload()
+    inbox = page.get_by_role("region", name="Berichten")
+    expect(inbox.get_by_role("heading", name="Je module begint morgen")).to_be_visible()
+    expect(inbox).to_contain_text(
+        "Veilig werken begint op maandag 5 januari 2099 om 18:30, Bouwlaan 12.")
+    expect(page.locator("#inbox-count")).to_have_text("1 ongelezen bericht")
+    assert_no_serious_violations(page, "meldingen")
+    inbox.get_by_role("button", name="Markeer „Je module begint morgen” als gelezen").click()
+    expect(page.locator("#inbox-count")).to_have_text("Alles gelezen.")
+    inbox.get_by_role("link", name="Bekijken").click()
+    expect(page).to_have_url(re.compile(r"/rooster$"))
+
+    # The same message through the service worker: shown, tagged with the inbox entry.
+    cdp = context.new_cdp_session(page)
+    registrations = []
+    cdp.on("ServiceWorker.workerRegistrationUpdated",
+           lambda event: registrations.extend(event["registrations"]))
+    cdp.send("ServiceWorker.enable")
+    page.wait_for_timeout(200)
+    registration_id = next(r["registrationId"] for r in registrations
+                           if r["scopeURL"].endswith("/") and not r["isDeleted"])
+    origin = page.evaluate("location.origin")
+    cdp.send("ServiceWorker.deliverPushMessage", {
+        "origin": origin, "registrationId": registration_id,
+        "data": json.dumps(message.payload)})
+    shown = page.evaluate("""async () => {
+      const registration = await navigator.serviceWorker.ready;
+      for (let i = 0; i < 50; i += 1) {
+        const found = await registration.getNotifications();
+        if (found.length) {
+          return found.map((n) => ({ title: n.title, body: n.body, tag: n.tag, data: n.data }));
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return [];
+    }""")
+    assert shown == [{"title": "Je module begint morgen", "body": message.payload["body"],
+                      "tag": message.payload["tag"], "data": {"url": "/rooster"}}]
+
+
+def test_remove_a_device(e2e_app, new_context, local_push):
+    fake = local_push.subscribe("laptop")
+    context = new_context()
+    context.grant_permissions(["notifications"])
+    context.add_init_script(LOCAL_PUSH_MANAGER.replace("__SUBSCRIPTION__",
+                                                       json.dumps(fake.to_json())))
+    page = context.new_page()
+    page.goto("/")
+    page.evaluate(WAIT_FOR_CONTROL)
+    sign_up(page)
+    open_meldingen(page)
+    page.get_by_role("button", name="Meldingen aanzetten").click()
+    devices = page.get_by_role("region", name="Apparaten met meldingen")
+    expect(devices.get_by_role("listitem")).to_have_count(1)
+    devices.get_by_role("button", name=re.compile("^Verwijderen: ")).click()
+    expect(devices.get_by_text("Nog geen apparaten.")).to_be_visible()
+    expect(page.get_by_role("button", name="Meldingen aanzetten")).to_be_visible()

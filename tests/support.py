@@ -1,0 +1,42 @@
+"""Helpers for tests: a CSRF-aware client, signing up, checking problem documents."""
+from flask.testing import FlaskClient
+
+from eigendossier.web.security import CSRF_COOKIE, CSRF_HEADER
+
+PASSWORD = "correct horse battery"
+
+
+class ApiClient(FlaskClient):
+    """A test client that sends the CSRF header for you, as the PWA does."""
+
+    def open(self, *args, **kwargs):
+        method = (kwargs.get("method") or "GET").upper()
+        if method not in {"GET", "HEAD", "OPTIONS"} and kwargs.pop("csrf", True):
+            if self.get_cookie(CSRF_COOKIE) is None:
+                super().open("/api/v1/meta")
+            headers = dict(kwargs.pop("headers", None) or {})
+            headers.setdefault(CSRF_HEADER, self.get_cookie(CSRF_COOKIE).value)
+            kwargs["headers"] = headers
+        return super().open(*args, **kwargs)
+
+
+def sign_up(client, email="sanne@example.nl", password=PASSWORD, display_name="Sanne",
+            locale="nl"):
+    response = client.post("/api/v1/accounts", json={
+        "email": email, "password": password, "display_name": display_name, "locale": locale,
+    })
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def assert_problem(response, status, slug=None):
+    """The response is an RFC 9457 problem document with this status (and type slug)."""
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"
+    body = response.get_json()
+    assert body["status"] == status
+    assert body["title"]
+    assert body["type"].startswith("https://eigendossier.nl/problems/")
+    if slug:
+        assert body["type"].endswith("/" + slug), body["type"]
+    return body

@@ -1,0 +1,58 @@
+import pytest
+
+from eigendossier.credentials import Limits, ParseError, parse_credential
+from eigendossier.credentials.limits import json_depth, load_json
+
+
+def code_of(call) -> str:
+    with pytest.raises(ParseError) as caught:
+        call()
+    return caught.value.code
+
+
+def test_duplicate_keys_are_refused():
+    assert code_of(lambda: load_json('{"a": 1, "a": 2}')) == "parse.json_duplicate_key"
+
+
+def test_nan_is_refused():
+    assert code_of(lambda: load_json('{"a": NaN}')) == "parse.json_invalid"
+
+
+def test_depth_is_measured_outside_strings():
+    assert json_depth('{"a": "[[[[{{{{", "b": [[1]]}') == 3
+
+
+def test_too_deep_json_is_refused_before_parsing():
+    deep = "[" * 65 + "]" * 65
+    assert code_of(lambda: load_json(deep)) == "parse.json_too_deep"
+    assert load_json("[" * 64 + "]" * 64, Limits(max_json_depth=64))
+
+
+def test_json_size_limit():
+    assert code_of(lambda: load_json("[" + "1," * 100 + "1]", Limits(max_json_bytes=50))) == (
+        "parse.too_large"
+    )
+
+
+def test_file_size_limit_applies_before_anything_else():
+    big = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
+    assert code_of(lambda: parse_credential(big, limits=Limits(max_file_bytes=100))) == (
+        "parse.too_large"
+    )
+
+
+def test_unknown_input_is_refused_with_a_code():
+    assert code_of(lambda: parse_credential(b"hello world")) == "parse.unknown_format"
+    assert code_of(lambda: parse_credential(b"\xff\xfe\x00")) == "parse.unknown_format"
+
+
+def test_not_a_credential():
+    assert code_of(lambda: parse_credential('{"name": "x"}')) == "parse.not_a_credential"
+    assert code_of(lambda: parse_credential("[1, 2]")) == "parse.unknown_format"
+
+
+def test_presentations_are_refused_clearly():
+    vp = (
+        '{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"]}'
+    )
+    assert code_of(lambda: parse_credential(vp)) == "parse.presentation_unsupported"

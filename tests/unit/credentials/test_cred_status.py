@@ -1,0 +1,109 @@
+import base64
+import gzip
+import json
+
+import pytest
+
+from eigendossier.credentials import CredentialError, Limits, verify_credential
+from eigendossier.credentials.status import bit_is_set, decode_bitstring, encode_bitstring
+
+from .helpers import NOW, VC2, Fetcher, Issuer, badge
+
+LIST_URL = "https://roc.example/status/1"
+
+
+def bits_with(*indexes: int, size: int = 16 * 1024) -> bytes:
+    bits = bytearray(size)
+    for index in indexes:
+        bits[index // 8] |= 0x80 >> (index % 8)
+    return bytes(bits)
+
+
+def status_list(issuer: Issuer, bits: bytes, kind: str = "BitstringStatusList") -> dict:
+    encoded = encode_bitstring(bits)
+    if kind == "StatusList2021":
+        encoded = base64.urlsafe_b64encode(gzip.compress(bits)).rstrip(b"=").decode()
+    return issuer.sign_di(
+        {
+            "@context": [VC2],
+            "id": LIST_URL,
+            "type": ["VerifiableCredential", f"{kind}Credential"],
+            "issuer": issuer.id,
+            "validFrom": "2024-01-01T00:00:00Z",
+            "credentialSubject": {
+                "id": LIST_URL + "#list",
+                "type": kind,
+                "statusPurpose": "revocation",
+                "encodedList": encoded,
+            },
+        }
+    )
+
+
+def credential(issuer: Issuer, index: int, kind: str = "BitstringStatusListEntry") -> str:
+    entry = {
+        "id": f"{LIST_URL}#{index}",
+        "type": kind,
+        "statusPurpose": "revocation",
+        "statusListIndex": str(index),
+        "statusListCredential": LIST_URL,
+    }
+    return json.dumps(issuer.sign_di(badge(issuer.id, credentialStatus=entry)))
+
+
+def test_bit_order_is_left_most_first():
+    bits = bits_with(0, 23)
+    assert bit_is_set(bits, 0) and bit_is_set(bits, 23) and not bit_is_set(bits, 1)
+    assert decode_bitstring(encode_bitstring(bits), Limits()) == bits
+
+
+@pytest.mark.parametrize(("index", "status"), [(5, "revoked"), (6, "verified")])
+def test_bitstring_status_list(index, status):
+    issuer = Issuer()
+    fetch = Fetcher({LIST_URL: status_list(issuer, bits_with(5))})
+    result = verify_credential(credential(issuer, index), fetch=fetch, now=NOW)
+    assert result.status == status, [(c.id, c.message_code, c.params) for c in result.checks]
+
+
+def test_status_list_2021():
+    issuer = Issuer()
+    fetch = Fetcher({LIST_URL: status_list(issuer, bits_with(9), kind="StatusList2021")})
+    result = verify_credential(credential(issuer, 9, "StatusList2021Entry"), fetch=fetch, now=NOW)
+    assert result.status == "revoked"
+
+
+def test_list_from_another_issuer_is_not_trusted():
+    issuer, stranger = Issuer(), Issuer()
+    fetch = Fetcher({LIST_URL: status_list(stranger, bits_with(5))})
+    result = verify_credential(credential(issuer, 5), fetch=fetch, now=NOW)
+    assert result.status == "verified_with_warnings"
+    assert result.checks_for("revocation")[0].message_code == "revocation.list_issuer_mismatch"
+
+
+def test_tampered_list_is_not_trusted():
+    issuer = Issuer()
+    forged = status_list(issuer, bits_with())
+    forged["credentialSubject"]["encodedList"] = encode_bitstring(bits_with(5))
+    result = verify_credential(credential(issuer, 5), fetch=Fetcher({LIST_URL: forged}), now=NOW)
+    assert result.checks_for("revocation")[0].message_code == "revocation.list_untrusted"
+
+
+def test_unavailable_list_is_a_warning():
+    issuer = Issuer()
+    result = verify_credential(credential(issuer, 5), fetch=Fetcher({}), now=NOW)
+    assert result.status == "verified_with_warnings"
+    assert result.checks_for("revocation")[0].message_code == "revocation.unavailable"
+
+
+def test_gzip_bomb_is_capped():
+    bomb = encode_bitstring(bytes(4 * 1024 * 1024))
+    with pytest.raises(CredentialError) as caught:
+        decode_bitstring(bomb, Limits(max_status_list_bits=8 * 1024 * 1024))
+    assert caught.value.code == "revocation.list_too_large"
+
+
+def test_index_out_of_range():
+    issuer = Issuer()
+    fetch = Fetcher({LIST_URL: status_list(issuer, bits_with(size=16))})
+    result = verify_credential(credential(issuer, 4096), fetch=fetch, now=NOW)
+    assert result.checks_for("revocation")[0].message_code == "revocation.index_out_of_range"

@@ -1,0 +1,59 @@
+"""Compiling the catalogue: which runs the search may still use."""
+
+from datetime import date, timedelta
+
+from eigendossier.planner import Block, Preferences, Run
+from eigendossier.planner.problem import compile_problem, remaining_blocks
+
+DAY = date(2031, 1, 6)
+
+
+def run(rid: str, start: int, end: int, **fields) -> Run:
+    values = {
+        "time_of_day": "daytime",
+        "location_kind": "school",
+        "learning_form": "physical",
+        "seats_left": 5,
+    } | fields
+    return Run(rid, "A", DAY + timedelta(start), DAY + timedelta(end), **values)
+
+
+def compiled(runs, **prefs):
+    todo, _ = remaining_blocks([Block("A", "A", 1, 28)], ())
+    wishes = Preferences(DAY, DAY + timedelta(200), **prefs)
+    return compile_problem(todo, runs, wishes, ())
+
+
+def test_a_run_inside_another_and_no_worse_dominates_it():
+    runs = [run("wide", 0, 30), run("inside", 5, 20), run("late", 40, 60)]
+    assert [o.run.id for o in compiled(runs).options[0]] == ["inside", "late"]
+
+
+def test_a_dominating_run_must_not_cost_more_or_weigh_more():
+    runs = [run("wide", 0, 30), run("inside", 5, 20, time_of_day="evening")]
+    assert len(compiled(runs, times_of_day={"daytime"}).options[0]) == 2
+    heavy = [run("wide", 0, 30, hours_per_week=2.0), run("inside", 5, 20, hours_per_week=9.0)]
+    assert len(compiled(heavy, max_hours_per_week=10).options[0]) == 2
+    assert len(compiled(heavy).options[0]) == 1
+
+
+def test_identical_runs_keep_the_first():
+    assert [o.run.id for o in compiled([run("x", 0, 9), run("y", 0, 9)]).options[0]] == ["x"]
+
+
+def test_closed_late_early_and_hard_excluded_runs_are_dropped():
+    runs = [
+        run("full", 10, 20, seats_left=0),
+        run("too_late", 190, 210),
+        run("evening", 10, 20, time_of_day="evening"),
+        run("ok", 30, 40),
+    ]
+    problem = compiled(runs, times_of_day={"daytime"}, hard={"time_of_day"})
+    assert [o.run.id for o in problem.options[0]] == ["ok"]
+
+
+def test_moments_count_catalogue_starts_in_a_window():
+    problem = compiled([run("a", 0, 9), run("b", 7, 30), run("c", 14, 20, seats_left=0)])
+    first = DAY.toordinal()
+    assert problem.moments(first, first + 14) == 3  # the closed run's start still counts
+    assert problem.next_start(first) == first + 7

@@ -1,0 +1,116 @@
+"""The two exact engines agree where both apply, on instances too big for brute force."""
+
+from datetime import date, timedelta
+
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
+
+from eigendossier.planner import Block, Preferences, Run
+from eigendossier.planner.problem import compile_problem, remaining_blocks
+from eigendossier.planner.search import SearchStats, solve
+
+DAY = date(2031, 1, 6)
+
+
+@st.composite
+def catalogues(draw, fewest: int = 6, most: int = 16):
+    n = draw(st.integers(fewest, most))
+    blocks, runs = [], []
+    for i in range(n):
+        before = {f"b{j}" for j in draw(st.sets(st.integers(0, i - 1), max_size=2))} if i else set()
+        blocks.append(Block(f"b{i}", f"B{i}", 1, 28, before))
+        for k in range(draw(st.integers(2, 6))):
+            start = DAY + timedelta(weeks=3 * i + draw(st.integers(0, 20)))
+            runs.append(
+                Run(
+                    f"r{i}.{k}",
+                    f"b{i}",
+                    start,
+                    start + timedelta(weeks=draw(st.integers(1, 8)), days=-1),
+                    draw(st.sampled_from(("daytime", "evening"))),
+                    "school",
+                    "physical",
+                    draw(st.sampled_from((3, 1, 2, 5, 0))),
+                )
+            )
+    return blocks, runs
+
+
+@st.composite
+def carousels(draw):
+    """A few blocks on a four-weekly grid, so different orders meet in the same state."""
+    n = draw(st.integers(4, 8))
+    blocks, runs = [], []
+    for i in range(n):
+        before = {f"b{j}" for j in draw(st.sets(st.integers(0, i - 1), max_size=1))} if i else set()
+        blocks.append(Block(f"b{i}", f"B{i}", 1, 28, before))
+        for slot in sorted(draw(st.sets(st.integers(0, 9), min_size=2, max_size=6))):
+            for variant, weeks in (("daytime", 4), ("evening", draw(st.sampled_from((4, 8))))):
+                start = DAY + timedelta(weeks=4 * slot)
+                runs.append(
+                    Run(
+                        f"r{i}.{slot}{variant[0]}",
+                        f"b{i}",
+                        start,
+                        start + timedelta(weeks=weeks, days=-1),
+                        variant,
+                        "school",
+                        "physical",
+                        3,
+                    )
+                )
+    return blocks, runs
+
+
+@settings(max_examples=150, derandomize=True, deadline=None)
+@given(catalogues(), st.booleans())
+def test_a_pace_limit_that_never_binds_changes_nothing(catalogue, soft_evening):
+    blocks, runs = catalogue
+    todo, _ = remaining_blocks(blocks, ())
+    wishes = {"times_of_day": {"evening"}} if soft_evening else {}
+    free = Preferences(DAY, DAY + timedelta(weeks=80), **wishes)
+    roomy = Preferences(
+        DAY, DAY + timedelta(weeks=80), max_parallel=len(blocks), hard={"max_parallel"}, **wishes
+    )
+    unpaced = solve(compile_problem(todo, runs, free, ()))
+    paced = solve(compile_problem(todo, runs, roomy, ()), stats=SearchStats())
+    assert (unpaced is None) == (paced is None)
+    event("no plan" if unpaced is None else "plan")
+    if unpaced is not None:
+        assert (unpaced.finish, unpaced.score) == (paced.finish, paced.score)
+
+
+@settings(max_examples=150, derandomize=True, deadline=None)
+@given(
+    st.one_of(catalogues(5, 10), carousels()),
+    st.sampled_from((2, 1, 3)),
+    st.sampled_from((None, 14.0, 20.0)),
+)
+def test_remembering_states_never_loses_the_optimum(catalogue, parallel, hours):
+    """The paced engine's memo against the same search that forgets every state."""
+    from eigendossier.planner import paced
+
+    blocks, runs = catalogue
+    todo, _ = remaining_blocks(blocks, ())
+    wishes = Preferences(
+        DAY,
+        DAY + timedelta(weeks=80),
+        times_of_day={"evening"},
+        max_parallel=parallel,
+        max_hours_per_week=hours,
+        hard={"max_parallel", "max_hours_per_week"},
+    )
+    problem = compile_problem(todo, runs, wishes, ())
+    first = solve(problem)
+    budgets = [None] if first is None or first.score == 0 else [None, first.score]
+    for budget in budgets:  # the second one is the search for the next alternative
+        remembered = solve(problem, max_score=budget)
+        known, paced._Paced._known = paced._Paced._known, lambda *_: False
+        try:
+            forgotten = solve(problem, max_score=budget)
+        finally:
+            paced._Paced._known = known
+        assert (remembered is None) == (forgotten is None)
+        if remembered is not None:
+            assert remembered.key == forgotten.key
+    event(f"searches: {len(budgets)}" if first else "no plan")
