@@ -58,4 +58,4 @@ lint: install-test
 	$(BIN)/ruff check backend tests bench
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) .venv-peer instance .pytest_cache

@@ -7,8 +7,8 @@ specification's test vector), it measures full ``verify_credential`` calls per s
 already parsed credential, and raw Ed25519 verifications per second of the very same signature
 over the very same bytes: the ceiling a verifier cannot beat. The ratio says how much of the
 time goes to everything else (JSON-LD canonicalisation, key resolution, schema, dates).
-The ``openbadges`` validator package is not compared: version 1.1.2 installs, but does not
-import on Python 3.11 (it depends on a Python 2 era pycrypto).
+The ``openbadges`` validator package (OB 2.0 only) is compared in ``bench_ob20_peer.py``, in
+a virtualenv of its own.
 """
 
 from __future__ import annotations

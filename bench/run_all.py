@@ -1,4 +1,7 @@
-"""`make bench`: run every bench/bench_*.py in turn and print their tables as one report."""
+"""`make bench`: run every bench/bench_*.py in turn and print their tables as one report.
+
+bench_ob20_peer.py builds .venv-peer (1EdTech's openbadges validator, pinned in
+bench/peer-requirements.txt) on its first run; nothing of it goes into .venv."""
 
 import subprocess
 import sys

@@ -10,7 +10,7 @@
  * - The page posts CLEAR_API_CACHE on sign-in and sign-out, so no learner's data outlives
  *   their session on this device.
  */
-const VERSION = 'v7';
+const VERSION = 'v8';
 const SHELL_CACHE = `ed-shell-${VERSION}`;
 const API_CACHE = 'ed-api-v1';
 
@@ -38,6 +38,7 @@ const SHELL = [
   '/app/notifications-push.js',
   '/app/notifications-settings.js',
   '/app/notifications.js',
+  '/app/privacy.js',
   '/app/profile.js',
   '/app/route-api.js',
   '/app/route-plan.js',

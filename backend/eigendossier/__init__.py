@@ -8,6 +8,7 @@ from eigendossier.config import PROJECT_ROOT, flask_settings, load_settings
 from eigendossier.errors import register_error_handlers
 from eigendossier.extensions import api, babel, db, limiter, login_manager, migrate
 from eigendossier.i18n import select_locale
+from eigendossier.web import hardening
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -24,6 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     _init_extensions(app)
+    hardening.init_app(app)
     _register_domains(app)
     register_error_handlers(app)
     return app
@@ -52,10 +54,16 @@ def _register_domains(app: Flask) -> None:
     from eigendossier.catalog import cli as catalog_cli
     from eigendossier.dossier import api as dossier_api
     from eigendossier.dossier import cli as dossier_cli
+    from eigendossier.dossier import service as dossier_service
+    from eigendossier.issuing import api as issuing_api
+    from eigendossier.issuing import cli as issuing_cli
+    from eigendossier.issuing import service as issuing_service
     from eigendossier.notifications import api as notifications_api
     from eigendossier.notifications import cli as notifications_cli
     from eigendossier.notifications import scheduler as notifications_scheduler
     from eigendossier.notifications import vapid
+    from eigendossier.privacy import api as privacy_api
+    from eigendossier.privacy import cli as privacy_cli
     from eigendossier.routes import api as routes_api
     from eigendossier.sharing import api as sharing_api
     from eigendossier.vouchers import api as vouchers_api
@@ -63,6 +71,7 @@ def _register_domains(app: Flask) -> None:
     from eigendossier.web.security import add_security_headers, check_csrf
 
     app.before_request(check_csrf)
+    app.before_request(hardening.check_json_body)
     app.after_request(add_security_headers)
 
     api.register_blueprint(accounts_api.blp)
@@ -72,6 +81,10 @@ def _register_domains(app: Flask) -> None:
     api.register_blueprint(routes_api.blp)
     app.register_blueprint(routes_api.feeds)
     app.config["FEATURES"].update({"route", "schedule"})
+    api.register_blueprint(issuing_api.blp)
+    app.register_blueprint(issuing_api.pages)
+    dossier_service.add_local_source(app, issuing_service.local_document)
+    app.config["FEATURES"].add("issuing")
     api.register_blueprint(sharing_api.blp)
     app.register_blueprint(sharing_api.pages)
     api.register_blueprint(vouchers_api.blp)
@@ -80,13 +93,16 @@ def _register_domains(app: Flask) -> None:
     app.config["FEATURES"].add("notifications")
     vapid.init_app(app)
     notifications_scheduler.init_app(app)
+    api.register_blueprint(privacy_api.blp)
     api.register_blueprint(web_api.blp)
     app.register_blueprint(oidc.bp)
     oidc.init_app(app)
     app.cli.add_command(accounts_cli.group)
     app.cli.add_command(catalog_cli.group)
     app.cli.add_command(dossier_cli.group)
+    app.cli.add_command(issuing_cli.group)
     app.cli.add_command(notifications_cli.group)
+    app.cli.add_command(privacy_cli.group)
     app.cli.add_command(demo.group)
     # Last: its catch-all route serves the PWA for every other path.
     app.register_blueprint(web_api.pages)

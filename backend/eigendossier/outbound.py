@@ -89,6 +89,26 @@ def is_public(address: Address) -> bool:
     )
 
 
+def literal_host_refused(hostname: str, policy: Policy) -> bool:
+    """True for a host that names a refused address without asking DNS: ``localhost`` (and
+    ``*.localhost``), or an IP address in any form the system resolver reads (dotted, decimal
+    ``2130706433``, octal ``0177.0.0.1``, hex, IPv6). Checked when a URL is stored for later;
+    fetching checks the resolved address again."""
+    host = (hostname or "").strip("[]").rstrip(".").lower()
+    if policy.allow_private:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        try:
+            address = ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return False
+    return not policy.address_allowed(address)
+
+
 def _connect(conn: HTTPConnection, policy: Policy) -> socket.socket:
     """urllib3's create_connection, refusing addresses the policy does not allow and
     connecting to exactly the address that was checked."""

@@ -28,6 +28,8 @@ export const dossierApi = {
   attachEvidence: (itemId, file) => request('PUT', `${EXPERIENCE}/${id(itemId)}/evidence`, fileForm(file)),
   removeEvidence: (itemId) => request('DELETE', `${EXPERIENCE}/${id(itemId)}/evidence`),
   evidenceUrl: (itemId) => `${EXPERIENCE}/${id(itemId)}/evidence`,
+  // Links to download a credential issued here (404: imported from elsewhere).
+  issuedDownloads: (credentialId) => request('GET', `/api/v1/issuing/credentials/${id(credentialId)}`),
 };
 
 // A message to show on the next view (e.g. "added" after an import), read once.

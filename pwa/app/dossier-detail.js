@@ -67,6 +67,7 @@ export function CredentialDetailView({ user, credentialId }) {
   const [status, setStatus] = useState(takeNotice);
   const [busy, setBusy] = useState('');
   const [confirming, setConfirming] = useState(false);
+  const [downloads, setDownloads] = useState(null);
   const confirmRef = useRef(null);
   const deleteRef = useRef(null);
 
@@ -74,6 +75,9 @@ export function CredentialDetailView({ user, credentialId }) {
     let live = true;
     dossierApi.credential(credentialId).then((found) => live && setCredential(found))
       .catch((error) => { if (live) { setCredential(false); setMessage(problemMessage(error)); } });
+    // Only credentials issued here have other forms; for the rest this is a quiet 404.
+    dossierApi.issuedDownloads(credentialId).then((found) => live && setDownloads(found.downloads))
+      .catch(() => {});
     return () => { live = false; };
   }, [credentialId]);
 
@@ -150,6 +154,9 @@ export function CredentialDetailView({ user, credentialId }) {
         <h2 id="actions-title">${t('dossier.detail.actions')}</h2>
         <p><${Link} class="button button--primary button--block" href=${`/dossier/share?credential=${credential.id}`}>${t('share.shareThis')}</${Link}></p>
         <p><a class="button button--secondary button--block" href=${credential.original_url} download="">${t('dossier.detail.download')}</a></p>
+        ${downloads && html`<p class="muted">${t('dossier.detail.downloadsIssued')}</p>
+          <ul class="downloads">${Object.entries(downloads).map(([form, url]) => html`<li>
+            <a href=${url} download="">${t('dossier.detail.downloadAs', { form: form.toUpperCase() })}</a></li>`)}</ul>`}
         ${confirming
           ? html`<div class="confirm" role="group" aria-labelledby="confirm-text">
               <p id="confirm-text">${t('dossier.detail.confirmDelete', { title })}</p>

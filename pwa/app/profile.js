@@ -5,6 +5,7 @@ import { api } from './api.js';
 import { Field, LiveMessage, SelectField } from './components.js';
 import { Icon } from './icons.js';
 import { check, focusFirstInvalid, problemMessage } from './forms.js';
+import { MyDataSection } from './privacy.js';
 
 export const DEFAULT_TIME_ZONE = 'Europe/Amsterdam';
 const FALLBACK_ZONES = [
@@ -144,5 +145,6 @@ export function ProfileView({ user, onProfile, onSignOut }) {
         <span>${signingOut ? t('profile.signingOut') : t('profile.signOut')}</span>
       </button>
     </div>
+    <${MyDataSection} user=${user} onErased=${onSignOut} />
   </section>`;
 }

@@ -77,4 +77,4 @@ def callback(provider: str):
         claims.get("name"),
     )
     response = redirect("/")
-    return set_session_cookie(response, service.start_session(account))
+    return set_session_cookie(response, service.start_session(account, method=provider))

@@ -17,6 +17,7 @@ from eigendossier.accounts.models import ROLES, Account, OidcIdentity, SignInSes
 from eigendossier.catalog import service as catalog
 from eigendossier.errors import DomainError
 from eigendossier.extensions import db
+from eigendossier.privacy import audit
 from eigendossier.timeutil import utcnow
 
 # argon2id with the library's defaults (RFC 9106 "low memory" profile).
@@ -106,20 +107,26 @@ def authenticate(email: str, password: str) -> Account:
     return account
 
 
-def start_session(account: Account) -> str:
-    """Open a sign-in session; returns the token for the cookie (stored only as a hash)."""
+def start_session(account: Account, method: str = "password") -> str:
+    """Open a sign-in session; returns the token for the cookie (stored only as a hash).
+    The learner's audit trail gets the sign-in (how, never from where)."""
     token = secrets.token_urlsafe(32)
     lifetime = timedelta(days=current_app.config["SESSION_LIFETIME_DAYS"])
     db.session.add(
         SignInSession(account=account, token_hash=hash_token(token), expires_at=utcnow() + lifetime)
     )
+    db.session.flush()
+    audit.record("session.started", account.id, method=method)
     db.session.commit()
     return token
 
 
 def end_session(token: str | None) -> None:
     if token:
-        db.session.execute(db.delete(SignInSession).filter_by(token_hash=hash_token(token)))
+        ended = db.session.execute(db.delete(SignInSession).filter_by(
+            token_hash=hash_token(token)).returning(SignInSession.account_id)).first()
+        if ended is not None:
+            audit.record("session.ended", ended.account_id)
         db.session.commit()
 
 

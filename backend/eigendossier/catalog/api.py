@@ -1,7 +1,7 @@
 """The catalogue: qualifications, their blocks in carousel order and upcoming runs."""
 from datetime import date
 
-from flask import request
+from flask import jsonify, request
 from flask.views import MethodView
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
@@ -83,4 +83,5 @@ class CatalogDocument(MethodView):
     def get(self):
         """Export the whole catalogue as a document that imports back unchanged (staff)."""
         accounts.require_staff(current_user)
-        return service.export_catalog()
+        # A response, not a dict: the schema above documents it, it cannot dump it.
+        return jsonify(service.export_catalog())

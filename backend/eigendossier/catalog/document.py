@@ -4,6 +4,7 @@ schemas/catalog.schema.json and the rules a schema cannot say (prerequisites, da
 No database here: `read_catalog` returns plain data or raises CatalogInvalid with every
 problem found, each with its line, so staff can fix a file in one go."""
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -15,6 +16,10 @@ from eigendossier.config import PROJECT_ROOT
 
 SCHEMA_PATH = PROJECT_ROOT / "schemas" / "catalog.schema.json"
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+# Values (scalars, lists, mappings) in one document after YAML aliases are expanded.
+MAX_VALUES = 200_000
+MAX_DEPTH = 32
+_FLOW = re.compile(r"[\[\]{}]")
 
 
 @dataclass(frozen=True)
@@ -50,19 +55,44 @@ def _validator() -> Draft202012Validator:
     return Draft202012Validator(schema, format_checker=FormatChecker())
 
 
-def _lines(node, path=()) -> dict[tuple, int]:
-    """Map each path in the document to the line (1-based) where its value starts."""
-    found = {path: node.start_mark.line + 1}
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            found.update(_lines(value, (*path, key.value)))
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            found.update(_lines(item, (*path, index)))
+def _lines(root) -> dict[tuple, int]:
+    """Map each path in the document to the line (1-based) where its value starts.
+
+    Walked with a budget: YAML aliases let a few lines expand into billions of values
+    ("billion laughs"), and the schema check would walk them all too."""
+    found: dict[tuple, int] = {}
+    stack = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        if len(found) >= MAX_VALUES:
+            raise CatalogInvalid([Problem(None, "", f"the document has more than {MAX_VALUES} "
+                                          "values (are YAML aliases expanding?)")])
+        if len(path) > MAX_DEPTH:
+            raise CatalogInvalid([Problem(node.start_mark.line + 1, "",
+                                          "the document is nested too deeply")])
+        found[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(reversed([(value, (*path, key.value)) for key, value in node.value]))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed([(item, (*path, i)) for i, item in enumerate(node.value)]))
     return found
 
 
+def _flow_depth_exceeds(text: str, limit: int) -> bool:
+    """Whether [ and { nest deeper than `limit`, stopping as soon as they do. PyYAML's scanner
+    takes time quadratic in the flow nesting depth (a few kB of "[[[[" take seconds), so
+    this is checked before the text reaches it."""
+    depth = 0
+    for match in _FLOW.finditer(text):
+        depth += 1 if match.group() in "[{" else -1
+        if depth > limit:
+            return True
+    return False
+
+
 def _parse(text: str) -> tuple[object, dict[tuple, int]]:
+    if _flow_depth_exceeds(text, MAX_DEPTH):
+        raise CatalogInvalid([Problem(None, "", "the document is nested too deeply")])
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -74,6 +104,8 @@ def _parse(text: str) -> tuple[object, dict[tuple, int]]:
         line = mark.line + 1 if mark else None
         message = f"not valid YAML or JSON: {error.problem}"
         raise CatalogInvalid([Problem(line, "", message)]) from None
+    except RecursionError:
+        raise CatalogInvalid([Problem(None, "", "the document is nested too deeply")]) from None
     finally:
         loader.dispose()
 
@@ -92,7 +124,10 @@ def read_catalog(raw: bytes | str) -> dict:
     """Parse and check a catalogue; raise CatalogInvalid listing every problem with its line."""
     if len(raw) > MAX_DOCUMENT_BYTES:
         raise CatalogInvalid([Problem(None, "", "the document is larger than 5 MB")])
-    text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError as error:
+        raise CatalogInvalid([Problem(None, "", f"not UTF-8 text (byte {error.start})")]) from None
     data, lines = _parse(text)
     if not isinstance(data, dict):
         raise CatalogInvalid([Problem(1, "", "the document must be a mapping")])

@@ -109,6 +109,8 @@ def unbake_png(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Baked:
     """Return the credential text of a baked PNG or raise ``parse.png_no_credential``."""
     found: list[Baked] = []
     for kind, body, crc_input in iter_png_chunks(data, limits):
+        if kind == b"IHDR":
+            _check_dimensions(body, limits)
         if kind not in _TEXT_CHUNKS:
             continue
         chunk = _text_chunk(kind, body, limits)
@@ -120,6 +122,18 @@ def unbake_png(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Baked:
     if len(found) > 1:
         raise ParseError("parse.png_multiple_credentials", "The PNG carries more than one badge.")
     return found[0]
+
+
+def _check_dimensions(ihdr: bytes, limits: Limits) -> None:
+    """Refuse an image that claims more pixels than a badge has: whoever shows it (the share
+    page's visitor, the app) would have to inflate it."""
+    if len(ihdr) != 13:
+        raise ParseError("parse.png_corrupt", "The PNG header chunk has the wrong length.")
+    width, height = struct.unpack(">II", ihdr[:8])
+    if width * height > limits.max_png_pixels:
+        raise ParseError("parse.png_too_large_image",
+                         f"The image claims {width} x {height} pixels.",
+                         width=width, height=height)
 
 
 def _check_crc(data: bytes, crc_input: bytes) -> None:

@@ -92,6 +92,10 @@ def _decode_header(header_b64: str, limits: Limits) -> dict[str, Any]:
         )
     if header.get("crit"):
         raise ParseError("parse.jws_crit_unsupported", "JWS uses critical header extensions.")
+    if "jku" in header or "x5u" in header:
+        # A key to fetch from a URL the token itself names: an attacker's key, or a request
+        # to an address of their choice (RFC 8725, 3.10). Keys come from jwk, kid or the issuer.
+        raise ParseError("parse.jws_key_url_refused", "JWS names its key by URL (jku/x5u).")
     if header.get("b64") is False:
         raise ParseError("parse.jws_invalid", "Unencoded JWS payloads are not supported.")
     return header

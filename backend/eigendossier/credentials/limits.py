@@ -20,6 +20,8 @@ class Limits:
     max_json_bytes: int = 1 * MB
     max_json_depth: int = 64
     max_png_chunks: int = 1024
+    # A badge image's size as its header declares it (a decompression bomb for whoever shows it).
+    max_png_pixels: int = 8192 * 8192
     max_inflated_bytes: int = 1 * MB
     max_jws_header_bytes: int = 8 * 1024
     max_jws_bytes: int = 1 * MB
@@ -90,6 +92,24 @@ def _no_constants(name: str) -> Any:
     raise ParseError("parse.json_invalid", f"JSON constant {name} is not allowed.", detail=name)
 
 
+def _finite_float(text: str) -> float:
+    """``1e999`` is valid JSON but no number: Python reads it as infinity, which a database's
+    JSON column refuses."""
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ParseError("parse.json_invalid", f"The number {text[:20]} is too large.",
+                         detail=text[:20])
+    return value
+
+
+def _short_int(text: str) -> int:
+    """Python refuses integers of over 4300 digits with a message about its own settings."""
+    if len(text) > 100:
+        raise ParseError("parse.json_invalid", "A number is too long.",
+                         detail=f"{text[:20]}… ({len(text)} digits)")
+    return int(text)
+
+
 def load_json(data: bytes | str, limits: Limits = DEFAULT_LIMITS, what: str = "JSON") -> Any:
     """Parse JSON with the size and depth limits, refusing duplicate keys and NaN/Infinity."""
     check_size(data, limits.max_json_bytes, what)
@@ -107,6 +127,7 @@ def load_json(data: bytes | str, limits: Limits = DEFAULT_LIMITS, what: str = "J
             limit=limits.max_json_depth,
         )
     try:
-        return json.loads(data, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
+        return json.loads(data, object_pairs_hook=_no_duplicates, parse_constant=_no_constants,
+                          parse_float=_finite_float, parse_int=_short_int)
     except (ValueError, RecursionError) as exc:
         raise ParseError("parse.json_invalid", f"Not valid JSON: {exc}", detail=str(exc)) from exc

@@ -21,5 +21,7 @@ def reverify_command(hours):
 
 @group.command("reencrypt")
 def reencrypt_command():
-    """Seal every stored payload again with the current key (after adding a new key)."""
+    """Seal every stored payload again with the current key (after adding a new key).
+
+    Kept for scripts: `flask privacy rotate-key --resume` does this and retires old keys."""
     click.echo(f"re-encrypted {service.reencrypt()} payloads")

@@ -29,6 +29,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "parse.jws_crit_unsupported": ("The signature uses header extensions we do not support.",
                                    "De handtekening gebruikt uitbreidingen die we niet "
                                    "ondersteunen."),
+    "parse.png_too_large_image": ("The image claims {width} x {height} pixels: far more than "
+                                  "a badge has.",
+                                  "De afbeelding zegt {width} x {height} pixels groot te zijn: "
+                                  "veel groter dan een badge."),
+    "parse.jws_key_url_refused": ("The signature says to fetch its key from a web address "
+                                  "(jku or x5u); we do not fetch keys that way.",
+                                  "De handtekening zegt haar sleutel van een webadres te halen "
+                                  "(jku of x5u); zo halen we geen sleutels op."),
     "parse.jws_header_too_large": ("The signature header is too large (over {limit} bytes).",
                                    "De kop van de handtekening is te groot (meer dan {limit} "
                                    "bytes)."),

@@ -26,6 +26,7 @@ from eigendossier.credentials import (
     parse_credential,
     verify_credential,
 )
+from eigendossier.credentials.fetching import fetch_json
 from eigendossier.dossier import messages
 from eigendossier.dossier.models import (
     TRUSTED_STATUSES,
@@ -36,6 +37,7 @@ from eigendossier.dossier.models import (
 )
 from eigendossier.errors import DomainError, NotFound
 from eigendossier.extensions import db
+from eigendossier.privacy import rotation
 from eigendossier.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -127,12 +129,48 @@ def message(code: str, params: dict | None, default: str = "") -> str:
     return messages.render(code, params, default, locale())
 
 
+LOCAL_SOURCES = "eigendossier.local_documents"
+
+
+def add_local_source(app, source) -> None:
+    """Let a domain answer fetches of URLs this installation serves itself (issuing: its
+    issuers' DID documents and status lists) from the database. ``source(url)`` returns
+    ``(bytes, content type)`` for a URL of its own, else None. Verifying a credential we
+    issued then needs no network trip to ourselves and sees a new key or a revocation at once."""
+    app.extensions.setdefault(LOCAL_SOURCES, []).append(source)
+
+
+def local_document(url: str) -> tuple[bytes, str] | None:
+    for source in current_app.extensions.get(LOCAL_SOURCES, ()):
+        found = source(url)
+        if found is not None:
+            return found
+    return None
+
+
+def verification_fetch(url: str) -> tuple[bytes, str]:
+    """The fetcher verification uses: our own documents locally, others through the guarded
+    client."""
+    return local_document(url) or outbound.fetcher()(url)
+
+
+class LocalFirstResolver(DidResolver):
+    """did:web documents this installation serves come from its database, never cached (a
+    rotated key counts at once); all others through the guarded client, cached."""
+
+    def fetch_document(self, url: str):
+        found = local_document(url)
+        if found is None:
+            return super().fetch_document(url)
+        return fetch_json(lambda _: found, url, self.limits)
+
+
 def resolver() -> DidResolver:
     """One DID resolver per app, so did:web documents are cached between verifications."""
     app = current_app._get_current_object()
     found = app.extensions.get("eigendossier.did_resolver")
     if found is None:
-        found = DidResolver(outbound.fetcher(app), limits=limits(), ttl_seconds=3600)
+        found = LocalFirstResolver(outbound.fetcher(app), limits=limits(), ttl_seconds=3600)
         app.extensions["eigendossier.did_resolver"] = found
     return found
 
@@ -147,7 +185,7 @@ def learner_identifiers(account: Account) -> dict:
 
 def _verify(parsed, account: Account):
     return verify_credential(
-        parsed, fetch=outbound.fetcher(), resolver=resolver(), limits=limits(),
+        parsed, fetch=verification_fetch, resolver=resolver(), limits=limits(),
         **learner_identifiers(account),
     )
 
@@ -212,6 +250,23 @@ def import_credential(account: Account, *, data: bytes | None = None, text: str 
         raise CredentialUnreadable()
     if len(data) > max_upload():
         raise too_large(max_upload())
+    credential = add_credential(account, data)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        if _duplicate(account.id, credential.content_hash):  # the same import twice at once
+            raise DuplicateCredential() from None
+        raise
+    except Exception:
+        db.session.rollback()
+        raise
+    return credential
+
+
+def add_credential(account: Account, data: bytes) -> Credential:
+    """Parse, verify and add one credential to the session without committing, for callers
+    that write more in the same transaction (issuing a batch commits once)."""
     parsed = _parse(data)
     content_hash = _content_hash(account.id, parsed)
     if _duplicate(account.id, content_hash):
@@ -221,16 +276,6 @@ def import_credential(account: Account, *, data: bytes | None = None, text: str 
                             container=parsed.container, content_hash=content_hash)
     _apply(credential, result, data)
     db.session.add(credential)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        if _duplicate(account.id, content_hash):  # the same import twice at once
-            raise DuplicateCredential() from None
-        raise
-    except Exception:
-        db.session.rollback()
-        raise
     return credential
 
 
@@ -384,19 +429,16 @@ def reverify_stale(older_than_hours: float | None = None) -> dict[str, int]:
 
 
 def reencrypt() -> int:
-    """Seal every stored payload again with the current key (after a key rotation)."""
-    from eigendossier.privacy.encryption import keyring
+    """Seal every stored payload again with the current key; kept for `flask dossier
+    reencrypt`, which is now `flask privacy rotate-key --resume` without retiring keys."""
+    return rotation.reseal()[0]
 
-    current, count = keyring().current, 0
-    for found in db.session.scalars(db.select(Credential).where(Credential.key_id != current)):
-        found.seal(found.original, found.summary)
-        count += 1
-    for item in db.session.scalars(db.select(ExperienceItem).where(
-            ExperienceItem.evidence_key_id != current)):
-        item.seal_evidence(item.evidence, item.evidence_name, item.evidence_type)
-        count += 1
-    db.session.commit()
-    return count
+
+rotation.register_rows("dossier.credentials", Credential.key_id,
+                       lambda found: found.seal(found.original, found.summary))
+rotation.register_rows("dossier.evidence", ExperienceItem.evidence_key_id,
+                       lambda item: item.seal_evidence(item.evidence, item.evidence_name,
+                                                       item.evidence_type))
 
 
 def verified_achievement_ids(account_id: int) -> set[str]:

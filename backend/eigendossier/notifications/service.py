@@ -32,6 +32,7 @@ from sqlalchemy import and_, bindparam, or_, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
+from eigendossier import outbound
 from eigendossier.accounts.models import Account
 from eigendossier.catalog.models import Block, Run
 from eigendossier.errors import DomainError, NotFound
@@ -94,6 +95,10 @@ def _check_endpoint(endpoint: str) -> None:
         raise InvalidSubscription(errors={"endpoint": [str(_l("Use an https address."))]})
     if parts.username is not None or parts.password is not None:
         raise InvalidSubscription(errors={"endpoint": [str(_l("Use an https address."))]})
+    policy = outbound.policy_from_config(current_app.config)
+    if outbound.literal_host_refused(parts.hostname, policy):
+        message = _l("Use the address of a push service.")
+        raise InvalidSubscription(errors={"endpoint": [str(message)]})
 
 
 def _check_keys(p256dh: str, auth: str) -> None:

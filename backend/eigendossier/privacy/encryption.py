@@ -5,8 +5,11 @@ Keys come from config ``ENCRYPTION_KEYS`` (key id → base64 of 32 random bytes)
 generated on first use into ``instance/encryption_keys.json`` (fine for one machine; set the
 keys in config when more than one machine serves).
 
-To rotate: add a new key to ``ENCRYPTION_KEYS``, point ``ENCRYPTION_KEY_ID`` at it, keep the
-old key until ``flask dossier reencrypt`` has resealed every row with the new one.
+To rotate: ``flask privacy rotate-key`` (see ``eigendossier.privacy.rotation``). With the
+instance key file it makes a new key current itself; with configured keys, add the new key to
+``ENCRYPTION_KEYS``, point ``ENCRYPTION_KEY_ID`` at it, then run ``flask privacy rotate-key
+--resume``. Old keys stay until no row uses them. A process notices a rewritten key file on
+its next use of the keyring, so running workers seal with the new key at once.
 
 A sealed blob is ``nonce (12 bytes) || ciphertext || tag``. The associated data binds it to
 its row and column (e.g. ``credential:<uuid>:<account id>:original``) and to the key id, so a
@@ -62,6 +65,9 @@ class Keyring:
                 f"ENCRYPTION_KEY_ID {current!r} is not one of ENCRYPTION_KEYS")
         self._ciphers = {key_id: AESGCM(key) for key_id, key in keys.items()}
         self.current = current
+        # The instance key file this ring was read from (None: keys from config).
+        self.source: Path | None = None
+        self.signature: tuple | None = None
 
     @property
     def key_ids(self) -> list[str]:
@@ -137,13 +143,26 @@ def keyring_from_config(config, instance_path: str) -> Keyring:
             current = next(iter(configured))
         return Keyring(_decode_keys(configured), str(current))
     stored = instance_keys(instance_path)
-    return Keyring(_decode_keys(stored["keys"]), stored["current"])
+    ring = Keyring(_decode_keys(stored["keys"]), stored["current"])
+    ring.source = Path(instance_path) / KEY_FILE
+    ring.signature = _file_signature(ring.source)
+    return ring
+
+
+def _file_signature(path: Path) -> tuple | None:
+    """What changes when the key file is replaced (rotation writes a new file)."""
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return None
+    return found.st_ino, found.st_mtime_ns, found.st_size
 
 
 def keyring(app: Flask | None = None) -> Keyring:
-    """The app's keyring, built on first use."""
+    """The app's keyring, built on first use and again when the instance key file changed."""
     app = app or current_app._get_current_object()
     found = app.extensions.get(_EXTENSION)
-    if found is None:
+    if found is None or (found.source is not None
+                         and _file_signature(found.source) != found.signature):
         found = app.extensions[_EXTENSION] = keyring_from_config(app.config, app.instance_path)
     return found

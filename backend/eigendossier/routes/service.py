@@ -14,6 +14,7 @@ from eigendossier.catalog.models import Block, Qualification, Run
 from eigendossier.dossier import service as dossier
 from eigendossier.errors import DomainError, NotFound
 from eigendossier.extensions import db
+from eigendossier.privacy import audit, erase
 from eigendossier.routes.models import (
     Enrolment,
     LearningRoute,
@@ -280,6 +281,14 @@ def release(enrolment: Enrolment) -> None:
     enrolment.status, enrolment.cancelled_at = "cancelled", utcnow()
 
 
+@erase.before_erase("routes.seats")
+def _give_seats_back(account_id: int) -> None:
+    """Before an account is erased: its places in runs go back to the runs."""
+    for enrolment in db.session.scalars(
+            db.select(Enrolment).filter_by(account_id=account_id, status="enrolled")):
+        release(enrolment)
+
+
 def create_feed(account: Account) -> str:
     """A new secret calendar address for the learner; any earlier address stops working."""
     token = secrets.token_urlsafe(24)
@@ -440,5 +449,9 @@ def decide_recognition(staff: Account, request_id: int, approved: bool) -> Recog
         raise AlreadyDecided()
     request.status = "approved" if approved else "rejected"
     request.decided_at, request.decided_by_id = utcnow(), staff.id
+    block = request.block
+    audit.record(f"recognition.{request.status}", request.account_id, actor_id=staff.id,
+                 subject=request, block=block.code,
+                 institution=block.qualification.institution.name)
     db.session.commit()
     return request

@@ -27,7 +27,7 @@ from eigendossier.dossier import service as dossier
 from eigendossier.dossier.models import Credential, VerificationResult
 from eigendossier.errors import DomainError
 from eigendossier.extensions import db
-from eigendossier.privacy import audit
+from eigendossier.privacy import audit, rotation
 from eigendossier.sharing import presentation
 from eigendossier.sharing.models import (
     HolderKey,
@@ -524,6 +524,10 @@ def _current_key_id() -> str:
     return keyring().current
 
 
+rotation.register_rows("sharing.holder_keys", HolderKey.key_id,
+                       lambda key: key.seal(key.private_bytes))
+
+
 def _holder(account_id: int) -> presentation.Holder:
     key = holder_key(account_id)
     private = Ed25519PrivateKey.from_private_bytes(key.private_bytes)
@@ -531,19 +535,34 @@ def _holder(account_id: int) -> presentation.Holder:
 
 
 def _embedded(share: Share) -> list[dict]:
+    return embedded_credentials([link.credential for link in share.credentials])
+
+
+def embedded_credentials(credentials: list[Credential]) -> list[dict]:
+    """The credentials as a presentation carries them (Open Badges 2.0 left out)."""
     embedded = []
-    for link in share.credentials:
-        if link.credential.format not in presentation.VC_FORMATS:
+    for found in credentials:
+        if found.format not in presentation.VC_FORMATS:
             continue  # Open Badges 2.0: offered as the original file only
         try:
-            parsed = parse_credential(link.credential.original, limits=dossier.limits())
+            parsed = parse_credential(found.original, limits=dossier.limits())
         except Exception:
-            log.warning("shared credential %s no longer parses", link.credential_id)
+            log.warning("credential %s no longer parses", found.id)
             continue
         carried = presentation.embeddable(parsed)
         if carried is not None:
             embedded.append(carried)
     return embedded
+
+
+def dossier_presentation(account_id: int, credentials: list[Credential], domain: str,
+                         ) -> dict | None:
+    """Credentials of the learner's own dossier in one presentation signed by their holder
+    key (for the data export); None when none of them is a Verifiable Credential."""
+    embedded = embedded_credentials(credentials)
+    if not embedded:
+        return None
+    return presentation.sign_data_integrity(_holder(account_id), embedded, domain=domain)
 
 
 def presentation_json(share: Share, domain: str) -> dict:

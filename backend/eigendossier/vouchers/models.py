@@ -34,8 +34,10 @@ class Voucher(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     batch_id: Mapped[int] = mapped_column(ForeignKey("voucher_batch.id"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    graduate_name: Mapped[str] = mapped_column(String(200))
-    graduate_email: Mapped[str] = mapped_column(String(254))
+    # The school's own record of whom it issued the voucher to: kept when that person erases
+    # their account (privacy/erase.py), as is the rest of this row, unlinked.
+    graduate_name: Mapped[str] = mapped_column(String(200), info={"personal": "issuance"})
+    graduate_email: Mapped[str] = mapped_column(String(254), info={"personal": "issuance"})
     graduation_date: Mapped[date]
     qualification_id: Mapped[int] = mapped_column(ForeignKey("qualification.id"))
     # The end of (graduation date + 5 years) in Europe/Amsterdam, stored in UTC.

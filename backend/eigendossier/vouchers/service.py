@@ -18,7 +18,7 @@ from eigendossier.accounts.models import Account
 from eigendossier.catalog.models import Block, Qualification, Run
 from eigendossier.errors import DomainError, NotFound
 from eigendossier.extensions import db
-from eigendossier.privacy import audit
+from eigendossier.privacy import audit, erase
 from eigendossier.routes import service as routes
 from eigendossier.timeutil import utcnow
 from eigendossier.vouchers import codes
@@ -27,6 +27,9 @@ from eigendossier.vouchers.models import IdempotentResponse, Voucher, VoucherBat
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 VALID_YEARS = 5
 MAX_CSV_BYTES = 2 * 1024 * 1024
+MAX_CSV_ROWS = 10_000
+# A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = ("name", "email", "graduation_date", "qualification")
 
 
@@ -142,8 +145,34 @@ def issue_batch(staff: Account, raw_csv: bytes, eligible_crebos: list[str],
                           valid_until=valid_until(row["graduation_date"]))
         db.session.add(voucher)
         issued.append(IssuedVoucher(voucher, code))
+    db.session.flush()
+    _tell_learners(staff, issued)
     db.session.commit()
     return batch, issued
+
+
+def _tell_learners(staff: Account, issued: list[IssuedVoucher]) -> None:
+    """A graduate who already has an account sees the issue in their audit trail."""
+    by_email = {item.voucher.graduate_email: item.voucher for item in issued}
+    learners = db.session.execute(
+        db.select(Account.id, Account.email)
+        .where(Account.email.in_(list(by_email)), Account.role == "learner")).all()
+    institution = staff.institution.name if staff.institution else ""
+    for account_id, email in learners:
+        audit.record("voucher.issued", account_id, actor_id=staff.id, subject=by_email[email],
+                     institution=institution)
+
+
+@erase.before_erase("vouchers.unclaim")
+def _unclaim(account_id: int) -> None:
+    """Before an account is erased. A voucher claimed but not used goes back to unclaimed:
+    its code stays valid for the graduate. A used one keeps the institution's record of the
+    redemption (when, which qualification) but loses its link to the person and the
+    enrolment (the database unlinks both)."""
+    db.session.execute(
+        db.update(Voucher).where(Voucher.claimed_by_id == account_id,
+                                 Voucher.redeemed_at.is_(None))
+        .values(claimed_by_id=None, claimed_at=None))
 
 
 def _institution_qualifications(staff: Account) -> dict[str, Qualification]:
@@ -160,6 +189,8 @@ def _read_graduates(raw: bytes, offer: dict[str, Qualification], today: date) ->
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise BatchInvalid(errors={"file": ["not UTF-8 text"]}) from None
+    if "\x00" in text:
+        raise BatchInvalid(errors={"file": ["holds NUL characters: not a text CSV"]})
     reader = csv.DictReader(io.StringIO(text), dialect=_dialect(text))
     header = [name.strip().lower() for name in reader.fieldnames or []]
     missing = [c for c in CSV_COLUMNS if c not in header]
@@ -167,7 +198,10 @@ def _read_graduates(raw: bytes, offer: dict[str, Qualification], today: date) ->
         raise BatchInvalid(errors={"line 1": [f"missing columns: {', '.join(missing)}"]})
     reader.fieldnames = header
     rows, errors = [], {}
-    for row in reader:
+    for count, row in enumerate(reader, start=1):
+        if count > MAX_CSV_ROWS:
+            raise BatchInvalid(errors={"file": [
+                f"more than {MAX_CSV_ROWS} graduates: split the list"]})
         line = f"line {reader.line_num}"
         parsed, problems = _graduate(row, offer, today)
         if problems:
@@ -193,6 +227,8 @@ def _graduate(row: dict, offer: dict, today: date) -> tuple[dict, list[str]]:
     crebo = (row.get("qualification") or "").strip()
     if not name or len(name) > 200:
         problems.append("name: required, at most 200 characters")
+    elif name.startswith(FORMULA_STARTS):
+        problems.append("name: may not start with =, +, -, @ (a spreadsheet would run it)")
     try:
         Email()(email)
     except ValidationError:

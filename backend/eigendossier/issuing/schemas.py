@@ -1,0 +1,95 @@
+"""The issuing API's contract: issuer profile, achievements, awards, issued credentials."""
+from marshmallow import Schema, fields, validate
+
+from eigendossier.fields import UTCDateTime
+from eigendossier.issuing.models import ASSESSMENT_TYPES
+
+
+class IssuerKeySchema(Schema):
+    id = fields.Function(lambda key: f"{key.profile.did}#{key.fragment}",
+                         metadata={"description": "Verification method id in the DID document"})
+    public_multikey = fields.String()
+    created_at = UTCDateTime()
+
+
+class IssuerProfileSchema(Schema):
+    """The institution as an issuer; name and URL come from the catalogue."""
+
+    did = fields.String(metadata={"description": "did:web identifier of the issuer"})
+    name = fields.Function(lambda p: p.institution.name)
+    url = fields.Function(lambda p: p.institution.url)
+    email = fields.String()
+    image_url = fields.String(metadata={"description": "Logo (https URL)"})
+    base_url = fields.String()
+    keys = fields.List(fields.Nested(IssuerKeySchema),
+                       metadata={"description": "Signing keys, oldest first; the last signs"})
+
+
+class IssuerProfileUpdateSchema(Schema):
+    email = fields.Email(validate=validate.Length(max=254))
+    image_url = fields.Url(schemes={"https"}, validate=validate.Length(max=500))
+
+
+class IssuingAchievementInputSchema(Schema):
+    """Texts beyond the catalogue; an empty text falls back to one made from the block."""
+
+    description_nl = fields.String(validate=validate.Length(max=2000))
+    description_en = fields.String(validate=validate.Length(max=2000))
+    criteria_nl = fields.String(validate=validate.Length(max=4000))
+    criteria_en = fields.String(validate=validate.Length(max=4000))
+    assessment_type = fields.String(validate=validate.OneOf(ASSESSMENT_TYPES))
+
+
+class IssuingAchievementSchema(Schema):
+    block_id = fields.Function(lambda v: v.block.id)
+    code = fields.Function(lambda v: v.block.code)
+    crebo = fields.Function(lambda v: v.block.qualification.crebo)
+    ec = fields.Function(lambda v: float(v.block.ec))
+    hours = fields.Function(lambda v: v.block.hours)
+    assessment_type = fields.Function(
+        lambda v: v.text.assessment_type if v.text else ASSESSMENT_TYPES[0])
+    document = fields.Dict(metadata={"description": "The OB 3.0 Achievement (Dutch edition)"})
+
+
+class AwardSchema(Schema):
+    block_id = fields.Integer(required=True)
+    email = fields.Email(required=True, metadata={"description": "The learner's account address"})
+    completed_on = fields.Date(load_default=None)
+
+
+class IssuedSchema(Schema):
+    id = fields.Integer()
+    credential_id = fields.String(attribute="uuid", metadata={"description": "urn:uuid: of it"})
+    learner = fields.Function(lambda row: row.account.email if row.account else None,
+                              metadata={"type": ["string", "null"]})
+    achievement_id = fields.String()
+    achievement_name = fields.String()
+    block_id = fields.Integer(allow_none=True)
+    proof = fields.String(metadata={"enum": ["eddsa-rdfc-2022", "vc-jwt"],
+                                    "description": "The form in the learner's dossier"})
+    issued_at = UTCDateTime()
+    revoked_at = UTCDateTime(allow_none=True)
+    revocation_reason = fields.String()
+    status_list = fields.Function(lambda row: row.status_list.url)
+    status_index = fields.Integer()
+
+
+class BatchResultSchema(Schema):
+    count = fields.Integer()
+    credentials = fields.List(fields.Nested(IssuedSchema))
+
+
+class RevokeSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=500))
+
+
+class DownloadQuerySchema(Schema):
+    form = fields.String(load_default="json",
+                         validate=validate.OneOf(["json", "jwt", "png", "svg"]))
+
+
+class IssuedToLearnerSchema(Schema):
+    """What the learner's dossier view needs to offer downloads of an issued credential."""
+
+    credential_id = fields.Integer()
+    downloads = fields.Dict(keys=fields.String(), values=fields.String())

@@ -1,0 +1,48 @@
+"""What each audit action means, in a sentence for the learner (English msgids, Dutch in
+messages.po). `%(name)s` is filled from the event's details; a missing detail stays empty.
+
+Domains that record new actions add them here; an action without a sentence is shown with a
+general one, never hidden."""
+from flask_babel import lazy_gettext as _l
+
+MESSAGES = {
+    "session.started": _l("You signed in."),
+    "session.ended": _l("You signed out."),
+    "share.created": _l("You made a share link."),
+    "share.expiry_changed": _l("You changed how long a share link works."),
+    "share.revoked": _l("You withdrew a share link."),
+    "share.viewed": _l("Someone opened one of your share links."),
+    "voucher.issued": _l("%(institution)s issued a voucher to you."),
+    "voucher.claimed": _l("You added a voucher to your dossier."),
+    "voucher.redeemed": _l("You used a voucher for module %(run)s."),
+    "voucher.redemption_cancelled": _l(
+        "You cancelled the enrolment paid with a voucher; the voucher can be used again."),
+    "push.subscribed": _l("Reminders were switched on for a device."),
+    "push.unsubscribed": _l("Reminders were switched off for a device."),
+    "privacy.exported": _l("You downloaded all your data."),
+    "privacy.imported": _l(
+        "You imported a data file: %(imported)s added, %(duplicates)s already there, "
+        "%(failed)s could not be imported."),
+    "recognition.approved": _l(
+        "%(institution)s approved your request to recognise %(block)s."),
+    "recognition.rejected": _l(
+        "%(institution)s turned down your request to recognise %(block)s."),
+    "credential.issued": _l("%(institution)s issued a credential to you."),
+    "credential.revoked": _l("%(institution)s revoked a credential it issued to you."),
+}
+UNKNOWN = _l("Something was done with your data (%(action)s).")
+
+
+class _Details(dict):
+    def __missing__(self, key):
+        return ""
+
+
+def describe(action: str, details: dict | None) -> str:
+    template = MESSAGES.get(action, UNKNOWN)
+    values = _Details({key: str(value) for key, value in (details or {}).items()})
+    values.setdefault("action", action)
+    try:
+        return str(template) % values
+    except (TypeError, ValueError):
+        return str(template)

@@ -1,0 +1,86 @@
+"""The issuer's documents as plain functions: did:web names, status list indexes and bits,
+study load and language in the achievement."""
+from datetime import UTC, datetime
+
+import pytest
+
+from eigendossier.credentials.dids import did_web_url
+from eigendossier.credentials.limits import DEFAULT_LIMITS
+from eigendossier.credentials.status import bit_is_set, decode_bitstring, encode_bitstring
+from eigendossier.issuing import documents
+
+FACTS = documents.Facts(
+    id="https://dossier.example.nl/issuers/tcr/achievements/25655/TIM-02", code="TIM-02",
+    name={"nl": "Maatvoering", "en": "Measuring"},
+    qualification={"nl": "Timmerman", "en": "Carpenter"}, crebo="25655", level=2, ec=4.5,
+    hours=126, learning_outcomes=[{"nl": "Zet een bouwwerk uit <volgens tekening>.",
+                                   "en": "Sets out a structure to the drawing."}])
+
+
+@pytest.mark.parametrize(("base", "did", "url"), [
+    ("https://dossier.example.nl", "did:web:dossier.example.nl:issuers:tcr",
+     "https://dossier.example.nl/issuers/tcr/did.json"),
+    ("http://localhost:5000/", "did:web:localhost%3A5000:issuers:tcr",
+     "https://localhost:5000/issuers/tcr/did.json"),
+    ("https://roc.example/dossier", "did:web:roc.example:dossier:issuers:tcr",
+     "https://roc.example/dossier/issuers/tcr/did.json"),
+])
+def test_did_web_names_resolve_back_to_where_we_serve_the_document(base, did, url):
+    assert documents.did_web(base, "tcr") == did
+    assert did_web_url(did) == url
+
+
+def test_a_relative_base_url_is_refused():
+    with pytest.raises(ValueError):
+        documents.did_web("dossier.example.nl", "tcr")
+
+
+def test_status_indexes_are_a_permutation_that_hides_the_order():
+    size = 1024
+    indexes = [documents.status_index(n, a=387, b=91, size=size) for n in range(size)]
+    assert sorted(indexes) == list(range(size))
+    assert indexes[:4] != [0, 1, 2, 3]
+
+
+def test_set_bit_is_the_bit_verifiers_read():
+    bits = bytes(16)
+    for index in (0, 7, 8, 127):
+        bits = documents.set_bit(bits, index)
+    decoded = decode_bitstring(encode_bitstring(bits), DEFAULT_LIMITS)
+    assert [i for i in range(128) if bit_is_set(decoded, i)] == [0, 7, 8, 127]
+
+
+def test_the_achievement_carries_load_level_outcomes_and_the_other_language():
+    dutch = documents.achievement(FACTS, "nl")
+    assert dutch["creditsAvailable"] == 4.5 and dutch["inLanguage"] == "nl"
+    assert dutch["achievementType"] == "MicroCredential"
+    narrative = dutch["criteria"]["narrative"]
+    assert "Studiebelasting: 4,5 EC, 126 uur (1 EC = 28 uur)." in narrative
+    assert "- Zet een bouwwerk uit <volgens tekening>." in narrative
+    assert [(a["targetFramework"], a["targetCode"]) for a in dutch["alignment"]] == [
+        ("NLQF", "2"), ("EQF", "2"), ("Kwalificatiestructuur mbo (crebo)", "25655")]
+    assert dutch["related"] == [{"id": FACTS.id + "?lang=en", "type": ["Related"],
+                                 "inLanguage": "en"}]
+    english = documents.achievement(FACTS, "en")
+    assert english["name"] == "Measuring"
+    assert "Study load: 4.5 EC, 126 hours" in english["criteria"]["narrative"]
+
+
+def test_whole_ec_are_integers_and_small_blocks_are_courses():
+    three = documents.achievement(documents.Facts(**{**FACTS.__dict__, "ec": 3.0}), "nl")
+    assert three["creditsAvailable"] == 3 and isinstance(three["creditsAvailable"], int)
+    one = documents.achievement(documents.Facts(**{**FACTS.__dict__, "ec": 1.5}), "nl")
+    assert one["achievementType"] == "Course"
+
+
+def test_the_badge_image_escapes_the_code():
+    assert "&lt;x&gt;" in documents.badge_svg("<x>", 3)
+
+
+def test_the_recipient_is_a_salted_hash_of_the_lowercased_address():
+    identity = documents.identity("Sanne@Example.nl", "zout")
+    assert identity["identityHash"] == documents.identity("sanne@example.nl", "zout")[
+        "identityHash"]
+    assert "sanne" not in str(identity) and identity["hashed"] is True
+    assert documents.timestamp(datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)) == \
+        "2025-01-02T03:04:05Z"
