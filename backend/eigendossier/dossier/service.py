@@ -533,13 +533,13 @@ def attach_evidence(account: Account, item_id: int, data: bytes, filename: str) 
     content_type = evidence_type(data)
     if content_type is None:
         raise EvidenceRefused()
-    name = _safe_filename(filename, EVIDENCE_TYPES[content_type])
+    name = safe_filename(filename, EVIDENCE_TYPES[content_type])
     item.seal_evidence(data, name, content_type)
     db.session.commit()
     return item
 
 
-def _safe_filename(filename: str, extension: str) -> str:
+def safe_filename(filename: str, extension: str) -> str:
     stem = "".join(ch for ch in (filename or "").rsplit(".", 1)[0]
                    if ch.isalnum() or ch in " -_").strip()[:80]
     return f"{stem or 'bewijs'}.{extension}"

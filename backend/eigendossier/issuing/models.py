@@ -5,7 +5,7 @@ from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eigendossier.extensions import db
-from eigendossier.privacy.encryption import keyring
+from eigendossier.privacy.encryption import SealedPrivateKey, keyring
 from eigendossier.timeutil import utcnow
 
 ASSESSMENT_TYPES = ("practical_exam", "knowledge_test", "portfolio", "assignment",
@@ -31,7 +31,7 @@ class IssuerProfile(db.Model):
                         cascade="all, delete-orphan")
 
 
-class IssuerKey(db.Model):
+class IssuerKey(SealedPrivateKey, db.Model):
     """An Ed25519 signing key of an issuer, published as ``<did>#key-<number>``. The newest
     signs; older ones stay in the DID document so earlier credentials keep verifying. The
     private key is sealed with the encryption-at-rest keyring, bound to this key's identity."""
@@ -52,14 +52,6 @@ class IssuerKey(db.Model):
 
     def _aad(self) -> str:
         return f"issuer_key:{self.profile_id}:{self.public_multikey}"
-
-    def seal(self, private_bytes: bytes) -> None:
-        sealed = keyring().seal(private_bytes, self._aad())
-        self.key_id, self.private_sealed = sealed.key_id, sealed.blob
-
-    @property
-    def private_bytes(self) -> bytes:
-        return keyring().open(self.key_id, self.private_sealed, self._aad())
 
     @property
     def fragment(self) -> str:

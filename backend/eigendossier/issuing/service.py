@@ -31,6 +31,7 @@ from eigendossier.catalog.models import Block, Institution, Qualification
 from eigendossier.credentials import bake_png, bake_svg
 from eigendossier.credentials.dids import did_web_url
 from eigendossier.credentials.keys import PublicKey
+from eigendossier.csvtext import sniff_dialect
 from eigendossier.dossier import service as dossier
 from eigendossier.dossier.models import TRUSTED_STATUSES
 from eigendossier.errors import DomainError, NotFound
@@ -336,7 +337,7 @@ def _read_completions(raw: bytes, profile: IssuerProfile) -> list[Completion]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise AwardInvalid(errors={"file": ["not UTF-8 text"]}) from None
-    reader = csv.DictReader(io.StringIO(text), dialect=_dialect(text))
+    reader = csv.DictReader(io.StringIO(text), dialect=sniff_dialect(text))
     header = [name.strip().lower() for name in reader.fieldnames or []]
     missing = [column for column in CSV_COLUMNS if column not in header]
     if missing:
@@ -358,13 +359,6 @@ def _read_completions(raw: bytes, profile: IssuerProfile) -> list[Completion]:
     if errors or not rows:
         raise AwardInvalid(errors=errors or {"file": ["no completions listed"]})
     return rows
-
-
-def _dialect(text: str):
-    try:
-        return csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
-    except (csv.Error, IndexError):
-        return csv.excel
 
 
 def _completion(row: dict, blocks: list[Block]) -> tuple[Completion | None, list[str]]:

@@ -166,3 +166,16 @@ def keyring(app: Flask | None = None) -> Keyring:
                          and _file_signature(found.source) != found.signature):
         found = app.extensions[_EXTENSION] = keyring_from_config(app.config, app.instance_path)
     return found
+
+
+class SealedPrivateKey:
+    """Mixin for a model keeping a private signing key sealed in ``private_sealed`` under
+    ``key_id``; the model's ``_aad()`` names the row the ciphertext belongs to."""
+
+    def seal(self, private_bytes: bytes) -> None:
+        sealed = keyring().seal(private_bytes, self._aad())
+        self.key_id, self.private_sealed = sealed.key_id, sealed.blob
+
+    @property
+    def private_bytes(self) -> bytes:
+        return keyring().open(self.key_id, self.private_sealed, self._aad())

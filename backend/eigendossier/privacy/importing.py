@@ -105,7 +105,7 @@ def _add_item(account: Account, fields: dict, evidence: tuple[bytes, str] | None
         content_type = dossier.evidence_type(data)
         if content_type is None:
             raise dossier.EvidenceRefused()
-        item.seal_evidence(data, dossier._safe_filename(
+        item.seal_evidence(data, dossier.safe_filename(
             filename, dossier.EVIDENCE_TYPES[content_type]), content_type)
     db.session.add(item)
     db.session.commit()

@@ -6,7 +6,7 @@ from sqlalchemy import ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eigendossier.extensions import db
-from eigendossier.privacy.encryption import keyring
+from eigendossier.privacy.encryption import SealedPrivateKey
 from eigendossier.timeutil import utcnow
 
 STATES = ("active", "expired", "revoked")
@@ -87,7 +87,7 @@ class ShareView(db.Model):
     viewed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class HolderKey(db.Model):
+class HolderKey(SealedPrivateKey, db.Model):
     """The Ed25519 key that signs a learner's presentations, as did:key. The private key is
     sealed with the encryption-at-rest keyring, bound to this account and public key."""
 
@@ -104,14 +104,6 @@ class HolderKey(db.Model):
 
     def _aad(self) -> str:
         return f"holder_key:{self.account_id}:{self.public_multikey}"
-
-    def seal(self, private_bytes: bytes) -> None:
-        sealed = keyring().seal(private_bytes, self._aad())
-        self.key_id, self.private_sealed = sealed.key_id, sealed.blob
-
-    @property
-    def private_bytes(self) -> bytes:
-        return keyring().open(self.key_id, self.private_sealed, self._aad())
 
     @property
     def did(self) -> str:

@@ -16,6 +16,7 @@ from marshmallow.validate import Email
 
 from eigendossier.accounts.models import Account
 from eigendossier.catalog.models import Block, Qualification, Run
+from eigendossier.csvtext import sniff_dialect
 from eigendossier.errors import DomainError, NotFound
 from eigendossier.extensions import db
 from eigendossier.privacy import audit, erase
@@ -191,7 +192,7 @@ def _read_graduates(raw: bytes, offer: dict[str, Qualification], today: date) ->
         raise BatchInvalid(errors={"file": ["not UTF-8 text"]}) from None
     if "\x00" in text:
         raise BatchInvalid(errors={"file": ["holds NUL characters: not a text CSV"]})
-    reader = csv.DictReader(io.StringIO(text), dialect=_dialect(text))
+    reader = csv.DictReader(io.StringIO(text), dialect=sniff_dialect(text))
     header = [name.strip().lower() for name in reader.fieldnames or []]
     missing = [c for c in CSV_COLUMNS if c not in header]
     if missing:
@@ -211,13 +212,6 @@ def _read_graduates(raw: bytes, offer: dict[str, Qualification], today: date) ->
     if errors or not rows:
         raise BatchInvalid(errors=errors or {"file": ["no graduates listed"]})
     return rows
-
-
-def _dialect(text: str):
-    try:
-        return csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
-    except (csv.Error, IndexError):
-        return csv.excel
 
 
 def _graduate(row: dict, offer: dict, today: date) -> tuple[dict, list[str]]:
