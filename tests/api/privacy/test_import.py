@@ -75,10 +75,7 @@ def test_importing_twice_doubles_nothing(app, client, exported):
         {k: before[k] for k in before if k != "audit_event"}
 
 
-def test_another_installation_takes_the_export(request, tmp_path, database_url):
-    if not database_url.startswith("sqlite"):
-        pytest.skip("one other installation is enough (SQLite)")
-    exported = request.getfixturevalue("exported")
+def test_another_installation_takes_the_export(exported, tmp_path):
     other = make_app(f"sqlite:///{tmp_path}/other.db", tmp_path / "other",
                      SECRET_KEY="another-secret", OUTBOUND_ALLOW_HTTP=True,
                      OUTBOUND_ALLOW_PRIVATE=True, RATELIMIT_PRIVACY="1000 per minute")
