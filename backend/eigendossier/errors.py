@@ -85,6 +85,16 @@ class NotFound(DomainError):
     detail = _l("There is nothing here, or it is not yours.")
 
 
+class InvalidInput(DomainError):
+    """Field errors found by a view or service rather than by a marshmallow schema; the same
+    problem type as a schema's validation error."""
+
+    status = 422
+    slug = "validation"
+    title = _l("The input is not valid")
+    detail = _l("Some fields need your attention.")
+
+
 def problem_response(blueprint, status: int, description: str):
     """Document an error response of an endpoint as a problem document."""
     return blueprint.alt_response(

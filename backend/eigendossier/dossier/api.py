@@ -15,7 +15,7 @@ from eigendossier.dossier.schemas import (
     ExperienceUpdateSchema,
     ImportSchema,
 )
-from eigendossier.errors import DomainError, flatten_field_errors, problem_response
+from eigendossier.errors import InvalidInput, flatten_field_errors, problem_response
 from eigendossier.extensions import limiter
 
 blp = Blueprint("dossier", __name__, url_prefix="/api/v1/dossier",
@@ -51,13 +51,6 @@ EVIDENCE_BODY = {
     }},
 }
 FILE = {"type": "string", "format": "binary"}
-
-
-class InvalidInput(DomainError):
-    status = 422
-    slug = "validation"
-    title = _l("The input is not valid")
-    detail = _l("Some fields need your attention.")
 
 
 def _import_limit():

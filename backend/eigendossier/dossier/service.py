@@ -35,7 +35,7 @@ from eigendossier.dossier.models import (
     VerificationCheck,
     VerificationResult,
 )
-from eigendossier.errors import DomainError, NotFound
+from eigendossier.errors import DomainError, InvalidInput, NotFound
 from eigendossier.extensions import db
 from eigendossier.privacy import rotation
 from eigendossier.timeutil import utcnow
@@ -473,11 +473,7 @@ def experience_item(account: Account, item_id: int) -> ExperienceItem:
     return found
 
 
-class PeriodInvalid(DomainError):
-    status = 422
-    slug = "validation"
-    title = _l("The input is not valid")
-    detail = _l("Some fields need your attention.")
+class PeriodInvalid(InvalidInput):
 
     def __init__(self):
         super().__init__(errors={"end_date": [str(_l("The end date is before the start date."))]})

@@ -13,7 +13,7 @@ from flask_smorest import Blueprint
 
 from eigendossier.accounts.api import SESSION_COOKIE
 from eigendossier.dossier.service import locale
-from eigendossier.errors import DomainError, problem_response
+from eigendossier.errors import InvalidInput, problem_response
 from eigendossier.extensions import limiter
 from eigendossier.privacy import service
 from eigendossier.privacy.schemas import (
@@ -37,13 +37,6 @@ IMPORT_BODY = {
         "properties": {"file": {"type": "string", "format": "binary"},
                        "passphrase": {"type": "string"}}}}},
 }
-
-
-class FileMissing(DomainError):
-    status = 422
-    slug = "validation"
-    title = _l("The input is not valid")
-    detail = _l("Some fields need your attention.")
 
 
 def _limit():
@@ -95,7 +88,7 @@ class Import(MethodView):
         request.max_content_length = limit + MULTIPART_SLACK
         upload = request.files.get("file")
         if upload is None:
-            raise FileMissing(errors={"file": [str(_l("Choose a file."))]})
+            raise InvalidInput(errors={"file": [str(_l("Choose a file."))]})
         try:
             return service.import_archive(current_user, upload.stream,
                                           request.form.get("passphrase") or None)

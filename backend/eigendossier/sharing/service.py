@@ -25,7 +25,7 @@ from eigendossier.credentials.keys import PublicKey
 from eigendossier.dossier import messages as check_messages
 from eigendossier.dossier import service as dossier
 from eigendossier.dossier.models import Credential, VerificationResult
-from eigendossier.errors import DomainError
+from eigendossier.errors import DomainError, InvalidInput
 from eigendossier.extensions import db
 from eigendossier.privacy import audit, rotation
 from eigendossier.sharing import presentation
@@ -75,11 +75,8 @@ class ShareRevoked(DomainError):
     detail = _l("A withdrawn link cannot be changed. Make a new share instead.")
 
 
-class InvalidShare(DomainError):
-    status = 422
-    slug = "validation"
-    title = _l("The input is not valid")
-    detail = _l("Some fields need your attention.")
+class InvalidShare(InvalidInput):
+    """A share request that names something the learner cannot share."""
 
 
 class NoPresentation(DomainError):
