@@ -32,7 +32,7 @@ def prepare(tmp: Path) -> tuple[str, bytes]:
     """A database with one learner; returns the session cookie and the /me body."""
     sys.path.insert(0, str(ROOT))
     from eigendossier import create_app
-    from eigendossier.extensions import db
+    from eigendossier.core.extensions import db
     from tests.support import ApiClient, sign_up
 
     app = create_app(

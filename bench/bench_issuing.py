@@ -96,7 +96,7 @@ def end_to_end(proof: str) -> float:
     from eigendossier import create_app
     from eigendossier.accounts.models import Account
     from eigendossier.catalog.service import import_catalog
-    from eigendossier.extensions import db
+    from eigendossier.core.extensions import db
     from eigendossier.issuing import service
 
     with tempfile.TemporaryDirectory() as folder:

@@ -104,7 +104,7 @@ def prepare(app, origin: str, count: int) -> list[dict]:
     from eigendossier.accounts.models import Account
     from eigendossier.catalog.models import Run
     from eigendossier.catalog.service import import_catalog
-    from eigendossier.extensions import db
+    from eigendossier.core.extensions import db
     from eigendossier.notifications.models import PushSubscription
     from eigendossier.notifications.vapid import b64url
     from eigendossier.routes.models import Enrolment
@@ -224,7 +224,7 @@ def run_workers(env: dict, n: int) -> float:
 
 
 def ours(app, env: dict, workers: int, idle_cpu: float, count: int) -> tuple[float, float]:
-    from eigendossier.extensions import db
+    from eigendossier.core.extensions import db
     from eigendossier.notifications import service
     from eigendossier.notifications.jobs import RQJobs
     from eigendossier.notifications.models import Delivery, PushAttempt
@@ -266,7 +266,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from eigendossier import create_app
-    from eigendossier.extensions import db
+    from eigendossier.core.extensions import db
     from eigendossier.notifications import service
 
     name = f"ed_bench_push_{uuid.uuid4().hex[:8]}"

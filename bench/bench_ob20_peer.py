@@ -36,8 +36,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path[:0] = [str(ROOT / "backend"), str(ROOT)]
 
+from eigendossier.core.outbound import GuardedClient, Policy  # noqa: E402
 from eigendossier.credentials import parse_credential, verify_credential  # noqa: E402
-from eigendossier.outbound import GuardedClient, Policy  # noqa: E402
 from tests.conformance.support import (  # noqa: E402
     EDTECH,
     OB20,

@@ -26,7 +26,7 @@ def prepare(tmp: Path) -> str:
     """A learner with ten credentials, all shared in one link; returns the page's path."""
     sys.path.insert(0, str(ROOT))
     from eigendossier import create_app
-    from eigendossier.extensions import db
+    from eigendossier.core.extensions import db
     from tests.credentials_support import baked_png, signed_jwt
     from tests.support import ApiClient, sign_up
 

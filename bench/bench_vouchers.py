@@ -64,7 +64,7 @@ def prepare(url: str, tmp: Path):
     contested voucher claimed by the first learner."""
     from eigendossier import create_app
     from eigendossier.catalog.service import import_catalog
-    from eigendossier.extensions import db
+    from eigendossier.core.extensions import db
     from tests.support import ApiClient, sign_up
 
     app = create_app(

@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from eigendossier import create_app
-from eigendossier.extensions import db
+from eigendossier.core.extensions import db
 from tests.support import ApiClient, sign_up
 
 

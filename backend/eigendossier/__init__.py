@@ -4,10 +4,10 @@ from pathlib import Path
 from flask import Flask, abort
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from eigendossier.config import PROJECT_ROOT, flask_settings, load_settings
-from eigendossier.errors import register_error_handlers
-from eigendossier.extensions import api, babel, db, limiter, login_manager, migrate
-from eigendossier.i18n import select_locale
+from eigendossier.core.config import PROJECT_ROOT, flask_settings, load_settings
+from eigendossier.core.errors import register_error_handlers
+from eigendossier.core.extensions import api, babel, db, limiter, login_manager, migrate
+from eigendossier.core.i18n import select_locale
 from eigendossier.web import hardening
 
 

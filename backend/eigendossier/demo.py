@@ -14,7 +14,7 @@ from flask.cli import AppGroup
 
 from eigendossier.accounts import service as accounts
 from eigendossier.catalog import service as catalog
-from eigendossier.config import CONFIG_DIR
+from eigendossier.core.config import CONFIG_DIR
 
 DEMO_DIR = CONFIG_DIR / "demo"
 

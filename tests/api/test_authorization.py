@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from eigendossier.accounts.models import Account
 from eigendossier.catalog.models import Block, Run
-from eigendossier.extensions import db
+from eigendossier.core.extensions import db
 from eigendossier.notifications.models import Notification
 from eigendossier.web.hardening import MAX_ID
 from tests.credentials_support import signed_jwt

@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 from eigendossier.accounts.models import Account
 from eigendossier.catalog.models import Institution, Qualification, Run
-from eigendossier.extensions import db
+from eigendossier.core.extensions import db
 
 
 def counts(app):

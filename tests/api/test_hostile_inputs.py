@@ -21,7 +21,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from eigendossier.catalog.service import import_catalog
-from eigendossier.extensions import db
+from eigendossier.core.extensions import db
 from tests.api.conftest import CATALOG
 from tests.conftest import make_app
 from tests.support import PASSWORD, assert_problem, sign_up

@@ -1,6 +1,6 @@
 import json
 
-from eigendossier.config import PROJECT_ROOT
+from eigendossier.core.config import PROJECT_ROOT
 
 
 def served_spec(client):

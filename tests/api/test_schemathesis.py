@@ -21,8 +21,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from eigendossier.catalog.service import import_catalog
+from eigendossier.core.extensions import db
 from eigendossier.credentials import FetchError
-from eigendossier.extensions import db
 from eigendossier.web.security import CSRF_COOKIE, CSRF_HEADER
 from tests.api.conftest import CATALOG
 from tests.conftest import make_app
@@ -88,7 +88,7 @@ def api(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("schemathesis")
     app = make_app(f"sqlite:///{tmp}/test.db", tmp, RATELIMIT_ENABLED=False,
                    ISSUING_BASE_URL="http://localhost")
-    app.extensions["eigendossier.outbound"] = NoNetwork()
+    app.extensions["eigendossier.core.outbound"] = NoNetwork()
     app.wsgi_app = read_and_close(app.wsgi_app)
     with app.app_context():
         db.create_all()

@@ -17,8 +17,8 @@ from pyld import jsonld
 from eigendossier.accounts import service as accounts
 from eigendossier.catalog.models import Block
 from eigendossier.catalog.service import import_catalog
+from eigendossier.core.extensions import db
 from eigendossier.credentials import verify_credential
-from eigendossier.extensions import db
 from eigendossier.issuing import service as issuing
 from tests.support import PASSWORD
 

@@ -16,7 +16,7 @@ from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import make_server
 
 from eigendossier import create_app
-from eigendossier.extensions import db
+from eigendossier.core.extensions import db
 
 ROOT = Path(__file__).resolve().parents[2]
 PWA_DIR = ROOT / "pwa"

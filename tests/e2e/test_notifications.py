@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from eigendossier.accounts.models import Account
 from eigendossier.catalog.models import Run
-from eigendossier.extensions import db
+from eigendossier.core.extensions import db
 from eigendossier.notifications import service, vapid
 from eigendossier.routes.models import Enrolment
 from tests.e2e.conftest import PASSWORD, WAIT_FOR_CONTROL

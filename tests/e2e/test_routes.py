@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from eigendossier.catalog.models import Run
-from eigendossier.extensions import db
+from eigendossier.core.extensions import db
 from tests.e2e.conftest import PASSWORD, WAIT_FOR_CONTROL
 from tests.e2e.test_accessibility import assert_no_serious_violations, no_horizontal_scroll
 

@@ -2,7 +2,7 @@
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
-from eigendossier.config import PROJECT_ROOT
+from eigendossier.core.config import PROJECT_ROOT
 
 PACKAGE = PROJECT_ROOT / "backend" / "eigendossier"
 CATALOG = PACKAGE / "translations" / "nl" / "LC_MESSAGES" / "messages.po"

@@ -11,8 +11,8 @@ from eigendossier.accounts.schemas import (
     SignInSchema,
     SignUpSchema,
 )
-from eigendossier.errors import problem_response
-from eigendossier.extensions import limiter
+from eigendossier.core.errors import problem_response
+from eigendossier.core.extensions import limiter
 
 SESSION_COOKIE = "ed_session"
 

@@ -2,7 +2,7 @@ import click
 from flask.cli import AppGroup
 
 from eigendossier.accounts import service
-from eigendossier.errors import DomainError
+from eigendossier.core.errors import DomainError
 
 group = AppGroup("accounts", help="Manage accounts.")
 

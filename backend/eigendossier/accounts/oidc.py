@@ -12,7 +12,7 @@ from requests import RequestException
 
 from eigendossier.accounts import service
 from eigendossier.accounts.api import set_session_cookie
-from eigendossier.errors import DomainError
+from eigendossier.core.errors import DomainError
 
 bp = Blueprint("oidc", __name__, url_prefix="/auth/oidc")
 

@@ -2,8 +2,8 @@ from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from eigendossier.accounts.service import is_time_zone
-from eigendossier.fields import UTCDateTime
-from eigendossier.i18n import LOCALES
+from eigendossier.core.fields import UTCDateTime
+from eigendossier.core.i18n import LOCALES
 
 PASSWORD_LENGTH = validate.Length(min=10, max=256)
 

@@ -15,10 +15,10 @@ from sqlalchemy.exc import IntegrityError
 
 from eigendossier.accounts.models import ROLES, Account, OidcIdentity, SignInSession
 from eigendossier.catalog import service as catalog
-from eigendossier.errors import DomainError
-from eigendossier.extensions import db
-from eigendossier.privacy import audit
-from eigendossier.timeutil import utcnow
+from eigendossier.core import audit
+from eigendossier.core.errors import DomainError
+from eigendossier.core.extensions import db
+from eigendossier.core.timeutil import utcnow
 
 # argon2id with the library's defaults (RFC 9106 "low memory" profile).
 _hasher = PasswordHasher()
@@ -193,16 +193,3 @@ def account_for_oidc(provider: str, subject: str, email: str | None, email_verif
     db.session.add(OidcIdentity(account=account, provider=provider, subject=subject))
     db.session.commit()
     return account
-
-
-class StaffOnly(DomainError):
-    status = 403
-    slug = "staff-only"
-    title = _l("Only institution staff may do this")
-    detail = _l("Sign in with a staff account of the institution.")
-
-
-def require_staff(account: Account) -> None:
-    """Refuse anyone but issuers and admins."""
-    if account.role not in ("issuer", "admin"):
-        raise StaffOnly()

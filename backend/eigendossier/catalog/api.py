@@ -6,7 +6,6 @@ from flask.views import MethodView
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 
-from eigendossier.accounts import service as accounts
 from eigendossier.catalog import service
 from eigendossier.catalog.schemas import (
     CarouselSchema,
@@ -14,7 +13,8 @@ from eigendossier.catalog.schemas import (
     QualificationDetailSchema,
     QualificationSchema,
 )
-from eigendossier.errors import problem_response
+from eigendossier.core import access
+from eigendossier.core.errors import problem_response
 
 blp = Blueprint("catalog", __name__, url_prefix="/api/v1/catalog",
                 description="Qualifications, blocks and runs (the carousel)")
@@ -74,7 +74,7 @@ class CatalogDocument(MethodView):
     @problem_response(blp, 422, "The document has errors; nothing was imported")
     def put(self):
         """Import a catalogue document, all or nothing (staff: their own institution only)."""
-        accounts.require_staff(current_user)
+        access.require_staff(current_user)
         only = current_user.institution if current_user.role == "issuer" else None
         return service.import_catalog(request.get_data(), only_institution=only)
 
@@ -82,6 +82,6 @@ class CatalogDocument(MethodView):
     @problem_response(blp, 403, "Only staff export the catalogue")
     def get(self):
         """Export the whole catalogue as a document that imports back unchanged (staff)."""
-        accounts.require_staff(current_user)
+        access.require_staff(current_user)
         # A response, not a dict: the schema above documents it, it cannot dump it.
         return jsonify(service.export_catalog())

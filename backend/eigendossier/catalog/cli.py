@@ -6,7 +6,7 @@ import yaml
 from flask.cli import AppGroup
 
 from eigendossier.catalog import service
-from eigendossier.errors import DomainError
+from eigendossier.core.errors import DomainError
 
 group = AppGroup("catalog", help="Import and export the catalogue.")
 

@@ -12,7 +12,7 @@ from functools import cache
 import yaml
 from jsonschema import Draft202012Validator, FormatChecker
 
-from eigendossier.config import PROJECT_ROOT
+from eigendossier.core.config import PROJECT_ROOT
 
 SCHEMA_PATH = PROJECT_ROOT / "schemas" / "catalog.schema.json"
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024

@@ -13,8 +13,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from eigendossier.extensions import db
-from eigendossier.timeutil import utcnow
+from eigendossier.core.extensions import db
+from eigendossier.core.timeutil import utcnow
 
 TIMES_OF_DAY = ("daytime", "evening", "weekend")
 LOCATION_KINDS = ("school", "company", "community_centre", "home")

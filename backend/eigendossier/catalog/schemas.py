@@ -1,6 +1,6 @@
 from marshmallow import Schema, fields
 
-from eigendossier.i18n import localized
+from eigendossier.core.i18n import localized
 
 
 class TextSchema(Schema):

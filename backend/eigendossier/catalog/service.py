@@ -7,8 +7,8 @@ from flask_babel import lazy_gettext as _l
 
 from eigendossier.catalog.document import CatalogInvalid, read_catalog
 from eigendossier.catalog.models import Block, Institution, Qualification, Run
-from eigendossier.errors import DomainError, NotFound
-from eigendossier.extensions import db
+from eigendossier.core.errors import DomainError, NotFound
+from eigendossier.core.extensions import db
 
 
 class CatalogRefused(DomainError):

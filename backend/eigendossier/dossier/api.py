@@ -7,6 +7,8 @@ from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 from marshmallow import ValidationError
 
+from eigendossier.core.errors import InvalidInput, flatten_field_errors, problem_response
+from eigendossier.core.extensions import limiter
 from eigendossier.dossier import service
 from eigendossier.dossier.schemas import (
     CredentialSchema,
@@ -15,8 +17,6 @@ from eigendossier.dossier.schemas import (
     ExperienceUpdateSchema,
     ImportSchema,
 )
-from eigendossier.errors import InvalidInput, flatten_field_errors, problem_response
-from eigendossier.extensions import limiter
 
 blp = Blueprint("dossier", __name__, url_prefix="/api/v1/dossier",
                 description="The learner's credentials and self-declared experience")

@@ -6,9 +6,9 @@ from datetime import date, datetime
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from eigendossier.extensions import db
-from eigendossier.privacy.encryption import keyring
-from eigendossier.timeutil import utcnow
+from eigendossier.core.encryption import keyring
+from eigendossier.core.extensions import db
+from eigendossier.core.timeutil import utcnow
 
 STATUSES = ("verified", "verified_with_warnings", "expired", "revoked", "failed",
             "unverifiable")

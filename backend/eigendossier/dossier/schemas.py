@@ -1,7 +1,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from eigendossier.core.fields import UTCDateTime
 from eigendossier.dossier import service
-from eigendossier.fields import UTCDateTime
 
 STATUS_ENUM = ["verified", "verified_with_warnings", "expired", "revoked", "failed",
                "unverifiable"]

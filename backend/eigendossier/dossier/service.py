@@ -16,8 +16,11 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from eigendossier import outbound
 from eigendossier.accounts.models import Account
+from eigendossier.core import outbound, rotation
+from eigendossier.core.errors import DomainError, InvalidInput, NotFound
+from eigendossier.core.extensions import db
+from eigendossier.core.timeutil import utcnow
 from eigendossier.credentials import (
     DidResolver,
     FetchError,
@@ -35,10 +38,6 @@ from eigendossier.dossier.models import (
     VerificationCheck,
     VerificationResult,
 )
-from eigendossier.errors import DomainError, InvalidInput, NotFound
-from eigendossier.extensions import db
-from eigendossier.privacy import rotation
-from eigendossier.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 import click
 from flask.cli import AppGroup
 
-from eigendossier.errors import DomainError
+from eigendossier.core.errors import DomainError
 from eigendossier.issuing import service
 
 group = AppGroup("issuing", help="Issuer keys of institutions.")

@@ -4,9 +4,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from eigendossier.extensions import db
-from eigendossier.privacy.encryption import SealedPrivateKey, keyring
-from eigendossier.timeutil import utcnow
+from eigendossier.core.encryption import SealedPrivateKey, keyring
+from eigendossier.core.extensions import db
+from eigendossier.core.timeutil import utcnow
 
 ASSESSMENT_TYPES = ("practical_exam", "knowledge_test", "portfolio", "assignment",
                     "observation", "proof_of_competence")

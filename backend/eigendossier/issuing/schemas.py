@@ -1,7 +1,7 @@
 """The issuing API's contract: issuer profile, achievements, awards, issued credentials."""
 from marshmallow import Schema, fields, validate
 
-from eigendossier.fields import UTCDateTime
+from eigendossier.core.fields import UTCDateTime
 from eigendossier.issuing.models import ASSESSMENT_TYPES
 
 

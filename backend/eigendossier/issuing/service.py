@@ -28,14 +28,16 @@ from eigendossier.accounts import service as accounts
 from eigendossier.accounts.models import Account
 from eigendossier.catalog import service as catalog
 from eigendossier.catalog.models import Block, Institution, Qualification
+from eigendossier.core import access, audit, erase, rotation
+from eigendossier.core.csvtext import sniff_dialect
+from eigendossier.core.errors import DomainError, NotFound
+from eigendossier.core.extensions import db
+from eigendossier.core.timeutil import utcnow
 from eigendossier.credentials import bake_png, bake_svg
 from eigendossier.credentials.dids import did_web_url
 from eigendossier.credentials.keys import PublicKey
-from eigendossier.csvtext import sniff_dialect
 from eigendossier.dossier import service as dossier
 from eigendossier.dossier.models import TRUSTED_STATUSES
-from eigendossier.errors import DomainError, NotFound
-from eigendossier.extensions import db
 from eigendossier.issuing import documents
 from eigendossier.issuing.models import (
     ASSESSMENT_TYPES,
@@ -45,8 +47,6 @@ from eigendossier.issuing.models import (
     IssuerProfile,
     StatusList,
 )
-from eigendossier.privacy import audit, erase, rotation
-from eigendossier.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +156,7 @@ def issuer(profile: IssuerProfile) -> documents.Issuer:
 def staff_profile(account: Account, slug: str) -> IssuerProfile:
     """The issuer profile of the institution ``slug`` if ``account`` is one of its issuers.
     Learners are refused (403); other institutions' staff learn nothing (404)."""
-    accounts.require_staff(account)
+    access.require_staff(account)
     institution = catalog.institution_by_slug(slug)
     if (institution is None or account.role != "issuer"
             or account.institution_id != institution.id):

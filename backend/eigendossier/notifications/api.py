@@ -3,7 +3,7 @@ from flask.views import MethodView
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 
-from eigendossier.errors import problem_response
+from eigendossier.core.errors import problem_response
 from eigendossier.notifications import service, vapid
 from eigendossier.notifications.schemas import (
     InboxQuerySchema,

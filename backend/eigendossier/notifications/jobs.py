@@ -11,8 +11,8 @@ import threading
 
 from flask import Flask, current_app, has_app_context
 
+from eigendossier.core.outbound import policy_from_config
 from eigendossier.notifications import vapid
-from eigendossier.outbound import policy_from_config
 
 QUEUE = "notifications"
 _SENDER = "eigendossier.push_sender"

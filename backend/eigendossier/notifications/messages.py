@@ -5,7 +5,7 @@ from datetime import date
 from babel.dates import format_date
 from flask_babel import force_locale, gettext, ngettext
 
-from eigendossier.i18n import LOCALES
+from eigendossier.core.i18n import LOCALES
 
 MODULE_START = "module_start"
 VOUCHER_EXPIRY = "voucher_expiry"

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from eigendossier.extensions import db
-from eigendossier.timeutil import utcnow
+from eigendossier.core.extensions import db
+from eigendossier.core.timeutil import utcnow
 
 # Delivery states. pending: waiting to be sent (or to be retried at next_attempt_at);
 # sending: a worker holds it until lease_until; the rest are final.

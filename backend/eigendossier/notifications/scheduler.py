@@ -14,7 +14,7 @@ log = logging.getLogger(__name__)
 
 
 def tick_once(app: Flask):
-    from eigendossier.extensions import db
+    from eigendossier.core.extensions import db
     from eigendossier.notifications import service
 
     with app.app_context():

@@ -2,7 +2,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from eigendossier.fields import UTCDateTime
+from eigendossier.core.fields import UTCDateTime
 from eigendossier.notifications.sender import origin_of
 from eigendossier.notifications.service import MAX_MODULE_LEAD, MAX_VOUCHER_LEAD
 

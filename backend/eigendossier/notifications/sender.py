@@ -28,7 +28,7 @@ import requests
 from py_vapid import Vapid02
 from pywebpush import WebPusher
 
-from eigendossier.outbound import AddressRefused, Policy, guarded_session
+from eigendossier.core.outbound import AddressRefused, Policy, guarded_session
 
 SENT, GONE, FAILED, EXPIRED, RETRY = "sent", "gone", "failed", "expired", "retry"
 VAPID_LIFETIME = 12 * 3600

@@ -32,12 +32,13 @@ from sqlalchemy import and_, bindparam, or_, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
-from eigendossier import outbound
 from eigendossier.accounts.models import Account
 from eigendossier.catalog.models import Block, Run
-from eigendossier.errors import DomainError, NotFound
-from eigendossier.extensions import db
-from eigendossier.i18n import localized
+from eigendossier.core import audit, outbound
+from eigendossier.core.errors import DomainError, NotFound
+from eigendossier.core.extensions import db
+from eigendossier.core.i18n import localized
+from eigendossier.core.timeutil import utcnow
 from eigendossier.notifications import messages, timing
 from eigendossier.notifications.models import (
     EXPIRED,
@@ -54,9 +55,7 @@ from eigendossier.notifications.models import (
     Reminder,
 )
 from eigendossier.notifications.vapid import b64url_decode
-from eigendossier.privacy import audit
 from eigendossier.routes.models import Enrolment
-from eigendossier.timeutil import utcnow
 from eigendossier.vouchers.models import Voucher, VoucherBatch
 
 log = logging.getLogger(__name__)

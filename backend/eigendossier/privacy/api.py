@@ -12,9 +12,9 @@ from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 
 from eigendossier.accounts.api import SESSION_COOKIE
+from eigendossier.core.errors import InvalidInput, problem_response
+from eigendossier.core.extensions import limiter
 from eigendossier.dossier.service import locale
-from eigendossier.errors import InvalidInput, problem_response
-from eigendossier.extensions import limiter
 from eigendossier.privacy import service
 from eigendossier.privacy.schemas import (
     AuditPageSchema,

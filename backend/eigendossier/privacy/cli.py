@@ -1,7 +1,7 @@
 import click
 from flask.cli import AppGroup
 
-from eigendossier.privacy import rotation
+from eigendossier.core import rotation
 
 group = AppGroup("privacy", help="Privacy: the encryption-at-rest keys.")
 

@@ -14,6 +14,8 @@ from flask import render_template
 
 from eigendossier.accounts.models import Account
 from eigendossier.accounts.schemas import ProfileSchema
+from eigendossier.core import audit
+from eigendossier.core.models import AuditEvent
 from eigendossier.dossier import service as dossier
 from eigendossier.dossier.schemas import CredentialSchema, ExperienceSchema
 from eigendossier.notifications import service as notifications
@@ -22,9 +24,7 @@ from eigendossier.notifications.schemas import (
     NotificationSettingsSchema,
     SubscriptionSchema,
 )
-from eigendossier.privacy import audit
 from eigendossier.privacy.messages import describe
-from eigendossier.privacy.models import AuditEvent
 from eigendossier.routes import service as routes
 from eigendossier.routes.schemas import (
     EnrolmentSchema,

@@ -15,11 +15,11 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
 from eigendossier.accounts.models import Account
+from eigendossier.core.errors import DomainError
+from eigendossier.core.extensions import db
 from eigendossier.dossier import service as dossier
 from eigendossier.dossier.models import ExperienceItem
 from eigendossier.dossier.schemas import ExperienceInputSchema
-from eigendossier.errors import DomainError
-from eigendossier.extensions import db
 from eigendossier.privacy.export import CREDENTIALS_DIR
 
 EXPERIENCE_FIELDS = ("role", "employer", "start_date", "end_date", "description")

@@ -1,7 +1,7 @@
 from marshmallow import Schema, fields, validate
 
-from eigendossier.fields import UTCDateTime
-from eigendossier.privacy.audit import actor_kind
+from eigendossier.core.audit import actor_kind
+from eigendossier.core.fields import UTCDateTime
 from eigendossier.privacy.messages import describe
 
 

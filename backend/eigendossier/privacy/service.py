@@ -7,9 +7,10 @@ from flask_babel import lazy_gettext as _l
 
 from eigendossier.accounts import service as accounts
 from eigendossier.accounts.models import Account
-from eigendossier.errors import DomainError
-from eigendossier.extensions import db
-from eigendossier.privacy import archive, audit, erase, export, importing
+from eigendossier.core import audit, erase
+from eigendossier.core.errors import DomainError
+from eigendossier.core.extensions import db
+from eigendossier.privacy import archive, export, importing
 
 SPOOL_BYTES = 8 * 1024 * 1024  # larger exports are written to a temporary file
 

@@ -7,8 +7,8 @@ from flask.views import MethodView
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 
-from eigendossier.accounts import service as accounts
-from eigendossier.errors import problem_response
+from eigendossier.core import access
+from eigendossier.core.errors import problem_response
 from eigendossier.routes import service
 from eigendossier.routes.personas import PERSONAS
 from eigendossier.routes.schemas import (
@@ -203,7 +203,7 @@ class StaffRecognition(MethodView):
     @problem_response(blp, 403, "Staff only")
     def get(self):
         """Recognition requests for blocks of your institution."""
-        accounts.require_staff(current_user)
+        access.require_staff(current_user)
         return service.recognition_requests_for_staff(current_user)
 
 
@@ -218,7 +218,7 @@ class StaffDecision(MethodView):
     @problem_response(blp, 409, "Already decided")
     def post(self, decision, request_id):
         """Approve or reject: an approved block is skipped when the learner plans."""
-        accounts.require_staff(current_user)
+        access.require_staff(current_user)
         return service.decide_recognition(current_user, request_id, decision["approved"])
 
 

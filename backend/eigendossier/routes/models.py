@@ -3,8 +3,8 @@ from datetime import date, datetime
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from eigendossier.extensions import db
-from eigendossier.timeutil import utcnow
+from eigendossier.core.extensions import db
+from eigendossier.core.timeutil import utcnow
 
 
 class LearningRoute(db.Model):

@@ -3,8 +3,8 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from eigendossier.catalog.models import LEARNING_FORMS, LOCATION_KINDS, TIMES_OF_DAY
 from eigendossier.catalog.schemas import InstitutionSchema, QualificationSchema, RunSchema
-from eigendossier.fields import UTCDateTime
-from eigendossier.i18n import localized
+from eigendossier.core.fields import UTCDateTime
+from eigendossier.core.i18n import localized
 from eigendossier.planner import PREFERENCE_NAMES
 from eigendossier.routes.personas import BY_KEY
 

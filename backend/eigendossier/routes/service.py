@@ -1,5 +1,6 @@
 """Planning a learner's route through the carousel, saving it, enrolling, and the schedule."""
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -11,10 +12,11 @@ from eigendossier.accounts.models import Account
 from eigendossier.accounts.service import hash_token
 from eigendossier.catalog import service as catalog
 from eigendossier.catalog.models import Block, Qualification, Run
+from eigendossier.core import audit, erase
+from eigendossier.core.errors import DomainError, NotFound
+from eigendossier.core.extensions import db
+from eigendossier.core.timeutil import utcnow
 from eigendossier.dossier import service as dossier
-from eigendossier.errors import DomainError, NotFound
-from eigendossier.extensions import db
-from eigendossier.privacy import audit, erase
 from eigendossier.routes.models import (
     Enrolment,
     LearningRoute,
@@ -22,7 +24,6 @@ from eigendossier.routes.models import (
     ScheduleFeed,
 )
 from eigendossier.routes.personas import BY_KEY
-from eigendossier.timeutil import utcnow
 
 DEFAULT_HORIZON = timedelta(days=3 * 365)
 
@@ -251,17 +252,27 @@ def enrolment_of(account: Account, enrolment_id: int) -> Enrolment:
     return enrolment
 
 
-def cancel_enrolment(account: Account, enrolment_id: int, today: date) -> Enrolment:
-    """Give the seat back; possible until the run starts."""
-    from eigendossier.vouchers import service as vouchers
+CancellationRule = Callable[[Account, Enrolment, date], bool]
+_cancellation_rules: dict[str, CancellationRule] = {}
 
+
+def cancellation_rule(name: str):
+    """Register `rule(account, enrolment, today) -> handled` for enrolments that a domain
+    above this one pays for (a voucher): its own deadline applies, and what paid comes back.
+    A rule returns False for enrolments that are not its own. Registering a name again
+    replaces the rule (module reloads)."""
+    def register(rule: CancellationRule) -> CancellationRule:
+        _cancellation_rules[name] = rule
+        return rule
+    return register
+
+
+def cancel_enrolment(account: Account, enrolment_id: int, today: date) -> Enrolment:
+    """Give the seat back; possible until the run starts, or as the rule of what paid says."""
     enrolment = enrolment_of(account, enrolment_id)
     if enrolment.status != "enrolled":
         return enrolment
-    voucher = vouchers.voucher_for_enrolment(enrolment.id)
-    if voucher is not None:
-        # Paid with a voucher: the voucher's rules apply, and the voucher comes back.
-        vouchers.cancel_redemption(account, voucher.id, today)
+    if any(rule(account, enrolment, today) for rule in _cancellation_rules.values()):
         return enrolment
     if enrolment.run.start_date <= today:
         raise TooLateToCancel()

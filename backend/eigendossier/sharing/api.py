@@ -15,7 +15,7 @@ from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 from werkzeug.exceptions import HTTPException
 
-from eigendossier.errors import (
+from eigendossier.core.errors import (
     STATUS_DETAILS,
     STATUS_PROBLEMS,
     DomainError,
@@ -23,8 +23,8 @@ from eigendossier.errors import (
     problem_from_http_exception,
     problem_response,
 )
-from eigendossier.extensions import limiter
-from eigendossier.i18n import LOCALES
+from eigendossier.core.extensions import limiter
+from eigendossier.core.i18n import LOCALES
 from eigendossier.sharing import service
 from eigendossier.sharing.schemas import (
     ExpiryInputSchema,

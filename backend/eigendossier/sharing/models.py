@@ -5,9 +5,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from eigendossier.extensions import db
-from eigendossier.privacy.encryption import SealedPrivateKey
-from eigendossier.timeutil import utcnow
+from eigendossier.core.encryption import SealedPrivateKey
+from eigendossier.core.extensions import db
+from eigendossier.core.timeutil import utcnow
 
 STATES = ("active", "expired", "revoked")
 

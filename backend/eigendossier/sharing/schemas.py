@@ -3,7 +3,7 @@ from datetime import UTC
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from eigendossier.fields import UTCDateTime
+from eigendossier.core.fields import UTCDateTime
 
 ID = fields.Integer(strict=True, validate=validate.Range(min=1))
 EXPIRES_IN_DAYS = {

@@ -20,14 +20,15 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from eigendossier.accounts.models import Account
 from eigendossier.accounts.service import hash_token
+from eigendossier.core import audit, rotation
+from eigendossier.core.errors import DomainError, InvalidInput
+from eigendossier.core.extensions import db
+from eigendossier.core.timeutil import utcnow
 from eigendossier.credentials import parse_credential
 from eigendossier.credentials.keys import PublicKey
 from eigendossier.dossier import messages as check_messages
 from eigendossier.dossier import service as dossier
 from eigendossier.dossier.models import Credential, VerificationResult
-from eigendossier.errors import DomainError, InvalidInput
-from eigendossier.extensions import db
-from eigendossier.privacy import audit, rotation
 from eigendossier.sharing import presentation
 from eigendossier.sharing.models import (
     HolderKey,
@@ -36,7 +37,6 @@ from eigendossier.sharing.models import (
     ShareExperience,
     ShareView,
 )
-from eigendossier.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -516,7 +516,7 @@ def holder_key(account_id: int) -> HolderKey:
 
 
 def _current_key_id() -> str:
-    from eigendossier.privacy.encryption import keyring
+    from eigendossier.core.encryption import keyring
 
     return keyring().current
 

@@ -9,9 +9,9 @@ from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from eigendossier.accounts import service as accounts
-from eigendossier.errors import problem_response
-from eigendossier.extensions import limiter
+from eigendossier.core import access
+from eigendossier.core.errors import problem_response
+from eigendossier.core.extensions import limiter
 from eigendossier.vouchers import service
 from eigendossier.vouchers.schemas import (
     BatchFormSchema,
@@ -62,7 +62,7 @@ class Batches(MethodView):
     def post(self, form):
         """Issue a voucher to each graduate in a CSV, all or nothing; the codes are shown once.
         Ask for `Accept: text/csv` to get the list for a mail-merge."""
-        accounts.require_staff(current_user)
+        access.require_staff(current_user)
         upload = request.files.get("file")
         raw = upload.read() if upload else request.get_data()
         crebos = [c.strip() for c in form["eligible_qualifications"].split(",") if c.strip()]

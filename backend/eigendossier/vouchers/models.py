@@ -3,8 +3,8 @@ from datetime import date, datetime
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from eigendossier.extensions import db
-from eigendossier.timeutil import utcnow
+from eigendossier.core.extensions import db
+from eigendossier.core.timeutil import utcnow
 
 
 class VoucherBatch(db.Model):
@@ -35,7 +35,7 @@ class Voucher(db.Model):
     batch_id: Mapped[int] = mapped_column(ForeignKey("voucher_batch.id"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # The school's own record of whom it issued the voucher to: kept when that person erases
-    # their account (privacy/erase.py), as is the rest of this row, unlinked.
+    # their account (core/erase.py), as is the rest of this row, unlinked.
     graduate_name: Mapped[str] = mapped_column(String(200), info={"personal": "issuance"})
     graduate_email: Mapped[str] = mapped_column(String(254), info={"personal": "issuance"})
     graduation_date: Mapped[date]

@@ -3,10 +3,10 @@ from datetime import UTC
 from marshmallow import Schema, fields, validate
 
 from eigendossier.catalog.schemas import RunSchema
-from eigendossier.fields import UTCDateTime
-from eigendossier.i18n import localized
+from eigendossier.core.fields import UTCDateTime
+from eigendossier.core.i18n import localized
+from eigendossier.core.timeutil import utcnow
 from eigendossier.routes.schemas import EnrolmentSchema
-from eigendossier.timeutil import utcnow
 from eigendossier.vouchers.codes import display
 from eigendossier.vouchers.service import cancel_until
 

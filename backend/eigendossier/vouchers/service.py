@@ -16,12 +16,12 @@ from marshmallow.validate import Email
 
 from eigendossier.accounts.models import Account
 from eigendossier.catalog.models import Block, Qualification, Run
-from eigendossier.csvtext import sniff_dialect
-from eigendossier.errors import DomainError, NotFound
-from eigendossier.extensions import db
-from eigendossier.privacy import audit, erase
+from eigendossier.core import audit, erase
+from eigendossier.core.csvtext import sniff_dialect
+from eigendossier.core.errors import DomainError, NotFound
+from eigendossier.core.extensions import db
+from eigendossier.core.timeutil import utcnow
 from eigendossier.routes import service as routes
-from eigendossier.timeutil import utcnow
 from eigendossier.vouchers import codes
 from eigendossier.vouchers.models import IdempotentResponse, Voucher, VoucherBatch
 
@@ -290,6 +290,16 @@ def voucher_of(account: Account, voucher_id: int) -> Voucher:
 
 def voucher_for_enrolment(enrolment_id: int) -> Voucher | None:
     return db.session.scalar(db.select(Voucher).filter_by(enrolment_id=enrolment_id))
+
+
+@routes.cancellation_rule("vouchers.redemption")
+def _cancel_paid_enrolment(account: Account, enrolment, today: date) -> bool:
+    """An enrolment paid with a voucher is cancelled by the voucher's rules."""
+    voucher = voucher_for_enrolment(enrolment.id)
+    if voucher is None:
+        return False
+    cancel_redemption(account, voucher.id, today)
+    return True
 
 
 def cancel_until(voucher: Voucher) -> date | None:

@@ -13,7 +13,7 @@ from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
 
-from eigendossier.errors import DomainError
+from eigendossier.core.errors import DomainError
 from eigendossier.web.security import SAFE_METHODS
 
 # Ids are 32-bit integer columns: a larger id is nobody's (404), not a database error.

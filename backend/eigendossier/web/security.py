@@ -6,7 +6,7 @@ import secrets
 from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 
-from eigendossier.errors import DomainError
+from eigendossier.core.errors import DomainError
 
 CSRF_COOKIE = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"

@@ -1,6 +1,6 @@
 from eigendossier.accounts.models import Account
 from eigendossier.catalog.service import upsert_institution
-from eigendossier.extensions import db
+from eigendossier.core.extensions import db
 
 
 def test_create_staff_for_an_institution(app, runner, client):

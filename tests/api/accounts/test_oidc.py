@@ -13,7 +13,7 @@ import requests
 from eigendossier import create_app
 from eigendossier.accounts.api import SESSION_COOKIE
 from eigendossier.accounts.models import Account, OidcIdentity, SignInSession
-from eigendossier.extensions import db
+from eigendossier.core.extensions import db
 from tests.api.accounts.oidc_provider import CLIENT_ID, CLIENT_SECRET, serve_provider
 from tests.support import assert_problem, sign_up
 

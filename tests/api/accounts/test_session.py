@@ -2,8 +2,8 @@ from datetime import timedelta
 
 from eigendossier.accounts.api import SESSION_COOKIE
 from eigendossier.accounts.models import SignInSession
-from eigendossier.extensions import db
-from eigendossier.timeutil import utcnow
+from eigendossier.core.extensions import db
+from eigendossier.core.timeutil import utcnow
 from tests.support import PASSWORD, assert_problem, sign_up
 
 

@@ -2,7 +2,7 @@ import hashlib
 
 from eigendossier.accounts.api import SESSION_COOKIE
 from eigendossier.accounts.models import Account, SignInSession
-from eigendossier.extensions import db
+from eigendossier.core.extensions import db
 from tests.support import PASSWORD, assert_problem, sign_up
 
 

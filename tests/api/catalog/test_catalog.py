@@ -3,7 +3,7 @@ import json
 import yaml
 
 from eigendossier.catalog.models import Block, Qualification, Run
-from eigendossier.extensions import db
+from eigendossier.core.extensions import db
 from tests.api.conftest import CATALOG
 from tests.support import assert_problem
 

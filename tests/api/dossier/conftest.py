@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from sqlalchemy import text
 
-from eigendossier.extensions import db
+from eigendossier.core.extensions import db
 
 OPEN_OUTBOUND = {"OUTBOUND_ALLOW_HTTP": True, "OUTBOUND_ALLOW_PRIVATE": True}
 CREDENTIALS = "/api/v1/dossier/credentials"

@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import text
 
-from eigendossier.extensions import db
+from eigendossier.core.extensions import db
 from tests.api.dossier.conftest import EXPERIENCE, upload
 from tests.support import assert_problem
 

@@ -5,7 +5,7 @@ import json
 import pytest
 from sqlalchemy import text
 
-from eigendossier.extensions import db
+from eigendossier.core.extensions import db
 from tests.api.dossier.conftest import CREDENTIALS, EMAIL, row_counts, upload
 from tests.credentials_support import OB30, baked_png, baked_svg, signed_di, signed_jwt
 from tests.support import assert_problem

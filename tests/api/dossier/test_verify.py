@@ -6,10 +6,10 @@ from datetime import timedelta
 import pytest
 
 from eigendossier.accounts.models import Account
+from eigendossier.core.extensions import db
+from eigendossier.core.timeutil import utcnow
 from eigendossier.dossier import service
 from eigendossier.dossier.models import VerificationCheck, VerificationResult
-from eigendossier.extensions import db
-from eigendossier.timeutil import utcnow
 from tests.api.dossier.conftest import CREDENTIALS, EMAIL, upload
 from tests.credentials_support import OB30, baked_png, signed_di
 from tests.support import sign_up
@@ -124,7 +124,7 @@ def test_delete_removes_the_credential_and_its_checks(app, client, learner):
 
 
 def test_reencrypt_after_adding_a_key(app, client, runner, learner):
-    from eigendossier.privacy.encryption import instance_keys, new_key
+    from eigendossier.core.encryption import instance_keys, new_key
 
     created = upload(client, baked_png(EMAIL)).get_json()
     generated = instance_keys(app.instance_path)  # made on first use: {"k1": ...}

@@ -1,7 +1,7 @@
 import pytest
 
 from eigendossier.catalog.models import Block
-from eigendossier.extensions import db
+from eigendossier.core.extensions import db
 from tests.support import sign_up
 
 BASE = "http://localhost"

@@ -2,8 +2,8 @@
 learner's dossier and downloads in every form; nothing is issued when anything is wrong."""
 import json
 
+from eigendossier.core.extensions import db
 from eigendossier.credentials import parse_credential
-from eigendossier.extensions import db
 from eigendossier.issuing.models import IssuedCredential
 from tests.api.issuing.conftest import DID, award, award_csv
 from tests.credentials_support import signed_di

@@ -1,12 +1,12 @@
 """Revocation: the bit on the institution's signed status list flips, and the learner's copy
 shows it revoked at once and on every later verification."""
 from eigendossier.accounts import service as accounts
+from eigendossier.core.erase import erase
+from eigendossier.core.extensions import db
 from eigendossier.credentials import verify_credential
 from eigendossier.credentials.limits import DEFAULT_LIMITS
 from eigendossier.credentials.status import bit_is_set, decode_bitstring
-from eigendossier.extensions import db
 from eigendossier.issuing.models import IssuedCredential
-from eigendossier.privacy.erase import erase
 from tests.api.issuing.conftest import DID, award
 from tests.support import assert_problem
 

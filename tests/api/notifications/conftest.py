@@ -7,7 +7,7 @@ import pytest
 
 from eigendossier.accounts.models import Account
 from eigendossier.catalog.models import Run
-from eigendossier.extensions import db
+from eigendossier.core.extensions import db
 from eigendossier.notifications import service, vapid
 from eigendossier.notifications.models import (
     Delivery,

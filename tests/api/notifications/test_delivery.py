@@ -3,7 +3,7 @@ from datetime import datetime
 
 import pytest
 
-from eigendossier.extensions import db
+from eigendossier.core.extensions import db
 from eigendossier.notifications import service
 from eigendossier.notifications.models import (
     Notification,

@@ -2,7 +2,7 @@
 09:00 in the learner's zone across daylight-saving changes, quiet hours, the inbox."""
 from datetime import date, datetime
 
-from eigendossier.extensions import db
+from eigendossier.core.extensions import db
 from eigendossier.notifications.models import Delivery, Notification, Reminder
 from eigendossier.notifications.service import TickResult
 from eigendossier.routes.models import Enrolment

@@ -11,8 +11,8 @@ import pytest
 from redis import Redis
 from rq import Queue, SimpleWorker
 
-from eigendossier.config import PROJECT_ROOT
-from eigendossier.extensions import db
+from eigendossier.core.config import PROJECT_ROOT
+from eigendossier.core.extensions import db
 from eigendossier.notifications.models import Delivery, Notification, Reminder
 from tests.api.notifications.conftest import (
     PUSH_SETTINGS,

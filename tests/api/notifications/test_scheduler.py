@@ -3,10 +3,10 @@ first request, only when configured, never under tests or with Redis)."""
 import threading
 from datetime import datetime
 
-from eigendossier.extensions import db
+from eigendossier.core.extensions import db
+from eigendossier.core.models import AuditEvent
 from eigendossier.notifications import scheduler, service
 from eigendossier.notifications.models import Notification
-from eigendossier.privacy.models import AuditEvent
 from tests.api.notifications.conftest import count, enrol, subscribe
 
 

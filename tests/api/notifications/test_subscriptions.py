@@ -1,7 +1,7 @@
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from eigendossier.extensions import db
+from eigendossier.core.extensions import db
 from eigendossier.notifications.models import Notification
 from eigendossier.notifications.vapid import b64url
 from tests.api.notifications.conftest import account_id, subscribe

@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import text
 
-from eigendossier.extensions import db
+from eigendossier.core.extensions import db
 from tests.api.dossier.conftest import (  # noqa: F401  (fixtures)
     EMAIL,
     OPEN_OUTBOUND,

@@ -5,7 +5,9 @@ import json
 
 from eigendossier.accounts.models import Account, OidcIdentity
 from eigendossier.catalog.models import Run
-from eigendossier.extensions import db
+from eigendossier.core.erase import account_references, check_foreign_keys
+from eigendossier.core.extensions import db
+from eigendossier.core.timeutil import utcnow
 from eigendossier.notifications.models import (
     Delivery,
     Notification,
@@ -14,9 +16,7 @@ from eigendossier.notifications.models import (
     PushSubscription,
     Reminder,
 )
-from eigendossier.privacy.erase import account_references, check_foreign_keys
 from eigendossier.routes.models import Enrolment
-from eigendossier.timeutil import utcnow
 from eigendossier.vouchers.models import IdempotentResponse, Voucher
 from tests.api.privacy.conftest import (
     PRIVACY,

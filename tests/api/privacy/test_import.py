@@ -6,7 +6,7 @@ import zipfile
 
 import pytest
 
-from eigendossier.extensions import db
+from eigendossier.core.extensions import db
 from tests.api.privacy.conftest import (
     PASSPHRASE,
     PDF,

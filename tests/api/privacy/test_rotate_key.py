@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text, update
 
+from eigendossier.core import rotation
+from eigendossier.core.encryption import KEY_FILE, keyring, new_key
+from eigendossier.core.extensions import db
 from eigendossier.dossier.models import Credential
-from eigendossier.extensions import db
-from eigendossier.privacy import rotation
-from eigendossier.privacy.encryption import KEY_FILE, keyring, new_key
 from tests.api.dossier.conftest import CREDENTIALS, EMAIL, EXPERIENCE, upload
 from tests.credentials_support import baked_png, signed_jwt
 

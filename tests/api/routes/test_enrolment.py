@@ -5,7 +5,7 @@ import pytest
 
 from eigendossier.catalog.models import Run
 from eigendossier.catalog.service import import_catalog
-from eigendossier.extensions import db
+from eigendossier.core.extensions import db
 from tests.api.conftest import CATALOG
 from tests.api.routes.test_planning import carpentry
 from tests.conftest import make_app

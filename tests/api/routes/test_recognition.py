@@ -1,7 +1,7 @@
 """Recognition of prior learning (EVC): a learner asks, the block's institution decides, and an
 approved block is skipped in planning; until then it is not."""
 from eigendossier.catalog.models import Block
-from eigendossier.extensions import db
+from eigendossier.core.extensions import db
 from tests.api.routes.test_planning import plan
 from tests.support import PASSWORD, assert_problem, sign_up
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import text
 
-from eigendossier.extensions import db
+from eigendossier.core.extensions import db
 from tests.api.dossier.conftest import (  # noqa: F401  (fixtures)
     EMAIL,
     OPEN_OUTBOUND,

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import event
 
+from eigendossier.core.extensions import db
 from eigendossier.dossier.models import Credential, VerificationResult
-from eigendossier.extensions import db
 from eigendossier.sharing.models import ShareView
 from tests.api.sharing.conftest import (
     BROWSER,

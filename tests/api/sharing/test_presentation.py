@@ -5,8 +5,8 @@ import json
 import pytest
 from cryptography.exceptions import InvalidSignature
 
+from eigendossier.core.extensions import db
 from eigendossier.credentials import verify_credential
-from eigendossier.extensions import db
 from eigendossier.sharing.models import HolderKey
 from tests.api.sharing import independent
 from tests.api.sharing.conftest import EMAIL, make_share, path_of

@@ -7,8 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from eigendossier.extensions import db
-from eigendossier.privacy.models import AuditEvent
+from eigendossier.core.extensions import db
+from eigendossier.core.models import AuditEvent
 from eigendossier.sharing.models import Share
 from tests.api.sharing.conftest import SHARES, dump_database, make_share, path_of, row_counts
 from tests.credentials_support import signed_di

@@ -3,7 +3,7 @@ from datetime import date, timedelta
 import pytest
 
 from eigendossier.catalog.models import Run
-from eigendossier.extensions import db
+from eigendossier.core.extensions import db
 from tests.support import sign_up
 
 GRADUATES = """name,email,graduation_date,qualification

@@ -1,7 +1,7 @@
 import csv
 import io
 
-from eigendossier.extensions import db
+from eigendossier.core.extensions import db
 from eigendossier.vouchers.models import Voucher
 from tests.api.vouchers.conftest import GRADUATES, issue
 from tests.support import assert_problem

@@ -1,9 +1,9 @@
 import pytest
 from sqlalchemy import event
 
-from eigendossier.extensions import db
-from eigendossier.privacy.models import AuditEvent
-from eigendossier.timeutil import utcnow
+from eigendossier.core.extensions import db
+from eigendossier.core.models import AuditEvent
+from eigendossier.core.timeutil import utcnow
 from eigendossier.vouchers.models import Voucher
 from tests.api.vouchers.conftest import other_learner
 from tests.support import assert_problem

@@ -4,9 +4,9 @@ from datetime import datetime, timedelta
 import pytest
 
 from eigendossier.catalog.models import Run
-from eigendossier.extensions import db
-from eigendossier.privacy.models import AuditEvent
-from eigendossier.timeutil import utcnow
+from eigendossier.core.extensions import db
+from eigendossier.core.models import AuditEvent
+from eigendossier.core.timeutil import utcnow
 from eigendossier.vouchers.models import Voucher
 from tests.api.vouchers.conftest import redeem, run_id
 from tests.support import assert_problem

@@ -60,7 +60,7 @@ def test_csrf_header_must_match_the_cookie(app, client):
                                  "display_name": "A"})
     assert_problem(response, 403, "csrf")
     from eigendossier.accounts.models import Account
-    from eigendossier.extensions import db
+    from eigendossier.core.extensions import db
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Account)) == 0
 

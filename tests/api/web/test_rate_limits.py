@@ -36,7 +36,7 @@ def test_other_addresses_are_not_limited(app, client):
 @pytest.mark.redis
 def test_limits_hold_across_processes_with_redis(database_url, tmp_path):
     """Two app instances (as two gunicorn workers) share one limit through Redis."""
-    from eigendossier.extensions import db
+    from eigendossier.core.extensions import db
     from tests.conftest import make_app
 
     url = service_url("EIGENDOSSIER_TEST_REDIS_URL", "Redis")

@@ -4,7 +4,7 @@ from string import Formatter
 
 import pytest
 
-from eigendossier.config import PROJECT_ROOT
+from eigendossier.core.config import PROJECT_ROOT
 from eigendossier.dossier.messages import MESSAGES, render
 
 LIBRARY = PROJECT_ROOT / "backend" / "eigendossier" / "credentials"

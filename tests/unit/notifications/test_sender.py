@@ -8,6 +8,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from py_vapid import Vapid02
 
+from eigendossier.core.outbound import Policy
 from eigendossier.notifications.sender import (
     EXPIRED,
     FAILED,
@@ -18,7 +19,6 @@ from eigendossier.notifications.sender import (
     PushSender,
     parse_retry_after,
 )
-from eigendossier.outbound import Policy
 from tests.support_push import PushService, b64url
 
 LOCAL = Policy(allow_http=True, allow_private=True)

@@ -11,8 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from eigendossier.core.outbound import GuardedClient, Policy, is_public, policy_from_config
 from eigendossier.credentials import FetchError
-from eigendossier.outbound import GuardedClient, Policy, is_public, policy_from_config
 
 BADGE = {"type": "Assertion", "id": "urn:test"}
 

@@ -6,7 +6,7 @@ import stat
 
 import pytest
 
-from eigendossier.privacy.encryption import (
+from eigendossier.core.encryption import (
     KEY_FILE,
     DecryptionError,
     EncryptionConfigError,

@@ -1,7 +1,7 @@
 """Hosts refused when a URL is stored for later (push endpoints), before any DNS lookup."""
 import pytest
 
-from eigendossier.outbound import Policy, literal_host_refused
+from eigendossier.core.outbound import Policy, literal_host_refused
 
 
 @pytest.mark.parametrize("host", [

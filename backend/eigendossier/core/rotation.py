@@ -33,14 +33,14 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import func, inspect, select, update
 
-from eigendossier.extensions import db
-from eigendossier.privacy.encryption import (
+from eigendossier.core.encryption import (
     KEY_FILE,
     DecryptionError,
     instance_keys,
     keyring,
     new_key,
 )
+from eigendossier.core.extensions import db
 
 
 @dataclass(frozen=True)

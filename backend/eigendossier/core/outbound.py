@@ -34,7 +34,7 @@ from eigendossier.credentials import FetchError
 MB = 1024 * 1024
 JSON_ACCEPT = "application/ld+json, application/json;q=0.9, application/jwt;q=0.8, */*;q=0.1"
 USER_AGENT = "EigenDossier/0.1 (+https://eigendossier.nl)"
-_EXTENSION = "eigendossier.outbound"
+_EXTENSION = "eigendossier.core.outbound"
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")

@@ -28,7 +28,7 @@ class ProblemApi(Api):
     """flask-smorest Api whose HTTP errors are RFC 9457 problem documents."""
 
     def __init__(self):
-        from eigendossier.errors import ProblemSchema
+        from eigendossier.core.errors import ProblemSchema
 
         super().__init__()
         self.ERROR_SCHEMA = ProblemSchema
@@ -41,7 +41,7 @@ class ProblemApi(Api):
 
     def _register_responses(self):
         """smorest's shared error responses, documented as problem documents."""
-        from eigendossier.errors import MEDIA_TYPE
+        from eigendossier.core.errors import MEDIA_TYPE
 
         self.DEFAULT_RESPONSE_CONTENT_TYPE = MEDIA_TYPE
         try:
@@ -50,7 +50,7 @@ class ProblemApi(Api):
             del self.DEFAULT_RESPONSE_CONTENT_TYPE
 
     def handle_http_exception(self, error):
-        from eigendossier.errors import problem_from_http_exception
+        from eigendossier.core.errors import problem_from_http_exception
 
         return problem_from_http_exception(error)
 

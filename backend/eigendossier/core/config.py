@@ -5,7 +5,7 @@ import secrets
 import tomllib
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
 CONFIG_DIR = PROJECT_ROOT / "config"
 ENV_PREFIX = "EIGENDOSSIER_"
 

@@ -3,8 +3,8 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from eigendossier.extensions import db
-from eigendossier.timeutil import utcnow
+from eigendossier.core.extensions import db
+from eigendossier.core.timeutil import utcnow
 
 
 class AuditEvent(db.Model):

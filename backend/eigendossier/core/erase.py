@@ -18,10 +18,11 @@ How it stays complete without knowing every domain by name:
 import logging
 from collections.abc import Callable
 
-from eigendossier.accounts.models import Account
-from eigendossier.extensions import db
+from eigendossier.core.extensions import db
 
 log = logging.getLogger(__name__)
+
+ACCOUNT_TABLE = "account"
 
 _steps: dict[str, Callable[[int], None]] = {}
 KEPT_ON_PURPOSE = "personal"
@@ -42,7 +43,7 @@ def account_references() -> list:
     for table in db.metadata.sorted_tables:
         for column in table.columns:
             for key in column.foreign_keys:
-                if key.column.table.name == Account.__tablename__ and key.column.name == "id":
+                if key.column.table.name == ACCOUNT_TABLE and key.column.name == "id":
                     found.append((column, (key.ondelete or "").upper()))
     return found
 
@@ -64,7 +65,8 @@ def erase(account_id: int) -> None:
     try:
         for step in _steps.values():
             step(account_id)
-        db.session.execute(db.delete(Account).where(Account.id == account_id))
+        account = db.metadata.tables[ACCOUNT_TABLE]
+        db.session.execute(account.delete().where(account.c.id == account_id))
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -5,8 +5,8 @@ import os
 
 from flask import Flask
 
-from eigendossier.privacy.encryption import KEY_FILE, keyring, new_key
-from eigendossier.privacy.rotation import _next_key_id
+from eigendossier.core.encryption import KEY_FILE, keyring, new_key
+from eigendossier.core.rotation import _next_key_id
 
 
 def test_a_running_process_picks_up_a_rotated_key_file(tmp_path):

@@ -5,7 +5,7 @@ Keys come from config ``ENCRYPTION_KEYS`` (key id → base64 of 32 random bytes)
 generated on first use into ``instance/encryption_keys.json`` (fine for one machine; set the
 keys in config when more than one machine serves).
 
-To rotate: ``flask privacy rotate-key`` (see ``eigendossier.privacy.rotation``). With the
+To rotate: ``flask privacy rotate-key`` (see ``eigendossier.core.rotation``). With the
 instance key file it makes a new key current itself; with configured keys, add the new key to
 ``ENCRYPTION_KEYS``, point ``ENCRYPTION_KEY_ID`` at it, then run ``flask privacy rotate-key
 --resume``. Old keys stay until no row uses them. A process notices a rewritten key file on

@@ -3,8 +3,8 @@
 `record` adds to the caller's transaction, so the event is kept exactly when what it
 describes is kept. `describe` words an event for the learner, in the request's language;
 a domain that records a new action adds its sentence to `MESSAGES` (see privacy/messages.py)."""
-from eigendossier.extensions import db
-from eigendossier.privacy.models import AuditEvent
+from eigendossier.core.extensions import db
+from eigendossier.core.models import AuditEvent
 
 
 def record(action: str, account_id: int | None, actor_id: int | None = None,

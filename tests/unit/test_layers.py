@@ -1,0 +1,93 @@
+"""The house drawing holds: imports between the backend's packages go one way.
+
+Every import counts, also one inside a function: a deferred import still ties two domains
+together. The pure libraries import nothing of Flask or the database, `core` imports no
+domain, and the graph of domains has no cycle."""
+import ast
+from collections import defaultdict
+from pathlib import Path
+
+import eigendossier
+
+PACKAGE = Path(eigendossier.__file__).parent
+PURE = {"credentials", "planner"}
+FRAMEWORK = {"flask", "flask_babel", "flask_smorest", "flask_sqlalchemy", "sqlalchemy",
+             "flask_login", "flask_limiter", "werkzeug"}
+
+
+def _imports(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            if node.module == "eigendossier":
+                found.update(f"eigendossier.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+def _package_of(path: Path) -> str | None:
+    parts = path.relative_to(PACKAGE).parts
+    return parts[0] if len(parts) > 1 else None
+
+
+def _graph() -> dict[str, set[str]]:
+    """package -> the packages of eigendossier it imports (modules at the top are skipped:
+    the app factory wires everything on purpose)."""
+    edges: dict[str, set[str]] = defaultdict(set)
+    for path in PACKAGE.rglob("*.py"):
+        source = _package_of(path)
+        if source is None:
+            continue
+        for module in _imports(path):
+            parts = module.split(".")
+            if parts[0] == "eigendossier" and len(parts) > 1 and parts[1] != source:
+                if (PACKAGE / parts[1]).is_dir():
+                    edges[source].add(parts[1])
+    return edges
+
+
+def _cycle(edges: dict[str, set[str]]) -> list[str] | None:
+    state: dict[str, str] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = "open"
+        stack.append(node)
+        for nxt in sorted(edges.get(node, ())):
+            if state.get(nxt) == "open":
+                return stack[stack.index(nxt):] + [nxt]
+            if nxt not in state and (found := visit(nxt)):
+                return found
+        state[node] = "done"
+        stack.pop()
+        return None
+
+    for node in sorted(edges):
+        if node not in state and (found := visit(node)):
+            return found
+    return None
+
+
+def test_the_domains_import_each_other_without_a_cycle():
+    assert _cycle(_graph()) is None, " -> ".join(_cycle(_graph()) or [])
+
+
+def test_core_imports_no_domain():
+    assert _graph()["core"] <= PURE
+
+
+def test_the_pure_libraries_know_nothing_of_flask_the_database_or_the_domains():
+    for name in PURE:
+        for path in (PACKAGE / name).rglob("*.py"):
+            for module in _imports(path):
+                top = module.split(".")[0]
+                assert top not in FRAMEWORK, f"{path.name} imports {module}"
+                if top == "eigendossier":
+                    assert module.split(".")[1] == name, f"{path.name} imports {module}"
+
+
+def test_a_cycle_is_found_when_there_is_one():
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _cycle({"a": {"b"}, "b": {"c"}}) is None
