@@ -97,7 +97,7 @@ def end_to_end(proof: str) -> float:
     from eigendossier.accounts.models import Account
     from eigendossier.catalog.service import import_catalog
     from eigendossier.core.extensions import db
-    from eigendossier.issuing import service
+    from eigendossier.issuing import awarding, service
 
     with tempfile.TemporaryDirectory() as folder:
         app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{folder}/bench.db",
@@ -116,7 +116,7 @@ def end_to_end(proof: str) -> float:
             service.create_key("tcr")
             rows = "".join(f"learner{n}@example.nl,TIM-01\n" for n in range(BATCH))
             start = time.perf_counter()
-            issued = service.award_csv(staff, "tcr", f"email,block\n{rows}".encode())
+            issued = awarding.award_csv(staff, "tcr", f"email,block\n{rows}".encode())
             elapsed = time.perf_counter() - start
             assert len(issued) == BATCH
             db.session.remove()

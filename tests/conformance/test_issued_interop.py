@@ -19,6 +19,7 @@ from eigendossier.catalog.models import Block
 from eigendossier.catalog.service import import_catalog
 from eigendossier.core.extensions import db
 from eigendossier.credentials import verify_credential
+from eigendossier.issuing import awarding
 from eigendossier.issuing import service as issuing
 from tests.support import PASSWORD
 
@@ -46,7 +47,7 @@ def issued(app):
         staff = accounts.create_staff("docent@tcr.nl", PASSWORD, "Pieter", "issuer", "tcr")
         issuing.create_key("tcr")
         block = db.session.scalar(db.select(Block).filter_by(code="TIM-02"))
-        row = issuing.award(staff, "tcr", block.id, "sanne@example.nl")
+        row = awarding.award(staff, "tcr", block.id, "sanne@example.nl")
         profile = issuing.public_profile("tcr")
         published = {
             "https://dossier.example.nl/issuers/tcr/did.json": issuing.did_document(profile),

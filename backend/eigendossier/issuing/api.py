@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 
 from eigendossier.core.errors import problem_response
-from eigendossier.issuing import service
+from eigendossier.issuing import awarding, service
 from eigendossier.issuing.schemas import (
     AwardSchema,
     BatchResultSchema,
@@ -99,7 +99,7 @@ class Awards(MethodView):
     def post(self, data, slug):
         """Award a block's achievement to one learner: a signed OpenBadgeCredential lands,
         verified, in their dossier."""
-        return service.award(current_user, slug, data["block_id"], data["email"],
+        return awarding.award(current_user, slug, data["block_id"], data["email"],
                              data["completed_on"])
 
 
@@ -115,7 +115,7 @@ class AwardsCsv(MethodView):
         """Award per line of a CSV of completions, all or nothing."""
         upload = request.files.get("file")
         raw = upload.read() if upload else request.get_data()
-        issued = service.award_csv(current_user, slug, raw)
+        issued = awarding.award_csv(current_user, slug, raw)
         return {"count": len(issued), "credentials": issued}
 
 
@@ -127,7 +127,7 @@ class Issued(MethodView):
     @staff_errors
     def get(self, slug):
         """Credentials the institution issued, newest first."""
-        return service.issued_by(current_user, slug)
+        return awarding.issued_by(current_user, slug)
 
 
 @blp.route("/<slug>/credentials/<int:issued_id>/revoke")
@@ -140,7 +140,7 @@ class Revoke(MethodView):
     @problem_response(blp, 409, "Already revoked")
     def post(self, data, slug, issued_id):
         """Revoke a credential with a reason: its bit on the status list is set."""
-        return service.revoke(current_user, slug, issued_id, data["reason"])
+        return awarding.revoke(current_user, slug, issued_id, data["reason"])
 
 
 # -- the learner ---------------------------------------------------------------------------
