@@ -225,7 +225,7 @@ def run_workers(env: dict, n: int) -> float:
 
 def ours(app, env: dict, workers: int, idle_cpu: float, count: int) -> tuple[float, float]:
     from eigendossier.core.extensions import db
-    from eigendossier.notifications import service
+    from eigendossier.notifications import reminders
     from eigendossier.notifications.jobs import RQJobs
     from eigendossier.notifications.models import Delivery, PushAttempt
 
@@ -244,7 +244,7 @@ def ours(app, env: dict, workers: int, idle_cpu: float, count: int) -> tuple[flo
         )
         db.session.commit()
         jobs = RQJobs(app.config["REDIS_URL"], 600, app.config["NOTIFICATIONS_QUEUE"])
-        assert service.dispatch(jobs, DUE) == count
+        assert reminders.dispatch(jobs, DUE) == count
     cpu = run_workers(env, workers) - workers * idle_cpu
     with app.app_context():
         first = db.session.scalar(db.select(db.func.min(PushAttempt.created_at)))
@@ -267,7 +267,7 @@ def main() -> None:
 
     from eigendossier import create_app
     from eigendossier.core.extensions import db
-    from eigendossier.notifications import service
+    from eigendossier.notifications import reminders
 
     name = f"ed_bench_push_{uuid.uuid4().hex[:8]}"
     admin = DATABASE.replace("postgresql+psycopg://", "postgresql://", 1)
@@ -289,7 +289,7 @@ def main() -> None:
             subscriptions = prepare(app, origin, args.messages)
             with app.app_context():
                 started = time.perf_counter()
-                claimed = service.claim_due(DUE)
+                claimed = reminders.claim_due(DUE)
                 claim_seconds = time.perf_counter() - started
                 db.session.remove()
             assert claimed == args.messages, claimed

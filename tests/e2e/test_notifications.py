@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from eigendossier.accounts.models import Account
 from eigendossier.catalog.models import Run
 from eigendossier.core.extensions import db
-from eigendossier.notifications import service, vapid
+from eigendossier.notifications import reminders, vapid
 from eigendossier.routes.models import Enrolment
 from tests.e2e.conftest import PASSWORD, WAIT_FOR_CONTROL
 from tests.e2e.test_accessibility import assert_no_serious_violations
@@ -107,7 +107,7 @@ def enrol_and_tick(app, email):
                                  created_at=datetime(2020, 1, 1)))
         db.session.commit()
         try:
-            return service.tick(DUE)
+            return reminders.tick(DUE)
         finally:
             db.session.remove()
 

@@ -4,7 +4,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from eigendossier.notifications import jobs, service, vapid
+from eigendossier.notifications import jobs, reminders, vapid
 
 group = AppGroup("notifications", help="Reminders: the scheduler tick, workers, the VAPID key.")
 
@@ -20,7 +20,7 @@ def tick_command(at):
         if moment.tzinfo is not None:
             moment = moment.astimezone(UTC).replace(tzinfo=None)
         now = moment
-    result = service.tick(now)
+    result = reminders.tick(now)
     click.echo(f"claimed {result.claimed}; dispatched {result.dispatched}")
 
 

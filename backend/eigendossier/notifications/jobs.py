@@ -22,12 +22,12 @@ _lock = threading.Lock()
 
 def send_batch(token: str) -> dict:
     """The job: send the deliveries leased under `token`."""
-    from eigendossier.notifications import service
+    from eigendossier.notifications import reminders
 
     if has_app_context():
-        return service.deliver(token)
+        return reminders.deliver(token)
     with _app().app_context():
-        return service.deliver(token)
+        return reminders.deliver(token)
 
 
 def _app() -> Flask:

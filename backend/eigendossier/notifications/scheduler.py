@@ -15,11 +15,11 @@ log = logging.getLogger(__name__)
 
 def tick_once(app: Flask):
     from eigendossier.core.extensions import db
-    from eigendossier.notifications import service
+    from eigendossier.notifications import reminders
 
     with app.app_context():
         try:
-            return service.tick()
+            return reminders.tick()
         finally:
             db.session.remove()
 

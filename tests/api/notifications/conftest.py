@@ -8,7 +8,7 @@ import pytest
 from eigendossier.accounts.models import Account
 from eigendossier.catalog.models import Run
 from eigendossier.core.extensions import db
-from eigendossier.notifications import service, vapid
+from eigendossier.notifications import reminders, service, vapid
 from eigendossier.notifications.models import (
     Delivery,
     Notification,
@@ -85,6 +85,7 @@ class Clock:
 def clock(monkeypatch):
     clock = Clock(datetime(2027, 1, 1, 12, 0))
     monkeypatch.setattr(service, "utcnow", clock)
+    monkeypatch.setattr(reminders, "utcnow", clock)
     return clock
 
 
@@ -154,7 +155,7 @@ def add_learner(app, push, email: str, device: str | None = None) -> int:
 def tick(app, now=None, jobs=None):
     with app.app_context():
         try:
-            return service.tick(now, jobs=jobs)
+            return reminders.tick(now, jobs=jobs)
         finally:
             db.session.remove()
 

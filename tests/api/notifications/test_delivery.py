@@ -4,14 +4,14 @@ from datetime import datetime
 import pytest
 
 from eigendossier.core.extensions import db
-from eigendossier.notifications import service
+from eigendossier.notifications import reminders
 from eigendossier.notifications.models import (
     Notification,
     PushAttempt,
     PushSubscription,
     Reminder,
 )
-from eigendossier.notifications.service import TickResult
+from eigendossier.notifications.reminders import TickResult
 from tests.api.notifications.conftest import count, deliveries, enrol, subscribe, tick
 
 DUE = datetime(2027, 3, 29, 7, 0)  # the 1-day reminder of a module starting 30 March 2027
@@ -142,7 +142,7 @@ class DyingJobs:
         from eigendossier.notifications.jobs import sender_for
 
         try:
-            service.deliver(token, sender=DyingSender(sender_for(self.app), self.survive))
+            reminders.deliver(token, sender=DyingSender(sender_for(self.app), self.survive))
         except WorkerKilled:
             db.session.rollback()
 

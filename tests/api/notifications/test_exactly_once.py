@@ -2,7 +2,7 @@
 import threading
 from datetime import datetime
 
-from eigendossier.notifications import service
+from eigendossier.notifications import reminders
 from eigendossier.notifications.jobs import InProcessJobs
 from eigendossier.notifications.models import Notification, Reminder
 from tests.api.notifications.conftest import (
@@ -23,14 +23,14 @@ def test_two_ticks_at_once_send_every_reminder_once(app, catalog, push, monkeypa
     clock.set(DUE)
     # Both ticks find the same 30 due reminders before either claims one.
     barrier = threading.Barrier(2, timeout=30)
-    found = service.due_reminders
+    found = reminders.due_reminders
 
     def together(now):
         due = found(now)
         barrier.wait()
         return due
 
-    monkeypatch.setattr(service, "due_reminders", together)
+    monkeypatch.setattr(reminders, "due_reminders", together)
     results, errors = [], []
 
     def run():

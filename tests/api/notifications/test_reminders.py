@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from eigendossier.core.extensions import db
 from eigendossier.notifications.models import Delivery, Notification, Reminder
-from eigendossier.notifications.service import TickResult
+from eigendossier.notifications.reminders import TickResult
 from eigendossier.routes.models import Enrolment
 from eigendossier.vouchers.models import Voucher
 from tests.api.notifications.conftest import count, enrol, local, subscribe, tick

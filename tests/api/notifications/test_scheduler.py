@@ -5,7 +5,7 @@ from datetime import datetime
 
 from eigendossier.core.extensions import db
 from eigendossier.core.models import AuditEvent
-from eigendossier.notifications import scheduler, service
+from eigendossier.notifications import reminders, scheduler
 from eigendossier.notifications.models import Notification
 from tests.api.notifications.conftest import count, enrol, subscribe
 
@@ -43,7 +43,7 @@ def test_devices_are_in_the_audit_trail(app, client, learner, push):
 
 def test_the_thread_starts_with_the_first_request_only_when_wanted(other_app, monkeypatch):
     ticked = threading.Event()
-    monkeypatch.setattr(service, "tick", lambda *args, **kwargs: ticked.set())
+    monkeypatch.setattr(reminders, "tick", lambda *args, **kwargs: ticked.set())
     embedded = other_app(TESTING=False, NOTIFICATIONS_INPROCESS_TICK=True,
                          NOTIFICATIONS_TICK_SECONDS=0.05)
     assert "eigendossier.tick" not in embedded.extensions, "not before a request"

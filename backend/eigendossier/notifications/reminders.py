@@ -1,0 +1,393 @@
+"""The reminder pipeline, each step safe to run any number of times at once:
+
+1. ``claim_due`` (every tick): work out which reminders are due now and claim each through
+   its unique ``reminder`` row (INSERT … ON CONFLICT DO NOTHING: a key someone else holds
+   inserts nothing). In the same transaction as its claim, a reminder gets its inbox entry
+   and one ``push_delivery`` per device, so a claim never exists without them.
+2. ``dispatch`` (every tick): lease the deliveries that are pending (new, due for a retry,
+   or left unsent by a worker that died: its lease ran out) under a batch token, and enqueue
+   one job per batch (RQ, or in-process).
+3. ``deliver(token)`` (the job): take the batch's deliveries, send them, record every
+   attempt and the outcome of each delivery in its own transaction.
+
+Claims conflict on the unique key, leases are taken by conditional UPDATEs, and a worker only
+writes deliveries that still carry its token.
+"""
+import base64
+import hashlib
+import hmac
+import json
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import current_app
+from sqlalchemy import and_, bindparam, or_, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import joinedload
+
+from eigendossier.accounts.models import Account
+from eigendossier.catalog.models import Block, Run
+from eigendossier.core.extensions import db
+from eigendossier.core.i18n import localized
+from eigendossier.core.timeutil import utcnow
+from eigendossier.notifications import messages, timing
+from eigendossier.notifications.models import (
+    EXPIRED,
+    FAILED,
+    GONE,
+    PENDING,
+    SENDING,
+    SENT,
+    Delivery,
+    Notification,
+    NotificationSettings,
+    PushAttempt,
+    PushSubscription,
+    Reminder,
+)
+from eigendossier.notifications.service import (
+    MAX_MODULE_LEAD,
+    MAX_VOUCHER_LEAD,
+    preferences_from,
+)
+from eigendossier.routes.models import Enrolment
+from eigendossier.vouchers.models import Voucher, VoucherBatch
+
+INSTITUTION_ZONE = ZoneInfo("Europe/Amsterdam")
+CLAIM_CHUNK = 200
+
+
+# -- step 1: claiming due reminders ---------------------------------------------------------
+
+
+@dataclass
+class Due:
+    account_id: int
+    subject_type: str
+    subject_id: int
+    kind: str
+    lead_days: int
+    due_at: datetime
+    text: messages.Text
+
+    @property
+    def key(self) -> tuple:
+        return (self.account_id, self.subject_type, self.subject_id, self.kind, self.lead_days)
+
+
+def _zone(account: Account) -> ZoneInfo:
+    try:
+        return ZoneInfo(account.time_zone or "Europe/Amsterdam")
+    except (ZoneInfoNotFoundError, ValueError):
+        return INSTITUTION_ZONE
+
+
+def _local_today(now: datetime, zone: ZoneInfo) -> date:
+    return timing.from_utc(now, zone).date()
+
+
+def _module_reminders(now: datetime) -> list[Due]:
+    today = now.date()
+    rows = db.session.execute(
+        db.select(Enrolment, Run, Block, Account, NotificationSettings)
+        .join(Run, Enrolment.run_id == Run.id)
+        .join(Block, Run.block_id == Block.id)
+        .join(Account, Enrolment.account_id == Account.id)
+        .outerjoin(NotificationSettings, NotificationSettings.account_id == Account.id)
+        .where(Enrolment.status == "enrolled",
+               Run.start_date >= today - timedelta(days=1),
+               Run.start_date <= today + timedelta(days=MAX_MODULE_LEAD + 2))
+    ).all()
+    found = []
+    for enrolment, run, block, account, settings in rows:
+        prefs = preferences_from(settings)
+        zone = _zone(account)
+        starts = timing.as_utc(datetime.combine(run.start_date, timing.parse_hhmm(run.starts_at),
+                                                INSTITUTION_ZONE))
+        window = timing.due_window(run.start_date, starts, prefs.module_lead_days, zone,
+                                   prefs.quiet, now, enrolment.created_at)
+        if window is None:
+            continue
+        with _locale_of(account):
+            name = localized(block, "name")
+        text = messages.module_start(account.locale, _local_today(now, zone), name,
+                                     run.start_date, run.starts_at, run.address or "")
+        found.append(Due(account.id, "enrolment", enrolment.id, messages.MODULE_START,
+                         window.lead_days, window.opens, text))
+    return found
+
+
+def _voucher_reminders(now: datetime) -> list[Due]:
+    rows = db.session.execute(
+        db.select(Voucher, Account, NotificationSettings)
+        .options(joinedload(Voucher.batch).joinedload(VoucherBatch.institution),
+                 joinedload(Voucher.qualification))
+        .join(Account, Voucher.claimed_by_id == Account.id)
+        .outerjoin(NotificationSettings, NotificationSettings.account_id == Account.id)
+        .where(Voucher.redeemed_at.is_(None), Voucher.valid_until > now,
+               Voucher.valid_until <= now + timedelta(days=MAX_VOUCHER_LEAD + 2))
+    ).all()
+    found = []
+    for voucher, account, settings in rows:
+        prefs = preferences_from(settings)
+        zone = _zone(account)
+        last_day = timing.from_utc(voucher.valid_until - timedelta(seconds=1), zone).date()
+        window = timing.due_window(last_day, voucher.valid_until, prefs.voucher_lead_days,
+                                   zone, prefs.quiet, now, voucher.claimed_at or now)
+        if window is None:
+            continue
+        with _locale_of(account):
+            qualification = localized(voucher.qualification, "name")
+        text = messages.voucher_expiry(account.locale, _local_today(now, zone), qualification,
+                                       voucher.batch.institution.name, last_day)
+        found.append(Due(account.id, "voucher", voucher.id, messages.VOUCHER_EXPIRY,
+                         window.lead_days, window.opens, text))
+    return found
+
+
+def _locale_of(account: Account):
+    from flask_babel import force_locale
+
+    return force_locale(account.locale if account.locale in ("nl", "en") else "nl")
+
+
+def due_reminders(now: datetime) -> list[Due]:
+    """Every reminder due at `now` that has not been claimed yet, in key order (so two ticks
+    insert in the same order and wait for each other instead of deadlocking)."""
+    found = _module_reminders(now) + _voucher_reminders(now)
+    claimed = set()
+    for start in range(0, len(found), 1000):
+        keys = [d.key for d in found[start:start + 1000]]
+        claimed.update(db.session.execute(
+            db.select(Reminder.account_id, Reminder.subject_type, Reminder.subject_id,
+                      Reminder.kind, Reminder.lead_days)
+            .where(tuple_(Reminder.account_id, Reminder.subject_type, Reminder.subject_id,
+                          Reminder.kind, Reminder.lead_days).in_(keys))).all())
+    return sorted((d for d in found if d.key not in claimed), key=lambda d: d.key)
+
+
+def _insert_ignoring_conflicts():
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(Reminder).on_conflict_do_nothing(
+        index_elements=["account_id", "subject_type", "subject_id", "kind", "lead_days"])
+
+
+def topic_for(subject_type: str, subject_id: int, kind: str) -> str:
+    """RFC 8030 Topic (at most 32 base64url characters): one per subject and kind, so the
+    1-day reminder replaces an undelivered 7-day one. Keyed, so it tells the push service
+    nothing."""
+    secret = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(secret, f"{subject_type}:{subject_id}:{kind}".encode(),
+                      hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:18]).decode()  # 24 characters
+
+
+def claim_due(now: datetime | None = None) -> int:
+    """Claim every due reminder; returns how many this call claimed."""
+    now = now or utcnow()
+    due = due_reminders(now)
+    db.session.rollback()  # end the read transaction before the claims
+    claimed = 0
+    for start in range(0, len(due), CLAIM_CHUNK):
+        claimed += _claim_chunk(due[start:start + CLAIM_CHUNK], now)
+    return claimed
+
+
+def _claim_chunk(due: list[Due], now: datetime) -> int:
+    rows = [{"account_id": d.account_id, "subject_type": d.subject_type,
+             "subject_id": d.subject_id, "kind": d.kind, "lead_days": d.lead_days,
+             "due_at": d.due_at, "claimed_at": now} for d in due]
+    won = _insert_many(rows)
+    by_key = {tuple(row[1:]): row[0] for row in won}
+    account_ids = {key[0] for key in by_key}
+    devices: dict[int, list[int]] = {}
+    if account_ids:
+        for sub_id, account_id in db.session.execute(
+                db.select(PushSubscription.id, PushSubscription.account_id)
+                .where(PushSubscription.account_id.in_(account_ids))):
+            devices.setdefault(account_id, []).append(sub_id)
+    notes = []
+    for item in due:
+        reminder_id = by_key.get(item.key)
+        if reminder_id is None:
+            continue
+        note = Notification(account_id=item.account_id, reminder_id=reminder_id,
+                            kind=item.kind, title=item.text.title[:200],
+                            body=item.text.body[:1000], url=item.text.url, created_at=now)
+        notes.append((item, note))
+    db.session.add_all([note for _, note in notes])
+    db.session.flush()
+    for item, note in notes:
+        for sub_id in devices.get(item.account_id, []):
+            db.session.add(Delivery(
+                notification_id=note.id, subscription_id=sub_id, state=PENDING,
+                next_attempt_at=now, created_at=now,
+                ttl_seconds=messages.ttl_seconds(item.kind, item.lead_days),
+                urgency=messages.urgency(item.kind, item.lead_days),
+                topic=topic_for(item.subject_type, item.subject_id, item.kind)))
+    db.session.commit()
+    return len(notes)
+
+
+def _insert_many(rows: list[dict]) -> list:
+    """One INSERT … VALUES (…), (…) ON CONFLICT DO NOTHING RETURNING: the rows it returns are
+    the claims this transaction won."""
+    statement = _insert_ignoring_conflicts().values(rows).returning(
+        Reminder.id, Reminder.account_id, Reminder.subject_type, Reminder.subject_id,
+        Reminder.kind, Reminder.lead_days)
+    return db.session.execute(statement).all()
+
+
+# -- step 2: leasing and enqueueing ---------------------------------------------------------
+
+
+def _leasable(now: datetime):
+    return and_(Delivery.state.in_((PENDING, SENDING)), Delivery.next_attempt_at <= now,
+                or_(Delivery.lease_until.is_(None), Delivery.lease_until < now))
+
+
+def dispatch(jobs, now: datetime | None = None, limit: int | None = None) -> int:
+    """Lease pending deliveries in batches and enqueue a job per batch; returns how many."""
+    now = now or utcnow()
+    config = current_app.config
+    batch_size = int(config.get("PUSH_BATCH_SIZE") or 100)
+    lease = timedelta(seconds=int(config.get("PUSH_LEASE_SECONDS") or 300))
+    limit = limit or int(config.get("PUSH_DISPATCH_LIMIT") or 50_000)
+    ids = db.session.scalars(db.select(Delivery.id).where(_leasable(now))
+                             .order_by(Delivery.id).limit(limit)).all()
+    db.session.rollback()
+    leased = 0
+    for start in range(0, len(ids), batch_size):
+        token = uuid.uuid4().hex
+        result = db.session.execute(
+            db.update(Delivery)
+            .where(Delivery.id.in_(ids[start:start + batch_size]), _leasable(now))
+            .values(state=PENDING, lease_token=token, lease_until=now + lease))
+        db.session.commit()
+        if result.rowcount:
+            leased += result.rowcount
+            jobs.enqueue(token)
+    return leased
+
+
+@dataclass
+class TickResult:
+    claimed: int
+    dispatched: int
+
+
+def tick(now: datetime | None = None, jobs=None) -> TickResult:
+    """One scheduler tick: claim what is due, then hand every pending delivery to a job."""
+    from eigendossier.notifications.jobs import jobs_for
+
+    now = now or utcnow()
+    claimed = claim_due(now)
+    dispatched = dispatch(jobs or jobs_for(current_app), now)
+    return TickResult(claimed, dispatched)
+
+
+# -- step 3: sending ------------------------------------------------------------------------
+
+
+def _payload(note: Notification) -> bytes:
+    return json.dumps({"id": note.id, "title": note.title, "body": note.body,
+                       "url": note.url, "tag": f"ed-{note.id}"},
+                      ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _ttl_left(delivery: Delivery, now: datetime) -> float:
+    """What is left of the TTL, never more than all of it (clocks of machines differ)."""
+    elapsed = max(0.0, (now - delivery.created_at).total_seconds())
+    return delivery.ttl_seconds - elapsed
+
+
+def deliver(token: str, sender=None) -> dict:
+    """Send the deliveries leased under `token`. Each outcome is committed on its own, so a
+    worker that dies mid-batch leaves only the messages in flight to be sent again."""
+    from eigendossier.notifications.jobs import sender_for
+    from eigendossier.notifications.sender import PushMessage, origin_of
+
+    sender = sender or sender_for(current_app)
+    now, wall = utcnow(), time.time()  # the TTL runs on the service's clock, then the sender's
+    lease = timedelta(seconds=int(current_app.config.get("PUSH_LEASE_SECONDS") or 300))
+    db.session.execute(db.update(Delivery)
+                       .where(Delivery.lease_token == token, Delivery.state == PENDING)
+                       .values(state=SENDING, lease_until=now + lease))
+    db.session.commit()
+    rows = db.session.execute(
+        db.select(Delivery, Notification, PushSubscription)
+        .join(Notification, Delivery.notification_id == Notification.id)
+        .outerjoin(PushSubscription, Delivery.subscription_id == PushSubscription.id)
+        .where(Delivery.lease_token == token, Delivery.state == SENDING)
+        .order_by(Delivery.id)).all()
+    counts = {SENT: 0, GONE: 0, FAILED: 0, EXPIRED: 0, "retry": 0}
+    outbox = []
+    for delivery, note, subscription in rows:
+        if subscription is None:
+            _finish(delivery.id, token, GONE, None, [], now)
+            counts[GONE] += 1
+            continue
+        outbox.append(PushMessage(
+            key=delivery.id, endpoint=subscription.endpoint, p256dh=subscription.p256dh,
+            auth=subscription.auth, payload=_payload(note),
+            deadline=wall + _ttl_left(delivery, now),
+            urgency=delivery.urgency, topic=delivery.topic,
+            attempts_before=delivery.attempts))
+    devices = {d.id: (s.id, origin_of(s.endpoint)[:200]) for d, _, s in rows if s is not None}
+    db.session.commit()
+    db.session.expunge_all()  # nothing to expire at every commit below
+    for outcomes in sender.send_many(outbox):
+        _record(outcomes, token, devices)
+        for outcome in outcomes:
+            counts[outcome.result] += 1
+    return counts
+
+
+def _record(outcomes, token: str, devices: dict) -> None:
+    """Record outcomes that finished together, in one transaction: every attempt, each
+    delivery's new state (only while it still carries our token), and the devices."""
+    now = utcnow()
+    attempts = [{"delivery_id": o.key, "number": a.number, "origin": devices[o.key][1],
+                 "status": a.status, "error": a.error, "retry_after": a.retry_after,
+                 "duration_ms": a.duration_ms, "created_at": a.at}
+                for o in outcomes for a in o.attempts]
+    if attempts:
+        db.session.execute(db.insert(PushAttempt), attempts)
+    table = Delivery.__table__
+    mine = and_(table.c.id == bindparam("b_id"), table.c.lease_token == token)
+    common = {"lease_token": None, "lease_until": None, "last_status": bindparam("b_status"),
+              "attempts": table.c.attempts + bindparam("b_attempts")}
+    finished = [o for o in outcomes if o.result != "retry"]
+    if finished:
+        db.session.execute(
+            table.update().where(mine).values(**common, state=bindparam("b_state"),
+                                              finished_at=now),
+            [{"b_id": o.key, "b_status": o.status, "b_attempts": len(o.attempts),
+              "b_state": o.result} for o in finished])
+    retried = [o for o in outcomes if o.result == "retry"]
+    if retried:
+        db.session.execute(
+            table.update().where(mine).values(**common, state=PENDING,
+                                              next_attempt_at=bindparam("b_next")),
+            [{"b_id": o.key, "b_status": o.status, "b_attempts": len(o.attempts),
+              "b_next": now + timedelta(seconds=o.retry_in)} for o in retried])
+    sent = {devices[o.key][0] for o in outcomes if o.result == SENT}
+    if sent:
+        db.session.execute(db.update(PushSubscription).where(PushSubscription.id.in_(sent))
+                           .values(last_success_at=now))
+    gone = {devices[o.key][0] for o in outcomes if o.result == GONE}
+    if gone:
+        # The push service forgot these browsers (404 and 410 alike): forget them at once.
+        db.session.execute(db.delete(PushSubscription).where(PushSubscription.id.in_(gone)))
+    db.session.commit()
+
+
+def _finish(delivery_id: int, token: str, state: str, status, attempts, now) -> None:
+    db.session.execute(
+        db.update(Delivery).where(Delivery.id == delivery_id, Delivery.lease_token == token)
+        .values(state=state, lease_token=None, lease_until=None, finished_at=now,
+                attempts=Delivery.attempts + len(attempts), last_status=status))
