@@ -31,6 +31,8 @@ from eigendossier.routes.schemas import (
     RecognitionRequestSchema,
     RouteSchema,
 )
+from eigendossier.sharing import page as sharing_page
+from eigendossier.sharing import presenting
 from eigendossier.sharing import service as sharing
 from eigendossier.sharing.schemas import ShareSchema, ViewSchema
 from eigendossier.vouchers import service as vouchers
@@ -60,7 +62,7 @@ def collect(account: Account, domain: str, locale: str) -> tuple[dict[str, bytes
         listed.append({"file": name, **CredentialSchema(
             exclude=("image_src", "original_url")).dump(credential)})
     files["credentials.json"] = _json(listed)
-    signed = sharing.dossier_presentation(account.id, credentials, domain)
+    signed = presenting.dossier_presentation(account.id, credentials, domain)
     if signed is not None:
         files["presentation.json"] = _json(signed)
     items = []
@@ -92,7 +94,7 @@ def collect(account: Account, domain: str, locale: str) -> tuple[dict[str, bytes
     created_at = datetime.now(UTC)
     files["index.html"] = render_template(
         "privacy/export.html", locale=locale, profile=profile, created_at=created_at,
-        statuses={key: str(value) for key, value in sharing.STATUSES.items()},
+        statuses={key: str(value) for key, value in sharing_page.STATUSES.items()},
         credentials=[_credential_line(c, f["file"]) for c, f in zip(credentials, listed,
                                                                     strict=True)],
         has_presentation=signed is not None, experience=items, routes=saved_routes,

@@ -25,7 +25,7 @@ from eigendossier.core.errors import (
 )
 from eigendossier.core.extensions import limiter
 from eigendossier.core.i18n import LOCALES
-from eigendossier.sharing import service
+from eigendossier.sharing import page, presenting, service
 from eigendossier.sharing.schemas import (
     ExpiryInputSchema,
     ShareCreatedSchema,
@@ -179,7 +179,7 @@ def view(token: str):
         share = service.for_page(service.open_share(token))
         if service.refresh_stale(share):
             share = service.for_page(share)
-        content = service.page(share)  # read before the view is logged (and commits)
+        content = page.page(share)  # read before the view is logged (and commits)
         if _counts_as_view(share):
             service.record_view(share)
         body = render_template(
@@ -220,7 +220,7 @@ def image(token: str, credential_id: int):
 def presentation_json(token: str):
     """The shared credentials in a Verifiable Presentation (VC Data Model 2.0) with a Data
     Integrity proof (eddsa-rdfc-2022) by the learner's holder key (did:key)."""
-    document = service.presentation_json(service.open_share(token), domain=request.host)
+    document = presenting.presentation_json(service.open_share(token), domain=request.host)
     body = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
     return file_response(body, "application/vp", "presentation.json")
 
@@ -229,7 +229,7 @@ def presentation_json(token: str):
 @limiter.shared_limit(_file_limit, scope="share-files")
 def presentation_jwt(token: str):
     """The same presentation as a VP-JWT (VC-JOSE-COSE, typ vp+jwt)."""
-    return file_response(service.presentation_jwt(service.open_share(token)).encode(),
+    return file_response(presenting.presentation_jwt(service.open_share(token)).encode(),
                          "application/vp+jwt", "presentation.jwt")
 
 

@@ -10,28 +10,20 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 import segno
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from eigendossier.accounts.models import Account
 from eigendossier.accounts.service import hash_token
-from eigendossier.core import audit, rotation
+from eigendossier.core import audit
 from eigendossier.core.errors import DomainError, InvalidInput
 from eigendossier.core.extensions import db
 from eigendossier.core.timeutil import utcnow
-from eigendossier.credentials import parse_credential
-from eigendossier.credentials.keys import PublicKey
-from eigendossier.dossier import messages as check_messages
 from eigendossier.dossier import service as dossier
 from eigendossier.dossier.models import Credential, VerificationResult
-from eigendossier.sharing import presentation
 from eigendossier.sharing.models import (
-    HolderKey,
     Share,
     ShareCredential,
     ShareExperience,
@@ -221,7 +213,8 @@ def linkedin_url(credential, cert_url: str) -> str:
     params = {"startTask": "CERTIFICATION_NAME", "name": summary.get("title") or ""}
     if summary.get("issuer_name"):
         params["organizationName"] = summary["issuer_name"]
-    issued, expires = _moment(summary.get("issued_on")), _moment(summary.get("expires_on"))
+    issued = parse_moment(summary.get("issued_on"))
+    expires = parse_moment(summary.get("expires_on"))
     if issued:
         params.update(issueYear=issued.year, issueMonth=issued.month)
     if expires:
@@ -232,7 +225,8 @@ def linkedin_url(credential, cert_url: str) -> str:
     return "https://www.linkedin.com/profile/add?" + urlencode(params)
 
 
-def _moment(value) -> datetime | None:
+def parse_moment(value) -> datetime | None:
+    """An ISO 8601 date or moment from a credential, as an aware datetime (None if absent)."""
     if not value:
         return None
     try:
@@ -349,231 +343,3 @@ def image(share: Share, credential_id: int) -> tuple[bytes, str]:
     if found.container not in ("png", "svg"):
         raise ShareNotFound()
     return found.original, dossier.CONTENT_TYPES[found.container]
-
-
-# -- what the page shows --------------------------------------------------------------------
-
-CHECK_NAMES = {
-    "format": _l("Structure"),
-    "schema": _l("Standard"),
-    "proof": _l("Signature"),
-    "issuer_key": _l("Issuer's key"),
-    "issuer_identity": _l("Issuer"),
-    "recipient": _l("Recipient"),
-    "validity": _l("Validity"),
-    "revocation": _l("Revocation"),
-    "refresh": _l("Refresh"),
-}
-OUTCOMES = {
-    "pass": _l("passed"),
-    "warn": _l("note"),
-    "fail": _l("failed"),
-    "skipped": _l("not checked"),
-}
-STATUSES = {
-    "verified": _l("Verified"),
-    "verified_with_warnings": _l("Verified, with remarks"),
-    "expired": _l("Expired"),
-    "revoked": _l("Revoked by the issuer"),
-    "failed": _l("Not valid"),
-    "unverifiable": _l("Could not be checked"),
-}
-STATUS_EXPLAINED = {
-    "verified": _l("Every check passed: the credential is genuine, unchanged, valid and issued "
-                   "to the email address of this learner's account."),
-    "verified_with_warnings": _l("The credential is genuine and valid; some checks have "
-                                 "remarks, listed below."),
-    "expired": _l("The credential is genuine, but its own validity has ended."),
-    "revoked": _l("The issuer has withdrawn this credential."),
-    "failed": _l("At least one check failed; the list below says which and why."),
-    "unverifiable": _l("The credential could not be checked just now, for instance because "
-                       "the issuer could not be reached."),
-}
-TRUSTED = ("verified", "verified_with_warnings")
-
-# The dossier's messages speak to the learner ("issued to you"); the employer reads these.
-EMPLOYER_MESSAGES = {
-    "recipient.matches": (
-        "Issued to {name}: the recipient is the email address of this learner's account.",
-        "Uitgegeven aan {name}: de ontvanger is het e-mailadres van het account van deze "
-        "deelnemer."),
-    "recipient.no_match": (
-        "Issued to someone else: the recipient is not the email address of {name}'s account.",
-        "Uitgegeven aan iemand anders: de ontvanger is niet het e-mailadres van het account "
-        "van {name}."),
-    "recipient.unlinked": (
-        "Issued to an identifier (such as a DID) that is not linked to {name}'s account, so we "
-        "cannot confirm it belongs to them.",
-        "Uitgegeven aan een kenmerk (zoals een DID) dat niet aan het account van {name} is "
-        "gekoppeld; we kunnen niet bevestigen dat het van {name} is."),
-}
-
-
-def _words() -> dict:
-    """The page's fixed words in the request's language, looked up once per page."""
-    return {"locale": dossier.locale(), "untitled": str(_l("Credential without a name")),
-            **{name: {key: str(value) for key, value in table.items()}
-               for name, table in (("checks", CHECK_NAMES), ("outcomes", OUTCOMES),
-                                   ("statuses", STATUSES), ("explained", STATUS_EXPLAINED))}}
-
-
-def _check_message(check, name: str, locale: str) -> str:
-    employer = EMPLOYER_MESSAGES.get(check.message_code)
-    if employer:
-        return employer[1 if locale == "nl" else 0].format(name=name)
-    return check_messages.render(check.message_code, check.params, check.message, locale)
-
-
-def _http_url(value) -> str | None:
-    return value if isinstance(value, str) and value.startswith(("https://", "http://")) else None
-
-
-def credential_view(found, learner_name: str, words: dict | None = None) -> dict:
-    """One shared credential as the page shows it."""
-    words = words or _words()
-    summary = found.summary
-    achievement = summary.get("achievement") or {}
-    verification = found.verification
-    status = verification.status if verification else "unverifiable"
-    shown_image = dossier.image_src(found) or ""
-    outcomes = [o for o in achievement.get("learning_outcomes") or [] if o]
-    return {
-        "id": found.id,
-        "title": summary.get("title") or words["untitled"],
-        "description": summary.get("description") or achievement.get("description"),
-        "issuer_name": summary.get("issuer_name") or summary.get("issuer_id"),
-        "issuer_url": _http_url(summary.get("issuer_url")) or _http_url(summary.get("issuer_id")),
-        # A data: URL to show as it is; or the file, served under the share's own address.
-        "image_data": shown_image if shown_image.startswith("data:") else None,
-        "image_file": found.container in ("png", "svg"),
-        "issued_on": _moment(summary.get("issued_on")),
-        "valid_until": _moment(summary.get("expires_on")),
-        "ec": achievement.get("ec"),
-        "study_load_hours": achievement.get("study_load_hours"),
-        "nlqf_level": achievement.get("nlqf_level"),
-        "eqf_level": achievement.get("eqf_level"),
-        "learning_outcomes": outcomes,
-        "assessment": achievement.get("assessment"),
-        "criteria": achievement.get("criteria"),
-        "is_micro": bool(achievement.get("ec") is not None or achievement.get("nlqf_level")
-                         or achievement.get("eqf_level") or outcomes),
-        "format": found.format,
-        "status": status,
-        "trusted": status in TRUSTED,
-        "status_text": words["statuses"].get(status, status),
-        "status_explained": words["explained"].get(status, ""),
-        "checked_at": verification.checked_at.replace(tzinfo=UTC) if verification else None,
-        "checks": [
-            {"id": check.check_id, "name": words["checks"].get(check.check_id, check.check_id),
-             "outcome": check.outcome, "outcome_text": words["outcomes"].get(check.outcome, ""),
-             "message": _check_message(check, learner_name, words["locale"])}
-            for check in (verification.checks if verification else [])
-        ],
-        "in_presentation": found.format in presentation.VC_FORMATS,
-    }
-
-
-def page(share: Share) -> dict:
-    """Everything the employer's page shows, in the request's language."""
-    name, words = share.account.display_name, _words()
-    credentials = [credential_view(link.credential, name, words) for link in share.credentials]
-    return {
-        "learner_name": name,
-        "time_zone": share.account.time_zone,
-        "label": share.label,
-        "expires_at": share.expires_at.replace(tzinfo=UTC),
-        "credentials": credentials,
-        "experience": [{"role": link.item.role, "employer": link.item.employer,
-                        "start_date": link.item.start_date, "end_date": link.item.end_date,
-                        "description": link.item.description} for link in share.experience],
-        "has_presentation": any(c["in_presentation"] for c in credentials),
-    }
-
-
-# -- presentations ---------------------------------------------------------------------------
-
-
-def holder_key(account_id: int) -> HolderKey:
-    """The learner's holder key, made on first use (once, also when two requests race)."""
-    found = db.session.scalar(db.select(HolderKey).filter_by(account_id=account_id))
-    if found is None:
-        private = Ed25519PrivateKey.generate()
-        found = HolderKey(account_id=account_id,
-                          public_multikey=PublicKey("Ed25519", private.public_key()).to_multikey())
-        found.seal(private.private_bytes(serialization.Encoding.Raw,
-                                         serialization.PrivateFormat.Raw,
-                                         serialization.NoEncryption()))
-        db.session.add(found)
-        try:
-            db.session.commit()
-        except IntegrityError:
-            db.session.rollback()
-            return db.session.scalar(db.select(HolderKey).filter_by(account_id=account_id))
-    elif found.key_id != _current_key_id():
-        found.seal(found.private_bytes)  # the keyring was rotated: seal with the current key
-        _commit()
-    return found
-
-
-def _current_key_id() -> str:
-    from eigendossier.core.encryption import keyring
-
-    return keyring().current
-
-
-rotation.register_rows("sharing.holder_keys", HolderKey.key_id,
-                       lambda key: key.seal(key.private_bytes))
-
-
-def _holder(account_id: int) -> presentation.Holder:
-    key = holder_key(account_id)
-    private = Ed25519PrivateKey.from_private_bytes(key.private_bytes)
-    return presentation.Holder(key.did, key.verification_method, private)
-
-
-def _embedded(share: Share) -> list[dict]:
-    return embedded_credentials([link.credential for link in share.credentials])
-
-
-def embedded_credentials(credentials: list[Credential]) -> list[dict]:
-    """The credentials as a presentation carries them (Open Badges 2.0 left out)."""
-    embedded = []
-    for found in credentials:
-        if found.format not in presentation.VC_FORMATS:
-            continue  # Open Badges 2.0: offered as the original file only
-        try:
-            parsed = parse_credential(found.original, limits=dossier.limits())
-        except Exception:
-            log.warning("credential %s no longer parses", found.id)
-            continue
-        carried = presentation.embeddable(parsed)
-        if carried is not None:
-            embedded.append(carried)
-    return embedded
-
-
-def dossier_presentation(account_id: int, credentials: list[Credential], domain: str,
-                         ) -> dict | None:
-    """Credentials of the learner's own dossier in one presentation signed by their holder
-    key (for the data export); None when none of them is a Verifiable Credential."""
-    embedded = embedded_credentials(credentials)
-    if not embedded:
-        return None
-    return presentation.sign_data_integrity(_holder(account_id), embedded, domain=domain)
-
-
-def presentation_json(share: Share, domain: str) -> dict:
-    """The shared Verifiable Credentials in a presentation with a Data Integrity proof."""
-    credentials = _embedded(share)
-    if not credentials:
-        raise NoPresentation()
-    return presentation.sign_data_integrity(_holder(share.account_id), credentials,
-                                            domain=domain)
-
-
-def presentation_jwt(share: Share) -> str:
-    """The same presentation as a VP-JWT."""
-    credentials = _embedded(share)
-    if not credentials:
-        raise NoPresentation()
-    return presentation.sign_jwt(_holder(share.account_id), credentials)
