@@ -54,7 +54,7 @@ def _register_domains(app: Flask) -> None:
     from eigendossier.catalog import cli as catalog_cli
     from eigendossier.dossier import api as dossier_api
     from eigendossier.dossier import cli as dossier_cli
-    from eigendossier.dossier import service as dossier_service
+    from eigendossier.dossier import verification as dossier_verification
     from eigendossier.issuing import api as issuing_api
     from eigendossier.issuing import cli as issuing_cli
     from eigendossier.issuing import service as issuing_service
@@ -83,7 +83,7 @@ def _register_domains(app: Flask) -> None:
     app.config["FEATURES"].update({"route", "schedule"})
     api.register_blueprint(issuing_api.blp)
     app.register_blueprint(issuing_api.pages)
-    dossier_service.add_local_source(app, issuing_service.local_document)
+    dossier_verification.add_local_source(app, issuing_service.local_document)
     app.config["FEATURES"].add("issuing")
     api.register_blueprint(sharing_api.blp)
     app.register_blueprint(sharing_api.pages)

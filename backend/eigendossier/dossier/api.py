@@ -9,7 +9,7 @@ from marshmallow import ValidationError
 
 from eigendossier.core.errors import InvalidInput, flatten_field_errors, problem_response
 from eigendossier.core.extensions import limiter
-from eigendossier.dossier import service
+from eigendossier.dossier import experience, service, verification
 from eigendossier.dossier.schemas import (
     CredentialSchema,
     ExperienceInputSchema,
@@ -59,9 +59,9 @@ def _import_limit():
 
 def _uploaded_file() -> tuple[bytes, str]:
     """The `file` of a multipart body, refused when over the upload limit before reading on."""
-    limit = service.max_upload()
+    limit = verification.max_upload()
     if (request.content_length or 0) > limit + MULTIPART_SLACK:
-        raise service.too_large(limit)
+        raise verification.too_large(limit)
     upload = request.files.get("file")
     if upload is None:
         raise InvalidInput(errors={"file": [str(_l("Choose a file."))]})
@@ -71,7 +71,7 @@ def _uploaded_file() -> tuple[bytes, str]:
         for stored in request.files.values():
             stored.close()
     if len(data) > limit:
-        raise service.too_large(limit)
+        raise verification.too_large(limit)
     return data, upload.filename or ""
 
 
@@ -79,10 +79,10 @@ def _import_input() -> dict:
     if request.mimetype == "multipart/form-data":
         return {"data": _uploaded_file()[0]}
     if request.is_json:
-        limit = service.max_json()
+        limit = verification.max_json()
         # Room for the JSON string escapes around the pasted text.
         if (request.content_length or 0) > 2 * limit + 1024:
-            raise service.too_large(limit)
+            raise verification.too_large(limit)
         body = request.get_json(silent=True)
         if not isinstance(body, dict):
             raise InvalidInput(errors={"_schema": [str(_l("Send a JSON object."))]})
@@ -174,13 +174,13 @@ class Experience(MethodView):
     @blp.response(200, ExperienceSchema(many=True))
     def get(self):
         """The learner's self-declared experience, most recent first."""
-        return service.experience_items(current_user)
+        return experience.experience_items(current_user)
 
     @blp.arguments(ExperienceInputSchema)
     @blp.response(201, ExperienceSchema)
     def post(self, data):
         """Declare an experience item (role, employer, period, description)."""
-        return service.create_experience(current_user, data)
+        return experience.create_experience(current_user, data)
 
 
 @blp.route("/experience/<int:item_id>")
@@ -191,20 +191,20 @@ class ExperienceDetail(MethodView):
     @problem_response(blp, 404, "No such experience item in this dossier")
     def get(self, item_id):
         """One experience item."""
-        return service.experience_item(current_user, item_id)
+        return experience.experience_item(current_user, item_id)
 
     @blp.arguments(ExperienceUpdateSchema(partial=True))
     @blp.response(200, ExperienceSchema)
     @problem_response(blp, 404, "No such experience item in this dossier")
     def patch(self, data, item_id):
         """Change an experience item."""
-        return service.update_experience(current_user, item_id, data)
+        return experience.update_experience(current_user, item_id, data)
 
     @blp.response(204)
     @problem_response(blp, 404, "No such experience item in this dossier")
     def delete(self, item_id):
         """Remove an experience item and its evidence."""
-        service.delete_experience(current_user, item_id)
+        experience.delete_experience(current_user, item_id)
 
 
 @blp.route("/experience/<int:item_id>/evidence")
@@ -216,7 +216,7 @@ class ExperienceEvidence(MethodView):
     @problem_response(blp, 404, "No such experience item, or it has no evidence")
     def get(self, item_id):
         """Download the evidence file."""
-        return file_response(*service.evidence(current_user, item_id))
+        return file_response(*experience.evidence(current_user, item_id))
 
     @blp.doc(requestBody=EVIDENCE_BODY)
     @blp.response(200, ExperienceSchema)
@@ -226,14 +226,14 @@ class ExperienceEvidence(MethodView):
     @problem_response(blp, 422, "Not a PDF or image")
     def put(self, item_id):
         """Attach (or replace) the evidence file, stored encrypted."""
-        service.experience_item(current_user, item_id)
+        experience.experience_item(current_user, item_id)
         if request.mimetype != "multipart/form-data":
             abort(415)
         data, filename = _uploaded_file()
-        return service.attach_evidence(current_user, item_id, data, filename)
+        return experience.attach_evidence(current_user, item_id, data, filename)
 
     @blp.response(204)
     @problem_response(blp, 404, "No such experience item in this dossier")
     def delete(self, item_id):
         """Remove the evidence file."""
-        service.remove_evidence(current_user, item_id)
+        experience.remove_evidence(current_user, item_id)

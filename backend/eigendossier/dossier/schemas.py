@@ -1,7 +1,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from eigendossier.core.fields import UTCDateTime
-from eigendossier.dossier import service
+from eigendossier.dossier import service, verification
 
 STATUS_ENUM = ["verified", "verified_with_warnings", "expired", "revoked", "failed",
                "unverifiable"]
@@ -15,7 +15,7 @@ class CheckSchema(Schema):
     message_code = fields.String(metadata={"description": "Stable code of the message"})
     params = fields.Dict(keys=fields.String(), metadata={"description": "Values in the message"})
     message = fields.Function(
-        lambda check: service.message(check.message_code, check.params, check.message),
+        lambda check: verification.message(check.message_code, check.params, check.message),
         metadata={"description": "The message in the learner's language"})
 
 

@@ -12,25 +12,18 @@ from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from eigendossier.accounts.models import Account
 from eigendossier.core import outbound, rotation
-from eigendossier.core.errors import DomainError, InvalidInput, NotFound
+from eigendossier.core.errors import DomainError, NotFound
 from eigendossier.core.extensions import db
 from eigendossier.core.timeutil import utcnow
 from eigendossier.credentials import (
-    DidResolver,
     FetchError,
-    Limits,
-    ParseError,
-    parse_credential,
-    verify_credential,
 )
-from eigendossier.credentials.fetching import fetch_json
-from eigendossier.dossier import messages
+from eigendossier.dossier import verification
 from eigendossier.dossier.models import (
     TRUSTED_STATUSES,
     Credential,
@@ -61,27 +54,6 @@ DISPLAYABLE_IMAGES = ("data:image/png;", "data:image/jpeg;", "data:image/gif;",
 MAX_INLINE_IMAGE = 512 * 1024
 
 
-class CredentialUnreadable(DomainError):
-    status = 422
-    slug = "credential-unreadable"
-    title = _l("This credential cannot be read")
-    detail = _l("Nothing was added to your dossier.")
-
-
-class UrlUnavailable(DomainError):
-    status = 422
-    slug = "url-unavailable"
-    title = _l("The web address could not be fetched")
-    detail = _l("Nothing was added to your dossier.")
-
-
-class TooLarge(DomainError):
-    status = 413
-    slug = "too-large"
-    title = _l("Too large")
-    detail = _l("The request is larger than this server accepts.")
-
-
 class DuplicateCredential(DomainError):
     status = 409
     slug = "credential-duplicate"
@@ -94,120 +66,6 @@ class EvidenceRefused(DomainError):
     slug = "evidence-refused"
     title = _l("This file cannot be used as evidence")
     detail = _l("Add a PDF, or a photo or scan as PNG, JPEG, WebP or HEIC.")
-
-
-# -- limits, fetching, verifying -----------------------------------------------------------
-
-
-def max_upload() -> int:
-    return int(current_app.config.get("DOSSIER_MAX_UPLOAD", 5 * 1024 * 1024))
-
-
-def max_json() -> int:
-    return int(current_app.config.get("DOSSIER_MAX_JSON", 1024 * 1024))
-
-
-def limits() -> Limits:
-    return Limits(max_file_bytes=max_upload(), max_json_bytes=max_json())
-
-
-def too_large(limit: int) -> TooLarge:
-    megabytes = f"{limit / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
-    return TooLarge(detail=_l("The most this server accepts is %(size)s MB.", size=megabytes))
-
-
-def locale() -> str:
-    try:
-        return "en" if str(get_locale() or "nl") == "en" else "nl"
-    except (RuntimeError, AttributeError):
-        return "nl"
-
-
-def message(code: str, params: dict | None, default: str = "") -> str:
-    """A library message code in the learner's language."""
-    return messages.render(code, params, default, locale())
-
-
-LOCAL_SOURCES = "eigendossier.local_documents"
-
-
-def add_local_source(app, source) -> None:
-    """Let a domain answer fetches of URLs this installation serves itself (issuing: its
-    issuers' DID documents and status lists) from the database. ``source(url)`` returns
-    ``(bytes, content type)`` for a URL of its own, else None. Verifying a credential we
-    issued then needs no network trip to ourselves and sees a new key or a revocation at once."""
-    app.extensions.setdefault(LOCAL_SOURCES, []).append(source)
-
-
-def local_document(url: str) -> tuple[bytes, str] | None:
-    for source in current_app.extensions.get(LOCAL_SOURCES, ()):
-        found = source(url)
-        if found is not None:
-            return found
-    return None
-
-
-def verification_fetch(url: str) -> tuple[bytes, str]:
-    """The fetcher verification uses: our own documents locally, others through the guarded
-    client."""
-    return local_document(url) or outbound.fetcher()(url)
-
-
-class LocalFirstResolver(DidResolver):
-    """did:web documents this installation serves come from its database, never cached (a
-    rotated key counts at once); all others through the guarded client, cached."""
-
-    def fetch_document(self, url: str):
-        found = local_document(url)
-        if found is None:
-            return super().fetch_document(url)
-        return fetch_json(lambda _: found, url, self.limits)
-
-
-def resolver() -> DidResolver:
-    """One DID resolver per app, so did:web documents are cached between verifications."""
-    app = current_app._get_current_object()
-    found = app.extensions.get("eigendossier.did_resolver")
-    if found is None:
-        found = LocalFirstResolver(outbound.fetcher(app), limits=limits(), ttl_seconds=3600)
-        app.extensions["eigendossier.did_resolver"] = found
-    return found
-
-
-def learner_identifiers(account: Account) -> dict:
-    """What the recipient check compares against: the account's (one) email address."""
-    return {
-        "recipient_emails": [account.email],
-        "recipient_ids": [f"mailto:{account.email}"],
-    }
-
-
-def _verify(parsed, account: Account):
-    return verify_credential(
-        parsed, fetch=verification_fetch, resolver=resolver(), limits=limits(),
-        **learner_identifiers(account),
-    )
-
-
-def _parse(raw: bytes):
-    try:
-        return parse_credential(raw, limits=limits(), fetch=outbound.fetcher())
-    except ParseError as error:
-        detail = message(error.code, error.params, error.message)
-        if error.code == "parse.too_large":
-            raise TooLarge(detail=detail) from None
-        raise CredentialUnreadable(detail=detail) from None
-
-
-def fetch_url(url: str) -> bytes:
-    """The bytes at a URL the learner gave, through the guarded client."""
-    try:
-        body, _ = outbound.fetcher().fetch(url, max_bytes=max_upload())
-    except FetchError as error:
-        if error.params.get("reason") == "response too large":
-            raise too_large(max_upload()) from None
-        raise UrlUnavailable(detail=message(error.code, error.params, error.message)) from None
-    return body
 
 
 # -- import ----------------------------------------------------------------------------------
@@ -240,15 +98,15 @@ def import_credential(account: Account, *, data: bytes | None = None, text: str 
     An unreadable input is refused with what was wrong (nothing stored); a readable one that
     fails verification is stored with its status so the learner sees why."""
     if url is not None:
-        data = fetch_url(url)
+        data = verification.fetch_url(url)
     elif text is not None:
         data = text.strip().encode("utf-8")
-        if len(data) > max_json():
-            raise too_large(max_json())
+        if len(data) > verification.max_json():
+            raise verification.too_large(verification.max_json())
     if data is None:
-        raise CredentialUnreadable()
-    if len(data) > max_upload():
-        raise too_large(max_upload())
+        raise verification.CredentialUnreadable()
+    if len(data) > verification.max_upload():
+        raise verification.too_large(verification.max_upload())
     credential = add_credential(account, data)
     try:
         db.session.commit()
@@ -266,11 +124,11 @@ def import_credential(account: Account, *, data: bytes | None = None, text: str 
 def add_credential(account: Account, data: bytes) -> Credential:
     """Parse, verify and add one credential to the session without committing, for callers
     that write more in the same transaction (issuing a batch commits once)."""
-    parsed = _parse(data)
+    parsed = verification.parse(data)
     content_hash = _content_hash(account.id, parsed)
     if _duplicate(account.id, content_hash):
         raise DuplicateCredential()
-    result = _verify(parsed, account)
+    result = verification.verify(parsed, account)
     credential = Credential(account_id=account.id, format=parsed.format,
                             container=parsed.container, content_hash=content_hash)
     _apply(credential, result, data)
@@ -346,8 +204,8 @@ def reverify(account: Account, credential_id: int) -> Credential:
 
 def _reverify(found: Credential, account: Account) -> None:
     original = found.original
-    parsed = _parse(original)
-    _apply(found, _verify(parsed, account), original)
+    parsed = verification.parse(original)
+    _apply(found, verification.verify(parsed, account), original)
 
 
 def delete_credential(account: Account, credential_id: int) -> None:
@@ -453,102 +311,3 @@ def verified_achievement_ids(account_id: int) -> set[str]:
                VerificationCheck.check_id == "recipient", VerificationCheck.outcome == "pass")
     ).all()
     return {achievement for ids in rows for achievement in (ids or []) if achievement}
-
-
-# -- experience items ------------------------------------------------------------------------
-
-
-def experience_items(account: Account) -> list[ExperienceItem]:
-    return db.session.scalars(
-        db.select(ExperienceItem).filter_by(account_id=account.id)
-        .order_by(ExperienceItem.start_date.desc(), ExperienceItem.id.desc())
-    ).all()
-
-
-def experience_item(account: Account, item_id: int) -> ExperienceItem:
-    found = db.session.get(ExperienceItem, item_id)
-    if found is None or found.account_id != account.id:
-        raise NotFound()
-    return found
-
-
-class PeriodInvalid(InvalidInput):
-
-    def __init__(self):
-        super().__init__(errors={"end_date": [str(_l("The end date is before the start date."))]})
-
-
-def _check_period(start, end) -> None:
-    if end is not None and start is not None and end < start:
-        raise PeriodInvalid()
-
-
-def create_experience(account: Account, fields: dict) -> ExperienceItem:
-    _check_period(fields.get("start_date"), fields.get("end_date"))
-    item = ExperienceItem(account_id=account.id, **fields)
-    db.session.add(item)
-    db.session.commit()
-    return item
-
-
-def update_experience(account: Account, item_id: int, changes: dict) -> ExperienceItem:
-    item = experience_item(account, item_id)
-    _check_period(changes.get("start_date", item.start_date),
-                  changes.get("end_date", item.end_date))
-    for name, value in changes.items():
-        setattr(item, name, value)
-    db.session.commit()
-    return item
-
-
-def delete_experience(account: Account, item_id: int) -> None:
-    db.session.delete(experience_item(account, item_id))
-    db.session.commit()
-
-
-def evidence_type(data: bytes) -> str | None:
-    """The content type of an evidence file, from its first bytes (never the client's word)."""
-    if data.startswith(b"%PDF-"):
-        return "application/pdf"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    if data[4:8] == b"ftyp" and data[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"hevc"):
-        return "image/heic"
-    return None
-
-
-def attach_evidence(account: Account, item_id: int, data: bytes, filename: str) -> ExperienceItem:
-    item = experience_item(account, item_id)
-    if len(data) > max_upload():
-        raise too_large(max_upload())
-    content_type = evidence_type(data)
-    if content_type is None:
-        raise EvidenceRefused()
-    name = safe_filename(filename, EVIDENCE_TYPES[content_type])
-    item.seal_evidence(data, name, content_type)
-    db.session.commit()
-    return item
-
-
-def safe_filename(filename: str, extension: str) -> str:
-    stem = "".join(ch for ch in (filename or "").rsplit(".", 1)[0]
-                   if ch.isalnum() or ch in " -_").strip()[:80]
-    return f"{stem or 'bewijs'}.{extension}"
-
-
-def evidence(account: Account, item_id: int) -> tuple[bytes, str, str]:
-    item = experience_item(account, item_id)
-    if item.evidence_sealed is None:
-        raise NotFound()
-    return item.evidence, item.evidence_type, item.evidence_name
-
-
-def remove_evidence(account: Account, item_id: int) -> ExperienceItem:
-    item = experience_item(account, item_id)
-    item.clear_evidence()
-    db.session.commit()
-    return item

@@ -14,7 +14,7 @@ from flask_smorest import Blueprint
 from eigendossier.accounts.api import SESSION_COOKIE
 from eigendossier.core.errors import InvalidInput, problem_response
 from eigendossier.core.extensions import limiter
-from eigendossier.dossier.service import locale
+from eigendossier.dossier.verification import locale
 from eigendossier.privacy import service
 from eigendossier.privacy.schemas import (
     AuditPageSchema,

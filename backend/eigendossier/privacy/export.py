@@ -16,6 +16,7 @@ from eigendossier.accounts.models import Account
 from eigendossier.accounts.schemas import ProfileSchema
 from eigendossier.core import audit
 from eigendossier.core.models import AuditEvent
+from eigendossier.dossier import experience as dossier_experience
 from eigendossier.dossier import service as dossier
 from eigendossier.dossier.schemas import CredentialSchema, ExperienceSchema
 from eigendossier.notifications import service as notifications
@@ -66,7 +67,7 @@ def collect(account: Account, domain: str, locale: str) -> tuple[dict[str, bytes
     if signed is not None:
         files["presentation.json"] = _json(signed)
     items = []
-    for item in dossier.experience_items(account):
+    for item in dossier_experience.experience_items(account):
         entry = ExperienceSchema().dump(item)
         if item.evidence_sealed is not None:
             extension = dossier.EVIDENCE_TYPES.get(item.evidence_type, "bin")

@@ -17,7 +17,9 @@ from marshmallow import ValidationError
 from eigendossier.accounts.models import Account
 from eigendossier.core.errors import DomainError
 from eigendossier.core.extensions import db
+from eigendossier.dossier import experience as dossier_experience
 from eigendossier.dossier import service as dossier
+from eigendossier.dossier import verification as dossier_verification
 from eigendossier.dossier.models import ExperienceItem
 from eigendossier.dossier.schemas import ExperienceInputSchema
 from eigendossier.privacy.export import CREDENTIALS_DIR
@@ -58,7 +60,7 @@ def import_credentials(account: Account, files: dict[str, bytes]) -> Tally:
 
 def import_experience(account: Account, entries: list, files: dict[str, bytes]) -> Tally:
     tally = Tally()
-    existing = {_key(item) for item in dossier.experience_items(account)}
+    existing = {_key(item) for item in dossier_experience.experience_items(account)}
     for position, entry in enumerate(entries, 1):
         where = f"experience.json #{position}"
         try:
@@ -96,16 +98,16 @@ def _evidence(entry: dict, files: dict[str, bytes]) -> tuple[bytes, str] | None:
 
 def _add_item(account: Account, fields: dict, evidence: tuple[bytes, str] | None) -> None:
     if fields.get("end_date") and fields["end_date"] < fields["start_date"]:
-        raise dossier.PeriodInvalid()
+        raise dossier_experience.PeriodInvalid()
     item = ExperienceItem(account_id=account.id, **fields)
     if evidence is not None:
         data, filename = evidence
-        if len(data) > dossier.max_upload():
-            raise dossier.too_large(dossier.max_upload())
-        content_type = dossier.evidence_type(data)
+        if len(data) > dossier_verification.max_upload():
+            raise dossier_verification.too_large(dossier_verification.max_upload())
+        content_type = dossier_experience.evidence_type(data)
         if content_type is None:
             raise dossier.EvidenceRefused()
-        item.seal_evidence(data, dossier.safe_filename(
+        item.seal_evidence(data, dossier_experience.safe_filename(
             filename, dossier.EVIDENCE_TYPES[content_type]), content_type)
     db.session.add(item)
     db.session.commit()

@@ -16,6 +16,7 @@ from eigendossier.core import audit, erase
 from eigendossier.core.errors import DomainError, NotFound
 from eigendossier.core.extensions import db
 from eigendossier.core.timeutil import utcnow
+from eigendossier.dossier import experience as dossier_experience
 from eigendossier.dossier import service as dossier
 from eigendossier.routes.models import (
     Enrolment,
@@ -409,7 +410,7 @@ def schedule_calendar(account: Account) -> bytes:
 def request_recognition(account: Account, block_id: int, experience_item_id: int
                         ) -> RecognitionRequest:
     """Ask the block's institution to recognise it from one of the learner's experience items."""
-    item = dossier.experience_item(account, experience_item_id)
+    item = dossier_experience.experience_item(account, experience_item_id)
     block = db.session.get(Block, block_id)
     if block is None:
         raise NotFound()

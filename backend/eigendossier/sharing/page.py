@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from eigendossier.dossier import messages as check_messages
 from eigendossier.dossier import service as dossier
+from eigendossier.dossier.verification import locale
 from eigendossier.sharing import presentation
 from eigendossier.sharing.models import (
     Share,
@@ -72,7 +73,7 @@ EMPLOYER_MESSAGES = {
 
 def _words() -> dict:
     """The page's fixed words in the request's language, looked up once per page."""
-    return {"locale": dossier.locale(), "untitled": str(_l("Credential without a name")),
+    return {"locale": locale(), "untitled": str(_l("Credential without a name")),
             **{name: {key: str(value) for key, value in table.items()}
                for name, table in (("checks", CHECK_NAMES), ("outcomes", OUTCOMES),
                                    ("statuses", STATUSES), ("explained", STATUS_EXPLAINED))}}

@@ -11,7 +11,7 @@ from eigendossier.core import rotation
 from eigendossier.core.extensions import db
 from eigendossier.credentials import parse_credential
 from eigendossier.credentials.keys import PublicKey
-from eigendossier.dossier import service as dossier
+from eigendossier.dossier import verification as dossier_verification
 from eigendossier.dossier.models import Credential
 from eigendossier.sharing import presentation
 from eigendossier.sharing.models import (
@@ -74,7 +74,7 @@ def embedded_credentials(credentials: list[Credential]) -> list[dict]:
         if found.format not in presentation.VC_FORMATS:
             continue  # Open Badges 2.0: offered as the original file only
         try:
-            parsed = parse_credential(found.original, limits=dossier.limits())
+            parsed = parse_credential(found.original, limits=dossier_verification.limits())
         except Exception:
             log.warning("credential %s no longer parses", found.id)
             continue

@@ -21,6 +21,7 @@ from eigendossier.core import audit
 from eigendossier.core.errors import DomainError, InvalidInput
 from eigendossier.core.extensions import db
 from eigendossier.core.timeutil import utcnow
+from eigendossier.dossier import experience as dossier_experience
 from eigendossier.dossier import service as dossier
 from eigendossier.dossier.models import Credential, VerificationResult
 from eigendossier.sharing.models import (
@@ -112,7 +113,7 @@ def create_share(account: Account, *, credential_ids: list[int], label: str,
         found = dossier.credential(account, credential_id)
         share.credentials.append(ShareCredential(credential_id=found.id, position=position))
     for position, item_id in enumerate(_unique(experience_item_ids)):
-        found = dossier.experience_item(account, item_id)
+        found = dossier_experience.experience_item(account, item_id)
         share.experience.append(ShareExperience(experience_item_id=found.id, position=position))
     token = secrets.token_urlsafe(TOKEN_BYTES)
     share.token_hash = hash_token(token)
