@@ -26,6 +26,7 @@ from eigendossier.notifications.schemas import (
     SubscriptionSchema,
 )
 from eigendossier.privacy.messages import describe
+from eigendossier.routes import recognition
 from eigendossier.routes import service as routes
 from eigendossier.routes.schemas import (
     EnrolmentSchema,
@@ -80,7 +81,7 @@ def collect(account: Account, domain: str, locale: str) -> tuple[dict[str, bytes
     enrolments = routes.enrolments_of(account, active_only=False)
     files["enrolments.json"] = _json(EnrolmentSchema(many=True).dump(enrolments))
     files["recognition-requests.json"] = _json(RecognitionRequestSchema(many=True).dump(
-        routes.recognition_requests_of(account)))
+        recognition.recognition_requests_of(account)))
     files["vouchers.json"] = _json(VoucherSchema(many=True).dump(vouchers.vouchers_of(account)))
     files["notifications.json"] = _json(_notifications(account))
     shares = sharing.shares_of(account)

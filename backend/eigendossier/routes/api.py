@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from eigendossier.core import access
 from eigendossier.core.errors import problem_response
-from eigendossier.routes import service
+from eigendossier.routes import recognition, schedule, service
 from eigendossier.routes.personas import PERSONAS
 from eigendossier.routes.schemas import (
     DecisionSchema,
@@ -151,19 +151,19 @@ class ScheduleFeed(MethodView):
     @blp.response(200, FeedStatusSchema)
     def get(self):
         """Whether a calendar address is active (the address itself was shown once)."""
-        feed = service.feed_of(current_user)
+        feed = schedule.feed_of(current_user)
         return {"active": feed is not None, "created_at": feed and feed.created_at}
 
     @blp.response(201, FeedSchema)
     def post(self):
         """A new secret calendar address (an earlier one stops working)."""
-        token = service.create_feed(current_user)
+        token = schedule.create_feed(current_user)
         return {"url": url_for("feeds.calendar", token=token, _external=True)}
 
     @blp.response(204)
     def delete(self):
         """Stop the calendar address from working."""
-        service.revoke_feed(current_user)
+        schedule.revoke_feed(current_user)
 
 
 @blp.route("/routes/recognition")
@@ -173,7 +173,7 @@ class Recognition(MethodView):
     @blp.response(200, RecognitionRequestSchema(many=True))
     def get(self):
         """The learner's requests to have blocks recognised from experience (EVC)."""
-        return service.recognition_requests_of(current_user)
+        return recognition.recognition_requests_of(current_user)
 
     @blp.arguments(RecognitionRequestInSchema)
     @blp.response(201, RecognitionRequestSchema)
@@ -181,7 +181,7 @@ class Recognition(MethodView):
     @problem_response(blp, 409, "Already requested")
     def post(self, request):
         """Ask the institution to recognise a block from one of your experience items."""
-        return service.request_recognition(current_user, **request)
+        return recognition.request_recognition(current_user, **request)
 
 
 @blp.route("/routes/recognition/<int:request_id>")
@@ -192,7 +192,7 @@ class RecognitionDetail(MethodView):
     @problem_response(blp, 404, "No such request of yours")
     def delete(self, request_id):
         """Withdraw a recognition request."""
-        service.withdraw_recognition(current_user, request_id)
+        recognition.withdraw_recognition(current_user, request_id)
 
 
 @blp.route("/staff/recognition-requests")
@@ -204,7 +204,7 @@ class StaffRecognition(MethodView):
     def get(self):
         """Recognition requests for blocks of your institution."""
         access.require_staff(current_user)
-        return service.recognition_requests_for_staff(current_user)
+        return recognition.recognition_requests_for_staff(current_user)
 
 
 @blp.route("/staff/recognition-requests/<int:request_id>/decision")
@@ -219,13 +219,13 @@ class StaffDecision(MethodView):
     def post(self, decision, request_id):
         """Approve or reject: an approved block is skipped when the learner plans."""
         access.require_staff(current_user)
-        return service.decide_recognition(current_user, request_id, decision["approved"])
+        return recognition.decide_recognition(current_user, request_id, decision["approved"])
 
 
 @feeds.get("/ical/<token>.ics")
 def calendar(token: str):
     """The learner's schedule for phone calendars; the address itself is the secret."""
-    body = service.schedule_calendar(service.account_for_feed(token))
+    body = schedule.schedule_calendar(schedule.account_for_feed(token))
     response = current_app.response_class(body, mimetype="text/calendar")
     response.headers["Cache-Control"] = "private, max-age=900"
     return response

@@ -1,28 +1,23 @@
 """Planning a learner's route through the carousel, saving it, enrolling, and the schedule."""
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
 
 from eigendossier import planner
 from eigendossier.accounts.models import Account
-from eigendossier.accounts.service import hash_token
 from eigendossier.catalog import service as catalog
 from eigendossier.catalog.models import Block, Qualification, Run
-from eigendossier.core import audit, erase
+from eigendossier.core import erase
 from eigendossier.core.errors import DomainError, NotFound
 from eigendossier.core.extensions import db
 from eigendossier.core.timeutil import utcnow
-from eigendossier.dossier import experience as dossier_experience
 from eigendossier.dossier import service as dossier
 from eigendossier.routes.models import (
     Enrolment,
     LearningRoute,
     RecognitionRequest,
-    ScheduleFeed,
 )
 from eigendossier.routes.personas import BY_KEY
 
@@ -41,19 +36,6 @@ class RunFull(DomainError):
     slug = "run-full"
     title = _l("A module is full")
     detail = _l("Nothing was booked. Plan again to choose another start date.")
-
-
-class AlreadyRequested(DomainError):
-    status = 409
-    slug = "recognition-already-requested"
-    title = _l("Recognition for this block was already requested")
-    detail = _l("You can follow the request in your route.")
-
-
-class AlreadyDecided(DomainError):
-    status = 409
-    slug = "recognition-decided"
-    title = _l("This request has already been decided")
 
 
 class TooLateToCancel(DomainError):
@@ -301,33 +283,6 @@ def _give_seats_back(account_id: int) -> None:
         release(enrolment)
 
 
-def create_feed(account: Account) -> str:
-    """A new secret calendar address for the learner; any earlier address stops working."""
-    token = secrets.token_urlsafe(24)
-    feed = db.session.scalar(db.select(ScheduleFeed).filter_by(account_id=account.id))
-    feed = feed or ScheduleFeed(account_id=account.id)
-    feed.token_hash, feed.created_at = hash_token(token), utcnow()
-    db.session.add(feed)
-    db.session.commit()
-    return token
-
-
-def feed_of(account: Account) -> ScheduleFeed | None:
-    return db.session.scalar(db.select(ScheduleFeed).filter_by(account_id=account.id))
-
-
-def revoke_feed(account: Account) -> None:
-    db.session.execute(db.delete(ScheduleFeed).filter_by(account_id=account.id))
-    db.session.commit()
-
-
-def account_for_feed(token: str) -> Account:
-    feed = db.session.scalar(db.select(ScheduleFeed).filter_by(token_hash=hash_token(token)))
-    if feed is None:
-        raise NotFound()
-    return db.session.get(Account, feed.account_id)
-
-
 def _plan_view(chosen: planner.Plan, blocks: dict, runs: dict) -> dict:
     return {
         "finish": chosen.finish,
@@ -390,80 +345,3 @@ def route_view(route: LearningRoute) -> dict:
             "trade": None,
         },
     }
-
-
-def schedule_calendar(account: Account) -> bytes:
-    from eigendossier.routes import calendar
-
-    language = "en" if account.locale == "en" else "nl"
-    events = []
-    for enrolment in enrolments_of(account):
-        block = enrolment.run.block
-        name = getattr(block, f"name_{language}")
-        qualification = getattr(block.qualification, f"name_{language}")
-        events.append(calendar.run_event(f"enrolment-{enrolment.id}@eigendossier", name,
-                                         enrolment.run, f"{qualification} · {block.code}"))
-    title = "Eigen Dossier — schedule" if account.locale == "en" else "Eigen Dossier — rooster"
-    return calendar.schedule_calendar(title, events)
-
-
-def request_recognition(account: Account, block_id: int, experience_item_id: int
-                        ) -> RecognitionRequest:
-    """Ask the block's institution to recognise it from one of the learner's experience items."""
-    item = dossier_experience.experience_item(account, experience_item_id)
-    block = db.session.get(Block, block_id)
-    if block is None:
-        raise NotFound()
-    request = RecognitionRequest(account_id=account.id, block=block, experience_item=item)
-    db.session.add(request)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise AlreadyRequested() from None
-    return request
-
-
-def recognition_requests_of(account: Account) -> list[RecognitionRequest]:
-    return db.session.scalars(
-        db.select(RecognitionRequest).filter_by(account_id=account.id)
-        .order_by(RecognitionRequest.created_at, RecognitionRequest.id)
-    ).all()
-
-
-def withdraw_recognition(account: Account, request_id: int) -> None:
-    request = db.session.get(RecognitionRequest, request_id)
-    if request is None or request.account_id != account.id:
-        raise NotFound()
-    db.session.delete(request)
-    db.session.commit()
-
-
-def _staff_scope(staff: Account):
-    """Requests for blocks of the staff member's institution (admins see all)."""
-    query = db.select(RecognitionRequest).join(Block).join(Qualification)
-    if staff.role != "admin":
-        query = query.filter(Qualification.institution_id == staff.institution_id)
-    return query
-
-
-def recognition_requests_for_staff(staff: Account) -> list[RecognitionRequest]:
-    return db.session.scalars(
-        _staff_scope(staff).order_by(RecognitionRequest.created_at, RecognitionRequest.id)
-    ).all()
-
-
-def decide_recognition(staff: Account, request_id: int, approved: bool) -> RecognitionRequest:
-    request = db.session.scalar(_staff_scope(staff).filter(RecognitionRequest.id == request_id))
-    if request is None:
-        raise NotFound()
-    if request.status != "requested":
-        raise AlreadyDecided()
-    request.status = "approved" if approved else "rejected"
-    request.decided_at, request.decided_by_id = utcnow(), staff.id
-    block = request.block
-    audit.record(f"recognition.{request.status}", request.account_id, actor_id=staff.id,
-                 subject=request, block=block.code,
-                 institution=block.qualification.institution.name)
-    db.session.commit()
-    return request

@@ -1,0 +1,92 @@
+"""Recognition of prior learning (EVC): a learner asks a block's institution to recognise the
+block from an experience item; the institution's staff approve or refuse, and an approved
+block counts as done when the route is planned."""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from eigendossier.accounts.models import Account
+from eigendossier.catalog.models import Block, Qualification
+from eigendossier.core import audit
+from eigendossier.core.errors import DomainError, NotFound
+from eigendossier.core.extensions import db
+from eigendossier.core.timeutil import utcnow
+from eigendossier.dossier import experience as dossier_experience
+from eigendossier.routes.models import (
+    RecognitionRequest,
+)
+
+
+class AlreadyRequested(DomainError):
+    status = 409
+    slug = "recognition-already-requested"
+    title = _l("Recognition for this block was already requested")
+    detail = _l("You can follow the request in your route.")
+
+
+class AlreadyDecided(DomainError):
+    status = 409
+    slug = "recognition-decided"
+    title = _l("This request has already been decided")
+
+
+def request_recognition(account: Account, block_id: int, experience_item_id: int
+                        ) -> RecognitionRequest:
+    """Ask the block's institution to recognise it from one of the learner's experience items."""
+    item = dossier_experience.experience_item(account, experience_item_id)
+    block = db.session.get(Block, block_id)
+    if block is None:
+        raise NotFound()
+    request = RecognitionRequest(account_id=account.id, block=block, experience_item=item)
+    db.session.add(request)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise AlreadyRequested() from None
+    return request
+
+
+def recognition_requests_of(account: Account) -> list[RecognitionRequest]:
+    return db.session.scalars(
+        db.select(RecognitionRequest).filter_by(account_id=account.id)
+        .order_by(RecognitionRequest.created_at, RecognitionRequest.id)
+    ).all()
+
+
+def withdraw_recognition(account: Account, request_id: int) -> None:
+    request = db.session.get(RecognitionRequest, request_id)
+    if request is None or request.account_id != account.id:
+        raise NotFound()
+    db.session.delete(request)
+    db.session.commit()
+
+
+def _staff_scope(staff: Account):
+    """Requests for blocks of the staff member's institution (admins see all)."""
+    query = db.select(RecognitionRequest).join(Block).join(Qualification)
+    if staff.role != "admin":
+        query = query.filter(Qualification.institution_id == staff.institution_id)
+    return query
+
+
+def recognition_requests_for_staff(staff: Account) -> list[RecognitionRequest]:
+    return db.session.scalars(
+        _staff_scope(staff).order_by(RecognitionRequest.created_at, RecognitionRequest.id)
+    ).all()
+
+
+def decide_recognition(staff: Account, request_id: int, approved: bool) -> RecognitionRequest:
+    request = db.session.scalar(_staff_scope(staff).filter(RecognitionRequest.id == request_id))
+    if request is None:
+        raise NotFound()
+    if request.status != "requested":
+        raise AlreadyDecided()
+    request.status = "approved" if approved else "rejected"
+    request.decided_at, request.decided_by_id = utcnow(), staff.id
+    block = request.block
+    audit.record(f"recognition.{request.status}", request.account_id, actor_id=staff.id,
+                 subject=request, block=block.code,
+                 institution=block.qualification.institution.name)
+    db.session.commit()
+    return request
