@@ -12,7 +12,7 @@ from marshmallow import Schema, fields, validate
 from eigendossier.core import access
 from eigendossier.core.errors import problem_response
 from eigendossier.core.extensions import limiter
-from eigendossier.vouchers import service
+from eigendossier.vouchers import batches, service
 from eigendossier.vouchers.schemas import (
     BatchFormSchema,
     BatchSchema,
@@ -66,7 +66,7 @@ class Batches(MethodView):
         upload = request.files.get("file")
         raw = upload.read() if upload else request.get_data()
         crebos = [c.strip() for c in form["eligible_qualifications"].split(",") if c.strip()]
-        batch, issued = service.issue_batch(current_user, raw, crebos, date.today())
+        batch, issued = batches.issue_batch(current_user, raw, crebos, date.today())
         if request.accept_mimetypes.best == "text/csv":
             return _as_csv(issued)
         return {"id": batch.id, "count": len(issued), "vouchers": issued}
