@@ -1,0 +1,107 @@
+// The Dossier tab: the learner's credentials as cards (badge, title, issuer, date, status)
+// and their self-declared experience. Sub-pages: /dossier/add, /dossier/<id>,
+// /dossier/experience/new and /dossier/experience/<id>.
+import { html, useEffect, useState } from '../core/html.js';
+import { t } from '../core/i18n.js';
+import { LiveMessage } from '../core/components.js';
+import { Icon } from '../core/icons.js';
+import { Link, useRoute } from '../core/router.js';
+import { problemMessage } from '../core/forms.js';
+import { DEFAULT_TIME_ZONE } from '../accounts/profile.js';
+import { dossierApi, takeNotice } from './api.js';
+import { BadgeImage, StatusBadge, formatDate, period } from './parts.js';
+import { AddCredentialView } from './add.js';
+import { CredentialDetailView } from './detail.js';
+import { ExperienceFormView } from './experience.js';
+import { ShareNewView } from '../sharing/new.js';
+import { ShareDetailView, SharesSection } from '../sharing/list.js';
+
+function CredentialCard({ credential, timeZone }) {
+  const summary = credential.summary || {};
+  const verification = credential.verification || {};
+  const title = summary.title || t('dossier.untitled');
+  return html`<li class="credential-card">
+    <${BadgeImage} credential=${credential} />
+    <div class="credential-card__body">
+      <h3 class="credential-card__title">
+        <${Link} href=${`/dossier/${credential.id}`}>${title}</${Link}>
+      </h3>
+      ${summary.issuer_name && html`<p class="credential-card__issuer">${summary.issuer_name}</p>`}
+      ${summary.issued_on && html`<p class="credential-card__date">${t('dossier.issuedOn', { date: formatDate(summary.issued_on, timeZone) })}</p>`}
+      <${StatusBadge} status=${verification.status} />
+      ${verification.checked_at && html`<p class="credential-card__checked">${t('dossier.lastVerified', { date: formatDate(verification.checked_at, timeZone) })}</p>`}
+    </div>
+  </li>`;
+}
+
+function ExperienceCard({ item, timeZone }) {
+  return html`<li class="experience-card">
+    <p class="self-declared"><${Icon} name="profile" className="icon icon--small" /> <span>${t('dossier.experience.selfDeclared')}</span></p>
+    <h3 class="experience-card__title">
+      <${Link} href=${`/dossier/experience/${item.id}`}>${item.role}</${Link}>
+    </h3>
+    ${item.employer && html`<p class="experience-card__employer">${item.employer}</p>`}
+    <p class="experience-card__period">${period(item, timeZone)}</p>
+    ${item.evidence && html`<p class="experience-card__evidence">${t('dossier.experience.hasEvidence')}</p>`}
+  </li>`;
+}
+
+function DossierList({ user }) {
+  const timeZone = (user && user.time_zone) || DEFAULT_TIME_ZONE;
+  const [credentials, setCredentials] = useState(null);
+  const [experience, setExperience] = useState(null);
+  const [message, setMessage] = useState('');
+  const [notice] = useState(takeNotice);
+
+  useEffect(() => {
+    let live = true;
+    dossierApi.credentials().then((list) => live && setCredentials(list))
+      .catch((error) => { if (live) { setCredentials([]); setMessage(problemMessage(error)); } });
+    dossierApi.experience().then((list) => live && setExperience(list))
+      .catch(() => live && setExperience([]));
+    return () => { live = false; };
+  }, []);
+
+  return html`<section class="dossier" aria-labelledby="page-title">
+    <h1 id="page-title" tabindex="-1">${t('dossier.title')}</h1>
+    <p class="lead">${t('dossier.intro')}</p>
+    <${LiveMessage} kind="error" id="dossier-error">${message}</${LiveMessage}>
+    <${LiveMessage} kind="status" id="dossier-status">${notice}</${LiveMessage}>
+    <section class="card" aria-labelledby="credentials-title">
+      <div class="section-head">
+        <h2 id="credentials-title">${t('dossier.credentials.heading')}</h2>
+        <${Link} class="button button--primary" href="/dossier/add">${t('dossier.add.button')}</${Link}>
+      </div>
+      ${credentials === null && html`<p class="loading" role="status">${t('app.loading')}</p>`}
+      ${credentials && credentials.length === 0 && html`<p class="muted">${t('dossier.credentials.empty')}</p>`}
+      ${credentials && credentials.length > 0 && html`<ul class="credential-list">
+        ${credentials.map((credential) => html`<${CredentialCard} key=${credential.id} credential=${credential} timeZone=${timeZone} />`)}
+      </ul>`}
+    </section>
+    <${SharesSection} timeZone=${timeZone} />
+    <section class="card" aria-labelledby="experience-title">
+      <div class="section-head">
+        <h2 id="experience-title">${t('dossier.experience.heading')}</h2>
+        <${Link} class="button button--secondary" href="/dossier/experience/new">${t('dossier.experience.add')}</${Link}>
+      </div>
+      <p class="muted experience-intro">${t('dossier.experience.intro')}</p>
+      ${experience && experience.length > 0 && html`<ul class="experience-list">
+        ${experience.map((item) => html`<${ExperienceCard} key=${item.id} item=${item} timeZone=${timeZone} />`)}
+      </ul>`}
+    </section>
+  </section>`;
+}
+
+export function DossierView(props) {
+  const path = useRoute();
+  const rest = path.replace(/^\/dossier\/?/, '');
+  if (rest === 'add') return html`<${AddCredentialView} ...${props} />`;
+  if (rest === 'share') return html`<${ShareNewView} ...${props} />`;
+  const share = rest.match(/^shares\/(\d+)$/);
+  if (share) return html`<${ShareDetailView} key=${share[1]} ...${props} shareId=${share[1]} />`;
+  if (rest === 'experience/new') return html`<${ExperienceFormView} ...${props} itemId=${null} />`;
+  const experience = rest.match(/^experience\/(\d+)$/);
+  if (experience) return html`<${ExperienceFormView} key=${experience[1]} ...${props} itemId=${experience[1]} />`;
+  if (/^\d+$/.test(rest)) return html`<${CredentialDetailView} key=${rest} ...${props} credentialId=${rest} />`;
+  return html`<${DossierList} ...${props} />`;
+}
