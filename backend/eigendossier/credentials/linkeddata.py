@@ -11,6 +11,7 @@ lock-protected LRU cache of our own (not pyld's global one, which another loader
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from functools import cache
@@ -65,8 +66,22 @@ def pinned_urls() -> dict[str, Path]:
 
 
 @cache
+def pinned_hashes() -> dict[str, str]:
+    """File name → SHA-256 hex digest, from ``contexts/SHA256SUMS``."""
+    lines = (CONTEXT_DIR / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+    return {name: digest for digest, name in (line.split() for line in lines if line.strip())}
+
+
+@cache
 def _load_pinned(url: str) -> dict[str, Any]:
-    return json.loads(pinned_urls()[url].read_text(encoding="utf-8"))
+    """Load a pinned context, refusing a file that is not the one pinned by hash."""
+    path = pinned_urls()[url]
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != pinned_hashes().get(path.name):
+        raise ContextRefused(
+            "proof.context_refused", f"The bundled context for {url} has changed.", url=url
+        )
+    return json.loads(data)
 
 
 def is_pinned(url: str) -> bool:
