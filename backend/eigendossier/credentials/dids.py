@@ -21,7 +21,7 @@ from .fetching import Fetcher, fetch_json, no_fetch
 from .keys import PublicKey, from_multikey, from_verification_method
 from .limits import DEFAULT_LIMITS, Limits
 
-MULTIKEY_PREFIXES = ("z6Mk", "zDn")
+MULTIKEY_PREFIXES = ("z6Mk", "zDn", "z82")
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Public keys from JWK, Multikey (multibase + multicodec) and PEM, and signature checks.
 
-Only the algorithms Open Badges issuers use are accepted: Ed25519 (EdDSA), ECDSA P-256 with
-SHA-256 (ES256) and RSA PKCS#1 v1.5 with SHA-256 (RS256, the OB 3.0 VC-JWT baseline).
+Only the algorithms credential issuers use are accepted: Ed25519 (EdDSA), ECDSA P-256 with
+SHA-256 (ES256), ECDSA P-384 with SHA-384 (ES384, ecdsa-rdfc-2019 on P-384) and RSA PKCS#1
+v1.5 with SHA-256 (RS256, the OB 3.0 VC-JWT baseline).
 """
 
 from __future__ import annotations
@@ -24,7 +25,17 @@ _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _B58_INDEX = {c: i for i, c in enumerate(_B58)}
 ED25519_PREFIX = b"\xed\x01"
 P256_PREFIX = b"\x80\x24"
-ALG_FOR_KIND = {"Ed25519": ("EdDSA", "Ed25519"), "P-256": ("ES256",), "RSA": ("RS256",)}
+P384_PREFIX = b"\x81\x24"
+ALG_FOR_KIND = {
+    "Ed25519": ("EdDSA", "Ed25519"),
+    "P-256": ("ES256",),
+    "P-384": ("ES384",),
+    "RSA": ("RS256",),
+}
+_CURVES = {
+    "P-256": (ec.SECP256R1(), hashes.SHA256, 32),
+    "P-384": (ec.SECP384R1(), hashes.SHA384, 48),
+}
 
 
 def b58decode(text: str) -> bytes:
@@ -93,13 +104,14 @@ class PublicKey:
     def _verify(self, data: bytes, signature: bytes) -> None:
         if self.kind == "Ed25519":
             self.key.verify(signature, data)
-        elif self.kind == "P-256":
-            if len(signature) != 64:
+        elif self.kind in _CURVES:
+            _, digest, size = _CURVES[self.kind]
+            if len(signature) != 2 * size:
                 raise InvalidSignature()
             der = encode_dss_signature(
-                int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
+                int.from_bytes(signature[:size], "big"), int.from_bytes(signature[size:], "big")
             )
-            self.key.verify(der, data, ec.ECDSA(hashes.SHA256()))
+            self.key.verify(der, data, ec.ECDSA(digest()))
         else:
             self.key.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
 
@@ -108,11 +120,12 @@ class PublicKey:
         if self.kind == "Ed25519":
             raw = self.key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
             return "z" + b58encode(ED25519_PREFIX + raw)
-        if self.kind == "P-256":
+        if self.kind in _CURVES:
             point = self.key.public_bytes(
                 serialization.Encoding.X962, serialization.PublicFormat.CompressedPoint
             )
-            return "z" + b58encode(P256_PREFIX + point)
+            prefix = P256_PREFIX if self.kind == "P-256" else P384_PREFIX
+            return "z" + b58encode(prefix + point)
         raise ValueError("RSA keys have no Multikey form")
 
 
@@ -127,16 +140,19 @@ def ed25519_key(raw: bytes) -> PublicKey:
 
 
 def p256_key(point: bytes) -> PublicKey:
+    return ec_key("P-256", point)
+
+
+def ec_key(kind: str, point: bytes) -> PublicKey:
     try:
-        return PublicKey(
-            "P-256", ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
-        )
+        curve = _CURVES[kind][0]
+        return PublicKey(kind, ec.EllipticCurvePublicKey.from_encoded_point(curve, point))
     except ValueError as exc:
-        raise _bad_key("not a P-256 point") from exc
+        raise _bad_key(f"not a {kind} point") from exc
 
 
 def from_multikey(value: str) -> PublicKey:
-    """Decode a Multikey ``publicKeyMultibase`` (Ed25519 or P-256)."""
+    """Decode a Multikey ``publicKeyMultibase`` (Ed25519, P-256 or P-384)."""
     try:
         data = multibase_decode(value)
     except ValueError as exc:
@@ -145,6 +161,8 @@ def from_multikey(value: str) -> PublicKey:
         return ed25519_key(data[2:])
     if data.startswith(P256_PREFIX):
         return p256_key(data[2:])
+    if data.startswith(P384_PREFIX):
+        return ec_key("P-384", data[2:])
     raise _bad_key("unsupported multicodec key type")
 
 
@@ -165,11 +183,11 @@ def from_jwk(jwk: Any) -> PublicKey:
     kty, crv = jwk.get("kty"), jwk.get("crv")
     if kty == "OKP" and crv == "Ed25519":
         return ed25519_key(_jwk_bytes(jwk, "x"))
-    if kty == "EC" and crv == "P-256":
-        x, y = _jwk_bytes(jwk, "x"), _jwk_bytes(jwk, "y")
-        if len(x) != 32 or len(y) != 32:
-            raise _bad_key("P-256 coordinates have 32 bytes")
-        return p256_key(b"\x04" + x + y)
+    if kty == "EC" and crv in _CURVES:
+        x, y, size = _jwk_bytes(jwk, "x"), _jwk_bytes(jwk, "y"), _CURVES[crv][2]
+        if len(x) != size or len(y) != size:
+            raise _bad_key(f"{crv} coordinates have {size} bytes")
+        return ec_key(crv, b"\x04" + x + y)
     if kty == "RSA":
         return _rsa_key(
             int.from_bytes(_jwk_bytes(jwk, "n"), "big"), int.from_bytes(_jwk_bytes(jwk, "e"), "big")
