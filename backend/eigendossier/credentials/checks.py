@@ -36,10 +36,27 @@ def _failing(checks: list[Check]) -> dict[str, set[str]]:
     return out
 
 
+# Skipped checks that leave the verdict open: the key is not tied to the issuer, or a declared
+# status could not be read. Without them the credential may be fine, or may be revoked.
+UNDETERMINED = frozenset(
+    {
+        "issuer_identity.unbound",
+        "revocation.unavailable",
+        "revocation.list_untrusted",
+        "revocation.list_invalid",
+        "revocation.list_too_large",
+        "revocation.entry_invalid",
+        "revocation.index_out_of_range",
+    }
+)
+
+
 def overall_status(checks: list[Check]) -> Status:
     """failed > unverifiable > revoked > expired > verified_with_warnings > verified.
 
-    A credential whose proof could not be checked (key or document unavailable) is
+    ``failed`` is only for evidence against the credential: a signature that does not verify,
+    a wrong key, a broken date, a malformed credential. A proof that could not be checked (an
+    unknown context, a key that cannot be fetched) or a status that could not be read gives
     ``unverifiable``: its dates and status cannot be trusted either. Expiry alone gives
     ``expired``; any other date problem (not yet valid, expires before issue) is a failure.
     """
@@ -51,6 +68,8 @@ def overall_status(checks: list[Check]) -> Status:
         return "unverifiable"
     if "revocation" in failing:
         return "revoked"
+    if any(c.outcome == "skipped" and c.message_code in UNDETERMINED for c in checks):
+        return "unverifiable"
     if "validity" in failing:
         return "expired"
     if any(c.outcome == "warn" for c in checks):

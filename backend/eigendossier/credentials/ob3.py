@@ -16,6 +16,7 @@ from .errors import CredentialError, KeyResolutionError, ParseError
 from .jws import CompactJws, parse_compact
 from .keys import from_jwk
 from .limits import count_objects
+from .linkeddata import ContextRefused
 from .model import Check, CredentialSummary, ParsedCredential
 from .schema import schema_errors, shipped_schema_ids, type_errors
 from .status import check_vc_status, issuer_id
@@ -25,6 +26,8 @@ VC_V1 = "https://www.w3.org/2018/credentials/v1"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 OB3_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/"
 OB3_TYPES = (*BADGE_TYPES, "EndorsementCredential")
+# A DID method we do not resolve is not evidence against the credential.
+UNRESOLVABLE = ("key.unsupported_did_method", "key.unsupported_scheme")
 JWT_CLAIMS = ("iss", "sub", "aud", "jti", "nbf", "exp", "iat", "cnf")
 
 
@@ -109,7 +112,7 @@ def _context_checks(document: dict[str, Any]) -> list[Check]:
         isinstance(x, str) and x.startswith(OB3_CONTEXT_PREFIX) for x in contexts
     ):
         out.append(
-            c.failed(
+            c.warned(
                 "format", "format.ob_context_missing", "The Open Badges 3.0 @context is missing."
             )
         )
@@ -129,7 +132,7 @@ def _type_checks(document: dict[str, Any]) -> list[Check]:
         ]
     if is_open_badge(document) and not any(t in OB3_TYPES for t in types):
         return [
-            c.failed(
+            c.warned(
                 "format",
                 "format.type_invalid",
                 "An Open Badges 3.0 credential must have type OpenBadgeCredential or "
@@ -175,13 +178,15 @@ def schema_checks(document: dict[str, Any]) -> list[Check]:
                 "No Open Badges schema applies to this credential type.",
             )
         ]
-    errors = schema_errors(document, vc_version(document)) + type_errors(document)
+    version = vc_version(document)
+    errors = schema_errors(document, version) + type_errors(document)
     out = [
-        c.failed(
+        c.warned(
             "schema",
             "schema.invalid",
-            "The credential does not match the OB 3.0 schema.",
+            "The credential deviates from the Open Badges 3.0 schema: " + "; ".join(errors),
             errors=errors,
+            vc_version=version,
         )
         if errors
         else c.passed("schema", "schema.valid", "The credential matches the OB 3.0 schema.")
@@ -261,6 +266,9 @@ def _one_proof(document: dict[str, Any], info: di.ProofInfo, ctx: VerifyContext)
     out = key_checks
     try:
         di.verify_proof(document, info.proof, resolved.key)
+    except ContextRefused as exc:
+        out.insert(0, c.from_error("proof", exc, "skipped"))
+        return out
     except CredentialError as exc:
         out.insert(0, c.from_error("proof", exc))
         return out
@@ -284,7 +292,7 @@ def resolve_key(reference: Any, ctx: VerifyContext) -> tuple[ResolvedKey | None,
     try:
         resolved = ctx.resolver.resolve(reference)
     except KeyResolutionError as exc:
-        outcome = "skipped" if exc.retryable else "fail"
+        outcome = "skipped" if exc.retryable or exc.code in UNRESOLVABLE else "fail"
         return None, [
             c.skipped("proof", "proof.not_checked", "The signature could not be checked."),
             c.from_error("issuer_key", exc, outcome),
@@ -321,6 +329,15 @@ def identity_check(resolved: ResolvedKey, issuer: str | None) -> Check:
             "The key is given in the credential itself; the issuer's own key list could not be "
             "consulted to confirm it.",
             issuer=issuer,
+        )
+    if issuer.startswith(("https://", "http://")) and str(resolved.controller).startswith("did:"):
+        return c.skipped(
+            "issuer_identity",
+            "issuer_identity.unbound",
+            "The signing key is not shown to belong to the issuer: the issuer is a web address "
+            "and the key a DID that does not name it.",
+            issuer=issuer,
+            controller=str(resolved.controller),
         )
     if issuer.startswith(("did:", "https://", "http://")):
         return c.failed(

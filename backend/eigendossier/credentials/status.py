@@ -2,9 +2,10 @@
 OB 2.0 ``RevocationList``.
 
 Status list credentials are fetched through the injected fetcher; their own Data Integrity
-proof is verified and their issuer must be the credential's issuer, otherwise a list could be
-forged by anyone able to serve a URL. A list that cannot be fetched or trusted gives a
-warning, not a failure: the credential may well be fine.
+proof is verified, otherwise a list could be forged by anyone able to serve a URL. A list
+issued by someone other than the credential's issuer is still read (the issuer named its URL
+in the signed credential) with a warning. A list that cannot be fetched or trusted leaves the
+status undetermined (``skipped``, the credential is unverifiable): it may well be fine.
 """
 
 from __future__ import annotations
@@ -46,7 +47,11 @@ def check_vc_status(
     entries = _entries(credential)
     if not entries:
         return [c.skipped("revocation", "revocation.none", "The credential declares no status.")]
-    return [_check_entry(credential, e, fetch_json, verify_list, limits) for e in entries]
+    return [
+        check
+        for entry in entries
+        for check in _check_entry(credential, entry, fetch_json, verify_list, limits)
+    ]
 
 
 def _check_entry(
@@ -55,28 +60,32 @@ def _check_entry(
     fetch_json: Callable[[str], Any],
     verify_list: ListVerifier,
     limits: Limits,
-) -> Check:
+) -> list[Check]:
     kind = entry.get("type")
     try:
         if kind in BITSTRING_TYPES:
             return _bitstring(credential, entry, fetch_json, verify_list, limits)
         if kind == "1EdTechRevocationList":
-            return _one_edtech_list(credential, entry, fetch_json)
+            return [_one_edtech_list(credential, entry, fetch_json)]
     except FetchError as exc:
-        return c.warned(
-            "revocation",
-            "revocation.unavailable",
-            "The status list could not be fetched.",
-            url=exc.url,
-        )
+        return [
+            c.skipped(
+                "revocation",
+                "revocation.unavailable",
+                "The status list could not be fetched, so revocation could not be checked.",
+                url=exc.url,
+            )
+        ]
     except CredentialError as exc:
-        return c.from_error("revocation", exc, "warn")
-    return c.warned(
-        "revocation",
-        "revocation.unsupported_type",
-        f"Status type {kind} is not supported.",
-        type=str(kind),
-    )
+        return [c.from_error("revocation", exc, "skipped")]
+    return [
+        c.warned(
+            "revocation",
+            "revocation.unsupported_type",
+            f"Status type {kind} is not supported.",
+            type=str(kind),
+        )
+    ]
 
 
 def _bitstring(
@@ -85,29 +94,35 @@ def _bitstring(
     fetch_json: Callable[[str], Any],
     verify_list: ListVerifier,
     limits: Limits,
-) -> Check:
+) -> list[Check]:
     url = entry.get("statusListCredential")
     index = _index(entry.get("statusListIndex"))
     purpose = entry.get("statusPurpose", "revocation")
     list_vc = fetch_json(url)
-    _trust_list(credential, list_vc, verify_list)
+    notes = _trust_list(credential, list_vc, verify_list)
     bits = decode_bitstring(_encoded_list(list_vc, purpose), limits)
     if index >= len(bits) * 8:
         raise CredentialError("revocation.index_out_of_range", "Status index outside the list.")
     if bit_is_set(bits, index) and purpose in REVOCATION_PURPOSES:
-        return c.failed(
+        return [
+            *notes,
+            c.failed(
+                "revocation",
+                f"revocation.{'revoked' if purpose == 'revocation' else 'suspended'}",
+                f"The issuer has marked this credential as {purpose}.",
+                purpose=purpose,
+                url=url,
+            ),
+        ]
+    return [
+        *notes,
+        c.passed(
             "revocation",
-            f"revocation.{'revoked' if purpose == 'revocation' else 'suspended'}",
-            f"The issuer has marked this credential as {purpose}.",
-            purpose=purpose,
+            "revocation.not_revoked",
+            "Not revoked according to the status list.",
             url=url,
-        )
-    return c.passed(
-        "revocation",
-        "revocation.not_revoked",
-        "Not revoked according to the status list.",
-        url=url,
-    )
+        ),
+    ]
 
 
 def _index(value: Any) -> int:
@@ -122,16 +137,22 @@ def _index(value: Any) -> int:
     return index
 
 
-def _trust_list(credential: dict[str, Any], list_vc: Any, verify_list: ListVerifier) -> None:
+def _trust_list(
+    credential: dict[str, Any], list_vc: Any, verify_list: ListVerifier
+) -> list[Check]:
     if not isinstance(list_vc, dict):
         raise CredentialError("revocation.list_invalid", "The status list is not a credential.")
     list_issuer = verify_list(list_vc)
     if list_issuer != issuer_id(credential):
-        raise CredentialError(
-            "revocation.list_issuer_mismatch",
-            "The status list was not issued by the credential's issuer.",
-            list_issuer=str(list_issuer),
-        )
+        return [
+            c.warned(
+                "revocation",
+                "revocation.list_issuer_mismatch",
+                "The status list was issued by someone other than the credential's issuer.",
+                list_issuer=str(list_issuer),
+            )
+        ]
+    return []
 
 
 def _encoded_list(list_vc: dict[str, Any], purpose: str) -> str:

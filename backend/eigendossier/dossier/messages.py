@@ -89,8 +89,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "Gebruikt de oudere versie 1.1 van de credential-standaard."),
     "schema.valid": ("The credential matches the Open Badges standard.",
                      "De credential voldoet aan de Open Badges-standaard."),
-    "schema.invalid": ("The credential does not match the Open Badges standard.",
-                       "De credential voldoet niet aan de Open Badges-standaard."),
+    "schema.invalid": ("The credential deviates from the Open Badges standard (the signature "
+                       "holds): {errors}",
+                       "De credential wijkt af van de Open Badges-standaard (de handtekening "
+                       "klopt): {errors}"),
     "schema.not_applicable": ("No Open Badges schema applies to this kind of credential.",
                               "Voor dit soort credential is er geen Open Badges-schema."),
     "schema.declared_not_checked": ("An extra schema named by the credential was not "
@@ -151,9 +153,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                       "controle."),
     "proof.context_mismatch": ("The signature was made over a different vocabulary.",
                                "De handtekening is gezet over een andere woordenlijst."),
-    "proof.context_refused": ("The credential uses a vocabulary we do not know ({url}).",
+    "proof.context_refused": ("The credential uses a vocabulary we do not know ({url}), so "
+                              "its signature could not be checked.",
                               "De credential gebruikt een woordenlijst die we niet kennen "
-                              "({url})."),
+                              "({url}), dus de handtekening kon niet worden gecontroleerd."),
+    "proof.previous_missing": ("A signature builds on an earlier signature that is missing.",
+                               "Een handtekening bouwt voort op een eerdere handtekening die "
+                               "ontbreekt."),
     # -- issuer key -------------------------------------------------------------------------
     "key.resolved": ("The issuer's key was found.", "De sleutel van de uitgever is gevonden."),
     "key.unavailable": ("The issuer's key could not be fetched ({url}). Try again later.",
@@ -202,6 +208,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                        "cannot be tied to it.",
                                        "De uitgever is geen webadres, dus de website is er "
                                        "niet aan te koppelen."),
+    "issuer_identity.unbound": ("The issuer is a web address and the signing key is not "
+                                "shown to be theirs.",
+                                "De uitgever is een webadres en er is niet aangetoond dat de "
+                                "sleutel van de uitgever is."),
     "issuer_identity.not_checked": ("The issuer could not be checked.",
                                     "De uitgever kon niet worden gecontroleerd."),
     "issuer_identity.not_resolvable": ("The issuer's identity cannot be tied to a key.",
@@ -244,9 +254,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "revocation.revoked": ("Withdrawn by the issuer.", "Ingetrokken door de uitgever."),
     "revocation.suspended": ("Suspended by the issuer.", "Tijdelijk ingetrokken door de "
                                                          "uitgever."),
-    "revocation.unavailable": ("The issuer's withdrawal list could not be fetched.",
+    "revocation.unavailable": ("The issuer's withdrawal list could not be fetched, so we "
+                               "cannot tell whether it was withdrawn.",
                                "De intrekkingslijst van de uitgever kon niet worden "
-                               "opgehaald."),
+                               "opgehaald, dus we weten niet of hij is ingetrokken."),
     "revocation.entry_invalid": ("The credential's withdrawal entry is not valid.",
                                  "De intrekkingsgegevens in de credential zijn ongeldig."),
     "revocation.index_out_of_range": ("The credential is not on the issuer's withdrawal list.",
@@ -254,8 +265,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                       "de uitgever."),
     "revocation.list_invalid": ("The issuer's withdrawal list is not valid.",
                                 "De intrekkingslijst van de uitgever is ongeldig."),
-    "revocation.list_issuer_mismatch": ("The withdrawal list is not from this issuer.",
-                                        "De intrekkingslijst is niet van deze uitgever."),
+    "revocation.list_issuer_mismatch": ("The withdrawal list the issuer points to was "
+                                        "published by someone else.",
+                                        "De intrekkingslijst waar de uitgever naar verwijst, "
+                                        "is door een ander gepubliceerd."),
     "revocation.list_too_large": ("The issuer's withdrawal list is too large to check.",
                                   "De intrekkingslijst van de uitgever is te groot om te "
                                   "controleren."),

@@ -46,7 +46,7 @@ def test_unpinned_remote_context_is_refused():
     document["@context"].append("https://evil.example/context.jsonld")
     result = verify(_unsafe_sign(issuer, document))
     assert "proof.context_refused" in codes(result)
-    assert result.status == "failed"
+    assert result.status == "unverifiable"
 
 
 def _unsafe_sign(issuer: Issuer, document: dict) -> dict:
@@ -70,9 +70,20 @@ def test_did_web_issuer_is_confirmed():
     assert "issuer_identity.confirmed" in codes(result)
 
 
-def test_did_key_signature_for_an_https_issuer_is_not_the_issuers():
+def test_did_key_signature_for_an_https_issuer_is_not_tied_to_the_issuer():
+    """A web-address issuer could list the did:key in its own documents: not evidence of
+    forgery, but not verified either."""
     issuer = Issuer("https://roc.example/issuer")
     result = verify(issuer.sign_di(badge(issuer.id)))
+    assert result.outcome("proof") == "pass"
+    assert "issuer_identity.unbound" in codes(result)
+    assert result.status == "unverifiable"
+
+
+def test_signature_by_another_did_than_the_issuer_fails():
+    issuer, stranger = Issuer(), Issuer()
+    document = stranger.sign_di(badge(issuer.id))
+    result = verify(document)
     assert result.outcome("proof") == "pass"
     assert "issuer_identity.controller_mismatch" in codes(result)
     assert result.status == "failed"

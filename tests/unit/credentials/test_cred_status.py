@@ -72,12 +72,16 @@ def test_status_list_2021():
     assert result.status == "revoked"
 
 
-def test_list_from_another_issuer_is_not_trusted():
-    issuer, stranger = Issuer(), Issuer()
-    fetch = Fetcher({LIST_URL: status_list(stranger, bits_with(5))})
+def test_list_from_another_issuer_is_read_with_a_warning():
+    """The issuer named the list's URL in its signed credential; the list's own proof holds."""
+    issuer, other = Issuer(), Issuer()
+    fetch = Fetcher({LIST_URL: status_list(other, bits_with(5))})
     result = verify_credential(credential(issuer, 5), fetch=fetch, now=NOW)
-    assert result.status == "verified_with_warnings"
-    assert result.checks_for("revocation")[0].message_code == "revocation.list_issuer_mismatch"
+    assert result.status == "revoked"
+    assert [c.message_code for c in result.checks_for("revocation")] == [
+        "revocation.list_issuer_mismatch",
+        "revocation.revoked",
+    ]
 
 
 def test_tampered_list_is_not_trusted():
@@ -88,10 +92,10 @@ def test_tampered_list_is_not_trusted():
     assert result.checks_for("revocation")[0].message_code == "revocation.list_untrusted"
 
 
-def test_unavailable_list_is_a_warning():
+def test_unavailable_list_leaves_the_credential_unverifiable():
     issuer = Issuer()
     result = verify_credential(credential(issuer, 5), fetch=Fetcher({}), now=NOW)
-    assert result.status == "verified_with_warnings"
+    assert result.status == "unverifiable"
     assert result.checks_for("revocation")[0].message_code == "revocation.unavailable"
 
 
