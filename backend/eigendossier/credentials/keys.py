@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
@@ -151,8 +152,12 @@ def ec_key(kind: str, point: bytes) -> PublicKey:
         raise _bad_key(f"not a {kind} point") from exc
 
 
+@lru_cache(maxsize=1024)
 def from_multikey(value: str) -> PublicKey:
-    """Decode a Multikey ``publicKeyMultibase`` (Ed25519, P-256 or P-384)."""
+    """Decode a Multikey ``publicKeyMultibase`` (Ed25519, P-256 or P-384).
+
+    Cached: the same issuer's key is decoded for every credential it signed (and twice per
+    did:key resolution); a PublicKey is immutable."""
     try:
         data = multibase_decode(value)
     except ValueError as exc:

@@ -5,7 +5,9 @@ Every check runs even when an earlier one fails, so the learner sees all problem
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from . import checks as c
@@ -15,7 +17,7 @@ from .dids import ResolvedKey
 from .errors import CredentialError, KeyResolutionError, ParseError
 from .jws import CompactJws, parse_compact
 from .keys import from_jwk
-from .limits import count_objects
+from .limits import Limits, count_objects
 from .linkeddata import ContextRefused
 from .model import Check, CredentialSummary, ParsedCredential
 from .schema import schema_errors, shipped_schema_ids, type_errors
@@ -64,7 +66,17 @@ def verify_vc(
     checks += validity_checks(document, parsed.jwt_claims, ctx.now)
     checks += check_vc_status(document, ctx.fetch_json, _list_verifier(ctx), ctx.limits)
     checks.append(refresh_check(document))
-    return checks, vc_summary(document, parsed.format)
+    return checks, _summary(parsed)
+
+
+def _summary(parsed: ParsedCredential) -> CredentialSummary:
+    """The summary made at parse time (a copy: callers may change theirs)."""
+    summary = parsed.summary
+    if summary.format != parsed.format:
+        return vc_summary(parsed.document, parsed.format)
+    outcomes = [*summary.achievement.learning_outcomes]
+    achievement = replace(summary.achievement, learning_outcomes=outcomes)
+    return replace(summary, achievement=achievement)
 
 
 # -- format ---------------------------------------------------------------------------------
@@ -373,9 +385,15 @@ def _list_verifier(ctx: VerifyContext):
 # -- VC-JWT ---------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=256)
+def parsed_jws(token: str, limits: Limits) -> CompactJws:
+    """The same token is verified again on every share view: parse it once."""
+    return parse_compact(token, limits)
+
+
 def jwt_checks(parsed: ParsedCredential, ctx: VerifyContext) -> list[Check]:
     try:
-        jws = parse_compact(parsed.jws or "", ctx.limits)
+        jws = parsed_jws(parsed.jws or "", ctx.limits)
     except ParseError as exc:
         return [c.from_error("proof", exc), *_keys_not_checked()]
     resolved, out = _jwt_key(jws, parsed, ctx)

@@ -1,0 +1,58 @@
+"""The compiled schema validator (jsonschema-rs) agrees with jsonschema on every credential:
+it only answers yes/no on the fast path, jsonschema explains the no."""
+
+import json
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from eigendossier.credentials import schema
+from tests.unit.credentials import corpus
+
+BASES = [
+    entry.document()
+    for entry in corpus.entries()
+    if "OpenBadgeCredential" in json.dumps(entry.document().get("type"))
+]
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
+    max_leaves=6,
+)
+
+
+def paths(node, prefix=()):
+    yield prefix
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from paths(value, (*prefix, index))
+
+
+@st.composite
+def mutated_credentials(draw):
+    document = json.loads(json.dumps(draw(st.sampled_from(BASES))))
+    for _ in range(draw(st.integers(0, 3))):
+        path = draw(st.sampled_from(list(paths(document))[1:]))
+        parent = document
+        for step in path[:-1]:
+            parent = parent[step]
+        if draw(st.booleans()) and isinstance(parent, dict):
+            del parent[path[-1]]
+        else:
+            parent[path[-1]] = draw(JSON_VALUES)
+    return document
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(document=mutated_credentials(), version=st.sampled_from(["1.1", "2.0"]))
+def test_fast_validator_agrees_with_jsonschema(document, version):
+    slow = list(schema.validator(version).iter_errors(document))
+    assert schema.fast_validator(version).is_valid(document) == (not slow)
+
+
+def test_bases_cover_valid_and_invalid_credentials():
+    answers = {schema.fast_validator("2.0").is_valid(d) for d in BASES}
+    assert answers == {True, False}
