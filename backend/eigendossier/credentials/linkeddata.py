@@ -52,6 +52,31 @@ class _LockedLRU(LRUCache):
 
 
 _SHARED_CACHE = _LockedLRU(maxsize=256)
+_INLINE_BY_ID = _LockedLRU(maxsize=1024)
+
+
+class _PinnedContextResolver(ContextResolver):
+    """pyld keys every inline (scoped) context by its JCS canonical form, recomputed on every
+    use: a third of a verification. The inline contexts of pinned documents are the same
+    objects each time, so they are looked up by identity first. The cache holds the object
+    itself, so its id cannot be reused while the entry lives."""
+
+    def resolve(self, active_ctx, context, base, cycles=None):  # type: ignore[no-untyped-def]
+        if isinstance(context, dict) and "@context" in context:
+            context = context["@context"]
+        if not isinstance(context, list):
+            context = [context]
+        out = []
+        for ctx in context:
+            hit = _INLINE_BY_ID.get(id(ctx)) if isinstance(ctx, dict) else None
+            if hit is not None and hit[0] is ctx:
+                out.append(hit[1])
+                continue
+            resolved = super().resolve(active_ctx, ctx, base, cycles)
+            if isinstance(ctx, dict) and len(resolved) == 1:
+                _INLINE_BY_ID[id(ctx)] = (ctx, resolved[0])
+            out.extend(resolved)
+        return out
 
 
 @cache
@@ -81,7 +106,9 @@ def _load_pinned(url: str) -> dict[str, Any]:
         raise ContextRefused(
             "proof.context_refused", f"The bundled context for {url} has changed.", url=url
         )
-    return json.loads(data)
+    document = json.loads(data)
+    _register_inline(document)
+    return document
 
 
 def is_pinned(url: str) -> bool:
@@ -111,19 +138,101 @@ def unknown_contexts(document: dict[str, Any]) -> list[str]:
     return [c for c in contexts if isinstance(c, str) and not is_pinned(c)]
 
 
+_PROCESSED = _LockedLRU(maxsize=4096)
+
+
+class _MemoProcessor(jsonld.JsonLdProcessor):
+    """pyld with processed contexts memoised across documents.
+
+    pyld caches a processed context per (resolved context, active context id), but a
+    type-scoped context is applied to a fresh clone with a fresh id, so a credential's
+    ``AchievementSubject``, ``Achievement``… contexts are processed anew on every call: most
+    of a verification. Processing is a pure function of the active context, the local context
+    and the flags, and pyld's results are frozen, so the result is kept keyed by the active
+    context's id and the local context: by value for URLs, by identity for the inline
+    contexts of pinned documents (the key holds the object, so its id is not reused). Local
+    contexts written inside a credential are not memoised. ``test_cred_linkeddata_fast``
+    checks that the canonical N-Quads equal plain pyld's on generated credentials.
+    """
+
+    def _process_context(
+        self,
+        active_ctx,
+        local_ctx,
+        options,
+        override_protected=False,
+        propagate=True,
+        validate_scoped=True,
+        cycles=None,
+    ):  # type: ignore[no-untyped-def]
+        key = _memo_key(active_ctx, local_ctx, options, override_protected, propagate)
+        if key is None or validate_scoped is not True or cycles:
+            return super()._process_context(
+                active_ctx,
+                local_ctx,
+                options,
+                override_protected,
+                propagate,
+                validate_scoped,
+                cycles,
+            )
+        hit = _PROCESSED.get(key[0])
+        if hit is not None and all(a is b for a, b in zip(hit[0], key[1], strict=True)):
+            return hit[1]
+        result = super()._process_context(
+            active_ctx, local_ctx, options, override_protected, propagate, validate_scoped
+        )
+        _PROCESSED[key[0]] = (key[1], result)
+        return result
+
+
+def _memo_key(active_ctx, local_ctx, options, override_protected, propagate):  # type: ignore[no-untyped-def]
+    """(hashable key, objects that must be identical) or None when not memoisable."""
+    uuid = active_ctx.get("_uuid") if isinstance(active_ctx, dict) else None
+    if uuid is None:
+        return None
+    items = local_ctx if isinstance(local_ctx, list) else [local_ctx]
+    parts: list[Any] = []
+    held: list[Any] = [active_ctx]
+    for item in items:
+        if isinstance(item, str) and is_pinned(item):
+            parts.append(item)
+        elif isinstance(item, dict) and id(item) in _PINNED_INLINE:
+            parts.append(("inline", id(item)))
+            held.append(item)
+        else:
+            return None
+    key = (uuid, tuple(parts), options.get("base", ""), override_protected, propagate)
+    return key, tuple(held)
+
+
+_PINNED_INLINE: set[int] = set()
+
+
+def _register_inline(node: Any) -> None:
+    """Remember the ids of every object inside a pinned context (they live forever)."""
+    if isinstance(node, dict):
+        _PINNED_INLINE.add(id(node))
+        for value in node.values():
+            _register_inline(value)
+    elif isinstance(node, list):
+        for value in node:
+            _register_inline(value)
+
+
 def _options() -> dict[str, Any]:
     return {
         "algorithm": "URDNA2015",
         "format": "application/n-quads",
         "documentLoader": document_loader,
-        "contextResolver": ContextResolver(_SHARED_CACHE, document_loader),
+        "contextResolver": _PinnedContextResolver(_SHARED_CACHE, document_loader),
     }
 
 
 def canonicalize(document: dict[str, Any]) -> str:
     """RDFC-1.0 canonical N-Quads of a JSON-LD document (URDNA2015 in pyld's naming)."""
     try:
-        return jsonld.normalize(document, _options())
+        return _MemoProcessor().normalize(document, _options())
     except jsonld.JsonLdError as exc:
         refused = _refused_cause(exc)
         if refused is not None:
