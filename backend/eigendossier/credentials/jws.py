@@ -21,7 +21,7 @@ from .errors import ParseError
 from .keys import PublicKey, b64url_decode, b64url_encode
 from .limits import DEFAULT_LIMITS, Limits, load_json
 
-ALLOWED_ALGS = frozenset({"RS256", "ES256", "EdDSA", "Ed25519"})
+ALLOWED_ALGS = frozenset({"RS256", "ES256", "ES384", "EdDSA", "Ed25519"})
 _COMPACT = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+$")
 
 
@@ -102,7 +102,7 @@ def _decode_header(header_b64: str, limits: Limits) -> dict[str, Any]:
 
 
 def sign_compact(header: dict[str, Any], payload: bytes, private_key: Any) -> str:
-    """Sign a compact JWS with an Ed25519, P-256 or RSA private key (issuing and tests)."""
+    """Sign a compact JWS with an Ed25519, P-256, P-384 or RSA key (issuing and tests)."""
     header_b64 = b64url_encode(json.dumps(header, separators=(",", ":")).encode("utf-8"))
     signing_input = f"{header_b64}.{b64url_encode(payload)}".encode("ascii")
     signature = _sign(header["alg"], signing_input, private_key)
@@ -112,9 +112,10 @@ def sign_compact(header: dict[str, Any], payload: bytes, private_key: Any) -> st
 def _sign(alg: str, data: bytes, private_key: Any) -> bytes:
     if alg in ("EdDSA", "Ed25519"):
         return private_key.sign(data)
-    if alg == "ES256":
-        r, s = decode_dss_signature(private_key.sign(data, ec.ECDSA(hashes.SHA256())))
-        return r.to_bytes(32, "big") + s.to_bytes(32, "big")
+    if alg in ("ES256", "ES384"):
+        digest, size = (hashes.SHA256, 32) if alg == "ES256" else (hashes.SHA384, 48)
+        r, s = decode_dss_signature(private_key.sign(data, ec.ECDSA(digest())))
+        return r.to_bytes(size, "big") + s.to_bytes(size, "big")
     if alg == "RS256":
         return private_key.sign(data, padding.PKCS1v15(), hashes.SHA256())
     raise ValueError(f"cannot sign with {alg}")

@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from eigendossier.credentials import ParseError, parse_credential, verify_credential
@@ -120,3 +122,20 @@ def test_baked_vc_jwt_in_svg():
     )
     result = verify_credential(svg.encode(), now=NOW)
     assert result.status == "verified"
+
+
+def test_vc_jose_es384_credential_is_verified():
+    """VC-JOSE (application/vc+jwt): the payload is the credential itself, no vc claim."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from eigendossier.credentials.jws import sign_compact
+    from eigendossier.credentials.keys import PublicKey
+
+    private = ec.generate_private_key(ec.SECP384R1())
+    multikey = PublicKey("P-384", private.public_key()).to_multikey()
+    did = f"did:key:{multikey}"
+    header = {"alg": "ES384", "typ": "vc+jwt", "kid": f"{did}#{multikey}"}
+    token = sign_compact(header, json.dumps(badge(did)).encode(), private)
+    result = verify_credential(token, now=NOW)
+    assert multikey.startswith("z82")
+    assert result.status == "verified", [(c.id, c.message_code) for c in result.checks]
