@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .dids import DidResolver
+from .errors import FetchError
 from .fetching import Fetcher, fetch_json
 from .limits import DEFAULT_LIMITS, Limits
 
@@ -23,6 +24,7 @@ class VerifyContext:
     recipient_emails: tuple[str, ...] = ()
     recipient_ids: tuple[str, ...] = ()
     _documents: dict[str, Any] = field(default_factory=dict)
+    read_at: dict[str, datetime] = field(default_factory=dict)
 
     def fetch_json(self, url: Any) -> Any:
         """Fetch JSON once per run (OB 2.0 graphs reference the same nodes repeatedly)."""
@@ -31,6 +33,21 @@ class VerifyContext:
         if url not in self._documents:
             self._documents[url] = fetch_json(self.fetch, url, self.limits)
         return self._documents[url]
+
+
+    def fetch_status_list(self, url: Any) -> Any:
+        """A status list, fetched anew (a revocation shows at once); when it cannot be
+        fetched, a copy the resolver kept stands in. When it was read goes into the check."""
+        try:
+            document = self.fetch_json(url)
+        except FetchError:
+            kept = self.resolver.recall(url)
+            if kept is None:
+                raise
+            document, self.read_at[url] = kept
+            return document
+        self.read_at[url] = self.resolver.remember(url, document)
+        return document
 
 
 def identity_matches(

@@ -12,7 +12,8 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote, urldefrag
 
@@ -38,10 +39,17 @@ class ResolvedKey:
     controller: str | None
     confirmed: bool
     source: str
+    checked_at: datetime | None = None  # when a fetched document was read (did:web)
 
 
 class DidResolver:
-    """Resolve DIDs and key URLs through a fetcher, with a small TTL cache of documents."""
+    """Resolve DIDs and key URLs through a fetcher, with a cache of the documents read.
+
+    A copy younger than ``ttl_seconds`` is reused as it is. When a fetch fails, a copy up to
+    ``max_stale_seconds`` old stands in for it (an offline phone still gets a result), and
+    the result says when that copy was read (``checked_at``), so the app can show its age.
+    The cache also serves status lists (:meth:`fetch_dated`).
+    """
 
     def __init__(
         self,
@@ -49,35 +57,70 @@ class DidResolver:
         *,
         limits: Limits = DEFAULT_LIMITS,
         ttl_seconds: float = 300.0,
+        max_stale_seconds: float = 30 * 24 * 3600.0,
         max_entries: int = 256,
         clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.fetch = fetch or no_fetch
         self.limits = limits
         self.ttl = ttl_seconds
+        self.max_stale = max_stale_seconds
         self.max_entries = max_entries
         self.clock = clock
-        self._cache: dict[str, tuple[float, Any]] = {}
+        self.wall_clock = wall_clock
+        self._cache: dict[str, tuple[float, Any, datetime]] = {}
         self._lock = threading.Lock()
 
     # -- documents -------------------------------------------------------------------------
 
     def fetch_document(self, url: str) -> Any:
         """Fetch JSON at ``url``; a fresh cached copy is reused (failures are not cached)."""
+        return self.fetch_dated(url)[0]
+
+    def fetch_dated(self, url: str) -> tuple[Any, datetime]:
+        """(document, when it was read): fresh from cache, fetched, or a stale copy when the
+        fetch fails."""
         now = self.clock()
         with self._lock:
             hit = self._cache.get(url)
-            if hit and hit[0] > now:
-                return hit[1]
-        document = fetch_json(self.fetch, url, self.limits)
+        if hit and hit[0] > now:
+            return hit[1], hit[2]
+        try:
+            document = fetch_json(self.fetch, url, self.limits)
+        except FetchError:
+            kept = self.recall(url)
+            if kept is None:
+                raise
+            return kept
+        return document, self.remember(url, document)
+
+    def remember(self, url: str, document: Any) -> datetime:
+        """Keep a document read just now; returns when."""
+        now, read_at = self.clock(), self.wall_clock()
         with self._lock:
             if len(self._cache) >= self.max_entries:
                 self._evict(now)
-            self._cache[url] = (now + self.ttl, document)
-        return document
+            self._cache[url] = (now + self.ttl, document, read_at)
+        return read_at
+
+    def recall(self, url: str) -> tuple[Any, datetime] | None:
+        """A copy read at most ``max_stale_seconds`` ago, with when it was read."""
+        now = self.clock()
+        with self._lock:
+            hit = self._cache.get(url)
+        if hit and now - (hit[0] - self.ttl) <= self.max_stale:
+            return hit[1], hit[2]
+        return None
+
+    def _read_at(self, url: str) -> datetime | None:
+        with self._lock:
+            hit = self._cache.get(url)
+        return hit[2] if hit else None
 
     def _evict(self, now: float) -> None:
-        for key in [k for k, (expiry, _) in self._cache.items() if expiry <= now]:
+        stale = now - self.max_stale
+        for key in [k for k, (expiry, *_) in self._cache.items() if expiry - self.ttl < stale]:
             del self._cache[key]
         while len(self._cache) >= self.max_entries:
             del self._cache[next(iter(self._cache))]
@@ -112,7 +155,11 @@ class DidResolver:
             raise _invalid_reference(str(reference))
         scheme = reference.split(":", 1)[0] if ":" in reference else ""
         if scheme == "did":
-            return self._resolve_did_url(reference)
+            resolved = self._resolve_did_url(reference)
+            if reference.startswith("did:web:"):
+                read_at = self._read_at(did_web_url(reference.split("#", 1)[0]))
+                resolved = replace(resolved, checked_at=read_at)
+            return resolved
         if scheme in ("https", "http"):
             return self._resolve_http(reference)
         if not scheme:

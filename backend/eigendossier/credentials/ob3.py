@@ -64,7 +64,8 @@ def verify_vc(
     checks += proof_checks
     checks += recipient_checks(document, ctx)
     checks += validity_checks(document, parsed.jwt_claims, ctx.now)
-    checks += check_vc_status(document, ctx.fetch_json, _list_verifier(ctx), ctx.limits)
+    status = check_vc_status(document, ctx.fetch_status_list, _list_verifier(ctx), ctx.limits)
+    checks += [_dated(check, ctx.read_at.get(check.params.get("url", ""))) for check in status]
     checks.append(refresh_check(document))
     return checks, _summary(parsed)
 
@@ -299,6 +300,13 @@ def _one_proof(document: dict[str, Any], info: di.ProofInfo, ctx: VerifyContext)
     return out
 
 
+def _dated(check: Check, read_at: datetime | None) -> Check:
+    """Say when the document behind a check was read (\"checked 3 days ago\" offline)."""
+    if read_at is None:
+        return check
+    return replace(check, params={**check.params, "checked_at": read_at.isoformat()})
+
+
 def resolve_key(reference: Any, ctx: VerifyContext) -> tuple[ResolvedKey | None, list[Check]]:
     """Resolve a verification method; on failure return the checks that say why."""
     try:
@@ -310,15 +318,14 @@ def resolve_key(reference: Any, ctx: VerifyContext) -> tuple[ResolvedKey | None,
             c.from_error("issuer_key", exc, outcome),
             c.skipped("issuer_identity", "issuer_identity.not_checked", "No key was found."),
         ]
-    return resolved, [
-        c.passed(
-            "issuer_key",
-            "key.resolved",
-            "The issuer's key was found.",
-            method=resolved.method_id,
-            source=resolved.source,
-        )
-    ]
+    found = c.passed(
+        "issuer_key",
+        "key.resolved",
+        "The issuer's key was found.",
+        method=resolved.method_id,
+        source=resolved.source,
+    )
+    return resolved, [_dated(found, resolved.checked_at)]
 
 
 def identity_check(resolved: ResolvedKey, issuer: str | None) -> Check:

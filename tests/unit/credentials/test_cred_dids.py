@@ -142,3 +142,24 @@ def test_fragment_key_is_confirmed_only_by_the_controller_document():
 def test_bad_references(reference, code):
     error = error_of(lambda: DidResolver().resolve(reference))
     assert (error.code, error.retryable) == (code, False)
+
+
+def test_did_web_offline_uses_the_last_document_read_and_says_when():
+    import json
+    from datetime import UTC, datetime
+
+    from eigendossier.credentials import verify_credential
+
+    from .helpers import NOW, badge
+
+    issuer = Issuer(WEB_DID)
+    routes = {WEB_URL: did_document(issuer)}
+    read_at = datetime(2025, 5, 29, 9, 0, tzinfo=UTC)
+    resolver = DidResolver(Fetcher(routes), ttl_seconds=0, wall_clock=lambda: read_at)
+    signed = issuer.sign_di(badge(WEB_DID), method=f"{WEB_DID}#key-1")
+    assert verify_credential(json.dumps(signed), resolver=resolver, now=NOW).status == "verified"
+    routes.clear()
+    again = verify_credential(json.dumps(signed), resolver=resolver, now=NOW)
+    assert again.status == "verified"
+    (key,) = again.checks_for("issuer_key")
+    assert key.params["checked_at"] == read_at.isoformat()

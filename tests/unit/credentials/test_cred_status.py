@@ -1,10 +1,11 @@
 import base64
 import gzip
 import json
+from datetime import UTC, datetime
 
 import pytest
 
-from eigendossier.credentials import CredentialError, Limits, verify_credential
+from eigendossier.credentials import CredentialError, DidResolver, Limits, verify_credential
 from eigendossier.credentials.status import bit_is_set, decode_bitstring, encode_bitstring
 
 from .helpers import NOW, VC2, Fetcher, Issuer, badge
@@ -111,3 +112,24 @@ def test_index_out_of_range():
     fetch = Fetcher({LIST_URL: status_list(issuer, bits_with(size=16))})
     result = verify_credential(credential(issuer, 4096), fetch=fetch, now=NOW)
     assert result.checks_for("revocation")[0].message_code == "revocation.index_out_of_range"
+
+
+def test_offline_verification_uses_the_last_list_read_and_says_when():
+    issuer = Issuer()
+    routes = {LIST_URL: status_list(issuer, bits_with(5))}
+    read_at = datetime(2025, 5, 29, 9, 0, tzinfo=UTC)
+    fetch = Fetcher(routes)
+    resolver = DidResolver(fetch, ttl_seconds=0, wall_clock=lambda: read_at)
+    first = verify_credential(credential(issuer, 5), fetch=fetch, resolver=resolver, now=NOW)
+    routes.clear()  # the phone goes offline
+    again = verify_credential(credential(issuer, 5), fetch=fetch, resolver=resolver, now=NOW)
+    assert first.status == again.status == "revoked"
+    (check,) = again.checks_for("revocation")
+    assert check.params["checked_at"] == read_at.isoformat()
+
+
+def test_offline_without_an_earlier_read_is_unverifiable():
+    issuer = Issuer()
+    resolver = DidResolver(Fetcher({}), ttl_seconds=0)
+    result = verify_credential(credential(issuer, 5), fetch=Fetcher({}), resolver=resolver, now=NOW)
+    assert result.status == "unverifiable"
