@@ -27,7 +27,7 @@ import tempfile
 import time
 import urllib.request
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -46,7 +46,7 @@ REDIS = (
     or "redis://127.0.0.1:6379/14"
 )
 START = date(2099, 3, 30)
-DUE = datetime(2099, 3, 29, 7, 0)  # 09:00 CEST on the day before: the 1-day reminder
+DUE = datetime(2099, 3, 29, 7, 0, tzinfo=UTC)  # 09:00 CEST on the day before: the 1-day reminder
 CATALOGUE = f"""institutions: [{{slug: bench, name: Bench College}}]
 qualifications:
   - institution: bench
@@ -120,7 +120,7 @@ def prepare(app, origin: str, count: int) -> list[dict]:
         db.create_all()
         import_catalog(CATALOGUE)
         run_id = db.session.scalar(db.select(Run.id).filter_by(code="BENCH-RUN"))
-        created = datetime(2020, 1, 1)
+        created = datetime(2020, 1, 1, tzinfo=UTC)
         db.session.execute(
             db.insert(Account),
             [

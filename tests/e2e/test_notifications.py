@@ -9,7 +9,7 @@ PushManager answers with it), and the push itself reaches the worker over DevToo
 import json
 import re
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import expect
@@ -25,7 +25,8 @@ from tests.support_push import PushService
 
 pytestmark = pytest.mark.e2e
 
-DUE = datetime(2099, 1, 4, 8, 0)  # 09:00 CET the day before R-EVE starts (Monday 5 January)
+# 09:00 CET the day before R-EVE starts (Monday 5 January).
+DUE = datetime(2099, 1, 4, 8, 0, tzinfo=UTC)
 
 # Counts requestPermission() calls, so a test can tell the page never asked on its own.
 COUNT_PERMISSION_REQUESTS = """
@@ -104,7 +105,7 @@ def enrol_and_tick(app, email):
         account_id = db.session.scalar(db.select(Account.id).filter_by(email=email))
         run_id = db.session.scalar(db.select(Run.id).filter_by(code="R-EVE"))
         db.session.add(Enrolment(account_id=account_id, run_id=run_id,
-                                 created_at=datetime(2020, 1, 1)))
+                                 created_at=datetime(2020, 1, 1, tzinfo=UTC)))
         db.session.commit()
         try:
             return reminders.tick(DUE)

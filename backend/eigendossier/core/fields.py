@@ -5,7 +5,8 @@ from marshmallow import fields
 
 
 class UTCDateTime(fields.DateTime):
-    """A stored (naive, UTC) time, sent with its offset so clients show it in their own zone."""
+    """A stored moment, sent with its offset so clients show it in their own zone. Moments
+    from the database are aware already; a naive one (from a parsed credential) means UTC."""
 
     def _serialize(self, value, attr, obj, **kwargs):
         if value is not None and value.tzinfo is None:

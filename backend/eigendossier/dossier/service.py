@@ -150,7 +150,7 @@ def _apply(credential: Credential, result, original: bytes | None = None) -> Non
     achievement_id = (summary.get("achievement") or {}).get("id")
     credential.achievement_ids = [achievement_id] if achievement_id else []
     issued = result.summary.issued_on
-    credential.issued_on = issued.astimezone(UTC).replace(tzinfo=None) if issued else None
+    credential.issued_on = issued.astimezone(UTC) if issued else None
     credential.seal(original if original is not None else credential.original, summary)
     verification = credential.verification
     if verification is None:

@@ -17,9 +17,7 @@ def tick_command(at):
     now = None
     if at:
         moment = datetime.fromisoformat(at)
-        if moment.tzinfo is not None:
-            moment = moment.astimezone(UTC).replace(tzinfo=None)
-        now = moment
+        now = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
     result = reminders.tick(now)
     click.echo(f"claimed {result.claimed}; dispatched {result.dispatched}")
 

@@ -201,7 +201,7 @@ class PushSender:
         }
         if message.topic:
             headers["Topic"] = message.topic
-        at = datetime.now(UTC).replace(tzinfo=None)
+        at = datetime.now(UTC)
         started = time.monotonic()
         status, error, retry_after = None, "", None
         try:
@@ -245,7 +245,7 @@ class PushSender:
         try:
             return self.send(message)
         except Exception as error:  # a broken key or payload: fail this one, not the batch
-            attempt = Attempt(message.attempts_before + 1, datetime.now(UTC).replace(tzinfo=None),
+            attempt = Attempt(message.attempts_before + 1, datetime.now(UTC),
                               None, f"error: {type(error).__name__}", None, 0)
             return Outcome(message.key, FAILED, [attempt])
 

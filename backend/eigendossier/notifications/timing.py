@@ -49,29 +49,29 @@ class QuietHours:
 
 
 def as_utc(moment: datetime) -> datetime:
-    """An aware moment as stored: naive UTC."""
-    return moment.astimezone(UTC).replace(tzinfo=None)
+    """An aware moment in UTC, as stored."""
+    return moment.astimezone(UTC)
 
 
-def from_utc(naive_utc: datetime, zone: ZoneInfo) -> datetime:
-    return naive_utc.replace(tzinfo=UTC).astimezone(zone)
+def from_utc(moment: datetime, zone: ZoneInfo) -> datetime:
+    return moment.astimezone(zone)
 
 
 def send_moment(day: date, zone: ZoneInfo, quiet: QuietHours, at: time = SEND_AT) -> datetime:
-    """09:00 local on `day` (moved out of quiet hours), as naive UTC."""
+    """09:00 local on `day` (moved out of quiet hours), in UTC."""
     return as_utc(quiet.after(datetime.combine(day, at, tzinfo=zone)))
 
 
 @dataclass(frozen=True)
 class Window:
     lead_days: int
-    opens: datetime   # naive UTC: when the reminder is due
-    closes: datetime  # naive UTC: when it is no longer worth sending
+    opens: datetime   # UTC: when the reminder is due
+    closes: datetime  # UTC: when it is no longer worth sending
 
 
 def windows(subject_day: date, subject_moment: datetime, leads, zone: ZoneInfo,
             quiet: QuietHours) -> list[Window]:
-    """The reminder windows of a subject, longest lead first. `subject_moment` (naive UTC)
+    """The reminder windows of a subject, longest lead first. `subject_moment` (UTC)
     is when the module starts or the voucher expires; windows never reach past it."""
     moments = sorted(((lead, send_moment(subject_day - timedelta(days=lead), zone, quiet))
                       for lead in set(leads)), key=lambda item: item[1])
@@ -86,7 +86,7 @@ def windows(subject_day: date, subject_moment: datetime, leads, zone: ZoneInfo,
 
 def due_window(subject_day: date, subject_moment: datetime, leads, zone: ZoneInfo,
                quiet: QuietHours, now: datetime, known_since: datetime) -> Window | None:
-    """The window open at `now` (naive UTC), if the learner should hear about it now: not in
+    """The window open at `now` (UTC), if the learner should hear about it now: not in
     quiet hours, and only for a window that opened after the subject came to be (who enrols
     three days before the start gets the 1-day reminder, not a late 7-day one)."""
     if quiet.contains(from_utc(now, zone).time().replace(tzinfo=None)):

@@ -124,7 +124,7 @@ def _notifications(account: Account) -> dict:
 def _event(event: AuditEvent) -> dict:
     return {"action": event.action, "message": describe(event.action, event.details),
             "actor": audit.actor_kind(event),
-            "created_at": event.created_at.replace(tzinfo=UTC).isoformat(),
+            "created_at": event.created_at.isoformat(),
             "details": event.details}
 
 

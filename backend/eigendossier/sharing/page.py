@@ -1,6 +1,5 @@
 """What the employer's page shows: each shared credential with its checks, in words for an
 employer (the dossier's messages speak to the learner), in the page's language."""
-from datetime import UTC
 
 from flask_babel import lazy_gettext as _l
 
@@ -124,7 +123,7 @@ def credential_view(found, learner_name: str, words: dict | None = None) -> dict
         "trusted": status in TRUSTED,
         "status_text": words["statuses"].get(status, status),
         "status_explained": words["explained"].get(status, ""),
-        "checked_at": verification.checked_at.replace(tzinfo=UTC) if verification else None,
+        "checked_at": verification.checked_at if verification else None,
         "checks": [
             {"id": check.check_id, "name": words["checks"].get(check.check_id, check.check_id),
              "outcome": check.outcome, "outcome_text": words["outcomes"].get(check.outcome, ""),
@@ -143,7 +142,7 @@ def page(share: Share) -> dict:
         "learner_name": name,
         "time_zone": share.account.time_zone,
         "label": share.label,
-        "expires_at": share.expires_at.replace(tzinfo=UTC),
+        "expires_at": share.expires_at,
         "credentials": credentials,
         "experience": [{"role": link.item.role, "employer": link.item.employer,
                         "start_date": link.item.start_date, "end_date": link.item.end_date,

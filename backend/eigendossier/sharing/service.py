@@ -88,7 +88,7 @@ def _expiry(now: datetime, expires_in_days: int | None, expires_at: datetime | N
     never in the past, never more than a year ahead."""
     if expires_at is None:
         return now + timedelta(days=expires_in_days or DEFAULT_DAYS)
-    moment = expires_at.astimezone(UTC).replace(tzinfo=None) if expires_at.tzinfo else expires_at
+    moment = expires_at.astimezone(UTC)
     if moment <= now:
         raise InvalidShare(errors={"expires_at": [str(_l("Choose a moment in the future."))]})
     if moment > now + timedelta(days=MAX_DAYS):

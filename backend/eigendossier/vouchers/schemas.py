@@ -1,5 +1,3 @@
-from datetime import UTC
-
 from marshmallow import Schema, fields, validate
 
 from eigendossier.catalog.schemas import RunSchema
@@ -65,7 +63,7 @@ class IssuedVoucherSchema(Schema):
     qualification = fields.Function(lambda i: i.voucher.qualification.crebo)
     code = fields.Function(lambda i: display(i.code))
     valid_until = fields.Function(
-        lambda i: i.voucher.valid_until.replace(tzinfo=UTC).isoformat())
+        lambda i: i.voucher.valid_until.isoformat())
 
 
 class BatchSchema(Schema):

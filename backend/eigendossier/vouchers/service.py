@@ -3,7 +3,7 @@ exactly once, and giving it back on cancellation."""
 import hashlib
 import hmac
 import json
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -88,13 +88,13 @@ def code_hash(code: str) -> str:
 
 
 def valid_until(graduation_date: date) -> datetime:
-    """The end of the day, in Amsterdam, five years after graduating, as naive UTC."""
+    """The end of the day, in Amsterdam, five years after graduating (aware, UTC)."""
     try:
         last_day = graduation_date.replace(year=graduation_date.year + VALID_YEARS)
     except ValueError:  # graduated on 29 February
         last_day = graduation_date.replace(year=graduation_date.year + VALID_YEARS, day=28)
     end = datetime.combine(last_day + timedelta(days=1), time(0), AMSTERDAM)
-    return end.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+    return end.astimezone(UTC)
 
 
 @erase.before_erase("vouchers.unclaim")

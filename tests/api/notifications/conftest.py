@@ -64,7 +64,7 @@ def push(app):
 
 
 class Clock:
-    """What `utcnow()` returns inside the notifications service (naive UTC)."""
+    """What `utcnow()` returns inside the notifications service (aware, UTC)."""
 
     def __init__(self, now: datetime):
         self.now = now
@@ -73,7 +73,7 @@ class Clock:
         return self.now
 
     def set(self, moment: datetime) -> datetime:
-        self.now = moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+        self.now = moment.astimezone(UTC)
         return self.now
 
     def advance(self, **delta) -> datetime:
@@ -83,7 +83,7 @@ class Clock:
 
 @pytest.fixture
 def clock(monkeypatch):
-    clock = Clock(datetime(2027, 1, 1, 12, 0))
+    clock = Clock(datetime(2027, 1, 1, 12, 0, tzinfo=UTC))
     monkeypatch.setattr(service, "utcnow", clock)
     monkeypatch.setattr(reminders, "utcnow", clock)
     return clock
@@ -119,7 +119,7 @@ def enrol(app, email="sanne@example.nl", code="R-EVE", start: date | None = None
         run.seats_total = max(run.seats_total, run.seats_taken + 1)
         run.seats_taken += 1
         enrolment = Enrolment(account_id=account_id(app, email), run_id=run.id,
-                              created_at=enrolled_at or datetime(2020, 1, 1))
+                              created_at=enrolled_at or datetime(2020, 1, 1, tzinfo=UTC))
         db.session.add(enrolment)
         db.session.commit()
         return enrolment.id

@@ -1,5 +1,5 @@
 """Sending: what the push service answers, retries, and exactly once through crashes."""
-from datetime import datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -14,14 +14,15 @@ from eigendossier.notifications.models import (
 from eigendossier.notifications.reminders import TickResult
 from tests.api.notifications.conftest import count, deliveries, enrol, subscribe, tick
 
-DUE = datetime(2027, 3, 29, 7, 0)  # the 1-day reminder of a module starting 30 March 2027
+# The 1-day reminder of a module starting 30 March 2027.
+DUE = datetime(2027, 3, 29, 7, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def due(app, client, learner, catalog, push, clock):
     """Sanne has a phone and a module whose 1-day reminder is due at DUE."""
     phone = subscribe(client, push)
-    enrol(app, start=datetime(2027, 3, 30).date())
+    enrol(app, start=date(2027, 3, 30))
     clock.set(DUE)
     return phone
 
@@ -77,7 +78,7 @@ def test_a_long_retry_after_is_left_to_a_later_tick(app, due, push, clock):
     tick(app)
     [delivery] = deliveries(app)
     assert (delivery.state, delivery.attempts, delivery.lease_token) == ("pending", 1, None)
-    assert delivery.next_attempt_at == datetime(2027, 3, 29, 7, 2)
+    assert delivery.next_attempt_at == datetime(2027, 3, 29, 7, 2, tzinfo=UTC)
     clock.advance(seconds=60)
     assert tick(app) == TickResult(0, 0), "not before Retry-After"
     clock.advance(seconds=61)

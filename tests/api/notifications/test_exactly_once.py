@@ -1,6 +1,6 @@
 """Exactly once with real concurrency: two ticks at once (on SQLite and PostgreSQL)."""
 import threading
-from datetime import datetime
+from datetime import UTC, date, datetime
 
 from eigendossier.notifications import reminders
 from eigendossier.notifications.jobs import InProcessJobs
@@ -13,13 +13,13 @@ from tests.api.notifications.conftest import (
     tick,
 )
 
-DUE = datetime(2027, 3, 29, 7, 0)
+DUE = datetime(2027, 3, 29, 7, 0, tzinfo=UTC)
 
 
 def test_two_ticks_at_once_send_every_reminder_once(app, catalog, push, monkeypatch, clock):
     for n in range(30):
         add_learner(app, push, f"l{n}@example.nl", device=f"d{n}")
-        enrol(app, email=f"l{n}@example.nl", start=datetime(2027, 3, 30).date())
+        enrol(app, email=f"l{n}@example.nl", start=date(2027, 3, 30))
     clock.set(DUE)
     # Both ticks find the same 30 due reminders before either claims one.
     barrier = threading.Barrier(2, timeout=30)

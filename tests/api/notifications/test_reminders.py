@@ -1,6 +1,6 @@
 """Which reminders go out when, saying what: module starts and voucher expiry, lead times,
 09:00 in the learner's zone across daylight-saving changes, quiet hours, the inbox."""
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from eigendossier.core.extensions import db
 from eigendossier.notifications.models import Delivery, Notification, Reminder
@@ -19,9 +19,9 @@ def test_seven_and_one_day_before_at_nine_across_the_spring_change(
     subscribe(client, push)
     enrol(app, start=START)
     # 7 days before: Tuesday 23 March, 09:00 CET = 08:00 UTC.
-    clock.set(datetime(2027, 3, 23, 7, 59))
+    clock.set(datetime(2027, 3, 23, 7, 59, tzinfo=UTC))
     assert tick(app) == TickResult(0, 0)
-    clock.set(datetime(2027, 3, 23, 8, 0))
+    clock.set(datetime(2027, 3, 23, 8, 0, tzinfo=UTC))
     assert tick(app) == TickResult(1, 1)
     [first] = push.delivered("phone")
     assert first.payload["title"] == "Je module begint over 7 dagen"
@@ -31,12 +31,12 @@ def test_seven_and_one_day_before_at_nine_across_the_spring_change(
     assert 48 * 3600 - 30 < int(first.headers["ttl"]) <= 48 * 3600
     assert first.headers["urgency"] == "normal"
     assert first.claims["aud"] == push.origin
-    clock.set(datetime(2027, 3, 23, 8, 1))
+    clock.set(datetime(2027, 3, 23, 8, 1, tzinfo=UTC))
     assert tick(app) == TickResult(0, 0), "claimed once"
     # 1 day before: Monday 29 March, the first Monday of summer time: 09:00 CEST = 07:00 UTC.
-    clock.set(datetime(2027, 3, 29, 6, 59))
+    clock.set(datetime(2027, 3, 29, 6, 59, tzinfo=UTC))
     assert tick(app) == TickResult(0, 0)
-    clock.set(datetime(2027, 3, 29, 7, 0))
+    clock.set(datetime(2027, 3, 29, 7, 0, tzinfo=UTC))
     assert tick(app) == TickResult(1, 1)
     second = push.delivered("phone")[1]
     assert second.payload["title"] == "Je module begint morgen"
@@ -53,11 +53,11 @@ def test_seven_and_one_day_before_at_nine_across_the_spring_change(
 def test_across_the_autumn_change(app, client, learner, catalog, push, clock):
     subscribe(client, push)
     enrol(app, start=date(2027, 11, 2))  # winter time began on Sunday 31 October 2027
-    clock.set(datetime(2027, 10, 26, 7, 0))  # Tuesday 26 October 09:00 CEST
+    clock.set(datetime(2027, 10, 26, 7, 0, tzinfo=UTC))  # Tuesday 26 October 09:00 CEST
     assert tick(app).claimed == 1
-    clock.set(datetime(2027, 11, 1, 7, 59))  # Monday 1 November 08:59 CET
+    clock.set(datetime(2027, 11, 1, 7, 59, tzinfo=UTC))  # Monday 1 November 08:59 CET
     assert tick(app).claimed == 0
-    clock.set(datetime(2027, 11, 1, 8, 0))
+    clock.set(datetime(2027, 11, 1, 8, 0, tzinfo=UTC))
     assert tick(app).claimed == 1
     assert len(push.delivered()) == 2
 
@@ -70,9 +70,9 @@ def test_in_english_and_in_the_learners_own_time_zone(app, catalog, push, clock)
     client.put("/api/v1/notifications/settings", json={"module_lead_days": [1]})
     subscribe(client, push)
     enrol(app, email="kim@example.nl", start=START)
-    clock.set(datetime(2027, 3, 29, 12, 59))
+    clock.set(datetime(2027, 3, 29, 12, 59, tzinfo=UTC))
     assert tick(app).claimed == 0
-    clock.set(datetime(2027, 3, 29, 13, 0))
+    clock.set(datetime(2027, 3, 29, 13, 0, tzinfo=UTC))
     assert tick(app).claimed == 1
     [message] = push.delivered()
     assert message.payload["title"] == "Your module starts tomorrow"
@@ -84,7 +84,7 @@ def test_lead_times_are_the_learners_choice(app, client, learner, catalog, push,
     client.put("/api/v1/notifications/settings", json={"module_lead_days": [3]})
     subscribe(client, push)
     enrol(app, start=START)
-    clock.set(datetime(2027, 3, 23, 8, 0))
+    clock.set(datetime(2027, 3, 23, 8, 0, tzinfo=UTC))
     assert tick(app).claimed == 0
     clock.set(local(2027, 3, 27))
     assert tick(app).claimed == 1
@@ -117,10 +117,10 @@ def test_a_late_tick_waits_for_the_end_of_quiet_hours(app, client, learner, cata
 
 
 def test_enrolled_late_gets_only_the_reminders_still_ahead(app, client, learner, catalog, clock):
-    enrol(app, start=START, enrolled_at=datetime(2027, 3, 25, 12, 0))
-    clock.set(datetime(2027, 3, 25, 12, 1))
+    enrol(app, start=START, enrolled_at=datetime(2027, 3, 25, 12, 0, tzinfo=UTC))
+    clock.set(datetime(2027, 3, 25, 12, 1, tzinfo=UTC))
     assert tick(app).claimed == 0, "no 7-day reminder five days before"
-    clock.set(datetime(2027, 3, 29, 7, 0))
+    clock.set(datetime(2027, 3, 29, 7, 0, tzinfo=UTC))
     assert tick(app).claimed == 1
     with app.app_context():
         assert db.session.scalars(db.select(Reminder.lead_days)).all() == [1]
@@ -131,13 +131,13 @@ def test_a_cancelled_enrolment_is_not_reminded(app, client, learner, catalog, cl
     with app.app_context():
         db.session.get(Enrolment, enrolment_id).status = "cancelled"
         db.session.commit()
-    clock.set(datetime(2027, 3, 29, 7, 0))
+    clock.set(datetime(2027, 3, 29, 7, 0, tzinfo=UTC))
     assert tick(app).claimed == 0
 
 
 def test_without_a_device_the_inbox_still_has_it(app, client, learner, catalog, clock):
     enrol(app, start=START)
-    clock.set(datetime(2027, 3, 29, 7, 0))
+    clock.set(datetime(2027, 3, 29, 7, 0, tzinfo=UTC))
     assert tick(app) == TickResult(1, 0)
     assert count(app, Delivery) == 0
     inbox = client.get("/api/v1/notifications?unread=true").get_json()
@@ -155,7 +155,7 @@ def test_every_device_gets_it(app, client, learner, catalog, push, clock):
     subscribe(client, push, "phone")
     subscribe(client, push, "laptop")
     enrol(app, start=START)
-    clock.set(datetime(2027, 3, 29, 7, 0))
+    clock.set(datetime(2027, 3, 29, 7, 0, tzinfo=UTC))
     assert tick(app) == TickResult(1, 2)
     assert {m.name for m in push.delivered()} == {"phone", "laptop"}
     assert count(app, Notification) == 1
@@ -172,7 +172,7 @@ def claimed_voucher(app, client, staff, valid_until: datetime) -> int:
 
 
 # The end of Thursday 1 July 2027 in Amsterdam (CEST), as stored.
-VALID_UNTIL = datetime(2027, 7, 1, 22, 0)
+VALID_UNTIL = datetime(2027, 7, 1, 22, 0, tzinfo=UTC)
 
 
 def test_voucher_expiry_90_30_and_7_days_before(app, client, learner, staff, push, clock):
@@ -198,7 +198,7 @@ def test_voucher_expiry_90_30_and_7_days_before(app, client, learner, staff, pus
 def test_a_redeemed_voucher_is_not_reminded(app, client, learner, staff, clock):
     voucher_id = claimed_voucher(app, client, staff, VALID_UNTIL)
     with app.app_context():
-        db.session.get(Voucher, voucher_id).redeemed_at = datetime(2027, 1, 1)
+        db.session.get(Voucher, voucher_id).redeemed_at = datetime(2027, 1, 1, tzinfo=UTC)
         db.session.commit()
     clock.set(local(2027, 6, 24))
     assert tick(app).claimed == 0

@@ -1,7 +1,7 @@
 """The tick: `flask notifications tick`, and the embedded in-process thread (started by the
 first request, only when configured, never under tests or with Redis)."""
 import threading
-from datetime import datetime
+from datetime import date
 
 from eigendossier.core.extensions import db
 from eigendossier.core.models import AuditEvent
@@ -12,7 +12,7 @@ from tests.api.notifications.conftest import count, enrol, subscribe
 
 def test_the_tick_command(app, runner, client, learner, catalog, push):
     subscribe(client, push)
-    enrol(app, start=datetime(2027, 3, 30).date())
+    enrol(app, start=date(2027, 3, 30))
     result = runner.invoke(args=["notifications", "tick", "--at", "2027-03-29T09:00:00+02:00"])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "claimed 1; dispatched 1"

@@ -120,7 +120,7 @@ def at(moment):
 def test_expiry_boundary(app, employer, share, monkeypatch):
     from eigendossier.sharing import service
 
-    expires = datetime.fromisoformat(share["expires_at"]).astimezone(UTC).replace(tzinfo=None)
+    expires = datetime.fromisoformat(share["expires_at"]).astimezone(UTC)
     monkeypatch.setattr(service, "utcnow", at(expires - timedelta(microseconds=1)))
     assert employer.get(path_of(share)).status_code == 200
     monkeypatch.setattr(service, "utcnow", at(expires))
@@ -170,7 +170,7 @@ def test_unknown_expired_and_withdrawn_cost_the_same(app, client, employer, doss
     from eigendossier.sharing import service
 
     monkeypatch.setattr(service, "utcnow",
-                        at(datetime.now(UTC).replace(tzinfo=None) + timedelta(days=2)))
+                        at(datetime.now(UTC) + timedelta(days=2)))
     unknown = statements(app, employer, "/s/" + "x" * 22)
     assert statements(app, employer, path_of(expired)) == unknown
     assert statements(app, employer, path_of(withdrawn)) == unknown
@@ -213,8 +213,8 @@ def checked_at(app, credential_id):
 
 
 def test_a_stale_result_is_verified_again_live(app, employer, dossier, share):
-    old = datetime.now(UTC).replace(tzinfo=None) - timedelta(hours=2)
-    recent = datetime.now(UTC).replace(tzinfo=None) - timedelta(minutes=30)
+    old = datetime.now(UTC) - timedelta(hours=2)
+    recent = datetime.now(UTC) - timedelta(minutes=30)
     set_checked_at(app, dossier.png, old)
     set_checked_at(app, dossier.jwt, recent)
     page = html_of(employer.get(path_of(share), headers=BROWSER))
@@ -226,7 +226,7 @@ def test_a_stale_result_is_verified_again_live(app, employer, dossier, share):
 @pytest.mark.parametrize("app_settings", [{"SHARE_REVERIFY_AFTER_SECONDS": 60}],
                          indirect=True)
 def test_the_age_is_configurable(app, employer, dossier, share):
-    two_minutes_ago = datetime.now(UTC).replace(tzinfo=None) - timedelta(minutes=2)
+    two_minutes_ago = datetime.now(UTC) - timedelta(minutes=2)
     set_checked_at(app, dossier.jwt, two_minutes_ago)
     employer.get(path_of(share))
     assert checked_at(app, dossier.jwt) > two_minutes_ago
@@ -240,7 +240,7 @@ def test_a_revoked_credential_shows_as_revoked_when_checked_again(app, employer,
         original = found.original
         found.seal(original[:-8] + b"AAAAAAAA", found.summary)
         db.session.commit()
-    set_checked_at(app, dossier.jwt, datetime(2020, 1, 1))
+    set_checked_at(app, dossier.jwt, datetime(2020, 1, 1, tzinfo=UTC))
     page = html_of(employer.get(path_of(share), headers=BROWSER))
     assert page.count("Geverifieerd</span>") == 1
     assert "Niet geldig</span>" in page
@@ -295,7 +295,7 @@ def test_an_ob2_hosted_badge_is_shared_and_checked_with_its_issuer(app, client, 
     assert response.status_code == 201, response.get_json()
     credential = response.get_json()
     body = make_share(client, [credential["id"]])
-    set_checked_at(app, credential["id"], datetime(2020, 1, 1))
+    set_checked_at(app, credential["id"], datetime(2020, 1, 1, tzinfo=UTC))
     badge_host.requests.clear()
     page = html_of(employer.get(path_of(body), headers=BROWSER))
     assert "/assertion.json" in badge_host.requests  # verified again, with the issuer
@@ -308,7 +308,7 @@ def test_only_one_request_verifies_a_stale_result_again(app, dossier):
     """Two employers opening the page at once: the first claims the re-verification."""
     from eigendossier.sharing import service
 
-    old = datetime(2020, 1, 1)
+    old = datetime(2020, 1, 1, tzinfo=UTC)
     set_checked_at(app, dossier.png, old)
     with app.test_request_context():
         assert service._claim(dossier.png, old) is True
@@ -323,7 +323,7 @@ def test_a_failed_re_verification_keeps_the_stored_result_stale(app, employer, d
     def broken(*args, **kwargs):
         raise RuntimeError("issuer unreachable")
 
-    old = datetime(2020, 1, 1)
+    old = datetime(2020, 1, 1, tzinfo=UTC)
     set_checked_at(app, dossier.png, old)
     monkeypatch.setattr(dossier_service, "reverify", broken)
     page = html_of(employer.get(path_of(share), headers=BROWSER))

@@ -235,7 +235,7 @@ def test_revoke(app, client, employer, share):
 def test_an_expired_link_can_be_extended(app, client, employer, share, monkeypatch):
     from eigendossier.sharing import service
 
-    future = datetime.now(UTC).replace(tzinfo=None) + timedelta(days=31)
+    future = datetime.now(UTC) + timedelta(days=31)
     monkeypatch.setattr(service, "utcnow", lambda: future)
     assert employer.get(path_of(share)).status_code == 410
     assert client.get(f"{SHARES}/{share['id']}").get_json()["state"] == "expired"

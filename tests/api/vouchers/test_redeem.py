@@ -1,5 +1,5 @@
 import threading
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -71,7 +71,7 @@ def test_an_expired_voucher_buys_nothing(app, client, claimed):
 
 def test_a_module_must_start_while_the_voucher_is_valid(app, client, claimed):
     run = client.get(f"/api/v1/vouchers/{claimed['id']}").get_json()["eligible_runs"][0]
-    start = datetime.fromisoformat(run["start_date"])
+    start = datetime.fromisoformat(run["start_date"]).replace(tzinfo=UTC)
     set_valid_until(app, start - timedelta(seconds=1))
     assert_problem(redeem(client, claimed["id"], run["id"]), 422, "voucher-run-not-eligible")
     set_valid_until(app, start + timedelta(hours=23))

@@ -88,14 +88,14 @@ def test_validity_ends_at_the_end_of_the_day_in_amsterdam_across_dst():
     from eigendossier.vouchers.service import valid_until
 
     def local(moment):
-        return moment.replace(tzinfo=UTC).astimezone(ZoneInfo("Europe/Amsterdam"))
+        return moment.astimezone(ZoneInfo("Europe/Amsterdam"))
 
     winter = valid_until(date(2021, 3, 28))  # 2026-03-28: the day before summer time
     summer = valid_until(date(2021, 3, 29))  # 2026-03-29: the first day of summer time
-    assert winter == datetime(2026, 3, 28, 23, 0)
-    assert summer == datetime(2026, 3, 29, 22, 0)
+    assert winter == datetime(2026, 3, 28, 23, 0, tzinfo=UTC)
+    assert summer == datetime(2026, 3, 29, 22, 0, tzinfo=UTC)
     assert local(winter).isoformat() == "2026-03-29T00:00:00+01:00"
     assert local(summer).isoformat() == "2026-03-30T00:00:00+02:00"
     autumn = valid_until(date(2021, 10, 24))  # ends 2026-10-25 00:00 CEST
     assert local(autumn).isoformat() == "2026-10-25T00:00:00+02:00"
-    assert valid_until(date(2024, 2, 29)) == datetime(2029, 2, 28, 23, 0)
+    assert valid_until(date(2024, 2, 29)) == datetime(2029, 2, 28, 23, 0, tzinfo=UTC)
