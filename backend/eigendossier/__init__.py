@@ -4,7 +4,12 @@ from pathlib import Path
 from flask import Flask, abort
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from eigendossier.core.config import PROJECT_ROOT, flask_settings, load_settings
+from eigendossier.core.config import (
+    default_instance_path,
+    flask_settings,
+    load_settings,
+    project_dir,
+)
 from eigendossier.core.errors import register_error_handlers
 from eigendossier.core.extensions import api, babel, db, limiter, login_manager, migrate
 from eigendossier.core.i18n import select_locale
@@ -14,10 +19,10 @@ from eigendossier.web import hardening
 def create_app(config: dict | None = None) -> Flask:
     """Build the app: the only place that wires domains, extensions and commands together."""
     settings = load_settings(config)
-    instance_path = str(settings.get("INSTANCE_PATH") or PROJECT_ROOT / "instance")
+    instance_path = str(settings.get("INSTANCE_PATH") or default_instance_path())
     app = Flask(__name__, instance_path=instance_path, static_folder=None)
     app.config.from_mapping(flask_settings(settings, instance_path))
-    app.config.setdefault("PWA_DIR", str(PROJECT_ROOT / "pwa"))
+    app.config.setdefault("PWA_DIR", str(project_dir("pwa")))
     app.config["FEATURES"] = set()
     Path(instance_path).mkdir(parents=True, exist_ok=True)
     if app.config["PROXY_COUNT"]:
@@ -35,7 +40,7 @@ def _init_extensions(app: Flask) -> None:
     from eigendossier.accounts.api import account_from_request
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    migrate.init_app(app, db, directory=str(project_dir("migrations")))
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)

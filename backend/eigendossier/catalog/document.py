@@ -12,9 +12,9 @@ from functools import cache
 import yaml
 from jsonschema import Draft202012Validator, FormatChecker
 
-from eigendossier.core.config import PROJECT_ROOT
+from eigendossier.core.config import project_dir
 
-SCHEMA_PATH = PROJECT_ROOT / "schemas" / "catalog.schema.json"
+SCHEMA_PATH = project_dir("schemas") / "catalog.schema.json"
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 # Values (scalars, lists, mappings) in one document after YAML aliases are expanded.
 MAX_VALUES = 200_000

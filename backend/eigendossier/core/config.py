@@ -6,7 +6,22 @@ import tomllib
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
-CONFIG_DIR = PROJECT_ROOT / "config"
+BUNDLED = Path(__file__).resolve().parents[1] / "_bundled"
+
+
+def project_dir(name: str) -> Path:
+    """A top-level folder of the project (config, migrations, pwa, schemas): the folder itself
+    in a source checkout, or the copy that `pip install .` puts inside the package (setup.py)."""
+    source = PROJECT_ROOT / name
+    return source if source.is_dir() else BUNDLED / name
+
+
+def default_instance_path() -> Path:
+    """instance/ beside the source checkout; for an installed package, in the working folder."""
+    return PROJECT_ROOT / "instance" if (PROJECT_ROOT / "pwa").is_dir() else Path.cwd() / "instance"
+
+
+CONFIG_DIR = project_dir("config")
 ENV_PREFIX = "EIGENDOSSIER_"
 
 
