@@ -51,7 +51,7 @@ openapi: install  ## regenerate schemas/openapi.json from the code
 	$(FLASK) openapi write --format=json schemas/openapi.json
 
 messages: install  ## extract translatable strings and update the catalogues
-	$(BIN)/pybabel extract --no-location -F babel.cfg -k _l -o $(TRANSLATIONS)/messages.pot backend/eigendossier
+	$(BIN)/pybabel extract --no-location -F babel.cfg -k _l -k _m -o $(TRANSLATIONS)/messages.pot backend/eigendossier
 	$(BIN)/pybabel update --no-fuzzy-matching -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
 
 lint: install-test

@@ -3,7 +3,6 @@
 A problem's `type` is a stable URI per kind of problem; its `title` and `detail` are in the
 request's language (profile, then Accept-Language, then Dutch)."""
 import logging
-import re
 import traceback
 
 from flask import jsonify, request
@@ -107,42 +106,16 @@ def problem(status, slug, title, detail=None, errors=None, headers=None):
     if detail:
         body["detail"] = str(detail)
     if errors:
-        body["errors"] = errors
+        # str(): a message may be translatable (a lazy text or a core.validation.Message).
+        body["errors"] = {field: [str(m) for m in (messages if isinstance(messages, list)
+                                                   else [messages])]
+                          for field, messages in errors.items()}
     response = jsonify(body)
     response.status_code = status
     response.mimetype = MEDIA_TYPE
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
-
-
-# marshmallow's default messages, so field errors come in the learner's language too.
-_FIELD_MESSAGES = [
-    (re.compile(r"^Missing data for required field\.$"), _l("This field is required.")),
-    (re.compile(r"^Unknown field\.$"), _l("This field is not expected.")),
-    (re.compile(r"^Not a valid email address\.$"), _l("Not a valid email address.")),
-    (re.compile(r"^Not a valid string\.$"), _l("Not a valid text.")),
-    (re.compile(r"^Field may not be null\.$"), _l("This field may not be empty.")),
-    (re.compile(r"^Invalid input type\.$"), _l("Send a JSON object.")),
-    (re.compile(r"^Shorter than minimum length (\d+)\.$"), _l("At least %(n)s characters.")),
-    (re.compile(r"^Longer than maximum length (\d+)\.$"), _l("At most %(n)s characters.")),
-    (re.compile(r"^Length must be between (\d+) and (\d+)\.$"),
-     _l("Between %(n)s and %(m)s characters.")),
-    (re.compile(r"^Must be one of: (.*)\.$"), _l("Choose one of: %(n)s.")),
-    (re.compile(r"^Not a valid integer\.$"), _l("Not a whole number.")),
-    (re.compile(r"^Not a valid list\.$"), _l("Send a list.")),
-    (re.compile(r"^Not a valid datetime\.$"), _l("Not a valid date and time.")),
-]
-
-
-def translate_field_message(message: str) -> str:
-    for pattern, template in _FIELD_MESSAGES:
-        match = pattern.match(message)
-        if match:
-            groups = match.groups()
-            params = {"n": groups[0] if groups else "", "m": groups[1] if len(groups) > 1 else ""}
-            return str(template) % params if groups else str(template)
-    return message
 
 
 def flatten_field_errors(messages) -> dict:
@@ -154,11 +127,9 @@ def flatten_field_errors(messages) -> dict:
             for key, inner in value.items():
                 walk(inner, [*path, str(key)])
         elif isinstance(value, list) and all(isinstance(m, str) for m in value):
-            flat.setdefault(".".join(path) or "_schema", []).extend(
-                translate_field_message(m) for m in value
-            )
+            flat.setdefault(".".join(path) or "_schema", []).extend(str(m) for m in value)
         elif isinstance(value, str):
-            flat.setdefault(".".join(path) or "_schema", []).append(translate_field_message(value))
+            flat.setdefault(".".join(path) or "_schema", []).append(str(value))
 
     for location_errors in (messages or {}).values():
         walk(location_errors, [])

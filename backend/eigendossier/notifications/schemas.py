@@ -3,6 +3,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from eigendossier.core.fields import UTCDateTime
+from eigendossier.core.validation import in_range
 from eigendossier.notifications.sender import origin_of
 from eigendossier.notifications.service import MAX_MODULE_LEAD, MAX_VOUCHER_LEAD
 
@@ -47,7 +48,7 @@ class QuietHoursSchema(Schema):
 
 def _lead_days(maximum: int, minimum: int):
     return fields.List(
-        fields.Integer(validate=validate.Range(minimum, maximum)),
+        fields.Integer(validate=in_range(minimum, maximum)),
         validate=validate.Length(max=5),
         metadata={"description": f"Days before, {minimum}..{maximum}, at most five; "
                                  "empty: no reminders of this kind"})
@@ -85,7 +86,7 @@ class InboxSchema(Schema):
 
 class InboxQuerySchema(Schema):
     unread = fields.Boolean(load_default=False, metadata={"description": "Only unread ones"})
-    limit = fields.Integer(load_default=50, validate=validate.Range(1, 100))
+    limit = fields.Integer(load_default=50, validate=in_range(1, 100))
 
 
 class ReadAllSchema(Schema):

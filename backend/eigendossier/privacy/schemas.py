@@ -2,6 +2,7 @@ from marshmallow import Schema, fields, validate
 
 from eigendossier.core.audit import actor_kind
 from eigendossier.core.fields import UTCDateTime
+from eigendossier.core.validation import in_range
 from eigendossier.privacy.messages import describe
 
 
@@ -37,8 +38,8 @@ class EraseSchema(Schema):
 
 
 class AuditQuerySchema(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    page = fields.Integer(load_default=1, validate=in_range(1, 100_000))
+    per_page = fields.Integer(load_default=20, validate=in_range(1, 100))
 
 
 class AuditEventSchema(Schema):
