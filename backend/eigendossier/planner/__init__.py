@@ -42,7 +42,7 @@ from eigendossier.planner.model import (
     Run,
 )
 from eigendossier.planner.route import NODE_LIMIT, find_plan, plan_route
-from eigendossier.planner.search import SearchStats
+from eigendossier.planner.types import SearchStats
 
 __all__ = [
     "LEARNING_FORM",

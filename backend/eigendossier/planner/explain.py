@@ -18,9 +18,9 @@ from eigendossier.planner.model import (
     Reason,
     Run,
 )
-from eigendossier.planner.problem import Option, Problem, is_open, run_violations
-from eigendossier.planner.search import EPS as _EPS
-from eigendossier.planner.search import peak, profile_of
+from eigendossier.planner.problem import is_open, run_violations
+from eigendossier.planner.types import EPS as _EPS
+from eigendossier.planner.types import Option, Problem, peak, profile_of
 
 
 def iso(ordinal: int) -> str:

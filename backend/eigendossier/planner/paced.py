@@ -35,8 +35,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from math import gcd
 
-from eigendossier.planner.problem import Option, Problem
-from eigendossier.planner.search import EPS, OutOfNodes, SearchStats, Solution
+from eigendossier.planner.types import EPS, Option, OutOfNodes, Problem, SearchStats, Solution
 
 INF = 1 << 62
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from eigendossier.planner.problem import Option, Problem
-from eigendossier.planner.search import EPS, Profile, Solution, peak, profile_of
+from eigendossier.planner.types import EPS, Option, Problem, Profile, Solution, peak, profile_of
 
 
 def left_shift(problem: Problem, solution: Solution) -> Solution:

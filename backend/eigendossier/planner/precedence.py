@@ -25,8 +25,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from operator import attrgetter
 
-from eigendossier.planner.problem import Option, Problem
-from eigendossier.planner.search import OutOfNodes, SearchStats, Solution, better
+from eigendossier.planner.types import Option, OutOfNodes, Problem, SearchStats, Solution, better
 
 _START = attrgetter("s")
 MIN_S, MAX_S, MIN_E, MAX_E, MIN_COST = range(5)

@@ -9,9 +9,7 @@ only get easier) and never worsens finish, score or the dates, so the optimum is
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from eigendossier.planner.model import (
     MAX_HOURS_PER_WEEK,
@@ -21,66 +19,7 @@ from eigendossier.planner.model import (
     Preferences,
     Run,
 )
-
-
-class Option:
-    """A run as the search sees it: start/end ordinals, pace, soft cost and bound helpers."""
-
-    __slots__ = ("s", "e", "hpw", "cost", "run", "eff", "steps", "energy")
-
-    def __init__(self, run: Run, hpw: float, cost: int) -> None:
-        self.run = run
-        self.s = run.start.toordinal()
-        self.e = run.end.toordinal()
-        self.hpw = hpw
-        self.cost = cost
-        self.eff = 0  # set by Problem: days until the next start after this run ends
-        self.steps = 0  # set by Problem: how many grid moments the run covers
-        self.energy = hpw * (self.e - self.s + 1)  # hour-rate x days, for the hours bound
-
-    def __repr__(self) -> str:
-        return f"Option({self.run.id}, {self.run.start}..{self.run.end}, cost={self.cost})"
-
-
-@dataclass(slots=True)
-class PaceLimit:
-    limit: float
-    weight: int
-
-
-@dataclass(slots=True)
-class Problem:
-    """The remaining blocks in topological order, each with its candidate options."""
-
-    blocks: list[Block]
-    preds: list[tuple[int, ...]]
-    succs: list[tuple[int, ...]]
-    options: list[list[Option]]  # per block, sorted by start
-    hard_parallel: int | None
-    hard_hours: float | None
-    soft_parallel: PaceLimit | None
-    soft_hours: PaceLimit | None
-    horizon: int
-    origin: int
-    starts: list[int]  # every distinct option start, sorted
-    grid: list[int]  # every distinct start in the catalogue (also of unusable runs), sorted
-    wanted: dict[str, frozenset[str]]  # the run-level preferences that are set
-    base_score: int = 0  # soft pace limits given up in this variant (see search.solve)
-
-    def next_start(self, day: int) -> int:
-        """The first option start after ``day`` (``day + 1`` when none): when a track frees."""
-        i = bisect_right(self.starts, day)
-        return self.starts[i] if i < len(self.starts) else day + 1
-
-    def moments(self, first: int, last: int) -> int:
-        """How many grid moments lie in ``[first, last]``: a window's length in moments.
-
-        Runs on one track are disjoint, so together they cover at most as many moments as
-        the window holds, for any set of moments. With the catalogue's start dates as the
-        moments this is an integer count that sees what days cannot: five two-month blocks
-        never fit in nine monthly moments.
-        """
-        return bisect_right(self.grid, last) - bisect_left(self.grid, first)
+from eigendossier.planner.types import Option, PaceLimit, Problem
 
 
 def remaining_blocks(

@@ -24,8 +24,9 @@ from eigendossier.planner.model import (
     Run,
 )
 from eigendossier.planner.polish import left_shift
-from eigendossier.planner.problem import Problem, compile_problem, remaining_blocks
-from eigendossier.planner.search import OutOfNodes, SearchStats, Solution, solve
+from eigendossier.planner.problem import compile_problem, remaining_blocks
+from eigendossier.planner.search import solve
+from eigendossier.planner.types import OutOfNodes, Problem, SearchStats, Solution
 
 NODE_LIMIT = 10_000
 """Search nodes one call may spend (a few seconds at most). Small and carousel-shaped

@@ -20,67 +20,11 @@ strictly better plans.
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from itertools import product
 
-from eigendossier.planner.problem import Option, PaceLimit, Problem
-
-Profile = tuple[list[int], list[float], list[float]]
-EPS = 1e-9
-
-
-@dataclass(frozen=True, slots=True)
-class Solution:
-    """The chosen option per block (topological order) and its objective values.
-
-    ``proven`` is False when the node budget ran out first: the plan is feasible and the
-    best found, and ``floor`` is then a proven lower bound on the finish.
-    """
-
-    options: tuple[Option, ...]
-    finish: int | None
-    score: int
-    proven: bool = True
-    floor: int | None = None
-
-    @property
-    def key(self) -> tuple[int, int]:
-        return (self.finish or 0, self.score)
-
-
-class OutOfNodes(Exception):
-    """The node budget is spent; carries the best solution found so far (or ``None``)."""
-
-    def __init__(self, best: Solution | None) -> None:
-        super().__init__("search node budget spent")
-        self.best = best
-
-
-class SearchStats:
-    """Counts search nodes against an optional budget shared by every search it is given."""
-
-    __slots__ = ("nodes", "limit")
-
-    def __init__(self, limit: int | None = None) -> None:
-        self.nodes = 0
-        self.limit = limit
-
-    def tick(self) -> None:
-        self.nodes += 1
-        if self.limit is not None and self.nodes > self.limit:
-            raise OutOfNodes(None)
-
-    @property
-    def spent(self) -> bool:
-        return self.limit is not None and self.nodes >= self.limit
-
-
-def better(a: Solution | None, b: Solution | None) -> Solution | None:
-    """The solution with the smaller key; either may be missing."""
-    if a is None or (b is not None and b.key < a.key):
-        return b
-    return a
+from eigendossier.planner import paced, precedence
+from eigendossier.planner.types import OutOfNodes, PaceLimit, Problem, SearchStats, Solution, better
 
 
 def solve(
@@ -112,8 +56,6 @@ def finish_floor(problem: Problem) -> int:
 
 
 def _engine(variant: Problem):
-    from eigendossier.planner import paced, precedence
-
     if variant.hard_parallel is None and variant.hard_hours is None:
         return precedence
     return paced
@@ -145,37 +87,3 @@ def variants(problem: Problem) -> list[Problem]:
 
 def _keeps(soft: PaceLimit | None) -> tuple[bool, ...]:
     return (False, True) if soft is not None else (False,)
-
-
-def profile_of(options: list[Option]) -> Profile:
-    """The load step function of these runs: from ``times[j]`` on, the count and hours."""
-    delta: dict[int, list[float]] = {}
-    for o in options:
-        start = delta.setdefault(o.s, [0.0, 0.0])
-        start[0] += 1
-        start[1] += o.hpw
-        stop = delta.setdefault(o.e + 1, [0.0, 0.0])
-        stop[0] -= 1
-        stop[1] -= o.hpw
-    times = sorted(delta)
-    counts: list[float] = []
-    hours: list[float] = []
-    count, hour = 0.0, 0.0
-    for t in times:
-        count += delta[t][0]
-        hour += delta[t][1]
-        counts.append(count)
-        hours.append(hour)
-    return times, counts, hours
-
-
-def peak(profile: Profile, s: int, e: int) -> tuple[int, float]:
-    """The highest count and hours of the profile on any day in ``[s, e]``."""
-    times, counts, hours = profile
-    j = max(bisect_right(times, s) - 1, 0)
-    top_count, top_hours = 0.0, 0.0
-    while j < len(times) and times[j] <= e:
-        top_count = max(top_count, counts[j])
-        top_hours = max(top_hours, hours[j])
-        j += 1
-    return round(top_count), top_hours

@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from eigendossier.planner import Block, Preferences, Run
 from eigendossier.planner.problem import compile_problem, remaining_blocks
-from eigendossier.planner.search import SearchStats, solve
+from eigendossier.planner.search import solve
+from eigendossier.planner.types import SearchStats
 
 DAY = date(2031, 1, 6)
 

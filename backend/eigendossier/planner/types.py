@@ -1,0 +1,164 @@
+"""The types the search modules share: the compiled problem, its options, solutions, budgets.
+
+:mod:`~eigendossier.planner.problem` builds a :class:`Problem`; the engines
+(:mod:`~eigendossier.planner.precedence`, :mod:`~eigendossier.planner.paced`), the
+tiebreak (:mod:`~eigendossier.planner.polish`) and the explanations read it and return
+:class:`Solution` objects. Keeping them here lets every search module import downwards only.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from eigendossier.planner.model import Block, Run
+
+Profile = tuple[list[int], list[float], list[float]]
+EPS = 1e-9
+
+
+class Option:
+    """A run as the search sees it: start/end ordinals, pace, soft cost and bound helpers."""
+
+    __slots__ = ("s", "e", "hpw", "cost", "run", "eff", "steps", "energy")
+
+    def __init__(self, run: Run, hpw: float, cost: int) -> None:
+        self.run = run
+        self.s = run.start.toordinal()
+        self.e = run.end.toordinal()
+        self.hpw = hpw
+        self.cost = cost
+        self.eff = 0  # set by Problem: days until the next start after this run ends
+        self.steps = 0  # set by Problem: how many grid moments the run covers
+        self.energy = hpw * (self.e - self.s + 1)  # hour-rate x days, for the hours bound
+
+    def __repr__(self) -> str:
+        return f"Option({self.run.id}, {self.run.start}..{self.run.end}, cost={self.cost})"
+
+
+@dataclass(slots=True)
+class PaceLimit:
+    limit: float
+    weight: int
+
+
+@dataclass(slots=True)
+class Problem:
+    """The remaining blocks in topological order, each with its candidate options."""
+
+    blocks: list[Block]
+    preds: list[tuple[int, ...]]
+    succs: list[tuple[int, ...]]
+    options: list[list[Option]]  # per block, sorted by start
+    hard_parallel: int | None
+    hard_hours: float | None
+    soft_parallel: PaceLimit | None
+    soft_hours: PaceLimit | None
+    horizon: int
+    origin: int
+    starts: list[int]  # every distinct option start, sorted
+    grid: list[int]  # every distinct start in the catalogue (also of unusable runs), sorted
+    wanted: dict[str, frozenset[str]]  # the run-level preferences that are set
+    base_score: int = 0  # soft pace limits given up in this variant (see search.solve)
+
+    def next_start(self, day: int) -> int:
+        """The first option start after ``day`` (``day + 1`` when none): when a track frees."""
+        i = bisect_right(self.starts, day)
+        return self.starts[i] if i < len(self.starts) else day + 1
+
+    def moments(self, first: int, last: int) -> int:
+        """How many grid moments lie in ``[first, last]``: a window's length in moments.
+
+        Runs on one track are disjoint, so together they cover at most as many moments as
+        the window holds, for any set of moments. With the catalogue's start dates as the
+        moments this is an integer count that sees what days cannot: five two-month blocks
+        never fit in nine monthly moments.
+        """
+        return bisect_right(self.grid, last) - bisect_left(self.grid, first)
+
+
+@dataclass(frozen=True, slots=True)
+class Solution:
+    """The chosen option per block (topological order) and its objective values.
+
+    ``proven`` is False when the node budget ran out first: the plan is feasible and the
+    best found, and ``floor`` is then a proven lower bound on the finish.
+    """
+
+    options: tuple[Option, ...]
+    finish: int | None
+    score: int
+    proven: bool = True
+    floor: int | None = None
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.finish or 0, self.score)
+
+
+class OutOfNodes(Exception):
+    """The node budget is spent; carries the best solution found so far (or ``None``)."""
+
+    def __init__(self, best: Solution | None) -> None:
+        super().__init__("search node budget spent")
+        self.best = best
+
+
+class SearchStats:
+    """Counts search nodes against an optional budget shared by every search it is given."""
+
+    __slots__ = ("nodes", "limit")
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.nodes = 0
+        self.limit = limit
+
+    def tick(self) -> None:
+        self.nodes += 1
+        if self.limit is not None and self.nodes > self.limit:
+            raise OutOfNodes(None)
+
+    @property
+    def spent(self) -> bool:
+        return self.limit is not None and self.nodes >= self.limit
+
+
+def better(a: Solution | None, b: Solution | None) -> Solution | None:
+    """The solution with the smaller key; either may be missing."""
+    if a is None or (b is not None and b.key < a.key):
+        return b
+    return a
+
+
+def profile_of(options: list[Option]) -> Profile:
+    """The load step function of these runs: from ``times[j]`` on, the count and hours."""
+    delta: dict[int, list[float]] = {}
+    for o in options:
+        start = delta.setdefault(o.s, [0.0, 0.0])
+        start[0] += 1
+        start[1] += o.hpw
+        stop = delta.setdefault(o.e + 1, [0.0, 0.0])
+        stop[0] -= 1
+        stop[1] -= o.hpw
+    times = sorted(delta)
+    counts: list[float] = []
+    hours: list[float] = []
+    count, hour = 0.0, 0.0
+    for t in times:
+        count += delta[t][0]
+        hour += delta[t][1]
+        counts.append(count)
+        hours.append(hour)
+    return times, counts, hours
+
+
+def peak(profile: Profile, s: int, e: int) -> tuple[int, float]:
+    """The highest count and hours of the profile on any day in ``[s, e]``."""
+    times, counts, hours = profile
+    j = max(bisect_right(times, s) - 1, 0)
+    top_count, top_hours = 0.0, 0.0
+    while j < len(times) and times[j] <= e:
+        top_count = max(top_count, counts[j])
+        top_hours = max(top_hours, hours[j])
+        j += 1
+    return round(top_count), top_hours
