@@ -29,10 +29,8 @@ is tight, because every idle track-day behind the frontier is lost for good.
 
 from __future__ import annotations
 
-import sys
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
-from contextlib import contextmanager
 from math import gcd
 
 from eigendossier.planner.types import EPS, Option, OutOfNodes, Problem, SearchStats, Solution
@@ -159,6 +157,16 @@ class _Node:
         self.score_lb = 0
 
 
+class _State:
+    """A state being branched: where it stands, what it knew on entry, its next subsets."""
+
+    __slots__ = ("t", "assigned", "mask", "active", "score", "key", "before", "node", "subsets")
+
+    def __init__(self, t, assigned, mask, active, score, key, before, node, subsets) -> None:
+        self.t, self.assigned, self.mask, self.active, self.score = t, assigned, mask, active, score
+        self.key, self.before, self.node, self.subsets = key, before, node, subsets
+
+
 class _Paced:
     def __init__(
         self,
@@ -195,11 +203,10 @@ class _Paced:
         if self.floor > self.cap:
             return self.best
         assigned: list[Option | None] = [None] * self.n
-        with _deep_enough(2 * len(self.p.starts) + 200):
-            try:
-                self._visit(start, assigned, 0, [], self.p.base_score)
-            except OutOfNodes:
-                raise OutOfNodes(self.best) from None
+        try:
+            self._explore(start, assigned, 0, [], self.p.base_score)
+        except OutOfNodes:
+            raise OutOfNodes(self.best) from None
         return self.best
 
     def _finish_floor(self, start: int) -> int:
@@ -230,27 +237,45 @@ class _Paced:
 
     # -- the tree -----------------------------------------------------------------------
 
-    def _visit(self, t, assigned, mask, active, score) -> None:
-        """Decide which blocks start at ``t``; ``active`` are chosen runs still going."""
+    def _explore(self, t, assigned, mask, active, score) -> None:
+        """Depth first over the states, with an explicit stack: one level per start moment
+        would otherwise need a recursion limit as deep as the catalogue is long."""
+        stack: list[_State] = []
+        self._enter(stack, t, assigned, mask, active, score)
+        while stack:
+            state = stack[-1]
+            child = self._next_child(state)
+            if child is None:
+                stack.pop()
+                self._remember(state.key, state.before, state.assigned, state.score)
+            else:
+                self._enter(stack, *child)
+
+    def _enter(self, stack, t, assigned, mask, active, score) -> None:
+        """Visit a state: settled by the memo, refuted by the bounds, or pushed to branch."""
         self.stats.tick()
         key = (t, mask, tuple(sorted((id(o.run), o.e) for o in active)))
         if self._known(key, assigned, score):
             return
         before = self.best
         node = self._bounds(t, assigned, active, score)
-        if node is not None:
-            self._branch(t, node, assigned, mask, active, score)
-        self._remember(key, before, assigned, score)
-
-    def _branch(self, t, node, assigned, mask, active, score) -> None:
+        if node is None:
+            self._remember(key, before, assigned, score)
+            return
         eligible = self._eligible(t, node, assigned)
         free_slots = self.k - len(active)
         free_hours = self.hours - sum(o.hpw for o in active)
-        for started in _subsets(eligible, free_slots, free_hours):
+        subsets = _subsets(eligible, free_slots, free_hours)
+        stack.append(_State(t, assigned, mask, active, score, key, before, node, subsets))
+
+    def _next_child(self, state: _State) -> tuple | None:
+        """The next state below ``state`` worth a visit (leaves are recorded on the way)."""
+        node = state.node
+        for started in state.subsets:
             if self.best is not None and (node.finish_lb, node.score_lb) >= self.best.key:
-                return  # the incumbent improved under us: no sibling can beat it
-            child = assigned.copy()
-            child_mask, child_score = mask, score
+                return None  # the incumbent improved under us: no sibling can beat it
+            child = state.assigned.copy()
+            child_mask, child_score = state.mask, state.score
             for u, o in started:
                 child[u] = o
                 child_mask |= 1 << u
@@ -258,11 +283,13 @@ class _Paced:
             if child_mask == self.full:
                 self._record(child, child_score)
                 continue
-            later = self._next_moment(t, child)
+            later = self._next_moment(state.t, child)
             if later is None:
                 continue
-            going = [o for o in active if o.e >= later] + [o for _, o in started if o.e >= later]
-            self._visit(later, child, child_mask, going, child_score)
+            going = [o for o in state.active if o.e >= later]
+            going += [o for _, o in started if o.e >= later]
+            return later, child, child_mask, going, child_score
+        return None
 
     def _eligible(self, t, node, assigned) -> list[tuple[int, list[Option], bool]]:
         """Blocks that may start at ``t``: (block, its runs starting at t, must start now)."""
@@ -498,29 +525,42 @@ class _Paced:
 
 
 def _subsets(eligible, free_slots: int, free_hours: float) -> Iterator[list[tuple[int, Option]]]:
-    """Every way to start eligible blocks now within the free capacity, greedy ones first."""
-    chosen: list[tuple[int, Option]] = []
-    must = [0] * (len(eligible) + 1)
-    for i in range(len(eligible) - 1, -1, -1):
+    """Every way to start eligible blocks now within the free capacity, greedy ones first.
+
+    Depth first over "block i starts with its run j, or (unless forced) not now", on an
+    explicit stack of frames ``[i, slots, hours, next branch]``; ``picks`` holds what each
+    level above the top frame decided (``None``: not now).
+    """
+    n = len(eligible)
+    must = [0] * (n + 1)
+    for i in range(n - 1, -1, -1):
         must[i] = must[i + 1] + (1 if eligible[i][2] else 0)
-
-    def walk(i: int, slots: int, hours: float) -> Iterator[list[tuple[int, Option]]]:
-        if must[i] > slots:
-            return
-        if i == len(eligible):
-            yield list(chosen)
-            return
+    picks: list[tuple[int, Option] | None] = []
+    stack: list[list] = [[0, free_slots, free_hours, 0]]
+    while stack:
+        frame = stack[-1]
+        i, slots, hours, branch = frame
+        if i == n or must[i] > slots:
+            if i == n:
+                yield [pick for pick in picks if pick is not None]
+            stack.pop()
+            if stack:
+                picks.pop()
+            continue
         u, runs, forced = eligible[i]
-        if slots > 0:
-            for o in runs:
-                if o.hpw <= hours + EPS:
-                    chosen.append((u, o))
-                    yield from walk(i + 1, slots - 1, hours - o.hpw)
-                    chosen.pop()
-        if not forced:
-            yield from walk(i + 1, slots, hours)
-
-    return walk(0, free_slots, free_hours)
+        frame[3] = branch + 1
+        if branch < len(runs):
+            o = runs[branch]
+            if slots > 0 and o.hpw <= hours + EPS:
+                picks.append((u, o))
+                stack.append([i + 1, slots - 1, hours - o.hpw, 0])
+        elif branch == len(runs) and not forced:
+            picks.append(None)
+            stack.append([i + 1, slots, hours, 0])
+        elif branch > len(runs):
+            stack.pop()
+            if stack:
+                picks.pop()
 
 
 def _most_at_once(options: list[list[Option]], hours: float) -> int:
@@ -537,18 +577,6 @@ def _most_at_once(options: list[list[Option]], hours: float) -> int:
             break
         count += 1
     return max(count, 1)
-
-
-@contextmanager
-def _deep_enough(depth: int) -> Iterator[None]:
-    """The tree is one level per start moment; allow that much recursion, then restore."""
-    old = sys.getrecursionlimit()
-    if depth > old:
-        sys.setrecursionlimit(depth)
-    try:
-        yield
-    finally:
-        sys.setrecursionlimit(old)
 
 
 def _slack(capacity: float) -> float:

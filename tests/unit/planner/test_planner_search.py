@@ -115,3 +115,24 @@ def test_remembering_states_never_loses_the_optimum(catalogue, parallel, hours):
         if remembered is not None:
             assert remembered.key == forgotten.key
     event(f"searches: {len(budgets)}" if first else "no plan")
+
+
+def test_a_long_chain_is_planned_without_touching_the_recursion_limit(monkeypatch):
+    """One start moment per level: 600 of them went deeper than Python's default limit."""
+    import sys
+
+    def refuse(limit):
+        raise AssertionError("the planner changed the process-wide recursion limit")
+
+    monkeypatch.setattr(sys, "setrecursionlimit", refuse)
+    blocks, runs = [], []
+    for i in range(600):
+        blocks.append(Block(f"b{i}", f"B{i}", 1, 28, {f"b{i - 1}"} if i else set()))
+        start = DAY + timedelta(weeks=i)
+        runs.append(Run(f"r{i}", f"b{i}", start, start + timedelta(days=6), "daytime",
+                        "school", "physical", 3))
+    todo, _ = remaining_blocks(blocks, ())
+    wishes = Preferences(DAY, DAY + timedelta(weeks=700), max_parallel=1, hard={"max_parallel"})
+    found = solve(compile_problem(todo, runs, wishes, ()))
+    assert found is not None and found.proven
+    assert found.finish == (DAY + timedelta(weeks=599, days=6)).toordinal()
