@@ -1,7 +1,7 @@
 """Planning a learner's route through the carousel, saving it, enrolling, and the schedule."""
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
@@ -21,7 +21,7 @@ from eigendossier.routes.models import (
 )
 from eigendossier.routes.personas import BY_KEY
 
-DEFAULT_HORIZON = timedelta(days=3 * 365)
+DEFAULT_HORIZON_YEARS = 3
 
 
 class NoRoute(DomainError):
@@ -64,8 +64,16 @@ def preferences_with_defaults(persona: str, given: dict, today: date) -> dict:
     if chosen.get("start_date") is None:
         chosen["start_date"] = today
     if chosen.get("horizon_end") is None:
-        chosen["horizon_end"] = chosen["start_date"] + DEFAULT_HORIZON
+        chosen["horizon_end"] = years_after(chosen["start_date"], DEFAULT_HORIZON_YEARS)
     return chosen
+
+
+def years_after(day: date, years: int) -> date:
+    """The same date ``years`` later by the calendar; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 def _as_json(preferences: dict) -> dict:

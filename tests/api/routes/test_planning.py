@@ -72,8 +72,19 @@ def test_preferences_come_back_as_iso_dates_and_null_means_no_limit(client, lear
                                        "max_hours_per_week": None}).get_json()
     chosen = result["preferences"]
     assert chosen["start_date"] == "2098-12-01"
-    assert chosen["horizon_end"] == "2101-12-01"  # three years of 365 days
+    assert chosen["horizon_end"] == "2101-12-01"  # three years by the calendar
+    leap = plan(client, preferences={"start_date": "2103-03-01"}).get_json()["preferences"]
+    assert leap["horizon_end"] == "2106-03-01"  # 3 x 365 days would end on 28 February
     assert chosen["max_parallel"] is None
     assert chosen["max_hours_per_week"] is None
     defaults = plan(client, preferences={"start_date": "2098-12-01"}).get_json()["preferences"]
     assert (defaults["max_parallel"], defaults["max_hours_per_week"]) == (1, 8)
+
+
+def test_the_default_horizon_counts_years_by_the_calendar():
+    from datetime import date
+
+    from eigendossier.routes.service import years_after
+
+    assert years_after(date(2027, 3, 1), 3) == date(2030, 3, 1)
+    assert years_after(date(2028, 2, 29), 3) == date(2031, 2, 28)
