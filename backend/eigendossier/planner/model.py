@@ -216,11 +216,16 @@ class Infeasibility:
 
 @dataclass(frozen=True, slots=True)
 class RouteResult:
-    """Either a plan (with up to three alternatives) or an explanation of why there is none."""
+    """Either a plan (with up to three alternatives) or an explanation of why there is none.
+
+    ``alternatives_complete`` is False when the search budget ran out before the next point
+    of the trade-off front was proven: there may be more (or earlier) alternatives.
+    """
 
     plan: Plan | None
     alternatives: tuple[Plan, ...] = ()
     infeasibility: Infeasibility | None = None
+    alternatives_complete: bool = True
 
 
 def _check_value(name: str, value: str, allowed: frozenset[str]) -> None:

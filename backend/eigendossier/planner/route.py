@@ -58,13 +58,14 @@ def plan_route(
         best = solve(problem, stats=stats)
     except OutOfNodes:
         gave_up = explain_no_route(blocks, runs, preferences, exempt, node_limit, searched=False)
-        return RouteResult(None, (), gave_up)
+        return RouteResult(None, (), gave_up, alternatives_complete=False)
     if best is None:
         why = explain_no_route(blocks, runs, preferences, exempt, node_limit)
         return RouteResult(None, (), why)
     best = left_shift(problem, best)
     plan = build_plan(problem, best, exempt)
-    return RouteResult(plan, _alternatives(problem, best, exempt, max_alternatives, stats))
+    alternatives, complete = _alternatives(problem, best, exempt, max_alternatives, stats)
+    return RouteResult(plan, alternatives, alternatives_complete=complete)
 
 
 def find_plan(
@@ -141,25 +142,31 @@ def _alternatives(
     exempt: frozenset[str],
     limit: int,
     stats: SearchStats,
-) -> tuple[Plan, ...]:
+) -> tuple[tuple[Plan, ...], bool]:
     """Walk the Pareto front: the earliest plan with a strictly better score, repeatedly.
 
     Stops at the first alternative the node budget could not prove: an unproven one might
     finish much later than the real next trade-off, which would mislead more than help.
+    The flag says whether the front is complete up to ``limit`` (False when the budget
+    stopped the walk, or the best plan itself was not proven).
     """
     plans: list[Plan] = []
     current = best
-    while len(plans) < limit and current.score > 0 and not stats.spent:
+    while len(plans) < limit and current.score > 0:
+        if stats.spent:
+            return tuple(plans), False
         try:
             better = solve(problem, max_score=current.score, stats=stats)
         except OutOfNodes:
+            return tuple(plans), False
+        if better is None:
             break
-        if better is None or not better.proven:
-            break
+        if not better.proven:
+            return tuple(plans), False
         better = left_shift(problem, better)
         plans.append(build_plan(problem, better, exempt, _trade(best, better)))
         current = better
-    return tuple(plans)
+    return tuple(plans), best.proven
 
 
 def _trade(best: Solution, other: Solution) -> Reason:

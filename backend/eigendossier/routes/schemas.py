@@ -105,6 +105,9 @@ class PlanResultSchema(Schema):
     preferences = fields.Dict()
     plan = fields.Nested(PlanSchema, allow_none=True)
     alternatives = fields.List(fields.Nested(PlanSchema))
+    alternatives_complete = fields.Boolean(metadata={
+        "description": "False when the search stopped at its step limit before proving the "
+                       "next trade-off: there may be more alternatives than listed"})
     infeasibility = fields.Nested(InfeasibilitySchema, allow_none=True)
 
 

@@ -325,6 +325,7 @@ def outcome_view(outcome: PlanOutcome) -> dict:
         "preferences": _as_json(outcome.preferences),
         "plan": _plan_view(result.plan, blocks, runs) if result.plan else None,
         "alternatives": [_plan_view(p, blocks, runs) for p in result.alternatives],
+        "alternatives_complete": result.alternatives_complete,
         "infeasibility": infeasibility,
     }
 

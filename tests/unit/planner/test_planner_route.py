@@ -269,7 +269,7 @@ def test_a_spent_node_budget_returns_the_best_plan_found_unproven():
     exact = plan_route(blocks, runs, wishes, node_limit=None)
     assert exact.plan.optimal and exact.plan.finish_lower_bound == exact.plan.finish
     cut = plan_route(blocks, runs, wishes, node_limit=10)
-    assert not cut.plan.optimal
+    assert not cut.plan.optimal and not cut.alternatives_complete
     assert cut.plan.finish_lower_bound < exact.plan.finish <= cut.plan.finish
     nothing_yet = plan_route(blocks, runs, wishes, node_limit=3)
     assert nothing_yet.plan is None
@@ -287,6 +287,29 @@ def test_the_same_question_gets_the_same_answer():
     wishes = prefs(times_of_day={"evening"}, max_parallel=2, hard={"max_parallel"})
     first, second = plan_route(blocks, runs, wishes), plan_route(blocks, runs, wishes)
     assert first == second and first.plan.optimal
+
+
+def test_alternatives_say_when_the_budget_cut_them_short():
+    blocks = [block(f"B{i}", *([f"B{i - 1}"] if i % 3 else [])) for i in range(6)]
+    runs = [
+        run(f"B{i}", w, weeks, tag=v, time_of_day=v)
+        for i in range(6)
+        for w in range(0, 24, 2)
+        for v, weeks in (("daytime", 2), ("evening", 3 + i % 2))
+    ]
+    wishes = prefs(times_of_day={"evening"}, max_parallel=2, hard={"max_parallel"})
+    stats = SearchStats()
+    exact = plan_route(blocks, runs, wishes, node_limit=None, stats=stats)
+    assert exact.alternatives and exact.alternatives_complete
+    cut_short = 0
+    for limit in range(1, stats.nodes + 1, max(stats.nodes // 40, 1)):
+        result = plan_route(blocks, runs, wishes, node_limit=limit)
+        if result.alternatives_complete:
+            assert result.plan == exact.plan and result.alternatives == exact.alternatives
+        else:
+            cut_short += 1
+            assert len(result.alternatives) <= len(exact.alternatives)
+    assert cut_short
 
 
 def test_stats_count_the_search_nodes():
