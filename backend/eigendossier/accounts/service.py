@@ -3,15 +3,18 @@
 No request or response here: callable from the API, the CLI and jobs."""
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache
+from time import monotonic
 from zoneinfo import available_timezones
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from eigendossier.accounts.models import ROLES, Account, OidcIdentity, SignInSession
 from eigendossier.catalog import service as catalog
@@ -131,12 +134,69 @@ def end_session(token: str | None) -> None:
 
 
 def account_for_session(token: str | None) -> Account | None:
+    """The account a session cookie signs in, or ``None``; asked on every request.
+
+    The answer is kept for ``SESSION_CACHE_SECONDS`` per token hash, as a detached copy of the
+    account merged into the request's session without a query. This process forgets it at
+    once on any write to an account or a session (sign-out, password change, erase, profile;
+    see :func:`forget_sessions`); another process may answer from its copy for at most that
+    many seconds.
+    """
     if not token:
         return None
-    session = db.session.scalar(db.select(SignInSession).filter_by(token_hash=hash_token(token)))
-    if session is None or session.expires_at <= utcnow():
+    token_hash = hash_token(token)
+    now = monotonic()
+    cached = _signed_in.get(token_hash)
+    if cached is not None and cached[0] > now and cached[1] > utcnow():
+        return db.session.merge(cached[2], load=False)
+    found = db.session.execute(
+        db.select(Account, SignInSession.expires_at)
+        .join(SignInSession, SignInSession.account_id == Account.id)
+        .filter(SignInSession.token_hash == token_hash)
+    ).first()
+    if found is None or found.expires_at <= utcnow():
         return None
-    return session.account
+    seconds = current_app.config["SESSION_CACHE_SECONDS"]
+    if seconds > 0:
+        if len(_signed_in) >= _SIGNED_IN_MAX:
+            _signed_in.clear()
+        _signed_in[token_hash] = (now + seconds, found.expires_at, _detached_copy(found.Account))
+    return found.Account
+
+
+def forget_sessions() -> None:
+    """Drop every cached session answer of this process (see :func:`account_for_session`)."""
+    _signed_in.clear()
+
+
+_SIGNED_IN_MAX = 10_000
+_signed_in: dict[str, tuple[float, datetime, Account]] = {}
+
+
+def _detached_copy(account: Account) -> Account:
+    """The account's columns in a new detached instance, never attached to any session."""
+    copy = Account(**{c.key: getattr(account, c.key) for c in Account.__mapper__.column_attrs})
+    make_transient_to_detached(copy)
+    return copy
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_on_flush(session, flush_context) -> None:
+    for obj in (*session.dirty, *session.deleted):
+        if isinstance(obj, Account | SignInSession):
+            forget_sessions()
+            return
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _forget_on_bulk_write(state) -> None:
+    """UPDATE or DELETE statements (ORM or on the tables) on accounts or sessions."""
+    if state.is_update or state.is_delete:
+        if getattr(state.statement, "table", None) in _SESSION_TABLES:
+            forget_sessions()
+
+
+_SESSION_TABLES = (Account.__table__, SignInSession.__table__)
 
 
 def update_profile(account: Account, changes: dict) -> Account:
