@@ -11,7 +11,7 @@ from eigendossier.core.config import (
     project_dir,
 )
 from eigendossier.core.errors import register_error_handlers
-from eigendossier.core.extensions import api, babel, db, limiter, login_manager, migrate
+from eigendossier.core.extensions import api, babel, db, init_limiter, login_manager, migrate
 from eigendossier.core.i18n import select_locale
 from eigendossier.web import hardening
 
@@ -41,7 +41,7 @@ def _init_extensions(app: Flask) -> None:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(project_dir("migrations")))
-    limiter.init_app(app)
+    init_limiter(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.session_protection = None

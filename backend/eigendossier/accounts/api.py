@@ -100,7 +100,7 @@ class Me(MethodView):
     @problem_response(blp, 401, "Not signed in")
     def get(self):
         """The signed-in account's profile."""
-        return current_user
+        return current_user._get_current_object()  # not the proxy: the dump reads 7 fields
 
     @blp.arguments(ProfileUpdateSchema(partial=True))
     @blp.response(200, ProfileSchema)

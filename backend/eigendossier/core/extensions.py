@@ -71,6 +71,28 @@ babel = Babel()
 login_manager = LoginManager()
 
 
+def init_limiter(app) -> None:
+    """Bind the limiter; drop its per-request hook when no limit needs it.
+
+    Our limits are all per view (``@limiter.limit``), and those are checked inside the view.
+    Flask-Limiter's ``before_request`` hook exists for application-wide and default limits;
+    with none configured it resolves nothing on every request, at about a third of the cost
+    of a small GET. Configure one (``RATELIMIT_DEFAULT``, ``RATELIMIT_APPLICATION``) and the
+    hook stays.
+    """
+    limiter.init_app(app)
+    manager = limiter.limit_manager
+    if manager.default_limits or manager.application_limits:
+        return
+    hooks = app.before_request_funcs.get(None, [])
+    app.before_request_funcs[None] = [
+        hook for hook in hooks if getattr(hook, "__func__", None) is not _LIMITER_HOOK
+    ]
+
+
+_LIMITER_HOOK = Limiter._check_request_limit
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_foreign_keys(dbapi_connection, _record):
     """SQLite checks foreign keys only when asked, per connection."""
