@@ -9,12 +9,16 @@ only get easier) and never worsens finish, score or the dates, so the optimum is
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 
 from eigendossier.planner.model import (
+    LEARNING_FORM,
+    LOCATION,
     MAX_HOURS_PER_WEEK,
     MAX_PARALLEL,
     RUN_PREFERENCES,
+    TIME_OF_DAY,
     Block,
     Preferences,
     Run,
@@ -81,20 +85,44 @@ def candidate(run: Run, block: Block, prefs: Preferences) -> Option | None:
     return Option(run, run.pace(block), sum(prefs.weight(name) for name in violated))
 
 
+_RUN_FIELDS = {
+    TIME_OF_DAY: "time_of_day",
+    LOCATION: "location_kind",
+    LEARNING_FORM: "learning_form",
+}
+
+
 def compile_problem(
     todo: list[Block], runs: Iterable[Run], prefs: Preferences, exempt: Iterable[str]
 ) -> Problem:
+    """The search's view of the question; every run goes through :func:`candidate`'s rules,
+    inlined here because a catalogue has thousands of runs and this runs on every plan."""
     index = {block.id: i for i, block in enumerate(todo)}
     exempt_ids = set(exempt)
     options: list[list[Option]] = [[] for _ in todo]
-    grid = set()
+    checks = [
+        (_RUN_FIELDS[name], prefs.wanted(name), prefs.is_hard(name), prefs.weight(name))
+        for name in RUN_PREFERENCES
+        if prefs.is_set(name)
+    ]
+    first, last = prefs.start_date, prefs.horizon_end
+    starts = set()
     for run in runs:
         i = index.get(run.block_id)
-        if i is not None:
-            grid.add(run.start.toordinal())
-            option = candidate(run, todo[i], prefs)
-            if option is not None:
-                options[i].append(option)
+        if i is None:
+            continue
+        starts.add(run.start)
+        if run.seats_left <= 0 or run.start < first or run.end > last:
+            continue
+        cost = 0
+        for field, wanted, hard, weight in checks:
+            if getattr(run, field) not in wanted:
+                if hard:
+                    break
+                cost += weight
+        else:
+            options[i].append(Option(run, run.pace(todo[i]), cost))
+    grid = {day.toordinal() for day in starts}
     hours_matter = prefs.is_set(MAX_HOURS_PER_WEEK)
     options = [_undominated(opts, hours_matter) for opts in options]
     preds = [tuple(sorted(index[p] for p in b.prerequisites if p not in exempt_ids)) for b in todo]
@@ -130,10 +158,12 @@ def _soft_limit(prefs: Preferences, name: str) -> PaceLimit | None:
 
 
 def _undominated(options: list[Option], hours_matter: bool) -> list[Option]:
-    """Drop dominated options in O(n x classes), returning the rest sorted by start.
+    """Drop dominated options in O(n log n x costs), returning the rest sorted by start.
 
     Options are visited latest start first, so every option that could dominate the current
-    one has been seen; per (cost, pace) class we keep the earliest end seen so far.
+    one has been seen. Per cost we keep the Pareto front of (pace, earliest end) seen so far:
+    paces ascending, ends strictly descending, so the earliest end among the paces up to p
+    is the one at p's place.
     """
 
     def pace(o: Option) -> float:
@@ -143,17 +173,29 @@ def _undominated(options: list[Option], hours_matter: bool) -> list[Option]:
         range(len(options)),
         key=lambda i: (-options[i].s, options[i].e, options[i].cost, pace(options[i]), i),
     )
-    best_end: dict[tuple[int, float], int] = {}
+    fronts: dict[int, tuple[list[float], list[int]]] = {}
     kept: list[Option] = []
     for i in order:
         option = options[i]
-        dominated = any(
-            cost <= option.cost and hpw <= pace(option) and end <= option.e
-            for (cost, hpw), end in best_end.items()
-        )
-        if not dominated:
-            kept.append(option)
-        cls = (option.cost, pace(option))
-        best_end[cls] = min(best_end.get(cls, option.e), option.e)
+        hpw, end = pace(option), option.e
+        dominated = False
+        for cost, (paces, ends) in fronts.items():
+            if cost <= option.cost:
+                j = bisect_right(paces, hpw) - 1
+                if j >= 0 and ends[j] <= end:
+                    dominated = True
+                    break
+        if dominated:
+            continue
+        kept.append(option)
+        paces, ends = fronts.setdefault(option.cost, ([], []))
+        j = bisect_right(paces, hpw)
+        if j and ends[j - 1] <= end:
+            continue
+        stop = j
+        while stop < len(paces) and ends[stop] >= end:
+            stop += 1
+        paces[j:stop] = [hpw]
+        ends[j:stop] = [end]
     kept.sort(key=lambda o: (o.s, o.e, o.cost, o.hpw))
     return kept
