@@ -8,6 +8,9 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from eigendossier.accounts.models import Account
 from eigendossier.catalog.models import Block, Run
@@ -17,7 +20,7 @@ from eigendossier.core.extensions import db
 from eigendossier.core.timeutil import utcnow
 from eigendossier.routes import service as routes
 from eigendossier.vouchers import codes
-from eigendossier.vouchers.models import IdempotentResponse, Voucher
+from eigendossier.vouchers.models import IdempotentResponse, Voucher, VoucherBatch
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 VALID_YEARS = 5
@@ -195,20 +198,24 @@ def redeem(account: Account, voucher_id: int, run_id: int, key: str,
            today: date) -> tuple[int, dict]:
     """Redeem the voucher for a run: the voucher, the seat and the enrolment in one
     transaction, claimed by one conditional UPDATE. A replay with the same Idempotency-Key
-    gets the first response again. Returns (status, body)."""
-    from eigendossier.vouchers.schemas import RedemptionSchema
+    gets the first response again. Returns (status, body).
 
+    The happy path is nine statements: the voucher and the run with what the answer shows
+    (two SELECTs), the claim, the seat (the enrolment SELECT, UPDATE and INSERT), the link,
+    and the audit event and stored answer written together at commit. A stored answer is
+    looked up only when the voucher cannot be redeemed (a replay finds it already used) or
+    when storing ours collides with one under the same key.
+    """
     fingerprint = hashlib.sha256(json.dumps([voucher_id, run_id]).encode()).hexdigest()
-    replay = _replay(account, key, fingerprint)
-    if replay:
-        return replay
-    voucher = voucher_of(account, voucher_id)
     now = utcnow()
-    if voucher.valid_until <= now:
-        raise Expired()
-    run = db.session.get(Run, run_id)
-    if run is None or run not in eligible_runs(voucher, today):
-        raise RunNotEligible()
+    voucher = _voucher_to_redeem(account, voucher_id)
+    if voucher is None:
+        return _replay(account, key, fingerprint) or _not_found()
+    if voucher.redeemed_at is not None or voucher.valid_until <= now:
+        return _replay(account, key, fingerprint) or _refusal(voucher_id, now)
+    run = _run_to_buy(run_id)
+    if run is None or not buys(voucher, run, today):
+        return _replay(account, key, fingerprint) or _not_eligible()
     try:
         taken = db.session.execute(
             db.update(Voucher)
@@ -224,16 +231,70 @@ def redeem(account: Account, voucher_id: int, run_id: int, key: str,
         db.session.flush()
         db.session.execute(db.update(Voucher).where(Voucher.id == voucher_id)
                            .values(enrolment_id=enrolment.id))
+        set_committed_value(voucher, "redeemed_at", now)
+        set_committed_value(voucher, "enrolment_id", enrolment.id)
+        set_committed_value(voucher, "enrolment", enrolment)
+        set_committed_value(enrolment, "run", run)
         audit.record("voucher.redeemed", account.id, subject=voucher, run=run.code)
-        db.session.expire(voucher)
-        body = RedemptionSchema().dump({"voucher": voucher, "enrolment": enrolment})
+        body = _redemption_body(voucher, enrolment)
         db.session.add(IdempotentResponse(account_id=account.id, key=key,
                                           request_fingerprint=fingerprint, status=201, body=body))
         db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # the same key stored meanwhile: its answer, or "key reused"
+        replay = _replay(account, key, fingerprint)
+        if replay is None:
+            raise
+        return replay
     except Exception:
         db.session.rollback()
         raise
     return 201, body
+
+
+def buys(voucher: Voucher, run: Run, today: date) -> bool:
+    """Can the voucher buy this run? The rule of :func:`eligible_runs`, for one run."""
+    batch, block = voucher.batch, run.block
+    return (
+        (block.qualification_id in (batch.eligible_qualification_ids or ())
+         or block.id in (batch.eligible_block_ids or ()))
+        and today < run.start_date <= voucher.valid_until.date()
+        and run.seats_taken < run.seats_total
+    )
+
+
+def _voucher_to_redeem(account: Account, voucher_id: int) -> Voucher | None:
+    """The learner's voucher with what the answer shows (batch, institution, qualification)."""
+    return db.session.scalar(
+        db.select(Voucher)
+        .options(joinedload(Voucher.batch).joinedload(VoucherBatch.institution),
+                 joinedload(Voucher.qualification))
+        .filter(Voucher.id == voucher_id, Voucher.claimed_by_id == account.id)
+    )
+
+
+def _run_to_buy(run_id: int) -> Run | None:
+    """The run with what the answer shows (block, qualification, institution)."""
+    return db.session.scalar(
+        db.select(Run)
+        .options(joinedload(Run.block).joinedload(Block.qualification),
+                 joinedload(Run.institution))
+        .filter(Run.id == run_id)
+    )
+
+
+def _redemption_body(voucher: Voucher, enrolment) -> dict:
+    from eigendossier.vouchers.schemas import RedemptionSchema
+
+    return RedemptionSchema().dump({"voucher": voucher, "enrolment": enrolment})
+
+
+def _not_found():
+    raise NotFound()
+
+
+def _not_eligible():
+    raise RunNotEligible()
 
 
 def _replay(account: Account, key: str, fingerprint: str) -> tuple[int, dict] | None:

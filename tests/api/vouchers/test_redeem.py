@@ -164,3 +164,37 @@ def test_the_schedule_cannot_bypass_the_voucher_deadline(app, client, claimed):
                    "voucher-cancel-too-late")
     assert seats(app) == 5
     assert client.get(f"/api/v1/vouchers/{claimed['id']}").get_json()["status"] == "redeemed"
+
+
+def test_a_redemption_is_nine_statements(app, client, claimed):
+    """Pinned so the hot path does not grow back (it was seventeen)."""
+    from sqlalchemy import event
+
+    run = run_id(client, claimed["id"])
+    seen = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert redeem(client, claimed["id"], run).status_code == 201
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(seen) == 9, seen
+
+
+def test_one_run_is_bought_by_the_rule_that_lists_the_runs(app, client, claimed):
+    from datetime import date
+
+    from eigendossier.vouchers import service
+
+    with app.app_context():
+        voucher = db.session.get(Voucher, claimed["id"])
+        runs = db.session.scalars(db.select(Run)).all()
+        listed = set(service.eligible_runs(voucher, date.today()))
+        assert len(runs) > len(listed) > 0
+        for run in runs:
+            assert service.buys(voucher, run, date.today()) == (run in listed), run.code
