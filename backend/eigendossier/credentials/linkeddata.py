@@ -230,7 +230,33 @@ def _options() -> dict[str, Any]:
 
 
 def canonicalize(document: dict[str, Any]) -> str:
-    """RDFC-1.0 canonical N-Quads of a JSON-LD document (URDNA2015 in pyld's naming)."""
+    """RDFC-1.0 canonical N-Quads of a JSON-LD document (URDNA2015 in pyld's naming).
+
+    Only pinned contexts ever load, so the result is a function of the document alone: it is
+    remembered per document (a few hundred), which makes checking the same credential again
+    (the employer's page re-verifying stale results) cost a signature check, not a
+    canonicalisation of tens of milliseconds.
+    """
+    try:
+        text = json.dumps(document, sort_keys=True, separators=(",", ":"))
+    except (TypeError, ValueError):  # not plain JSON: nothing to key it by
+        return _normalize(document)
+    key = hashlib.sha256(text.encode()).digest()
+    with _CANONICAL_LOCK:
+        known = _CANONICAL.get(key)
+    if known is not None:
+        return known
+    canonical = _normalize(document)
+    with _CANONICAL_LOCK:
+        _CANONICAL[key] = canonical
+    return canonical
+
+
+_CANONICAL: LRUCache = LRUCache(maxsize=512)
+_CANONICAL_LOCK = threading.Lock()
+
+
+def _normalize(document: dict[str, Any]) -> str:
     try:
         return _MemoProcessor().normalize(document, _options())
     except jsonld.JsonLdError as exc:
