@@ -11,7 +11,6 @@ lock-protected LRU cache of our own (not pyld's global one, which another loader
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 from functools import cache
@@ -23,6 +22,7 @@ from pyld import jsonld
 from pyld.context_resolver import ContextResolver
 
 from .errors import CredentialError
+from .memo import DocumentMemo
 
 CONTEXT_DIR = Path(__file__).with_name("contexts")
 
@@ -237,23 +237,10 @@ def canonicalize(document: dict[str, Any]) -> str:
     (the employer's page re-verifying stale results) cost a signature check, not a
     canonicalisation of tens of milliseconds.
     """
-    try:
-        text = json.dumps(document, sort_keys=True, separators=(",", ":"))
-    except (TypeError, ValueError):  # not plain JSON: nothing to key it by
-        return _normalize(document)
-    key = hashlib.sha256(text.encode()).digest()
-    with _CANONICAL_LOCK:
-        known = _CANONICAL.get(key)
-    if known is not None:
-        return known
-    canonical = _normalize(document)
-    with _CANONICAL_LOCK:
-        _CANONICAL[key] = canonical
-    return canonical
+    return _CANONICAL.get_or_compute(document, lambda: _normalize(document))
 
 
-_CANONICAL: LRUCache = LRUCache(maxsize=512)
-_CANONICAL_LOCK = threading.Lock()
+_CANONICAL = DocumentMemo(maxsize=512)
 
 
 def _normalize(document: dict[str, Any]) -> str:

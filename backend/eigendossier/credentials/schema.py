@@ -27,6 +27,8 @@ from typing import Any
 import jsonschema_rs
 from jsonschema import Draft4Validator
 
+from .memo import DocumentMemo
+
 SCHEMA_DIR = Path(__file__).with_name("schemas")
 ACHIEVEMENT_SCHEMA = "ob_v3p0_achievementcredential_schema_draft4.json"
 _RENAMES = {"issuanceDate": "validFrom", "expirationDate": "validUntil"}
@@ -106,12 +108,23 @@ def fast_validator(vc_version: str) -> Any:
 
 
 def schema_errors(credential: dict[str, Any], vc_version: str, limit: int = 5) -> list[str]:
-    """Human-readable JSON Schema violations (at most ``limit``)."""
+    """Human-readable JSON Schema violations (at most ``limit``); remembered per document."""
+    return list(_SCHEMA_ERRORS.get_or_compute(
+        [credential, vc_version, limit], lambda: _schema_errors(credential, vc_version, limit)
+    ))
+
+
+_SCHEMA_ERRORS = DocumentMemo(maxsize=512)
+
+
+def _schema_errors(credential: dict[str, Any], vc_version: str, limit: int) -> tuple[str, ...]:
     document = _without_endorsements(credential)
     if fast_validator(vc_version).is_valid(document):
         return []
     errors = sorted(validator(vc_version).iter_errors(document), key=lambda e: list(e.path))
-    return [f"{'/'.join(str(p) for p in e.path) or '(root)'}: {e.message}" for e in errors[:limit]]
+    return tuple(
+        f"{'/'.join(str(p) for p in e.path) or '(root)'}: {e.message}" for e in errors[:limit]
+    )
 
 
 def _without_endorsements(node: Any) -> Any:

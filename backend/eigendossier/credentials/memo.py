@@ -1,0 +1,50 @@
+"""Remember results that are a function of a JSON document alone (canonical forms, schema
+violations), so checking the same credential again costs a hash, not the work.
+
+Keys are the SHA-256 of the document's JSON with sorted keys; a document that is not plain
+JSON gets no key and is simply not remembered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from cachetools import LRUCache
+
+T = TypeVar("T")
+
+
+class DocumentMemo:
+    """A bounded, thread-safe memo: ``memo.get_or_compute(parts, compute)``."""
+
+    def __init__(self, maxsize: int = 512) -> None:
+        self._cache: LRUCache = LRUCache(maxsize=maxsize)
+        self._lock = threading.Lock()
+
+    def get_or_compute(self, parts: Any, compute: Callable[[], T]) -> T:
+        key = document_key(parts)
+        if key is None:
+            return compute()
+        with self._lock:
+            if key in self._cache:
+                return self._cache[key]
+        value = compute()
+        with self._lock:
+            self._cache[key] = value
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
+
+def document_key(parts: Any) -> bytes | None:
+    try:
+        text = json.dumps(parts, sort_keys=True, separators=(",", ":"))
+    except (TypeError, ValueError):
+        return None
+    return hashlib.sha256(text.encode()).digest()
