@@ -202,6 +202,40 @@ def reverify(account: Account, credential_id: int) -> Credential:
     return found
 
 
+def reverify_all(account: Account, credential_ids: list[int]) -> list[int]:
+    """Verify these credentials of the account again and store the results, in the caller's
+    transaction (not committed). Returns those that could not be verified again: their
+    stored result is left as it was."""
+    failed = []
+    for credential_id in credential_ids:
+        found = credential(account, credential_id)
+        original = found.original
+        try:
+            result = verification.verify(verification.parse(original), account)
+        except Exception:
+            log.warning("re-verifying credential %s failed", credential_id, exc_info=True)
+            failed.append(credential_id)
+            continue
+        if _same_result(found.verification, result):
+            found.verification.checked_at = utcnow()  # nothing else to write
+        else:
+            _apply(found, result, original)
+    return failed
+
+
+def _same_result(stored: VerificationResult | None, result) -> bool:
+    """Does a new verification say exactly what the stored one says? Then only its time
+    changes: the summary comes from the same bytes, and the checks would be rewritten as
+    they are."""
+    if stored is None or stored.status != result.status:
+        return False
+    fresh = [(position, check.id, check.outcome, check.message_code, _json_safe(check.params),
+              (check.message or "")[:500]) for position, check in enumerate(result.checks)]
+    kept = [(check.position, check.check_id, check.outcome, check.message_code, check.params,
+             check.message) for check in sorted(stored.checks, key=lambda c: c.position)]
+    return fresh == kept
+
+
 def _reverify(found: Credential, account: Account) -> None:
     original = found.original
     parsed = verification.parse(original)

@@ -179,9 +179,10 @@ def view(token: str):
         share = service.for_page(service.open_share(token))
         if service.refresh_stale(share):
             share = service.for_page(share)
-        content = page.page(share)  # read before the view is logged (and commits)
+        content = page.page(share)  # read before the commit expires what it shows
         if _counts_as_view(share):
             service.record_view(share)
+        service.save_page()
         body = render_template(
             "sharing/share.html", page=content, token=token, locale=locale,
             other_locale="en" if locale == "nl" else "nl",

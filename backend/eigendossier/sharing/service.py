@@ -266,10 +266,15 @@ def for_page(share: Share) -> Share:
 
 
 def record_view(share: Share) -> None:
-    """Log that the page was opened: the time, nothing about who opened it."""
+    """Log that the page was opened: the time, nothing about who opened it. Written with
+    the page's re-verified results by :func:`save_page`."""
     db.session.add(ShareView(share_id=share.id, viewed_at=utcnow()))
     event = audit.record("share.viewed", share.account_id, subject=share)
     event.actor_id = None  # opened by someone without an account
+
+
+def save_page() -> None:
+    """One commit for what showing the page wrote: new results and the view log."""
     _commit()
 
 
@@ -277,50 +282,58 @@ def reverify_after() -> timedelta:
     return timedelta(seconds=float(current_app.config.get("SHARE_REVERIFY_AFTER_SECONDS", 3600)))
 
 
-def refresh_stale(share: Share) -> int:
+def refresh_stale(share: Share) -> bool:
     """Verify again, now, each shared credential whose result is older than
     SHARE_REVERIFY_AFTER_SECONDS. One that cannot be verified again keeps its stored result
-    (the page says when that was). Returns how many this request verified again."""
+    (the page says when that was). Returns whether this request took any (then the page's
+    data is loaded again).
+
+    The claims are committed at once (so other requests see them); the new results are left
+    in the session for :func:`save_page`, which writes them with the view log. A database
+    failure while storing them gives every claim back, so the next request tries again.
+    """
     cutoff = utcnow() - reverify_after()
     stale = [(link.credential_id, link.credential.verification.checked_at)
              for link in share.credentials
              if link.credential.verification is not None
              and link.credential.verification.checked_at <= cutoff]
-    account, done = share.account, 0
-    for credential_id, seen in stale:  # each commits on its own: one failure keeps the others
-        if not _claim(credential_id, seen):
-            continue  # another request is verifying it (or just did)
-        try:
-            dossier.reverify(account, credential_id)
-            done += 1
-        except Exception:
-            db.session.rollback()
-            log.warning("re-verifying shared credential %s failed", credential_id,
-                        exc_info=True)
+    claimed = {credential_id: seen for credential_id, seen in stale
+               if _claim(credential_id, seen)}  # others are being verified by another request
+    if not claimed:
+        return False
+    _commit()
+    try:
+        failed = dossier.reverify_all(share.account, list(claimed))
+        for credential_id in failed:
+            _release(credential_id, claimed[credential_id])
+        db.session.flush()
+    except Exception:
+        log.warning("storing re-verified results of share %s failed", share.id, exc_info=True)
+        for credential_id, seen in claimed.items():
             _release(credential_id, seen)
-    return done
+        _commit()
+    return True
 
 
 def _claim(credential_id: int, seen: datetime) -> bool:
     """Take the re-verification of a credential: move its result's time from what this
     request read to now, only if nobody else moved it first (one conditional UPDATE, so two
-    employers opening the page at once do not verify, and write, the same result twice)."""
-    claimed = db.session.execute(
+    employers opening the page at once do not verify, and write, the same result twice).
+    The caller commits."""
+    return db.session.execute(
         db.update(VerificationResult)
         .where(VerificationResult.credential_id == credential_id,
                VerificationResult.checked_at == seen)
         .values(checked_at=utcnow()).execution_options(synchronize_session=False)
     ).rowcount == 1
-    _commit()
-    return claimed
 
 
 def _release(credential_id: int, seen: datetime) -> None:
-    """A failed re-verification: the result is as old as it was (stale again)."""
+    """A failed re-verification: the result is as old as it was (stale again). The caller
+    commits."""
     db.session.execute(db.update(VerificationResult)
                        .where(VerificationResult.credential_id == credential_id)
                        .values(checked_at=seen).execution_options(synchronize_session=False))
-    _commit()
 
 
 def shared_credential(share: Share, credential_id: int):

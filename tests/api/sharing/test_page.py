@@ -223,6 +223,38 @@ def test_a_stale_result_is_verified_again_live(app, employer, dossier, share):
     assert page.count("Geverifieerd</span>") == 2
 
 
+def test_an_unchanged_result_only_moves_its_time(app, employer, dossier, share):
+    """Verified again with the same outcome: the stored checks stay, and the new time is
+    written with the view log in one commit."""
+    from eigendossier.dossier.models import VerificationCheck
+
+    def check_rows():
+        with app.app_context():
+            return db.session.execute(db.select(VerificationCheck.id, VerificationCheck.outcome)
+                                      .order_by(VerificationCheck.id)).all()
+
+    old = datetime.now(UTC) - timedelta(hours=2)
+    set_checked_at(app, dossier.png, old)
+    before = check_rows()
+    with app.app_context():
+        engine = db.engine
+    commits = []
+
+    def count(conn):
+        commits.append(conn)
+
+    event.listen(engine, "commit", count)
+    try:
+        html_of(employer.get(path_of(share), headers=BROWSER))
+    finally:
+        event.remove(engine, "commit", count)
+    assert len(commits) == 2  # the claim, then the result with the view log
+    assert checked_at(app, dossier.png) > old
+    assert check_rows() == before
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(ShareView.id))) == 1
+
+
 @pytest.mark.parametrize("app_settings", [{"SHARE_REVERIFY_AFTER_SECONDS": 60}],
                          indirect=True)
 def test_the_age_is_configurable(app, employer, dossier, share):
@@ -312,7 +344,9 @@ def test_only_one_request_verifies_a_stale_result_again(app, dossier):
     set_checked_at(app, dossier.png, old)
     with app.test_request_context():
         assert service._claim(dossier.png, old) is True
+        db.session.commit()
         assert service._claim(dossier.png, old) is False
+        db.session.commit()
     assert checked_at(app, dossier.png) > old
 
 
@@ -325,7 +359,7 @@ def test_a_failed_re_verification_keeps_the_stored_result_stale(app, employer, d
 
     old = datetime(2020, 1, 1, tzinfo=UTC)
     set_checked_at(app, dossier.png, old)
-    monkeypatch.setattr(dossier_service, "reverify", broken)
+    monkeypatch.setattr(dossier_service.verification, "verify", broken)
     page = html_of(employer.get(path_of(share), headers=BROWSER))
     assert page.count("Geverifieerd</span>") == 2  # the stored result, with its date
     assert "1 januari 2020" in page
