@@ -29,6 +29,7 @@ from eigendossier.credentials import dataintegrity as di  # noqa: E402
 from eigendossier.credentials import parse_credential, verify_credential  # noqa: E402
 from eigendossier.credentials.jws import parse_compact, sign_compact  # noqa: E402
 from eigendossier.credentials.keys import PublicKey, from_multikey  # noqa: E402
+from eigendossier.credentials.memo import forget_all  # noqa: E402
 
 VECTOR = ROOT / ".." / "shared" / "vectors" / "1edtech" / "eddsa-rdfc-2022-vector"
 NOW = datetime(2025, 6, 1, tzinfo=UTC)
@@ -64,7 +65,7 @@ def vc_jwt_case() -> tuple[Callable[[], object], Callable[[], object]]:
     jws = parse_compact(token)
     assert verify_credential(parsed, now=NOW).status == "verified"
     return (
-        lambda: verify_credential(parsed, now=NOW),
+        lambda: first_verification(parsed),
         lambda: public.verify("EdDSA", jws.signing_input, jws.signature),
     )
 
@@ -78,9 +79,16 @@ def data_integrity_case() -> tuple[Callable[[], object], Callable[[], object]]:
     signature = di.signature_bytes(signed["proof"])
     assert verify_credential(parsed, now=NOW).status == "verified"
     return (
-        lambda: verify_credential(parsed, now=NOW),
+        lambda: first_verification(parsed),
         lambda: key.verify("Ed25519", data, signature),
     )
+
+
+def first_verification(parsed):
+    """Verify as the first time: what a credential's document alone gives is remembered
+    (canonical forms, schema checks), which would make every later call a lookup."""
+    forget_all()
+    return verify_credential(parsed, now=NOW)
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ lock-protected LRU cache of our own (not pyld's global one, which another loader
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from functools import cache
