@@ -2,10 +2,14 @@
 
 Run as ``python bench/bench_planner.py``. It builds one seeded catalogue (40 blocks, 12 starts
 a year, 4 variants, 6 years: 11,520 runs), plans 30 learners with varying preferences, and
-prints one table: latency p50/p95 of the exact planner and of the greedy baseline, how many
-answers the planner proved (optimal plan or no route), the mean months to finish, and how
-the finish dates compare (same learners, one run, side by side). "months" counts from the
-learner's start date.
+prints one table: time per plan p50/p95 of the exact planner and of the greedy baseline, how
+many answers the planner proved (optimal plan or no route), the mean months to finish, and
+how the finish dates compare (same learners, one run, side by side). "months" counts from the
+learner's start date. Times are CPU time of this process (the planner is single-threaded),
+so other load on a shared machine does not inflate them.
+
+Then it plans the first ten learners again on a catalogue with ten times the runs (a start
+every 3 days instead of every month: 115,200 runs) and reports how the time grows.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "backend"))
+
+from goals import goal  # noqa: E402
 
 from eigendossier.planner import (  # noqa: E402
     LEARNING_FORM,
@@ -38,6 +44,8 @@ STARTS_PER_YEAR = 12
 YEARS = 6
 FIRST_YEAR = 2026
 PLANS = 30
+GROWTH_PLANS = 10
+GOAL_P95_MS = 50.0
 # (time of day, location, learning form, months): the four variants of every block
 VARIANTS = (
     ("daytime", "school", "physical", 2),
@@ -68,6 +76,30 @@ def _block(i: int, rng: random.Random) -> Block:
         prerequisites.add(f"B{rng.randint(i - 4, i - 1):02d}")
     ec = rng.choice((3, 4, 5, 6))
     return Block(f"B{i + 1:02d}", f"B{i + 1:02d}", ec, ec * 28, frozenset(prerequisites))
+
+
+def dense_runs(blocks: list[Block], rng: random.Random, per_year: int = 120) -> list[Run]:
+    """Ten times the runs: the same four variants starting every 365/120 days."""
+    runs = []
+    for block in blocks:
+        for year in range(FIRST_YEAR, FIRST_YEAR + YEARS):
+            for k in range(per_year):
+                start = date(year, 1, 1) + timedelta(days=k * 365 // per_year)
+                for v, (time_of_day, location, form, months) in enumerate(VARIANTS):
+                    seats = 0 if rng.random() < 0.08 else rng.randint(1, 20)
+                    runs.append(
+                        Run(
+                            id=f"{block.id}-{year}-{k:03d}-{v}",
+                            block_id=block.id,
+                            start=start,
+                            end=start + timedelta(days=round(months * 30.44) - 1),
+                            time_of_day=time_of_day,
+                            location_kind=location,
+                            learning_form=form,
+                            seats_left=seats,
+                        )
+                    )
+    return runs
 
 
 def _runs(i: int, block: Block, rng: random.Random) -> list[Run]:
@@ -195,11 +227,11 @@ def measure(blocks, runs, people) -> tuple[list[Outcome], list[Outcome]]:
     """Plan every learner with both methods, one after the other, in this process."""
     planner, baseline = [], []
     for person in people:
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         result = plan_route(blocks, runs, person.preferences, person.exemptions)
-        t1 = time.perf_counter()
+        t1 = time.process_time()
         finish = greedy(blocks, runs, person)
-        t2 = time.perf_counter()
+        t2 = time.process_time()
         planner.append(Outcome(t1 - t0, *_verdict(result)))
         baseline.append(Outcome(t2 - t1, finish))
     return planner, baseline
@@ -224,7 +256,8 @@ def months(outcome: Outcome, person: Learner) -> float | None:
 
 
 def report(people, planner: list[Outcome], baseline: list[Outcome], runs: int) -> None:
-    print(f"route planner: {BLOCKS} blocks, {runs} runs, {len(people)} learners")
+    print(f"## route planner: {BLOCKS} blocks, {runs:,} runs, {len(people)} learners\n")
+    print("```")
     print(f"{'':16} {'p50 ms':>8} {'p95 ms':>8} {'routes':>7} {'proven':>7} {'months':>7}")
     p50s = []
     for name, outcomes in (("exact planner", planner), ("greedy baseline", baseline)):
@@ -248,6 +281,36 @@ def report(people, planner: list[Outcome], baseline: list[Outcome], runs: int) -
         f"finish vs greedy: earlier {earlier}, same {len(both) - earlier - later}, later {later} "
         f"of {len(both)}; route length ratio {ratio:.2f}; p50 time ratio {p50s[0] / p50s[1]:.0f}x"
     )
+    print("```")
+    p95 = percentile([o.seconds * 1000 for o in planner], 0.95)
+    proven = sum(o.proven for o in planner)
+    goal(f"route planner p95, {BLOCKS} blocks x {runs // BLOCKS} runs, {len(people)} learners",
+         f"<= {GOAL_P95_MS:.0f} ms", f"{p95:,.0f} ms", p95 / GOAL_P95_MS, p95 <= GOAL_P95_MS)
+    goal("route planner answers proven optimal", f"{len(people)}/{len(people)}",
+         f"{proven}/{len(people)}", proven / len(people), proven == len(people))
+
+
+def growth(blocks, sparse, dense, people) -> None:
+    """The same learners on 1x and 10x the runs: per-learner time ratio."""
+    times = {}
+    for name, runs in (("1x", sparse), ("10x", dense)):
+        outcomes = []
+        for person in people:
+            t0 = time.process_time()
+            result = plan_route(blocks, runs, person.preferences, person.exemptions)
+            outcomes.append((time.process_time() - t0, _verdict(result)[1]))
+        times[name] = outcomes
+    print(f"\n### growth: the first {len(people)} learners on 1x and 10x the runs\n")
+    print("| catalogue | runs | p50 ms | p95 ms | proven |")
+    print("|---|---:|---:|---:|---:|")
+    for name, runs in (("1x", sparse), ("10x", dense)):
+        ms = [t * 1000 for t, _ in times[name]]
+        proven = sum(p for _, p in times[name])
+        print(f"| {name} | {len(runs):,} | {percentile(ms, 0.5):,.0f} | "
+              f"{percentile(ms, 0.95):,.0f} | {proven}/{len(people)} |")
+    ratios = sorted(b / a for (a, _), (b, _) in zip(times["1x"], times["10x"], strict=True))
+    print(f"\nTime per learner at 10x the runs / at 1x: median {statistics.median(ratios):.1f}x, "
+          f"range {ratios[0]:.1f}x to {ratios[-1]:.1f}x.")
 
 
 def main() -> None:
@@ -256,6 +319,8 @@ def main() -> None:
     people = learners(rng, blocks)
     planner, baseline = measure(blocks, runs, people)
     report(people, planner, baseline, len(runs))
+    dense = dense_runs(blocks, random.Random(SEED + 10))
+    growth(blocks, runs, dense, people[:GROWTH_PLANS])
 
 
 if __name__ == "__main__":

@@ -24,10 +24,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_framework import free_port, serve  # noqa: E402
+from bench_framework import free_port, serve, stop  # noqa: E402
+from goals import goal  # noqa: E402
 
 CLIENTS = 50
 VOUCHERS_PER_CLIENT = 4
+GOAL_P95_MS = 50.0
+GOAL_FLOOR_RATIO = 2.0
 SERVER = (
     os.environ.get("EIGENDOSSIER_BENCH_DATABASE_URL")
     or os.environ.get("EIGENDOSSIER_TEST_DATABASE_URL")
@@ -101,7 +104,7 @@ def prepare(url: str, tmp: Path):
     staff.post("/api/v1/session", json={"email": "staff@bench.nl", "password": "bench-password"})
     lines = ["name,email,graduation_date,qualification"] + [
         f"G{i},g{i}@bench.nl,{date.today() - timedelta(days=30)},12345"
-        for i in range(CLIENTS * VOUCHERS_PER_CLIENT + 1)
+        for i in range(CLIENTS * VOUCHERS_PER_CLIENT + 2)
     ]
     issued = staff.post(
         "/api/v1/vouchers/batches", data="\n".join(lines), headers={"Content-Type": "text/csv"}
@@ -128,9 +131,38 @@ def prepare(url: str, tmp: Path):
     contested = contested_client.post(
         "/api/v1/vouchers/claim", json={"code": issued[-1]["code"]}
     ).get_json()["id"]
+    counted = statements_per_request(app, contested_client, issued[-2]["code"])
     with app.app_context():
         db.engine.dispose()
-    return learners, (first, contested, learners[0][1][0][1])
+    return learners, (first, contested, learners[0][1][0][1]), counted
+
+
+def statements_per_request(app, client, code: str) -> dict[str, int]:
+    """SQL statements of one GET /api/v1/me (session known) and one redemption."""
+    from sqlalchemy import event
+
+    from eigendossier.core.extensions import db
+
+    voucher = client.post("/api/v1/vouchers/claim", json={"code": code}).get_json()["id"]
+    run = client.get(f"/api/v1/vouchers/{voucher}").get_json()["eligible_runs"][-1]["id"]
+    client.get("/api/v1/me")
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        client.get("/api/v1/me")
+        me = len(seen)
+        status = client.post(f"/api/v1/vouchers/{voucher}/redeem", json={"run_id": run},
+                             headers={"Idempotency-Key": uuid.uuid4().hex}).status_code
+        assert status == 201, status
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return {"me": me, "redeem": len(seen) - me}
 
 
 def request(conn, method, path, cookies, body=None, headers=None):
@@ -184,7 +216,7 @@ def main() -> None:
     tmp.mkdir()
     process = None
     try:
-        learners, (first, contested, contested_run) = prepare(url, tmp)
+        learners, (first, contested, contested_run), counted = prepare(url, tmp)
         port = free_port()
         process = serve(
             "eigendossier:create_app()",
@@ -195,6 +227,7 @@ def main() -> None:
                 "EIGENDOSSIER_SECRET_KEY": "bench",
                 "EIGENDOSSIER_VOUCHER_PEPPER": "bench",
                 "EIGENDOSSIER_DEMO_DATA": "false",
+                "EIGENDOSSIER_NOTIFICATIONS_INPROCESS_TICK": "false",
             },
             workers=4,
         )
@@ -236,8 +269,7 @@ def main() -> None:
         race_latencies, race_statuses, _ = load(port, race)
     finally:
         if process:
-            process.terminate()
-            process.wait(10)
+            stop(process)
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     ok = statuses.count(201)
@@ -260,6 +292,16 @@ def main() -> None:
         f"| **ratio redeem / floor (p50)** | | **{r50 / me50:.1f}** | "
         f"**{r95 / me95:.1f}** (p95) | |"
     )
+    print(f"\nSQL statements per request: GET /api/v1/me {counted['me']}, "
+          f"redeem {counted['redeem']} (BEGIN/COMMIT not counted).")
+    goal(f"voucher redemption p95, {CLIENTS} concurrent clients, PostgreSQL",
+         f"<= {GOAL_P95_MS:.0f} ms", f"{r95:.0f} ms", r95 / GOAL_P95_MS, r95 <= GOAL_P95_MS)
+    floor_ratio = r95 / me95
+    goal("voucher redemption p95 vs GET /api/v1/me p95 (same run)",
+         f"<= {GOAL_FLOOR_RATIO:.0f}x", f"{floor_ratio:.1f}x", floor_ratio / GOAL_FLOOR_RATIO,
+         floor_ratio <= GOAL_FLOOR_RATIO)
+    goal("SQL statements per redemption", "<= 9 (was 17)", str(counted["redeem"]),
+         counted["redeem"] / 9, counted["redeem"] <= 9)
 
 
 if __name__ == "__main__":
