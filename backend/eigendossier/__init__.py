@@ -11,7 +11,15 @@ from eigendossier.core.config import (
     project_dir,
 )
 from eigendossier.core.errors import register_error_handlers
-from eigendossier.core.extensions import api, babel, db, init_limiter, login_manager, migrate
+from eigendossier.core.extensions import (
+    CookieFirstSessionInterface,
+    api,
+    babel,
+    db,
+    init_limiter,
+    login_manager,
+    migrate,
+)
 from eigendossier.core.i18n import select_locale
 from eigendossier.web import hardening
 
@@ -24,6 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(flask_settings(settings, instance_path))
     app.config.setdefault("PWA_DIR", str(project_dir("pwa")))
     app.config["FEATURES"] = set()
+    app.session_interface = CookieFirstSessionInterface()
     Path(instance_path).mkdir(parents=True, exist_ok=True)
     if app.config["PROXY_COUNT"]:
         n = int(app.config["PROXY_COUNT"])

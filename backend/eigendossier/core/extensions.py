@@ -1,6 +1,7 @@
 """Extensions, created once here and bound to the app in create_app."""
 from datetime import datetime
 
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -69,6 +70,20 @@ api = ProblemApi()
 limiter = Limiter(key_func=get_remote_address)
 babel = Babel()
 login_manager = LoginManager()
+
+
+class CookieFirstSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, built only when the request carries its cookie.
+
+    Our API signs in with its own session cookie; Flask's session serves the OpenID Connect
+    round trip only. Flask-Login reads it on every request, and opening it built an HMAC
+    serializer each time even without a cookie to read.
+    """
+
+    def open_session(self, app, request):
+        if not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
 
 
 def init_limiter(app) -> None:
