@@ -31,9 +31,11 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import psycopg
+from goals import goal
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+GOAL_CPU_MS = 0.5
 
 DATABASE = (
     os.environ.get("EIGENDOSSIER_BENCH_DATABASE_URL")
@@ -327,6 +329,10 @@ def main() -> None:
     base = rows[0][2]
     for label, count, rate, cpu in rows:
         print(f"| {label} | {count:,} | {rate:,.0f} | {cpu * 1000:.2f} | {rate / base:.1f}x |")
+    for label, _, _, cpu in rows[1:]:
+        goal(f"push sending CPU per message, {label.removeprefix('our sender, ')}",
+             f"<= {GOAL_CPU_MS} ms", f"{cpu * 1000:.2f} ms", cpu * 1000 / GOAL_CPU_MS,
+             cpu * 1000 <= GOAL_CPU_MS)
     print(
         f"\nClaiming the {claimed:,} due reminders (one tick: unique claim rows, inbox "
         f"entries, deliveries) took {claim_seconds:.1f} s; the push service accepted "
