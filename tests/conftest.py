@@ -13,6 +13,14 @@ from eigendossier import create_app
 from eigendossier.core.extensions import db
 from tests.support import ApiClient, sign_up
 
+# argon2id at the lowest cost the library takes: the production cost (config/default.toml,
+# checked in tests/api/accounts/test_sign_up.py) makes every sign-up and sign-in take ~0.1 s.
+CHEAP_PASSWORD_HASHING = {
+    "PASSWORD_HASH_TIME_COST": 1,
+    "PASSWORD_HASH_MEMORY_KIB": 8,
+    "PASSWORD_HASH_PARALLELISM": 1,
+}
+
 
 def service_url(name: str, what: str) -> str:
     """The URL of a real service for tests; skip clearly, or fail in CI, when it is not set."""
@@ -59,6 +67,7 @@ def make_app(database_url, tmp_path, **overrides):
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "RATELIMIT_SIGN_IN": "1000 per minute",
         "RATELIMIT_SIGN_UP": "1000 per minute",
+        **CHEAP_PASSWORD_HASHING,
         **overrides,
     }
     app = create_app(settings)

@@ -17,6 +17,7 @@ from werkzeug.serving import make_server
 
 from eigendossier import create_app
 from eigendossier.core.extensions import db
+from tests.conftest import CHEAP_PASSWORD_HASHING
 
 ROOT = Path(__file__).resolve().parents[2]
 PWA_DIR = ROOT / "pwa"
@@ -78,6 +79,7 @@ def e2e_app(tmp_path_factory, pwa_copy):
         "DEMO_DATA": False,
         "INSTANCE_PATH": str(tmp / "instance"),
         "PWA_DIR": str(pwa_copy),
+        **CHEAP_PASSWORD_HASHING,
     })
     with app.app_context():
         db.create_all()

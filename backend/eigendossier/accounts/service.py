@@ -6,6 +6,7 @@ import secrets
 from datetime import datetime, timedelta
 from functools import cache
 from time import monotonic
+from typing import NamedTuple
 from zoneinfo import available_timezones
 
 from argon2 import PasswordHasher
@@ -23,10 +24,7 @@ from eigendossier.core.errors import DomainError
 from eigendossier.core.extensions import db
 from eigendossier.core.timeutil import utcnow
 
-# argon2id with the library's defaults (RFC 9106 "low memory" profile).
-_hasher = PasswordHasher()
-# Verified against when the email is unknown, so both paths take the same time.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+_PASSWORDS = "eigendossier.passwords"
 
 
 class EmailTaken(DomainError):
@@ -47,6 +45,28 @@ class UnknownInstitution(DomainError):
     status = 422
     slug = "unknown-institution"
     title = _l("Unknown institution")
+
+
+class _Passwords(NamedTuple):
+    hasher: PasswordHasher
+    # Verified against when the email is unknown, so both paths take the same time.
+    dummy_hash: str
+
+
+def _passwords() -> _Passwords:
+    """The app's argon2id hasher, with the cost from its configuration (PASSWORD_HASH_*).
+
+    The defaults are RFC 9106's "low memory" profile; the tests lower them to stay fast. A
+    stored hash made with other costs is upgraded at the next sign-in (see authenticate)."""
+    found = current_app.extensions.get(_PASSWORDS)
+    if found is None:
+        config = current_app.config
+        hasher = PasswordHasher(time_cost=config["PASSWORD_HASH_TIME_COST"],
+                                memory_cost=config["PASSWORD_HASH_MEMORY_KIB"],
+                                parallelism=config["PASSWORD_HASH_PARALLELISM"])
+        found = _Passwords(hasher, hasher.hash(secrets.token_urlsafe(16)))
+        current_app.extensions[_PASSWORDS] = found
+    return found
 
 
 def normalise_email(email: str) -> str:
@@ -73,7 +93,7 @@ def account_by_email(email: str) -> Account | None:
 def sign_up(email: str, password: str, display_name: str, locale: str = "nl") -> Account:
     account = Account(
         email=normalise_email(email),
-        password_hash=_hasher.hash(password),
+        password_hash=_passwords().hasher.hash(password),
         display_name=display_name.strip(),
         locale=locale,
         time_zone=current_app.config["DEFAULT_TIME_ZONE"],
@@ -97,15 +117,16 @@ def _insert(account: Account) -> Account:
 
 def authenticate(email: str, password: str) -> Account:
     account = account_by_email(email)
-    stored = account.password_hash if account and account.password_hash else _DUMMY_HASH
+    hasher, dummy_hash = _passwords()
+    stored = account.password_hash if account and account.password_hash else dummy_hash
     try:
-        _hasher.verify(stored, password)
+        hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
         raise InvalidCredentials() from None
     if account is None or account.password_hash is None:
         raise InvalidCredentials()
-    if _hasher.check_needs_rehash(account.password_hash):
-        account.password_hash = _hasher.hash(password)
+    if hasher.check_needs_rehash(account.password_hash):
+        account.password_hash = hasher.hash(password)
         db.session.commit()
     return account
 
@@ -218,7 +239,7 @@ def create_staff(email, password, display_name, role="issuer", institution_slug=
             raise UnknownInstitution(detail=institution_slug)
     account = Account(
         email=normalise_email(email),
-        password_hash=_hasher.hash(password),
+        password_hash=_passwords().hasher.hash(password),
         display_name=display_name,
         locale=current_app.config["DEFAULT_LOCALE"],
         time_zone=current_app.config["DEFAULT_TIME_ZONE"],

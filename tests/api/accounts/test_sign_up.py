@@ -2,7 +2,9 @@ import hashlib
 
 from eigendossier.accounts.api import SESSION_COOKIE
 from eigendossier.accounts.models import Account, SignInSession
+from eigendossier.core.config import load_settings
 from eigendossier.core.extensions import db
+from tests.conftest import make_app
 from tests.support import PASSWORD, assert_problem, sign_up
 
 
@@ -51,6 +53,35 @@ def test_password_is_hashed_with_argon2id(app, client):
         stored = db.session.scalar(db.select(Account.password_hash))
     assert stored.startswith("$argon2id$")
     assert PASSWORD not in stored
+
+
+def test_a_default_installation_hashes_at_rfc_9106_cost_and_upgrades_cheaper_hashes(
+        app, client, database_url, tmp_path):
+    """The tests hash at the lowest cost (tests/conftest.py); config/default.toml must not:
+    argon2id with 64 MiB, 3 passes, 4 lanes. A hash made at another cost is upgraded when
+    its owner next signs in."""
+    defaults = load_settings(environ={})
+    strong = {key: defaults[key] for key in
+              ("PASSWORD_HASH_TIME_COST", "PASSWORD_HASH_MEMORY_KIB", "PASSWORD_HASH_PARALLELISM")}
+    assert strong == {"PASSWORD_HASH_TIME_COST": 3, "PASSWORD_HASH_MEMORY_KIB": 65536,
+                      "PASSWORD_HASH_PARALLELISM": 4}
+    sign_up(client)
+    with app.app_context():
+        cheap = db.session.scalar(db.select(Account.password_hash))
+    assert cheap.startswith("$argon2id$v=19$m=8,t=1,p=1$")
+
+    installed = make_app(database_url, tmp_path, **strong)
+    response = installed.test_client().post("/api/v1/session", json={
+        "email": "sanne@example.nl", "password": PASSWORD})
+    assert response.status_code == 200, response.get_json()
+    again = installed.test_client().post("/api/v1/session", json={
+        "email": "sanne@example.nl", "password": PASSWORD})
+    with installed.app_context():
+        upgraded = db.session.scalar(db.select(Account.password_hash))
+        db.session.remove()
+        db.engine.dispose()
+    assert upgraded.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert again.status_code == 200
 
 
 def test_an_email_signs_up_once_whatever_its_case(app, client):
