@@ -1,6 +1,9 @@
 """Credentials made on the spot for API and e2e tests: an Open Badges 3.0 microcredential
-issued to a learner's email address (hashed with a salt, as issuers do), signed by a did:key
-issuer, as VC-JWT or Data Integrity, optionally baked into a PNG or SVG."""
+issued to a learner's email address (hashed with a salt, as issuers do) or to a DID, signed
+by a did:key issuer, as VC-JWT or Data Integrity, optionally baked into a PNG or SVG.
+
+Made with the project's own signing and baking code, so the tests need no files from
+outside the repository (the third-party vectors are for tests/conformance only)."""
 import hashlib
 import json
 import uuid
@@ -13,11 +16,13 @@ from eigendossier.credentials.jws import sign_compact
 from eigendossier.credentials.keys import PublicKey
 
 ROOT = Path(__file__).resolve().parents[1]
-VECTORS = ROOT.parent / "shared" / "vectors" / "1edtech"
-OB30 = VECTORS / "ob30"
 VC2 = "https://www.w3.org/ns/credentials/v2"
 OB3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
-ICON = ROOT / "pwa" / "icons" / "favicon-32.png"
+ICON = ROOT / "pwa" / "icons" / "favicon-32.png"  # a plain PNG, no credential in it
+# A holder's DID that no learner here has: a credential issued to it verifies, but nothing
+# links it to the learner who imports it (the recipient check warns).
+UNLINKED_DID = "did:example:ebfeb1f712ebc6f1c276e12ec21"
+TEAMWORK = "https://example.com/achievements/21st-century-skills/teamwork"
 SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64">'
        '<circle cx="32" cy="32" r="30" fill="#0b5d6b"/></svg>')
 
@@ -32,20 +37,27 @@ class Issuer:
 
 def microcredential(email: str, issuer: Issuer, *, name="Veilig werken met elektriciteit",
                     achievement_id="https://roc.example/achievements/elektra-veilig",
+                    valid_from="2024-09-01T00:00:00Z",
                     valid_until: str | None = None) -> dict:
-    salt = uuid.uuid4().hex[:12]
-    identity = "sha256$" + hashlib.sha256((email.lower() + salt).encode()).hexdigest()
+    """Issued to `email`, or to the DID when `email` is one (did:…)."""
+    if email.startswith("did:"):
+        recipient = {"id": email}
+    else:
+        salt = uuid.uuid4().hex[:12]
+        identity = "sha256$" + hashlib.sha256((email.lower() + salt).encode()).hexdigest()
+        recipient = {"identifier": [{"type": "IdentityObject", "identityHash": identity,
+                                     "identityType": "emailAddress", "hashed": True,
+                                     "salt": salt}]}
     document = {
         "@context": [VC2, OB3],
         "id": f"urn:uuid:{uuid.uuid4()}",
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "issuer": {"id": issuer.did, "type": ["Profile"], "name": "ROC Voorbeeld"},
-        "validFrom": "2024-09-01T00:00:00Z",
+        "validFrom": valid_from,
         "name": name,
         "credentialSubject": {
+            **recipient,
             "type": ["AchievementSubject"],
-            "identifier": [{"type": "IdentityObject", "identityHash": identity,
-                            "identityType": "emailAddress", "hashed": True, "salt": salt}],
             "achievement": {
                 "id": achievement_id,
                 "type": ["Achievement"],
@@ -66,8 +78,15 @@ def microcredential(email: str, issuer: Issuer, *, name="Veilig werken met elekt
 
 def signed_di(email: str, **options) -> dict:
     issuer = Issuer()
-    return dataintegrity.sign(microcredential(email, issuer, **options), issuer.private,
-                              issuer.method, "2024-09-01T00:00:00Z")
+    document = microcredential(email, issuer, **options)
+    return dataintegrity.sign(document, issuer.private, issuer.method, document["validFrom"])
+
+
+def unlinked(**options) -> dict:
+    """Teamwork, issued in 2010 to a DID no learner has: verified, with a warning."""
+    options = {"name": "Teamwork", "achievement_id": TEAMWORK,
+               "valid_from": "2010-01-01T00:00:00Z", **options}
+    return signed_di(UNLINKED_DID, **options)
 
 
 def signed_jwt(email: str, **options) -> str:
@@ -80,6 +99,10 @@ def signed_jwt(email: str, **options) -> str:
 
 def baked_png(email: str, **options) -> bytes:
     return bake_png(ICON.read_bytes(), json.dumps(signed_di(email, **options)))
+
+
+def unlinked_png(**options) -> bytes:
+    return bake_png(ICON.read_bytes(), json.dumps(unlinked(**options)))
 
 
 def baked_svg(email: str, **options) -> bytes:

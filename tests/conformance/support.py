@@ -1,19 +1,23 @@
 """Shared helpers for the conformance tests: vector paths and URL → file fetchers.
 
-The vectors live beside the repository (CI clones ``shared/`` next to it); nothing here opens a
-network connection (see the socket guard in ``conftest.py``).
+The vectors are third-party files kept outside the repository: ``../shared/vectors`` beside
+it (where CI has them), or wherever ``EIGENDOSSIER_TEST_VECTORS`` points. Without them these
+tests skip (fail in CI, see ``conftest.py``). Nothing here opens a network connection (see
+the socket guard in ``conftest.py``).
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
 from eigendossier.credentials import FetchError
 
-VECTORS = (Path(__file__).resolve().parents[2] / ".." / "shared" / "vectors").resolve()
+VECTORS = Path(os.environ.get("EIGENDOSSIER_TEST_VECTORS")
+               or Path(__file__).resolve().parents[2] / ".." / "shared" / "vectors").resolve()
 EDTECH = VECTORS / "1edtech"
 OB20 = EDTECH / "ob20"
 OB30 = EDTECH / "ob30"

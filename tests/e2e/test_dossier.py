@@ -6,7 +6,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.credentials_support import OB30, baked_png
+from tests.credentials_support import baked_png, unlinked_png
 from tests.e2e.conftest import PASSWORD, WAIT_FOR_CONTROL
 from tests.e2e.test_accessibility import assert_no_serious_violations, no_horizontal_scroll
 
@@ -86,7 +86,7 @@ def test_import_by_file_picker_verified_details_and_offline(page, context, tmp_p
 def test_refusals_are_announced_and_experience_is_self_declared(page, tmp_path):
     sign_up(page, name="Jan de Boer")
     unlinked = tmp_path / "teamwork.png"
-    unlinked.write_bytes((OB30 / "simple-json.png").read_bytes())  # issued to a DID
+    unlinked.write_bytes(unlinked_png())  # issued to a DID
     add_file(page, unlinked)
     expect(page.locator(".credential-detail__head .status")).to_have_text(
         "Geverifieerd, met opmerkingen")

@@ -7,7 +7,14 @@ from sqlalchemy import text
 
 from eigendossier.core.extensions import db
 from tests.api.dossier.conftest import CREDENTIALS, EMAIL, row_counts, upload
-from tests.credentials_support import OB30, baked_png, baked_svg, signed_di, signed_jwt
+from tests.credentials_support import (
+    ICON,
+    baked_png,
+    baked_svg,
+    signed_di,
+    signed_jwt,
+    unlinked_png,
+)
 from tests.support import assert_problem
 
 NOTHING = {"credential": 0, "verification_result": 0, "verification_check": 0,
@@ -43,25 +50,6 @@ def test_upload_a_baked_png_of_ours(client, learner):
 def test_upload_a_baked_svg_of_ours(client, learner):
     body = upload(client, baked_svg(EMAIL), "elektra.svg").get_json()
     assert_verified_microcredential(body, "svg", "ob3_jwt")
-
-
-@pytest.mark.parametrize("name, fmt", [("simple-json.png", "ob3_data_integrity"),
-                                       ("simple-jwt.png", "ob3_jwt"),
-                                       ("simple-json.svg", "ob3_data_integrity"),
-                                       ("simple-jwt.svg", "ob3_jwt")])
-def test_upload_the_1edtech_baked_images(client, learner, name, fmt):
-    """Issued to a DID we cannot link to this learner: the signature is fine, the recipient
-    is a warning (not proof it is someone else's)."""
-    response = upload(client, (OB30 / name).read_bytes(), name)
-    assert response.status_code == 201
-    body = response.get_json()
-    assert body["format"] == fmt
-    assert body["summary"]["title"] == "Teamwork Badge"
-    assert body["summary"]["issuer_name"] == "Example Corp"
-    checks = {c["id"]: c["outcome"] for c in body["verification"]["checks"]}
-    assert checks["proof"] == "pass"
-    assert checks["recipient"] == "warn"
-    assert body["verification"]["status"] == "verified_with_warnings"
 
 
 def test_upload_a_json_file_and_a_jwt_file(client, learner):
@@ -119,8 +107,7 @@ def test_url_that_does_not_answer_is_refused(app, client, learner, badge_host):
 
 UNREADABLE = [
     (b"GIF89a not a badge", "badge.gif", "geen badge-afbeelding"),
-    ((OB30.parent / "ob20" / "assets" / "beths-robot-badge.png"), "plain.png",
-     "geen badge"),
+    (ICON, "plain.png", "geen badge"),
     (b"<?xml version='1.0'?><!DOCTYPE svg [<!ENTITY x SYSTEM 'file:///etc/passwd'>]>"
      b"<svg xmlns='http://www.w3.org/2000/svg'>&x;</svg>", "xxe.svg", "veiligheidsredenen"),
     (b"<?xml version='1.0'?><!DOCTYPE lolz [<!ENTITY lol 'lol'><!ENTITY lol2 "
@@ -268,7 +255,7 @@ def test_another_vc_is_kept_as_an_other_credential(client, learner):
 
 
 def test_list_is_newest_issued_first(client, learner):
-    upload(client, (OB30 / "simple-json.png").read_bytes())  # issued 2010
+    upload(client, unlinked_png())  # issued 2010
     upload(client, baked_png(EMAIL))  # issued 2024
     listed = client.get(CREDENTIALS).get_json()
     assert [c["summary"]["issued_on"][:4] for c in listed] == ["2024", "2010"]
@@ -278,7 +265,7 @@ def test_a_hosted_badge_image_is_kept_inline_for_the_pwa(client, learner, badge_
     """The PWA may show images only from our origin or data: URIs (CSP)."""
     import base64
 
-    png = (OB30 / "simple-json.png").read_bytes()
+    png = unlinked_png()
     url = badge_host.hosted_badge()
     badge_host.put("/badge.png", png, "image/png")
     body = client.post(CREDENTIALS, json={"url": url}).get_json()

@@ -11,7 +11,7 @@ from eigendossier.core.timeutil import utcnow
 from eigendossier.dossier import service
 from eigendossier.dossier.models import VerificationCheck, VerificationResult
 from tests.api.dossier.conftest import CREDENTIALS, EMAIL, upload
-from tests.credentials_support import OB30, baked_png, signed_di
+from tests.credentials_support import baked_png, signed_di, unlinked_png
 from tests.support import sign_up
 
 
@@ -82,7 +82,7 @@ def test_reverify_age_is_configurable(app, client, runner, learner):
 
 
 def test_messages_follow_the_learners_language(client, learner):
-    created = upload(client, (OB30 / "simple-json.png").read_bytes()).get_json()
+    created = upload(client, unlinked_png()).get_json()
     checks = {c["id"]: c for c in created["verification"]["checks"]}
     assert checks["recipient"]["message"].startswith("Uitgegeven aan een kenmerk")
     assert checks["proof"]["message_code"] == "proof.valid"
@@ -97,7 +97,7 @@ def test_verified_achievement_ids(app, client, learner):
     upload(client, baked_png(EMAIL, achievement_id="https://roc.example/a/1"))
     upload(client, baked_png(EMAIL, achievement_id="https://roc.example/a/2",
                              valid_until="2025-01-01T00:00:00Z"))  # expired
-    upload(client, (OB30 / "simple-json.png").read_bytes())  # issued to a DID, not linked
+    upload(client, unlinked_png())  # issued to a DID, not linked
     client.post(CREDENTIALS, json={"text": json.dumps(signed_di(EMAIL, achievement_id=
                                                                 "https://roc.example/a/3"))})
     statuses = sorted(c["verification"]["status"] for c in client.get(CREDENTIALS).get_json())

@@ -47,12 +47,11 @@ def test_another_learners_credential_exempts_nothing(app, client, learner, catal
 
 
 def test_a_badge_issued_to_an_unlinked_did_exempts_nothing(client, learner, catalog):
-    """1EdTech's vector is issued to a DID: it verifies (with a warning), but nothing shows
-    it is this learner's, so TIM-02 (which it would exempt) stays in the route."""
-    from tests.credentials_support import OB30
+    """Issued to a DID: it verifies (with a warning), but nothing shows it is this learner's,
+    so TIM-02 (which its Teamwork achievement would exempt) stays in the route."""
+    from tests.credentials_support import unlinked
 
-    document = json.loads((OB30 / "simple.json").read_text())
-    credential = add_credential(client, document)
+    credential = add_credential(client, unlinked())
     assert credential["verification"]["status"] == "verified_with_warnings"
     route = plan(client, preferences={"start_date": "2098-12-01"}).get_json()["plan"]
     assert route["exempted"] == []

@@ -14,16 +14,8 @@ from eigendossier.credentials.baking import (
     unbake_svg,
 )
 
-ASSET = (
-    Path(__file__).resolve().parents[3]
-    / ".."
-    / "shared"
-    / "vectors"
-    / "1edtech"
-    / "ob20"
-    / "assets"
-    / "robotics-badge.png"
-)
+# A plain PNG of the project's own (no credential in it).
+ASSET = Path(__file__).resolve().parents[3] / "pwa" / "icons" / "favicon-32.png"
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle r="4"/></svg>'
 
 
