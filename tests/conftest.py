@@ -1,8 +1,15 @@
-"""Fixtures: an app built with create_app and a fresh database per test.
+"""Fixtures: an app built with create_app per test, on a database whose schema is made once.
 
-API tests run on SQLite and again on PostgreSQL when EIGENDOSSIER_TEST_DATABASE_URL is set
-(each test session gets its own PostgreSQL database, dropped at the end)."""
+The schema is created once per test session: a SQLite file that each test gets a fresh copy
+of, and (when EIGENDOSSIER_TEST_DATABASE_URL is set) a PostgreSQL database of this session's
+own, emptied after each test that used it. Tests commit for real, so threads, other app
+instances and worker processes see what a test wrote.
+
+API tests run on SQLite. Those whose behaviour depends on the database (constraints, locks,
+concurrency, JSON, upserts, migrations, the erase walk) are marked `both_databases` and run
+again on PostgreSQL."""
 import os
+import shutil
 import uuid
 from urllib.parse import urlsplit, urlunsplit
 
@@ -33,29 +40,14 @@ def service_url(name: str, what: str) -> str:
     return url
 
 
-@pytest.fixture(scope="session")
-def postgres_url():
-    """A PostgreSQL database of this test session's own."""
-    server = service_url("EIGENDOSSIER_TEST_DATABASE_URL", "PostgreSQL")
-    name = f"ed_test_{uuid.uuid4().hex[:12]}"
-    admin = _psycopg_dsn(server)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(server)
-    yield urlunsplit(parts._replace(path="/" + name))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _psycopg_dsn(sqlalchemy_url: str) -> str:
-    return sqlalchemy_url.replace("postgresql+psycopg://", "postgresql://", 1)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path}/test.db"
-    return request.getfixturevalue("postgres_url")
+def pytest_generate_tests(metafunc):
+    """Tests marked `both_databases` run on SQLite and again on PostgreSQL."""
+    if not metafunc.definition.get_closest_marker("both_databases"):
+        return
+    for name in ("database_url", "empty_database_url"):
+        if name in metafunc.fixturenames:
+            metafunc.parametrize(name, [
+                "sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
 
 
 def make_app(database_url, tmp_path, **overrides):
@@ -75,6 +67,98 @@ def make_app(database_url, tmp_path, **overrides):
     return app
 
 
+def create_schema(database_url, tmp_path) -> None:
+    """Create every table of the models in an empty database."""
+    app = make_app(database_url, tmp_path)
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_schema(tmp_path_factory):
+    """A SQLite file with the schema, made once; each test works on a copy."""
+    folder = tmp_path_factory.mktemp("sqlite-schema")
+    path = folder / "schema.db"
+    create_schema(f"sqlite:///{path}", folder)
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """The PostgreSQL server the tests may create databases on (skip or fail when unset)."""
+    return service_url("EIGENDOSSIER_TEST_DATABASE_URL", "PostgreSQL")
+
+
+@pytest.fixture(scope="session")
+def new_postgres_database(postgres_server):
+    """Make empty PostgreSQL databases for this session; all are dropped at its end."""
+    admin = _psycopg_dsn(postgres_server)
+    made = []
+
+    def make() -> str:
+        name = f"ed_test_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        made.append(name)
+        return urlunsplit(urlsplit(postgres_server)._replace(path="/" + name))
+
+    yield make
+    with psycopg.connect(admin, autocommit=True) as conn:
+        for name in made:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def postgres_url(new_postgres_database, tmp_path_factory):
+    """This session's PostgreSQL database, with the schema. Use `postgres_database` in a
+    test: it empties the database afterwards."""
+    url = new_postgres_database()
+    create_schema(url, tmp_path_factory.mktemp("postgres-schema"))
+    return url
+
+
+@pytest.fixture
+def postgres_database(postgres_url):
+    """The session's PostgreSQL database for one test, emptied when the test ends."""
+    yield postgres_url
+    empty_database(postgres_url)
+
+
+def empty_database(url: str) -> None:
+    """Delete every row (children first) and restart the id sequences. A connection the test
+    left open in a transaction would block this: the lock timeout says so instead."""
+    tables = [table.name for table in reversed(db.metadata.sorted_tables)]
+    statements = ["SET lock_timeout = '5s'"]
+    statements += [f'DELETE FROM "{name}"' for name in tables]
+    statements.append("SELECT setval(c.oid, 1, false) FROM pg_class c WHERE c.relkind = 'S'")
+    with psycopg.connect(_psycopg_dsn(url), autocommit=False) as conn:
+        conn.execute(";\n".join(statements))
+
+
+def _psycopg_dsn(sqlalchemy_url: str) -> str:
+    return sqlalchemy_url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+@pytest.fixture
+def database_url(request, tmp_path):
+    """The test's database: a fresh copy of the SQLite schema, or (parametrized by the
+    `both_databases` mark) the session's PostgreSQL database, emptied afterwards."""
+    if getattr(request, "param", "sqlite") == "postgresql":
+        return request.getfixturevalue("postgres_database")
+    path = tmp_path / "test.db"
+    shutil.copyfile(request.getfixturevalue("sqlite_schema"), path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def empty_database_url(request, tmp_path):
+    """An empty database, without even the schema (same parametrization as database_url)."""
+    if getattr(request, "param", "sqlite") == "postgresql":
+        return request.getfixturevalue("new_postgres_database")()
+    return f"sqlite:///{tmp_path}/empty.db"
+
+
 @pytest.fixture
 def app_settings():
     """Override per test module: settings passed to create_app."""
@@ -84,13 +168,9 @@ def app_settings():
 @pytest.fixture
 def app(database_url, tmp_path, app_settings):
     app = make_app(database_url, tmp_path, **app_settings)
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
     yield app
     with app.app_context():
         db.session.remove()
-        db.drop_all()
         db.engine.dispose()
 
 

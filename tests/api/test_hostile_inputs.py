@@ -8,6 +8,7 @@ is what refuses the SSRF URLs. 127.0.0.2 is allowed as a network for the redirec
 test server there redirects to loopback."""
 import io
 import json
+import shutil
 import socket
 import threading
 import time
@@ -23,7 +24,7 @@ from werkzeug.test import encode_multipart
 from eigendossier.catalog.service import import_catalog
 from eigendossier.core.extensions import db
 from tests.api.conftest import CATALOG
-from tests.conftest import make_app
+from tests.conftest import empty_database, make_app
 from tests.support import PASSWORD, assert_problem, sign_up
 
 CORPUS = Path(__file__).parents[1] / "fixtures" / "hostile"
@@ -50,12 +51,13 @@ def hostile(request, tmp_path_factory):
     anonymous visitor. Sharing it is sound because every case must leave it unchanged (the
     row counts are compared), and it keeps the corpus fast."""
     tmp = tmp_path_factory.mktemp("hostile")
-    url = (f"sqlite:///{tmp}/test.db" if request.param == "sqlite"
-           else request.getfixturevalue("postgres_url"))
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp}/test.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_schema"), tmp / "test.db")
+    else:
+        url = request.getfixturevalue("postgres_url")
     app = make_app(url, tmp, **SETTINGS)
     with app.app_context():
-        db.drop_all()
-        db.create_all()
         import_catalog(CATALOG)
     result = app.test_cli_runner().invoke(args=[
         "accounts", "create-staff", "--email", "docent@tcr.nl", "--name", "Pieter",
@@ -68,8 +70,9 @@ def hostile(request, tmp_path_factory):
     yield app, {"learner": learner, "staff": staff, "anonymous": app.test_client()}
     with app.app_context():
         db.session.remove()
-        db.drop_all()
         db.engine.dispose()
+    if request.param == "postgresql":
+        empty_database(url)
 
 
 class Recorder(BaseHTTPRequestHandler):

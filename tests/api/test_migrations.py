@@ -1,4 +1,5 @@
 """The migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
@@ -7,18 +8,15 @@ from sqlalchemy import text
 from eigendossier.core.extensions import db
 from tests.conftest import make_app
 
+pytestmark = pytest.mark.both_databases
 
-def test_migrations_match_the_models(database_url, tmp_path):
-    app = make_app(database_url, tmp_path)
+
+def test_migrations_match_the_models(empty_database_url, tmp_path):
+    app = make_app(empty_database_url, tmp_path)
     with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as conn:
-            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
         upgrade()
         with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
             diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
-        db.drop_all()
-        with db.engine.begin() as conn:
-            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
         db.engine.dispose()
     assert diff == [], f"models and migrations differ: {diff}"

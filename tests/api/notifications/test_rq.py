@@ -28,8 +28,8 @@ pytestmark = [pytest.mark.redis, pytest.mark.postgres]
 
 
 @pytest.fixture
-def database_url(postgres_url):
-    return postgres_url
+def database_url(postgres_database):
+    return postgres_database
 
 
 @pytest.fixture

@@ -130,16 +130,13 @@ def test_calendar_feed_at_a_secret_revocable_address(client, learner, catalog):
 
 
 @pytest.fixture
-def postgres_app(postgres_url, tmp_path):
-    app = make_app(postgres_url, tmp_path)
+def postgres_app(postgres_database, tmp_path):
+    app = make_app(postgres_database, tmp_path)
     with app.app_context():
-        db.drop_all()
-        db.create_all()
         import_catalog(CATALOG)
     yield app
     with app.app_context():
         db.session.remove()
-        db.drop_all()
         db.engine.dispose()
 
 
