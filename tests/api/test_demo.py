@@ -1,8 +1,13 @@
 from datetime import date, timedelta
 
+import pytest
+
 from eigendossier.accounts.models import Account
 from eigendossier.catalog.models import Institution, Qualification, Run
 from eigendossier.core.extensions import db
+
+# On SQLite and PostgreSQL: loading again is a no-op by unique keys.
+pytestmark = pytest.mark.both_databases
 
 
 def counts(app):

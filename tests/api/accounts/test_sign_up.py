@@ -1,11 +1,16 @@
 import hashlib
 
+import pytest
+
 from eigendossier.accounts.api import SESSION_COOKIE
 from eigendossier.accounts.models import Account, SignInSession
 from eigendossier.core.config import load_settings
 from eigendossier.core.extensions import db
 from tests.conftest import make_app
 from tests.support import PASSWORD, assert_problem, sign_up
+
+# On SQLite and PostgreSQL: one account per email by a unique constraint.
+pytestmark = pytest.mark.both_databases
 
 
 def count_accounts(app):

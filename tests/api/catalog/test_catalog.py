@@ -1,11 +1,15 @@
 import json
 
+import pytest
 import yaml
 
 from eigendossier.catalog.models import Block, Qualification, Run
 from eigendossier.core.extensions import db
 from tests.api.conftest import CATALOG
 from tests.support import assert_problem
+
+# On SQLite and PostgreSQL: JSON columns; an import is all or nothing.
+pytestmark = pytest.mark.both_databases
 
 
 def counts(app):

@@ -17,6 +17,10 @@ from tests.credentials_support import (
 )
 from tests.support import assert_problem
 
+# On SQLite and PostgreSQL: duplicates caught by a unique constraint; sealed bytes;
+# refusals store nothing.
+pytestmark = pytest.mark.both_databases
+
 NOTHING = {"credential": 0, "verification_result": 0, "verification_check": 0,
            "experience_item": 0}
 

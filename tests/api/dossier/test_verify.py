@@ -14,6 +14,9 @@ from tests.api.dossier.conftest import CREDENTIALS, EMAIL, upload
 from tests.credentials_support import baked_png, signed_di, unlinked_png
 from tests.support import sign_up
 
+# On SQLite and PostgreSQL: verifying again takes a row lock.
+pytestmark = pytest.mark.both_databases
+
 
 def age_results(app, hours):
     with app.app_context():

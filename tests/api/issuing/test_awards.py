@@ -2,12 +2,17 @@
 learner's dossier and downloads in every form; nothing is issued when anything is wrong."""
 import json
 
+import pytest
+
 from eigendossier.core.extensions import db
 from eigendossier.credentials import parse_credential
 from eigendossier.issuing.models import IssuedCredential
 from tests.api.issuing.conftest import DID, award, award_csv
 from tests.credentials_support import signed_di
 from tests.support import assert_problem
+
+# On SQLite and PostgreSQL: status-list indexes taken under a row lock; all or nothing.
+pytestmark = pytest.mark.both_databases
 
 
 def checks_of(credential):

@@ -9,6 +9,9 @@ import pytest
 from tests.api.issuing.conftest import DID, award
 from tests.support import PASSWORD, assert_problem
 
+# On SQLite and PostgreSQL: keys and status lists as rows and JSON documents.
+pytestmark = pytest.mark.both_databases
+
 STAFF_CALLS = [
     ("get", "/api/v1/issuing/tcr/profile", None),
     ("patch", "/api/v1/issuing/tcr/profile", {"email": "info@tcr.nl"}),

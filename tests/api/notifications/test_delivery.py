@@ -14,6 +14,9 @@ from eigendossier.notifications.models import (
 from eigendossier.notifications.reminders import TickResult
 from tests.api.notifications.conftest import count, deliveries, enrol, subscribe, tick
 
+# On SQLite and PostgreSQL: deliveries claimed by leases and unique rows.
+pytestmark = pytest.mark.both_databases
+
 # The 1-day reminder of a module starting 30 March 2027.
 DUE = datetime(2027, 3, 29, 7, 0, tzinfo=UTC)
 

@@ -2,6 +2,8 @@
 import threading
 from datetime import UTC, date, datetime
 
+import pytest
+
 from eigendossier.notifications import reminders
 from eigendossier.notifications.jobs import InProcessJobs
 from eigendossier.notifications.models import Notification, Reminder
@@ -12,6 +14,8 @@ from tests.api.notifications.conftest import (
     enrol,
     tick,
 )
+
+pytestmark = pytest.mark.both_databases
 
 DUE = datetime(2027, 3, 29, 7, 0, tzinfo=UTC)
 

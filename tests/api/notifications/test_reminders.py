@@ -2,6 +2,8 @@
 09:00 in the learner's zone across daylight-saving changes, quiet hours, the inbox."""
 from datetime import UTC, date, datetime
 
+import pytest
+
 from eigendossier.core.extensions import db
 from eigendossier.notifications.models import Delivery, Notification, Reminder
 from eigendossier.notifications.reminders import TickResult
@@ -10,6 +12,9 @@ from eigendossier.vouchers.models import Voucher
 from tests.api.notifications.conftest import count, enrol, local, subscribe, tick
 from tests.api.vouchers.conftest import issue
 from tests.support import sign_up
+
+# On SQLite and PostgreSQL: reminders claimed by unique rows (an upsert per dialect).
+pytestmark = pytest.mark.both_databases
 
 START = date(2027, 3, 30)  # a Tuesday; summer time began on Sunday 28 March 2027
 

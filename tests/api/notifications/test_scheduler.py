@@ -3,11 +3,16 @@ first request, only when configured, never under tests or with Redis)."""
 import threading
 from datetime import date
 
+import pytest
+
 from eigendossier.core.extensions import db
 from eigendossier.core.models import AuditEvent
 from eigendossier.notifications import reminders, scheduler
 from eigendossier.notifications.models import Notification
 from tests.api.notifications.conftest import count, enrol, subscribe
+
+# On SQLite and PostgreSQL: ticks claim reminders by unique rows.
+pytestmark = pytest.mark.both_databases
 
 
 def test_the_tick_command(app, runner, client, learner, catalog, push):

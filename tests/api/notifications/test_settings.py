@@ -1,4 +1,9 @@
+import pytest
+
 from tests.support import assert_problem
+
+# On SQLite and PostgreSQL: lead times as JSON.
+pytestmark = pytest.mark.both_databases
 
 
 def test_defaults(client, learner):

@@ -1,3 +1,4 @@
+import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -6,6 +7,9 @@ from eigendossier.notifications.models import Notification
 from eigendossier.notifications.vapid import b64url
 from tests.api.notifications.conftest import account_id, subscribe
 from tests.support import assert_problem, sign_up
+
+# On SQLite and PostgreSQL: one subscription per endpoint by a unique constraint.
+pytestmark = pytest.mark.both_databases
 
 
 def test_the_public_key_is_made_once_and_kept(app, client, tmp_path, other_app):

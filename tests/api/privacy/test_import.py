@@ -21,6 +21,9 @@ from tests.api.privacy.conftest import (
 from tests.conftest import make_app
 from tests.support import PASSWORD, assert_problem, sign_up
 
+# On SQLite and PostgreSQL: an export taken from either database.
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.fixture
 def exported(client, learner) -> bytes:

@@ -15,6 +15,9 @@ from eigendossier.dossier.models import Credential
 from tests.api.dossier.conftest import CREDENTIALS, EMAIL, EXPERIENCE, upload
 from tests.credentials_support import baked_png, signed_jwt
 
+# On SQLite and PostgreSQL: batches under FOR UPDATE SKIP LOCKED.
+pytestmark = pytest.mark.both_databases
+
 PDF = b"%PDF-1.7\n% a scanned reference letter\n%%EOF\n"
 KEY_COLUMNS = {"credential": "key_id", "experience_item": "evidence_key_id",
                "holder_key": "key_id"}

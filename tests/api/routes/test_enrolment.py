@@ -11,6 +11,9 @@ from tests.api.routes.test_planning import carpentry
 from tests.conftest import make_app
 from tests.support import assert_problem, sign_up
 
+# On SQLite and PostgreSQL: seats taken atomically; one enrolment per run.
+pytestmark = pytest.mark.both_databases
+
 EVENING = {"start_date": "2098-12-01"}
 
 

@@ -1,4 +1,9 @@
+import pytest
+
 from tests.support import assert_problem
+
+# On SQLite and PostgreSQL: routes stored as JSON.
+pytestmark = pytest.mark.both_databases
 
 
 def carpentry(client):

@@ -1,10 +1,15 @@
 import csv
 import io
 
+import pytest
+
 from eigendossier.core.extensions import db
 from eigendossier.vouchers.models import Voucher
 from tests.api.vouchers.conftest import GRADUATES, issue
 from tests.support import assert_problem
+
+# On SQLite and PostgreSQL: unique codes; a batch is all or nothing.
+pytestmark = pytest.mark.both_databases
 
 
 def voucher_count(app):

@@ -11,6 +11,9 @@ from eigendossier.vouchers.models import Voucher
 from tests.api.vouchers.conftest import redeem, run_id
 from tests.support import assert_problem
 
+# On SQLite and PostgreSQL: redeemed exactly once under concurrent requests.
+pytestmark = pytest.mark.both_databases
+
 
 def seats(app, code="R-EVE"):
     with app.app_context():
