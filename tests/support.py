@@ -1,4 +1,7 @@
-"""Helpers for tests: a CSRF-aware client, signing up, checking problem documents."""
+"""Helpers for tests: a CSRF-aware client, signing up, checking problem documents, test
+servers in a thread."""
+import threading
+
 from flask.testing import FlaskClient
 
 from eigendossier.web.security import CSRF_COOKIE, CSRF_HEADER
@@ -40,3 +43,12 @@ def assert_problem(response, status, slug=None):
     if slug:
         assert body["type"].endswith("/" + slug), body["type"]
     return body
+
+
+def serve_in_thread(server, name="test-server") -> threading.Thread:
+    """Run `server.serve_forever` in a daemon thread that notices `shutdown()` within 10 ms
+    (the default polls every 0.5 s, and a test server per test adds that up)."""
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01},
+                              name=name, daemon=True)
+    thread.start()
+    return thread

@@ -26,6 +26,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
+from tests.support import serve_in_thread
+
 TOPIC = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 URGENCIES = {"very-low", "low", "normal", "high"}
 
@@ -122,9 +124,7 @@ class PushService:
                     if 200 <= r.status < 300 and (name is None or r.name == name)]
 
     def start(self) -> "PushService":
-        self.thread = threading.Thread(target=self.server.serve_forever, name="push-service",
-                                       daemon=True)
-        self.thread.start()
+        self.thread = serve_in_thread(self.server, "push-service")
         return self
 
     def stop(self) -> None:

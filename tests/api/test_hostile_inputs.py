@@ -10,7 +10,6 @@ import io
 import json
 import shutil
 import socket
-import threading
 import time
 import tracemalloc
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,7 +24,7 @@ from eigendossier.catalog.service import import_catalog
 from eigendossier.core.extensions import db
 from tests.api.conftest import CATALOG
 from tests.conftest import empty_database, make_app
-from tests.support import PASSWORD, assert_problem, sign_up
+from tests.support import PASSWORD, assert_problem, serve_in_thread, sign_up
 
 CORPUS = Path(__file__).parents[1] / "fixtures" / "hostile"
 MANIFEST = json.loads((CORPUS / "manifest.json").read_text())
@@ -97,7 +96,7 @@ def _serve(host: str, location: str | None = None):
     handler = type("Handler", (Recorder,), {"location": location, "hits": []})
     server = ThreadingHTTPServer((host, 0), handler)
     server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    serve_in_thread(server, "hostile-host")
     return server, handler.hits
 
 

@@ -7,7 +7,6 @@ service workers) per test. The server serves a copy of pwa/ so that one test can
 import logging
 import os
 import shutil
-import threading
 import uuid
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from werkzeug.serving import make_server
 from eigendossier import create_app
 from eigendossier.core.extensions import db
 from tests.conftest import CHEAP_PASSWORD_HASHING
+from tests.support import serve_in_thread
 
 ROOT = Path(__file__).resolve().parents[2]
 PWA_DIR = ROOT / "pwa"
@@ -103,8 +103,7 @@ def live_server(e2e_app):
     app = e2e_app
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
-    thread.start()
+    thread = serve_in_thread(server, "e2e-server")
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)

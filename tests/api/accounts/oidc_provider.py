@@ -6,7 +6,6 @@ with a key made at start. /authorize needs no login page: it approves every requ
 `provider.id_token_claims` (claims that win over the correct ones: another nonce, an `exp` in
 the past, another issuer); `reset()` puts both back."""
 import secrets
-import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +18,8 @@ from authlib.oidc.core.grants import OpenIDCode
 from flask import Flask, jsonify
 from joserfc.jwk import KeySet, RSAKey
 from werkzeug.serving import make_server
+
+from tests.support import serve_in_thread
 
 CLIENT_ID = "eigendossier"
 CLIENT_SECRET = "test-client-secret"
@@ -201,8 +202,7 @@ def serve_provider():
     provider = Provider()
     http = make_server("127.0.0.1", 0, create_provider_app(provider), threaded=True)
     provider.issuer = f"http://127.0.0.1:{http.server_port}"
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
+    thread = serve_in_thread(http, "oidc-provider")
     try:
         yield provider
     finally:

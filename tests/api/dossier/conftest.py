@@ -3,13 +3,13 @@ settings that let the guarded client reach it (HTTP, private addresses)."""
 import hashlib
 import io
 import json
-import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from sqlalchemy import text
 
 from eigendossier.core.extensions import db
+from tests.support import serve_in_thread
 
 OPEN_OUTBOUND = {"OUTBOUND_ALLOW_HTTP": True, "OUTBOUND_ALLOW_PRIVATE": True}
 CREDENTIALS = "/api/v1/dossier/credentials"
@@ -89,8 +89,7 @@ def _badge_server():
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    serve_in_thread(server, "badge-host")
     host.url = f"http://127.0.0.1:{server.server_port}"
     yield host
     server.shutdown()

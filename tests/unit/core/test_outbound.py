@@ -4,7 +4,6 @@ Nothing here reaches the internet: refused addresses are refused before a connec
 opened, and the local server listens on 127.0.0.1 only."""
 import json
 import socket
-import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -13,6 +12,7 @@ import pytest
 
 from eigendossier.core.outbound import GuardedClient, Policy, is_public, policy_from_config
 from eigendossier.credentials import FetchError
+from tests.support import serve_in_thread
 
 BADGE = {"type": "Assertion", "id": "urn:test"}
 
@@ -74,8 +74,7 @@ class Handler(BaseHTTPRequestHandler):
 def server():
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
+    serve_in_thread(httpd, "outbound-target")
     yield f"http://127.0.0.1:{httpd.server_port}"
     httpd.shutdown()
     httpd.server_close()
