@@ -15,7 +15,7 @@ from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import make_server
 
 from eigendossier import create_app
-from eigendossier.core.extensions import db
+from eigendossier.core.extensions import db, limiter
 from tests.conftest import CHEAP_PASSWORD_HASHING
 from tests.support import serve_in_thread
 
@@ -84,6 +84,14 @@ def e2e_app(tmp_path_factory, pwa_copy):
     with app.app_context():
         db.create_all()
     return app
+
+
+@pytest.fixture(autouse=True)
+def _rate_limits_off(e2e_app):
+    """The live server runs without rate limits. Flask-Limiter is one object per process that
+    takes its on/off switch from the app built last; when an API test's app was built after
+    the live server's (pytest-xdist mixes modules in a worker), switch it off again."""
+    limiter.enabled = False
 
 
 @pytest.fixture(scope="session")
