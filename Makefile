@@ -4,6 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app eigendossier
 TRANSLATIONS := backend/eigendossier/translations
+# Test processes (pytest-xdist): one per core; JOBS=0 runs the tests in one process.
+JOBS ?= auto
+# Extra pytest arguments, e.g. `make test JOBS=0 PYTEST_ARGS="tests/unit -x"`.
+PYTEST_ARGS ?=
 
 .PHONY: run test bench install install-test translations chromium openapi lint clean
 
@@ -14,7 +18,7 @@ run: install translations  ## install into .venv, migrate SQLite, load the demo,
 	$(BIN)/gunicorn -c config/gunicorn.conf.py --bind 127.0.0.1:5000 --workers 1 --threads 4
 
 test: install-test translations chromium  ## install what the tests need and run them all
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(JOBS) --dist loadfile $(PYTEST_ARGS)
 
 bench: install-test translations  ## run every benchmark under bench/ and print one table
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null 2>&1; } || true
