@@ -8,8 +8,13 @@ TRANSLATIONS := backend/eigendossier/translations
 JOBS ?= auto
 # Extra pytest arguments, e.g. `make test JOBS=0 PYTEST_ARGS="tests/unit -x"`.
 PYTEST_ARGS ?=
+# uv for `make lock`, in a virtualenv of its own: one lock for every platform and every
+# Python from 3.11 on (packages some need only, like async-timeout before 3.11.3, carry markers).
+TOOLS := $(VENV)-tools
+LOCK := $(TOOLS)/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock" $(LOCKFLAGS)
 
-.PHONY: run test bench install install-test translations chromium openapi lint clean
+.PHONY: run test bench install install-test translations chromium openapi lint lock clean
 
 run: install translations  ## install into .venv, migrate SQLite, load the demo, serve :5000
 	$(FLASK) db upgrade
@@ -27,15 +32,16 @@ bench: install-test translations  ## run every benchmark under bench/ and print 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-$(VENV)/.installed: pyproject.toml
+# Exactly the versions (and files, by hash) in the lock files: nothing moves under us.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.lock
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-test.lock
 	touch $@
 
 translations: $(VENV)/.installed
@@ -61,5 +67,12 @@ messages: install  ## extract translatable strings and update the catalogues
 lint: install-test
 	$(BIN)/ruff check backend tests bench
 
+lock:  ## re-resolve requirements*.lock after changing pyproject.toml (LOCKFLAGS="-P NAME" moves NAME)
+	test -x $(TOOLS)/bin/uv || \
+	  { $(PYTHON) -m venv $(TOOLS) && $(TOOLS)/bin/python -m pip install --quiet uv==0.13.8; }
+	$(LOCK) --output-file requirements.lock pyproject.toml
+	$(LOCK) --extra test --constraints requirements.lock --output-file requirements-test.lock \
+	  pyproject.toml
+
 clean:
-	rm -rf $(VENV) .venv-peer instance .pytest_cache
+	rm -rf $(VENV) $(TOOLS) .venv-peer instance .pytest_cache
