@@ -4,6 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app eigendossier
 TRANSLATIONS := backend/eigendossier/translations
+# `make run HOST=0.0.0.0 PORT=5001` serves elsewhere.
+HOST ?= 127.0.0.1
+PORT ?= 5000
+# The Chromium the end-to-end tests drive (Debian's package by default).
+EIGENDOSSIER_CHROMIUM ?= $(or $(shell command -v chromium 2>/dev/null),/usr/bin/chromium)
+export EIGENDOSSIER_CHROMIUM
 # Test processes (pytest-xdist): one per core; JOBS=0 runs the tests in one process.
 JOBS ?= auto
 # Extra pytest arguments, e.g. `make test JOBS=0 PYTEST_ARGS="tests/unit -x"`.
@@ -16,11 +22,11 @@ LOCK := $(TOOLS)/bin/uv pip compile --quiet --universal --python-version 3.11 --
 
 .PHONY: run test bench install install-test translations chromium openapi lint lock clean
 
-run: install translations  ## install into .venv, migrate SQLite, load the demo, serve :5000
+run: install translations  ## install into .venv, migrate SQLite, load the demo, serve on HOST:PORT
 	$(FLASK) db upgrade
 	$(FLASK) demo load
-	@echo "Eigen Dossier: http://127.0.0.1:5000 (Ctrl+C stops it)"
-	$(BIN)/gunicorn -c config/gunicorn.conf.py --bind 127.0.0.1:5000 --workers 1 --threads 4
+	@echo "Eigen Dossier: http://$(HOST):$(PORT) (Ctrl+C stops it)"
+	$(BIN)/gunicorn -c config/gunicorn.conf.py --bind $(HOST):$(PORT) --workers 1 --threads 4
 
 test: install-test translations chromium  ## install what the tests need and run them all
 	$(BIN)/pytest -n $(JOBS) --dist loadfile $(PYTEST_ARGS)
@@ -47,13 +53,16 @@ $(VENV)/.installed-test: $(VENV)/.installed requirements-test.lock
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d $(TRANSLATIONS)
 
-# The end-to-end tests drive Debian's Chromium; install it when missing and we may.
+# The end-to-end tests drive Debian's Chromium; install it when missing and we may (root).
 chromium:
-	@if ! command -v chromium >/dev/null 2>&1; then \
+	@if [ ! -x "$(EIGENDOSSIER_CHROMIUM)" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else \
-	    echo "chromium is missing: install Debian's chromium package (the e2e tests need it)"; exit 1; \
+	    echo "The end-to-end tests drive Chromium, which is not installed. Install it with:"; \
+	    echo "    sudo apt-get install chromium"; \
+	    echo "(Debian's package; elsewhere set EIGENDOSSIER_CHROMIUM=/path/to/chromium)"; \
+	    exit 1; \
 	  fi; \
 	fi
 
