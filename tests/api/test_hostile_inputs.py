@@ -29,7 +29,11 @@ from tests.support import PASSWORD, assert_problem, serve_in_thread, sign_up
 CORPUS = Path(__file__).parents[1] / "fixtures" / "hostile"
 MANIFEST = json.loads((CORPUS / "manifest.json").read_text())
 CASES = MANIFEST["cases"]
-MAX_SECONDS = 5.0
+# The server's own work per refusal, measured as this thread's CPU time: wall time on a
+# shared machine says more about the neighbours than about us. The wall-time cap only
+# catches a request that waits (on a socket, say) far longer than any refusal should.
+MAX_CPU_SECONDS = 5.0
+MAX_WALL_SECONDS = 30.0
 MAX_MEMORY = 200 * 1024 * 1024
 MAX_FILE = 200 * 1024
 REDIRECT_HOST = "127.0.0.2"
@@ -199,16 +203,17 @@ def test_hostile_input_is_refused(request, hostile, connections, case):
     before = row_counts(app)
 
     tracemalloc.start()
-    started = time.monotonic()
+    started, cpu_started = time.monotonic(), time.thread_time()
     try:
         response = send(client, case, data, redirect and redirect["url"])
-        elapsed = time.monotonic() - started
+        elapsed, cpu = time.monotonic() - started, time.thread_time() - cpu_started
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
 
     assert_problem(response, case["status"], case["type"])
-    assert elapsed < MAX_SECONDS, f"{case['file']} took {elapsed:.1f} s"
+    assert cpu < MAX_CPU_SECONDS, f"{case['file']} took {cpu:.1f} s of CPU"
+    assert elapsed < MAX_WALL_SECONDS, f"{case['file']} took {elapsed:.1f} s"
     assert peak < MAX_MEMORY, f"{case['file']} allocated {peak / 2**20:.0f} MB"
     assert row_counts(app) == before, "a refused input stored something"
     assert connections == [], f"an outbound connection was attempted: {connections}"
