@@ -19,6 +19,7 @@ import pytest
 from eigendossier import create_app
 from eigendossier.core.extensions import db
 from tests.support import ApiClient, sign_up
+from tests.support_mail import start_server
 
 # argon2id at the lowest cost the library takes: the production cost (config/default.toml,
 # checked in tests/api/accounts/test_sign_up.py) makes every sign-up and sign-in take ~0.1 s.
@@ -188,3 +189,27 @@ def runner(app):
 def learner(client):
     """A signed-in learner (the client carries the session cookie)."""
     return sign_up(client)
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    """One real SMTP server (aiosmtpd) for the whole session."""
+    controller, box = start_server()
+    yield controller, box
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server):
+    """The SMTP server's mailbox, emptied for this test. Use with `smtp_settings`."""
+    _, box = smtp_server
+    box.clear()
+    return box
+
+
+@pytest.fixture
+def smtp_settings(smtp_server):
+    """Settings that send this app's mail to the test SMTP server."""
+    controller, _ = smtp_server
+    return {"SMTP_URL": f"smtp://127.0.0.1:{controller.port}",
+            "PUBLIC_BASE_URL": "https://dossier.example.test", "MAIL_BACKOFF_SECONDS": 0.01}

@@ -4,6 +4,7 @@ from pathlib import Path
 from flask import Flask, abort
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from eigendossier.core import mail
 from eigendossier.core.config import (
     default_instance_path,
     flask_settings,
@@ -57,6 +58,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.request_loader(account_from_request)
     login_manager.unauthorized_handler(lambda: abort(401))
     api.init_app(app)
+    mail.init_app(app)
 
 
 def _register_domains(app: Flask) -> None:
@@ -82,6 +84,7 @@ def _register_domains(app: Flask) -> None:
     from eigendossier.sharing import api as sharing_api
     from eigendossier.vouchers import api as vouchers_api
     from eigendossier.web import api as web_api
+    from eigendossier.web import outbox
     from eigendossier.web.security import add_security_headers, check_csrf
 
     app.before_request(check_csrf)
@@ -110,6 +113,7 @@ def _register_domains(app: Flask) -> None:
     api.register_blueprint(privacy_api.blp)
     api.register_blueprint(web_api.blp)
     app.register_blueprint(oidc.bp)
+    app.register_blueprint(outbox.pages)
     oidc.init_app(app)
     app.cli.add_command(accounts_cli.group)
     app.cli.add_command(catalog_cli.group)

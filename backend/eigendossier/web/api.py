@@ -12,7 +12,7 @@ pages = Blueprint("web", __name__)
 blp = ApiBlueprint("meta", __name__, url_prefix="/api/v1", description="About this server")
 
 # Path prefixes that never fall back to the PWA shell.
-SERVER_PREFIXES = ("api/", "auth/", "s/", "issuers/", "ical/")
+SERVER_PREFIXES = ("api/", "auth/", "s/", "issuers/", "ical/", "dev/")
 
 
 def pwa_dir() -> Path:

@@ -1,0 +1,297 @@
+"""Email, written from Jinja templates in the recipient's language and sent only once the
+transaction that asked for it has committed.
+
+- `send(template, to, locale, **context)` renders the mail at once (plain text from
+  ``templates/mail/<template>.txt``, whose ``subject`` it sets, and HTML from ``….html``) and
+  holds it on the database session. It leaves when the session commits and is dropped when
+  the session rolls back: a failed send never loses the write, a rolled-back write never
+  sends. (Mails held inside a savepoint that is rolled back are not dropped: we use none.)
+- Transport: ``SMTP_URL`` (``smtp://`` plain, for a relay on the same network,
+  ``smtp+starttls://`` or ``smtps://``; user and password percent-encoded in the URL), or,
+  when it is empty, one ``.eml`` file per mail in ``instance/outbox/`` (the embedded default).
+- Where sending runs: an RQ queue (``MAIL_QUEUE``) with retries when ``REDIS_URL`` is set,
+  else a thread of this process. Either way no request waits for the mail server, so a request
+  that sends a mail answers as fast as one that does not (no account enumeration by timing).
+- Logs name the kind of mail, never an address, a name or a link.
+"""
+import logging
+import secrets
+import smtplib
+import ssl
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid, parseaddr
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from flask import Flask, current_app, has_app_context, has_request_context, render_template, request
+from flask_babel import force_locale
+from sqlalchemy import event
+
+from eigendossier.core.extensions import db
+from eigendossier.core.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+_PENDING = "eigendossier.mail.pending"
+_SENDER = "eigendossier.mail.sender"
+_lock = threading.Lock()
+_job_app: Flask | None = None
+DEFAULT_BASE_URL = "http://localhost:5000"
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A rendered mail waiting for its transaction: the kind (for logs) and the bytes."""
+
+    kind: str
+    raw: bytes
+
+
+# -- composing --------------------------------------------------------------------------------
+
+
+def send(template: str, to: str, locale: str, **context) -> None:
+    """Render `template` for `to` in `locale` and send it when the session commits."""
+    message = compose(template, to, locale, **context)
+    db.session.info.setdefault(_PENDING, []).append(Outgoing(template, message.as_bytes()))
+
+
+def compose(template: str, to: str, locale: str, **context) -> EmailMessage:
+    """The mail as a multipart/alternative message: plain text first, then HTML."""
+    config = current_app.config
+    context = {"base_url": base_url(), "locale": locale, **context}
+    with force_locale(locale):
+        text_template = current_app.jinja_env.get_template(f"mail/{template}.txt")
+        module = text_template.make_module(context)
+        text = str(module)
+        html = render_template(f"mail/{template}.html", subject=module.subject, **context)
+    sender = config["MAIL_FROM"]
+    message = EmailMessage()
+    message["Subject"] = str(module.subject).strip()
+    message["From"] = sender
+    message["To"] = to
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain=_domain_of(sender))
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(text.strip() + "\n")
+    message.add_alternative(html, subtype="html")
+    message["Content-Language"] = locale  # after the content: set_content drops Content-*
+    return message
+
+
+def base_url() -> str:
+    """The public address links in mails start with. Never the request's Host header when
+    mail leaves this machine: a forged Host would put an attacker's address in a reset link.
+    Only the local outbox (no SMTP_URL) falls back to the request's address."""
+    config = current_app.config
+    configured = config.get("PUBLIC_BASE_URL") or config.get("ISSUING_BASE_URL")
+    if configured:
+        return configured.rstrip("/")
+    if not config.get("SMTP_URL") and has_request_context():
+        return request.host_url.rstrip("/")
+    return DEFAULT_BASE_URL
+
+
+def link(path: str, token: str) -> str:
+    """A link into the PWA carrying a token in the fragment: browsers send neither the
+    fragment to the server nor in a Referer, so the token stays out of every log."""
+    return f"{base_url()}{path}#token={token}"
+
+
+def _domain_of(address: str) -> str:
+    return parseaddr(address)[1].rpartition("@")[2] or "eigendossier.nl"
+
+
+# -- after the transaction --------------------------------------------------------------------
+
+
+@event.listens_for(db.session, "after_commit")
+def _send_pending(session) -> None:
+    outgoing = session.info.pop(_PENDING, None)
+    if outgoing:
+        sender_for(current_app._get_current_object()).submit(outgoing)
+
+
+@event.listens_for(db.session, "after_rollback")
+def _drop_pending(session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+@event.listens_for(db.session, "after_transaction_end")
+def _drop_uncommitted(session, transaction) -> None:
+    """A session closed without commit (end of request) drops what it held."""
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)
+
+
+# -- transports -------------------------------------------------------------------------------
+
+
+def transport_for(app: Flask) -> "SmtpTransport | OutboxTransport":
+    url = app.config.get("SMTP_URL") or ""
+    if url:
+        return SmtpTransport(url, float(app.config.get("MAIL_TIMEOUT") or 10))
+    return OutboxTransport(outbox_dir(app))
+
+
+def outbox_dir(app: Flask) -> Path:
+    return Path(app.instance_path) / "outbox"
+
+
+class SmtpTransport:
+    SCHEMES = {"smtp": (25, None), "smtp+starttls": (587, "starttls"), "smtps": (465, "tls")}
+
+    def __init__(self, url: str, timeout: float):
+        parts = urlsplit(url)
+        if parts.scheme not in self.SCHEMES or not parts.hostname:
+            raise ValueError("SMTP_URL must be smtp://, smtp+starttls:// or smtps://host[:port]")
+        default_port, self.security = self.SCHEMES[parts.scheme]
+        self.host, self.port = parts.hostname, parts.port or default_port
+        self.user = unquote(parts.username) if parts.username else None
+        self.password = unquote(parts.password) if parts.password else None
+        self.timeout = timeout
+
+    def deliver(self, raw: bytes) -> None:
+        message = message_from_bytes(raw, policy=policy.SMTP)
+        context = ssl.create_default_context()
+        if self.security == "tls":
+            client = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
+                                      context=context)
+        else:
+            client = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        with client:
+            if self.security == "starttls":
+                client.starttls(context=context)
+            if self.user:
+                client.login(self.user, self.password or "")
+            client.send_message(message)
+
+
+class OutboxTransport:
+    """Mails as files, readable by this machine's user only, for the embedded setup."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+
+    def deliver(self, raw: bytes) -> None:
+        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        name = f"{utcnow():%Y%m%dT%H%M%S%f}-{secrets.token_hex(4)}.eml"
+        path = self.directory / name
+        path.touch(mode=0o600)
+        path.write_bytes(raw)
+
+
+# -- where sending runs -----------------------------------------------------------------------
+
+
+def deliver(transport, outgoing: Outgoing, attempts: int, backoff: float) -> bool:
+    """Send with a few retries; log the kind of mail and the error's type, nothing else."""
+    for attempt in range(1, attempts + 1):
+        try:
+            transport.deliver(outgoing.raw)
+        except (OSError, smtplib.SMTPException) as error:
+            log.warning("mail %s: attempt %d of %d failed (%s)", outgoing.kind, attempt,
+                        attempts, type(error).__name__)
+            if attempt < attempts:
+                time.sleep(backoff * 2 ** (attempt - 1))
+        else:
+            log.info("mail %s sent", outgoing.kind)
+            return True
+    log.error("mail %s not sent after %d attempts", outgoing.kind, attempts)
+    return False
+
+
+class ThreadSender:
+    """Sends in one background thread of this process (the embedded setup)."""
+
+    def __init__(self, app: Flask):
+        config = app.config
+        self.transport = transport_for(app)
+        self.attempts = int(config.get("MAIL_MAX_ATTEMPTS") or 3)
+        self.backoff = float(config.get("MAIL_BACKOFF_SECONDS") or 5)
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mail")
+        self.futures: set[Future] = set()
+
+    def submit(self, outgoing: list[Outgoing]) -> None:
+        for item in outgoing:
+            future = self.executor.submit(deliver, self.transport, item, self.attempts,
+                                          self.backoff)
+            self.futures.add(future)
+            future.add_done_callback(self.futures.discard)
+
+    def drain(self, timeout: float = 10) -> None:
+        """Wait until every mail submitted so far has been sent or given up (tests)."""
+        wait(list(self.futures), timeout=timeout)
+
+
+class QueueSender:
+    """Sends through RQ workers (`flask notifications worker` listens on MAIL_QUEUE too)."""
+
+    def __init__(self, app: Flask):
+        from redis import Redis
+        from rq import Queue, Retry
+
+        config = app.config
+        self.queue = Queue(config.get("MAIL_QUEUE") or "mail",
+                           connection=Redis.from_url(config["REDIS_URL"]))
+        backoff = float(config.get("MAIL_BACKOFF_SECONDS") or 5)
+        attempts = int(config.get("MAIL_MAX_ATTEMPTS") or 3)
+        self.retry = Retry(max=attempts - 1, interval=[int(backoff * 4 ** i) or 1
+                                                       for i in range(max(attempts - 1, 1))])
+
+    def submit(self, outgoing: list[Outgoing]) -> None:
+        for item in outgoing:
+            # A failed job is kept one hour: long enough to look at, and a reset link in it
+            # has expired by then.
+            self.queue.enqueue(deliver_job, item.kind, item.raw, retry=self.retry,
+                               result_ttl=0, failure_ttl=3600, description=f"mail {item.kind}")
+
+    def drain(self, timeout: float = 10) -> None:
+        """Nothing to wait for here: a worker sends."""
+
+
+def sender_for(app: Flask):
+    sender = app.extensions.get(_SENDER)
+    if sender is None:
+        with _lock:
+            sender = app.extensions.get(_SENDER)
+            if sender is None:
+                kind = QueueSender if app.config.get("REDIS_URL") else ThreadSender
+                sender = app.extensions[_SENDER] = kind(app)
+    return sender
+
+
+def deliver_job(kind: str, raw: bytes) -> None:
+    """The RQ job: one attempt (RQ retries); raising marks the job failed for RQ's retry."""
+    app = current_app._get_current_object() if has_app_context() else _app_for_job()
+    try:
+        transport_for(app).deliver(raw)
+    except (OSError, smtplib.SMTPException) as error:
+        log.warning("mail %s: attempt failed (%s)", kind, type(error).__name__)
+        raise RuntimeError(f"mail {kind} not sent") from None
+    log.info("mail %s sent", kind)
+
+
+def _app_for_job() -> Flask:
+    """A plain `rq worker` process has no app: build one from the environment, once."""
+    global _job_app
+    with _lock:
+        if _job_app is None:
+            from eigendossier import create_app
+
+            _job_app = create_app()
+        return _job_app
+
+
+def init_app(app: Flask) -> None:
+    """Refuse to start sending real mail with links that would point at the wrong host."""
+    if app.config.get("SMTP_URL"):
+        transport_for(app)  # a malformed URL fails now, not at the first mail
+        if not (app.config.get("PUBLIC_BASE_URL") or app.config.get("ISSUING_BASE_URL")):
+            raise RuntimeError("SMTP_URL is set: set PUBLIC_BASE_URL too (e.g. "
+                               "https://dossier.example.nl), the address links in mails use")
