@@ -212,4 +212,4 @@ def smtp_settings(smtp_server):
     """Settings that send this app's mail to the test SMTP server."""
     controller, _ = smtp_server
     return {"SMTP_URL": f"smtp://127.0.0.1:{controller.port}",
-            "PUBLIC_BASE_URL": "https://dossier.example.test", "MAIL_BACKOFF_SECONDS": 0.01}
+            "PUBLIC_BASE_URL": "https://dossier.example.test", "JOBS_BACKOFF_SECONDS": 0.01}

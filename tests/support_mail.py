@@ -7,7 +7,7 @@ from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
 
-from eigendossier.core import mail
+from eigendossier.core import jobs
 
 
 class _Controller(Controller):
@@ -81,5 +81,5 @@ def token_in(message: EmailMessage, path: str) -> str:
 
 
 def drain(app) -> None:
-    """Wait until this app's mail thread has sent what it was given."""
-    mail.sender_for(app).drain()
+    """Wait until this app's job thread has run (and sent) what it was given."""
+    jobs.runner_for(app).drain()

@@ -9,47 +9,30 @@ transaction that asked for it has committed.
 - Transport: ``SMTP_URL`` (``smtp://`` plain, for a relay on the same network,
   ``smtp+starttls://`` or ``smtps://``; user and password percent-encoded in the URL), or,
   when it is empty, one ``.eml`` file per mail in ``instance/outbox/`` (the embedded default).
-- Where sending runs: an RQ queue (``MAIL_QUEUE``) with retries when ``REDIS_URL`` is set,
-  else a thread of this process. Either way no request waits for the mail server, so a request
-  that sends a mail answers as fast as one that does not (no account enumeration by timing).
+- Sending is a job (core/jobs.py) with MAIL_MAX_ATTEMPTS tries: on the RQ workers when
+  ``REDIS_URL`` is set, else in a thread of this process. No request waits for the mail
+  server, so a request that sends a mail answers as fast as one that does not.
 - Logs name the kind of mail, never an address, a name or a link.
 """
 import logging
 import secrets
 import smtplib
 import ssl
-import threading
-import time
-from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from flask import Flask, current_app, has_app_context, has_request_context, render_template, request
+from flask import Flask, current_app, has_request_context, render_template, request
 from flask_babel import force_locale
-from sqlalchemy import event
 
-from eigendossier.core.extensions import db
+from eigendossier.core import jobs
 from eigendossier.core.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
-_PENDING = "eigendossier.mail.pending"
-_SENDER = "eigendossier.mail.sender"
-_lock = threading.Lock()
-_job_app: Flask | None = None
 DEFAULT_BASE_URL = "http://localhost:5000"
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    """A rendered mail waiting for its transaction: the kind (for logs) and the bytes."""
-
-    kind: str
-    raw: bytes
 
 
 # -- composing --------------------------------------------------------------------------------
@@ -58,13 +41,15 @@ class Outgoing:
 def send(template: str, to: str, locale: str, **context) -> None:
     """Render `template` for `to` in `locale` and send it when the session commits."""
     message = compose(template, to, locale, **context)
-    db.session.info.setdefault(_PENDING, []).append(Outgoing(template, message.as_bytes()))
+    attempts = int(current_app.config.get("MAIL_MAX_ATTEMPTS") or 3)
+    jobs.after_commit(deliver, template, message.as_bytes(), retries=attempts - 1)
 
 
 def compose(template: str, to: str, locale: str, **context) -> EmailMessage:
     """The mail as a multipart/alternative message: plain text first, then HTML."""
     config = current_app.config
-    context = {"base_url": base_url(), "locale": locale, **context}
+    context = {"base_url": context.pop("base_url", None) or base_url(), "locale": locale,
+               **context}
     with force_locale(locale):
         text_template = current_app.jinja_env.get_template(f"mail/{template}.txt")
         module = text_template.make_module(context)
@@ -97,36 +82,14 @@ def base_url() -> str:
     return DEFAULT_BASE_URL
 
 
-def link(path: str, token: str) -> str:
+def link(path: str, token: str, base: str | None = None) -> str:
     """A link into the PWA carrying a token in the fragment: browsers send neither the
     fragment to the server nor in a Referer, so the token stays out of every log."""
-    return f"{base_url()}{path}#token={token}"
+    return f"{base or base_url()}{path}#token={token}"
 
 
 def _domain_of(address: str) -> str:
     return parseaddr(address)[1].rpartition("@")[2] or "eigendossier.nl"
-
-
-# -- after the transaction --------------------------------------------------------------------
-
-
-@event.listens_for(db.session, "after_commit")
-def _send_pending(session) -> None:
-    outgoing = session.info.pop(_PENDING, None)
-    if outgoing:
-        sender_for(current_app._get_current_object()).submit(outgoing)
-
-
-@event.listens_for(db.session, "after_rollback")
-def _drop_pending(session) -> None:
-    session.info.pop(_PENDING, None)
-
-
-@event.listens_for(db.session, "after_transaction_end")
-def _drop_uncommitted(session, transaction) -> None:
-    """A session closed without commit (end of request) drops what it held."""
-    if transaction.parent is None:
-        session.info.pop(_PENDING, None)
 
 
 # -- transports -------------------------------------------------------------------------------
@@ -186,106 +149,20 @@ class OutboxTransport:
         path.write_bytes(raw)
 
 
-# -- where sending runs -----------------------------------------------------------------------
+# -- sending ----------------------------------------------------------------------------------
 
 
-def deliver(transport, outgoing: Outgoing, attempts: int, backoff: float) -> bool:
-    """Send with a few retries; log the kind of mail and the error's type, nothing else."""
-    for attempt in range(1, attempts + 1):
-        try:
-            transport.deliver(outgoing.raw)
-        except (OSError, smtplib.SMTPException) as error:
-            log.warning("mail %s: attempt %d of %d failed (%s)", outgoing.kind, attempt,
-                        attempts, type(error).__name__)
-            if attempt < attempts:
-                time.sleep(backoff * 2 ** (attempt - 1))
-        else:
-            log.info("mail %s sent", outgoing.kind)
-            return True
-    log.error("mail %s not sent after %d attempts", outgoing.kind, attempts)
-    return False
+class MailNotSent(Exception):
+    pass
 
 
-class ThreadSender:
-    """Sends in one background thread of this process (the embedded setup)."""
-
-    def __init__(self, app: Flask):
-        config = app.config
-        self.transport = transport_for(app)
-        self.attempts = int(config.get("MAIL_MAX_ATTEMPTS") or 3)
-        self.backoff = float(config.get("MAIL_BACKOFF_SECONDS") or 5)
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mail")
-        self.futures: set[Future] = set()
-
-    def submit(self, outgoing: list[Outgoing]) -> None:
-        for item in outgoing:
-            future = self.executor.submit(deliver, self.transport, item, self.attempts,
-                                          self.backoff)
-            self.futures.add(future)
-            future.add_done_callback(self.futures.discard)
-
-    def drain(self, timeout: float = 10) -> None:
-        """Wait until every mail submitted so far has been sent or given up (tests)."""
-        wait(list(self.futures), timeout=timeout)
-
-
-class QueueSender:
-    """Sends through RQ workers (`flask notifications worker` listens on MAIL_QUEUE too)."""
-
-    def __init__(self, app: Flask):
-        from redis import Redis
-        from rq import Queue, Retry
-
-        config = app.config
-        self.queue = Queue(config.get("MAIL_QUEUE") or "mail",
-                           connection=Redis.from_url(config["REDIS_URL"]))
-        backoff = float(config.get("MAIL_BACKOFF_SECONDS") or 5)
-        attempts = int(config.get("MAIL_MAX_ATTEMPTS") or 3)
-        self.retry = Retry(max=attempts - 1, interval=[int(backoff * 4 ** i) or 1
-                                                       for i in range(max(attempts - 1, 1))])
-
-    def submit(self, outgoing: list[Outgoing]) -> None:
-        for item in outgoing:
-            # A failed job is kept one hour: long enough to look at, and a reset link in it
-            # has expired by then.
-            self.queue.enqueue(deliver_job, item.kind, item.raw, retry=self.retry,
-                               result_ttl=0, failure_ttl=3600, description=f"mail {item.kind}")
-
-    def drain(self, timeout: float = 10) -> None:
-        """Nothing to wait for here: a worker sends."""
-
-
-def sender_for(app: Flask):
-    sender = app.extensions.get(_SENDER)
-    if sender is None:
-        with _lock:
-            sender = app.extensions.get(_SENDER)
-            if sender is None:
-                kind = QueueSender if app.config.get("REDIS_URL") else ThreadSender
-                sender = app.extensions[_SENDER] = kind(app)
-    return sender
-
-
-def deliver_job(kind: str, raw: bytes) -> None:
-    """The RQ job: one attempt (RQ retries); raising marks the job failed for RQ's retry."""
-    app = current_app._get_current_object() if has_app_context() else _app_for_job()
+def deliver(kind: str, raw: bytes) -> None:
+    """The job: one attempt (the job runner retries); logs the kind, never the address."""
     try:
-        transport_for(app).deliver(raw)
+        transport_for(current_app._get_current_object()).deliver(raw)
     except (OSError, smtplib.SMTPException) as error:
-        log.warning("mail %s: attempt failed (%s)", kind, type(error).__name__)
-        raise RuntimeError(f"mail {kind} not sent") from None
+        raise MailNotSent(f"mail {kind} not sent ({type(error).__name__})") from None
     log.info("mail %s sent", kind)
-
-
-def _app_for_job() -> Flask:
-    """A plain `rq worker` process has no app: build one from the environment, once."""
-    global _job_app
-    with _lock:
-        if _job_app is None:
-            from eigendossier import create_app
-
-            _job_app = create_app()
-        return _job_app
 
 
 def init_app(app: Flask) -> None:

@@ -26,7 +26,7 @@ def tick_command(at):
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 @click.option("--name", default=None, help="Worker name (default: RQ's).")
 def worker_command(burst, name):
-    """Run an RQ worker for push and mail jobs (needs REDIS_URL)."""
+    """Run an RQ worker for push, mail and other background jobs (needs REDIS_URL)."""
     jobs.run_worker(current_app._get_current_object(), burst=burst, name=name)
 
 

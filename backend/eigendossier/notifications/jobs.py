@@ -93,8 +93,8 @@ def sender_for(app: Flask | None = None):
 
 
 def run_worker(app: Flask, burst: bool = False, name: str | None = None) -> bool:
-    """An RQ SimpleWorker on the notifications queue and the mail queue, inside `app` (no
-    fork per job)."""
+    """An RQ SimpleWorker on the notifications queue and the queue of other background jobs
+    (mail, core/jobs.py), inside `app` (no fork per job)."""
     from redis import Redis
     from rq import Queue, SimpleWorker
 
@@ -102,7 +102,7 @@ def run_worker(app: Flask, burst: bool = False, name: str | None = None) -> bool
     if not redis_url:
         raise RuntimeError("set REDIS_URL (EIGENDOSSIER_REDIS_URL) to run a worker")
     connection = Redis.from_url(redis_url)
-    names = [app.config.get("NOTIFICATIONS_QUEUE") or QUEUE, app.config.get("MAIL_QUEUE") or "mail"]
+    names = [app.config.get("NOTIFICATIONS_QUEUE") or QUEUE, app.config.get("JOBS_QUEUE") or "jobs"]
     queues = [Queue(queue_name, connection=connection) for queue_name in names]
     worker = SimpleWorker(queues, connection=connection, name=name)
     return worker.work(burst=burst, logging_level="WARNING")

@@ -90,7 +90,7 @@ def test_a_rolled_back_write_never_sends(app, mailbox):
 
 def test_a_failed_send_keeps_the_write_and_logs_no_address(app, mailbox, caplog):
     mailbox.refuse = True
-    caplog.set_level(logging.INFO, logger="eigendossier.core.mail")
+    caplog.set_level(logging.INFO, logger="eigendossier.core")
     with app.test_request_context():
         add_account()
         mail.send("accounts/verify_email", "sanne@example.nl", "nl", **CONTEXT)
@@ -98,7 +98,7 @@ def test_a_failed_send_keeps_the_write_and_logs_no_address(app, mailbox, caplog)
         drain(app)
         assert count_accounts() == 1
     assert mailbox.messages == []
-    assert "not sent after 3 attempts" in caplog.text
+    assert "given up after 3 attempts" in caplog.text
     assert "sanne" not in caplog.text.lower()
     assert "token" not in caplog.text
 
@@ -123,7 +123,7 @@ def test_with_redis_a_worker_sends(database_url, tmp_path, smtp_settings, mailbo
     queue_name = f"mail-test-{uuid.uuid4().hex[:8]}"
     queue = Queue(queue_name, connection=Redis.from_url(redis_url))
     app = make_app(database_url, tmp_path, **smtp_settings, REDIS_URL=redis_url,
-                   MAIL_QUEUE=queue_name)
+                   JOBS_QUEUE=queue_name)
     try:
         with app.test_request_context():
             db.create_all()
