@@ -24,12 +24,30 @@ class ApiClient(FlaskClient):
 
 
 def sign_up(client, email="sanne@example.nl", password=PASSWORD, display_name="Sanne",
-            locale="nl"):
+            locale="nl", verified=False):
+    """Sign up and sign in, as the PWA does; returns the profile. `verified`: mark the address
+    confirmed directly (tests of the confirmation itself use the mailed link)."""
     response = client.post("/api/v1/accounts", json={
         "email": email, "password": password, "display_name": display_name, "locale": locale,
     })
-    assert response.status_code == 201, response.get_json()
+    assert response.status_code == 202, response.get_json()
+    response = client.post("/api/v1/session", json={"email": email, "password": password})
+    assert response.status_code == 200, response.get_json()
+    if verified:
+        mark_verified(client.application, email)
+        return client.get("/api/v1/me").get_json()
     return response.get_json()
+
+
+def mark_verified(app, email):
+    from eigendossier.accounts.models import Account
+    from eigendossier.core.extensions import db
+    from eigendossier.core.timeutil import utcnow
+
+    with app.app_context():
+        db.session.execute(db.update(Account).filter_by(email=email.strip().lower())
+                           .values(email_verified_at=utcnow()))
+        db.session.commit()
 
 
 def assert_problem(response, status, slug=None):

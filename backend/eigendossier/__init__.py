@@ -88,6 +88,7 @@ def _register_domains(app: Flask) -> None:
     from eigendossier.web.security import add_security_headers, check_csrf
 
     app.before_request(check_csrf)
+    app.after_request(accounts_api.note_session_use)
     app.before_request(hardening.check_json_body)
     app.after_request(add_security_headers)
 

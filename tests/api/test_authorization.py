@@ -42,10 +42,16 @@ PUBLIC = {
     ("POST", "/api/v1/accounts"),
     ("POST", "/api/v1/session"),
     ("DELETE", "/api/v1/session"),
+    ("POST", "/api/v1/password-reset"),
+    # The token from the mail is the authorization.
+    ("POST", "/api/v1/password-reset/confirm"),
+    ("POST", "/api/v1/email-verification/confirm"),
 }
 # Rule prefixes that are public by design: the app's pages and files, sign-in with an
 # identity provider, and the institutions' issuer documents that verifiers fetch.
-PUBLIC_PREFIXES = ("/issuers/", "/auth/oidc/")
+PUBLIC_PREFIXES = ("/issuers/", "/auth/oidc/",
+                   # The local outbox, to this machine only (tests/api/web/test_mail.py).
+                   "/dev/outbox")
 PUBLIC_RULES = {"/", "/<path:path>"}
 # Rules whose secret token in the path is the authorization (capability URLs).
 CAPABILITY_PREFIXES = ("/s/<token>", "/ical/<token>")
@@ -173,8 +179,8 @@ def world(app, runner, catalog):
     tcr = _staff(app, runner, "docent@tcr.nl", "tcr")
     zao = _staff(app, runner, "docent@zao.nl", "zao")
     anna = app.test_client()
-    sign_up(anna, email=ANNA, display_name="Anna Achterberg")
-    values = {"slug": "tcr"}
+    sign_up(anna, email=ANNA, display_name="Anna Achterberg", verified=True)
+    values = {"slug": "tcr", "session_id": _ok(anna.get("/api/v1/sessions"), 200)[0]["id"]}
     values["credential_id"] = _ok(_upload(anna, signed_jwt(ANNA).encode(), "a.jwt"))["id"]
     values["item_id"] = _ok(anna.post("/api/v1/dossier/experience", json={
         "role": "Dakdekker bij Anna", "employer": "Daken BV", "start_date": "2015-01-01"}))["id"]
@@ -251,7 +257,8 @@ def _without(value, keys):
 def test_anonymous_callers_get_401_on_everything_personal(app, world):
     anonymous = app.test_client()
     values = {**world["values"], "token": "not-a-real-token", "provider": "nope",
-              "path": "index.html", "crebo": "25655", "code": "TIM-01", "list_id": 1}
+              "path": "index.html", "crebo": "25655", "code": "TIM-01", "list_id": 1,
+              "name": "none"}
     problems = []
     for method, rule in rules(app):
         path, missing = fill(rule, values)

@@ -24,6 +24,9 @@ class Account(db.Model):
     role: Mapped[str] = mapped_column(String(16), default="learner")
     institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the learner opened the link mailed to `email` (or an OpenID provider, or the
+    # operator, vouched for it). Empty: the address is not proven to be theirs.
+    email_verified_at: Mapped[datetime | None]
 
     institution = relationship("Institution")
     sessions = relationship(
@@ -45,6 +48,10 @@ class Account(db.Model):
     def roles(self) -> list[str]:
         return ["learner"] if self.role == "learner" else [self.role]
 
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
+
 
 class SignInSession(db.Model):
     """One signed-in browser. The cookie holds a random token; only its SHA-256 is stored."""
@@ -57,9 +64,33 @@ class SignInSession(db.Model):
     )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Updated at most every few minutes (accounts/sessions.py), not on every request.
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
+    # A coarse label from the User-Agent at sign-in ("Firefox", "Android"); never an address.
+    browser: Mapped[str] = mapped_column(String(40), default="")
+    os: Mapped[str] = mapped_column(String(40), default="")
 
     account = relationship("Account", back_populates="sessions")
+
+
+class AccountToken(db.Model):
+    """A single-use link sent by mail: confirm an address, or choose a new password. Only the
+    SHA-256 of the token is stored; `used_at` is set by one conditional UPDATE."""
+
+    __tablename__ = "account_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    purpose: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The address the link was mailed to: a verification proves that address only.
+    email: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
 
 
 class OidcIdentity(db.Model):

@@ -11,7 +11,7 @@ from joserfc.errors import JoseError
 from requests import RequestException
 
 from eigendossier.accounts import service
-from eigendossier.accounts.api import set_session_cookie
+from eigendossier.accounts.api import set_session_cookie, start_session
 from eigendossier.core.errors import DomainError
 
 bp = Blueprint("oidc", __name__, url_prefix="/auth/oidc")
@@ -77,4 +77,4 @@ def callback(provider: str):
         claims.get("name"),
     )
     response = redirect("/")
-    return set_session_cookie(response, service.start_session(account, method=provider))
+    return set_session_cookie(response, start_session(account, method=provider))

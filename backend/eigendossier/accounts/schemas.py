@@ -2,6 +2,7 @@ from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from eigendossier.accounts.service import is_time_zone
+from eigendossier.accounts.sessions import device_label
 from eigendossier.core.fields import UTCDateTime
 from eigendossier.core.i18n import LOCALES
 
@@ -13,6 +14,44 @@ class SignUpSchema(Schema):
     password = fields.String(required=True, load_only=True, validate=PASSWORD_LENGTH)
     display_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     locale = fields.String(load_default="nl", validate=validate.OneOf(LOCALES))
+
+
+class AcceptedSchema(Schema):
+    """The same answer whether or not the address has an account."""
+
+    message = fields.String(metadata={"description": "What happens next, in the request's "
+                                                     "language"})
+
+
+class EmailSchema(Schema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+
+
+class TokenSchema(Schema):
+    token = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=128),
+                          metadata={"description": "From the link in the mail (after #token=)"})
+
+
+class PasswordResetSchema(TokenSchema):
+    password = fields.String(required=True, load_only=True, validate=PASSWORD_LENGTH)
+
+
+class PasswordChangeSchema(Schema):
+    current_password = fields.String(required=True, load_only=True,
+                                     validate=validate.Length(min=1, max=256))
+    password = fields.String(required=True, load_only=True, validate=PASSWORD_LENGTH)
+
+
+class SessionSchema(Schema):
+    id = fields.Integer()
+    device = fields.Function(lambda s: device_label(s), metadata={
+        "description": "Browser and system from the User-Agent at sign-in, e.g. "
+                       "\"Firefox on Android\"; never an address"})
+    browser = fields.String()
+    os = fields.String()
+    created_at = UTCDateTime()
+    last_seen_at = UTCDateTime(metadata={"description": "Noted at most every five minutes"})
+    current = fields.Boolean(metadata={"description": "The session of this request"})
 
 
 class SignInSchema(Schema):
@@ -30,6 +69,8 @@ class ProfileSchema(Schema):
         metadata={"description": "IANA time zone, e.g. Europe/Amsterdam"},
     )
     roles = fields.List(fields.String(), dump_only=True)
+    email_verified = fields.Boolean(dump_only=True, metadata={
+        "description": "The learner opened the link mailed to this address"})
     created_at = UTCDateTime(dump_only=True)
 
     @validates("time_zone")

@@ -1,11 +1,11 @@
-"""Account operations: sign up, sign in and out, profile, staff, OpenID Connect accounts.
+"""Account operations: sign up, sign in, profile, staff, OpenID Connect accounts.
 
-No request or response here: callable from the API, the CLI and jobs."""
+No request or response here: callable from the API, the CLI and jobs. Sessions are in
+sessions.py, mailed links in tokens.py, confirming addresses in verification.py, passwords in
+passwords.py."""
 import hashlib
 import secrets
-from datetime import datetime, timedelta
 from functools import cache
-from time import monotonic
 from typing import NamedTuple
 from zoneinfo import available_timezones
 
@@ -13,15 +13,14 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event
+from limits import parse_many
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, make_transient_to_detached
 
-from eigendossier.accounts.models import ROLES, Account, OidcIdentity, SignInSession
+from eigendossier.accounts.models import ROLES, Account, OidcIdentity
 from eigendossier.catalog import service as catalog
-from eigendossier.core import audit
+from eigendossier.core import audit, mail
 from eigendossier.core.errors import DomainError
-from eigendossier.core.extensions import db
+from eigendossier.core.extensions import db, limiter
 from eigendossier.core.timeutil import utcnow
 
 _PASSWORDS = "eigendossier.passwords"
@@ -86,20 +85,83 @@ def _time_zones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
+def hash_password(password: str) -> str:
+    return _passwords().hasher.hash(password)
+
+
+def password_matches(account: Account | None, password: str) -> bool:
+    """Check a password in the same time whether or not the account (or its password)
+    exists, so the answer's timing tells nothing."""
+    hasher, dummy_hash = _passwords()
+    stored = account.password_hash if account and account.password_hash else dummy_hash
+    try:
+        hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    return account is not None and account.password_hash is not None
+
+
 def account_by_email(email: str) -> Account | None:
     return db.session.scalar(db.select(Account).filter_by(email=normalise_email(email)))
 
 
-def sign_up(email: str, password: str, display_name: str, locale: str = "nl") -> Account:
-    account = Account(
-        email=normalise_email(email),
-        password_hash=_passwords().hasher.hash(password),
-        display_name=display_name.strip(),
-        locale=locale,
-        time_zone=current_app.config["DEFAULT_TIME_ZONE"],
-        role="learner",
-    )
-    return _insert(account)
+def may_mail(kind: str, address: str) -> bool:
+    """Whether one more mail of this kind may go to this address now (RATELIMIT_MAIL_PER_
+    RECIPIENT, shared by all processes like every limit). Over the limit the mail is skipped
+    without a word: the answer to the request stays the same, so a limit that bites says
+    nothing about whether the address has an account, and nobody's inbox can be flooded."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return True
+    key = hash_token(normalise_email(address))
+    return all(limiter.limiter.hit(item, "mail", kind, key)
+               for item in parse_many(current_app.config["RATELIMIT_MAIL_PER_RECIPIENT"]))
+
+
+def sign_up(email: str, password: str, display_name: str, locale: str = "nl") -> None:
+    """Make a learner account and mail a link to confirm the address, or, when the address
+    has an account already, mail its owner that someone tried. Both ways the same work
+    (one argon2 hash, one mail) and the same answer: sign-up does not tell who has an account.
+    """
+    from eigendossier.accounts import verification
+
+    password_hash = hash_password(password)
+    existing = account_by_email(email)
+    if existing is None:
+        try:
+            account = add_learner(email, password_hash, display_name, locale)
+        except IntegrityError:  # signed up at the same moment by another request
+            db.session.rollback()
+            existing = account_by_email(email)
+        else:
+            verification.send_link(account)
+            db.session.commit()
+            return
+    _tell_owner_of_sign_up_attempt(existing)
+    db.session.commit()
+
+
+def add_learner(email: str, password_hash: str, display_name: str, locale: str = "nl",
+                email_verified_at=None) -> Account:
+    """A new learner account, flushed in the caller's transaction."""
+    account = Account(email=normalise_email(email), password_hash=password_hash,
+                      display_name=display_name.strip(), locale=locale,
+                      time_zone=current_app.config["DEFAULT_TIME_ZONE"], role="learner",
+                      email_verified_at=email_verified_at)
+    db.session.add(account)
+    db.session.flush()
+    return account
+
+
+def _tell_owner_of_sign_up_attempt(account: Account) -> None:
+    """A line in the owner's audit trail, and a mail (within the per-address limit). The
+    write also gives this branch the cost of the other's, so timing tells nothing either."""
+    event = audit.record("account.sign_up_attempted", account.id)
+    event.actor_id = None  # not the owner: someone who typed their address
+    if may_mail("sign-up-attempt", account.email):
+        mail.send("accounts/sign_up_attempt", account.email, account.locale,
+                  name=account.display_name, verified=account.email_verified,
+                  sign_in=f"{mail.base_url()}/sign-in",
+                  forgot=f"{mail.base_url()}/forgot-password")
 
 
 def _insert(account: Account) -> Account:
@@ -117,107 +179,13 @@ def _insert(account: Account) -> Account:
 
 def authenticate(email: str, password: str) -> Account:
     account = account_by_email(email)
-    hasher, dummy_hash = _passwords()
-    stored = account.password_hash if account and account.password_hash else dummy_hash
-    try:
-        hasher.verify(stored, password)
-    except (VerificationError, InvalidHashError):
-        raise InvalidCredentials() from None
-    if account is None or account.password_hash is None:
+    if not password_matches(account, password):
         raise InvalidCredentials()
+    hasher = _passwords().hasher
     if hasher.check_needs_rehash(account.password_hash):
         account.password_hash = hasher.hash(password)
         db.session.commit()
     return account
-
-
-def start_session(account: Account, method: str = "password") -> str:
-    """Open a sign-in session; returns the token for the cookie (stored only as a hash).
-    The learner's audit trail gets the sign-in (how, never from where)."""
-    token = secrets.token_urlsafe(32)
-    lifetime = timedelta(days=current_app.config["SESSION_LIFETIME_DAYS"])
-    db.session.add(
-        SignInSession(account=account, token_hash=hash_token(token), expires_at=utcnow() + lifetime)
-    )
-    db.session.flush()
-    audit.record("session.started", account.id, method=method)
-    db.session.commit()
-    return token
-
-
-def end_session(token: str | None) -> None:
-    if token:
-        ended = db.session.execute(db.delete(SignInSession).filter_by(
-            token_hash=hash_token(token)).returning(SignInSession.account_id)).first()
-        if ended is not None:
-            audit.record("session.ended", ended.account_id)
-        db.session.commit()
-
-
-def account_for_session(token: str | None) -> Account | None:
-    """The account a session cookie signs in, or ``None``; asked on every request.
-
-    The answer is kept for ``SESSION_CACHE_SECONDS`` per token hash, as a detached copy of the
-    account merged into the request's session without a query. This process forgets it at
-    once on any write to an account or a session (sign-out, password change, erase, profile;
-    see :func:`forget_sessions`); another process may answer from its copy for at most that
-    many seconds.
-    """
-    if not token:
-        return None
-    token_hash = hash_token(token)
-    now = monotonic()
-    cached = _signed_in.get(token_hash)
-    if cached is not None and cached[0] > now and cached[1] > utcnow():
-        return db.session.merge(cached[2], load=False)
-    found = db.session.execute(
-        db.select(Account, SignInSession.expires_at)
-        .join(SignInSession, SignInSession.account_id == Account.id)
-        .filter(SignInSession.token_hash == token_hash)
-    ).first()
-    if found is None or found.expires_at <= utcnow():
-        return None
-    seconds = current_app.config["SESSION_CACHE_SECONDS"]
-    if seconds > 0:
-        if len(_signed_in) >= _SIGNED_IN_MAX:
-            _signed_in.clear()
-        _signed_in[token_hash] = (now + seconds, found.expires_at, _detached_copy(found.Account))
-    return found.Account
-
-
-def forget_sessions() -> None:
-    """Drop every cached session answer of this process (see :func:`account_for_session`)."""
-    _signed_in.clear()
-
-
-_SIGNED_IN_MAX = 10_000
-_signed_in: dict[str, tuple[float, datetime, Account]] = {}
-
-
-def _detached_copy(account: Account) -> Account:
-    """The account's columns in a new detached instance, never attached to any session."""
-    copy = Account(**{c.key: getattr(account, c.key) for c in Account.__mapper__.column_attrs})
-    make_transient_to_detached(copy)
-    return copy
-
-
-@event.listens_for(Session, "after_flush")
-def _forget_on_flush(session, flush_context) -> None:
-    for obj in (*session.dirty, *session.deleted):
-        if isinstance(obj, Account | SignInSession):
-            forget_sessions()
-            return
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _forget_on_bulk_write(state) -> None:
-    """UPDATE or DELETE statements (ORM or on the tables) on accounts or sessions."""
-    if state.is_update or state.is_delete:
-        if getattr(state.statement, "table", None) in _SESSION_TABLES:
-            forget_sessions()
-
-
-_SESSION_TABLES = (Account.__table__, SignInSession.__table__)
 
 
 def update_profile(account: Account, changes: dict) -> Account:
@@ -239,14 +207,26 @@ def create_staff(email, password, display_name, role="issuer", institution_slug=
             raise UnknownInstitution(detail=institution_slug)
     account = Account(
         email=normalise_email(email),
-        password_hash=_passwords().hasher.hash(password),
+        password_hash=hash_password(password),
         display_name=display_name,
         locale=current_app.config["DEFAULT_LOCALE"],
         time_zone=current_app.config["DEFAULT_TIME_ZONE"],
         role=role,
         institution=institution,
+        # The operator who creates a staff account vouches for its address.
+        email_verified_at=utcnow(),
     )
     return _insert(account)
+
+
+def _take_over_unproven(account: Account) -> None:
+    """The provider proved the address is this person's, but the account's password was set by
+    whoever signed up without proving it: that may have been someone else, waiting for the
+    owner to move in. Their password and sessions go; the owner can choose a new password."""
+    from eigendossier.accounts import sessions
+
+    account.password_hash = None
+    sessions.end_all(account, reason="address-proven-elsewhere")
 
 
 def account_for_oidc(provider: str, subject: str, email: str | None, email_verified: bool,
@@ -271,6 +251,10 @@ def account_for_oidc(provider: str, subject: str, email: str | None, email_verif
             time_zone=current_app.config["DEFAULT_TIME_ZONE"],
         )
         db.session.add(account)
+    elif not account.email_verified:
+        _take_over_unproven(account)
+    # The provider verified the address (checked above), so it is this account's.
+    account.email_verified_at = account.email_verified_at or utcnow()
     db.session.add(OidcIdentity(account=account, provider=provider, subject=subject))
     db.session.commit()
     return account

@@ -8,6 +8,13 @@ from flask_babel import lazy_gettext as _l
 MESSAGES = {
     "session.started": _l("You signed in."),
     "session.ended": _l("You signed out."),
+    "session.ended_remotely": _l("You signed out a device: %(device)s."),
+    "session.all_ended": _l("Every device was signed out (%(count)s)."),
+    "account.email_verified": _l("You confirmed your email address."),
+    "account.sign_up_attempted": _l("Someone tried to make a new account with your email "
+                                    "address; nothing was changed."),
+    "account.password_changed": _l("You changed your password."),
+    "account.password_reset": _l("You chose a new password with a link sent by mail."),
     "share.created": _l("You made a share link."),
     "share.expiry_changed": _l("You changed how long a share link works."),
     "share.revoked": _l("You withdrew a share link."),

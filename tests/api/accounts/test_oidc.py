@@ -15,7 +15,7 @@ from eigendossier.accounts.api import SESSION_COOKIE
 from eigendossier.accounts.models import Account, OidcIdentity, SignInSession
 from eigendossier.core.extensions import db
 from tests.api.accounts.oidc_provider import CLIENT_ID, CLIENT_SECRET, serve_provider
-from tests.support import assert_problem, sign_up
+from tests.support import PASSWORD, assert_problem, sign_up
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +115,8 @@ def test_signing_in_again_finds_the_same_account(app, client, oidc_provider):
 
 
 def test_a_verified_email_links_the_existing_account(app, client, oidc_provider):
-    existing = sign_up(app.test_client(), email="noor@example.nl", display_name="Noor")
+    existing = sign_up(app.test_client(), email="noor@example.nl", display_name="Noor",
+                       verified=True)
     oidc_provider.user["email"] = "Noor@Example.NL"
 
     profile = assert_signed_in(client, sign_in_with_provider(client, oidc_provider))
@@ -126,6 +127,30 @@ def test_a_verified_email_links_the_existing_account(app, client, oidc_provider)
         identity = db.session.scalars(db.select(OidcIdentity)).one()
         assert identity.account_id == existing["id"]
     assert counts(app)["account"] == 1
+
+
+def test_linking_an_unconfirmed_account_drops_the_password_someone_may_have_set(
+        app, client, oidc_provider):
+    """Pre-account takeover: someone signs up with Noor's address (never confirming it) and
+    waits for Noor to sign in with eduID. Her provider proves the address is hers, so the
+    squatter's password and sessions go."""
+    squatter = app.test_client()
+    sign_up(squatter, email="noor@example.nl", display_name="Squatter")
+
+    profile = assert_signed_in(client, sign_in_with_provider(client, oidc_provider))
+
+    assert profile["email_verified"] is True
+    assert_problem(squatter.get("/api/v1/me"), 401)
+    assert_problem(squatter.post("/api/v1/session", json={
+        "email": "noor@example.nl", "password": PASSWORD}), 401)
+    assert counts(app) == {"account": 1, "oidc_identity": 1, "sign_in_session": 1}
+
+
+def test_linking_a_confirmed_account_keeps_its_password(app, client, oidc_provider):
+    sign_up(app.test_client(), email="noor@example.nl", verified=True)
+    assert_signed_in(client, sign_in_with_provider(client, oidc_provider))
+    assert app.test_client().post("/api/v1/session", json={
+        "email": "noor@example.nl", "password": PASSWORD}).status_code == 200
 
 
 def test_an_unverified_email_does_not_link_the_existing_account(app, client, oidc_provider):

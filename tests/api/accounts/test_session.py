@@ -1,3 +1,4 @@
+import hashlib
 from datetime import timedelta
 
 from eigendossier.accounts.api import SESSION_COOKIE
@@ -31,6 +32,40 @@ def test_a_signed_out_token_no_longer_works(client):
     token = client.get_cookie(SESSION_COOKIE).value
     client.delete("/api/v1/session")
     client.set_cookie(SESSION_COOKIE, token)
+    assert_problem(client.get("/api/v1/me"), 401)
+
+
+def test_session_cookie_is_httponly_lax_and_only_its_hash_is_stored(app, client):
+    sign_up(client)
+    client.delete("/api/v1/session")
+    response = sign_in(client)
+    header = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith(SESSION_COOKIE))
+    assert "HttpOnly" in header
+    assert "SameSite=Lax" in header
+    assert "Secure" not in header  # plain HTTP in tests
+    token = client.get_cookie(SESSION_COOKIE).value
+    with app.app_context():
+        stored = db.session.scalars(db.select(SignInSession.token_hash)).all()
+    assert stored == [hashlib.sha256(token.encode()).hexdigest()]
+    assert token not in stored
+
+
+def test_session_cookie_is_secure_under_https(client):
+    sign_up(client)
+    response = sign_in(client, base_url="https://localhost")
+    header = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith(SESSION_COOKIE))
+    assert "Secure" in header
+    assert "max-age=63072000" in response.headers["Strict-Transport-Security"]
+
+
+def test_signing_in_again_replaces_the_browsers_session(app, client):
+    sign_up(client)
+    old = client.get_cookie(SESSION_COOKIE).value
+    assert sign_in(client).status_code == 200
+    assert client.get_cookie(SESSION_COOKIE).value != old
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(SignInSession.id))) == 1
+    client.set_cookie(SESSION_COOKIE, old)
     assert_problem(client.get("/api/v1/me"), 401)
 
 

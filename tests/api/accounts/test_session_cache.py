@@ -4,7 +4,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import event, text
 
-from eigendossier.accounts import service
+from eigendossier.accounts import sessions
 from eigendossier.accounts.api import SESSION_COOKIE
 from eigendossier.core.extensions import db
 from tests.support import PASSWORD, assert_problem, sign_up
@@ -69,7 +69,7 @@ def test_a_session_ended_elsewhere_is_honoured_only_until_forgotten(app, client)
         db.session.execute(text("DELETE FROM sign_in_session"))
         db.session.commit()
     assert client.get("/api/v1/me").status_code == 200  # at most SESSION_CACHE_SECONDS
-    service.forget_sessions()
+    sessions.forget()
     assert_problem(client.get("/api/v1/me"), 401)
 
 

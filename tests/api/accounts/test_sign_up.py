@@ -1,13 +1,22 @@
-import hashlib
+import statistics
+import time
 
 import pytest
 
-from eigendossier.accounts.api import SESSION_COOKIE
-from eigendossier.accounts.models import Account, SignInSession
+from eigendossier.accounts.models import Account, AccountToken
 from eigendossier.core.config import load_settings
 from eigendossier.core.extensions import db
 from tests.conftest import make_app
 from tests.support import PASSWORD, assert_problem, sign_up
+from tests.support_mail import drain, text_of, token_in
+
+# Headers that differ between any two responses, whatever they answer.
+MOVING_HEADERS = {"Date", "X-RateLimit-Reset", "Retry-After"}
+
+
+@pytest.fixture
+def app_settings(smtp_settings):
+    return smtp_settings
 
 # On SQLite and PostgreSQL: one account per email by a unique constraint.
 pytestmark = pytest.mark.both_databases
@@ -18,46 +27,46 @@ def count_accounts(app):
         return db.session.scalar(db.select(db.func.count()).select_from(Account))
 
 
-def test_sign_up_signs_the_learner_in(client):
-    profile = sign_up(client, email="Sanne@Example.NL", display_name="Sanne de Vries")
+def post_sign_up(client, email="sanne@example.nl", address="192.0.2.1", **fields):
+    body = {"email": email, "password": PASSWORD, "display_name": "Sanne", **fields}
+    return client.post("/api/v1/accounts", json=body, environ_base={"REMOTE_ADDR": address})
 
+
+def test_sign_up_mails_a_link_to_confirm_the_address(app, client, mailbox):
+    response = post_sign_up(client, email="Sanne@Example.NL")
+    assert response.status_code == 202
+    assert response.get_json() == {
+        "message": "Controleer je mail: we hebben een bericht naar dit adres gestuurd."}
+    assert "ed_session" not in response.headers.get("Set-Cookie", ""), "not signed in yet"
+    [message] = mailbox.wait(1)
+    assert message["To"] == "sanne@example.nl"
+    assert message["Subject"] == "Bevestig je e-mailadres"
+    token = token_in(message, "https://dossier.example.test/verify-email")
+    with app.app_context():
+        account = db.session.scalar(db.select(Account))
+        assert account.email == "sanne@example.nl"
+        assert account.email_verified_at is None
+        stored = db.session.scalar(db.select(AccountToken.token_hash))
+    assert token not in stored, "only the token's hash is stored"
+
+
+def test_the_learner_then_signs_in_unconfirmed(client, mailbox):
+    profile = sign_up(client, display_name="Sanne de Vries")
     assert profile["email"] == "sanne@example.nl"
     assert profile["display_name"] == "Sanne de Vries"
     assert profile["locale"] == "nl"
     assert profile["time_zone"] == "Europe/Amsterdam"
     assert profile["roles"] == ["learner"]
+    assert profile["email_verified"] is False
     assert "password" not in profile
     assert client.get("/api/v1/me").get_json()["id"] == profile["id"]
 
 
-def test_session_cookie_is_httponly_lax_and_only_its_hash_is_stored(app, client):
-    response = client.post("/api/v1/accounts", json={
-        "email": "a@example.nl", "password": PASSWORD, "display_name": "A"})
-    header = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith(SESSION_COOKIE))
-    assert "HttpOnly" in header
-    assert "SameSite=Lax" in header
-    assert "Secure" not in header  # plain HTTP in tests
-    token = client.get_cookie(SESSION_COOKIE).value
-    with app.app_context():
-        stored = db.session.scalars(db.select(SignInSession.token_hash)).all()
-    assert stored == [hashlib.sha256(token.encode()).hexdigest()]
-    assert token not in stored
-
-
-def test_session_cookie_is_secure_under_https(client):
-    response = client.post("/api/v1/accounts", base_url="https://localhost", json={
-        "email": "a@example.nl", "password": PASSWORD, "display_name": "A"})
-    header = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith(SESSION_COOKIE))
-    assert "Secure" in header
-    assert "max-age=63072000" in response.headers["Strict-Transport-Security"]
-
-
-def test_password_is_hashed_with_argon2id(app, client):
-    sign_up(client)
-    with app.app_context():
-        stored = db.session.scalar(db.select(Account.password_hash))
-    assert stored.startswith("$argon2id$")
-    assert PASSWORD not in stored
+def test_the_mail_is_in_the_language_chosen_at_sign_up(client, mailbox):
+    post_sign_up(client, locale="en")
+    [message] = mailbox.wait(1)
+    assert message["Subject"] == "Confirm your email address"
+    assert "Hello Sanne," in text_of(message)
 
 
 def test_a_default_installation_hashes_at_rfc_9106_cost_and_upgrades_cheaper_hashes(
@@ -89,16 +98,59 @@ def test_a_default_installation_hashes_at_rfc_9106_cost_and_upgrades_cheaper_has
     assert again.status_code == 200
 
 
-def test_an_email_signs_up_once_whatever_its_case(app, client):
-    sign_up(client, email="sanne@example.nl")
-    response = client.post("/api/v1/accounts", json={
-        "email": "SANNE@example.nl", "password": PASSWORD, "display_name": "Other"})
-    body = assert_problem(response, 409, "email-taken")
-    assert body["title"] == "Dit e-mailadres heeft al een account"
+def test_an_existing_address_gets_the_same_answer_and_its_owner_a_mail(app, client, mailbox):
+    first = post_sign_up(client, address="192.0.2.1")
+    mailbox.wait(1)
+    again = post_sign_up(client, email="SANNE@example.nl", address="192.0.2.2",
+                         display_name="Someone Else")
+    assert again.status_code == first.status_code == 202
+    assert again.get_data() == first.get_data()
     assert count_accounts(app) == 1
+    [_, notice] = mailbox.wait(2)
+    assert notice["To"] == "sanne@example.nl"
+    assert notice["Subject"] == "Iemand probeerde een account te maken met je adres"
+    assert "https://dossier.example.test/forgot-password" in text_of(notice)
+    with app.app_context():
+        assert db.session.scalar(db.select(Account.display_name)) == "Sanne", "nothing changed"
 
 
-def test_bad_sign_up_is_refused_field_by_field_and_nothing_is_written(app, client):
+def comparable(response) -> tuple:
+    headers = sorted((k, v) for k, v in response.headers.items() if k not in MOVING_HEADERS)
+    return response.status_code, response.get_data(), headers
+
+
+def test_no_account_enumeration_by_answer_or_timing(app, client, mailbox):
+    """Sign-up for a taken and for a free address: status, body, headers alike, and the same
+    time within noise (both hash a password, both send one mail after the commit)."""
+    post_sign_up(client, email="taken@example.nl", address="192.0.2.100")
+    taken, free = [], []
+    for n in range(8):
+        # Each pair from two fresh client addresses, so their rate-limit headers match.
+        a = post_sign_up(client, email="taken@example.nl", address=f"198.51.100.{n}")
+        b = post_sign_up(client, email=f"free{n}@example.nl", address=f"203.0.113.{n}")
+        assert comparable(a) == comparable(b)
+    drain(app)
+    for n in range(16):
+        for email, times in (("taken@example.nl", taken), (f"new{n}@example.nl", free)):
+            started = time.perf_counter()
+            response = post_sign_up(client, email=email, address=f"192.0.2.{150 + n}")
+            times.append(time.perf_counter() - started)
+            assert response.status_code == 202
+    drain(app)
+    difference = abs(statistics.median(taken) - statistics.median(free))
+    assert difference < max(0.25 * statistics.median(free), 0.02), (taken, free)
+
+
+def test_mails_about_one_address_are_limited_without_a_word(app, client, mailbox):
+    app.config["RATELIMIT_MAIL_PER_RECIPIENT"] = "2 per hour"
+    post_sign_up(client)
+    answers = {post_sign_up(client, address=f"198.51.100.{n}").status_code for n in range(4)}
+    assert answers == {202}
+    drain(app)
+    assert len(mailbox.to("sanne@example.nl")) == 3, "the link, two notices, then silence"
+
+
+def test_bad_sign_up_is_refused_field_by_field_and_nothing_is_written(app, client, mailbox):
     response = client.post("/api/v1/accounts", json={
         "email": "not-an-email", "password": "short", "locale": "fr"})
     body = assert_problem(response, 422, "validation")
@@ -107,6 +159,8 @@ def test_bad_sign_up_is_refused_field_by_field_and_nothing_is_written(app, clien
     assert body["errors"]["email"] == ["Geen geldig e-mailadres."]
     assert body["errors"]["password"] == ["Tussen 10 en 256 tekens."]
     assert count_accounts(app) == 0
+    drain(app)
+    assert mailbox.messages == []
 
 
 def test_field_errors_in_english_when_asked(client):
@@ -131,3 +185,11 @@ def test_a_body_that_is_not_json_is_refused(app, client):
     assert response.status_code in (400, 422)
     assert response.mimetype == "application/problem+json"
     assert count_accounts(app) == 0
+
+
+def test_password_is_hashed_with_argon2id(app, client):
+    sign_up(client)
+    with app.app_context():
+        stored = db.session.scalar(db.select(Account.password_hash))
+    assert stored.startswith("$argon2id$")
+    assert PASSWORD not in stored
