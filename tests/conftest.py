@@ -187,8 +187,9 @@ def runner(app):
 
 @pytest.fixture
 def learner(client):
-    """A signed-in learner (the client carries the session cookie)."""
-    return sign_up(client)
+    """A signed-in learner whose address is confirmed (the client carries the session
+    cookie)."""
+    return sign_up(client, verified=True)
 
 
 @pytest.fixture(scope="session")

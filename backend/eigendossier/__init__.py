@@ -106,6 +106,7 @@ def _register_domains(app: Flask) -> None:
     api.register_blueprint(sharing_api.blp)
     app.register_blueprint(sharing_api.pages)
     api.register_blueprint(vouchers_api.blp)
+    api.register_blueprint(vouchers_api.staff_blp)
     app.config["FEATURES"].add("vouchers")
     api.register_blueprint(notifications_api.blp)
     app.config["FEATURES"].add("notifications")

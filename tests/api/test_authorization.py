@@ -68,6 +68,7 @@ BODIES = {
     ("POST", "/api/v1/vouchers/<int:voucher_id>/redeem"): {"run_id": "{run_id}"},
     ("POST", "/api/v1/staff/recognition-requests/<int:request_id>/decision"):
         {"approved": True},
+    ("POST", "/api/v1/staff/voucher-claims/<int:claim_id>/decision"): {"approved": True},
     ("POST", "/api/v1/issuing/<slug>/awards"): {"block_id": "{block_id}", "email": ANNA},
     ("POST", "/api/v1/issuing/<slug>/credentials/<int:issued_id>/revoke"):
         {"reason": "Authorization sweep"},
@@ -196,9 +197,13 @@ def world(app, runner, catalog):
     values["enrolment_id"] = _ok(anna.post(f"/api/v1/routes/{route['id']}/enrolments"))[0]["id"]
     batch = _ok(tcr.post("/api/v1/vouchers/batches", headers={"Content-Type": "text/csv"},
                          data=f"name,email,graduation_date,qualification\n"
-                              f"Anna Achterberg,{ANNA},2025-07-01,25655\n"))
+                              f"Anna Achterberg,{ANNA},2025-07-01,25655\n"
+                              f"Carla Claes,carla@example.nl,2025-07-01,25655\n"))
     values["voucher_id"] = _ok(anna.post("/api/v1/vouchers/claim", json={
         "code": batch["vouchers"][0]["code"]}), 200)["id"]
+    # Carla's code in Anna's hands: a claim the school decides.
+    values["claim_id"] = _ok(anna.post("/api/v1/vouchers/claim", json={
+        "code": batch["vouchers"][1]["code"]}), 202)["id"]
     values["run_id"] = _id_of(app, Run, code="R-EVE")
     point = ec.derive_private_key(11, ec.SECP256R1()).public_key().public_bytes(
         serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)

@@ -21,6 +21,10 @@ MESSAGES = {
     "share.viewed": _l("Someone opened one of your share links."),
     "voucher.issued": _l("%(institution)s issued a voucher to you."),
     "voucher.claimed": _l("You added a voucher to your dossier."),
+    "voucher.claim_requested": _l("You asked %(institution)s to confirm that a voucher is yours."),
+    "voucher.claim_confirmed": _l(
+        "%(institution)s confirmed that a voucher is yours; it is in your dossier."),
+    "voucher.claim_refused": _l("%(institution)s did not confirm that a voucher is yours."),
     "voucher.redeemed": _l("You used a voucher for module %(run)s."),
     "voucher.redemption_cancelled": _l(
         "You cancelled the enrolment paid with a voucher; the voucher can be used again."),

@@ -12,14 +12,19 @@ from marshmallow import Schema, fields, validate
 from eigendossier.core import access
 from eigendossier.core.errors import problem_response
 from eigendossier.core.extensions import limiter
-from eigendossier.vouchers import batches, service
+from eigendossier.vouchers import batches, claims, service
+from eigendossier.vouchers.models import VoucherClaim
 from eigendossier.vouchers.schemas import (
     BatchFormSchema,
     BatchSchema,
+    ClaimDecisionSchema,
+    ClaimQuerySchema,
     ClaimSchema,
     IssuedVoucherSchema,
     RedeemSchema,
     RedemptionSchema,
+    StaffVoucherClaimSchema,
+    VoucherClaimSchema,
     VoucherDetailSchema,
     VoucherSchema,
 )
@@ -94,14 +99,34 @@ class Claim(MethodView):
     @limiter.limit(_limit("RATELIMIT_VOUCHER_CLAIM_ADDRESS"), deduct_when=_failed)
     @blp.arguments(ClaimSchema)
     @blp.response(200, VoucherSchema)
+    @blp.alt_response(202, schema=VoucherClaimSchema,
+                      description="The school is asked to confirm that the voucher is yours")
+    @problem_response(blp, 403, "Confirm your email address first, or the school refused")
     @problem_response(blp, 404, "No voucher has this code")
     @problem_response(blp, 409, "Already in someone else's dossier")
     @problem_response(blp, 410, "Expired")
     @problem_response(blp, 422, "Not a voucher code (the check symbol caught a typo)")
     @problem_response(blp, 429, "Too many failed attempts")
     def post(self, data):
-        """Add a voucher to your dossier by its code."""
-        return service.claim(current_user, data["code"])
+        """Add a voucher to your dossier by its code. It is yours at once when your confirmed
+        email address is the one the school issued it to (200); otherwise the school is asked
+        to confirm (202, a claim: see GET /vouchers/claims)."""
+        result = claims.claim(current_user, data["code"])
+        if isinstance(result, VoucherClaim):
+            response = jsonify(VoucherClaimSchema().dump(result))
+            response.status_code = 202
+            return response
+        return result
+
+
+@blp.route("/claims")
+class Claims(MethodView):
+    decorators = [login_required]
+
+    @blp.response(200, VoucherClaimSchema(many=True))
+    def get(self):
+        """Your claims waiting for a school, or refused by it, newest first."""
+        return claims.claims_of(current_user)
 
 
 @blp.route("")
@@ -159,3 +184,38 @@ class Cancel(MethodView):
         """Cancel the voucher's enrolment (up to 14 days before the start): the voucher
         can be used again."""
         return service.cancel_redemption(current_user, voucher_id, date.today())
+
+
+staff_blp = Blueprint("voucher_claims", __name__, url_prefix="/api/v1/staff/voucher-claims",
+                      description="Staff: claims to vouchers the school confirms")
+
+
+@staff_blp.route("")
+class StaffClaims(MethodView):
+    decorators = [login_required]
+
+    @staff_blp.arguments(ClaimQuerySchema, location="query")
+    @staff_blp.response(200, StaffVoucherClaimSchema(many=True))
+    @problem_response(staff_blp, 403, "Staff only")
+    def get(self, query):
+        """Claims to your institution's vouchers, oldest first, with the claimant's confirmed
+        address and the graduate the voucher was issued to, to compare."""
+        access.require_staff(current_user)
+        return claims.claims_for_staff(current_user, query["status"])
+
+
+@staff_blp.route("/<int:claim_id>/decision")
+class StaffClaimDecision(MethodView):
+    decorators = [login_required]
+
+    @staff_blp.arguments(ClaimDecisionSchema)
+    @staff_blp.response(200, StaffVoucherClaimSchema)
+    @problem_response(staff_blp, 403, "Staff only")
+    @problem_response(staff_blp, 404, "No such claim for your institution")
+    @problem_response(staff_blp, 409, "Already decided, or the voucher is someone's already")
+    @problem_response(staff_blp, 410, "The voucher has expired")
+    def post(self, decision, claim_id):
+        """Confirm (the voucher goes into the claimant's dossier; other open claims to it are
+        refused) or refuse a claim."""
+        access.require_staff(current_user)
+        return claims.decide(current_user, claim_id, decision["approved"])

@@ -56,6 +56,32 @@ class Voucher(db.Model):
     enrolment = relationship("Enrolment")
 
 
+class VoucherClaim(db.Model):
+    """A learner's claim to a voucher whose graduate's address is not the learner's confirmed
+    address: the school that issued it confirms (the voucher becomes the learner's) or refuses.
+    """
+
+    __tablename__ = "voucher_claim"
+    __table_args__ = (
+        UniqueConstraint("voucher_id", "account_id", name="uq_voucher_claim_voucher_account"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    voucher_id: Mapped[int] = mapped_column(ForeignKey("voucher.id"), index=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("account.id", ondelete="SET NULL")
+    )
+
+    voucher = relationship("Voucher")
+    account = relationship("Account", foreign_keys=[account_id])
+
+
 class IdempotentResponse(db.Model):
     """The response to a request sent with an Idempotency-Key, replayed for the same key."""
 

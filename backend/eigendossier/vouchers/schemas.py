@@ -15,6 +15,22 @@ def _status(voucher) -> str:
     return "expired" if voucher.valid_until <= utcnow() else "available"
 
 
+def _diploma(voucher) -> dict:
+    return {"qualification": localized(voucher.qualification, "name"),
+            "graduation_date": voucher.graduation_date.isoformat(),
+            "stated_by": voucher.batch.institution.name,
+            "verified_credential": False}
+
+
+class DiplomaStatementSchema(Schema):
+    qualification = fields.String()
+    graduation_date = fields.Date()
+    stated_by = fields.String(metadata={"description": "The school that says so (the issuer "
+                                                       "of the voucher)"})
+    verified_credential = fields.Boolean(metadata={
+        "description": "Always false: the school's word on the voucher, not a signed credential"})
+
+
 class VoucherSchema(Schema):
     id = fields.Integer()
     status = fields.Function(_status, metadata={"enum": ["available", "redeemed", "expired"]})
@@ -30,6 +46,10 @@ class VoucherSchema(Schema):
     cancel_until = fields.Function(
         lambda v: (d := cancel_until(v)) and d.isoformat(),
         metadata={"description": "Last day the enrolment can be cancelled (when redeemed)"})
+    diploma = fields.Function(_diploma, metadata={
+        "description": "The diploma the voucher was issued for, as its school states it: show "
+                       "it as the school's statement (\"according to <stated_by>\"), never "
+                       "as a verified credential"})
 
 
 class EligibleRunSchema(RunSchema):
@@ -76,3 +96,35 @@ class BatchSchema(Schema):
 class BatchFormSchema(Schema):
     eligible_qualifications = fields.String(load_default="", metadata={
         "description": "Comma-separated crebo codes; empty: the whole offer of the institution"})
+
+
+class VoucherClaimSchema(Schema):
+    """A claim waiting for the school: nothing of the graduate shows until it is confirmed."""
+
+    id = fields.Integer()
+    status = fields.String(metadata={"enum": ["pending", "confirmed", "refused"]})
+    institution = fields.Function(lambda c: c.voucher.batch.institution.name)
+    created_at = UTCDateTime()
+    decided_at = UTCDateTime(allow_none=True)
+
+
+class StaffVoucherClaimSchema(VoucherClaimSchema):
+    claimant = fields.Function(lambda c: {"display_name": c.account.display_name,
+                                          "email": c.account.email,
+                                          "email_verified": c.account.email_verified})
+    voucher = fields.Function(lambda c: {
+        "id": c.voucher.id, "graduate_name": c.voucher.graduate_name,
+        "graduate_email": c.voucher.graduate_email,
+        "qualification": c.voucher.qualification.crebo,
+        "graduation_date": c.voucher.graduation_date.isoformat(),
+        "status": _status(c.voucher), "claimed": c.voucher.claimed_by_id is not None})
+
+
+class ClaimQuerySchema(Schema):
+    status = fields.String(load_default=None,
+                           validate=validate.OneOf(["pending", "confirmed", "refused"]))
+
+
+class ClaimDecisionSchema(Schema):
+    approved = fields.Boolean(required=True, metadata={
+        "description": "true: the voucher becomes the claimant's; false: refused"})

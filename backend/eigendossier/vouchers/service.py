@@ -1,5 +1,5 @@
-"""Issuing vouchers to graduates, claiming one into the dossier, redeeming it for a run
-exactly once, and giving it back on cancellation."""
+"""Issuing vouchers to graduates, redeeming one for a run exactly once, and giving it back on
+cancellation. Claiming one into the dossier is in claims.py."""
 import hashlib
 import hmac
 import json
@@ -19,7 +19,6 @@ from eigendossier.core.errors import DomainError, NotFound
 from eigendossier.core.extensions import db
 from eigendossier.core.timeutil import utcnow
 from eigendossier.routes import service as routes
-from eigendossier.vouchers import codes
 from eigendossier.vouchers.models import IdempotentResponse, Voucher, VoucherBatch
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -113,34 +112,6 @@ def _unclaim(account_id: int) -> None:
 
 
 # -- learners ---------------------------------------------------------------------------------
-
-
-def claim(account: Account, typed: str) -> Voucher:
-    """Add a voucher to the learner's dossier by its code."""
-    try:
-        code = codes.normalise(typed)
-    except codes.CodeInvalid:
-        raise CodeTypo() from None
-    voucher = db.session.scalar(db.select(Voucher).filter_by(code_hash=code_hash(code)))
-    if voucher is None:
-        raise UnknownCode()
-    if voucher.claimed_by_id == account.id:
-        return voucher
-    if voucher.claimed_by_id is not None:
-        raise ClaimedByAnother()
-    if voucher.valid_until <= utcnow():
-        raise Expired()
-    claimed = db.session.execute(
-        db.update(Voucher).where(Voucher.id == voucher.id, Voucher.claimed_by_id.is_(None))
-        .values(claimed_by_id=account.id, claimed_at=utcnow())
-    )
-    if claimed.rowcount != 1:
-        db.session.rollback()
-        raise ClaimedByAnother()
-    audit.record("voucher.claimed", account.id, subject=voucher)
-    db.session.commit()
-    db.session.refresh(voucher)
-    return voucher
 
 
 def vouchers_of(account: Account) -> list[Voucher]:

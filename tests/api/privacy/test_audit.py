@@ -14,7 +14,7 @@ def trail(client, **query):
 
 
 def test_what_happened_to_my_data_newest_first_in_my_words(app, client, staff):
-    sign_up(client)
+    sign_up(client, verified=True)
     client.delete("/api/v1/session")
     client.post("/api/v1/session", json={"email": "sanne@example.nl", "password": PASSWORD})
     credentials = add_credentials(client)

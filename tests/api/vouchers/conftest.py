@@ -57,6 +57,7 @@ def redeem(client, voucher_id, run, key="key-0000-0001"):
 
 
 def other_learner(app, email="other@example.nl"):
+    """Another signed-in learner, address confirmed."""
     other = app.test_client()
-    sign_up(other, email=email)
+    sign_up(other, email=email, display_name=email.split("@")[0].title(), verified=True)
     return other
