@@ -10,7 +10,7 @@
  * - The page posts CLEAR_API_CACHE on sign-in and sign-out, so no learner's data outlives
  *   their session on this device.
  */
-const VERSION = 'v9';
+const VERSION = 'v10';
 const SHELL_CACHE = `ed-shell-${VERSION}`;
 const API_CACHE = 'ed-api-v1';
 
@@ -19,9 +19,15 @@ const SHELL = [
   '/manifest.webmanifest',
   '/styles/app.css',
   '/styles/share.css',
+  '/app/accounts/change-password.js',
+  '/app/accounts/check-mail.js',
+  '/app/accounts/devices.js',
+  '/app/accounts/forgot-password.js',
   '/app/accounts/profile.js',
+  '/app/accounts/reset-password.js',
   '/app/accounts/sign-in.js',
   '/app/accounts/sign-up.js',
+  '/app/accounts/verify-email.js',
   '/app/core/api.js',
   '/app/core/components.js',
   '/app/core/forms.js',

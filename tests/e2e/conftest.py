@@ -175,6 +175,29 @@ def page(context):
     assert not errors, f"errors in the page: {errors}"
 
 
+def find_mail(page, email: str, text: str):
+    """The newest mail to `email` holding `text`, on the local outbox page (/dev/outbox)."""
+    for _ in range(50):  # a background job writes the mail just after the answer
+        page.goto("/dev/outbox")
+        found = page.locator("article", has_text=email).filter(has_text=text)
+        if found.count():
+            return found.first
+        page.wait_for_timeout(200)
+    raise AssertionError(f"no mail to {email} with {text!r} in the outbox")
+
+
+def mail_link(page, email: str, path: str) -> str:
+    """The newest link to `path` mailed to `email`."""
+    mail = find_mail(page, email, f"{path}#token=")
+    return mail.locator(f'a[href*="{path}#token="]').first.get_attribute("href")
+
+
+def confirm_email(page, email: str) -> None:
+    """Open the confirmation link mailed to `email`, as the learner would."""
+    page.goto(mail_link(page, email, "/verify-email"))
+    expect(page.locator("#verify-status")).to_have_text("Je e-mailadres is bevestigd. Dank je wel.")
+
+
 @pytest.fixture
 def api(playwright_instance, live_server):
     """A plain HTTP client on the live server that speaks the CSRF double submit."""

@@ -20,6 +20,7 @@ def sign_up(page, name="Fatima El Amrani"):
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Account aanmaken").click()
+    page.get_by_role("button", name="Verder naar mijn dossier").click()
     expect(page).to_have_url(re.compile(r"/dossier$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Dossier")
     return email

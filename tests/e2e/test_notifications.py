@@ -89,6 +89,7 @@ def sign_up(page, name="Noor Bakker"):
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Account aanmaken").click()
+    page.get_by_role("button", name="Verder naar mijn dossier").click()
     expect(page.get_by_role("navigation", name="Hoofdmenu")).to_be_visible()
     return email
 

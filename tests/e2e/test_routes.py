@@ -31,6 +31,7 @@ def sign_up(page, name="Kees Timmer"):
     page.get_by_label("E-mailadres").fill(f"{name.split()[0].lower()}-{os.urandom(4).hex()}@example.org")
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Account aanmaken").click()
+    page.get_by_role("button", name="Verder naar mijn dossier").click()
     # signed up: the app opens its first tab; go to Route
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Route").click()
     expect(page).to_have_url(re.compile(r"/route$"))
@@ -379,6 +380,7 @@ def test_the_next_learner_on_this_device_sees_nothing_of_the_last(page):
     page.get_by_label("E-mailadres").fill(f"bram-{os.urandom(4).hex()}@example.org")
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Account aanmaken").click()
+    page.get_by_role("button", name="Verder naar mijn dossier").click()
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Route").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mijn leerweg")
     expect(page.get_by_role("list", name="Tijdlijn van je route")).to_have_count(0)

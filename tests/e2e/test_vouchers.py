@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from eigendossier.catalog.models import Run
 from eigendossier.core.extensions import db
-from tests.e2e.conftest import PASSWORD
+from tests.e2e.conftest import PASSWORD, confirm_email
 from tests.e2e.test_accessibility import assert_no_serious_violations, no_horizontal_scroll
 from tests.support import ApiClient
 
@@ -124,13 +124,21 @@ def typo_of(code):
     return code[:index] + replacement + code[index + 1:]
 
 
-def sign_up_and_open_vouchers(page, name="Sam Alumnus"):
-    email = f"{name.split()[0].lower()}-{os.urandom(4).hex()}@example.org"
+def graduate_email(name="Sam Alumnus"):
+    return f"{name.split()[0].lower()}-{os.urandom(4).hex()}@example.org"
+
+
+def sign_up_and_open_vouchers(page, name="Sam Alumnus", email=None):
+    """Sign up as the graduate, confirm the address with the link from the local outbox (a
+    voucher is the graduate's only with a confirmed address), open Vouchers."""
+    email = email or graduate_email(name)
     page.goto("/sign-up")
     page.get_by_label("Naam").fill(name)
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Account aanmaken").click()
+    page.get_by_role("button", name="Verder naar mijn dossier").click()
+    confirm_email(page, email)
     nav = page.get_by_role("navigation", name="Hoofdmenu")
     nav.get_by_role("link", name="Vouchers").click()
     expect(page).to_have_url(re.compile(r"/vouchers$"))
@@ -142,12 +150,13 @@ def sign_up_and_open_vouchers(page, name="Sam Alumnus"):
 def test_claim_typed_code_pick_module_redeem_and_see_it_in_rooster(page, staff):
     today = amsterdam_today()
     graduated = graduated_five_months_ago(today)
-    code = issue(staff, "sam@example.org", graduated)
+    email = graduate_email()
+    code = issue(staff, email, graduated)
     claims, redemptions = [], []
     page.on("request", lambda r: claims.append(r) if r.url.endswith("/vouchers/claim") else None)
     page.on("request", lambda r: redemptions.append(r) if r.url.endswith("/redeem") else None)
 
-    sign_up_and_open_vouchers(page)
+    sign_up_and_open_vouchers(page, email=email)
     expect(page.get_by_text("Je hebt nog geen voucher.")).to_be_visible()
     has_detector = page.evaluate("'BarcodeDetector' in window")
     expect(page.get_by_role("button", name="Scan QR-code")).to_have_count(1 if has_detector else 0)
@@ -179,6 +188,9 @@ def test_claim_typed_code_pick_module_redeem_and_see_it_in_rooster(page, staff):
     expect(page.get_by_role("heading", level=1)).to_have_text("LLO-voucher Timmerman")
     expect(page.get_by_role("heading", level=1)).to_be_focused()
     expect(page.locator("#voucher-status")).to_contain_text("De voucher staat nu in je dossier.")
+    # the diploma is the school's statement, in words, never a verified credential
+    expect(page.get_by_text("Diploma, volgens Techniek College Rijnmond")).to_be_visible()
+    expect(page.get_by_text("geen geverifieerd bewijs")).to_be_visible()
     last_day = graduated.replace(year=graduated.year + 5)
     expect(page.locator(".validity__left")).to_have_text(countdown(today, last_day))
     until = f"Geldig tot {dutch_date(last_day)} om 23:59"
@@ -264,13 +276,14 @@ def test_claim_typed_code_pick_module_redeem_and_see_it_in_rooster(page, staff):
 def test_scan_a_qr_code_with_the_camera(new_context, staff):
     today = amsterdam_today()
     graduated = graduated_five_months_ago(today)
-    code = issue(staff, "qr@example.org", graduated)
+    email = graduate_email("Quinty Scanner")
+    code = issue(staff, email, graduated)
     context = new_context()
     context.add_init_script(FAKE_SCANNER)
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    sign_up_and_open_vouchers(page, name="Quinty Scanner")
+    sign_up_and_open_vouchers(page, name="Quinty Scanner", email=email)
 
     assert page.evaluate("window.__cameraCalls") == 0  # no camera before the click
     page.get_by_role("button", name="Scan QR-code").click()
@@ -292,10 +305,12 @@ def test_scan_a_qr_code_with_the_camera(new_context, staff):
 
 
 def test_vouchers_view_is_accessible_and_fits_320_px(new_context, staff):
-    code = issue(staff, "axe@example.org", amsterdam_today() - timedelta(days=400))
+    email = graduate_email("Bartholomeus")
+    code = issue(staff, email, amsterdam_today() - timedelta(days=400))
     # axe is injected as a script: the app's strict CSP would refuse it, so bypass CSP here only
     page = new_context(bypass_csp=True, viewport={"width": 320, "height": 640}).new_page()
-    sign_up_and_open_vouchers(page, name="Bartholomeus Wilhelmina van Oldenbarnevelt")
+    sign_up_and_open_vouchers(page, name="Bartholomeus Wilhelmina van Oldenbarnevelt",
+                              email=email)
     no_horizontal_scroll(page)
     assert_no_serious_violations(page, "vouchers")
 
@@ -325,3 +340,18 @@ def test_vouchers_view_is_accessible_and_fits_320_px(new_context, staff):
     expect(page.locator(".voucher-card")).to_contain_text("Verzilverd voor TIM-01 Veilig werken")
     no_horizontal_scroll(page)
     assert_no_serious_violations(page, "vouchers list")
+
+
+def test_a_voucher_issued_to_another_address_waits_for_the_school(new_context, staff):
+    """Sam types a code the school issued to another address: the school is asked to confirm,
+    and nothing of that graduate shows."""
+    page = new_context(bypass_csp=True).new_page()  # for axe
+    code = issue(staff, graduate_email("Yusuf"), graduated_five_months_ago(amsterdam_today()))
+    sign_up_and_open_vouchers(page)
+    page.get_by_label("Vouchercode").fill(code)
+    page.get_by_role("button", name="Voucher toevoegen").click()
+    expect(page.locator("#claim-status")).to_contain_text("Je school wordt gevraagd")
+    waiting = page.get_by_role("region", name="Wacht op je school")
+    expect(waiting).to_contain_text("Techniek College Rijnmond kijkt of deze voucher van jou is.")
+    expect(page.get_by_text("Je hebt nog geen voucher.")).to_be_visible()
+    assert_no_serious_violations(page, "claim waiting for the school")

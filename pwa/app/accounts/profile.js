@@ -5,6 +5,7 @@ import { api } from '../core/api.js';
 import { Field, LiveMessage, SelectField } from '../core/components.js';
 import { Icon } from '../core/icons.js';
 import { check, focusFirstInvalid, problemMessage } from '../core/forms.js';
+import { Link } from '../core/router.js';
 import { MyDataSection } from '../privacy/my-data.js';
 
 export const DEFAULT_TIME_ZONE = 'Europe/Amsterdam';
@@ -40,6 +41,36 @@ function formatDate(iso, locale, timeZone) {
   } catch {
     return iso.slice(0, 10);
   }
+}
+
+/** Whether the address is confirmed, and a new link when it is not (answers go to the
+page's own alert and status regions). */
+function EmailState({ user, onError, onStatus }) {
+  const [busy, setBusy] = useState(false);
+
+  async function resend() {
+    if (busy) return;
+    setBusy(true);
+    onError('');
+    onStatus('');
+    try {
+      const answer = await api.resendVerification();
+      onStatus(answer.message);
+    } catch (error) {
+      onError(problemMessage(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (user.email_verified) return html`<p class="badge badge--ok" id="email-state">${t('profile.emailVerified')}</p>`;
+  return html`<div>
+    <p class="badge badge--todo" id="email-state">${t('profile.emailUnverified')}</p>
+    <p class="muted">${t('profile.emailUnverifiedWhy')}</p>
+    <button type="button" class="button button--secondary button--block" onClick=${resend} aria-disabled=${busy ? 'true' : undefined}>
+      ${busy ? t('profile.resending') : t('profile.resend')}
+    </button>
+  </div>`;
 }
 
 export function ProfileView({ user, onProfile, onSignOut }) {
@@ -127,6 +158,7 @@ export function ProfileView({ user, onProfile, onSignOut }) {
           <dt>${t('profile.email')}</dt>
           <dd>${user.email}</dd>
         </dl>
+        <${EmailState} user=${user} onError=${setMessage} onStatus=${setSaved} />
         <${Field} id="display_name" label=${t('profile.displayName')} value=${displayName} onInput=${setDisplayName}
           error=${errors.display_name} autocomplete="name" maxlength="100" required />
         <${SelectField} id="locale" label=${t('profile.language')} value=${locale} onChange=${setLocaleChoice}
@@ -137,6 +169,13 @@ export function ProfileView({ user, onProfile, onSignOut }) {
           ${busy ? t('profile.saving') : t('profile.save')}
         </button>
       </form>
+    </div>
+    <div class="card">
+      <h2>${t('profile.security')}</h2>
+      <ul class="link-list">
+        <li><${Link} href="/profile/password">${t('profile.changePassword')}</${Link}></li>
+        <li><${Link} href="/profile/devices">${t('profile.devices')}</${Link}></li>
+      </ul>
     </div>
     <div class="card">
       <h2>${t('profile.account')}</h2>

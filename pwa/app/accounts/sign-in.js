@@ -64,6 +64,7 @@ export function SignInView({ meta, onSignedIn, flash }) {
         </li>`)}
       </ul>
     </div>`}
+    <p class="switch"><${Link} href="/forgot-password">${t('signin.forgot')}</${Link}></p>
     <p class="switch">${t('signin.noAccount')} <${Link} href="/sign-up">${t('signin.toSignup')}</${Link}></p>
   </section>`;
 }

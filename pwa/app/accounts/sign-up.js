@@ -1,10 +1,13 @@
-// Create an account; the learner is signed in straight away.
-import { html, useRef, useState } from '../core/html.js';
+// Create an account. The server answers the same whether or not the address is taken and
+// mails its owner; then the PWA signs in with the new password, which works for a new
+// account, and shows "check your mail" either way.
+import { html, useEffect, useRef, useState } from '../core/html.js';
 import { t, getLocale } from '../core/i18n.js';
-import { api } from '../core/api.js';
+import { api, ApiError } from '../core/api.js';
 import { Field, LiveMessage } from '../core/components.js';
 import { Link } from '../core/router.js';
 import { check, focusFirstInvalid, problemMessage } from '../core/forms.js';
+import { CheckMail } from './check-mail.js';
 
 export function SignUpView({ onSignedIn }) {
   const [displayName, setDisplayName] = useState('');
@@ -13,7 +16,13 @@ export function SignUpView({ onSignedIn }) {
   const [errors, setErrors] = useState({});
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState(null);
   const form = useRef(null);
+
+  useEffect(() => {
+    const heading = done && document.getElementById('page-title');
+    if (heading) heading.focus();
+  }, [done]);
 
   async function submit(event) {
     event.preventDefault();
@@ -32,13 +41,19 @@ export function SignUpView({ onSignedIn }) {
     setBusy(true);
     setMessage('');
     try {
-      const profile = await api.signUp({
+      await api.signUp({
         email: email.trim(),
         password,
         display_name: displayName.trim(),
         locale: getLocale(),
       });
-      await onSignedIn(profile);
+      let profile = null;
+      try {
+        profile = await api.signIn(email.trim(), password);
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.status !== 401) throw error;
+      }
+      setDone({ email: email.trim(), profile });
     } catch (error) {
       setBusy(false);
       const fieldErrors = error.fieldErrors || {};
@@ -48,6 +63,7 @@ export function SignUpView({ onSignedIn }) {
     }
   }
 
+  if (done) return html`<${CheckMail} email=${done.email} profile=${done.profile} onContinue=${onSignedIn} />`;
   return html`<section class="card" aria-labelledby="page-title">
     <h1 id="page-title" tabindex="-1">${t('signup.title')}</h1>
     <p class="lead">${t('signup.intro')}</p>

@@ -107,4 +107,22 @@ export const api = {
   signIn: (email, password) => request('POST', '/api/v1/session', { email, password }),
   signOut: () => request('DELETE', '/api/v1/session'),
   updateMe: (changes) => request('PATCH', '/api/v1/me', changes),
+  resendVerification: () => request('POST', '/api/v1/email-verification'),
+  confirmEmail: (token) => request('POST', '/api/v1/email-verification/confirm', { token }),
+  askPasswordReset: (email) => request('POST', '/api/v1/password-reset', { email }),
+  resetPassword: (token, password) => request('POST', '/api/v1/password-reset/confirm', { token, password }),
+  changePassword: (current, password) => request('POST', '/api/v1/me/password', { current_password: current, password }),
+  sessions: () => request('GET', '/api/v1/sessions'),
+  endSession: (sessionId) => request('DELETE', `/api/v1/sessions/${encodeURIComponent(sessionId)}`),
+  endAllSessions: () => request('DELETE', '/api/v1/sessions'),
 };
+
+/**
+ * The token of a mailed link (/verify-email#token=…), taken out of the address bar at once so
+ * that it is not kept in the history, bookmarked or shared with the page.
+ */
+export function takeLinkToken() {
+  const match = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(location.hash);
+  if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+  return match ? match[1] : '';
+}

@@ -6,6 +6,11 @@ import { navigate, useRoute } from '../core/router.js';
 import { tabsFor } from './features.js';
 import { SignInView } from '../accounts/sign-in.js';
 import { SignUpView } from '../accounts/sign-up.js';
+import { ForgotPasswordView } from '../accounts/forgot-password.js';
+import { ResetPasswordView } from '../accounts/reset-password.js';
+import { VerifyEmailView } from '../accounts/verify-email.js';
+import { ChangePasswordView } from '../accounts/change-password.js';
+import { DevicesView } from '../accounts/devices.js';
 import { NotFoundView } from './not-found.js';
 import { Banner, BottomNav, LanguageToggle } from '../core/components.js';
 import { registerServiceWorker, useWaitingWorker, applyUpdate, clearApiCache } from '../core/sw-client.js';
@@ -14,6 +19,17 @@ const DEFAULT_META = { features: [], oidc_providers: [], version: '' };
 const ANONYMOUS_ROUTES = {
   '/sign-in': { view: SignInView, title: 'signin.title' },
   '/sign-up': { view: SignUpView, title: 'signup.title' },
+  '/forgot-password': { view: ForgotPasswordView, title: 'forgot.title' },
+};
+// The links in mails: they work signed in or not (a mail is often read on another device).
+const LINK_ROUTES = {
+  '/verify-email': { view: VerifyEmailView, title: 'verify.title' },
+  '/reset-password': { view: ResetPasswordView, title: 'reset.title' },
+};
+// Pages under a tab that are not the tab's own view.
+const SIGNED_IN_ROUTES = {
+  '/profile/password': { view: ChangePasswordView, title: 'password.title' },
+  '/profile/devices': { view: DevicesView, title: 'devices.title' },
 };
 
 function useOnline() {
@@ -42,6 +58,8 @@ function resolve(path, user, tabs) {
   const home = user ? tabs[0].path : '/sign-in';
   if (path === '/' || path === '') return { redirect: home };
   if (ANONYMOUS_ROUTES[path]) return user ? { redirect: home } : ANONYMOUS_ROUTES[path];
+  if (LINK_ROUTES[path]) return LINK_ROUTES[path];
+  if (SIGNED_IN_ROUTES[path]) return user ? SIGNED_IN_ROUTES[path] : { redirect: '/sign-in' };
   const tab = tabs.find((item) => path === item.path || path.startsWith(`${item.path}/`));
   if (tab) return user ? { view: tab.view, title: tab.title || tab.label } : { redirect: '/sign-in' };
   return { view: NotFoundView, title: 'notFound.title' };

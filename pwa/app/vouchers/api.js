@@ -7,7 +7,9 @@ const id = (value) => encodeURIComponent(value);
 
 export const voucherApi = {
   vouchers: () => request('GET', VOUCHERS),
+  claims: () => request('GET', `${VOUCHERS}/claims`),
   voucher: (voucherId) => request('GET', `${VOUCHERS}/${id(voucherId)}`),
+  /** The voucher (200), or a claim waiting for the school (202, status "pending"). */
   claim: (code) => request('POST', `${VOUCHERS}/claim`, { code }),
   /** The same key on a retry makes the server answer the first redemption again. */
   redeem: (voucherId, runId, key) => request('POST', `${VOUCHERS}/${id(voucherId)}/redeem`, { run_id: runId }, { 'Idempotency-Key': key }),

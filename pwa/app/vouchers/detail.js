@@ -200,6 +200,9 @@ export function VoucherDetailView({ user, voucherId }) {
 
   const title = voucher ? t('voucher.card.title', { qualification: voucher.qualification }) : t('voucher.detail.title');
   const enrolment = voucher && voucher.enrolment;
+  // An answer kept offline from before the API said who states the diploma: the school does.
+  const diploma = voucher && (voucher.diploma || { stated_by: voucher.institution,
+    qualification: voucher.qualification, graduation_date: voucher.graduation_date });
   return html`<section class="voucher-page" aria-labelledby="page-title">
     <p class="back"><${Link} href="/vouchers">${t('voucher.detail.back')}</${Link}></p>
     <h1 id="page-title" tabindex="-1">${title}</h1>
@@ -214,7 +217,10 @@ export function VoucherDetailView({ user, voucherId }) {
       ${voucher.status !== 'redeemed' && html`<${Validity} voucher=${voucher} fetchedAt=${fetchedAt} timeZone=${timeZone} now=${now} />`}
       <dl class="fields">
         <div class="fields__row"><dt>${t('voucher.detail.from')}</dt><dd>${voucher.institution}</dd></div>
-        <div class="fields__row"><dt>${t('voucher.detail.diploma')}</dt><dd>${t('voucher.detail.diplomaValue', { qualification: voucher.qualification, date: formatDate(voucher.graduation_date) })}</dd></div>
+        <div class="fields__row"><dt>${t('voucher.detail.diploma', { school: diploma.stated_by })}</dt><dd>
+          ${t('voucher.detail.diplomaValue', { qualification: diploma.qualification, date: formatDate(diploma.graduation_date) })}
+          <p class="statement__note muted">${t('voucher.detail.diplomaNote')}</p>
+        </dd></div>
         ${voucher.status === 'redeemed' && html`<div class="fields__row"><dt>${t('voucher.detail.validUntil')}</dt><dd>${formatExpiry(new Date(voucher.valid_until), timeZone)}</dd></div>`}
       </dl>
     </section>`}

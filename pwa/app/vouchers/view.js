@@ -23,7 +23,7 @@ function codeProblem(result) {
   return html`<strong class="notice__title">${t('voucher.claim.errors.typoTitle')}</strong> <span>${detail}</span>`;
 }
 
-function ClaimForm({ known, onClaimed }) {
+function ClaimForm({ known, onClaimed, onAsked }) {
   const [code, setCode] = useState('');
   const [invalid, setInvalid] = useState(false);
   const [message, setMessage] = useState('');
@@ -60,6 +60,12 @@ function ClaimForm({ known, onClaimed }) {
     setInvalid(false);
     try {
       const voucher = await voucherApi.claim(checked.code);
+      if (voucher.status === 'pending') {
+        setCode('');
+        setStatus(t('voucher.claim.pending'));
+        onAsked(voucher);
+        return;
+      }
       const already = known.some((v) => v.id === voucher.id);
       setVoucherNotice(t(already ? 'voucher.claim.already' : 'voucher.claim.added'));
       onClaimed(voucher);
@@ -134,9 +140,21 @@ function VoucherCard({ voucher, fetchedAt, timeZone, now }) {
   </li>`;
 }
 
+/** Claims to vouchers issued to another address: the school decides. */
+function WaitingClaims({ claims }) {
+  if (!claims.length) return null;
+  return html`<section class="card" aria-labelledby="claims-title">
+    <h2 id="claims-title">${t('voucher.claims.heading')}</h2>
+    <ul class="link-list">
+      ${claims.map((claim) => html`<li key=${claim.id}>${t(`voucher.claims.${claim.status}`, { institution: claim.institution })}</li>`)}
+    </ul>
+  </section>`;
+}
+
 function VoucherList({ user }) {
   const timeZone = (user && user.time_zone) || DEFAULT_TIME_ZONE;
   const [vouchers, setVouchers] = useState(null);
+  const [claims, setClaims] = useState([]);
   const [fetchedAt, setFetchedAt] = useState(Date.now());
   const [message, setMessage] = useState('');
   const now = useNow();
@@ -154,13 +172,19 @@ function VoucherList({ user }) {
         setVouchers([]);
         setMessage(problemMessage(error));
       });
+    voucherApi.claims().then((list) => live && setClaims(list || [])).catch(() => {});
     return () => { live = false; };
   }, []);
+
+  function asked(claim) {
+    setClaims((list) => [claim, ...list.filter((item) => item.id !== claim.id)]);
+  }
 
   return html`<section class="vouchers" aria-labelledby="page-title">
     <h1 id="page-title" tabindex="-1">${t('voucher.title')}</h1>
     <p class="lead">${t('voucher.intro')}</p>
-    <${ClaimForm} known=${vouchers || []} onClaimed=${(voucher) => navigate(`/vouchers/${voucher.id}`)} />
+    <${ClaimForm} known=${vouchers || []} onClaimed=${(voucher) => navigate(`/vouchers/${voucher.id}`)} onAsked=${asked} />
+    <${WaitingClaims} claims=${claims} />
     <section class="card" aria-labelledby="mine-title">
       <h2 id="mine-title">${t('voucher.list.heading')}</h2>
       <${LiveMessage} kind="error" id="vouchers-error">${message}</${LiveMessage}>
