@@ -20,7 +20,7 @@ import smtplib
 import ssl
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid, parseaddr
+from email.utils import formatdate, parseaddr
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -61,10 +61,13 @@ def compose(template: str, to: str, locale: str, **context) -> EmailMessage:
     message["From"] = sender
     message["To"] = to
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain=_domain_of(sender))
+    # Not email.utils.make_msgid, nor the generator's own MIME boundary: both draw from the
+    # process-wide `random`, which other threads (and hypothesis in the tests) also use.
+    message["Message-ID"] = f"<{secrets.token_hex(16)}@{_domain_of(sender)}>"
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(text.strip() + "\n")
     message.add_alternative(html, subtype="html")
+    message.set_boundary(f"=={secrets.token_hex(16)}==")
     message["Content-Language"] = locale  # after the content: set_content drops Content-*
     return message
 

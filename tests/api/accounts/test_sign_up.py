@@ -121,7 +121,8 @@ def comparable(response) -> tuple:
 
 def test_no_account_enumeration_by_answer_or_timing(app, client, mailbox):
     """Sign-up for a taken and for a free address: status, body, headers alike, and the same
-    time within noise (both hash a password, both send one mail after the commit)."""
+    work within noise (both hash a password, both send one mail after the commit). The work
+    is the request thread's CPU time: wall time on a shared machine measures the neighbours."""
     post_sign_up(client, email="taken@example.nl", address="192.0.2.100")
     taken, free = [], []
     for n in range(8):
@@ -132,9 +133,9 @@ def test_no_account_enumeration_by_answer_or_timing(app, client, mailbox):
     drain(app)
     for n in range(16):
         for email, times in (("taken@example.nl", taken), (f"new{n}@example.nl", free)):
-            started = time.perf_counter()
+            started = time.thread_time()
             response = post_sign_up(client, email=email, address=f"192.0.2.{150 + n}")
-            times.append(time.perf_counter() - started)
+            times.append(time.thread_time() - started)
             assert response.status_code == 202
     drain(app)
     difference = abs(statistics.median(taken) - statistics.median(free))
