@@ -152,7 +152,9 @@ def test_reset_mails_to_one_address_stop_quietly(app, sanne, mailbox):
                for n in range(5)}
     assert answers == {202}
     drain(app)
-    assert len(mailbox.messages) == 2
+    resets = {m["Message-ID"] for m in mailbox.messages
+              if m["Subject"] == "Kies een nieuw wachtwoord"}
+    assert len(resets) == 2, "one delivery retried on a slow machine is still one mail"
     assert count(app, AccountToken) == 1 + 2, "the sign-up link and two reset links"
 
 
