@@ -17,6 +17,7 @@ import psycopg
 import pytest
 
 from eigendossier import create_app
+from eigendossier.core import jobs
 from eigendossier.core.extensions import db
 from tests.support import ApiClient, sign_up
 from tests.support_mail import start_server
@@ -170,6 +171,7 @@ def app_settings():
 def app(database_url, tmp_path, app_settings):
     app = make_app(database_url, tmp_path, **app_settings)
     yield app
+    jobs.finish(app)
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

@@ -146,6 +146,15 @@ def runner_for(app: Flask):
     return runner
 
 
+def finish(app: Flask, timeout: float = 10) -> None:
+    """Wait for the jobs this process's thread still holds for `app`, then stop the thread.
+    Tests call it when an app is done with, so a late mail cannot land in the next test."""
+    runner = app.extensions.pop(_RUNNER, None)
+    if isinstance(runner, ThreadRunner):
+        runner.drain(timeout)
+        runner.executor.shutdown(wait=False, cancel_futures=True)
+
+
 def _app_for_job() -> Flask:
     """A plain `rq worker` process has no app: build one from the environment, once."""
     global _job_app
