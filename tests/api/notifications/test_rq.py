@@ -94,6 +94,9 @@ def test_sending_runs_as_rq_jobs(app, catalog, push, queue):
 
 def test_two_worker_processes_share_the_batches(app, catalog, push, queue):
     app.config["PUSH_BATCH_SIZE"] = 2
+    # A lease (and so RQ's job timeout) that a busy machine cannot outrun: with 3 s a job
+    # was stopped after sending and before recording, correctly left for a later lease.
+    app.config["PUSH_LEASE_SECONDS"] = 120
     for n in range(8):
         add_learner(app, push, f"l{n}@example.nl", device=f"d{n}")
         enrol_due_now(app, email=f"l{n}@example.nl")
