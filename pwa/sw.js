@@ -10,7 +10,7 @@
  * - The page posts CLEAR_API_CACHE on sign-in and sign-out, so no learner's data outlives
  *   their session on this device.
  */
-const VERSION = 'v10';
+const VERSION = 'v11';
 const SHELL_CACHE = `ed-shell-${VERSION}`;
 const API_CACHE = 'ed-api-v1';
 

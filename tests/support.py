@@ -4,7 +4,7 @@ import threading
 
 from flask.testing import FlaskClient
 
-from eigendossier.web.security import CSRF_COOKIE, CSRF_HEADER
+from eigendossier.accounts.cookies import CSRF_COOKIE, CSRF_HEADER
 
 PASSWORD = "correct horse battery"
 

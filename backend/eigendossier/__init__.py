@@ -66,6 +66,7 @@ def _register_domains(app: Flask) -> None:
     from eigendossier.accounts import api as accounts_api
     from eigendossier.accounts import cli as accounts_cli
     from eigendossier.accounts import oidc
+    from eigendossier.accounts.cookies import check_csrf, keep_csrf_cookie
     from eigendossier.catalog import api as catalog_api
     from eigendossier.catalog import cli as catalog_cli
     from eigendossier.dossier import api as dossier_api
@@ -85,12 +86,13 @@ def _register_domains(app: Flask) -> None:
     from eigendossier.vouchers import api as vouchers_api
     from eigendossier.web import api as web_api
     from eigendossier.web import outbox
-    from eigendossier.web.security import add_security_headers, check_csrf
+    from eigendossier.web.security import add_security_headers
 
     app.before_request(check_csrf)
     app.after_request(accounts_api.note_session_use)
     app.before_request(hardening.check_json_body)
     app.after_request(add_security_headers)
+    app.after_request(keep_csrf_cookie)
 
     api.register_blueprint(accounts_api.blp)
     api.register_blueprint(catalog_api.blp)

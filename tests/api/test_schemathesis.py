@@ -20,10 +20,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from eigendossier.accounts.cookies import CSRF_COOKIE, CSRF_HEADER
 from eigendossier.catalog.service import import_catalog
 from eigendossier.core.extensions import db
 from eigendossier.credentials import FetchError
-from eigendossier.web.security import CSRF_COOKIE, CSRF_HEADER
 from tests.api.conftest import CATALOG
 from tests.conftest import make_app
 from tests.support import sign_up

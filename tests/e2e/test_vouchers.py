@@ -107,6 +107,15 @@ def staff(catalog):
         db.session.commit()
 
 
+@pytest.fixture
+def cancel_days(e2e_app):
+    """A cancellation period other than the default 14 days: the PWA shows the server's."""
+    saved = e2e_app.config["VOUCHER_CANCEL_DAYS"]
+    e2e_app.config["VOUCHER_CANCEL_DAYS"] = 10
+    yield 10
+    e2e_app.config["VOUCHER_CANCEL_DAYS"] = saved
+
+
 def issue(staff, email, graduation_date):
     """One voucher for carpentry; returns its code as shown for mail-merge."""
     csv_text = (f"name,email,graduation_date,qualification\n"
@@ -147,7 +156,7 @@ def sign_up_and_open_vouchers(page, name="Sam Alumnus", email=None):
     return email
 
 
-def test_claim_typed_code_pick_module_redeem_and_see_it_in_rooster(page, staff):
+def test_claim_typed_code_pick_module_redeem_and_see_it_in_rooster(page, staff, cancel_days):
     today = amsterdam_today()
     graduated = graduated_five_months_ago(today)
     email = graduate_email()
@@ -226,8 +235,8 @@ def test_claim_typed_code_pick_module_redeem_and_see_it_in_rooster(page, staff):
     expect(dialog).to_contain_text("’s avonds, di en do 18:30–21:30")
     start = date.today() + timedelta(days=MOVED["R-EVE"])
     expect(dialog).to_contain_text(
-        "Annuleren kan tot 14 dagen voor de start, dus tot en met "
-        f"{dutch_date(start - timedelta(days=14))}.")
+        f"Annuleren kan tot {cancel_days} dagen voor de start, dus tot en met "
+        f"{dutch_date(start - timedelta(days=cancel_days))}.")
     expect(dialog.get_by_role("button", name="Ja, verzilveren")).to_be_focused()
     dialog.get_by_role("button", name="Ja, verzilveren").click()
     expect(page.locator("#voucher-error")).to_contain_text("je wordt nooit twee keer ingeschreven")
@@ -248,8 +257,8 @@ def test_claim_typed_code_pick_module_redeem_and_see_it_in_rooster(page, staff):
     expect(redeemed).to_contain_text("TIM-01 Veilig werken")
     expect(redeemed).to_contain_text("Deze module staat in je rooster.")
     expect(redeemed).to_contain_text(
-        f"Annuleren kan tot 14 dagen voor de start van de module, dus tot en met "
-        f"{dutch_date(start - timedelta(days=14))}.")
+        f"Annuleren kan tot {cancel_days} dagen voor de start van de module, dus tot en met "
+        f"{dutch_date(start - timedelta(days=cancel_days))}.")
     expect(page.get_by_role("region", name="Kies een module")).to_have_count(0)
 
     page.locator("#voucher-status").get_by_role("link", name="Bekijk je rooster").click()

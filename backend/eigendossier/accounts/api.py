@@ -6,6 +6,11 @@ from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 
 from eigendossier.accounts import passwords, service, sessions, verification
+from eigendossier.accounts.cookies import (
+    SESSION_COOKIE,
+    clear_session_cookie,
+    set_session_cookie,
+)
 from eigendossier.accounts.schemas import (
     AcceptedSchema,
     EmailSchema,
@@ -22,8 +27,6 @@ from eigendossier.core.errors import problem_response
 from eigendossier.core.extensions import db, limiter
 from eigendossier.core.timeutil import utcnow
 
-SESSION_COOKIE = "ed_session"
-
 blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="Accounts and sessions")
 
 
@@ -37,29 +40,6 @@ def _account_key() -> str:
 
 def _failed(response) -> bool:
     return response.status_code >= 400
-
-
-def cookie_secure() -> bool:
-    setting = current_app.config["SESSION_COOKIE_SECURE"]
-    return request.is_secure if setting == "auto" else bool(setting)
-
-
-def set_session_cookie(response, token: str):
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        max_age=current_app.config["SESSION_LIFETIME_DAYS"] * 86400,
-        httponly=True,
-        samesite="Lax",
-        secure=cookie_secure(),
-        path="/",
-    )
-    return response
-
-
-def clear_session_cookie(response):
-    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="Lax")
-    return response
 
 
 def account_from_request(req):

@@ -11,7 +11,8 @@ from joserfc.errors import JoseError
 from requests import RequestException
 
 from eigendossier.accounts import service
-from eigendossier.accounts.api import set_session_cookie, start_session
+from eigendossier.accounts.api import start_session
+from eigendossier.accounts.cookies import set_session_cookie
 from eigendossier.core.errors import DomainError
 
 bp = Blueprint("oidc", __name__, url_prefix="/auth/oidc")

@@ -3,7 +3,11 @@
 Written against ``cryptography`` directly rather than joserfc: we need a header cap well above
 joserfc's 512-byte default (OB 3.0 VC-JWTs embed an RSA ``jwk``: about 600 bytes encoded) while
 keeping a cap, an allow-list with no ``none``/``HS*``, and the legacy ``EdDSA`` name without
-joserfc's deprecation warning (pytest runs with warnings as errors).
+joserfc's deprecation warning (pytest runs with warnings as errors). Its checks need the
+strict JSON parser and the keys that Data Integrity proofs verify with too, so joserfc would
+only replace the base64 split and the signing, and need its errors mapped back to our codes.
+This is the project's one JWS code; joserfc is installed only as authlib's engine for the
+OpenID Connect ID token (accounts/oidc.py catches its errors).
 """
 
 from __future__ import annotations

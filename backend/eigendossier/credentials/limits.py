@@ -1,15 +1,19 @@
-"""Size and shape limits applied before anything is parsed, and a guarded JSON reader."""
+"""Size and shape limits applied before anything is parsed, and the project's one strict JSON
+parser (the app's request bodies go through it too)."""
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from .errors import ParseError
 
 MB = 1024 * 1024
+# A credential's numbers: at most 100 digits (badges count credits and hours, not atoms).
+MAX_JSON_INT = 10**100 - 1
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,8 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _no_constants(name: str) -> Any:
-    raise ParseError("parse.json_invalid", f"JSON constant {name} is not allowed.", detail=name)
+    raise ParseError("parse.json_invalid", f"JSON constant {name} is not allowed.", detail=name,
+                     refused="constant")
 
 
 def _finite_float(text: str) -> float:
@@ -98,16 +103,42 @@ def _finite_float(text: str) -> float:
     value = float(text)
     if value in (float("inf"), float("-inf")):
         raise ParseError("parse.json_invalid", f"The number {text[:20]} is too large.",
-                         detail=text[:20])
+                         detail=text[:20], refused="number")
     return value
 
 
-def _short_int(text: str) -> int:
-    """Python refuses integers of over 4300 digits with a message about its own settings."""
-    if len(text) > 100:
-        raise ParseError("parse.json_invalid", "A number is too long.",
-                         detail=f"{text[:20]}… ({len(text)} digits)")
-    return int(text)
+def _bounded_int(largest: int) -> Callable[[str], int]:
+    """Integers up to ``largest``, refused by their digits before Python reads them (it gives
+    up on over 4300 digits with a message about its own settings)."""
+
+    def read(text: str) -> int:
+        digits = len(text.lstrip("-"))
+        if digits > len(str(largest)) or abs(int(text)) > largest:
+            raise ParseError("parse.json_invalid", "A number is too long.",
+                             detail=f"{text[:20]}… ({digits} digits)", refused="number")
+        return int(text)
+
+    return read
+
+
+def strict_loads(text: str, max_depth: int, max_int: int = MAX_JSON_INT) -> Any:
+    """Parse JSON text, refusing what the standard parser lets through but means trouble: a
+    key twice, NaN and Infinity, numbers beyond ``max_int`` or infinity, nesting deeper than
+    ``max_depth`` (measured before parsing). Every refusal is a ParseError; the refused
+    values (``refused`` in its params) tell them apart from text that is not JSON at all."""
+    depth = json_depth(text)
+    if depth > max_depth:
+        raise ParseError(
+            "parse.json_too_deep",
+            f"JSON is nested {depth} levels deep; the limit is {max_depth}.",
+            depth=depth,
+            limit=max_depth,
+        )
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants,
+                          parse_float=_finite_float, parse_int=_bounded_int(max_int))
+    except (ValueError, RecursionError) as exc:
+        raise ParseError("parse.json_invalid", f"Not valid JSON: {exc}", detail=str(exc)) from exc
 
 
 def load_json(data: bytes | str, limits: Limits = DEFAULT_LIMITS, what: str = "JSON") -> Any:
@@ -118,16 +149,4 @@ def load_json(data: bytes | str, limits: Limits = DEFAULT_LIMITS, what: str = "J
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ParseError("parse.json_invalid", "JSON is not UTF-8.", detail=str(exc)) from exc
-    depth = json_depth(data)
-    if depth > limits.max_json_depth:
-        raise ParseError(
-            "parse.json_too_deep",
-            f"JSON is nested {depth} levels deep; the limit is {limits.max_json_depth}.",
-            depth=depth,
-            limit=limits.max_json_depth,
-        )
-    try:
-        return json.loads(data, object_pairs_hook=_no_duplicates, parse_constant=_no_constants,
-                          parse_float=_finite_float, parse_int=_short_int)
-    except (ValueError, RecursionError) as exc:
-        raise ParseError("parse.json_invalid", f"Not valid JSON: {exc}", detail=str(exc)) from exc
+    return strict_loads(data, limits.max_json_depth)

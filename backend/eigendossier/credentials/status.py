@@ -19,7 +19,7 @@ from typing import Any
 
 from . import checks as c
 from .errors import CredentialError, FetchError
-from .keys import b64url_decode
+from .keys import b64url_decode, b64url_encode
 from .limits import Limits
 from .model import Check
 
@@ -198,7 +198,7 @@ def bit_is_set(bits: bytes, index: int) -> bool:
 
 def encode_bitstring(bits: bytes) -> str:
     """The multibase form of a bitstring, for issuers and tests."""
-    return "u" + base64.urlsafe_b64encode(gzip.compress(bits)).rstrip(b"=").decode("ascii")
+    return "u" + b64url_encode(gzip.compress(bits))
 
 
 def _one_edtech_list(

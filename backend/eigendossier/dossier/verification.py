@@ -69,7 +69,7 @@ def locale() -> str:
 
 def message(code: str, params: dict | None, default: str = "") -> str:
     """A library message code in the learner's language."""
-    return messages.render(code, params, default, locale())
+    return messages.render(code, params, default)
 
 
 LOCAL_SOURCES = "eigendossier.local_documents"

@@ -12,13 +12,13 @@ from eigendossier.core import audit, outbound
 from eigendossier.core.errors import DomainError, NotFound
 from eigendossier.core.extensions import db
 from eigendossier.core.timeutil import utcnow
+from eigendossier.credentials.keys import b64url_decode
 from eigendossier.notifications import timing
 from eigendossier.notifications.models import (
     Notification,
     NotificationSettings,
     PushSubscription,
 )
-from eigendossier.notifications.vapid import b64url_decode
 
 MAX_DEVICES = 20
 MAX_MODULE_LEAD = 60

@@ -1,6 +1,5 @@
 """The server's VAPID key pair (RFC 8292): given by config, or created on first start and
 kept in the instance folder. Its public key is the PWA's applicationServerKey."""
-import base64
 import os
 from pathlib import Path
 
@@ -9,16 +8,10 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask, current_app
 from py_vapid import Vapid02
 
+from eigendossier.credentials.keys import b64url_encode
+
 KEY_FILE = "vapid_private_key.pem"
 _EXTENSION = "eigendossier.vapid"
-
-
-def b64url(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
-def b64url_decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 def _from_config(value: str) -> Vapid02:
@@ -73,5 +66,5 @@ def key(app: Flask | None = None) -> Vapid02:
 
 def public_key(app: Flask | None = None) -> str:
     """The uncompressed P-256 public point, base64url without padding."""
-    return b64url(key(app).public_key.public_bytes(
+    return b64url_encode(key(app).public_key.public_bytes(
         serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint))

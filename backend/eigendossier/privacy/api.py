@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 
-from eigendossier.accounts.api import SESSION_COOKIE
+from eigendossier.accounts.cookies import clear_session_cookie
 from eigendossier.core.errors import InvalidInput, problem_response
 from eigendossier.core.extensions import limiter
 from eigendossier.dossier.verification import locale
@@ -124,5 +124,4 @@ class Erase(MethodView):
         service.erase_account(current_user, data["confirm"], data.get("password"))
         response = current_app.response_class(status=204)
         del response.headers["Content-Type"]
-        response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="Lax")
-        return response
+        return clear_session_cookie(response)

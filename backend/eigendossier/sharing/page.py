@@ -5,7 +5,6 @@ from flask_babel import lazy_gettext as _l
 
 from eigendossier.dossier import messages as check_messages
 from eigendossier.dossier import service as dossier
-from eigendossier.dossier.verification import locale
 from eigendossier.sharing import presentation
 from eigendossier.sharing.models import (
     Share,
@@ -54,35 +53,28 @@ TRUSTED = ("verified", "verified_with_warnings")
 
 # The dossier's messages speak to the learner ("issued to you"); the employer reads these.
 EMPLOYER_MESSAGES = {
-    "recipient.matches": (
-        "Issued to {name}: the recipient is the email address of this learner's account.",
-        "Uitgegeven aan {name}: de ontvanger is het e-mailadres van het account van deze "
-        "deelnemer."),
-    "recipient.no_match": (
-        "Issued to someone else: the recipient is not the email address of {name}'s account.",
-        "Uitgegeven aan iemand anders: de ontvanger is niet het e-mailadres van het account "
-        "van {name}."),
-    "recipient.unlinked": (
-        "Issued to an identifier (such as a DID) that is not linked to {name}'s account, so we "
-        "cannot confirm it belongs to them.",
-        "Uitgegeven aan een kenmerk (zoals een DID) dat niet aan het account van {name} is "
-        "gekoppeld; we kunnen niet bevestigen dat het van {name} is."),
+    "recipient.matches": _l("Issued to {name}: the recipient is the email address of this "
+                            "learner's account."),
+    "recipient.no_match": _l("Issued to someone else: the recipient is not the email address "
+                             "of {name}'s account."),
+    "recipient.unlinked": _l("Issued to an identifier (such as a DID) that is not linked to "
+                             "{name}'s account, so we cannot confirm it belongs to them."),
 }
 
 
 def _words() -> dict:
     """The page's fixed words in the request's language, looked up once per page."""
-    return {"locale": locale(), "untitled": str(_l("Credential without a name")),
+    return {"untitled": str(_l("Credential without a name")),
             **{name: {key: str(value) for key, value in table.items()}
                for name, table in (("checks", CHECK_NAMES), ("outcomes", OUTCOMES),
                                    ("statuses", STATUSES), ("explained", STATUS_EXPLAINED))}}
 
 
-def _check_message(check, name: str, locale: str) -> str:
+def _check_message(check, name: str) -> str:
     employer = EMPLOYER_MESSAGES.get(check.message_code)
     if employer:
-        return employer[1 if locale == "nl" else 0].format(name=name)
-    return check_messages.render(check.message_code, check.params, check.message, locale)
+        return str(employer).format(name=name)
+    return check_messages.render(check.message_code, check.params, check.message)
 
 
 def _http_url(value) -> str | None:
@@ -127,7 +119,7 @@ def credential_view(found, learner_name: str, words: dict | None = None) -> dict
         "checks": [
             {"id": check.check_id, "name": words["checks"].get(check.check_id, check.check_id),
              "outcome": check.outcome, "outcome_text": words["outcomes"].get(check.outcome, ""),
-             "message": _check_message(check, learner_name, words["locale"])}
+             "message": _check_message(check, learner_name)}
             for check in (verification.checks if verification else [])
         ],
         "in_presentation": found.format in presentation.VC_FORMATS,

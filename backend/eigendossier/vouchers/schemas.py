@@ -6,7 +6,7 @@ from eigendossier.core.i18n import localized
 from eigendossier.core.timeutil import utcnow
 from eigendossier.routes.schemas import EnrolmentSchema
 from eigendossier.vouchers.codes import display
-from eigendossier.vouchers.service import cancel_until
+from eigendossier.vouchers.service import cancel_until, last_cancel_day
 
 
 def _status(voucher) -> str:
@@ -57,6 +57,9 @@ class EligibleRunSchema(RunSchema):
                                        "name": localized(r.block, "name"),
                                        "ec": float(r.block.ec), "hours": r.block.hours})
     qualification = fields.Function(lambda r: localized(r.block.qualification, "name"))
+    cancel_until = fields.Function(
+        lambda r: last_cancel_day(r).isoformat(),
+        metadata={"description": "Last day a redemption for this run could be cancelled"})
 
 
 class VoucherDetailSchema(VoucherSchema):

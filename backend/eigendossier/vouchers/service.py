@@ -141,12 +141,17 @@ def _cancel_paid_enrolment(account: Account, enrolment, today: date) -> bool:
     return True
 
 
+def last_cancel_day(run: Run) -> date:
+    """The last day a redemption for ``run`` can be cancelled: VOUCHER_CANCEL_DAYS before it
+    starts. The API sends it, so the PWA never assumes the number of days."""
+    return run.start_date - timedelta(days=current_app.config["VOUCHER_CANCEL_DAYS"])
+
+
 def cancel_until(voucher: Voucher) -> date | None:
     """The last day the voucher's enrolment can be cancelled (None when not redeemed)."""
     if voucher.enrolment is None:
         return None
-    days = current_app.config["VOUCHER_CANCEL_DAYS"]
-    return voucher.enrolment.run.start_date - timedelta(days=days)
+    return last_cancel_day(voucher.enrolment.run)
 
 
 def eligible_runs(voucher: Voucher, today: date) -> list[Run]:

@@ -5,8 +5,8 @@ Flask and webargs parse JSON bodies with the standard library, which accepts a k
 (the last one wins, so what was checked may not be what is stored), NaN and Infinity,
 integers of any length (too long for the database: a 500), strings with NUL or lone
 surrogates (PostgreSQL and UTF-8 refuse them: a 500), and raises RecursionError on a body
-nested thousands deep (a 500). One strict parse here refuses all of these with a 400."""
-import json
+nested thousands deep (a 500). The project's one strict JSON parser (credentials.limits) and
+a check of every text refuse all of these here with a 400."""
 import re
 
 from flask import Flask, request
@@ -14,12 +14,16 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
 
 from eigendossier.core.errors import DomainError
+from eigendossier.credentials import ParseError
+from eigendossier.credentials.limits import strict_loads
 from eigendossier.web.security import SAFE_METHODS
 
 # Ids are 32-bit integer columns: a larger id is nobody's (404), not a database error.
 MAX_ID = 2**31 - 1
 # The largest integer a database column of ours holds (BIGINT).
 MAX_JSON_INT = 2**63 - 1
+# No body of ours nests more than a few levels; far deeper is an attack on the parser.
+MAX_JSON_DEPTH = 64
 _BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
 
 
@@ -37,30 +41,18 @@ class JsonRefused(DomainError):
     title = _l("The JSON in the request cannot be accepted")
 
 
-def _no_duplicates(pairs):
-    found = {}
-    for key, value in pairs:
-        if key in found:
-            raise JsonRefused(_l("The field %(key)s appears twice.", key=key[:100]))
-        found[key] = value
-    return found
-
-
-def _no_constant(name):
-    raise JsonRefused(_l("%(name)s is not a number JSON allows.", name=name))
-
-
-def _bounded_int(digits: str) -> int:
-    if len(digits.lstrip("-")) > 19 or abs(int(digits)) > MAX_JSON_INT:
-        raise JsonRefused(_l("A number is too large."))
-    return int(digits)
-
-
-def _finite_float(digits: str) -> float:
-    value = float(digits)
-    if value in (float("inf"), float("-inf")):
-        raise JsonRefused(_l("A number is too large."))
-    return value
+def _refusal(error: ParseError) -> JsonRefused | None:
+    """The body's fault in the learner's words; None when it is simply not JSON."""
+    if error.code == "parse.json_duplicate_key":
+        return JsonRefused(_l("The field %(key)s appears twice.", key=error.params["key"][:100]))
+    if error.code == "parse.json_too_deep":
+        return JsonRefused(_l("The JSON is nested too deeply."))
+    refused = error.params.get("refused")
+    if refused == "constant":
+        return JsonRefused(_l("%(name)s is not a number JSON allows.", name=error.params["detail"]))
+    if refused == "number":
+        return JsonRefused(_l("A number is too large."))
+    return None
 
 
 def _check_strings(value) -> None:
@@ -89,12 +81,12 @@ def check_json_body():
     except UnicodeDecodeError:
         return
     try:
-        parsed = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant,
-                            parse_int=_bounded_int, parse_float=_finite_float)
-    except RecursionError:
-        raise JsonRefused(_l("The JSON is nested too deeply.")) from None
-    except ValueError:
-        return
+        parsed = strict_loads(text, max_depth=MAX_JSON_DEPTH, max_int=MAX_JSON_INT)
+    except ParseError as error:
+        refusal = _refusal(error)
+        if refusal is None:
+            return
+        raise refusal from None
     _check_strings(parsed)
 
 

@@ -1,15 +1,7 @@
-"""Security headers on every response, and CSRF protection by double submit:
-a `csrf_token` cookie that scripts of our own origin can read and echo in `X-CSRF-Token`."""
-import hmac
-import secrets
+"""Security headers on every response (the CSRF token, bound to the sign-in session, is
+`accounts.cookies`')."""
+from flask import request
 
-from flask import current_app, request
-from flask_babel import lazy_gettext as _l
-
-from eigendossier.core.errors import DomainError
-
-CSRF_COOKIE = "csrf_token"
-CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -27,23 +19,6 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 
 PERMISSIONS_POLICY = "camera=(self), geolocation=(), microphone=(), payment=(), usb=()"
-
-
-class CsrfFailed(DomainError):
-    status = 403
-    slug = "csrf"
-    title = _l("The request could not be confirmed")
-    detail = _l("Reload the page and try again.")
-
-
-def check_csrf():
-    """Refuse an unsafe request whose header does not echo the CSRF cookie."""
-    if request.method in SAFE_METHODS:
-        return
-    cookie = request.cookies.get(CSRF_COOKIE, "")
-    header = request.headers.get(CSRF_HEADER, "")
-    if not cookie or not hmac.compare_digest(cookie.encode(), header.encode()):
-        raise CsrfFailed()
 
 
 SECURITY_HEADERS = (
@@ -66,12 +41,4 @@ def add_security_headers(response):
             headers.add(key, value)
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-    if CSRF_COOKIE not in request.cookies:
-        response.set_cookie(
-            CSRF_COOKIE,
-            secrets.token_urlsafe(32),
-            samesite="Lax",
-            secure=request.is_secure or current_app.config["SESSION_COOKIE_SECURE"] is True,
-            path="/",
-        )
     return response

@@ -1,5 +1,5 @@
 // One voucher: how long it is still valid, the modules it can buy (choose one, confirm, and it
-// is in the schedule), or the module it bought (cancel up to 14 days before the start).
+// is in the schedule), or the module it bought (cancel until the day the API says).
 import { html, useEffect, useRef, useState } from '../core/html.js';
 import { t } from '../core/i18n.js';
 import { ApiError } from '../core/api.js';
@@ -13,7 +13,7 @@ import { formatDate, formatDateRange } from '../routes/words.js';
 import { newIdempotencyKey, takeVoucherNotice, voucherApi } from './api.js';
 import { RunChooser, RunSummary, blockLabel } from './runs.js';
 import {
-  CANCEL_DAYS, expiresSoon, expiryOf, formatExpiry, formatMoment, lastCancelDay, todayInAmsterdam, validityLeft,
+  cancelDaysBefore, expiresSoon, expiryOf, formatExpiry, formatMoment, todayInAmsterdam, validityLeft,
 } from './words.js';
 
 // The Idempotency-Key of a redemption that got no answer (network error), per voucher: a retry
@@ -62,7 +62,8 @@ function Redeemed({ voucher, timeZone, headingRef, onCancel }) {
   const enrolment = voucher.enrolment;
   const run = enrolment && enrolment.run;
   const active = enrolment && enrolment.status !== 'cancelled';
-  const lastDay = run ? lastCancelDay(run.start_date) : '';
+  const lastDay = (run && voucher.cancel_until) || '';
+  const days = run && cancelDaysBefore(run.start_date, lastDay);
   const canCancel = active && lastDay && todayInAmsterdam() <= lastDay;
   return html`<section class="card" aria-labelledby="redeemed-title">
     <h2 id="redeemed-title" tabindex="-1" ref=${headingRef} class="result__title">${t('voucher.redeemed.heading')}</h2>
@@ -72,10 +73,10 @@ function Redeemed({ voucher, timeZone, headingRef, onCancel }) {
       ${t('voucher.redeemed.inSchedule')} <${Link} href="/rooster">${t('voucher.redeemed.toSchedule')}</${Link}>
     </p>`}
     ${enrolment && !active && html`<p class="notice notice--error">${t('voucher.redeemed.enrolmentCancelled')}</p>`}
-    ${active && html`<h3 class="voucher-cancel__title">${t('voucher.cancel.heading')}</h3>
+    ${active && lastDay && html`<h3 class="voucher-cancel__title">${t('voucher.cancel.heading')}</h3>
     <p id="cancel-rule">${canCancel
-      ? t('voucher.cancel.rule', { days: CANCEL_DAYS, date: formatDate(lastDay) })
-      : t('voucher.cancel.tooLate', { days: CANCEL_DAYS })}</p>`}
+      ? t('voucher.cancel.rule', { days, date: formatDate(lastDay) })
+      : t('voucher.cancel.tooLate', { days })}</p>`}
     ${canCancel && html`<button type="button" class="button button--stop button--block" aria-describedby="cancel-rule"
       onClick=${onCancel}>${t('voucher.cancel.button')}</button>`}
   </section>`;
@@ -243,7 +244,9 @@ export function VoucherDetailView({ user, voucherId }) {
       onConfirm=${redeem} onCancel=${() => setConfirm(null)}>
       ${chosen && html`<${RunSummary} run=${chosen} qualification=${chosen.qualification} timeZone=${timeZone} />
         <p>${t('voucher.confirm.body')}</p>
-        <p>${t('voucher.confirm.cancelRule', { days: CANCEL_DAYS, date: formatDate(lastCancelDay(chosen.start_date)) })}</p>`}
+        ${chosen.cancel_until && html`<p>${t('voucher.confirm.cancelRule', {
+          days: cancelDaysBefore(chosen.start_date, chosen.cancel_until), date: formatDate(chosen.cancel_until),
+        })}</p>`}`}
     </${ConfirmDialog}>
     <${ConfirmDialog} open=${confirm === 'cancel' && Boolean(enrolment)} busy=${busy}
       title=${t('voucher.cancel.confirmTitle')}

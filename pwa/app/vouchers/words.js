@@ -1,10 +1,8 @@
 // A voucher's validity in words ("nog 4 jaar en 7 maanden geldig", days when close), the
-// moment it expires in the learner's time zone, and the last day to cancel a redemption.
+// moment it expires in the learner's time zone, and the cancellation rule the API states.
 import { t, getLocale } from '../core/i18n.js';
 import { isoDate } from '../routes/words.js';
 
-// The server's VOUCHER_CANCEL_DAYS (default 14): the API does not send it (yet).
-export const CANCEL_DAYS = 14;
 const DAY = 86_400_000;
 const DAYS_BELOW_MONTHS = 2; // under two months left: count days
 
@@ -79,12 +77,13 @@ export function formatMoment(iso, timeZone) {
   }
 }
 
-/** The last day a redemption for a run starting on startDate can be cancelled (YYYY-MM-DD). */
-export function lastCancelDay(startDate, days = CANCEL_DAYS) {
+/** How many days before the start a redemption can be cancelled, from the last day the API
+ * sends (`cancel_until`): the server's rule, never a number of our own. */
+export function cancelDaysBefore(startDate, cancelUntil) {
   const start = isoDate(startDate);
-  if (!start) return '';
-  const [y, m, d] = start.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d) - days * DAY).toISOString().slice(0, 10);
+  const last = isoDate(cancelUntil);
+  if (!start || !last) return null;
+  return Math.round((Date.parse(start) - Date.parse(last)) / DAY);
 }
 
 /** Today in the catalogue's zone (Amsterdam), where the server counts the days. */

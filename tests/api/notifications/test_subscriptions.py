@@ -3,8 +3,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from eigendossier.core.extensions import db
+from eigendossier.credentials.keys import b64url_encode as b64url
 from eigendossier.notifications.models import Notification
-from eigendossier.notifications.vapid import b64url
 from tests.api.notifications.conftest import account_id, subscribe
 from tests.support import assert_problem, sign_up
 

@@ -1,5 +1,5 @@
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -24,6 +24,18 @@ def test_the_voucher_lists_the_modules_it_can_buy(client, claimed):
     detail = client.get(f"/api/v1/vouchers/{claimed['id']}").get_json()
     assert [r["code"] for r in detail["eligible_runs"]] == ["R-EVE", "R-WKD"]
     assert detail["eligible_runs"][0]["block"]["code"] == "TIM-01"
+
+
+def test_the_api_says_until_when_a_redemption_can_be_cancelled(app, client, claimed):
+    """Before and after redeeming: the PWA shows these dates and never counts the days."""
+    app.config["VOUCHER_CANCEL_DAYS"] = 10
+    runs = client.get(f"/api/v1/vouchers/{claimed['id']}").get_json()["eligible_runs"]
+    for run in runs:
+        assert date.fromisoformat(run["cancel_until"]) == \
+            date.fromisoformat(run["start_date"]) - timedelta(days=10)
+    chosen = runs[0]
+    voucher = redeem(client, claimed["id"], chosen["id"]).get_json()["voucher"]
+    assert voucher["cancel_until"] == chosen["cancel_until"]
 
 
 def test_redeem_once_then_replay_then_refuse(app, client, claimed):

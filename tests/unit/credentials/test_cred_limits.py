@@ -1,7 +1,7 @@
 import pytest
 
 from eigendossier.credentials import Limits, ParseError, parse_credential
-from eigendossier.credentials.limits import json_depth, load_json
+from eigendossier.credentials.limits import json_depth, load_json, strict_loads
 
 
 def code_of(call) -> str:
@@ -56,3 +56,18 @@ def test_presentations_are_refused_clearly():
         '{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"]}'
     )
     assert code_of(lambda: parse_credential(vp)) == "parse.presentation_unsupported"
+
+
+def test_the_one_strict_parser_bounds_numbers_by_the_callers_limit():
+    """The app's request bodies use the same parser with a database-sized bound."""
+    assert strict_loads("[9223372036854775807]", 64, max_int=2**63 - 1) == [2**63 - 1]
+    for text in ("[9223372036854775808]", "[1e999]"):
+        with pytest.raises(ParseError) as caught:
+            strict_loads(text, 64, max_int=2**63 - 1)
+        assert caught.value.params["refused"] == "number"
+    with pytest.raises(ParseError) as caught:
+        strict_loads("[NaN]", 64)
+    assert caught.value.params["refused"] == "constant"
+    with pytest.raises(ParseError) as caught:
+        strict_loads("[1,", 64)
+    assert "refused" not in caught.value.params

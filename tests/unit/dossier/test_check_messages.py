@@ -1,13 +1,21 @@
-"""Every message code the credentials library can give has plain words in Dutch and English."""
+"""Every message code the credentials library can give has plain words in Dutch and English,
+from the one gettext catalogue."""
 import re
+from contextlib import contextmanager
 from string import Formatter
 
 import pytest
+from babel.messages.pofile import read_po
+from flask_babel import force_locale
 
 from eigendossier.core.config import PROJECT_ROOT
 from eigendossier.dossier.messages import MESSAGES, render
+from eigendossier.sharing.page import EMPLOYER_MESSAGES
+from tests.conftest import make_app
 
 LIBRARY = PROJECT_ROOT / "backend" / "eigendossier" / "credentials"
+CATALOG = PROJECT_ROOT / "backend" / "eigendossier" / "translations" / "nl" / "LC_MESSAGES" / \
+    "messages.po"
 PREFIXES = ("parse", "fetch", "format", "schema", "proof", "key", "issuer_identity",
             "recipient", "validity", "revocation", "refresh")
 CODE = re.compile(r'"((?:' + "|".join(PREFIXES) + r')\.[a-z_0-9]+)"')
@@ -20,6 +28,28 @@ def library_codes() -> set[str]:
     return codes | {"revocation.suspended"}  # built with an f-string in status.py
 
 
+def dutch() -> dict[str, str]:
+    with CATALOG.open("rb") as fh:
+        return {m.id: m.string for m in read_po(fh) if m.id}
+
+
+def placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in Formatter().parse(template) if name}
+
+
+@pytest.fixture
+def in_request(tmp_path):
+    """A request of a real app, in the language asked for."""
+    app = make_app("sqlite://", tmp_path)
+
+    @contextmanager
+    def speaking(locale: str):
+        with app.test_request_context(), force_locale(locale):
+            yield
+
+    return speaking
+
+
 def test_every_library_code_is_translated():
     codes = library_codes()
     assert len(codes) > 90
@@ -29,17 +59,34 @@ def test_every_library_code_is_translated():
 
 @pytest.mark.parametrize("code", sorted(MESSAGES))
 def test_both_languages_use_the_same_placeholders(code):
-    english, dutch = MESSAGES[code]
-    names = {name for _, name, _, _ in Formatter().parse(english) if name}
-    assert names == {name for _, name, _, _ in Formatter().parse(dutch) if name}
-    assert render(code, {}, "", "nl")  # missing params never raise
+    english = str(MESSAGES[code])  # outside a request: the msgid
+    assert placeholders(english) == placeholders(dutch()[english])
 
 
-def test_params_are_filled_in():
-    assert render("validity.expired", {"expired_on": "2025-01-01T00:00:00+00:00"}, "", "nl") \
-        == "Verlopen op 2025-01-01."
-    assert render("format.type_invalid", {"types": ["A", "B"]}, "", "en") == \
-        "The credential has the wrong type (A, B)."
-    assert render("fetch.failed", {"url": "https://x.nl/b", "reason": "timed out"}, "", "nl") \
-        == "Kon https://x.nl/b niet ophalen: het duurde te lang."
-    assert render("no.such_code", {}, "English default", "nl") == "English default"
+@pytest.mark.parametrize("code", sorted(EMPLOYER_MESSAGES))
+def test_the_employers_words_name_the_learner_in_both_languages(code):
+    english = str(EMPLOYER_MESSAGES[code])
+    assert placeholders(english) == placeholders(dutch()[english]) == {"name"}
+
+
+def test_params_are_filled_in_dutch(in_request):
+    refused = {"url": "https://x.nl/b", "reason": "address not allowed (10.0.0.1)"}
+    with in_request("nl"):
+        assert render("validity.expired", {"expired_on": "2025-01-01T00:00:00+00:00"}) == \
+            "Verlopen op 2025-01-01."
+        assert render("fetch.failed", {"url": "https://x.nl/b", "reason": "timed out"}) == \
+            "Kon https://x.nl/b niet ophalen: het duurde te lang."
+        assert render("fetch.failed", refused) == \
+            "Kon https://x.nl/b niet ophalen: dit adres mag niet worden opgehaald."
+        assert render("proof.legacy_suite", {}) == \
+            "De handtekening gebruikt een oudere methode (…)."
+        assert render("no.such_code", {}, "English default") == "English default"
+
+
+def test_params_are_filled_in_english(in_request):
+    refused = {"url": "https://x.nl/b", "reason": "address not allowed (10.0.0.1)"}
+    with in_request("en"):
+        assert render("format.type_invalid", {"types": ["A", "B"]}) == \
+            "The credential has the wrong type (A, B)."
+        assert render("fetch.failed", refused) == \
+            "Could not fetch https://x.nl/b: address not allowed (10.0.0.1)."
