@@ -70,7 +70,8 @@ class CatalogDocument(MethodView):
 
     @blp.doc(requestBody=CATALOG_BODY)
     @blp.response(200, ImportReportSchema)
-    @problem_response(blp, 403, "Only staff import a catalogue")
+    @problem_response(blp, 403, "Not staff, or the document touches another institution's "
+                      "qualifications, blocks or runs; nothing was imported")
     @problem_response(blp, 422, "The document has errors; nothing was imported")
     def put(self):
         """Import a catalogue document, all or nothing (staff: their own institution only)."""

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
-from eigendossier.catalog.document import CatalogInvalid, read_catalog
+from eigendossier.catalog.document import CatalogInvalid, Problem, read_catalog
 from eigendossier.catalog.models import Block, Institution, Qualification, Run
 from eigendossier.core.errors import DomainError, NotFound
 from eigendossier.core.extensions import db
@@ -16,6 +16,14 @@ class CatalogRefused(DomainError):
     slug = "catalog-invalid"
     title = _l("The catalogue has errors")
     detail = _l("Nothing was imported. Fix the lines listed and try again.")
+
+
+class CatalogNotYours(DomainError):
+    status = 403
+    slug = "catalog-not-yours"
+    title = _l("This catalogue touches another institution's offer")
+    detail = _l("Nothing was imported. Staff import only their own institution's "
+                "qualifications, blocks and runs.")
 
 
 @dataclass
@@ -44,16 +52,21 @@ def upsert_institution(slug: str, name: str, url: str = "") -> Institution:
 
 def import_catalog(raw: bytes | str, only_institution: Institution | None = None) -> ImportReport:
     """Import a catalogue document, all or nothing. Staff pass their institution: a document
-    that touches another institution's qualifications is refused."""
+    that touches another institution's qualifications, blocks or runs is refused before
+    anything is written."""
     try:
         data = read_catalog(raw)
     except CatalogInvalid as invalid:
         raise CatalogRefused(errors=_problem_errors(invalid)) from None
+    if only_institution is not None:
+        foreign = _not_own(data, only_institution)
+        if foreign:
+            raise CatalogNotYours(errors=_problem_errors(CatalogInvalid(foreign)))
     report = ImportReport()
     try:
         # Rows are filled in after they are added: flush only once they are complete.
         with db.session.no_autoflush:
-            _apply(data, report, only_institution)
+            _apply(data, report)
         db.session.commit()
     except CatalogInvalid as invalid:
         db.session.rollback()
@@ -68,25 +81,60 @@ def _problem_errors(invalid: CatalogInvalid) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for problem in invalid.problems:
         prefix = f"line {problem.line}: " if problem.line else ""
-        errors.setdefault(problem.path or "/", []).append(prefix + problem.message)
+        errors.setdefault(problem.path or "/", []).append(prefix + str(problem.message))
     return errors
 
 
-def _apply(data: dict, report: ImportReport, only: Institution | None) -> None:
-    from eigendossier.catalog.document import Problem
+def _not_own(data: dict, own: Institution) -> list[Problem]:
+    """What in the document is not `own`'s to change: another institution, a qualification or
+    run in another's name, or a run code that another institution's run already has (runs are
+    matched by code alone, so it would move that run and its enrolled learners)."""
+    problems = []
+    for i, row in enumerate(data.get("institutions", [])):
+        if row["slug"] != own.slug:
+            problems.append(Problem(None, f"/institutions/{i}/slug", _l(
+                "%(slug)s is not your institution", slug=row["slug"])))
+    runs_by_code = {}
+    for qi, qualification in enumerate(data.get("qualifications", [])):
+        if qualification["institution"] != own.slug:
+            problems.append(Problem(None, f"/qualifications/{qi}/institution", _l(
+                "%(slug)s is not your institution", slug=qualification["institution"])))
+        for bi, block in enumerate(qualification["blocks"]):
+            for ri, run in enumerate(block.get("runs", [])):
+                path = f"/qualifications/{qi}/blocks/{bi}/runs/{ri}"
+                runs_by_code[run["code"]] = path
+                if run.get("institution", own.slug) != own.slug:
+                    problems.append(Problem(None, f"{path}/institution", _l(
+                        "%(slug)s is not your institution", slug=run["institution"])))
+    for code in _codes_of_others(list(runs_by_code), own):
+        problems.append(Problem(None, f"{runs_by_code[code]}/code", _l(
+            "run %(code)s belongs to another institution", code=code)))
+    return problems
 
+
+def _codes_of_others(codes: list[str], own: Institution, chunk: int = 1000) -> list[str]:
+    """The run codes among `codes` that a run of another institution, or a run under another
+    institution's qualification, already has."""
+    found = []
+    for start in range(0, len(codes), chunk):
+        found += db.session.scalars(
+            db.select(Run.code).join(Run.block).join(Block.qualification)
+            .where(Run.code.in_(codes[start:start + chunk]))
+            .where((Run.institution_id != own.id) | (Qualification.institution_id != own.id))
+        ).all()
+    return found
+
+
+def _apply(data: dict, report: ImportReport) -> None:
     for row in data.get("institutions", []):
-        if only and row["slug"] != only.slug:
-            raise CatalogInvalid([Problem(None, "/institutions", "staff import only their own "
-                                          "institution")])
         existing = institution_by_slug(row["slug"])
         upsert_institution(row["slug"], row["name"], row.get("url", ""))
         report.count("institutions", existing is None)
     db.session.flush()
     for qi, row in enumerate(data.get("qualifications", [])):
         institution = institution_by_slug(row["institution"])
-        if institution is None or (only and institution.id != only.id):
-            message = f"unknown or not your institution {row['institution']!r}"
+        if institution is None:
+            message = f"unknown institution {row['institution']!r}"
             raise CatalogInvalid([Problem(None, f"/qualifications/{qi}/institution", message)])
         _apply_qualification(row, institution, report)
 
