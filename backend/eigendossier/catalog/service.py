@@ -126,6 +126,9 @@ def _codes_of_others(codes: list[str], own: Institution, chunk: int = 1000) -> l
 
 
 def _apply(data: dict, report: ImportReport) -> None:
+    """Write the document into the session; raise CatalogInvalid listing every row the
+    database would refuse (the caller rolls back)."""
+    problems: list[Problem] = []
     for row in data.get("institutions", []):
         existing = institution_by_slug(row["slug"])
         upsert_institution(row["slug"], row["name"], row.get("url", ""))
@@ -136,10 +139,13 @@ def _apply(data: dict, report: ImportReport) -> None:
         if institution is None:
             message = f"unknown institution {row['institution']!r}"
             raise CatalogInvalid([Problem(None, f"/qualifications/{qi}/institution", message)])
-        _apply_qualification(row, institution, report)
+        problems += _apply_qualification(row, institution, report, f"/qualifications/{qi}")
+    if problems:
+        raise CatalogInvalid(problems)
 
 
-def _apply_qualification(row: dict, institution: Institution, report: ImportReport) -> None:
+def _apply_qualification(row: dict, institution: Institution, report: ImportReport,
+                         where: str) -> list[Problem]:
     qualification = db.session.scalar(
         db.select(Qualification).filter_by(institution_id=institution.id, crebo=row["crebo"])
     )
@@ -153,6 +159,7 @@ def _apply_qualification(row: dict, institution: Institution, report: ImportRepo
     qualification.description_en = description["en"]
     qualification.level = row["level"]
     blocks_by_code = {block.code: block for block in qualification.blocks}
+    problems = []
     for position, block_row in enumerate(row["blocks"], start=1):
         block = blocks_by_code.get(block_row["code"])
         report.count("blocks", block is None)
@@ -161,8 +168,10 @@ def _apply_qualification(row: dict, institution: Institution, report: ImportRepo
             blocks_by_code[block.code] = block
             db.session.add(block)
         _fill_block(block, block_row, position, blocks_by_code)
-        for run_row in block_row.get("runs", []):
-            _apply_run(block, run_row, institution, report)
+        for ri, run_row in enumerate(block_row.get("runs", [])):
+            path = f"{where}/blocks/{position - 1}/runs/{ri}"
+            problems += _apply_run(block, run_row, institution, report, path)
+    return problems
 
 
 def _fill_block(block: Block, row: dict, position: int, blocks_by_code: dict) -> None:
@@ -176,14 +185,19 @@ def _fill_block(block: Block, row: dict, position: int, blocks_by_code: dict) ->
 
 
 def _apply_run(block: Block, row: dict, default_institution: Institution,
-               report: ImportReport) -> None:
-    run = db.session.scalar(db.select(Run).filter_by(code=row["code"]))
+               report: ImportReport, path: str) -> list[Problem]:
+    # Locked until the import commits: an enrolment taking a seat meanwhile would make the
+    # seat check below stale, and its seat would be overwritten.
+    run = db.session.scalar(db.select(Run).filter_by(code=row["code"]).with_for_update())
     report.count("runs", run is None)
     if run is None:
         run = Run(code=row["code"])
         db.session.add(run)
     run.block = block
     run.institution = institution_by_slug(row.get("institution") or default_institution.slug)
+    if run.institution is None:
+        return [Problem(None, f"{path}/institution",
+                        f"unknown institution {row['institution']!r}")]
     run.start_date = date.fromisoformat(row["start"])
     run.end_date = date.fromisoformat(row["end"])
     run.time_of_day = row["time_of_day"]
@@ -196,6 +210,11 @@ def _apply_run(block: Block, row: dict, default_institution: Institution,
     run.seats_total = row["seats_total"]
     # Seats taken by enrolments are ours to count: an import never lowers them.
     run.seats_taken = max(run.seats_taken or 0, row.get("seats_taken", 0))
+    if run.seats_taken > run.seats_total:
+        return [Problem(None, f"{path}/seats_total", _l(
+            "run %(code)s already has %(taken)s seats taken, more than the %(total)s in the "
+            "document", code=run.code, taken=run.seats_taken, total=run.seats_total))]
+    return []
 
 
 def export_catalog() -> dict:

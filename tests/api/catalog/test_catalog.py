@@ -202,3 +202,52 @@ def test_cli_with_an_institution_imports_only_its_own_offer(app, runner, catalog
     assert own.exit_code == 0, own.output
     assert run_as_learners_see_it(app, "Z-EVE") == ("VIG-01", "zao", "Zorgplein 1",
                                                     "2099-01-05")
+
+
+def lower_seats_below_those_taken(app):
+    """Learners took 10 of R-EVE's 16 seats; the school's file now says 8 seats (and renames a
+    block, to show nothing of it is written)."""
+    with app.app_context():
+        db.session.execute(db.update(Run).filter_by(code="R-EVE").values(seats_taken=10))
+        db.session.commit()
+    return (CATALOG.replace("seats_total: 16, seats_taken: 4", "seats_total: 8")
+            .replace("Maatvoering", "Maatvoering en uitzetten"))
+
+
+def seats_of(app, code):
+    with app.app_context():
+        return db.session.execute(db.select(Run.seats_total, Run.seats_taken)
+                                  .filter_by(code=code)).one()._tuple()
+
+
+def block_names(app):
+    with app.app_context():
+        return db.session.scalars(db.select(Block.name_nl).order_by(Block.code)).all()
+
+
+def test_reimport_with_fewer_seats_than_taken_names_the_run(app, staff):
+    document = yaml.safe_load(lower_seats_below_those_taken(app))
+    document["institutions"] = document["institutions"][:1]
+    document["qualifications"] = document["qualifications"][:1]
+    names = block_names(app)
+    response = staff.put("/api/v1/catalog", json=document)
+    body = assert_problem(response, 422, "catalog-invalid")
+    assert body["errors"] == {"/qualifications/0/blocks/0/runs/1/seats_total": [
+        "uitvoering R-EVE heeft al 10 plaatsen bezet, meer dan de 8 in het bestand"]}
+    assert seats_of(app, "R-EVE") == (16, 10)
+    assert block_names(app) == names
+
+
+def test_cli_reimport_with_fewer_seats_than_taken_is_a_clear_error(app, runner, catalog,
+                                                                   tmp_path):
+    path = tmp_path / "catalog.yaml"
+    path.write_text(lower_seats_below_those_taken(app))
+    names = block_names(app)
+    result = runner.invoke(args=["catalog", "import", str(path)])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "R-EVE" in result.output
+    assert "/qualifications/0/blocks/0/runs/1/seats_total" in result.output
+    assert "Traceback" not in result.output
+    assert seats_of(app, "R-EVE") == (16, 10)
+    assert block_names(app) == names
