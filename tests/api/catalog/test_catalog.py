@@ -251,3 +251,17 @@ def test_cli_reimport_with_fewer_seats_than_taken_is_a_clear_error(app, runner, 
     assert "Traceback" not in result.output
     assert seats_of(app, "R-EVE") == (16, 10)
     assert block_names(app) == names
+
+
+def test_cli_run_of_an_unknown_institution_is_a_clear_error(app, runner, catalog, tmp_path):
+    document = yaml.safe_load(CATALOG)
+    del document["institutions"]  # without them, only the database knows the institutions
+    document["qualifications"][0]["blocks"][1]["runs"][0]["institution"] = "nope"
+    path = tmp_path / "catalog.yaml"
+    path.write_text(yaml.safe_dump(document))
+    before = counts(app)
+    result = runner.invoke(args=["catalog", "import", str(path)])
+    assert result.exit_code == 1, result.output
+    assert "unknown institution 'nope' (/qualifications/0/blocks/1/runs/0/institution)" in \
+        result.output
+    assert counts(app) == before
