@@ -75,8 +75,7 @@ class CatalogDocument(MethodView):
     @problem_response(blp, 422, "The document has errors; nothing was imported")
     def put(self):
         """Import a catalogue document, all or nothing (staff: their own institution only)."""
-        access.require_staff(current_user)
-        only = current_user.institution if current_user.role == "issuer" else None
+        only = access.acting_for(current_user)
         return service.import_catalog(request.get_data(), only_institution=only)
 
     @blp.response(200, {"type": "object"}, description="A catalogue document")

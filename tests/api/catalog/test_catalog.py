@@ -265,3 +265,19 @@ def test_cli_run_of_an_unknown_institution_is_a_clear_error(app, runner, catalog
     assert "unknown institution 'nope' (/qualifications/0/blocks/1/runs/0/institution)" in \
         result.output
     assert counts(app) == before
+
+
+def test_an_issuer_of_no_institution_imports_nothing(app, catalog):
+    """An issuer account whose institution is not set is not an admin: refused, not let in
+    to every institution's catalogue."""
+    from eigendossier.accounts.service import create_staff
+
+    with app.app_context():
+        create_staff("los@example.nl", PASSWORD, "Los", "issuer", None)
+    client = app.test_client()
+    client.post("/api/v1/session", json={"email": "los@example.nl", "password": PASSWORD})
+    before = counts(app), block_names(app)
+    response = client.put("/api/v1/catalog", data=CATALOG.replace("Basiszorg", "Gewijzigd"),
+                          headers={"Content-Type": "application/yaml"})
+    assert_problem(response, 403, "staff-only")
+    assert (counts(app), block_names(app)) == before
