@@ -70,12 +70,12 @@ class CatalogDocument(MethodView):
 
     @blp.doc(requestBody=CATALOG_BODY)
     @blp.response(200, ImportReportSchema)
-    @problem_response(blp, 403, "Only staff import a catalogue")
+    @problem_response(blp, 403, "Not staff, or the document touches another institution's "
+                      "qualifications, blocks or runs; nothing was imported")
     @problem_response(blp, 422, "The document has errors; nothing was imported")
     def put(self):
         """Import a catalogue document, all or nothing (staff: their own institution only)."""
-        access.require_staff(current_user)
-        only = current_user.institution if current_user.role == "issuer" else None
+        only = access.acting_for(current_user)
         return service.import_catalog(request.get_data(), only_institution=only)
 
     @blp.response(200, {"type": "object"}, description="A catalogue document")

@@ -12,11 +12,19 @@ group = AppGroup("catalog", help="Import and export the catalogue.")
 
 
 @group.command("import")
+@click.option("--institution", "institution_slug",
+              help="Import as this institution's staff: refuse anything of another's.")
 @click.argument("file", type=click.File("rb"))
-def import_command(file):
+def import_command(file, institution_slug):
     """Import a catalogue document (YAML or JSON), all or nothing."""
+    only = None
+    if institution_slug:
+        only = service.institution_by_slug(institution_slug)
+        if only is None:
+            raise click.BadParameter(f"no institution {institution_slug!r}",
+                                     param_hint="--institution")
     try:
-        report = service.import_catalog(file.read())
+        report = service.import_catalog(file.read(), only_institution=only)
     except DomainError as error:
         for field, messages in (error.errors or {}).items():
             for message in messages:

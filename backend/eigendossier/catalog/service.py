@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
-from eigendossier.catalog.document import CatalogInvalid, read_catalog
+from eigendossier.catalog.document import CatalogInvalid, Problem, read_catalog
 from eigendossier.catalog.models import Block, Institution, Qualification, Run
 from eigendossier.core.errors import DomainError, NotFound
 from eigendossier.core.extensions import db
@@ -16,6 +16,14 @@ class CatalogRefused(DomainError):
     slug = "catalog-invalid"
     title = _l("The catalogue has errors")
     detail = _l("Nothing was imported. Fix the lines listed and try again.")
+
+
+class CatalogNotYours(DomainError):
+    status = 403
+    slug = "catalog-not-yours"
+    title = _l("This catalogue touches another institution's offer")
+    detail = _l("Nothing was imported. Staff import only their own institution's "
+                "qualifications, blocks and runs.")
 
 
 @dataclass
@@ -44,16 +52,21 @@ def upsert_institution(slug: str, name: str, url: str = "") -> Institution:
 
 def import_catalog(raw: bytes | str, only_institution: Institution | None = None) -> ImportReport:
     """Import a catalogue document, all or nothing. Staff pass their institution: a document
-    that touches another institution's qualifications is refused."""
+    that touches another institution's qualifications, blocks or runs is refused before
+    anything is written."""
     try:
         data = read_catalog(raw)
     except CatalogInvalid as invalid:
         raise CatalogRefused(errors=_problem_errors(invalid)) from None
+    if only_institution is not None:
+        foreign = _not_own(data, only_institution)
+        if foreign:
+            raise CatalogNotYours(errors=_problem_errors(CatalogInvalid(foreign)))
     report = ImportReport()
     try:
         # Rows are filled in after they are added: flush only once they are complete.
         with db.session.no_autoflush:
-            _apply(data, report, only_institution)
+            _apply(data, report)
         db.session.commit()
     except CatalogInvalid as invalid:
         db.session.rollback()
@@ -68,30 +81,71 @@ def _problem_errors(invalid: CatalogInvalid) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for problem in invalid.problems:
         prefix = f"line {problem.line}: " if problem.line else ""
-        errors.setdefault(problem.path or "/", []).append(prefix + problem.message)
+        errors.setdefault(problem.path or "/", []).append(prefix + str(problem.message))
     return errors
 
 
-def _apply(data: dict, report: ImportReport, only: Institution | None) -> None:
-    from eigendossier.catalog.document import Problem
+def _not_own(data: dict, own: Institution) -> list[Problem]:
+    """What in the document is not `own`'s to change: another institution, a qualification or
+    run in another's name, or a run code that another institution's run already has (runs are
+    matched by code alone, so it would move that run and its enrolled learners)."""
+    problems = []
+    for i, row in enumerate(data.get("institutions", [])):
+        if row["slug"] != own.slug:
+            problems.append(Problem(None, f"/institutions/{i}/slug", _l(
+                "%(slug)s is not your institution", slug=row["slug"])))
+    runs_by_code = {}
+    for qi, qualification in enumerate(data.get("qualifications", [])):
+        if qualification["institution"] != own.slug:
+            problems.append(Problem(None, f"/qualifications/{qi}/institution", _l(
+                "%(slug)s is not your institution", slug=qualification["institution"])))
+        for bi, block in enumerate(qualification["blocks"]):
+            for ri, run in enumerate(block.get("runs", [])):
+                path = f"/qualifications/{qi}/blocks/{bi}/runs/{ri}"
+                runs_by_code[run["code"]] = path
+                if run.get("institution", own.slug) != own.slug:
+                    problems.append(Problem(None, f"{path}/institution", _l(
+                        "%(slug)s is not your institution", slug=run["institution"])))
+    for code in _codes_of_others(list(runs_by_code), own):
+        problems.append(Problem(None, f"{runs_by_code[code]}/code", _l(
+            "run %(code)s belongs to another institution", code=code)))
+    return problems
 
+
+def _codes_of_others(codes: list[str], own: Institution, chunk: int = 1000) -> list[str]:
+    """The run codes among `codes` that a run of another institution, or a run under another
+    institution's qualification, already has."""
+    found = []
+    for start in range(0, len(codes), chunk):
+        found += db.session.scalars(
+            db.select(Run.code).join(Run.block).join(Block.qualification)
+            .where(Run.code.in_(codes[start:start + chunk]))
+            .where((Run.institution_id != own.id) | (Qualification.institution_id != own.id))
+        ).all()
+    return found
+
+
+def _apply(data: dict, report: ImportReport) -> None:
+    """Write the document into the session; raise CatalogInvalid listing every row the
+    database would refuse (the caller rolls back)."""
+    problems: list[Problem] = []
     for row in data.get("institutions", []):
-        if only and row["slug"] != only.slug:
-            raise CatalogInvalid([Problem(None, "/institutions", "staff import only their own "
-                                          "institution")])
         existing = institution_by_slug(row["slug"])
         upsert_institution(row["slug"], row["name"], row.get("url", ""))
         report.count("institutions", existing is None)
     db.session.flush()
     for qi, row in enumerate(data.get("qualifications", [])):
         institution = institution_by_slug(row["institution"])
-        if institution is None or (only and institution.id != only.id):
-            message = f"unknown or not your institution {row['institution']!r}"
+        if institution is None:
+            message = f"unknown institution {row['institution']!r}"
             raise CatalogInvalid([Problem(None, f"/qualifications/{qi}/institution", message)])
-        _apply_qualification(row, institution, report)
+        problems += _apply_qualification(row, institution, report, f"/qualifications/{qi}")
+    if problems:
+        raise CatalogInvalid(problems)
 
 
-def _apply_qualification(row: dict, institution: Institution, report: ImportReport) -> None:
+def _apply_qualification(row: dict, institution: Institution, report: ImportReport,
+                         where: str) -> list[Problem]:
     qualification = db.session.scalar(
         db.select(Qualification).filter_by(institution_id=institution.id, crebo=row["crebo"])
     )
@@ -105,6 +159,7 @@ def _apply_qualification(row: dict, institution: Institution, report: ImportRepo
     qualification.description_en = description["en"]
     qualification.level = row["level"]
     blocks_by_code = {block.code: block for block in qualification.blocks}
+    problems = []
     for position, block_row in enumerate(row["blocks"], start=1):
         block = blocks_by_code.get(block_row["code"])
         report.count("blocks", block is None)
@@ -113,8 +168,10 @@ def _apply_qualification(row: dict, institution: Institution, report: ImportRepo
             blocks_by_code[block.code] = block
             db.session.add(block)
         _fill_block(block, block_row, position, blocks_by_code)
-        for run_row in block_row.get("runs", []):
-            _apply_run(block, run_row, institution, report)
+        for ri, run_row in enumerate(block_row.get("runs", [])):
+            path = f"{where}/blocks/{position - 1}/runs/{ri}"
+            problems += _apply_run(block, run_row, institution, report, path)
+    return problems
 
 
 def _fill_block(block: Block, row: dict, position: int, blocks_by_code: dict) -> None:
@@ -128,14 +185,19 @@ def _fill_block(block: Block, row: dict, position: int, blocks_by_code: dict) ->
 
 
 def _apply_run(block: Block, row: dict, default_institution: Institution,
-               report: ImportReport) -> None:
-    run = db.session.scalar(db.select(Run).filter_by(code=row["code"]))
+               report: ImportReport, path: str) -> list[Problem]:
+    # Locked until the import commits: an enrolment taking a seat meanwhile would make the
+    # seat check below stale, and its seat would be overwritten.
+    run = db.session.scalar(db.select(Run).filter_by(code=row["code"]).with_for_update())
     report.count("runs", run is None)
     if run is None:
         run = Run(code=row["code"])
         db.session.add(run)
     run.block = block
     run.institution = institution_by_slug(row.get("institution") or default_institution.slug)
+    if run.institution is None:
+        return [Problem(None, f"{path}/institution",
+                        f"unknown institution {row['institution']!r}")]
     run.start_date = date.fromisoformat(row["start"])
     run.end_date = date.fromisoformat(row["end"])
     run.time_of_day = row["time_of_day"]
@@ -148,6 +210,11 @@ def _apply_run(block: Block, row: dict, default_institution: Institution,
     run.seats_total = row["seats_total"]
     # Seats taken by enrolments are ours to count: an import never lowers them.
     run.seats_taken = max(run.seats_taken or 0, row.get("seats_taken", 0))
+    if run.seats_taken > run.seats_total:
+        return [Problem(None, f"{path}/seats_total", _l(
+            "run %(code)s already has %(taken)s seats taken, more than the %(total)s in the "
+            "document", code=run.code, taken=run.seats_taken, total=run.seats_total))]
+    return []
 
 
 def export_catalog() -> dict:

@@ -20,3 +20,14 @@ def require_staff(user) -> None:
     """Refuse anyone but issuers and admins."""
     if getattr(user, "role", None) not in STAFF_ROLES:
         raise StaffOnly()
+
+
+def acting_for(user):
+    """The institution a staff member acts for, or None for an admin, who acts for all.
+    Refuse anyone else, and an issuer whose institution is not set (fail closed: not all)."""
+    require_staff(user)
+    if user.role == "admin":
+        return None
+    if user.institution is None:
+        raise StaffOnly()
+    return user.institution

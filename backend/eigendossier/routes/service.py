@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.dialects import postgresql, sqlite
 
 from eigendossier import planner
 from eigendossier.accounts.models import Account
@@ -210,12 +211,13 @@ def enrol_in_run(account: Account, run_id: int, today: date,
                  route_id: int | None = None) -> Enrolment:
     """Take a seat in a run that has not started, in the caller's transaction (not committed).
 
-    One conditional UPDATE takes the seat, so concurrent enrolments never overbook."""
-    existing = db.session.scalar(
-        db.select(Enrolment).filter_by(account_id=account.id, run_id=run_id)
-    )
-    if existing and existing.status == "enrolled":
-        return existing
+    The enrolment row is claimed first, then the seat by one conditional UPDATE, so
+    concurrent enrolments never overbook. The same enrolment sent twice at once (a double
+    tap, a retry) waits at the claim for the first: it then finds the learner enrolled and
+    answers with that enrolment, instead of failing on the unique constraint or taking a
+    second seat."""
+    if not _claim_enrolment(account.id, run_id, route_id):
+        return _enrolment(account.id, run_id)
     taken = db.session.execute(
         db.update(Run)
         .where(Run.id == run_id, Run.seats_taken < Run.seats_total, Run.start_date > today)
@@ -223,10 +225,37 @@ def enrol_in_run(account: Account, run_id: int, today: date,
     )
     if taken.rowcount != 1:
         raise RunFull()
-    enrolment = existing or Enrolment(account_id=account.id, run_id=run_id)
-    enrolment.status, enrolment.cancelled_at, enrolment.route_id = "enrolled", None, route_id
-    db.session.add(enrolment)
-    return enrolment
+    return _enrolment(account.id, run_id)
+
+
+def _claim_enrolment(account_id: int, run_id: int, route_id: int | None) -> bool:
+    """Make the learner's enrolment in the run "enrolled": a new row, or their cancelled one
+    again. False when it already was, by this request's twin among others."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    inserted = db.session.execute(
+        insert(Enrolment)
+        .values(account_id=account_id, run_id=run_id, route_id=route_id, status="enrolled")
+        .on_conflict_do_nothing(index_elements=["account_id", "run_id"])
+        .returning(Enrolment.id)
+    ).first()
+    if inserted is not None:
+        return True
+    again = db.session.execute(
+        db.update(Enrolment)
+        .where(Enrolment.account_id == account_id, Enrolment.run_id == run_id,
+               Enrolment.status == "cancelled")
+        .values(status="enrolled", cancelled_at=None, route_id=route_id)
+        .execution_options(synchronize_session=False)
+    )
+    return again.rowcount == 1
+
+
+def _enrolment(account_id: int, run_id: int) -> Enrolment:
+    return db.session.scalars(
+        db.select(Enrolment).filter_by(account_id=account_id, run_id=run_id)
+        .execution_options(populate_existing=True)
+    ).one()
 
 
 def enrolments_of(account: Account, active_only: bool = True) -> list[Enrolment]:

@@ -1,7 +1,10 @@
+import logging
 import threading
 
 import icalendar
 import pytest
+import requests
+from werkzeug.serving import make_server
 
 from eigendossier.catalog.models import Run
 from eigendossier.catalog.service import import_catalog
@@ -9,7 +12,7 @@ from eigendossier.core.extensions import db
 from tests.api.conftest import CATALOG
 from tests.api.routes.test_planning import carpentry
 from tests.conftest import make_app
-from tests.support import assert_problem, sign_up
+from tests.support import assert_problem, serve_in_thread, sign_up
 
 # On SQLite and PostgreSQL: seats taken atomically; one enrolment per run.
 pytestmark = pytest.mark.both_databases
@@ -130,6 +133,68 @@ def test_calendar_feed_at_a_secret_revocable_address(client, learner, catalog):
     client.delete("/api/v1/schedule/feed")
     assert_problem(client.get(newer.removeprefix("http://localhost")), 404)
     assert client.get("/api/v1/schedule/feed").get_json()["active"] is False
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served over HTTP by werkzeug, a thread per request, on a free local port."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = serve_in_thread(server, "enrolment-server")
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+    server.server_close()
+
+
+def enrol_ten_times_at_once(client, route_id, base_url):
+    """The learner taps "enrol" and the PWA (or a flaky network) sends it ten times at once,
+    each over its own connection to the real server; returns (status, body) of each."""
+    cookies = {c.key: c.value for c in client._cookies.values()}
+    barrier, answers = threading.Barrier(10), []
+
+    def enrol():
+        with requests.Session() as browser:
+            barrier.wait()
+            response = browser.post(f"{base_url}/api/v1/routes/{route_id}/enrolments",
+                                    cookies=cookies, timeout=30,
+                                    headers={"X-CSRF-Token": cookies["csrf_token"]})
+            answers.append((response.status_code, response.json()))
+
+    threads = [threading.Thread(target=enrol) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+def assert_enrolled_once(app, client, answers):
+    """No 500: the enrolment itself, or a conflict; one enrolment and one seat per run."""
+    statuses = sorted(status for status, _ in answers)
+    assert statuses.count(201) >= 1 and set(statuses) <= {201, 409}, answers
+    enrolled = client.get("/api/v1/enrolments").get_json()
+    assert [(e["run"]["code"], e["status"]) for e in enrolled] == [("R-EVE", "enrolled"),
+                                                                  ("R-WKD", "enrolled")]
+    for status, body in answers:
+        if status == 201:
+            assert [e["id"] for e in body] == [e["id"] for e in enrolled], "the same answer"
+    assert (seats_taken(app, "R-EVE"), seats_taken(app, "R-WKD")) == (5, 1)
+
+
+def test_ten_double_submits_of_one_enrolment_never_fail(app, client, learner, catalog,
+                                                        live_server):
+    route = save_route(client)
+    assert_enrolled_once(app, client, enrol_ten_times_at_once(client, route["id"], live_server))
+
+
+def test_ten_double_submits_after_cancelling_take_one_seat(app, client, learner, catalog,
+                                                           live_server):
+    route = save_route(client)
+    for enrolment in client.post(f"/api/v1/routes/{route['id']}/enrolments").get_json():
+        client.delete(f"/api/v1/enrolments/{enrolment['id']}")
+    assert (seats_taken(app, "R-EVE"), seats_taken(app, "R-WKD")) == (4, 0)
+    assert_enrolled_once(app, client, enrol_ten_times_at_once(client, route["id"], live_server))
 
 
 @pytest.fixture
