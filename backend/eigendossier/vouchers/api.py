@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, validate
 
 from eigendossier.core import access
 from eigendossier.core.csvtext import csv_text
+from eigendossier.core.downloads import file_download
 from eigendossier.core.errors import problem_response
 from eigendossier.core.extensions import limiter
 from eigendossier.vouchers import batches, claims, service
@@ -79,8 +80,8 @@ class Batches(MethodView):
 def _as_csv(issued):
     rows = IssuedVoucherSchema(many=True).dump(issued)
     text = csv_text(["name", "email", "qualification", "code", "valid_until"], rows)
-    response = current_app.response_class(text, status=201, mimetype="text/csv")
-    response.headers["Content-Disposition"] = 'attachment; filename="vouchers.csv"'
+    response = file_download(text.encode(), "text/csv", "vouchers.csv")
+    response.status_code = 201
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -15,7 +15,7 @@ from tests.api.sharing.conftest import EMAIL, make_share, path_of
 def download(employer, share, name):
     response = employer.get(path_of(share) + "/" + name)
     assert response.status_code == 200, response.get_data(as_text=True)
-    assert response.headers["Content-Disposition"] == f'attachment; filename="{name}"'
+    assert response.headers["Content-Disposition"] == f"attachment; filename={name}"
     assert response.headers["X-Robots-Tag"] == "noindex"
     return response
 
