@@ -53,7 +53,7 @@ def credential_file(credential) -> str:
     return f"{CREDENTIALS_DIR}credential-{credential.id}.{extension}"
 
 
-def collect(account: Account, domain: str, locale: str) -> tuple[dict[str, bytes], dict]:
+def collect(account: Account, locale: str) -> tuple[dict[str, bytes], dict]:
     """Every file of the export but the manifest, and the manifest's own fields."""
     files: dict[str, bytes] = {}
     credentials = dossier.credentials(account)
@@ -64,7 +64,7 @@ def collect(account: Account, domain: str, locale: str) -> tuple[dict[str, bytes
         listed.append({"file": name, **CredentialSchema(
             exclude=("image_src", "original_url")).dump(credential)})
     files["credentials.json"] = _json(listed)
-    signed = presenting.dossier_presentation(account.id, credentials, domain)
+    signed = presenting.dossier_presentation(account.id, credentials)
     if signed is not None:
         files["presentation.json"] = _json(signed)
     items = []

@@ -220,7 +220,7 @@ def image(token: str, credential_id: int):
 def presentation_json(token: str):
     """The shared credentials in a Verifiable Presentation (VC Data Model 2.0) with a Data
     Integrity proof (eddsa-rdfc-2022) by the learner's holder key (did:key)."""
-    document = presenting.presentation_json(service.open_share(token), domain=request.host)
+    document = presenting.presentation_json(service.open_share(token))
     body = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
     return file_response(body, "application/vp", "presentation.json")
 
