@@ -6,6 +6,8 @@ import tomllib
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from sqlalchemy.engine import make_url
+
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 BUNDLED = Path(__file__).resolve().parents[1] / "_bundled"
 
@@ -60,6 +62,25 @@ def instance_secret(instance_path: str, name: str = "secret_key") -> str:
         path.write_text(secrets.token_urlsafe(64))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def create_private_sqlite_file(database_uri: str) -> None:
+    """Create a SQLite database file readable by its owner only (0600, like the key files),
+    before SQLite would create it 0644 under the usual umask: it holds every learner's data.
+    SQLite gives its journal and WAL files the database file's mode. An existing file keeps
+    the mode its operator gave it."""
+    url = make_url(database_uri)
+    if url.get_backend_name() != "sqlite" or url.query.get("uri"):
+        return
+    name = url.database or ""
+    if name in ("", ":memory:") or name.startswith("file:"):
+        return
+    path = Path(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
 
 
 def public_base_url(config) -> str:
