@@ -6,6 +6,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from eigendossier.core import mail
 from eigendossier.core.config import (
+    create_private_sqlite_file,
     default_instance_path,
     flask_settings,
     load_settings,
@@ -35,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["FEATURES"] = set()
     app.session_interface = CookieFirstSessionInterface()
     Path(instance_path).mkdir(parents=True, exist_ok=True)
+    create_private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     if app.config["PROXY_COUNT"]:
         n = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)

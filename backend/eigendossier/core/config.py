@@ -4,6 +4,9 @@ import os
 import secrets
 import tomllib
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from sqlalchemy.engine import make_url
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 BUNDLED = Path(__file__).resolve().parents[1] / "_bundled"
@@ -22,6 +25,7 @@ def default_instance_path() -> Path:
 
 
 CONFIG_DIR = project_dir("config")
+DEFAULT_BASE_URL = "http://localhost:5000"
 ENV_PREFIX = "EIGENDOSSIER_"
 
 
@@ -58,6 +62,40 @@ def instance_secret(instance_path: str, name: str = "secret_key") -> str:
         path.write_text(secrets.token_urlsafe(64))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def create_private_sqlite_file(database_uri: str) -> None:
+    """Create a SQLite database file readable by its owner only (0600, like the key files),
+    before SQLite would create it 0644 under the usual umask: it holds every learner's data.
+    SQLite gives its journal and WAL files the database file's mode. An existing file keeps
+    the mode its operator gave it."""
+    url = make_url(database_uri)
+    if url.get_backend_name() != "sqlite" or url.query.get("uri"):
+        return
+    name = url.database or ""
+    if name in ("", ":memory:") or name.startswith("file:"):
+        return
+    path = Path(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+
+
+def public_base_url(config) -> str:
+    """This installation's public address, from configuration only: PUBLIC_BASE_URL, else
+    ISSUING_BASE_URL, else http://localhost:5000 (the embedded default). Never a request's
+    Host header, which whoever sends the request chooses."""
+    configured = config.get("PUBLIC_BASE_URL") or config.get("ISSUING_BASE_URL")
+    return (configured or DEFAULT_BASE_URL).rstrip("/")
+
+
+def public_domain(config) -> str:
+    """The host (and port) of the public address: the ``domain`` this installation's
+    Verifiable Presentations are bound to."""
+    base = public_base_url(config)
+    return urlsplit(base).netloc or base
 
 
 def flask_settings(settings: dict, instance_path: str) -> dict:

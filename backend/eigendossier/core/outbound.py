@@ -7,7 +7,10 @@ DID documents, status lists).
   connected to the address that was checked, so DNS rebinding cannot slip past it. Every
   redirect opens a new connection and is checked again. ``OUTBOUND_ALLOW_PRIVATE`` lifts the
   rule (tests); ``OUTBOUND_ALLOW_NETWORKS`` lists networks allowed anyway (an internal issuer).
-- At most 3 redirects; connect timeout 3 s, read timeout 5 s, 15 s in all.
+- At most 3 redirects; connect timeout 3 s, read timeout 5 s, 15 s in all. The total holds
+  against a server that drips a byte at a time: the body is read in small pieces with the
+  deadline checked between them, and a timer shuts the fetch's sockets when the deadline
+  passes, also during the TLS handshake and the headers, which urllib3 reads itself.
 - A response size cap (1 MB by default): the body is streamed and cut.
 - No proxies from the environment, no cookies kept between fetches.
 
@@ -18,6 +21,7 @@ import http.cookiejar
 import ipaddress
 import socket
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
@@ -27,7 +31,13 @@ from flask import Flask, current_app
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    NameResolutionError,
+    NewConnectionError,
+    ReadTimeoutError,
+)
+from urllib3.exceptions import HTTPError as Urllib3Error
 
 from eigendossier.credentials import FetchError
 
@@ -38,6 +48,8 @@ _EXTENSION = "eigendossier.core.outbound"
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_READ_PIECE = 16 * 1024
+_active = threading.local()
 
 
 class AddressRefused(Exception):
@@ -109,6 +121,70 @@ def literal_host_refused(hostname: str, policy: Policy) -> bool:
     return not policy.address_allowed(address)
 
 
+class Deadline:
+    """The total time one fetch may take, redirects included.
+
+    Reads the client drives itself check it between pieces; for the parts urllib3 drives (the
+    TLS handshake, the status line and headers) a timer shuts down every socket the fetch
+    used when the deadline passes, so the blocked read returns at once. The sockets are
+    watched through duplicates of their descriptors: a shutdown acts on the connection, and
+    the duplicate survives TLS taking over the original socket object."""
+
+    def __init__(self, seconds: float):
+        self.at = time.monotonic() + seconds
+        self._watched: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._passed = False
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def passed(self) -> bool:
+        return self._passed or time.monotonic() >= self.at
+
+    def watch(self, sock: socket.socket) -> None:
+        try:
+            watched = sock.dup()
+        except OSError:
+            return
+        with self._lock:
+            self._watched.append(watched)
+            if self._passed:
+                _hang_up(watched)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self._passed = True
+            for watched in self._watched:
+                _hang_up(watched)
+
+    def __enter__(self) -> "Deadline":
+        _active.deadline = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._timer.cancel()
+        _active.deadline = None
+        with self._lock:
+            for watched in self._watched:
+                watched.close()
+            self._watched.clear()
+
+
+def _hang_up(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+def _watch(sock: socket.socket | None) -> None:
+    """Put a socket under the running fetch's deadline (if a fetch is running)."""
+    deadline = getattr(_active, "deadline", None)
+    if deadline is not None and sock is not None:
+        deadline.watch(sock)
+
+
 def _connect(conn: HTTPConnection, policy: Policy) -> socket.socket:
     """urllib3's create_connection, refusing addresses the policy does not allow and
     connecting to exactly the address that was checked."""
@@ -130,6 +206,7 @@ def _connect(conn: HTTPConnection, policy: Policy) -> socket.socket:
                 sock.setsockopt(*option)
             if conn.timeout is not None:
                 sock.settimeout(conn.timeout)
+            _watch(sock)
             sock.connect(sockaddr)
             sys.audit("http.client.connect", conn, conn.host, conn.port)
             return sock
@@ -149,9 +226,17 @@ def _pool_classes(policy: Policy) -> dict:
         def _new_conn(self):
             return _connect(self, policy)
 
+        def request(self, *args, **kwargs):
+            _watch(self.sock)  # a kept-alive connection, opened by an earlier fetch
+            return super().request(*args, **kwargs)
+
     class GuardedHTTPSConnection(HTTPSConnection):
         def _new_conn(self):
             return _connect(self, policy)
+
+        def request(self, *args, **kwargs):
+            _watch(self.sock)
+            return super().request(*args, **kwargs)
 
     class GuardedHTTPPool(HTTPConnectionPool):
         ConnectionCls = GuardedHTTPConnection
@@ -195,21 +280,21 @@ class GuardedClient:
     def fetch(self, url: str, *, max_bytes: int | None = None,
               accept: str = JSON_ACCEPT) -> tuple[bytes, str]:
         limit = max_bytes or self.policy.max_bytes
-        deadline = time.monotonic() + self.policy.total_timeout
         current = url
-        for _ in range(self.policy.max_redirects + 1):
-            self._check_url(current)
-            response = self._get(current, accept)
-            try:
-                if response.is_redirect:
-                    current = urljoin(current, response.headers["Location"])
-                    continue
-                if response.status_code != 200:
-                    raise FetchError(current, f"HTTP {response.status_code}")
-                body = self._read(current, response, limit, deadline)
-                return body, response.headers.get("Content-Type", "")
-            finally:
-                response.close()
+        with Deadline(self.policy.total_timeout) as deadline:
+            for _ in range(self.policy.max_redirects + 1):
+                self._check_url(current)
+                response = self._get(current, accept, deadline)
+                try:
+                    if response.is_redirect:
+                        current = urljoin(current, response.headers["Location"])
+                        continue
+                    if response.status_code != 200:
+                        raise FetchError(current, f"HTTP {response.status_code}")
+                    body = self._read(current, response, limit, deadline)
+                    return body, response.headers.get("Content-Type", "")
+                finally:
+                    response.close()
         raise FetchError(url, "too many redirects")
 
     def _check_url(self, url: str) -> None:
@@ -226,7 +311,9 @@ class GuardedClient:
         if parts.username is not None or parts.password is not None:
             raise FetchError(url, "URLs with a user name or password are not fetched")
 
-    def _get(self, url: str, accept: str) -> requests.Response:
+    def _get(self, url: str, accept: str, deadline: Deadline) -> requests.Response:
+        if deadline.passed():
+            raise FetchError(url, "timed out")
         try:
             return self.session.get(
                 url,
@@ -243,23 +330,31 @@ class GuardedClient:
         except requests.exceptions.SSLError:
             raise FetchError(url, "TLS certificate not valid") from None
         except requests.RequestException as error:
+            if deadline.passed():
+                raise FetchError(url, "timed out") from None
             raise FetchError(url, f"connection failed ({type(error).__name__})") from None
 
-    def _read(self, url: str, response, limit: int, deadline: float) -> bytes:
+    def _read(self, url: str, response, limit: int, deadline: Deadline) -> bytes:
+        """The body, read in pieces of at most one socket read each, so the deadline is
+        checked between reads however slowly the bytes come."""
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > limit:
             raise FetchError(url, "response too large")
         chunks, size = [], 0
         try:
-            for chunk in response.iter_content(64 * 1024):
-                size += len(chunk)
+            while piece := response.raw.read1(_READ_PIECE, decode_content=True):
+                if deadline.passed():
+                    raise FetchError(url, "timed out")
+                size += len(piece)
                 if size > limit:
                     raise FetchError(url, "response too large")
-                if time.monotonic() > deadline:
-                    raise FetchError(url, "timed out")
-                chunks.append(chunk)
-        except requests.RequestException:
+                chunks.append(piece)
+        except Urllib3Error as error:
+            if deadline.passed() or isinstance(error, ReadTimeoutError):
+                raise FetchError(url, "timed out") from None
             raise FetchError(url, "the connection broke off") from None
+        if deadline.passed():  # the timer hung up: what came is cut short
+            raise FetchError(url, "timed out")
         return b"".join(chunks)
 
 

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 from marshmallow import ValidationError
 
+from eigendossier.core.downloads import file_download
 from eigendossier.core.errors import InvalidInput, flatten_field_errors, problem_response
 from eigendossier.core.extensions import limiter
 from eigendossier.dossier import experience, service, verification
@@ -95,8 +96,7 @@ def _import_input() -> dict:
 
 def file_response(data: bytes, content_type: str, filename: str):
     """A stored file, never rendered as a page of ours (it came from outside)."""
-    response = current_app.response_class(data, mimetype=content_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response = file_download(data, content_type, filename)
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cache-Control"] = "private, no-cache"
     return response

@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 
+from eigendossier.core.downloads import file_download
 from eigendossier.core.errors import problem_response
 from eigendossier.issuing import awarding, service
 from eigendossier.issuing.schemas import (
@@ -177,8 +178,7 @@ class Download(MethodView):
 
 
 def file_response(data: bytes, content_type: str, filename: str):
-    response = current_app.response_class(data, mimetype=content_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response = file_download(data, content_type, filename)
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cache-Control"] = "private, no-cache"
     return response

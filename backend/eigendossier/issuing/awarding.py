@@ -255,7 +255,7 @@ def _issue_one(account: Account, profile: IssuerProfile, sign_with: documents.Si
     db.session.flush()
     row.credential_id = copy.id
     audit.record("credential.issued", learner.id, actor_id=account.id, subject=row,
-                 achievement=about.id)
+                 achievement=about.id, institution=profile.institution.name)
     return row
 
 
@@ -286,7 +286,7 @@ def revoke(account: Account, slug: str, issued_id: int, reason: str) -> IssuedCr
     _sign_list(status_list, profile)
     row.revoked_at, row.revoked_by_id, row.revocation_reason = utcnow(), account.id, reason
     audit.record("credential.revoked", row.account_id, actor_id=account.id, subject=row,
-                 reason=reason)
+                 reason=reason, institution=profile.institution.name)
     db.session.commit()
     if row.credential_id is not None and row.account is not None:
         try:

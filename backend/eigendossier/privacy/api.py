@@ -59,7 +59,7 @@ class Export(MethodView):
     @problem_response(blp, 422, "The passphrase is shorter than 12 characters")
     def post(self, data):
         """Download all my data as one zip, optionally encrypted with a passphrase."""
-        out = service.export_archive(current_user, domain=request.host, locale=locale(),
+        out = service.export_archive(current_user, locale=locale(),
                                      passphrase=data.get("passphrase") or None)
         response = send_file(out, mimetype="application/zip", as_attachment=True,
                              download_name=f"eigendossier-{date.today().isoformat()}.zip")

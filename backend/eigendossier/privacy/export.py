@@ -1,9 +1,11 @@
 """What goes into a learner's data export (AVG/GDPR art. 15 and 20), file by file.
 
 Credentials go in as they were imported (the original bytes: JSON, JWT, baked PNG or SVG);
-everything else as JSON in the same shapes as the API gives it (its schemas document the
-fields), without secrets: no share tokens, no push endpoints or keys, no password hash.
-File names say nothing personal, because an encrypted zip does not hide them."""
+index.html links an SVG badge's picture-only copy under badges/ instead, because an SVG opened
+from the unpacked folder runs whatever script it holds. Everything else goes in as JSON in the
+same shapes as the API gives it (its schemas document the fields), without secrets: no share
+tokens, no push endpoints or keys, no password hash. File names say nothing personal, because
+an encrypted zip does not hide them."""
 import json
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -16,6 +18,8 @@ from eigendossier.accounts.models import Account
 from eigendossier.accounts.schemas import ProfileSchema
 from eigendossier.core import audit
 from eigendossier.core.models import AuditEvent
+from eigendossier.credentials import ParseError
+from eigendossier.credentials.svgimage import safe_svg_image
 from eigendossier.dossier import experience as dossier_experience
 from eigendossier.dossier import service as dossier
 from eigendossier.dossier.schemas import CredentialSchema, ExperienceSchema
@@ -42,6 +46,7 @@ from eigendossier.vouchers.schemas import VoucherSchema
 
 CREDENTIALS_DIR = "credentials/"
 EVIDENCE_DIR = "experience/"
+BADGES_DIR = "badges/"
 
 
 def _json(value) -> bytes:
@@ -53,18 +58,33 @@ def credential_file(credential) -> str:
     return f"{CREDENTIALS_DIR}credential-{credential.id}.{extension}"
 
 
-def collect(account: Account, domain: str, locale: str) -> tuple[dict[str, bytes], dict]:
+def badge_picture(credential) -> tuple[str, bytes] | None:
+    """For a baked SVG: the name and bytes of a copy that only draws the picture (no script,
+    event handlers, foreign objects or external references), for index.html to link."""
+    if credential.container != "svg":
+        return None
+    try:
+        return f"{BADGES_DIR}credential-{credential.id}.svg", safe_svg_image(credential.original)
+    except ParseError:
+        return None
+
+
+def collect(account: Account, locale: str) -> tuple[dict[str, bytes], dict]:
     """Every file of the export but the manifest, and the manifest's own fields."""
     files: dict[str, bytes] = {}
     credentials = dossier.credentials(account)
-    listed = []
+    listed, links = [], []
     for credential in credentials:
         name = credential_file(credential)
         files[name] = credential.original
         listed.append({"file": name, **CredentialSchema(
             exclude=("image_src", "original_url")).dump(credential)})
+        picture = badge_picture(credential)
+        if picture is not None:
+            files[picture[0]] = picture[1]
+        links.append(picture[0] if picture else None if credential.container == "svg" else name)
     files["credentials.json"] = _json(listed)
-    signed = presenting.dossier_presentation(account.id, credentials, domain)
+    signed = presenting.dossier_presentation(account.id, credentials)
     if signed is not None:
         files["presentation.json"] = _json(signed)
     items = []
@@ -97,8 +117,8 @@ def collect(account: Account, domain: str, locale: str) -> tuple[dict[str, bytes
     files["index.html"] = render_template(
         "privacy/export.html", locale=locale, profile=profile, created_at=created_at,
         statuses={key: str(value) for key, value in sharing_page.STATUSES.items()},
-        credentials=[_credential_line(c, f["file"]) for c, f in zip(credentials, listed,
-                                                                    strict=True)],
+        credentials=[_credential_line(c, f["file"], link) for c, f, link in zip(
+            credentials, listed, links, strict=True)],
         has_presentation=signed is not None, experience=items, routes=saved_routes,
         enrolments=enrolments, vouchers=vouchers.vouchers_of(account), shares=shares,
         events=[_event(event) for event in reversed(events)],
@@ -128,13 +148,13 @@ def _event(event: AuditEvent) -> dict:
             "details": event.details}
 
 
-def _credential_line(credential, file: str) -> dict:
+def _credential_line(credential, file: str, link: str | None) -> dict:
     summary = credential.summary
     verification = credential.verification
     return {"title": summary.get("title"), "issuer": summary.get("issuer_name")
             or summary.get("issuer_id"), "issued_on": credential.issued_on,
             "status": verification.status if verification else "unverifiable",
-            "format": credential.format, "file": file}
+            "format": credential.format, "file": file, "link": link}
 
 
 def _formatters(locale: str, time_zone: str) -> dict:

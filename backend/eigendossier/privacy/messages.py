@@ -41,6 +41,13 @@ MESSAGES = {
     "credential.issued": _l("%(institution)s issued a credential to you."),
     "credential.revoked": _l("%(institution)s revoked a credential it issued to you."),
 }
+# Events recorded before they named the institution (or by staff of none) read as a
+# sentence without it.
+WITHOUT_INSTITUTION = {
+    "voucher.issued": _l("Your school issued a voucher to you."),
+    "credential.issued": _l("Your school issued a credential to you."),
+    "credential.revoked": _l("Your school revoked a credential it issued to you."),
+}
 UNKNOWN = _l("Something was done with your data (%(action)s).")
 
 
@@ -51,6 +58,8 @@ class _Details(dict):
 
 def describe(action: str, details: dict | None) -> str:
     template = MESSAGES.get(action, UNKNOWN)
+    if not (details or {}).get("institution") and action in WITHOUT_INSTITUTION:
+        template = WITHOUT_INSTITUTION[action]
     values = _Details({key: str(value) for key, value in (details or {}).items()})
     values.setdefault("action", action)
     try:

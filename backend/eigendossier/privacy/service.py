@@ -85,12 +85,12 @@ def check_passphrase(passphrase: str | None) -> None:
         raise WeakPassphrase(min_passphrase())
 
 
-def export_archive(account: Account, *, domain: str, locale: str,
+def export_archive(account: Account, *, locale: str,
                    passphrase: str | None = None):
     """The learner's data as one zip (encrypted when a passphrase is given), in a file
     object at position 0; the export is recorded in the audit trail."""
     check_passphrase(passphrase)
-    files, manifest = export.collect(account, domain, locale)
+    files, manifest = export.collect(account, locale)
     out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
     archive.write(files, manifest, out, passphrase)
     out.seek(0)

@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 from werkzeug.exceptions import HTTPException
 
+from eigendossier.core.downloads import file_download
 from eigendossier.core.errors import (
     STATUS_DETAILS,
     STATUS_PROBLEMS,
@@ -194,9 +195,7 @@ def view(token: str):
 def file_response(data: bytes, content_type: str, filename: str | None = None,
                   cache: str = "no-store"):
     """A file of the share, never rendered as a page of ours (it came from outside)."""
-    response = current_app.response_class(data, mimetype=content_type)
-    if filename:
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response = file_download(data, content_type, filename)
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return _page_headers(response, cache)
 
@@ -221,7 +220,7 @@ def image(token: str, credential_id: int):
 def presentation_json(token: str):
     """The shared credentials in a Verifiable Presentation (VC Data Model 2.0) with a Data
     Integrity proof (eddsa-rdfc-2022) by the learner's holder key (did:key)."""
-    document = presenting.presentation_json(service.open_share(token), domain=request.host)
+    document = presenting.presentation_json(service.open_share(token))
     body = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
     return file_response(body, "application/vp", "presentation.json")
 

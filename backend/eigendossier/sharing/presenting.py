@@ -5,9 +5,11 @@ import logging
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from eigendossier.core import rotation
+from eigendossier.core.config import public_domain
 from eigendossier.core.extensions import db
 from eigendossier.credentials import parse_credential
 from eigendossier.credentials.keys import PublicKey
@@ -84,23 +86,28 @@ def embedded_credentials(credentials: list[Credential]) -> list[dict]:
     return embedded
 
 
-def dossier_presentation(account_id: int, credentials: list[Credential], domain: str,
-                         ) -> dict | None:
+def _domain() -> str:
+    """The domain a presentation is bound to: this installation's configured public address,
+    never the request's Host header (a forged Host would bind it to another site)."""
+    return public_domain(current_app.config)
+
+
+def dossier_presentation(account_id: int, credentials: list[Credential]) -> dict | None:
     """Credentials of the learner's own dossier in one presentation signed by their holder
     key (for the data export); None when none of them is a Verifiable Credential."""
     embedded = embedded_credentials(credentials)
     if not embedded:
         return None
-    return presentation.sign_data_integrity(_holder(account_id), embedded, domain=domain)
+    return presentation.sign_data_integrity(_holder(account_id), embedded, domain=_domain())
 
 
-def presentation_json(share: Share, domain: str) -> dict:
+def presentation_json(share: Share) -> dict:
     """The shared Verifiable Credentials in a presentation with a Data Integrity proof."""
     credentials = _embedded(share)
     if not credentials:
         raise NoPresentation()
     return presentation.sign_data_integrity(_holder(share.account_id), credentials,
-                                            domain=domain)
+                                            domain=_domain())
 
 
 def presentation_jwt(share: Share) -> str:

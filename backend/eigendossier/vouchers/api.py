@@ -1,6 +1,4 @@
 """Vouchers: staff issue them to graduates; learners claim, redeem and cancel."""
-import csv
-import io
 from datetime import date
 
 from flask import current_app, jsonify, request
@@ -10,6 +8,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from eigendossier.core import access
+from eigendossier.core.csvtext import csv_text
+from eigendossier.core.downloads import file_download
 from eigendossier.core.errors import problem_response
 from eigendossier.core.extensions import limiter
 from eigendossier.vouchers import batches, claims, service
@@ -79,13 +79,9 @@ class Batches(MethodView):
 
 def _as_csv(issued):
     rows = IssuedVoucherSchema(many=True).dump(issued)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=["name", "email", "qualification", "code",
-                                             "valid_until"])
-    writer.writeheader()
-    writer.writerows(rows)
-    response = current_app.response_class(out.getvalue(), status=201, mimetype="text/csv")
-    response.headers["Content-Disposition"] = 'attachment; filename="vouchers.csv"'
+    text = csv_text(["name", "email", "qualification", "code", "valid_until"], rows)
+    response = file_download(text.encode(), "text/csv", "vouchers.csv")
+    response.status_code = 201
     response.headers["Cache-Control"] = "no-store"
     return response
 

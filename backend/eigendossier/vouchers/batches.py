@@ -13,7 +13,7 @@ from marshmallow.validate import Email
 from eigendossier.accounts.models import Account
 from eigendossier.catalog.models import Qualification
 from eigendossier.core import audit
-from eigendossier.core.csvtext import sniff_dialect
+from eigendossier.core.csvtext import FORMULA_STARTS, sniff_dialect
 from eigendossier.core.extensions import db
 from eigendossier.core.timeutil import utcnow
 from eigendossier.vouchers import codes
@@ -26,8 +26,6 @@ from eigendossier.vouchers.service import (
 
 MAX_CSV_BYTES = 2 * 1024 * 1024
 MAX_CSV_ROWS = 10_000
-# A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = ("name", "email", "graduation_date", "qualification")
 
 

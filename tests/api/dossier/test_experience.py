@@ -90,3 +90,20 @@ def test_evidence_over_the_limit(client, learner):
     item = create(client).get_json()
     path = f"{EXPERIENCE}/{item['id']}/evidence"
     assert_problem(upload(client, PDF + b"x" * 2000, "big.pdf", path=path, method="put"), 413)
+
+
+def test_evidence_with_a_name_outside_latin_1_downloads(client, learner):
+    """`Zaświadczenie.pdf` (a Polish certificate) uploaded fine, then every download was a
+    500: a WSGI server writes headers in Latin-1 (PEP 3333), and the name went into a plain
+    quoted filename. RFC 6266 `filename*` carries it in UTF-8, with an ASCII fallback."""
+    item = create(client).get_json()
+    path = f"{EXPERIENCE}/{item['id']}/evidence"
+    uploaded = upload(client, PDF, "Zaświadczenie.pdf", path=path, method="put")
+    assert uploaded.get_json()["evidence"]["name"] == "Zaświadczenie.pdf"
+    download = client.get(path)
+    assert download.status_code == 200
+    assert download.data == PDF
+    disposition = download.headers["Content-Disposition"]
+    disposition.encode("latin-1")  # what gunicorn and werkzeug do before sending it
+    assert disposition == (
+        "attachment; filename=Zaswiadczenie.pdf; filename*=UTF-8''Za%C5%9Bwiadczenie.pdf")

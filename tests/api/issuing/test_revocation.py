@@ -3,6 +3,7 @@ shows it revoked at once and on every later verification."""
 import pytest
 
 from eigendossier.accounts import service as accounts
+from eigendossier.core import audit
 from eigendossier.core.erase import erase
 from eigendossier.core.extensions import db
 from eigendossier.credentials import verify_credential
@@ -93,3 +94,26 @@ def test_revoking_flips_the_bit_and_the_dossier_shows_revoked(app, client, learn
     listed = staff.get("/api/v1/issuing/tcr/credentials").get_json()
     assert {(c["learner"], bool(c["revoked_at"])) for c in listed} == {(None, True),
                                                                        (None, False)}
+
+
+def test_the_learners_audit_trail_names_the_institution_that_issued_and_revoked(
+        app, client, learner, staff, issuer_key, blocks):
+    """The trail said " heeft een credential aan je uitgegeven.": the events did not record
+    who. Events recorded before they did still read as a sentence."""
+    issued = award(staff, blocks["TIM-01"]).get_json()
+    staff.post(f"/api/v1/issuing/tcr/credentials/{issued['id']}/revoke",
+               json={"reason": "Examen ongeldig verklaard"})
+    with app.app_context():
+        sanne = accounts.account_by_email("sanne@example.nl")
+        audit.record("credential.issued", sanne.id, actor_id=sanne.id, achievement="urn:old")
+        db.session.commit()
+    messages = [(e["action"], e["message"]) for e in
+                client.get("/api/v1/privacy/audit").get_json()["items"]
+                if e["action"].startswith("credential.")]
+    assert messages == [
+        ("credential.issued", "Je school heeft een credential aan je uitgegeven."),
+        ("credential.revoked", "Techniek College Rijnmond heeft een credential ingetrokken "
+                               "die aan je was uitgegeven."),
+        ("credential.issued", "Techniek College Rijnmond heeft een credential aan je "
+                              "uitgegeven."),
+    ]

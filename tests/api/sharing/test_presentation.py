@@ -9,13 +9,13 @@ from eigendossier.core.extensions import db
 from eigendossier.credentials import verify_credential
 from eigendossier.sharing.models import HolderKey
 from tests.api.sharing import independent
-from tests.api.sharing.conftest import EMAIL, make_share, path_of
+from tests.api.sharing.conftest import EMAIL, OPEN_OUTBOUND, make_share, path_of
 
 
 def download(employer, share, name):
     response = employer.get(path_of(share) + "/" + name)
     assert response.status_code == 200, response.get_data(as_text=True)
-    assert response.headers["Content-Disposition"] == f'attachment; filename="{name}"'
+    assert response.headers["Content-Disposition"] == f"attachment; filename={name}"
     assert response.headers["X-Robots-Tag"] == "noindex"
     return response
 
@@ -29,7 +29,7 @@ def test_the_json_presentation_verifies_independently(app, employer, dossier, sh
     assert vp["id"].startswith("urn:uuid:")
     proof = independent.verify_data_integrity(vp)
     assert proof["proofPurpose"] == "authentication"
-    assert proof["domain"] == "localhost" and proof["challenge"] == vp["id"]
+    assert proof["domain"] == "localhost:5000" and proof["challenge"] == vp["id"]
     assert proof["verificationMethod"].startswith(vp["holder"] + "#")
     assert vp["holder"].startswith("did:key:z6Mk")
     # the credentials inside are the learner's own, each with its issuer's proof intact
@@ -79,3 +79,16 @@ def test_one_holder_key_per_learner_kept_encrypted(app, employer, client, dossie
         sealed = keys[0].private_sealed
         assert len(sealed) == 12 + 32 + 16  # nonce, the 32-byte key encrypted, tag
         assert keys[0].private_bytes not in sealed
+
+
+@pytest.mark.parametrize("app_settings", [
+    {**OPEN_OUTBOUND, "PUBLIC_BASE_URL": "https://dossier.roc.example/"}], indirect=True)
+def test_the_presentation_is_bound_to_our_configured_address_not_the_host_header(
+        employer, dossier, share):
+    """The proof's domain said whatever Host the request carried: a page at evil.example
+    could hand out presentations that claim to be bound to it."""
+    response = employer.get(path_of(share) + "/presentation.json",
+                            headers={"Host": "evil.example"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    proof = independent.verify_data_integrity(json.loads(response.get_data()))
+    assert proof["domain"] == "dossier.roc.example"

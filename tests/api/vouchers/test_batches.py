@@ -78,3 +78,19 @@ def test_the_offer_must_be_the_institutions_own(app, staff):
 def test_learners_cannot_issue_vouchers(app, client, learner, catalog):
     assert_problem(issue(client), 403, "staff-only")
     assert voucher_count(app) == 0
+
+
+def test_the_mail_merge_csv_never_hands_a_spreadsheet_a_formula(staff):
+    """Valid email addresses may start with = + - (the local part allows them): the mail-merge
+    file must show them as text, not run them when staff open it in Excel."""
+    graduates = ("name,email,graduation_date,qualification\n"
+                 "Sanne de Vries,=2+5@example.nl,2025-07-01,25655\n"
+                 "Yusuf Demir,+31612345678@example.nl,2024-06-28,25655\n"
+                 "Anouk Jansen,-1+cmd@example.nl,2024-06-28,25655\n")
+    response = staff.post("/api/v1/vouchers/batches", data=graduates,
+                          headers={"Content-Type": "text/csv", "Accept": "text/csv"})
+    assert response.status_code == 201, response.get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert [r["email"] for r in rows] == [
+        "'=2+5@example.nl", "'+31612345678@example.nl", "'-1+cmd@example.nl"]
+    assert [r["name"] for r in rows] == ["Sanne de Vries", "Yusuf Demir", "Anouk Jansen"]

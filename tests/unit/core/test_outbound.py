@@ -4,6 +4,7 @@ Nothing here reaches the internet: refused addresses are refused before a connec
 opened, and the local server listens on 127.0.0.1 only."""
 import json
 import socket
+import socketserver
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -222,3 +223,46 @@ def test_policy_from_config():
 def test_is_public(address, public):
     import ipaddress
     assert is_public(ipaddress.ip_address(address)) is public
+
+
+class DripHandler(socketserver.StreamRequestHandler):
+    """A hostile server that sends one byte at a time, each well within the read timeout,
+    for far longer than the fetch may take in all: in the body or in the headers."""
+
+    def handle(self):
+        while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+            pass
+        body = b'{"type": "Assertion"}' + b" " * 20
+        if b"headers" in self.server.mode:
+            head, drip = b"HTTP/1.1 200 OK\r\n", b"X-Slowly: " + b"y" * len(body)
+        else:
+            head = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                    b"Content-Length: %d\r\n\r\n" % len(body))
+            drip = body
+        try:
+            self.wfile.write(head)
+            for byte in drip:
+                self.wfile.write(bytes([byte]))
+                time.sleep(0.1)
+        except OSError:  # the client hung up, as it should
+            pass
+
+
+@pytest.fixture(params=[b"body", b"headers"])
+def drip_server(request):
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), DripHandler)
+    server.daemon_threads = True
+    server.mode = request.param
+    serve_in_thread(server, "drip-server")
+    yield f"http://127.0.0.1:{server.server_address[1]}/badge.json"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_drip_feed_server_cannot_hold_a_fetch_past_its_total_limit(drip_server):
+    """Each byte comes within the read timeout; the whole answer would take 4 s. The fetch
+    gives up at its total limit (1 s here, 15 s in production) and frees the thread."""
+    client = local(read_timeout=0.5, total_timeout=1.0)
+    started = time.monotonic()
+    refused(client, drip_server, "timed out")
+    assert time.monotonic() - started < 1.3
