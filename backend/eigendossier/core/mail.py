@@ -28,12 +28,10 @@ from flask import Flask, current_app, has_request_context, render_template, requ
 from flask_babel import force_locale
 
 from eigendossier.core import jobs
+from eigendossier.core.config import public_base_url
 from eigendossier.core.timeutil import utcnow
 
 log = logging.getLogger(__name__)
-
-DEFAULT_BASE_URL = "http://localhost:5000"
-
 
 # -- composing --------------------------------------------------------------------------------
 
@@ -78,11 +76,9 @@ def base_url() -> str:
     Only the local outbox (no SMTP_URL) falls back to the request's address."""
     config = current_app.config
     configured = config.get("PUBLIC_BASE_URL") or config.get("ISSUING_BASE_URL")
-    if configured:
-        return configured.rstrip("/")
-    if not config.get("SMTP_URL") and has_request_context():
+    if not configured and not config.get("SMTP_URL") and has_request_context():
         return request.host_url.rstrip("/")
-    return DEFAULT_BASE_URL
+    return public_base_url(config)
 
 
 def link(path: str, token: str, base: str | None = None) -> str:
