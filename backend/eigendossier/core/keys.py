@@ -23,7 +23,12 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from eigendossier.core.config import default_instance_path, load_settings
-from eigendossier.core.encryption import KEY_FILE, new_key
+from eigendossier.core.encryption import (
+    KEY_FILE,
+    EncryptionConfigError,
+    keyring_from_config,
+    new_key,
+)
 
 # Setting → (the instance file it is otherwise generated into, what differs between machines).
 SHARED_KEYS = {
@@ -33,6 +38,7 @@ SHARED_KEYS = {
     "VAPID_PRIVATE_KEY": ("vapid_private_key.pem", "push subscriptions"),
 }
 INIT_COMMAND = "flask --app eigendossier keys init"
+PLACEHOLDER = "change-me"  # as in config/production.example.toml
 
 
 class StartRefused(RuntimeError):
@@ -49,7 +55,13 @@ def missing_keys(settings: dict) -> list[str]:
     """The shared keys a shared database needs that are not configured."""
     if not shared_database(settings) or settings.get("SINGLE_NODE"):
         return []
-    return [name for name in SHARED_KEYS if not settings.get(name)]
+    return [name for name in SHARED_KEYS if not _configured(settings.get(name))]
+
+
+def _configured(value) -> bool:
+    """Set, and not the example file's placeholder."""
+    values = value.values() if isinstance(value, dict) else [value]
+    return bool(value) and not any(PLACEHOLDER in str(item) for item in values)
 
 
 def check_start(settings: dict, workers: int = 1) -> None:
@@ -57,7 +69,12 @@ def check_start(settings: dict, workers: int = 1) -> None:
     problems = []
     missing = missing_keys(settings)
     if missing:
-        problems.append(_missing_keys_message(settings, missing))
+        problems.append(_missing_keys_message(missing))
+    elif _configured(settings.get("ENCRYPTION_KEYS")):
+        try:  # at start, not at the first learner's request
+            keyring_from_config(settings, instance_path="")
+        except EncryptionConfigError as error:
+            problems.append(f"The configured encryption keys do not work: {error}.")
     if not settings.get("REDIS_URL"):
         if workers > 1:
             problems.append(
@@ -75,14 +92,14 @@ def check_start(settings: dict, workers: int = 1) -> None:
         raise StartRefused("Eigen Dossier will not start.\n\n" + "\n\n".join(problems))
 
 
-def _missing_keys_message(settings: dict, missing: list[str]) -> str:
+def _missing_keys_message(missing: list[str]) -> str:
     names = ", ".join(f"EIGENDOSSIER_{name}" for name in missing)
     why = "; ".join(f"{name} for {SHARED_KEYS[name][1]}" for name in missing)
+    verb = "is" if len(missing) == 1 else "are"
     return (
-        f"DATABASE_URL is a shared database, but {names} "
-        f"{'is' if len(missing) == 1 else 'are'} not set. Each machine would generate its own "
-        f"in its instance folder, and what one machine stored would not open on another "
-        f"({why}).\n"
+        f"DATABASE_URL is a shared database, but {names} {verb} not set (or still say "
+        f"{PLACEHOLDER}). Each machine would generate its own in its instance folder, and what "
+        f"one machine stored would not open on another ({why}).\n"
         f"Run `{INIT_COMMAND}` on the machine that has served so far (it keeps that "
         "machine's keys, so what is stored stays readable) and set the lines it prints on "
         "every machine, the same on each. Only one machine will ever serve this database? "
