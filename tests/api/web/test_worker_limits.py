@@ -13,9 +13,17 @@ from tests.api.web.test_rate_limits import WRONG, forget_limits
 from tests.conftest import service_url
 from tests.support_servers import Node, gunicorn_args, node_environment, run
 
+pytestmark = pytest.mark.both_databases
+
+
+def environment(tmp_path, database_url, **settings) -> dict:
+    """One machine (its keys may stay in its instance folder, on PostgreSQL too)."""
+    return node_environment(tmp_path / "instance", DATABASE_URL=database_url,
+                            SINGLE_NODE="true", **settings)
+
 
 def test_two_workers_without_redis_refuse_to_start(database_url, tmp_path):
-    environ = node_environment(tmp_path / "instance", DATABASE_URL=database_url)
+    environ = environment(tmp_path, database_url)
     done = run(gunicorn_args(port=0, workers=2), environ, timeout=30)
     assert done.returncode == 1, done.stdout + done.stderr
     message = done.stderr
@@ -25,7 +33,7 @@ def test_two_workers_without_redis_refuse_to_start(database_url, tmp_path):
 
 
 def test_one_worker_without_redis_is_the_embedded_default(database_url, tmp_path):
-    environ = node_environment(tmp_path / "instance", DATABASE_URL=database_url)
+    environ = environment(tmp_path, database_url)
     node = Node(environ, workers=1)
     try:
         assert requests.get(node.url + "/api/v1/meta", timeout=10).status_code == 200
@@ -37,9 +45,9 @@ def test_one_worker_without_redis_is_the_embedded_default(database_url, tmp_path
 def test_with_redis_two_workers_hold_one_limit(database_url, tmp_path):
     redis_url = service_url("EIGENDOSSIER_TEST_REDIS_URL", "Redis")
     forget_limits(redis_url)
-    environ = node_environment(tmp_path / "instance", DATABASE_URL=database_url,
-                               REDIS_URL=redis_url, RATELIMIT_SIGN_IN="10 per minute",
-                               RATELIMIT_KEY_PREFIX=uuid.uuid4().hex)
+    environ = environment(tmp_path, database_url, REDIS_URL=redis_url,
+                          RATELIMIT_SIGN_IN="10 per minute",
+                          RATELIMIT_KEY_PREFIX=uuid.uuid4().hex)
     node = Node(environ, workers=2)
     try:
         assert len(worker_pids(node.process.pid)) == 2
