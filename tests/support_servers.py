@@ -41,16 +41,17 @@ def run(args: list[str], environ: dict, timeout=60) -> subprocess.CompletedProce
                           timeout=timeout)
 
 
-def gunicorn_args(port: int, workers: int = 1) -> list[str]:
+def gunicorn_args(port: int, workers: int | None = 1) -> list[str]:
+    """gunicorn as README says, on a port of ours; workers None: as many as the config says."""
     return [str(BIN / "gunicorn"), "-c", "config/gunicorn.conf.py",
-            "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", "2",
-            "--no-control-socket"]
+            "--bind", f"127.0.0.1:{port}", "--no-control-socket",
+            *(["--workers", str(workers), "--threads", "2"] if workers else [])]
 
 
 class Node:
     """One gunicorn serving the app; stop() ends it (and its workers)."""
 
-    def __init__(self, environ: dict, workers: int = 1):
+    def __init__(self, environ: dict, workers: int | None = 1):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
@@ -58,7 +59,7 @@ class Node:
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self._wait_until_serving(workers)
 
-    def _wait_until_serving(self, workers: int, seconds: float = 60) -> None:
+    def _wait_until_serving(self, workers: int | None, seconds: float = 60) -> None:
         """Every worker answers: gunicorn opens the port before its workers load the app."""
         deadline = time.monotonic() + seconds
         answered = 0
@@ -68,7 +69,7 @@ class Node:
             try:
                 requests.get(self.url + "/api/v1/meta", timeout=10)
                 answered += 1
-                if answered >= 3 * workers:
+                if answered >= 3 * (workers or 1):
                     return
             except requests.RequestException:
                 time.sleep(0.2)

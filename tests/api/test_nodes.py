@@ -78,6 +78,9 @@ def test_with_the_printed_keys_what_one_machine_stores_the_other_reads(shared, t
             "credential_ids": [credential], "label": "Sollicitatie"})
         assert shared_link.status_code == 201, shared_link.text
 
+        carried = nodes[1].client()  # A's session cookie, sent to B
+        carried.cookies.update(on_a.cookies)
+        assert carried.get("/api/v1/me").json()["email"] == EMAIL
         assert on_b.post("/api/v1/session",
                          json={"email": EMAIL, "password": PASSWORD}).status_code == 200
         read = on_b.get(f"/api/v1/dossier/credentials/{credential}")

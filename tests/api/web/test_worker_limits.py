@@ -33,10 +33,11 @@ def test_two_workers_without_redis_refuse_to_start(database_url, tmp_path):
 
 
 def test_one_worker_without_redis_is_the_embedded_default(database_url, tmp_path):
-    environ = environment(tmp_path, database_url)
-    node = Node(environ, workers=1)
+    """No --workers and no setting: one worker (with threads) serves, nothing refused."""
+    node = Node(environment(tmp_path, database_url), workers=None)
     try:
         assert requests.get(node.url + "/api/v1/meta", timeout=10).status_code == 200
+        assert len(worker_pids(node.process.pid)) == 1
     finally:
         node.stop()
 
