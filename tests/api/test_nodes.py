@@ -98,17 +98,3 @@ def test_with_the_printed_keys_what_one_machine_stores_the_other_reads(shared, t
         assert not (tmp_path / name / "encryption_keys.json").exists(), \
             "the keys came from the configuration, not the instance folder"
 
-
-def test_keys_init_keeps_the_keys_a_machine_already_has(tmp_path):
-    """The machine that served alone so far: its instance keys, so its data stays readable."""
-    from eigendossier.core.encryption import instance_keys
-    from eigendossier.core.keys import init_lines
-
-    instance = tmp_path / "instance"
-    stored = instance_keys(str(instance))
-    (instance / "secret_key").write_text("the old secret\n")
-    lines = "\n".join(init_lines({"VOUCHER_PEPPER": "set already"}, instance))
-    assert "export EIGENDOSSIER_SECRET_KEY='the old secret'" in lines
-    assert stored["keys"]["k1"] in lines
-    assert "EIGENDOSSIER_VOUCHER_PEPPER is already set" in lines
-    assert "export EIGENDOSSIER_VOUCHER_PEPPER" not in lines

@@ -2,8 +2,9 @@
 machine's keys configured (and Redis); more than one worker only with Redis."""
 import pytest
 
-from eigendossier.core.encryption import new_key
-from eigendossier.core.keys import StartRefused, check_start
+from eigendossier.core.config import load_settings
+from eigendossier.core.encryption import instance_keys, new_key
+from eigendossier.core.keys import StartRefused, check_start, init_lines
 
 POSTGRES = "postgresql+psycopg://eigendossier@db.internal/eigendossier"
 KEYS = {"SECRET_KEY": "s" * 40, "VOUCHER_PEPPER": "p" * 40,
@@ -50,3 +51,43 @@ def test_more_than_one_worker_needs_redis():
     check_start(AT_SCALE, workers=9)
     with pytest.raises(StartRefused, match="2 worker processes without REDIS_URL"):
         check_start({"DATABASE_URL": ""}, workers=2)
+
+
+def test_keys_init_keeps_the_keys_a_machine_already_has(tmp_path):
+    """The machine that served alone so far: its own keys, so its data stays readable."""
+    from flask import Flask
+
+    from eigendossier.notifications import vapid
+
+    instance = tmp_path / "instance"
+    stored = instance_keys(str(instance))
+    (instance / "secret_key").write_text("the old secret\n")
+    machine = Flask(__name__, instance_path=str(instance))
+    public = vapid.public_key(machine)  # generates instance/vapid_private_key.pem
+    lines = init_lines({"VOUCHER_PEPPER": "set already"}, instance)
+    printed = dict(line.removeprefix("export EIGENDOSSIER_").split("=", 1)
+                   for line in lines if line.startswith("export "))
+    assert printed["SECRET_KEY"] == "'the old secret'"
+    assert stored["keys"]["k1"] in printed["ENCRYPTION_KEYS"]
+    assert printed["ENCRYPTION_KEY_ID"] == "k1"
+    assert "VOUCHER_PEPPER" not in printed
+    assert "# EIGENDOSSIER_VOUCHER_PEPPER is already set: keep it." in lines
+    configured = Flask(__name__, instance_path=str(tmp_path / "elsewhere"))
+    configured.config["VAPID_PRIVATE_KEY"] = printed["VAPID_PRIVATE_KEY"]
+    assert vapid.public_key(configured) == public, "push subscriptions keep working"
+
+
+def test_printed_settings_read_back_as_the_keys(tmp_path):
+    """What `keys init` prints, set as environment variables, is a configuration that starts."""
+    import shlex
+
+    lines = init_lines({}, tmp_path / "new")
+    environ = {name: shlex.split(value)[0] for name, value in (
+        line.removeprefix("export ").split("=", 1) for line in lines
+        if line.startswith("export "))}
+    settings = load_settings(environ={**environ,
+                                      "EIGENDOSSIER_DATABASE_URL": AT_SCALE["DATABASE_URL"],
+                                      "EIGENDOSSIER_REDIS_URL": AT_SCALE["REDIS_URL"]})
+    check_start(settings)
+    assert list(settings["ENCRYPTION_KEYS"]) == ["k1"]
+    assert not (tmp_path / "new").exists(), "nothing is written by printing"
