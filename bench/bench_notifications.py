@@ -89,6 +89,7 @@ def settings(url: str, instance: Path, queue: str) -> dict:
         "NOTIFICATIONS_QUEUE": queue,
         "INSTANCE_PATH": str(instance),
         "SECRET_KEY": "bench",
+        "SINGLE_NODE": True,  # one machine: keys from its instance folder
         "DEMO_DATA": False,
         "OUTBOUND_ALLOW_HTTP": True,
         "OUTBOUND_ALLOW_PRIVATE": True,

@@ -77,6 +77,7 @@ def prepare(url: str, tmp: Path):
             "INSTANCE_PATH": str(tmp),
             "SECRET_KEY": "bench",
             "VOUCHER_PEPPER": "bench",
+            "SINGLE_NODE": True,  # one machine: keys from its instance folder
             "RATELIMIT_SIGN_UP": "10000 per minute",
             "RATELIMIT_SIGN_IN": "10000 per minute",
         }
@@ -226,6 +227,7 @@ def main() -> None:
                 "EIGENDOSSIER_INSTANCE_PATH": str(tmp),
                 "EIGENDOSSIER_SECRET_KEY": "bench",
                 "EIGENDOSSIER_VOUCHER_PEPPER": "bench",
+                "EIGENDOSSIER_SINGLE_NODE": "true",
                 "EIGENDOSSIER_DEMO_DATA": "false",
                 "EIGENDOSSIER_NOTIFICATIONS_INPROCESS_TICK": "false",
             },

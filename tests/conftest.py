@@ -57,6 +57,9 @@ def make_app(database_url, tmp_path, **overrides):
         "TESTING": True,
         "DATABASE_URL": database_url,
         "SECRET_KEY": "test-secret",
+        # One test, one machine: keys may come from its instance folder on PostgreSQL too
+        # (tests/api/test_nodes.py starts machines that must share theirs).
+        "SINGLE_NODE": True,
         "DEMO_DATA": False,
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "RATELIMIT_SIGN_IN": "1000 per minute",

@@ -23,12 +23,14 @@ from eigendossier.core.extensions import (
     migrate,
 )
 from eigendossier.core.i18n import select_locale
+from eigendossier.core.keys import check_start
 from eigendossier.web import hardening
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app: the only place that wires domains, extensions and commands together."""
     settings = load_settings(config)
+    check_start(settings)  # before any key is generated into the instance folder
     instance_path = str(settings.get("INSTANCE_PATH") or default_instance_path())
     app = Flask(__name__, instance_path=instance_path, static_folder=None)
     app.config.from_mapping(flask_settings(settings, instance_path))

@@ -2,8 +2,9 @@
 
 Keys come from config ``ENCRYPTION_KEYS`` (key id → base64 of 32 random bytes) and
 ``ENCRYPTION_KEY_ID`` (the key new data is sealed with). Without configured keys, one key is
-generated on first use into ``instance/encryption_keys.json`` (fine for one machine; set the
-keys in config when more than one machine serves).
+generated on first use into ``instance/encryption_keys.json``: fine for one machine. A shared
+database refuses to start without configured keys (``eigendossier.core.keys``): each machine
+would generate its own. A blob that does not open is a 503 problem (``core.errors``).
 
 To rotate: ``flask privacy rotate-key`` (see ``eigendossier.core.rotation``). With the
 instance key file it makes a new key current itself; with configured keys, add the new key to

@@ -11,6 +11,8 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from eigendossier.core.encryption import DecryptionError
+
 log = logging.getLogger(__name__)
 
 PROBLEM_BASE = "https://eigendossier.nl/problems/"
@@ -94,6 +96,18 @@ class InvalidInput(DomainError):
     detail = _l("Some fields need your attention.")
 
 
+class SealedDataUnavailable(DomainError):
+    """Stored data that does not open with this server's keys: machines that do not share
+    their keys, a key dropped from the keyring, a changed row. The operator can fix it (the
+    log says so), the user cannot: a 503, never a 500 with a stack."""
+
+    status = 503
+    slug = "sealed-data-unavailable"
+    title = _l("This data cannot be opened right now")
+    detail = _l("It was stored with a key this server does not have. The error has been "
+                "logged for the administrator; please try again later.")
+
+
 def problem_response(blueprint, status: int, description: str):
     """Document an error response of an endpoint as a problem document."""
     return blueprint.alt_response(
@@ -174,8 +188,21 @@ def handle_unexpected(error: Exception):
     return problem_from_http_exception(InternalServerError())
 
 
+def sealed_data_unavailable(error: DecryptionError) -> SealedDataUnavailable:
+    """Log what the operator must fix (the key id, never the data) and say so to the user."""
+    log.error("sealed data does not open on %s %s: %s. Every machine needs the same "
+              "ENCRYPTION_KEYS (see `flask keys init`).", request.method,
+              request.url_rule.rule if request.url_rule else "?", error)
+    return SealedDataUnavailable()
+
+
+def handle_decryption_error(error: DecryptionError):
+    return handle_domain_error(sealed_data_unavailable(error))
+
+
 def register_error_handlers(app):
     app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(DecryptionError, handle_decryption_error)
     app.register_error_handler(HTTPException, problem_from_http_exception)
     app.register_error_handler(Exception, handle_unexpected)
 

@@ -16,6 +16,7 @@ from flask_smorest import Blueprint
 from werkzeug.exceptions import HTTPException
 
 from eigendossier.core.downloads import file_download
+from eigendossier.core.encryption import DecryptionError
 from eigendossier.core.errors import (
     STATUS_DETAILS,
     STATUS_PROBLEMS,
@@ -23,6 +24,7 @@ from eigendossier.core.errors import (
     handle_domain_error,
     problem_from_http_exception,
     problem_response,
+    sealed_data_unavailable,
 )
 from eigendossier.core.extensions import limiter
 from eigendossier.core.i18n import LOCALES
@@ -252,6 +254,11 @@ def _domain_error(error: DomainError):
     if not prefers_html():
         return _page_headers(handle_domain_error(error))
     return _error_page(error.status, error.slug, error.title, error.detail)
+
+
+@pages.errorhandler(DecryptionError)
+def _sealed_elsewhere(error: DecryptionError):
+    return _domain_error(sealed_data_unavailable(error))
 
 
 @pages.errorhandler(HTTPException)

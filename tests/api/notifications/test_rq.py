@@ -67,6 +67,7 @@ def worker_process(app, **env):
         "EIGENDOSSIER_REDIS_URL": config["REDIS_URL"],
         "EIGENDOSSIER_NOTIFICATIONS_QUEUE": config["NOTIFICATIONS_QUEUE"],
         "EIGENDOSSIER_DEMO_DATA": "false",
+        "EIGENDOSSIER_SINGLE_NODE": "true",  # the app's instance folder: the same keys
         "EIGENDOSSIER_OUTBOUND_ALLOW_HTTP": "true",
         "EIGENDOSSIER_OUTBOUND_ALLOW_PRIVATE": "true",
         "EIGENDOSSIER_PUSH_LEASE_SECONDS": str(config["PUSH_LEASE_SECONDS"]),
