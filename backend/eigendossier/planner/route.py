@@ -221,7 +221,7 @@ def _single_relaxations(
     Best means the earliest finish, then the lowest soft score, then the fixed order of
     preference names with the horizon last (a later horizon changes the most).
     """
-    found: list[tuple[tuple, Relaxation]] = []
+    found: list[tuple[tuple[date | None, int, int], Relaxation]] = []
     for rank, name in enumerate(prefs.hard_set()):
         plan = find_plan(blocks, runs, prefs.softened(name), exempt, node_limit=share)
         if plan is not None:
