@@ -24,9 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "backend"))
 
-from goals import goal  # noqa: E402
+from goals import goal
 
-from eigendossier.planner import (  # noqa: E402
+from eigendossier.planner import (
     LEARNING_FORM,
     LOCATION,
     MAX_HOURS_PER_WEEK,

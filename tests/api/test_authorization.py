@@ -294,7 +294,7 @@ def test_another_learner_cannot_reach_anything_of_anna(app, world):
     nobody = dict.fromkeys(values, MAX_ID)
     problems = []
     for method, rule in rules(app):
-        if is_public(method, rule) or not (rule.arguments - {"token"}) and not is_staff(rule):
+        if is_public(method, rule) or (not (rule.arguments - {"token"}) and not is_staff(rule)):
             continue
         anna_values = {**values, "token": world["bob_token"], "slug": "tcr"}
         none_values = {**nobody, "token": world["bob_token"], "slug": "tcr"}

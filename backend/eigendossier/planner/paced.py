@@ -69,17 +69,17 @@ class _BlockIndex:
     """One block's options sorted by start, with suffix minima for bounds from any release."""
 
     __slots__ = (
-        "by_start",
-        "starts",
-        "min_e",
-        "min_cost",
-        "min_eff",
-        "min_steps",
-        "min_energy",
-        "min_load",
         "at",
+        "by_start",
         "ends",
         "max_s",
+        "min_cost",
+        "min_e",
+        "min_eff",
+        "min_energy",
+        "min_load",
+        "min_steps",
+        "starts",
     )
 
     def __init__(self, options: list[Option]) -> None:
@@ -157,7 +157,7 @@ class _BlockIndex:
 class _Node:
     """Per-state facts: release, deadline and option index of every unchosen block."""
 
-    __slots__ = ("release", "deadline", "latest", "index", "needs", "finish_lb", "score_lb")
+    __slots__ = ("deadline", "finish_lb", "index", "latest", "needs", "release", "score_lb")
 
     def __init__(self, n: int) -> None:
         self.release = [0] * n
@@ -172,7 +172,7 @@ class _Node:
 class _State:
     """A state being branched: where it stands, what it knew on entry, its next subsets."""
 
-    __slots__ = ("t", "assigned", "mask", "active", "score", "key", "before", "node", "subsets")
+    __slots__ = ("active", "assigned", "before", "key", "mask", "node", "score", "subsets", "t")
 
     def __init__(
         self,

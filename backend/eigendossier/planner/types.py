@@ -20,7 +20,7 @@ EPS = 1e-9
 class Option:
     """A run as the search sees it: start/end ordinals, pace, soft cost and bound helpers."""
 
-    __slots__ = ("s", "e", "hpw", "cost", "run", "eff", "steps", "energy")
+    __slots__ = ("cost", "e", "eff", "energy", "hpw", "run", "s", "steps")
 
     def __init__(self, run: Run, hpw: float, cost: int) -> None:
         self.run = run
@@ -107,7 +107,7 @@ class OutOfNodes(Exception):
 class SearchStats:
     """Counts search nodes against an optional budget shared by every search it is given."""
 
-    __slots__ = ("nodes", "limit")
+    __slots__ = ("limit", "nodes")
 
     def __init__(self, limit: int | None = None) -> None:
         self.nodes = 0
