@@ -78,7 +78,8 @@ def load_node(reference: Any, ctx: VerifyContext) -> dict[str, Any] | None:
 
 def _graph_unavailable(proof: list[Check]) -> list[Check]:
     kept = [x for x in proof if x.id == "proof" and x.outcome != "pass"]
-    return kept + [
+    return [
+        *kept,
         c.skipped(
             "proof",
             "proof.issuer_unavailable",

@@ -51,7 +51,6 @@ def search(
     if first is None or first.finish is None:
         return incumbent
     best = better(incumbent, first)
-    assert best is not None
     found = _Search(problem, first.finish, max_score, best, stats).run()
     return found if found is not None else best
 

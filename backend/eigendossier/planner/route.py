@@ -170,10 +170,9 @@ def _alternatives(
 
 
 def _trade(best: Solution, other: Solution) -> Reason:
-    assert best.finish is not None and other.finish is not None
     return {
         "code": "later_finish_better_preferences",
-        "days_later": other.finish - best.finish,
+        "days_later": other.key[0] - best.key[0],
         "score": other.score,
         "score_gain": best.score - other.score,
     }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from typing import overload
 
 from eigendossier.planner.model import Block, Run
 
@@ -123,6 +124,12 @@ class SearchStats:
         return self.limit is not None and self.nodes >= self.limit
 
 
+@overload
+def better(a: Solution, b: Solution | None) -> Solution: ...
+@overload
+def better(a: Solution | None, b: Solution) -> Solution: ...
+@overload
+def better(a: Solution | None, b: Solution | None) -> Solution | None: ...
 def better(a: Solution | None, b: Solution | None) -> Solution | None:
     """The solution with the smaller key; either may be missing."""
     if a is None or (b is not None and b.key < a.key):
