@@ -54,7 +54,9 @@ def credential(issuer: Issuer, index: int, kind: str = "BitstringStatusListEntry
 
 def test_bit_order_is_left_most_first():
     bits = bits_with(0, 23)
-    assert bit_is_set(bits, 0) and bit_is_set(bits, 23) and not bit_is_set(bits, 1)
+    assert bit_is_set(bits, 0)
+    assert bit_is_set(bits, 23)
+    assert not bit_is_set(bits, 1)
     assert decode_bitstring(encode_bitstring(bits), Limits()) == bits
 
 
