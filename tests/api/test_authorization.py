@@ -239,7 +239,7 @@ def snapshot(app, client, values) -> dict:
     for method, rule in rules(app):
         if method != "GET" or is_capability(rule) or not rule.rule.startswith("/api/v1/"):
             continue
-        path, missing = fill(rule, values)
+        path, _missing = fill(rule, values)
         if path is None:
             continue
         response = client.get(path)
@@ -368,4 +368,5 @@ def test_a_share_token_opens_only_its_own_credentials(app, world):
                                headers={"Accept": "application/json"})
         assert is_problem(response, 404), (what, response.status_code)
     page = visitor.get(f"/s/{world['anna_token']}")
-    assert page.status_code == 200 and "Anna" in page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Anna" in page.get_data(as_text=True)
