@@ -102,6 +102,19 @@ def test_unavailable_list_leaves_the_credential_unverifiable():
     assert result.checks_for("revocation")[0].message_code == "revocation.unavailable"
 
 
+@pytest.mark.parametrize("named", [{}, {"statusListCredential": 42}])
+def test_a_status_entry_that_names_no_list_leaves_the_credential_unverifiable(named):
+    """Verification used to stop with a TypeError here: the import failed instead of saying
+    that revocation could not be checked."""
+    issuer = Issuer()
+    entry = {"type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+             "statusListIndex": "5", **named}
+    signed = json.dumps(issuer.sign_di(badge(issuer.id, credentialStatus=entry)))
+    result = verify_credential(signed, fetch=Fetcher({}), now=NOW)
+    assert result.status == "unverifiable"
+    assert result.checks_for("revocation")[0].message_code == "revocation.unavailable"
+
+
 def test_gzip_bomb_is_capped():
     bomb = encode_bitstring(bytes(4 * 1024 * 1024))
     with pytest.raises(CredentialError) as caught:
