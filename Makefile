@@ -73,8 +73,9 @@ messages: install  ## extract translatable strings and update the catalogues
 	$(BIN)/pybabel extract --no-location -F babel.cfg -k _l -k _m -o $(TRANSLATIONS)/messages.pot backend/eigendossier
 	$(BIN)/pybabel update --no-fuzzy-matching -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
 
-lint: install-test
+lint: install-test  ## ruff over the code, tests and benchmarks; mypy --strict on the pure libraries
 	$(BIN)/ruff check backend tests bench
+	$(BIN)/mypy
 
 lock:  ## re-resolve requirements*.lock after changing pyproject.toml (LOCKFLAGS="-P NAME" moves NAME)
 	test -x $(TOOLS)/bin/uv || \
@@ -84,4 +85,4 @@ lock:  ## re-resolve requirements*.lock after changing pyproject.toml (LOCKFLAGS
 	  pyproject.toml
 
 clean:
-	rm -rf $(VENV) $(TOOLS) .venv-peer instance .pytest_cache
+	rm -rf $(VENV) $(TOOLS) .venv-peer instance .pytest_cache .ruff_cache .mypy_cache

@@ -4,7 +4,8 @@ import os
 
 from flask import Flask
 
-BODY = open(os.environ["BENCH_BODY_FILE"], "rb").read()
+with open(os.environ["BENCH_BODY_FILE"], "rb") as body:
+    BODY = body.read()
 
 
 def create_app():

@@ -77,7 +77,8 @@ def load(port: int, path: str) -> float:
             conn.request("GET", path, headers=headers)
             response = conn.getresponse()
             body = response.read()
-            assert response.status == 200 and b"Geverifieerd" in body, response.status
+            assert response.status == 200, response.status
+            assert b"Geverifieerd" in body
             counts[i] += 1
         conn.close()
 

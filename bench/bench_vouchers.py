@@ -11,6 +11,7 @@ import json
 import os
 import statistics
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -213,8 +214,7 @@ def main() -> None:
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     url = urlunsplit(urlsplit(SERVER)._replace(path="/" + name))
-    tmp = Path(f"/tmp/{name}")
-    tmp.mkdir()
+    tmp = Path(tempfile.mkdtemp(prefix=f"{name}_"))
     process = None
     try:
         learners, (first, contested, contested_run), counted = prepare(url, tmp)

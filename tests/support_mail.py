@@ -28,7 +28,7 @@ class Mailbox:
         self.refuse = False
         self._lock = threading.Lock()
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook)
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's hook
         if self.refuse:
             return "451 Try again later"
         with self._lock:

@@ -183,7 +183,7 @@ class PushService:
             plain = http_ece.decrypt(body, private_key=subscription.private_key,
                                      auth_secret=subscription.auth_secret, version="aes128gcm")
             record.payload = json.loads(plain)
-        except Exception as error:  # noqa: BLE001 - any failure to decrypt is a 400
+        except Exception as error:  # any failure to decrypt is a 400
             return 400, f"decrypt: {type(error).__name__}"
         return None
 
@@ -224,7 +224,7 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):  # quiet
         pass
 
-    def do_POST(self):  # noqa: N802
+    def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length)
         name = self.path.rsplit("/", 1)[-1]
@@ -240,7 +240,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         with self.push._lock:
             body = json.dumps(self.push.counts).encode()
         self.send_response(200)

@@ -7,7 +7,7 @@ from tests.api.dossier.conftest import upload
 from .support import OB30
 
 
-@pytest.mark.parametrize("name, fmt", [("simple-json.png", "ob3_data_integrity"),
+@pytest.mark.parametrize(("name", "fmt"), [("simple-json.png", "ob3_data_integrity"),
                                        ("simple-jwt.png", "ob3_jwt"),
                                        ("simple-json.svg", "ob3_data_integrity"),
                                        ("simple-jwt.svg", "ob3_jwt")])

@@ -63,4 +63,5 @@ def test_manifest_fields_and_icons(page):
     assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= seen
 
     favicon = page.request.get("/icons/favicon-32.png")
-    assert favicon.ok and png_size(favicon.body()) == (32, 32)
+    assert favicon.ok
+    assert png_size(favicon.body()) == (32, 32)

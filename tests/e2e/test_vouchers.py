@@ -248,7 +248,8 @@ def test_claim_typed_code_pick_module_redeem_and_see_it_in_rooster(page, staff, 
     expect(page.locator("#voucher-status")).to_contain_text(
         "Je voucher is verzilverd: je bent ingeschreven voor TIM-01 Veilig werken.")
     keys = [r.headers.get("idempotency-key") for r in redemptions]
-    assert len(keys) == 2 and keys[0] == keys[1], keys
+    assert len(keys) == 2, keys
+    assert keys[0] == keys[1], keys
     uuid4 = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
     assert re.fullmatch(uuid4, keys[0])
 

@@ -42,9 +42,13 @@ def _graph() -> dict[str, set[str]]:
             continue
         for module in _imports(path):
             parts = module.split(".")
-            if parts[0] == "eigendossier" and len(parts) > 1 and parts[1] != source:
-                if (PACKAGE / parts[1]).is_dir():
-                    edges[source].add(parts[1])
+            if (
+                parts[0] == "eigendossier"
+                and len(parts) > 1
+                and parts[1] != source
+                and (PACKAGE / parts[1]).is_dir()
+            ):
+                edges[source].add(parts[1])
     return edges
 
 
@@ -57,7 +61,7 @@ def _cycle(edges: dict[str, set[str]]) -> list[str] | None:
         stack.append(node)
         for nxt in sorted(edges.get(node, ())):
             if state.get(nxt) == "open":
-                return stack[stack.index(nxt):] + [nxt]
+                return [*stack[stack.index(nxt):], nxt]
             if nxt not in state and (found := visit(nxt)):
                 return found
         state[node] = "done"

@@ -1,4 +1,6 @@
 """Sign up, sign in and out, the learner's profile, email confirmation, passwords, devices."""
+from typing import ClassVar
+
 from flask import current_app, g, request
 from flask.views import MethodView
 from flask_babel import gettext as _
@@ -115,7 +117,7 @@ class Session(MethodView):
 
 @blp.route("/me")
 class Me(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.response(200, ProfileSchema)
     @problem_response(blp, 401, "Not signed in")
@@ -133,7 +135,7 @@ class Me(MethodView):
 
 @blp.route("/me/password")
 class Password(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @limiter.limit(_limit("RATELIMIT_PASSWORD_CHANGE"), key_func=_account_key,
                    deduct_when=_failed)
@@ -151,7 +153,7 @@ class Password(MethodView):
 
 @blp.route("/email-verification")
 class EmailVerification(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @limiter.limit(_limit("RATELIMIT_VERIFY_RESEND"), key_func=_account_key)
     @blp.response(202, AcceptedSchema)
@@ -208,7 +210,7 @@ class PasswordResetConfirm(MethodView):
 
 @blp.route("/sessions")
 class Sessions(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.response(200, SessionSchema(many=True))
     @problem_response(blp, 401, "Not signed in")
@@ -233,7 +235,7 @@ class Sessions(MethodView):
 
 @blp.route("/sessions/<int:session_id>")
 class SessionDetail(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.response(204)
     @problem_response(blp, 401, "Not signed in")

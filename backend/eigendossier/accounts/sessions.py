@@ -132,9 +132,9 @@ def _forget_on_flush(session, flush_context) -> None:
 @event.listens_for(Session, "do_orm_execute")
 def _forget_on_bulk_write(state) -> None:
     """UPDATE or DELETE statements (ORM or on the tables) on accounts or sessions."""
-    if state.is_update or state.is_delete:
-        if getattr(state.statement, "table", None) in _SESSION_TABLES:
-            forget()
+    table = getattr(state.statement, "table", None)
+    if (state.is_update or state.is_delete) and table in _SESSION_TABLES:
+        forget()
 
 
 _SESSION_TABLES = (Account.__table__, SignInSession.__table__)

@@ -14,7 +14,7 @@ from eigendossier.core.extensions import db
 from eigendossier.core.timeutil import utcnow
 
 VERIFY_EMAIL = "verify-email"
-RESET_PASSWORD = "reset-password"
+RESET_PASSWORD = "reset-password"  # noqa: S105 - what a token is for, not a password
 MAX_TOKEN = 128
 
 

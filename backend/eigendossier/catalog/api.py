@@ -1,5 +1,6 @@
 """The catalogue: qualifications, their blocks in carousel order and upcoming runs."""
 from datetime import date
+from typing import ClassVar
 
 from flask import jsonify, request
 from flask.views import MethodView
@@ -66,7 +67,7 @@ def _with_runs(block, runs):
 
 @blp.route("")
 class CatalogDocument(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.doc(requestBody=CATALOG_BODY)
     @blp.response(200, ImportReportSchema)

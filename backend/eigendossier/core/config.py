@@ -1,5 +1,6 @@
 """Configuration: config/default.toml, then an optional EIGENDOSSIER_CONFIG file, then
 EIGENDOSSIER_* environment variables, then the mapping given to create_app (tests)."""
+import contextlib
 import os
 import secrets
 import tomllib
@@ -77,10 +78,8 @@ def create_private_sqlite_file(database_uri: str) -> None:
         return
     path = Path(name)
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
+    with contextlib.suppress(FileExistsError):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    except FileExistsError:
-        pass
 
 
 def public_base_url(config) -> str:

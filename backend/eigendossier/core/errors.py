@@ -207,4 +207,4 @@ def register_error_handlers(app):
     app.register_error_handler(Exception, handle_unexpected)
 
 
-__all__ = ["DomainError", "problem", "register_error_handlers", "_"]
+__all__ = ["DomainError", "_", "problem", "register_error_handlers"]

@@ -22,6 +22,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import unquote, urlsplit
 
 from flask import Flask, current_app, has_request_context, render_template, request
@@ -106,7 +107,9 @@ def outbox_dir(app: Flask) -> Path:
 
 
 class SmtpTransport:
-    SCHEMES = {"smtp": (25, None), "smtp+starttls": (587, "starttls"), "smtps": (465, "tls")}
+    SCHEMES: ClassVar[dict[str, tuple[int, str | None]]] = {
+        "smtp": (25, None), "smtp+starttls": (587, "starttls"), "smtps": (465, "tls")
+    }
 
     def __init__(self, url: str, timeout: float):
         parts = urlsplit(url)

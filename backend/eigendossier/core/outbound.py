@@ -17,6 +17,7 @@ DID documents, status lists).
 ``fetcher()`` returns a callable ``fetch(url) -> (bytes, content_type)`` for the credentials
 library; it raises the library's :class:`FetchError`.
 """
+import contextlib
 import http.cookiejar
 import ipaddress
 import socket
@@ -172,10 +173,8 @@ class Deadline:
 
 
 def _hang_up(sock: socket.socket) -> None:
-    try:
+    with contextlib.suppress(OSError):
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
 
 
 def _watch(sock: socket.socket | None) -> None:

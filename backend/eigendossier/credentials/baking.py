@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import struct
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
@@ -41,8 +42,11 @@ def is_png(data: bytes) -> bool:
     return data.startswith(PNG_SIGNATURE)
 
 
-def iter_png_chunks(data: bytes, limits: Limits = DEFAULT_LIMITS):
-    """Yield ``(type, body)`` for each chunk, checking bounds and the chunk-count cap."""
+def iter_png_chunks(
+    data: bytes, limits: Limits = DEFAULT_LIMITS
+) -> Iterator[tuple[bytes, bytes, bytes]]:
+    """Yield ``(type, body, type + body)`` for each chunk (the last is what its CRC covers),
+    checking bounds and the chunk-count cap."""
     offset, count = len(PNG_SIGNATURE), 0
     while offset < len(data):
         count += 1

@@ -29,7 +29,7 @@ class VerifyContext:
     def fetch_json(self, url: Any) -> Any:
         """Fetch JSON once per run (OB 2.0 graphs reference the same nodes repeatedly)."""
         if not isinstance(url, str):
-            raise TypeError("URL must be a string")
+            raise FetchError(str(url), "not an http(s) URL")
         if url not in self._documents:
             self._documents[url] = fetch_json(self.fetch, url, self.limits)
         return self._documents[url]

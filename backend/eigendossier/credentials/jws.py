@@ -38,7 +38,8 @@ class CompactJws:
 
     @property
     def alg(self) -> str:
-        return self.header["alg"]
+        alg: str = self.header["alg"]  # parse_compact refuses a header without one
+        return alg
 
     def payload_json(self, limits: Limits = DEFAULT_LIMITS) -> Any:
         return load_json(self.payload, limits, what="JWS payload")
@@ -114,12 +115,15 @@ def sign_compact(header: dict[str, Any], payload: bytes, private_key: Any) -> st
 
 
 def _sign(alg: str, data: bytes, private_key: Any) -> bytes:
+    signature: bytes
     if alg in ("EdDSA", "Ed25519"):
-        return private_key.sign(data)
+        signature = private_key.sign(data)
+        return signature
     if alg in ("ES256", "ES384"):
         digest, size = (hashes.SHA256, 32) if alg == "ES256" else (hashes.SHA384, 48)
         r, s = decode_dss_signature(private_key.sign(data, ec.ECDSA(digest())))
         return r.to_bytes(size, "big") + s.to_bytes(size, "big")
     if alg == "RS256":
-        return private_key.sign(data, padding.PKCS1v15(), hashes.SHA256())
+        signature = private_key.sign(data, padding.PKCS1v15(), hashes.SHA256())
+        return signature
     raise ValueError(f"cannot sign with {alg}")

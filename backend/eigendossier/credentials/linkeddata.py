@@ -32,7 +32,7 @@ class ContextRefused(CredentialError):
     """A document names a JSON-LD context that is not pinned in the package."""
 
 
-class _LockedLRU(LRUCache):
+class _LockedLRU(LRUCache[Any, Any]):
     """pyld's ContextResolver mutates its shared cache; guard it for threaded servers."""
 
     def __init__(self, maxsize: int) -> None:
@@ -56,18 +56,20 @@ _SHARED_CACHE = _LockedLRU(maxsize=256)
 _INLINE_BY_ID = _LockedLRU(maxsize=1024)
 
 
-class _PinnedContextResolver(ContextResolver):
+class _PinnedContextResolver(ContextResolver):  # type: ignore[misc]  # pyld is untyped
     """pyld keys every inline (scoped) context by its JCS canonical form, recomputed on every
     use: a third of a verification. The inline contexts of pinned documents are the same
     objects each time, so they are looked up by identity first. The cache holds the object
     itself, so its id cannot be reused while the entry lives."""
 
-    def resolve(self, active_ctx, context, base, cycles=None):  # type: ignore[no-untyped-def]
+    def resolve(
+        self, active_ctx: dict[str, Any], context: Any, base: str, cycles: set[str] | None = None
+    ) -> list[Any]:
         if isinstance(context, dict) and "@context" in context:
             context = context["@context"]
         if not isinstance(context, list):
             context = [context]
-        out = []
+        out: list[Any] = []
         for ctx in context:
             hit = _INLINE_BY_ID.get(id(ctx)) if isinstance(ctx, dict) else None
             if hit is not None and hit[0] is ctx:
@@ -107,7 +109,7 @@ def _load_pinned(url: str) -> dict[str, Any]:
         raise ContextRefused(
             "proof.context_refused", f"The bundled context for {url} has changed.", url=url
         )
-    document = json.loads(data)
+    document: dict[str, Any] = json.loads(data)
     _register_inline(document)
     return document
 
@@ -142,7 +144,7 @@ def unknown_contexts(document: dict[str, Any]) -> list[str]:
 _PROCESSED = _LockedLRU(maxsize=4096)
 
 
-class _MemoProcessor(jsonld.JsonLdProcessor):
+class _MemoProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]  # pyld is untyped
     """pyld with processed contexts memoised across documents.
 
     pyld caches a processed context per (resolved context, active context id), but a
@@ -158,17 +160,17 @@ class _MemoProcessor(jsonld.JsonLdProcessor):
 
     def _process_context(
         self,
-        active_ctx,
-        local_ctx,
-        options,
-        override_protected=False,
-        propagate=True,
-        validate_scoped=True,
-        cycles=None,
-    ):  # type: ignore[no-untyped-def]
+        active_ctx: dict[str, Any],
+        local_ctx: Any,
+        options: dict[str, Any],
+        override_protected: bool = False,
+        propagate: bool = True,
+        validate_scoped: bool = True,
+        cycles: set[str] | None = None,
+    ) -> dict[str, Any]:
         key = _memo_key(active_ctx, local_ctx, options, override_protected, propagate)
         if key is None or validate_scoped is not True or cycles:
-            return super()._process_context(
+            processed: dict[str, Any] = super()._process_context(
                 active_ctx,
                 local_ctx,
                 options,
@@ -177,17 +179,25 @@ class _MemoProcessor(jsonld.JsonLdProcessor):
                 validate_scoped,
                 cycles,
             )
+            return processed
         hit = _PROCESSED.get(key[0])
         if hit is not None and all(a is b for a, b in zip(hit[0], key[1], strict=True)):
-            return hit[1]
-        result = super()._process_context(
+            remembered: dict[str, Any] = hit[1]
+            return remembered
+        result: dict[str, Any] = super()._process_context(
             active_ctx, local_ctx, options, override_protected, propagate, validate_scoped
         )
         _PROCESSED[key[0]] = (key[1], result)
         return result
 
 
-def _memo_key(active_ctx, local_ctx, options, override_protected, propagate):  # type: ignore[no-untyped-def]
+def _memo_key(
+    active_ctx: Any,
+    local_ctx: Any,
+    options: dict[str, Any],
+    override_protected: bool,
+    propagate: bool,
+) -> tuple[tuple[Any, ...], tuple[Any, ...]] | None:
     """(hashable key, objects that must be identical) or None when not memoisable."""
     uuid = active_ctx.get("_uuid") if isinstance(active_ctx, dict) else None
     if uuid is None:
@@ -246,7 +256,8 @@ _CANONICAL = DocumentMemo(maxsize=512)
 
 def _normalize(document: dict[str, Any]) -> str:
     try:
-        return _MemoProcessor().normalize(document, _options())
+        canonical: str = _MemoProcessor().normalize(document, _options())
+        return canonical
     except jsonld.JsonLdError as exc:
         refused = _refused_cause(exc)
         if refused is not None:
@@ -270,4 +281,5 @@ def compact(document: dict[str, Any], context: Any) -> dict[str, Any]:
     options = _options()
     for name in ("algorithm", "format"):
         options.pop(name)
-    return jsonld.compact(document, context, options)
+    compacted: dict[str, Any] = jsonld.compact(document, context, options)
+    return compacted

@@ -11,7 +11,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from cachetools import LRUCache
 
@@ -22,7 +22,7 @@ class DocumentMemo:
     """A bounded, thread-safe memo: ``memo.get_or_compute(parts, compute)``."""
 
     def __init__(self, maxsize: int = 512) -> None:
-        self._cache: LRUCache = LRUCache(maxsize=maxsize)
+        self._cache: LRUCache[bytes, Any] = LRUCache(maxsize=maxsize)
         self._lock = threading.Lock()
         _ALL.append(self)
 
@@ -32,7 +32,8 @@ class DocumentMemo:
             return compute()
         with self._lock:
             if key in self._cache:
-                return self._cache[key]
+                # The key is a hash of the parts, and one memo serves one kind of compute.
+                return cast(T, self._cache[key])
         value = compute()
         with self._lock:
             self._cache[key] = value

@@ -10,6 +10,7 @@ Outcome = Literal["pass", "warn", "fail", "skipped"]
 Status = Literal[
     "verified", "verified_with_warnings", "expired", "revoked", "failed", "unverifiable"
 ]
+Kind = Literal["open_badge", "endorsement", "other_credential"]
 CHECK_IDS = (
     "format",
     "schema",
@@ -59,7 +60,7 @@ class CredentialSummary:
     """What the app shows and stores next to the verbatim original."""
 
     format: str
-    kind: Literal["open_badge", "endorsement", "other_credential"] = "open_badge"
+    kind: Kind = "open_badge"
     credential_id: str | None = None
     title: str | None = None
     description: str | None = None

@@ -9,6 +9,7 @@ owner and be listed in the issuer profile's ``publicKey``.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,7 +22,7 @@ from .keys import PublicKey, from_pem
 from .model import Check, CredentialSummary, ParsedCredential
 from .ob3 import dates_check
 from .status import check_ob2_revocation
-from .summary import ob2_summary, parse_datetime, types_of
+from .summary import as_object, ob2_summary, parse_datetime, types_of
 
 OB2_CONTEXTS = ("https://w3id.org/openbadges/v2", "https://openbadgespec.org/v2/context.json")
 ISSUER_TYPES = ("Issuer", "Profile")
@@ -52,7 +53,7 @@ def verify_ob2(
     return checks, ob2_summary(assertion, badge or {}, issuer or {}, parsed.format)
 
 
-def _date(node: dict[str, Any], name: str):
+def _date(node: dict[str, Any], name: str) -> datetime | None:
     return parse_datetime(node.get(name))
 
 
@@ -77,7 +78,8 @@ def load_node(reference: Any, ctx: VerifyContext) -> dict[str, Any] | None:
 
 def _graph_unavailable(proof: list[Check]) -> list[Check]:
     kept = [x for x in proof if x.id == "proof" and x.outcome != "pass"]
-    return kept + [
+    return [
+        *kept,
         c.skipped(
             "proof",
             "proof.issuer_unavailable",
@@ -260,7 +262,7 @@ def _host(url: str) -> str:
 def scope_check(location: str, issuer: dict[str, Any]) -> Check:
     """Is the hosted assertion's URL inside the issuer's verification policy?"""
     issuer_id = str(issuer.get("id", ""))
-    policy = issuer.get("verification") if isinstance(issuer.get("verification"), dict) else {}
+    policy = as_object(issuer.get("verification"))
     starts = [s for s in _as_list(policy.get("startsWith")) if isinstance(s, str)]
     if starts and not any(location.startswith(s) for s in starts):
         return c.failed(

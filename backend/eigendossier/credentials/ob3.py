@@ -19,9 +19,9 @@ from .jws import CompactJws, parse_compact
 from .keys import from_jwk
 from .limits import Limits, count_objects
 from .linkeddata import ContextRefused
-from .model import Check, CredentialSummary, ParsedCredential
+from .model import Check, CredentialSummary, Outcome, ParsedCredential
 from .schema import schema_errors, shipped_schema_ids, type_errors
-from .status import check_vc_status, issuer_id
+from .status import ListVerifier, check_vc_status, issuer_id
 from .summary import BADGE_TYPES, parse_datetime, types_of, vc_summary
 
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
@@ -312,7 +312,7 @@ def resolve_key(reference: Any, ctx: VerifyContext) -> tuple[ResolvedKey | None,
     try:
         resolved = ctx.resolver.resolve(reference)
     except KeyResolutionError as exc:
-        outcome = "skipped" if exc.retryable or exc.code in UNRESOLVABLE else "fail"
+        outcome: Outcome = "skipped" if exc.retryable or exc.code in UNRESOLVABLE else "fail"
         return None, [
             c.skipped("proof", "proof.not_checked", "The signature could not be checked."),
             c.from_error("issuer_key", exc, outcome),
@@ -374,7 +374,7 @@ def identity_check(resolved: ResolvedKey, issuer: str | None) -> Check:
     )
 
 
-def _list_verifier(ctx: VerifyContext):
+def _list_verifier(ctx: VerifyContext) -> ListVerifier:
     """Verify a status list credential's Data Integrity proof; return its issuer."""
 
     def verify(list_vc: dict[str, Any]) -> str | None:

@@ -14,9 +14,9 @@ from .errors import FetchError, ParseError
 from .fetching import Fetcher, fetch_bytes
 from .jws import looks_like_jws, parse_compact
 from .limits import DEFAULT_LIMITS, Limits, check_size, load_json
-from .model import ParsedCredential
+from .model import CredentialSummary, ParsedCredential
 from .ob3 import JWT_CLAIMS, is_open_badge, is_vc
-from .summary import ob2_summary, types_of, vc_summary
+from .summary import as_object, ob2_summary, types_of, vc_summary
 
 OB2_CONTEXT_PREFIXES = ("https://w3id.org/openbadges", "https://openbadgespec.org/v2")
 SIGNED_TYPES = ("signed", "SignedBadge")
@@ -112,9 +112,9 @@ def _from_json(document: Any, container: str, raw: bytes) -> ParsedCredential:
     return ParsedCredential(fmt, container, document, raw, vc_summary(document, fmt))
 
 
-def _ob2_partial_summary(document: dict[str, Any], fmt: str):
-    badge = document.get("badge") if isinstance(document.get("badge"), dict) else {}
-    issuer = badge.get("issuer") if isinstance(badge.get("issuer"), dict) else {}
+def _ob2_partial_summary(document: dict[str, Any], fmt: str) -> CredentialSummary:
+    badge = as_object(document.get("badge"))
+    issuer = as_object(badge.get("issuer"))
     return ob2_summary(document, badge, issuer, fmt)
 
 

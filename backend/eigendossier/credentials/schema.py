@@ -60,7 +60,9 @@ _EXPECTED_TYPES: dict[str, dict[str, str]] = {
 
 @cache
 def _base_schema() -> dict[str, Any]:
-    return json.loads((SCHEMA_DIR / ACHIEVEMENT_SCHEMA).read_text(encoding="utf-8"))
+    text = (SCHEMA_DIR / ACHIEVEMENT_SCHEMA).read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 def shipped_schema_ids() -> set[str]:
@@ -120,7 +122,7 @@ _SCHEMA_ERRORS = DocumentMemo(maxsize=512)
 def _schema_errors(credential: dict[str, Any], vc_version: str, limit: int) -> tuple[str, ...]:
     document = _without_endorsements(credential)
     if fast_validator(vc_version).is_valid(document):
-        return []
+        return ()
     errors = sorted(validator(vc_version).iter_errors(document), key=lambda e: list(e.path))
     return tuple(
         f"{'/'.join(str(p) for p in e.path) or '(root)'}: {e.message}" for e in errors[:limit]

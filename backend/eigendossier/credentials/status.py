@@ -39,7 +39,7 @@ def _entries(credential: dict[str, Any]) -> list[dict[str, Any]]:
 
 def check_vc_status(
     credential: dict[str, Any],
-    fetch_json: Callable[[str], Any],
+    fetch_json: Callable[[Any], Any],
     verify_list: ListVerifier,
     limits: Limits,
 ) -> list[Check]:
@@ -57,7 +57,7 @@ def check_vc_status(
 def _check_entry(
     credential: dict[str, Any],
     entry: dict[str, Any],
-    fetch_json: Callable[[str], Any],
+    fetch_json: Callable[[Any], Any],
     verify_list: ListVerifier,
     limits: Limits,
 ) -> list[Check]:
@@ -91,7 +91,7 @@ def _check_entry(
 def _bitstring(
     credential: dict[str, Any],
     entry: dict[str, Any],
-    fetch_json: Callable[[str], Any],
+    fetch_json: Callable[[Any], Any],
     verify_list: ListVerifier,
     limits: Limits,
 ) -> list[Check]:
@@ -202,7 +202,7 @@ def encode_bitstring(bits: bytes) -> str:
 
 
 def _one_edtech_list(
-    credential: dict[str, Any], entry: dict[str, Any], fetch_json: Callable[[str], Any]
+    credential: dict[str, Any], entry: dict[str, Any], fetch_json: Callable[[Any], Any]
 ) -> Check:
     document = fetch_json(entry.get("id"))
     revoked = document.get("revokedCredentials", []) if isinstance(document, dict) else []

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from .model import Achievement, CredentialSummary
+from .model import Achievement, CredentialSummary, Kind
 
 BADGE_TYPES = ("OpenBadgeCredential", "AchievementCredential")
 
@@ -39,8 +39,9 @@ def text(value: Any) -> str | None:
         return value
     if isinstance(value, dict):
         for key in ("nl", "en", "@value"):
-            if isinstance(value.get(key), str):
-                return value[key]
+            candidate = value.get(key)
+            if isinstance(candidate, str):
+                return candidate
         return next((v for v in value.values() if isinstance(v, str)), None)
     if isinstance(value, list) and value:
         return text(value[0])
@@ -66,6 +67,11 @@ def _image(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def as_object(value: Any) -> dict[str, Any]:
+    """A JSON object as it is; anything else as an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
 def _strings(value: Any) -> list[str]:
     items = value if isinstance(value, list) else [value]
     return [str(v) for v in items if isinstance(v, str | int | float) and not isinstance(v, bool)]
@@ -87,7 +93,7 @@ def vc_summary(credential: dict[str, Any], fmt: str) -> CredentialSummary:
     subject = credential.get("credentialSubject")
     subject = subject[0] if isinstance(subject, list) and subject else subject
     subject = subject if isinstance(subject, dict) else {}
-    achievement = subject.get("achievement") if isinstance(subject.get("achievement"), dict) else {}
+    achievement = as_object(subject.get("achievement"))
     return CredentialSummary(
         format=fmt,
         kind=_kind(credential),
@@ -109,7 +115,7 @@ def vc_summary(credential: dict[str, Any], fmt: str) -> CredentialSummary:
     )
 
 
-def _kind(credential: dict[str, Any]) -> str:
+def _kind(credential: dict[str, Any]) -> Kind:
     types = types_of(credential)
     if any(t in BADGE_TYPES for t in types):
         return "open_badge"
@@ -119,18 +125,20 @@ def _kind(credential: dict[str, Any]) -> str:
 
 
 def _vc_recipient(subject: dict[str, Any]) -> str | None:
-    if isinstance(subject.get("id"), str):
-        return subject["id"]
+    subject_id = subject.get("id")
+    if isinstance(subject_id, str):
+        return subject_id
     for identity in (
         subject.get("identifier", []) if isinstance(subject.get("identifier"), list) else []
     ):
-        if isinstance(identity, dict) and isinstance(identity.get("identityHash"), str):
-            return identity["identityHash"]
+        identity_hash = identity.get("identityHash") if isinstance(identity, dict) else None
+        if isinstance(identity_hash, str):
+            return identity_hash
     return None
 
 
 def _ob3_achievement(node: dict[str, Any]) -> Achievement:
-    criteria = node.get("criteria") if isinstance(node.get("criteria"), dict) else {}
+    criteria = as_object(node.get("criteria"))
     levels = _alignment_levels(node.get("alignment"))
     return Achievement(
         id=node.get("id") if isinstance(node.get("id"), str) else None,

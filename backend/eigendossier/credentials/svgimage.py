@@ -42,7 +42,8 @@ def safe_svg_image(data: bytes | str) -> bytes:
     copy = Element("svg", {"xmlns": SVG, **_safe_attributes(root)})
     copy.text = root.text
     _copy_children(root, copy)
-    return tostring(copy, encoding="utf-8", xml_declaration=True)
+    written: bytes = tostring(copy, encoding="utf-8", xml_declaration=True)
+    return written
 
 
 def _copy_children(source: Element, target: Element) -> None:
@@ -56,7 +57,7 @@ def _copy_children(source: Element, target: Element) -> None:
             _copy_children(child, target)
 
 
-def _svg_local(tag) -> str | None:
+def _svg_local(tag: object) -> str | None:
     if isinstance(tag, str) and tag.startswith(f"{{{SVG}}}"):
         return tag[len(SVG) + 2:]
     return None

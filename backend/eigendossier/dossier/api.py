@@ -1,5 +1,7 @@
 """The learner's dossier: import, read, verify again and delete credentials; self-declared
 experience items with an optional evidence file."""
+from typing import ClassVar
+
 from flask import abort, current_app, request
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
@@ -104,7 +106,7 @@ def file_response(data: bytes, content_type: str, filename: str):
 
 @blp.route("/credentials")
 class Credentials(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.response(200, CredentialSchema(many=True))
     def get(self):
@@ -128,7 +130,7 @@ class Credentials(MethodView):
 
 @blp.route("/credentials/<int:credential_id>")
 class CredentialDetail(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.response(200, CredentialSchema)
     @problem_response(blp, 404, "No such credential in this dossier")
@@ -145,7 +147,7 @@ class CredentialDetail(MethodView):
 
 @blp.route("/credentials/<int:credential_id>/verify")
 class CredentialVerify(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.response(200, CredentialSchema)
     @problem_response(blp, 404, "No such credential in this dossier")
@@ -156,7 +158,7 @@ class CredentialVerify(MethodView):
 
 @blp.route("/credentials/<int:credential_id>/original")
 class CredentialOriginal(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.response(200, FILE, content_type="application/octet-stream",
                   description="The file as imported (image/png, image/svg+xml, "
@@ -169,7 +171,7 @@ class CredentialOriginal(MethodView):
 
 @blp.route("/experience")
 class Experience(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.response(200, ExperienceSchema(many=True))
     def get(self):
@@ -185,7 +187,7 @@ class Experience(MethodView):
 
 @blp.route("/experience/<int:item_id>")
 class ExperienceDetail(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.response(200, ExperienceSchema)
     @problem_response(blp, 404, "No such experience item in this dossier")
@@ -209,7 +211,7 @@ class ExperienceDetail(MethodView):
 
 @blp.route("/experience/<int:item_id>/evidence")
 class ExperienceEvidence(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.response(200, FILE, content_type="application/octet-stream",
                   description="The evidence file (PDF or image)")

@@ -2,6 +2,7 @@
 the public issuer documents under /issuers/<institution>/… (did:web, profile, status lists,
 achievements) that any wallet's verifier fetches."""
 import json
+from typing import ClassVar
 
 from flask import Blueprint as PlainBlueprint
 from flask import current_app, request
@@ -49,7 +50,7 @@ def staff_errors(function):
 
 @blp.route("/<slug>/profile")
 class Profile(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.response(200, IssuerProfileSchema)
     @staff_errors
@@ -67,7 +68,7 @@ class Profile(MethodView):
 
 @blp.route("/<slug>/achievements")
 class Achievements(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.response(200, IssuingAchievementSchema(many=True))
     @staff_errors
@@ -78,7 +79,7 @@ class Achievements(MethodView):
 
 @blp.route("/<slug>/achievements/<int:block_id>")
 class AchievementDetail(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.arguments(IssuingAchievementInputSchema)
     @blp.response(200, IssuingAchievementSchema)
@@ -91,7 +92,7 @@ class AchievementDetail(MethodView):
 
 @blp.route("/<slug>/awards")
 class Awards(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.arguments(AwardSchema)
     @blp.response(201, IssuedSchema)
@@ -106,7 +107,7 @@ class Awards(MethodView):
 
 @blp.route("/<slug>/awards/csv")
 class AwardsCsv(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.doc(requestBody=CSV_BODY)
     @blp.response(201, BatchResultSchema)
@@ -122,7 +123,7 @@ class AwardsCsv(MethodView):
 
 @blp.route("/<slug>/credentials")
 class Issued(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.response(200, IssuedSchema(many=True))
     @staff_errors
@@ -133,7 +134,7 @@ class Issued(MethodView):
 
 @blp.route("/<slug>/credentials/<int:issued_id>/revoke")
 class Revoke(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.arguments(RevokeSchema)
     @blp.response(200, IssuedSchema)
@@ -149,7 +150,7 @@ class Revoke(MethodView):
 
 @blp.route("/credentials/<int:credential_id>")
 class Received(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.response(200, IssuedToLearnerSchema)
     @problem_response(blp, 404, "Not a credential issued here, or not yours")
@@ -163,7 +164,7 @@ class Received(MethodView):
 
 @blp.route("/credentials/<int:credential_id>/download")
 class Download(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.arguments(DownloadQuerySchema, location="query")
     @blp.response(200, {"type": "string", "format": "binary"},

@@ -1,4 +1,6 @@
 """Push subscriptions (several devices per learner), reminder settings, the inbox."""
+from typing import ClassVar
+
 from flask.views import MethodView
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
@@ -30,7 +32,7 @@ class PushKey(MethodView):
 
 @blp.route("/push/subscriptions")
 class Subscriptions(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.response(200, SubscriptionSchema(many=True))
     def get(self):
@@ -52,7 +54,7 @@ class Subscriptions(MethodView):
 
 @blp.route("/push/subscriptions/<int:subscription_id>")
 class SubscriptionDetail(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.response(200, SubscriptionSchema)
     @problem_response(blp, 404, "No such device of yours")
@@ -69,7 +71,7 @@ class SubscriptionDetail(MethodView):
 
 @blp.route("/notifications")
 class Inbox(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.arguments(InboxQuerySchema, location="query")
     @blp.response(200, InboxSchema)
@@ -80,7 +82,7 @@ class Inbox(MethodView):
 
 @blp.route("/notifications/<int:notification_id>/read")
 class Read(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.response(200, NotificationSchema)
     @problem_response(blp, 404, "No such notification of yours")
@@ -91,7 +93,7 @@ class Read(MethodView):
 
 @blp.route("/notifications/read-all")
 class ReadAll(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.response(200, ReadAllSchema)
     def post(self):
@@ -101,7 +103,7 @@ class ReadAll(MethodView):
 
 @blp.route("/notifications/settings")
 class Settings(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.response(200, NotificationSettingsSchema)
     def get(self):

@@ -26,7 +26,7 @@ class SubscriptionInSchema(Schema):
 
     endpoint = fields.String(required=True, validate=validate.Length(min=8, max=1024))
     keys = fields.Nested(SubscriptionKeysSchema, required=True)
-    expirationTime = fields.Integer(allow_none=True, load_default=None,  # noqa: N815
+    expirationTime = fields.Integer(allow_none=True, load_default=None,
                                     metadata={"description": "Ignored"})
     label = fields.String(load_default="", validate=validate.Length(max=100),
                           metadata={"description": "How the learner recognises the device"})

@@ -20,7 +20,7 @@ from eigendossier.planner.model import (
 )
 from eigendossier.planner.problem import is_open, run_violations
 from eigendossier.planner.types import EPS as _EPS
-from eigendossier.planner.types import Option, Problem, peak, profile_of
+from eigendossier.planner.types import Option, Problem, Profile, peak, profile_of
 
 
 def iso(ordinal: int) -> str:
@@ -39,7 +39,9 @@ def choice_reasons(problem: Problem, chosen: tuple[Option, ...], i: int) -> list
     return reasons
 
 
-def _timing_reasons(problem, chosen, i, others) -> list[Reason]:
+def _timing_reasons(
+    problem: Problem, chosen: tuple[Option, ...], i: int, others: Profile
+) -> list[Reason]:
     option = chosen[i]
     preds = problem.preds[i]
     reasons: list[Reason] = []
@@ -57,7 +59,9 @@ def _timing_reasons(problem, chosen, i, others) -> list[Reason]:
     return [*reasons, _why_not_earlier(problem, option, earlier, others)]
 
 
-def _why_not_earlier(problem, option, earlier, others) -> Reason:
+def _why_not_earlier(
+    problem: Problem, option: Option, earlier: list[Option], others: Profile
+) -> Reason:
     """An earlier-ending run existed: say which limit or preference kept us from it."""
     for o in sorted(earlier, key=lambda o: (o.e, o.cost, o.s)):
         reason = _hard_pace_block(problem, o, others) or _soft_gain(problem, option, o, others)
@@ -66,7 +70,7 @@ def _why_not_earlier(problem, option, earlier, others) -> Reason:
     return {"code": "fits_route"}
 
 
-def _hard_pace_block(problem: Problem, o: Option, others) -> Reason | None:
+def _hard_pace_block(problem: Problem, o: Option, others: Profile) -> Reason | None:
     count, hours = peak(others, o.s, o.e)
     if problem.hard_parallel is not None and count + 1 > problem.hard_parallel:
         return {"code": "pace_limit", "preference": MAX_PARALLEL, "limit": problem.hard_parallel}
@@ -75,7 +79,9 @@ def _hard_pace_block(problem: Problem, o: Option, others) -> Reason | None:
     return None
 
 
-def _soft_gain(problem: Problem, chosen: Option, o: Option, others) -> Reason | None:
+def _soft_gain(
+    problem: Problem, chosen: Option, o: Option, others: Profile
+) -> Reason | None:
     """The soft preference the chosen run keeps and the earlier run ``o`` would break."""
     kept = {r["preference"] for r in _soft_violations(problem, o, others)}
     kept -= {r["preference"] for r in _soft_violations(problem, chosen, others)}
@@ -85,7 +91,7 @@ def _soft_gain(problem: Problem, chosen: Option, o: Option, others) -> Reason | 
     return None
 
 
-def _soft_violations(problem: Problem, option: Option, others) -> list[Reason]:
+def _soft_violations(problem: Problem, option: Option, others: Profile) -> list[Reason]:
     reasons = _run_violations(problem, option)
     count, hours = peak(others, option.s, option.e)
     if problem.soft_parallel and count + 1 > problem.soft_parallel.limit:

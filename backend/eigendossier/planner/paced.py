@@ -32,10 +32,22 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from math import gcd
+from typing import Any, Literal, cast
 
 from eigendossier.planner.types import EPS, Option, OutOfNodes, Problem, SearchStats, Solution
 
 INF = 1 << 62
+
+# The option chosen per block, ``None`` while the block is open.
+_Assigned = list[Option | None]
+# A state: its moment, the chosen blocks as a bit mask, (run, end) of each run still going.
+_Key = tuple[int, int, tuple[tuple[int, int], ...]]
+# What the memo knows of a state's future: exact or a lower bound, (finish, score), the score
+# budget it was explored with (``None``: none) and, when exact, the options of the open blocks.
+_Entry = tuple[Literal["exact", "lower"], tuple[int, int], int | None, dict[int, Option] | None]
+# Blocks that may start now: (block, its runs starting now, must start now).
+_Eligible = list[tuple[int, list[Option], bool]]
+_Subsets = Iterator[list[tuple[int, Option]]]
 
 
 def search(
@@ -57,17 +69,17 @@ class _BlockIndex:
     """One block's options sorted by start, with suffix minima for bounds from any release."""
 
     __slots__ = (
-        "by_start",
-        "starts",
-        "min_e",
-        "min_cost",
-        "min_eff",
-        "min_steps",
-        "min_energy",
-        "min_load",
         "at",
+        "by_start",
         "ends",
         "max_s",
+        "min_cost",
+        "min_e",
+        "min_eff",
+        "min_energy",
+        "min_load",
+        "min_steps",
+        "starts",
     )
 
     def __init__(self, options: list[Option]) -> None:
@@ -145,7 +157,7 @@ class _BlockIndex:
 class _Node:
     """Per-state facts: release, deadline and option index of every unchosen block."""
 
-    __slots__ = ("release", "deadline", "latest", "index", "needs", "finish_lb", "score_lb")
+    __slots__ = ("deadline", "finish_lb", "index", "latest", "needs", "release", "score_lb")
 
     def __init__(self, n: int) -> None:
         self.release = [0] * n
@@ -160,9 +172,20 @@ class _Node:
 class _State:
     """A state being branched: where it stands, what it knew on entry, its next subsets."""
 
-    __slots__ = ("t", "assigned", "mask", "active", "score", "key", "before", "node", "subsets")
+    __slots__ = ("active", "assigned", "before", "key", "mask", "node", "score", "subsets", "t")
 
-    def __init__(self, t, assigned, mask, active, score, key, before, node, subsets) -> None:
+    def __init__(
+        self,
+        t: int,
+        assigned: _Assigned,
+        mask: int,
+        active: list[Option],
+        score: int,
+        key: _Key,
+        before: Solution | None,
+        node: _Node,
+        subsets: _Subsets,
+    ) -> None:
         self.t, self.assigned, self.mask, self.active, self.score = t, assigned, mask, active, score
         self.key, self.before, self.node, self.subsets = key, before, node, subsets
 
@@ -184,7 +207,7 @@ class _Paced:
         self.stats = stats
         self.index = [_BlockIndex(opts) for opts in problem.options]
         self.full = (1 << self.n) - 1
-        self.memo: dict[tuple, tuple] = {}
+        self.memo: dict[_Key, _Entry] = {}
         self.floor = 0  # a proven lower bound on every plan's finish
         self.grain = gcd(*(o.steps for opts in problem.options for o in opts)) or 1
 
@@ -226,7 +249,7 @@ class _Paced:
                 hi = mid
         return ends[lo] if lo < len(ends) else INF
 
-    def _refuted(self, t: int, assigned, cap: int) -> bool:
+    def _refuted(self, t: int, assigned: _Assigned, cap: int) -> bool:
         saved = self.best
         self.best = Solution((), cap, 0)  # makes self.cap == cap for the window pass
         try:
@@ -237,7 +260,9 @@ class _Paced:
 
     # -- the tree -----------------------------------------------------------------------
 
-    def _explore(self, t, assigned, mask, active, score) -> None:
+    def _explore(
+        self, t: int, assigned: _Assigned, mask: int, active: list[Option], score: int
+    ) -> None:
         """Depth first over the states, with an explicit stack: one level per start moment
         would otherwise need a recursion limit as deep as the catalogue is long."""
         stack: list[_State] = []
@@ -251,7 +276,15 @@ class _Paced:
             else:
                 self._enter(stack, *child)
 
-    def _enter(self, stack, t, assigned, mask, active, score) -> None:
+    def _enter(
+        self,
+        stack: list[_State],
+        t: int,
+        assigned: _Assigned,
+        mask: int,
+        active: list[Option],
+        score: int,
+    ) -> None:
         """Visit a state: settled by the memo, refuted by the bounds, or pushed to branch."""
         self.stats.tick()
         key = (t, mask, tuple(sorted((id(o.run), o.e) for o in active)))
@@ -268,7 +301,9 @@ class _Paced:
         subsets = _subsets(eligible, free_slots, free_hours)
         stack.append(_State(t, assigned, mask, active, score, key, before, node, subsets))
 
-    def _next_child(self, state: _State) -> tuple | None:
+    def _next_child(
+        self, state: _State
+    ) -> tuple[int, _Assigned, int, list[Option], int] | None:
         """The next state below ``state`` worth a visit (leaves are recorded on the way)."""
         node = state.node
         for started in state.subsets:
@@ -291,10 +326,10 @@ class _Paced:
             return later, child, child_mask, going, child_score
         return None
 
-    def _eligible(self, t, node, assigned) -> list[tuple[int, list[Option], bool]]:
+    def _eligible(self, t: int, node: _Node, assigned: _Assigned) -> _Eligible:
         """Blocks that may start at ``t``: (block, its runs starting at t, must start now)."""
         p = self.p
-        found = []
+        found: list[tuple[int, int, list[Option], bool]] = []
         for u in range(self.n):
             if assigned[u] is not None or node.release[u] != t:
                 continue
@@ -306,7 +341,7 @@ class _Paced:
         found.sort(key=lambda item: (item[0], item[1]))
         return [(u, runs, forced) for _, u, runs, forced in found]
 
-    def _next_moment(self, t, assigned) -> int | None:
+    def _next_moment(self, t: int, assigned: _Assigned) -> int | None:
         """The first start after ``t`` of a block whose prerequisites are all chosen."""
         p = self.p
         soonest = INF
@@ -315,9 +350,10 @@ class _Paced:
                 continue
             release = t + 1
             for q in p.preds[u]:
-                if assigned[q] is None:
+                before = assigned[q]
+                if before is None:
                     break
-                release = max(release, assigned[q].e + 1)
+                release = max(release, before.e + 1)
             else:
                 ix = self.index[u]
                 i = bisect_left(ix.starts, release)
@@ -325,16 +361,17 @@ class _Paced:
                     soonest = min(soonest, ix.starts[i])
         return soonest if soonest < INF else None
 
-    def _record(self, assigned, score) -> None:
+    def _record(self, assigned: _Assigned, score: int) -> None:
         if self.max_score is not None and score >= self.max_score:
             return
-        finish = max(o.e for o in assigned)
+        chosen = cast(list[Option], assigned)  # a leaf: every block has its option
+        finish = max(o.e for o in chosen)
         if self.best is None or (finish, score) < self.best.key:
-            self.best = Solution(tuple(assigned), finish, score)
+            self.best = Solution(tuple(chosen), finish, score)
 
     # -- memo: the best future of a state -------------------------------------------------
 
-    def _known(self, key, assigned, score) -> bool:
+    def _known(self, key: _Key, assigned: _Assigned, score: int) -> bool:
         """True when the memo settles this state for the current past and incumbent."""
         entry = self.memo.get(key)
         if entry is None:
@@ -346,13 +383,15 @@ class _Paced:
         total = (future[0], score + future[1])
         if self.best is not None and total >= self.best.key:
             return True
-        if kind == "exact" and (remaining is None or future[1] < remaining):
+        if kind == "exact" and suffix is not None and (remaining is None or future[1] < remaining):
             chosen = [o if o is not None else suffix[u] for u, o in enumerate(assigned)]
             self.best = Solution(tuple(chosen), total[0], total[1])
             return True
         return kind == "lower" and future[0] >= INF
 
-    def _remember(self, key, before, assigned, score) -> None:
+    def _remember(
+        self, key: _Key, before: Solution | None, assigned: _Assigned, score: int
+    ) -> None:
         remaining = None if self.max_score is None else self.max_score - score
         best = self.best
         if best is None:
@@ -367,7 +406,9 @@ class _Paced:
 
     # -- bounds -------------------------------------------------------------------------
 
-    def _bounds(self, t, assigned, active, score) -> _Node | None:
+    def _bounds(
+        self, t: int, assigned: _Assigned, active: list[Option], score: int
+    ) -> _Node | None:
         """Releases, deadlines and the objective bound; ``None`` when the state is hopeless."""
         node = self._windows(t, assigned, active)
         if node is None:
@@ -386,7 +427,7 @@ class _Paced:
             return None
         return None if self._overflows(t, node, assigned, active, self.cap) else node
 
-    def _windows(self, t, assigned, active) -> _Node | None:
+    def _windows(self, t: int, assigned: _Assigned, active: list[Option]) -> _Node | None:
         """Earliest end forward, latest start backward; ``None`` if some block cannot fit."""
         p, cap = self.p, self.cap
         node = _Node(self.n)
@@ -397,7 +438,7 @@ class _Paced:
                 continue
             release = t
             for q in p.preds[u]:
-                end = assigned[q].e if assigned[q] is not None else earliest[q]
+                end = a.e if (a := assigned[q]) is not None else earliest[q]
                 if end >= release:
                     release = end + 1
             ix = self.index[u]
@@ -420,7 +461,9 @@ class _Paced:
         node.finish_lb = max(finish, self.floor)
         return node
 
-    def _overflows(self, t, node, assigned, active, cap) -> bool:
+    def _overflows(
+        self, t: int, node: _Node, assigned: _Assigned, active: list[Option], cap: int
+    ) -> bool:
         """Energy bounds: the work forced into a window exceeds what the window holds."""
         if self.k < self.n and self._tracks_overflow(t, node, assigned, active, cap):
             return True
@@ -428,7 +471,9 @@ class _Paced:
             t, node, assigned, active, cap
         )
 
-    def _hour_items(self, t, node, assigned, active, cap):
+    def _hour_items(
+        self, t: int, node: _Node, assigned: _Assigned, active: list[Option], cap: int
+    ) -> list[tuple[int, int, float, float]]:
         """(earliest start, latest end, hour-days, hour-moments) per running run and block."""
         p = self.p
         items = [(t, o.e, o.hpw * (o.e - t + 1), o.hpw * p.moments(t, o.e)) for o in active]
@@ -438,7 +483,9 @@ class _Paced:
                 items.append((node.release[u], min(node.deadline[u], cap), needs[3], needs[4]))
         return items
 
-    def _tracks_overflow(self, t, node, assigned, active, cap) -> bool:
+    def _tracks_overflow(
+        self, t: int, node: _Node, assigned: _Assigned, active: list[Option], cap: int
+    ) -> bool:
         """k tracks: what must start after r, or end by d, has to fit in that window.
 
         Runs still going hold their track into the window. Each check is made twice: in days
@@ -487,7 +534,9 @@ class _Paced:
                 return True
         return False
 
-    def _moments_overflow(self, steps, count, shortest, length, held) -> bool:
+    def _moments_overflow(
+        self, steps: int, count: int, shortest: int, length: int, held: list[int]
+    ) -> bool:
         """Do ``count`` runs of ``steps`` moments in all fit on k tracks of ``length``?"""
         grain = self.grain
         idle = self.k - len(held)
@@ -500,7 +549,9 @@ class _Paced:
                 fit += free // shortest
         return steps > room or count > fit
 
-    def _hours_overflow(self, t, node, assigned, active, cap) -> bool:
+    def _hours_overflow(
+        self, t: int, node: _Node, assigned: _Assigned, active: list[Option], cap: int
+    ) -> bool:
         """Hours per week: the hour-days (and hour-moments) forced into a window must fit."""
         p = self.p
         items = self._hour_items(t, node, assigned, active, cap)
@@ -524,7 +575,7 @@ class _Paced:
         return False
 
 
-def _subsets(eligible, free_slots: int, free_hours: float) -> Iterator[list[tuple[int, Option]]]:
+def _subsets(eligible: _Eligible, free_slots: int, free_hours: float) -> _Subsets:
     """Every way to start eligible blocks now within the free capacity, greedy ones first.
 
     Depth first over "block i starts with its run j, or (unless forced) not now", on an
@@ -536,7 +587,7 @@ def _subsets(eligible, free_slots: int, free_hours: float) -> Iterator[list[tupl
     for i in range(n - 1, -1, -1):
         must[i] = must[i + 1] + (1 if eligible[i][2] else 0)
     picks: list[tuple[int, Option] | None] = []
-    stack: list[list] = [[0, free_slots, free_hours, 0]]
+    stack: list[list[Any]] = [[0, free_slots, free_hours, 0]]
     while stack:
         frame = stack[-1]
         i, slots, hours, branch = frame

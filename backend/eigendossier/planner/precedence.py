@@ -24,11 +24,19 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from operator import attrgetter
+from typing import cast
 
 from eigendossier.planner.types import Option, OutOfNodes, Problem, SearchStats, Solution, better
 
 _START = attrgetter("s")
 MIN_S, MAX_S, MIN_E, MAX_E, MIN_COST = range(5)
+# A domain's (min start, max start, min end, max end, min cost), indexed by the names above.
+_Summary = tuple[int, int, int, int, int]
+# A search node: the option chosen per block (``None`` while open), each open block's options
+# (``None`` once chosen) and their summaries (stale once chosen: read for open blocks only).
+_Assigned = list[Option | None]
+_Domains = list[list[Option] | None]
+_Summaries = list[_Summary]
 
 
 def search(
@@ -43,7 +51,6 @@ def search(
     if first is None or first.finish is None:
         return incumbent
     best = better(incumbent, first)
-    assert best is not None
     found = _Search(problem, first.finish, max_score, best, stats).run()
     return found if found is not None else best
 
@@ -57,7 +64,7 @@ def floor(problem: Problem) -> int:
     return max(earliest, default=0)
 
 
-def _summary(dom: list[Option]) -> tuple:
+def _summary(dom: list[Option]) -> _Summary:
     """Per-domain facts the bounds need, recomputed only when a domain changes."""
     min_e = max_e = dom[0].e
     min_cost = dom[0].cost
@@ -93,11 +100,11 @@ class _Search:
 
     def run(self) -> Solution | None:
         """The best solution found, or ``None`` when the finish pass finds nothing."""
-        domains: list[list[Option] | None] = [list(opts) for opts in self.p.options]
+        domains: _Domains = [list(opts) for opts in self.p.options]
         if not all(domains):
             return self.best
-        summ: list[tuple | None] = [_summary(d) for d in domains if d]
-        assigned: list[Option | None] = [None] * self.n
+        summ: _Summaries = [_summary(d) for d in domains if d]
+        assigned: _Assigned = [None] * self.n
         try:
             if self._propagate(assigned, domains, summ):
                 self._dive(assigned, domains, summ)
@@ -105,7 +112,7 @@ class _Search:
             raise OutOfNodes(self.best) from None
         return self.best
 
-    def _dive(self, assigned, domains, summ) -> None:
+    def _dive(self, assigned: _Assigned, domains: _Domains, summ: _Summaries) -> None:
         self.stats.tick()
         if self._pruned(assigned, summ):
             return
@@ -113,16 +120,16 @@ class _Search:
         if u is None:
             self._record(assigned)
             return
-        for option in self._values(domains[u]):
+        for option in self._values(cast(list[Option], domains[u])):  # _pick picks an open one
             if option.e > self.cap:
                 continue
             child = (assigned.copy(), domains.copy(), summ.copy())
             child[0][u] = option
-            child[1][u] = child[2][u] = None
+            child[1][u] = None
             if self._propagate(*child):
                 self._dive(*child)
 
-    def _pick(self, domains, summ) -> int | None:
+    def _pick(self, domains: _Domains, summ: _Summaries) -> int | None:
         """Finish pass: the block that can end first; score pass: the fewest options."""
         best, best_key = None, None
         for u in range(self.n):
@@ -139,18 +146,18 @@ class _Search:
             return sorted(dom, key=lambda o: (o.e, o.cost, o.s))
         return sorted(dom, key=lambda o: (o.cost, o.e, o.s))
 
-    def _record(self, assigned) -> None:
-        chosen = tuple(assigned)
+    def _record(self, assigned: _Assigned) -> None:
+        chosen = cast(tuple[Option, ...], tuple(assigned))  # a leaf: every block has its option
         finish = max(o.e for o in chosen)
         score = self.p.base_score + sum(o.cost for o in chosen)
         if self.finish_pass:
             self.best = Solution(chosen, finish, score)
             self.cap = finish - 1
-        elif score < self.best_score:
+        elif self.best_score is not None and score < self.best_score:
             self.best = Solution(chosen, finish, score)
             self.best_score = score
 
-    def _propagate(self, assigned, domains, summ) -> bool:
+    def _propagate(self, assigned: _Assigned, domains: _Domains, summ: _Summaries) -> bool:
         """Prerequisite bounds to the fixpoint; ``False`` when some block has no option."""
         p = self.p
         for u in range(self.n):
@@ -158,7 +165,7 @@ class _Search:
             if dom is None or not p.preds[u]:
                 continue
             release = max(
-                assigned[q].e if assigned[q] is not None else summ[q][MIN_E] for q in p.preds[u]
+                a.e if (a := assigned[q]) is not None else summ[q][MIN_E] for q in p.preds[u]
             )
             if summ[u][MIN_S] <= release:
                 dom = dom[bisect_right(dom, release, key=_START) :]
@@ -171,7 +178,7 @@ class _Search:
                 continue
             deadline = self.cap
             for q in p.succs[u]:
-                start = assigned[q].s if assigned[q] is not None else summ[q][MAX_S]
+                start = a.s if (a := assigned[q]) is not None else summ[q][MAX_S]
                 deadline = min(deadline, start - 1)
             if summ[u][MAX_E] > deadline:
                 dom = [o for o in dom if o.e <= deadline]
@@ -180,11 +187,11 @@ class _Search:
                 domains[u], summ[u] = dom, _summary(dom)
         return True
 
-    def _pruned(self, assigned, summ) -> bool:
+    def _pruned(self, assigned: _Assigned, summ: _Summaries) -> bool:
         score = self.p.base_score
         for u in range(self.n):
             option = assigned[u]
             score += option.cost if option is not None else summ[u][MIN_COST]
         if self.max_score is not None and score >= self.max_score:
             return True
-        return not self.finish_pass and score >= self.best_score
+        return not self.finish_pass and self.best_score is not None and score >= self.best_score

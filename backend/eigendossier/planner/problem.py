@@ -150,11 +150,8 @@ def compile_problem(
 
 
 def _soft_limit(prefs: Preferences, name: str) -> PaceLimit | None:
-    if not prefs.is_soft(name):
-        return None
-    limit = prefs.limit(name)
-    assert limit is not None
-    return PaceLimit(limit, prefs.weight(name))
+    limit = prefs.limit(name) if prefs.is_soft(name) else None  # soft: set, so not None
+    return None if limit is None else PaceLimit(limit, prefs.weight(name))
 
 
 def _undominated(options: list[Option], hours_matter: bool) -> list[Option]:

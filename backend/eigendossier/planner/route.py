@@ -170,10 +170,9 @@ def _alternatives(
 
 
 def _trade(best: Solution, other: Solution) -> Reason:
-    assert best.finish is not None and other.finish is not None
     return {
         "code": "later_finish_better_preferences",
-        "days_later": other.finish - best.finish,
+        "days_later": other.key[0] - best.key[0],
         "score": other.score,
         "score_gain": best.score - other.score,
     }
@@ -221,7 +220,7 @@ def _single_relaxations(
     Best means the earliest finish, then the lowest soft score, then the fixed order of
     preference names with the horizon last (a later horizon changes the most).
     """
-    found: list[tuple[tuple, Relaxation]] = []
+    found: list[tuple[tuple[date | None, int, int], Relaxation]] = []
     for rank, name in enumerate(prefs.hard_set()):
         plan = find_plan(blocks, runs, prefs.softened(name), exempt, node_limit=share)
         if plan is not None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from itertools import product
+from typing import Protocol
 
 from eigendossier.planner import paced, precedence
 from eigendossier.planner.types import OutOfNodes, PaceLimit, Problem, SearchStats, Solution, better
@@ -55,7 +56,21 @@ def finish_floor(problem: Problem) -> int:
     return min(_engine(v).floor(v) for v in variants(problem))
 
 
-def _engine(variant: Problem):
+class _Engine(Protocol):
+    """What :mod:`precedence` and :mod:`paced` both offer."""
+
+    def search(
+        self,
+        problem: Problem,
+        max_score: int | None,
+        incumbent: Solution | None,
+        stats: SearchStats,
+    ) -> Solution | None: ...
+
+    def floor(self, problem: Problem) -> int: ...
+
+
+def _engine(variant: Problem) -> _Engine:
     if variant.hard_parallel is None and variant.hard_hours is None:
         return precedence
     return paced

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from typing import overload
 
 from eigendossier.planner.model import Block, Run
 
@@ -20,7 +21,7 @@ EPS = 1e-9
 class Option:
     """A run as the search sees it: start/end ordinals, pace, soft cost and bound helpers."""
 
-    __slots__ = ("s", "e", "hpw", "cost", "run", "eff", "steps", "energy")
+    __slots__ = ("cost", "e", "eff", "energy", "hpw", "run", "s", "steps")
 
     def __init__(self, run: Run, hpw: float, cost: int) -> None:
         self.run = run
@@ -107,7 +108,7 @@ class OutOfNodes(Exception):
 class SearchStats:
     """Counts search nodes against an optional budget shared by every search it is given."""
 
-    __slots__ = ("nodes", "limit")
+    __slots__ = ("limit", "nodes")
 
     def __init__(self, limit: int | None = None) -> None:
         self.nodes = 0
@@ -123,6 +124,12 @@ class SearchStats:
         return self.limit is not None and self.nodes >= self.limit
 
 
+@overload
+def better(a: Solution, b: Solution | None) -> Solution: ...
+@overload
+def better(a: Solution | None, b: Solution) -> Solution: ...
+@overload
+def better(a: Solution | None, b: Solution | None) -> Solution | None: ...
 def better(a: Solution | None, b: Solution | None) -> Solution | None:
     """The solution with the smaller key; either may be missing."""
     if a is None or (b is not None and b.key < a.key):

@@ -4,6 +4,7 @@ it, and delete the account.
 The export is a POST (with an optional passphrase): a download of everything must never
 land in the service worker's cache of API answers, which keeps GETs only."""
 from datetime import date
+from typing import ClassVar
 
 from flask import abort, current_app, request, send_file
 from flask.views import MethodView
@@ -49,7 +50,7 @@ def _erase_limit():
 
 @blp.route("/export")
 class Export(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @limiter.limit(_limit)
     @blp.arguments(DataExportSchema)
@@ -69,7 +70,7 @@ class Export(MethodView):
 
 @blp.route("/import")
 class Import(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @limiter.limit(_limit)
     @blp.doc(requestBody=IMPORT_BODY)
@@ -99,7 +100,7 @@ class Import(MethodView):
 
 @blp.route("/audit")
 class Audit(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.arguments(AuditQuerySchema, location="query")
     @blp.response(200, AuditPageSchema)
@@ -110,7 +111,7 @@ class Audit(MethodView):
 
 @blp.route("/erase")
 class Erase(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @limiter.limit(_erase_limit)
     @blp.arguments(EraseSchema)

@@ -1,5 +1,6 @@
 """Personas, planning a route, saved routes, enrolments, the schedule and its calendar feed."""
 from datetime import date
+from typing import ClassVar
 
 from flask import Blueprint as PlainBlueprint
 from flask import current_app, url_for
@@ -42,7 +43,7 @@ class Personas(MethodView):
 
 @blp.route("/routes/plan")
 class Plan(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.arguments(PlanRequestSchema)
     @blp.response(200, PlanResultSchema)
@@ -60,7 +61,7 @@ def _plan_args(request: dict) -> dict:
 
 @blp.route("/routes")
 class Routes(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.response(200, RouteSchema(many=True))
     def get(self):
@@ -79,7 +80,7 @@ class Routes(MethodView):
 
 @blp.route("/routes/<int:route_id>")
 class RouteDetail(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.response(200, RouteSchema)
     @problem_response(blp, 404, "No such route of yours")
@@ -96,7 +97,7 @@ class RouteDetail(MethodView):
 
 @blp.route("/routes/<int:route_id>/enrolments")
 class RouteEnrolment(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.response(201, EnrolmentSchema(many=True))
     @problem_response(blp, 404, "No such route of yours")
@@ -108,7 +109,7 @@ class RouteEnrolment(MethodView):
 
 @blp.route("/enrolments")
 class Enrolments(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.response(200, EnrolmentSchema(many=True))
     def get(self):
@@ -118,7 +119,7 @@ class Enrolments(MethodView):
 
 @blp.route("/enrolments/<int:enrolment_id>")
 class EnrolmentDetail(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.response(200, EnrolmentSchema)
     @problem_response(blp, 404, "No such enrolment of yours")
@@ -136,7 +137,7 @@ class EnrolmentDetail(MethodView):
 
 @blp.route("/schedule")
 class Schedule(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.response(200, ScheduleSchema)
     def get(self):
@@ -146,7 +147,7 @@ class Schedule(MethodView):
 
 @blp.route("/schedule/feed")
 class ScheduleFeed(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.response(200, FeedStatusSchema)
     def get(self):
@@ -168,7 +169,7 @@ class ScheduleFeed(MethodView):
 
 @blp.route("/routes/recognition")
 class Recognition(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.response(200, RecognitionRequestSchema(many=True))
     def get(self):
@@ -186,7 +187,7 @@ class Recognition(MethodView):
 
 @blp.route("/routes/recognition/<int:request_id>")
 class RecognitionDetail(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.response(204)
     @problem_response(blp, 404, "No such request of yours")
@@ -197,7 +198,7 @@ class RecognitionDetail(MethodView):
 
 @blp.route("/staff/recognition-requests")
 class StaffRecognition(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.response(200, StaffRecognitionRequestSchema(many=True))
     @problem_response(blp, 403, "Staff only")
@@ -209,7 +210,7 @@ class StaffRecognition(MethodView):
 
 @blp.route("/staff/recognition-requests/<int:request_id>/decision")
 class StaffDecision(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.arguments(DecisionSchema)
     @blp.response(200, StaffRecognitionRequestSchema)

@@ -3,6 +3,7 @@ employer's pages under /s/<token> (server-rendered, no account, no JavaScript ne
 import json
 import re
 from datetime import UTC, datetime
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
@@ -66,7 +67,7 @@ def _created(share, token: str):
 
 @blp.route("/shares")
 class Shares(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.response(200, ShareSchema(many=True))
     def get(self):
@@ -84,7 +85,7 @@ class Shares(MethodView):
 
 @blp.route("/shares/<int:share_id>")
 class ShareDetail(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.response(200, ShareDetailSchema)
     @problem_response(blp, 404, "No such share of yours")

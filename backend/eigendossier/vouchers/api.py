@@ -1,5 +1,6 @@
 """Vouchers: staff issue them to graduates; learners claim, redeem and cancel."""
 from datetime import date
+from typing import ClassVar
 
 from flask import current_app, jsonify, request
 from flask.views import MethodView
@@ -53,7 +54,7 @@ def _limit(name):
 
 @blp.route("/batches")
 class Batches(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.arguments(BatchFormSchema, location="query")
     @blp.doc(requestBody={"required": True, "content": {
@@ -88,7 +89,7 @@ def _as_csv(issued):
 
 @blp.route("/claim")
 class Claim(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @limiter.limit(_limit("RATELIMIT_VOUCHER_CLAIM_ACCOUNT"), key_func=_account_key,
                    deduct_when=_failed)
@@ -117,7 +118,7 @@ class Claim(MethodView):
 
 @blp.route("/claims")
 class Claims(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.response(200, VoucherClaimSchema(many=True))
     def get(self):
@@ -127,7 +128,7 @@ class Claims(MethodView):
 
 @blp.route("")
 class Vouchers(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.response(200, VoucherSchema(many=True))
     def get(self):
@@ -137,7 +138,7 @@ class Vouchers(MethodView):
 
 @blp.route("/<int:voucher_id>")
 class VoucherDetail(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.response(200, VoucherDetailSchema)
     @problem_response(blp, 404, "No such voucher of yours")
@@ -150,7 +151,7 @@ class VoucherDetail(MethodView):
 
 @blp.route("/<int:voucher_id>/redeem")
 class Redeem(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.arguments(IdempotencyKeySchema, location="headers")
     @blp.arguments(RedeemSchema)
@@ -171,7 +172,7 @@ class Redeem(MethodView):
 
 @blp.route("/<int:voucher_id>/cancel")
 class Cancel(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @blp.response(200, VoucherSchema)
     @problem_response(blp, 404, "No such voucher of yours")
@@ -188,7 +189,7 @@ staff_blp = Blueprint("voucher_claims", __name__, url_prefix="/api/v1/staff/vouc
 
 @staff_blp.route("")
 class StaffClaims(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @staff_blp.arguments(ClaimQuerySchema, location="query")
     @staff_blp.response(200, StaffVoucherClaimSchema(many=True))
@@ -202,7 +203,7 @@ class StaffClaims(MethodView):
 
 @staff_blp.route("/<int:claim_id>/decision")
 class StaffClaimDecision(MethodView):
-    decorators = [login_required]
+    decorators: ClassVar = [login_required]
 
     @staff_blp.arguments(ClaimDecisionSchema)
     @staff_blp.response(200, StaffVoucherClaimSchema)

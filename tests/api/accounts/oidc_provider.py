@@ -9,6 +9,7 @@ import secrets
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import ClassVar
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import ClientMixin
@@ -109,7 +110,7 @@ class Provider:
 def _grant_classes(provider: Provider):
     """authlib's code grant and its OpenID Connect extension, storing in `provider`."""
     class CodeGrant(AuthorizationCodeGrant):
-        TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic"]
+        TOKEN_ENDPOINT_AUTH_METHODS: ClassVar = ["client_secret_basic"]
 
         def save_authorization_code(self, code, request):
             provider.codes[code] = AuthorizationCode(

@@ -48,7 +48,8 @@ def to_provider_and_back(client, provider) -> tuple[str, dict]:
     authorize_url = login.headers["Location"]
     assert authorize_url.startswith(provider.issuer + "/authorize?")
     sent = parse_qs(urlsplit(authorize_url).query)
-    assert sent["state"][0] and sent["nonce"][0]
+    assert sent["state"][0]
+    assert sent["nonce"][0]
     assert sent["client_id"] == [CLIENT_ID]
 
     back = requests.get(authorize_url, allow_redirects=False, timeout=5)

@@ -54,7 +54,8 @@ def test_another_learner_gets_404_on_every_endpoint(client, owned):
     credential_id, item_id = owned
     assert client.get(f"{CREDENTIALS}/{credential_id}").status_code == 200
     item = client.get(f"{EXPERIENCE}/{item_id}").get_json()
-    assert item["role"] == "Monteur" and item["evidence"]["name"] == "bewijs.pdf"
+    assert item["role"] == "Monteur"
+    assert item["evidence"]["name"] == "bewijs.pdf"
 
 
 def test_another_learner_may_import_the_same_badge_file(client, owned):

@@ -23,19 +23,21 @@ def test_create_list_read_update_delete(client, learner):
     item = response.get_json()
     assert item["self_declared"] is True
     assert item["evidence"] is None
-    assert item["role"] == "Verzorgende" and item["end_date"] == "2023-06-30"
+    assert item["role"] == "Verzorgende"
+    assert item["end_date"] == "2023-06-30"
     ongoing = create(client, role="Vrijwilliger", start_date="2024-01-01", end_date=None,
                      employer="").get_json()
     assert [i["role"] for i in client.get(EXPERIENCE).get_json()] == ["Vrijwilliger",
                                                                       "Verzorgende"]
     changed = client.patch(f"{EXPERIENCE}/{item['id']}", json={"role": "EVV'er"}).get_json()
-    assert changed["role"] == "EVV'er" and changed["employer"] == "Zorggroep Noord"
+    assert changed["role"] == "EVV'er"
+    assert changed["employer"] == "Zorggroep Noord"
     assert client.get(f"{EXPERIENCE}/{item['id']}").get_json()["role"] == "EVV'er"
     assert client.delete(f"{EXPERIENCE}/{ongoing['id']}").status_code == 204
     assert [i["id"] for i in client.get(EXPERIENCE).get_json()] == [item["id"]]
 
 
-@pytest.mark.parametrize("fields, error", [
+@pytest.mark.parametrize(("fields", "error"), [
     ({"role": ""}, "role"), ({"start_date": "gisteren"}, "start_date"),
     ({"end_date": "2010-01-01"}, "end_date"), ({"description": "x" * 4001}, "description"),
     ({"verified": True}, "verified"),

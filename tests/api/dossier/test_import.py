@@ -37,7 +37,8 @@ def assert_verified_microcredential(body, container, fmt):
     assert checks["recipient"]["outcome"] == "pass"
     assert checks["recipient"]["message"] == "Uitgegeven aan jou (jouw e-mailadres)."
     achievement = body["summary"]["achievement"]
-    assert achievement["ec"] == 3 and achievement["nlqf_level"] == "4"
+    assert achievement["ec"] == 3
+    assert achievement["nlqf_level"] == "4"
     assert body["summary"]["issuer_name"] == "ROC Voorbeeld"
     assert body["achievement_ids"] == ["https://roc.example/achievements/elektra-veilig"]
 
@@ -48,7 +49,7 @@ def test_upload_a_baked_png_of_ours(client, learner):
     body = response.get_json()
     assert_verified_microcredential(body, "png", "ob3_data_integrity")
     assert body["image_src"] == f"{CREDENTIALS}/{body['id']}/original"
-    assert response.headers["Location"] if "Location" in response.headers else True
+    assert response.headers.get("Location", True)
 
 
 def test_upload_a_baked_svg_of_ours(client, learner):
@@ -127,7 +128,7 @@ UNREADABLE = [
 ]
 
 
-@pytest.mark.parametrize("data, filename, detail", UNREADABLE)
+@pytest.mark.parametrize(("data", "filename", "detail"), UNREADABLE)
 def test_unreadable_uploads_are_refused_and_nothing_is_stored(app, client, learner, data,
                                                              filename, detail):
     if not isinstance(data, bytes):
@@ -137,7 +138,7 @@ def test_unreadable_uploads_are_refused_and_nothing_is_stored(app, client, learn
     assert row_counts(app) == NOTHING
 
 
-@pytest.mark.parametrize("payload, field", [
+@pytest.mark.parametrize(("payload", "field"), [
     ({}, "_schema"), ({"text": ""}, "_schema"), ({"text": "x", "url": "https://a.nl/b"},
                                                  "_schema"),
     ({"url": "javascript:alert(1)"}, "url"), ({"url": "not a url"}, "url"),
@@ -255,7 +256,8 @@ def test_another_vc_is_kept_as_an_other_credential(client, learner):
     assert body["format"] == "other_vc"
     assert body["kind"] == "other_credential"
     checks = {c["id"]: c["outcome"] for c in body["verification"]["checks"]}
-    assert checks["proof"] == "pass" and checks["recipient"] == "pass"
+    assert checks["proof"] == "pass"
+    assert checks["recipient"] == "pass"
 
 
 def test_list_is_newest_issued_first(client, learner):

@@ -154,7 +154,8 @@ class DyingJobs:
 def test_a_lost_job_is_driven_again_after_its_lease(app, due, push, clock):
     lost = LostJobs()
     assert tick(app, jobs=lost) == TickResult(1, 1)
-    assert len(lost.tokens) == 1 and push.delivered() == []
+    assert len(lost.tokens) == 1
+    assert push.delivered() == []
     [delivery] = deliveries(app)
     assert (delivery.state, delivery.lease_token) == ("pending", lost.tokens[0])
     clock.advance(seconds=299)

@@ -40,7 +40,7 @@ def test_two_ticks_at_once_send_every_reminder_once(app, catalog, push, monkeypa
     def run():
         try:
             results.append(tick(app, jobs=InProcessJobs()))
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:  # reported below
             errors.append(error)
 
     threads = [threading.Thread(target=run) for _ in range(2)]

@@ -148,9 +148,11 @@ def test_without_a_device_the_inbox_still_has_it(app, client, learner, catalog, 
     inbox = client.get("/api/v1/notifications?unread=true").get_json()
     assert inbox["unread"] == 1
     note = inbox["items"][0]
-    assert note["read"] is False and note["kind"] == "module_start"
+    assert note["read"] is False
+    assert note["kind"] == "module_start"
     read = client.post(f"/api/v1/notifications/{note['id']}/read").get_json()
-    assert read["read"] is True and read["read_at"]
+    assert read["read"] is True
+    assert read["read_at"]
     assert client.get("/api/v1/notifications?unread=true").get_json() == {"unread": 0,
                                                                          "items": []}
     assert len(client.get("/api/v1/notifications").get_json()["items"]) == 1

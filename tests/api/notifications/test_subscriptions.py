@@ -14,7 +14,8 @@ pytestmark = pytest.mark.both_databases
 
 def test_the_public_key_is_made_once_and_kept(app, client, tmp_path, other_app):
     key = client.get("/api/v1/push/key").get_json()["public_key"]
-    assert len(key) == 87 and "=" not in key  # 65 bytes, base64url
+    assert len(key) == 87  # 65 bytes, base64url
+    assert "=" not in key
     pem = tmp_path / "instance" / "vapid_private_key.pem"
     assert pem.stat().st_mode & 0o777 == 0o600
     again = other_app().test_client()

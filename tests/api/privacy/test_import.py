@@ -105,7 +105,8 @@ def test_a_credential_that_does_not_parse_is_reported_and_the_rest_imported(clie
     response = import_zip(client, _archive(files))
     assert response.status_code == 200, response.get_json()
     report = response.get_json()
-    assert report["imported"] == 1 and len(report["failed"]) == 2
+    assert report["imported"] == 1
+    assert len(report["failed"]) == 2
     assert {f["file"] for f in report["failed"]} == {
         "credentials/credential-1.json", "experience.json #2"}
     assert all(f["reason"] for f in report["failed"])

@@ -42,9 +42,11 @@ def b58decode(text: str) -> bytes:
 def did_key(verification_method: str) -> Ed25519PublicKey:
     """The Ed25519 key of a did:key verification method (multicodec 0xed01)."""
     did, fragment = verification_method.split("#")
-    assert did.startswith("did:key:z") and fragment == did[len("did:key:"):]
+    assert did.startswith("did:key:z")
+    assert fragment == did[len("did:key:"):]
     decoded = b58decode(fragment[1:])
-    assert decoded[:2] == b"\xed\x01" and len(decoded) == 34
+    assert decoded[:2] == b"\xed\x01"
+    assert len(decoded) == 34
     return Ed25519PublicKey.from_public_bytes(decoded[2:])
 
 

@@ -26,7 +26,8 @@ def test_another_learner_gets_404_on_every_endpoint(client, employer, share):
     client.delete("/api/v1/session")
     client.post("/api/v1/session", json={"email": EMAIL, "password": PASSWORD})
     mine = client.get(f"{SHARES}/{share['id']}").get_json()
-    assert mine["expires_at"] == share["expires_at"] and mine["state"] == "active"
+    assert mine["expires_at"] == share["expires_at"]
+    assert mine["state"] == "active"
 
 
 def test_an_unknown_share_is_404(client, share):
@@ -34,7 +35,7 @@ def test_an_unknown_share_is_404(client, share):
         assert_problem(client.open(path, method=method, **options), 404, "not-found")
 
 
-@pytest.mark.parametrize("method, path, options", [
+@pytest.mark.parametrize(("method", "path", "options"), [
     ("GET", SHARES, {}),
     ("POST", SHARES, {"json": {"credential_ids": [1], "label": "x"}}),
     *endpoints(1),

@@ -35,22 +35,27 @@ def test_the_page_shows_each_credential_verified(employer, dossier, share):
     assert "<h1 id=\"learner\">Sanne</h1>" in page
     assert "Sollicitatie Bouwbedrijf De Vries" in page
     assert page.count("Geverifieerd</span>") == 2
-    assert "Veilig werken met elektriciteit" in page and "Werken op hoogte" in page
+    assert "Veilig werken met elektriciteit" in page
+    assert "Werken op hoogte" in page
     assert "Uitgegeven door ROC Voorbeeld" in page
-    assert "3 EC" in page and "Niveau (NLQF)" in page
+    assert "3 EC" in page
+    assert "Niveau (NLQF)" in page
     assert "Hoe is dit gecontroleerd" in page
     assert "Handtekening</strong>: geslaagd" in page
     assert "Uitgegeven aan Sanne" in page  # the recipient check, for the employer
     assert "Uitgegeven aan jou" not in page  # not the learner's wording
     # the link's expiry and each credential's own validity are told apart
     assert "Deze link werkt tot" in page
-    assert "Credential geldig tot" in page and "1 september 2031" in page
+    assert "Credential geldig tot" in page
+    assert "1 september 2031" in page
     assert "Geen einddatum" in page
     # experience is labelled as self-declared
-    assert "Monteur" in page and "Zelf opgegeven door Sanne" in page
+    assert "Monteur" in page
+    assert "Zelf opgegeven door Sanne" in page
     # downloads
     assert f"/credentials/{dossier.png}/original" in page
-    assert "/presentation.json" in page and "/presentation.jwt" in page
+    assert "/presentation.json" in page
+    assert "/presentation.jwt" in page
     assert f'/credentials/{dossier.png}/image' in page
 
 
@@ -58,12 +63,15 @@ def test_the_page_is_safe_under_the_content_security_policy(employer, share):
     response = employer.get(path_of(share), headers=BROWSER)
     page = html_of(response)
     policy = response.headers["Content-Security-Policy"]
-    assert "script-src 'self'" in policy and "style-src 'self'" in policy
+    assert "script-src 'self'" in policy
+    assert "style-src 'self'" in policy
     assert "<script" not in page  # readable without JavaScript
-    assert "style=" not in page and "<style" not in page
+    assert "style=" not in page
+    assert "<style" not in page
     assert '<link rel="stylesheet" href="/styles/share.css">' in page
     css = employer.get("/styles/share.css")
-    assert css.status_code == 200 and "@media print" in css.get_data(as_text=True)
+    assert css.status_code == 200
+    assert "@media print" in css.get_data(as_text=True)
     css.close()
     assert response.headers["Referrer-Policy"] == "no-referrer"
 
@@ -84,13 +92,17 @@ def test_noindex_open_graph_and_no_caching(employer, share):
 def test_english_by_accept_language_and_by_the_switch(employer, share):
     page = html_of(employer.get(path_of(share), headers=EN))
     assert '<html lang="en">' in page
-    assert "Verified</span>" in page and "How this was verified" in page
-    assert "This link works until" in page and "Credential valid until" in page
+    assert "Verified</span>" in page
+    assert "How this was verified" in page
+    assert "This link works until" in page
+    assert "Credential valid until" in page
     assert 'href="?lang=nl"' in page
     page = html_of(employer.get(path_of(share), headers=BROWSER))
-    assert 'href="?lang=en"' in page and ">English<" in page
+    assert 'href="?lang=en"' in page
+    assert ">English<" in page
     page = html_of(employer.get(path_of(share) + "?lang=en", headers=BROWSER))
-    assert '<html lang="en">' in page and "Issued by ROC Voorbeeld" in page
+    assert '<html lang="en">' in page
+    assert "Issued by ROC Voorbeeld" in page
 
 
 def test_a_signed_in_learners_profile_language_does_not_decide(client, employer, share):
@@ -127,7 +139,8 @@ def test_expiry_boundary(app, employer, share, monkeypatch):
     response = employer.get(path_of(share), headers=BROWSER)
     assert response.status_code == 410
     page = html_of(response)
-    assert "Deze link werkt niet meer" in page and "verlopen of ingetrokken" in page
+    assert "Deze link werkt niet meer" in page
+    assert "verlopen of ingetrokken" in page
     assert response.headers["X-Robots-Tag"] == "noindex"
     assert_problem(employer.get(path_of(share)), 410, "share-gone")
     # the downloads go with it
@@ -185,7 +198,8 @@ def test_views_are_logged_with_the_time_only(app, client, employer, share):
         assert len(views) == 1
         assert set(ShareView.__table__.columns.keys()) == {"id", "share_id", "viewed_at"}
     stored = dump_database(app)
-    assert "203.0.113.77" not in stored and "Recruiter-Laptop" not in stored
+    assert "203.0.113.77" not in stored
+    assert "Recruiter-Laptop" not in stored
 
 
 def test_not_counted_the_learners_own_look_head_and_link_previews(client, employer, share):
@@ -280,16 +294,19 @@ def test_a_revoked_credential_shows_as_revoked_when_checked_again(app, employer,
 
 def test_the_original_files_and_the_badge_image(app, employer, dossier, share):
     response = employer.get(path_of(share) + f"/credentials/{dossier.png}/original")
-    assert response.status_code == 200 and response.mimetype == "image/png"
+    assert response.status_code == 200
+    assert response.mimetype == "image/png"
     assert response.headers["Content-Disposition"].startswith("attachment;")
     assert response.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert response.headers["X-Robots-Tag"] == "noindex"
     with app.app_context():
         assert response.get_data() == db.session.get(Credential, dossier.png).original
     jwt = employer.get(path_of(share) + f"/credentials/{dossier.jwt}/original")
-    assert jwt.mimetype == "application/jwt" and jwt.get_data().count(b".") == 2
+    assert jwt.mimetype == "application/jwt"
+    assert jwt.get_data().count(b".") == 2
     image = employer.get(path_of(share) + f"/credentials/{dossier.png}/image")
-    assert image.status_code == 200 and image.mimetype == "image/png"
+    assert image.status_code == 200
+    assert image.mimetype == "image/png"
     assert "Content-Disposition" not in image.headers
     assert employer.get(path_of(share) + f"/credentials/{dossier.jwt}/image").status_code == 404
 
@@ -300,7 +317,8 @@ def test_a_credential_outside_the_share_is_404(client, employer, dossier):
     assert_problem(response, 404, "not-found")
     response = employer.get(path_of(only_png) + f"/credentials/{dossier.jwt}/original",
                             headers=BROWSER)
-    assert response.status_code == 404 and response.mimetype == "text/html"
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
 
 
 @pytest.mark.parametrize("app_settings", [{"RATELIMIT_SHARE_VIEW": "2 per minute"}],
@@ -308,7 +326,8 @@ def test_a_credential_outside_the_share_is_404(client, employer, dossier):
 def test_rate_limited_per_address(employer, share, app):
     statuses = [employer.get(path_of(share)).status_code for _ in range(2)]
     response = employer.get(path_of(share), headers=BROWSER)
-    assert statuses == [200, 200] and response.status_code == 429
+    assert statuses == [200, 200]
+    assert response.status_code == 429
     assert "Retry-After" in response.headers
     assert "Te veel pogingen" in html_of(response)
     assert_problem(employer.get(path_of(share)), 429, "too-many-requests")
@@ -331,7 +350,8 @@ def test_an_ob2_hosted_badge_is_shared_and_checked_with_its_issuer(app, client, 
     badge_host.requests.clear()
     page = html_of(employer.get(path_of(body), headers=BROWSER))
     assert "/assertion.json" in badge_host.requests  # verified again, with the issuer
-    assert "Klantgericht werken" in page and "Geverifieerd</span>" in page
+    assert "Klantgericht werken" in page
+    assert "Geverifieerd</span>" in page
     assert "/presentation.json" not in page  # Open Badges 2.0 is not a Verifiable Credential
     assert_problem(employer.get(path_of(body) + "/presentation.json"), 404)
 

@@ -29,7 +29,8 @@ def test_the_json_presentation_verifies_independently(app, employer, dossier, sh
     assert vp["id"].startswith("urn:uuid:")
     proof = independent.verify_data_integrity(vp)
     assert proof["proofPurpose"] == "authentication"
-    assert proof["domain"] == "localhost:5000" and proof["challenge"] == vp["id"]
+    assert proof["domain"] == "localhost:5000"
+    assert proof["challenge"] == vp["id"]
     assert proof["verificationMethod"].startswith(vp["holder"] + "#")
     assert vp["holder"].startswith("did:key:z6Mk")
     # the credentials inside are the learner's own, each with its issuer's proof intact
@@ -38,7 +39,7 @@ def test_the_json_presentation_verifies_independently(app, employer, dossier, sh
     independent.verify_data_integrity(embedded)
     assert enveloped["type"] == "EnvelopedVerifiableCredential"
     jwt = enveloped["id"].removeprefix("data:application/vc+jwt,")
-    header, payload = independent.verify_jwt(jwt)
+    _header, payload = independent.verify_jwt(jwt)
     assert payload["name"] == "Werken op hoogte"
     for credential in (json.dumps(embedded), jwt):
         result = verify_credential(credential, recipient_emails=[EMAIL])
@@ -56,10 +57,13 @@ def test_the_vp_jwt_verifies_independently(employer, dossier, share):
     response = download(employer, share, "presentation.jwt")
     assert response.mimetype == "application/vp+jwt"
     header, payload = independent.verify_jwt(response.get_data(as_text=True))
-    assert header["typ"] == "vp+jwt" and header["cty"] == "vp"
+    assert header["typ"] == "vp+jwt"
+    assert header["cty"] == "vp"
     assert payload["type"] == ["VerifiablePresentation"]
-    assert payload["iss"] == payload["holder"] and header["kid"].startswith(payload["holder"])
-    assert payload["jti"] == payload["id"] and isinstance(payload["iat"], int)
+    assert payload["iss"] == payload["holder"]
+    assert header["kid"].startswith(payload["holder"])
+    assert payload["jti"] == payload["id"]
+    assert isinstance(payload["iat"], int)
     assert len(payload["verifiableCredential"]) == 2
     tampered = response.get_data(as_text=True).split(".")
     tampered[1] = tampered[1][:-4] + ("AAAA" if not tampered[1].endswith("AAAA") else "BBBB")

@@ -24,8 +24,10 @@ def parse_time(value: str) -> datetime:
 
 def test_create_a_share(client, dossier, share):
     assert share["label"] == "Sollicitatie Bouwbedrijf De Vries"
-    assert share["state"] == "active" and share["revoked_at"] is None
-    assert share["view_count"] == 0 and share["last_viewed_at"] is None
+    assert share["state"] == "active"
+    assert share["revoked_at"] is None
+    assert share["view_count"] == 0
+    assert share["last_viewed_at"] is None
     assert [c["id"] for c in share["credentials"]] == [dossier.png, dossier.jwt]
     titles = {c["title"]: c for c in share["credentials"]}
     assert titles["Veilig werken met elektriciteit"]["valid_until"] is None
@@ -39,7 +41,8 @@ def test_create_a_share(client, dossier, share):
     assert share["url"].startswith("http://localhost/s/")
     token = share["url"].rsplit("/", 1)[1]
     assert len(token) == 22  # 128 bits, base64url
-    assert share["qr_svg"].startswith("<svg") and "</svg>" in share["qr_svg"]
+    assert share["qr_svg"].startswith("<svg")
+    assert "</svg>" in share["qr_svg"]
 
 
 def test_the_token_is_stored_only_as_its_hash(app, client, share):
@@ -110,7 +113,7 @@ BAD_INPUT = [
 ]
 
 
-@pytest.mark.parametrize("change, field", BAD_INPUT)
+@pytest.mark.parametrize(("change", "field"), BAD_INPUT)
 def test_bad_input_is_422_and_writes_nothing(app, client, dossier, change, field):
     before = row_counts(app)
     body = {"credential_ids": [dossier.png], "label": "Sollicitatie", **change}
@@ -208,7 +211,7 @@ def test_change_the_expiry(client, share):
     assert response.get_json()["state"] == "active"
 
 
-@pytest.mark.parametrize("body, field", [
+@pytest.mark.parametrize(("body", "field"), [
     ({}, "_schema"),
     ({"expires_in_days": 366}, "expires_in_days"),
     ({"expires_at": later(days=-1)}, "expires_at"),
@@ -225,7 +228,8 @@ def test_revoke(app, client, employer, share):
     assert employer.get(path_of(share)).status_code == 200
     assert client.delete(f"{SHARES}/{share['id']}").status_code == 204
     body = client.get(f"{SHARES}/{share['id']}").get_json()
-    assert body["state"] == "revoked" and body["revoked_at"] is not None
+    assert body["state"] == "revoked"
+    assert body["revoked_at"] is not None
     assert body["view_count"] == 1  # the log stays
     assert employer.get(path_of(share)).status_code == 410
     assert client.delete(f"{SHARES}/{share['id']}").status_code == 204  # again: fine
@@ -258,7 +262,8 @@ def test_what_happens_is_in_the_audit_trail(app, client, employer, share):
                                               "share.viewed", "share.revoked"]
         assert {e.subject_id for e in events} == {share["id"]}
         viewed = events[2]
-        assert viewed.actor_id is None and viewed.account_id == events[0].account_id
+        assert viewed.actor_id is None
+        assert viewed.account_id == events[0].account_id
 
 
 def test_removing_a_credential_from_the_dossier_removes_it_from_the_share(

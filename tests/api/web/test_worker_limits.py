@@ -28,7 +28,8 @@ def test_two_workers_without_redis_refuse_to_start(database_url, tmp_path):
     assert done.returncode == 1, done.stdout + done.stderr
     message = done.stderr
     assert "2 worker processes without REDIS_URL: rate limits" in message
-    assert "EIGENDOSSIER_REDIS_URL" in message and "--workers 1" in message
+    assert "EIGENDOSSIER_REDIS_URL" in message
+    assert "--workers 1" in message
     assert "Booting worker" not in done.stdout + done.stderr, "no worker was started"
 
 

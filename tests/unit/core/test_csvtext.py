@@ -21,7 +21,7 @@ def test_a_cell_that_would_start_a_formula_is_written_as_text(cell):
     assert list(csv.reader(io.StringIO(text)))[1] == ["'" + cell]
 
 
-@pytest.mark.parametrize("cell, shown", [
+@pytest.mark.parametrize(("cell", "shown"), [
     ("Sanne", "Sanne"), ("sanne@example.nl", "sanne@example.nl"), (25655, "25655"),
     (None, ""), ("a=b", "a=b"), ("", ""),
 ])

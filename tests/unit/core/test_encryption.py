@@ -73,7 +73,7 @@ def test_rotation_new_data_uses_the_new_key_old_data_still_opens():
         retired.open("2025", sealed.blob, "row")
 
 
-@pytest.mark.parametrize("config, message", [
+@pytest.mark.parametrize(("config", "message"), [
     ({"ENCRYPTION_KEYS": {"k1": base64.b64encode(b"short").decode()},
       "ENCRYPTION_KEY_ID": "k1"}, "must be 32 bytes"),
     ({"ENCRYPTION_KEYS": {"k1": "not base64!"}, "ENCRYPTION_KEY_ID": "k1"}, "not base64"),

@@ -5,7 +5,7 @@ from eigendossier.core.outbound import Policy, literal_host_refused
 
 
 @pytest.mark.parametrize("host", [
-    "127.0.0.1", "localhost", "LOCALHOST.", "app.localhost", "::1", "[::1]", "0.0.0.0",
+    "127.0.0.1", "localhost", "LOCALHOST.", "app.localhost", "::1", "[::1]", "0.0.0.0",  # noqa: S104 - a host under test
     "10.0.0.1", "192.168.1.1", "169.254.169.254", "2130706433", "0177.0.0.1", "0x7f.1",
     "::ffff:127.0.0.1", "fe80::1%eth0",
 ])

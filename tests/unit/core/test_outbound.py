@@ -7,6 +7,7 @@ import socket
 import socketserver
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -19,7 +20,7 @@ BADGE = {"type": "Assertion", "id": "urn:test"}
 
 
 class Handler(BaseHTTPRequestHandler):
-    hits: list = []
+    hits: ClassVar[list] = []
 
     def log_message(self, *args):
         pass
@@ -113,7 +114,7 @@ def test_http_is_refused_unless_allowed(server):
 
 @pytest.mark.parametrize("host", [
     "127.0.0.1", "10.0.0.1", "172.16.5.4", "192.168.1.1", "169.254.169.254", "100.64.0.1",
-    "0.0.0.0", "224.0.0.251", "240.0.0.1", "255.255.255.255",
+    "0.0.0.0", "224.0.0.251",  # noqa: S104 - hosts under test "240.0.0.1", "255.255.255.255",
     "[::1]", "[::]", "[fe80::1]", "[fc00::1]", "[ff02::1]", "[::ffff:127.0.0.1]",
     "[::ffff:10.0.0.1]", "[64:ff9b::a00:1]", "[2002:a00:1::]",
 ])
@@ -208,15 +209,18 @@ def test_allow_private_lets_tests_reach_local_servers(server):
 def test_policy_from_config():
     policy = policy_from_config({"OUTBOUND_ALLOW_HTTP": True, "OUTBOUND_ALLOW_NETWORKS":
                                  ["10.1.2.0/24"]})
-    assert policy.allow_http and not policy.allow_private
-    assert policy.connect_timeout == 3 and policy.read_timeout == 5 and policy.max_redirects == 3
+    assert policy.allow_http
+    assert not policy.allow_private
+    assert policy.connect_timeout == 3
+    assert policy.read_timeout == 5
+    assert policy.max_redirects == 3
     assert policy.max_bytes == 1024 * 1024
     import ipaddress
     assert policy.address_allowed(ipaddress.ip_address("10.1.2.3"))
     assert not policy.address_allowed(ipaddress.ip_address("10.1.3.3"))
 
 
-@pytest.mark.parametrize("address, public", [
+@pytest.mark.parametrize(("address", "public"), [
     ("93.184.216.34", True), ("2606:2800:220:1:248:1893:25c8:1946", True),
     ("8.8.8.8", True), ("192.0.2.1", False), ("198.18.0.1", False), ("::ffff:8.8.8.8", True),
 ])

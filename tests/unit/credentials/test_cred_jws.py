@@ -68,7 +68,7 @@ def test_rs256_and_algorithm_key_binding():
 
 
 def test_short_rsa_keys_are_refused():
-    small = rsa.generate_private_key(public_exponent=65537, key_size=1024).public_key()
+    small = rsa.generate_private_key(public_exponent=65537, key_size=1024).public_key()  # noqa: S505 - weak on purpose
     numbers = small.public_numbers()
     jwk = {
         "kty": "RSA",

@@ -54,7 +54,9 @@ def credential(issuer: Issuer, index: int, kind: str = "BitstringStatusListEntry
 
 def test_bit_order_is_left_most_first():
     bits = bits_with(0, 23)
-    assert bit_is_set(bits, 0) and bit_is_set(bits, 23) and not bit_is_set(bits, 1)
+    assert bit_is_set(bits, 0)
+    assert bit_is_set(bits, 23)
+    assert not bit_is_set(bits, 1)
     assert decode_bitstring(encode_bitstring(bits), Limits()) == bits
 
 
@@ -96,6 +98,19 @@ def test_tampered_list_is_not_trusted():
 def test_unavailable_list_leaves_the_credential_unverifiable():
     issuer = Issuer()
     result = verify_credential(credential(issuer, 5), fetch=Fetcher({}), now=NOW)
+    assert result.status == "unverifiable"
+    assert result.checks_for("revocation")[0].message_code == "revocation.unavailable"
+
+
+@pytest.mark.parametrize("named", [{}, {"statusListCredential": 42}])
+def test_a_status_entry_that_names_no_list_leaves_the_credential_unverifiable(named):
+    """Verification used to stop with a TypeError here: the import failed instead of saying
+    that revocation could not be checked."""
+    issuer = Issuer()
+    entry = {"type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+             "statusListIndex": "5", **named}
+    signed = json.dumps(issuer.sign_di(badge(issuer.id, credentialStatus=entry)))
+    result = verify_credential(signed, fetch=Fetcher({}), now=NOW)
     assert result.status == "unverifiable"
     assert result.checks_for("revocation")[0].message_code == "revocation.unavailable"
 

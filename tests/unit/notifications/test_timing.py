@@ -11,7 +11,7 @@ DEFAULT_QUIET = QuietHours.of("21:00", "08:00")
 NONE = QuietHours.of("00:00", "00:00")
 
 
-@pytest.mark.parametrize("day, utc_hour", [
+@pytest.mark.parametrize(("day", "utc_hour"), [
     (date(2027, 3, 22), 8),   # Monday before the spring change: CET, UTC+1
     (date(2027, 3, 29), 7),   # Monday after it (28 March): CEST, UTC+2
     (date(2027, 10, 25), 7),  # Monday before the autumn change (31 October): CEST
@@ -29,7 +29,7 @@ def test_nine_oclock_elsewhere():
         datetime(2027, 3, 29, 0, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("start, end, clock, inside", [
+@pytest.mark.parametrize(("start", "end", "clock", "inside"), [
     ("21:00", "08:00", "20:59", False), ("21:00", "08:00", "21:00", True),
     ("21:00", "08:00", "03:00", True), ("21:00", "08:00", "08:00", False),
     ("12:00", "14:00", "13:00", True), ("12:00", "14:00", "14:00", False),
@@ -66,7 +66,7 @@ def test_a_window_that_would_open_after_the_start_is_dropped():
     assert [w.lead_days for w in windows(START, STARTS, (0,), AMS, NONE)] == [0]
 
 
-@pytest.mark.parametrize("now, lead", [
+@pytest.mark.parametrize(("now", "lead"), [
     (datetime(2027, 3, 23, 7, 59, tzinfo=UTC), None),
     (datetime(2027, 3, 23, 8, 0, tzinfo=UTC), 7),
     (datetime(2027, 3, 26, 12, 0, tzinfo=UTC), 7),

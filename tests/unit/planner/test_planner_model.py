@@ -12,7 +12,8 @@ DAY = date(2031, 1, 6)
 def test_a_run_knows_its_pace_given_or_spread_over_its_weeks():
     block = Block("A", "A", 2, 56)
     four_weeks = Run("r", "A", DAY, date(2031, 2, 2), "evening", "home", "digital", 3)
-    assert four_weeks.days == 28 and four_weeks.pace(block) == 14
+    assert four_weeks.days == 28
+    assert four_weeks.pace(block) == 14
     given = Run("r", "A", DAY, date(2031, 2, 2), "evening", "home", "digital", 3, 6.5)
     assert given.pace(block) == 6.5
 
@@ -37,7 +38,8 @@ def test_a_run_with_impossible_values_is_refused(fields):
         learning_form="physical",
         seats_left=1,
     )
-    with pytest.raises(ValueError):
+    (name,) = fields
+    with pytest.raises(ValueError, match=name):  # the message names what is wrong
         Run(**(values | fields))
 
 
@@ -52,7 +54,8 @@ def test_a_run_with_impossible_values_is_refused(fields):
     ],
 )
 def test_preferences_with_unknown_names_or_empty_limits_are_refused(fields):
-    with pytest.raises(ValueError):
+    (name,) = fields
+    with pytest.raises(ValueError, match=name):  # the message names what is wrong
         Preferences(DAY, date(2032, 1, 1), **fields)
 
 
@@ -65,14 +68,17 @@ def test_preferences_tell_hard_from_soft_and_only_count_what_is_set():
         hard={"max_parallel", "location"},
         weights={"time_of_day": 2},
     )
-    assert prefs.is_hard("max_parallel") and not prefs.is_hard("location")
-    assert prefs.is_soft("time_of_day") and not prefs.is_soft("learning_form")
+    assert prefs.is_hard("max_parallel")
+    assert not prefs.is_hard("location")
+    assert prefs.is_soft("time_of_day")
+    assert not prefs.is_soft("learning_form")
     assert prefs.hard_set() == ("max_parallel",)
-    assert prefs.weight("time_of_day") == 2 and prefs.weight("location") == 1
+    assert prefs.weight("time_of_day") == 2
+    assert prefs.weight("location") == 1
     assert prefs.softened("max_parallel").hard_set() == ()
     assert hash(prefs) == hash(prefs.softened("nothing"))
 
 
 def test_blocks_refuse_negative_study_load():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="must not be negative"):
         Block("A", "A", -1, 28)

@@ -222,7 +222,7 @@ def check_left_shifted(plan, blocks, runs, prefs: Preferences, exempt) -> None:
         for other in runs:
             if other.block_id != run.block_id or other.end >= run.end or not usable(other, prefs):
                 continue
-            trial = tuple(combo[:i] + [other] + combo[i + 1 :])
+            trial = (*combo[:i], other, *combo[i + 1 :])
             days = loads(trial, blocks_by_id)
             if valid(trial, blocks_by_id, prefs, exempt, days):
                 assert score_of(trial, prefs, days) > plan.score
@@ -238,15 +238,18 @@ def test_plan_is_earliest_then_best_scored_and_alternatives_walk_the_pareto_fron
     found = oracle(blocks, runs, prefs, exempt)
     result = plan_route(blocks, runs, prefs, exempt, node_limit=None)
     if not [b for b in blocks if b.id not in exempt]:
-        assert result.plan is not None and result.plan.choices == ()
+        assert result.plan is not None
+        assert result.plan.choices == ()
         return
     if not found:
         event("no route")
-        assert result.plan is None and result.infeasibility is not None
+        assert result.plan is None
+        assert result.infeasibility is not None
         return
     event(f"alternatives: {len(result.alternatives)}")
     event(f"hard pace: {sorted(set(prefs.hard) & {'max_parallel', 'max_hours_per_week'})}")
-    assert result.plan is not None and result.plan.optimal
+    assert result.plan is not None
+    assert result.plan.optimal
     front = pareto(found)
     assert (result.plan.finish, result.plan.score) == front[0]
     check_plan(result.plan, blocks, runs, prefs, exempt)
@@ -254,7 +257,8 @@ def test_plan_is_earliest_then_best_scored_and_alternatives_walk_the_pareto_fron
     assert [(p.finish, p.score) for p in result.alternatives] == front[1:4]
     for alternative in result.alternatives:
         check_plan(alternative, blocks, runs, prefs, exempt)
-        assert alternative.trade["days_later"] > 0 and alternative.trade["score_gain"] > 0
+        assert alternative.trade["days_later"] > 0
+        assert alternative.trade["score_gain"] > 0
 
 
 @settings(SETTINGS, max_examples=300)

@@ -54,7 +54,8 @@ def test_prerequisites_end_before_the_dependant_starts():
     result = plan_route(blocks, runs, prefs())
     assert chosen(result) == {"A": "A@0", "B": "B@4", "C": "C@8"}
     assert result.plan.finish == MONDAY + timedelta(weeks=12, days=-1)
-    assert result.plan.total_ec == 6 and result.plan.total_hours == 168
+    assert result.plan.total_ec == 6
+    assert result.plan.total_hours == 168
     b = next(c for c in result.plan.choices if c.block_id == "B")
     assert {"code": "prerequisite", "after": "A", "after_end": "2031-02-02"} in b.reasons
 
@@ -95,7 +96,8 @@ def test_runs_without_seats_are_never_chosen():
 def test_a_soft_preference_costs_score_a_hard_one_excludes_runs():
     runs = [run("A", 0), run("A", 4, time_of_day="evening")]
     soft = plan_route([block("A")], runs, prefs(times_of_day={"evening"}))
-    assert chosen(soft) == {"A": "A@0"} and soft.plan.score == 1
+    assert chosen(soft) == {"A": "A@0"}
+    assert soft.plan.score == 1
     assert soft.plan.choices[0].reasons[-1] == {
         "code": "soft_preference_violated",
         "preference": "time_of_day",
@@ -104,7 +106,8 @@ def test_a_soft_preference_costs_score_a_hard_one_excludes_runs():
     }
     assert soft.plan.violations == ({**soft.plan.choices[0].reasons[-1], "block": "A"},)
     hard = plan_route([block("A")], runs, prefs(times_of_day={"evening"}, hard={"time_of_day"}))
-    assert chosen(hard) == {"A": "A@4"} and hard.plan.score == 0
+    assert chosen(hard) == {"A": "A@4"}
+    assert hard.plan.score == 0
 
 
 def test_ties_on_finish_go_to_the_better_score_then_to_earlier_dates():
@@ -128,7 +131,8 @@ def test_alternatives_finish_later_for_a_better_score():
         run("A", 8),
     ]
     result = plan_route([block("A")], runs, prefs(times_of_day={"daytime"}, locations={"school"}))
-    assert chosen(result) == {"A": "A@0"} and result.plan.score == 2
+    assert chosen(result) == {"A": "A@0"}
+    assert result.plan.score == 2
     assert [(p.run_ids()["A"], p.score) for p in result.alternatives] == [("A@4", 1), ("A@8", 0)]
     assert [p.trade for p in result.alternatives] == [
         {"code": "later_finish_better_preferences", "days_later": 28, "score": 1, "score_gain": 1},
@@ -226,7 +230,8 @@ def test_all_evening_runs_with_evenings_excluded_suggests_allowing_evenings():
     )
     (relaxation,) = result.infeasibility.relaxations
     assert relaxation.change == {"code": "make_soft", "preference": "time_of_day"}
-    assert relaxation.effect["finish"] == "2031-02-02" and relaxation.plan.score == 1
+    assert relaxation.effect["finish"] == "2031-02-02"
+    assert relaxation.plan.score == 1
 
 
 def test_a_prerequisite_chain_that_cannot_fit_is_named():
@@ -257,7 +262,9 @@ def test_a_pace_that_cannot_fit_offers_the_smallest_relaxation():
 
 def test_no_blocks_left_is_an_empty_plan():
     result = plan_route([block("A")], [run("A", 0)], prefs(), exemptions={"A"})
-    assert result.plan.choices == () and result.plan.finish is None and result.plan.total_ec == 0
+    assert result.plan.choices == ()
+    assert result.plan.finish is None
+    assert result.plan.total_ec == 0
 
 
 def test_a_spent_node_budget_returns_the_best_plan_found_unproven():
@@ -267,9 +274,11 @@ def test_a_spent_node_budget_returns_the_best_plan_found_unproven():
         max_parallel=2, max_hours_per_week=30, hard={"max_parallel", "max_hours_per_week"}
     )
     exact = plan_route(blocks, runs, wishes, node_limit=None)
-    assert exact.plan.optimal and exact.plan.finish_lower_bound == exact.plan.finish
+    assert exact.plan.optimal
+    assert exact.plan.finish_lower_bound == exact.plan.finish
     cut = plan_route(blocks, runs, wishes, node_limit=10)
-    assert not cut.plan.optimal and not cut.alternatives_complete
+    assert not cut.plan.optimal
+    assert not cut.alternatives_complete
     assert cut.plan.finish_lower_bound < exact.plan.finish <= cut.plan.finish
     nothing_yet = plan_route(blocks, runs, wishes, node_limit=3)
     assert nothing_yet.plan is None
@@ -286,7 +295,8 @@ def test_the_same_question_gets_the_same_answer():
     ]
     wishes = prefs(times_of_day={"evening"}, max_parallel=2, hard={"max_parallel"})
     first, second = plan_route(blocks, runs, wishes), plan_route(blocks, runs, wishes)
-    assert first == second and first.plan.optimal
+    assert first == second
+    assert first.plan.optimal
 
 
 def test_alternatives_say_when_the_budget_cut_them_short():
@@ -300,12 +310,14 @@ def test_alternatives_say_when_the_budget_cut_them_short():
     wishes = prefs(times_of_day={"evening"}, max_parallel=2, hard={"max_parallel"})
     stats = SearchStats()
     exact = plan_route(blocks, runs, wishes, node_limit=None, stats=stats)
-    assert exact.alternatives and exact.alternatives_complete
+    assert exact.alternatives
+    assert exact.alternatives_complete
     cut_short = 0
     for limit in range(1, stats.nodes + 1, max(stats.nodes // 40, 1)):
         result = plan_route(blocks, runs, wishes, node_limit=limit)
         if result.alternatives_complete:
-            assert result.plan == exact.plan and result.alternatives == exact.alternatives
+            assert result.plan == exact.plan
+            assert result.alternatives == exact.alternatives
         else:
             cut_short += 1
             assert len(result.alternatives) <= len(exact.alternatives)

@@ -134,5 +134,6 @@ def test_a_long_chain_is_planned_without_touching_the_recursion_limit(monkeypatc
     todo, _ = remaining_blocks(blocks, ())
     wishes = Preferences(DAY, DAY + timedelta(weeks=700), max_parallel=1, hard={"max_parallel"})
     found = solve(compile_problem(todo, runs, wishes, ()))
-    assert found is not None and found.proven
+    assert found is not None
+    assert found.proven
     assert found.finish == (DAY + timedelta(weeks=599, days=6)).toordinal()

@@ -75,7 +75,7 @@ def test_exhaustively_for_one_code_every_substitution_and_swap():
                           + code[position + 2:])
 
 
-@pytest.mark.parametrize("text,reason", [("", "length"), ("ABCD-EFGH", "length"),
+@pytest.mark.parametrize(("text", "reason"), [("", "length"), ("ABCD-EFGH", "length"),
                                          ("ABCD-EFGH-JKMN-PQRS-TU", "length"),
                                          ("ABCD-EFGH-JKMN-PQR!-T", "character")])
 def test_what_is_not_a_code(text, reason):
