@@ -40,6 +40,7 @@ import tempfile
 import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from http.cookies import SimpleCookie
@@ -64,6 +65,7 @@ THREADS = 4
 VOUCHERS_PER_CLIENT = 12
 CREDENTIALS_SHARED = 3
 ZIP_ROUNDS = 2
+SEED_THREADS = 3
 PASSWORD = "bench correct horse battery"
 KILL_GRACE = 1.0
 REQUEST_TIMEOUT = 120
@@ -340,8 +342,8 @@ def seed(env: dict, clients: int) -> tuple[list[Learner], dict]:
     for voucher in batch.get_json()["vouchers"]:
         codes.setdefault(voucher["email"], []).append(voucher["code"])
     timings["vouchers"] = time.perf_counter() - started
-    learners, runs = [], None
-    for i, email in enumerate(emails):
+    def learner(i: int) -> tuple[Learner, object]:
+        email = emails[i]
         client = app.test_client()
         made = client.post("/api/v1/accounts", json={
             "email": email, "password": PASSWORD, "display_name": f"Learner {i}",
@@ -359,19 +361,24 @@ def seed(env: dict, clients: int) -> tuple[list[Learner], dict]:
         share = client.post("/api/v1/shares", json={"credential_ids": ids,
                                                      "label": "Sollicitatie"})
         assert share.status_code == 201, share.get_json()
-        if runs is None:
-            first = client.post("/api/v1/vouchers/claim", json={"code": codes[email][0]})
-            assert first.status_code == 200, first.get_json()
-            detail = client.get(f"/api/v1/vouchers/{first.get_json()['id']}").get_json()
-            runs = [run["id"] for run in detail["eligible_runs"]]
-            assert len(runs) == VOUCHERS_PER_CLIENT, runs
-        learners.append(Learner(
+        return Learner(
             number=i, email=email, session=client.get_cookie("ed_session").value,
             codes=codes[email], share_path=urlsplit(share.get_json()["url"]).path,
-            zips=donor_archives(donors, i, email, signed_jwt), runs=list(runs)))
-    # The first learner's first voucher was claimed above (to read the runs).
-    learners[0].claimed.append((first.get_json()["id"], runs[0]))
-    learners[0].codes.pop(0)
+            zips=donor_archives(donors, i, email, signed_jwt), runs=[]), client
+
+    # The first learner claims a voucher to read the runs it buys (one per voucher).
+    first, client = learner(0)
+    claimed = client.post("/api/v1/vouchers/claim", json={"code": first.codes.pop(0)})
+    assert claimed.status_code == 200, claimed.get_json()
+    detail = client.get(f"/api/v1/vouchers/{claimed.get_json()['id']}").get_json()
+    runs = [run["id"] for run in detail["eligible_runs"]]
+    assert len(runs) == VOUCHERS_PER_CLIENT, runs
+    first.claimed.append((claimed.get_json()["id"], runs[0]))
+    # The rest side by side: the seeding app serves them as a threaded server would.
+    with ThreadPoolExecutor(SEED_THREADS) as pool:
+        learners = [first] + [made for made, _ in pool.map(learner, range(1, clients))]
+    for each in learners:
+        each.runs = list(runs)
     timings["learners"] = time.perf_counter() - started - timings["vouchers"]
     for made in (app, donors):
         with made.app_context():
@@ -563,13 +570,13 @@ def lost_writes(port: int, learners: list[Learner], views: dict[str, int]) -> li
     http = Http(port)
     lost: list[str] = []
 
-    def read(learner: Learner, path: str, session: str | None = None):
+    def read(learner: Learner, path: str, session: str | None = None, raw: bool = False):
         status, data, *_ = http.send("GET", path,
                                      cookies={"ed_session": session or learner.session})
         if status != 200:
             lost.append(f"{learner.email}: GET {path} answered {status}")
             return None
-        return json.loads(data)
+        return data if raw else json.loads(data)
 
     for learner in learners:
         lost.extend(settle_unanswered(http, learner))
@@ -583,7 +590,7 @@ def lost_writes(port: int, learners: list[Learner], views: dict[str, int]) -> li
         lost.extend(f"{learner.email}: imported credential {i} is missing"
                     for i in learner.imported if i not in ids)
         for i in learner.imported[:3]:  # opens (decrypts) with the shared keys
-            read(learner, f"/api/v1/dossier/credentials/{i}/original")
+            read(learner, f"/api/v1/dossier/credentials/{i}/original", raw=True)
         roles = {item["role"] for item in read(learner, "/api/v1/dossier/experience") or []}
         for index in set(learner.zip_imported):
             _, want_titles, want_roles = learner.zips[index]
