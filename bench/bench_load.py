@@ -662,8 +662,10 @@ def report(answers: list[Answer], window: KillWindow, elapsed: float, lost: list
           f"Kill window {window.end - window.start:.1f} s (worker {window.killed_pid} killed "
           f"at {window.start - (answers[0].started if answers else 0):.0f} s; the window ends "
           f"{KILL_GRACE:.0f} s after its replacement loaded the app).")
+    served = sum(200 <= (a.status or 0) < 300 for a in in_window)
     print(f"5xx outside the kill window: {fives_out}; inside: {fives_in}. Requests without an "
-          f"answer: {dropped_in} in the window, {dropped_out} outside. "
+          f"answer: {dropped_in} in the window, {dropped_out} outside; {served} answered 2xx "
+          f"in the window (the other worker kept serving). "
           f"Lost acknowledged writes: {len(lost)}.")
     if unexpected:
         print("4xx/5xx answers: " + ", ".join(
