@@ -58,6 +58,8 @@ sys.path.insert(0, str(HERE))
 from bench_framework import free_port, stop  # noqa: E402
 from goals import goal  # noqa: E402
 
+from tests.credentials_support import signed_jwt  # noqa: E402
+
 BIN = Path(sys.executable).parent
 CLIENTS = 50
 WORKERS = 2
@@ -66,9 +68,11 @@ VOUCHERS_PER_CLIENT = 12
 CREDENTIALS_SHARED = 3
 ZIP_ROUNDS = 2
 SEED_THREADS = 3
+DOUBLE_SUBMIT = 0.1
 PASSWORD = "bench correct horse battery"
 KILL_GRACE = 1.0
 REQUEST_TIMEOUT = 120
+IDLE_RECONNECT = 1.0
 UNLIMITED = "1000000 per minute"
 CSRF = "bench-csrf-token"
 SERVER = (
@@ -91,6 +95,7 @@ CLAIM = "POST /api/v1/vouchers/claim"
 REDEEM = "POST /api/v1/vouchers/<id>/redeem"
 VOUCHERS = "GET /api/v1/vouchers"
 ENDPOINTS = [FLOOR, SIGN_IN, IMPORT, ZIP_IMPORT, SHARE_VIEW, CLAIM, REDEEM, VOUCHERS]
+ENDPOINTS += [f"{endpoint} (double submit)" for endpoint in (IMPORT, ZIP_IMPORT, CLAIM, REDEEM)]
 # What a client does next, by weight (a voucher takes a claim, then a redemption).
 MIX = {"floor": 10, "sign_in": 10, "import_credential": 20, "zip_import": 8,
        "share_view": 32, "voucher": 20}
@@ -241,6 +246,7 @@ class Http:
     def __init__(self, port: int):
         self.port = port
         self.conn = None
+        self.last_used = 0.0
 
     def send(self, method: str, path: str, *, cookies=None, body: bytes | None = None,
              headers=None) -> tuple[int | None, bytes, list[str], str, float, float]:
@@ -248,6 +254,11 @@ class Http:
         header = {"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items()),
                   "X-CSRF-Token": CSRF, "Accept-Language": "nl", **(headers or {})}
         started, clock = time.time(), time.perf_counter()
+        if self.conn is not None and time.monotonic() - self.last_used > IDLE_RECONNECT:
+            # gunicorn closes a keep-alive connection idle for 2 s; a browser would not send
+            # on it either (it would retry), so an idle one is not reused.
+            self.conn.close()
+            self.conn = None
         try:
             if self.conn is None:
                 self.conn = http.client.HTTPConnection("127.0.0.1", self.port,
@@ -255,6 +266,7 @@ class Http:
             self.conn.request(method, path, body=body, headers=header)
             response = self.conn.getresponse()
             data = response.read()
+            self.last_used = time.monotonic()
             if response.getheader("Connection", "").lower() == "close":
                 self.conn.close()
                 self.conn = None
@@ -316,7 +328,6 @@ def seed(env: dict, clients: int) -> tuple[list[Learner], dict]:
     os.environ.update(env)
     from eigendossier import create_app
     from eigendossier.core.extensions import db
-    from tests.credentials_support import signed_jwt
     from tests.support import ApiClient, mark_verified
 
     # Jobs (the sign-up mails) in this process: nothing is left queued in Redis.
@@ -418,22 +429,46 @@ def donor_archives(app, i: int, email: str, signed_jwt) -> list[tuple[bytes, lis
 # -- the load --------------------------------------------------------------------------------
 
 class Client:
-    """One learner who also, as an employer would, opens other learners' share pages."""
+    """One learner who also, as an employer would, opens other learners' share pages. Now and
+    then (DOUBLE_SUBMIT of the writes) the learner sends a write from two devices at once,
+    as a double tap or a second tab does: one may be refused (409), neither may fail."""
 
-    def __init__(self, learner: Learner, everyone: list[Learner], port: int, seed: int):
+    def __init__(self, learner: Learner, everyone: list[Learner], port: int, seed: int,
+                 double_submit: float):
         self.learner = learner
         self.everyone = everyone
-        self.http = Http(port)
+        self.devices = (Http(port), Http(port))
         self.random = random.Random(seed)
+        self.double_submit = double_submit
         self.answers: list[Answer] = []
         self.zip_round = 0
         self.views: dict[str, int] = {}  # share page path -> answered 200
 
     def call(self, endpoint, method, path, *, cookies=None, body=None, headers=None):
-        status, data, set_cookies, error, started, seconds = self.http.send(
+        return self.send(self.devices[0], endpoint, method, path, cookies, body, headers)
+
+    def send(self, device, endpoint, method, path, cookies, body, headers):
+        status, data, set_cookies, error, started, seconds = device.send(
             method, path, cookies=cookies, body=body, headers=headers)
         self.answers.append(Answer(endpoint, started, seconds, status, error))
         return status, data, set_cookies
+
+    def write(self, endpoint, path, body: bytes, headers: dict) -> list[tuple]:
+        """A write, sent once, or (now and then) from both devices at the same moment."""
+        args = ("POST", path, self.me(), body, headers)
+        if self.random.random() >= self.double_submit:
+            return [self.send(self.devices[0], endpoint, *args)]
+        endpoint = f"{endpoint} (double submit)"
+        results = [None, None]
+
+        def second():
+            results[1] = self.send(self.devices[1], endpoint, *args)
+
+        thread = threading.Thread(target=second)
+        thread.start()
+        results[0] = self.send(self.devices[0], endpoint, *args)
+        thread.join()
+        return results
 
     def me(self) -> dict:
         return {"ed_session": self.learner.session}
@@ -444,8 +479,9 @@ class Client:
         while time.time() < deadline:
             action = self.random.choices(actions, weights)[0]
             getattr(self, action)()
-        if self.http.conn is not None:
-            self.http.conn.close()
+        for device in self.devices:
+            if device.conn is not None:
+                device.conn.close()
 
     def floor(self):
         self.call(FLOOR, "GET", "/api/v1/meta")
@@ -460,23 +496,18 @@ class Client:
             self.learner.sessions.append(session)
 
     def import_credential(self):
-        from tests.credentials_support import signed_jwt
-
         body = json.dumps({"text": signed_jwt(self.learner.email, name="Geïmporteerd")})
-        status, data, _ = self.call(IMPORT, "POST", "/api/v1/dossier/credentials",
-                                    cookies=self.me(), body=body.encode(),
-                                    headers={"Content-Type": "application/json"})
-        if status == 201:
-            self.learner.imported.append(json.loads(data)["id"])
+        for status, data, _ in self.write(IMPORT, "/api/v1/dossier/credentials", body.encode(),
+                                          {"Content-Type": "application/json"}):
+            if status == 201:
+                self.learner.imported.append(json.loads(data)["id"])
 
     def zip_import(self):
         index = min(self.zip_round, len(self.learner.zips) - 1)
-        archive = self.learner.zips[index][0]
-        body, content_type = multipart("eigendossier.zip", archive)
-        status, data, _ = self.call(ZIP_IMPORT, "POST", "/api/v1/privacy/import",
-                                    cookies=self.me(), body=body,
-                                    headers={"Content-Type": content_type})
-        if status == 200:
+        body, content_type = multipart("eigendossier.zip", self.learner.zips[index][0])
+        results = self.write(ZIP_IMPORT, "/api/v1/privacy/import", body,
+                             {"Content-Type": content_type})
+        if any(status == 200 for status, _, _ in results):
             self.learner.zip_imported.append(index)
             self.zip_round += 1
 
@@ -490,40 +521,43 @@ class Client:
         learner = self.learner
         unredeemed = [c for c in learner.claimed if c[0] not in learner.redeemed]
         if unredeemed:
-            voucher_id, run_id = unredeemed[0]
-            key = uuid.uuid4().hex
-            status, _, _ = self.call(
-                REDEEM, "POST", f"/api/v1/vouchers/{voucher_id}/redeem", cookies=self.me(),
-                body=json.dumps({"run_id": run_id}).encode(),
-                headers={"Content-Type": "application/json", "Idempotency-Key": key})
-            if status == 201:
-                learner.redeemed[voucher_id] = run_id
-            elif status is None:
-                learner.unanswered_redemptions.append((voucher_id, run_id, key))
-                learner.redeemed[voucher_id] = -1  # unknown: settled after the run
-            else:
-                learner.redeemed[voucher_id] = -2  # refused: shown in the 4xx counts
-            return
-        if learner.codes:
-            code = learner.codes[0]
-            status, data, _ = self.call(CLAIM, "POST", "/api/v1/vouchers/claim",
-                                        cookies=self.me(),
-                                        body=json.dumps({"code": code}).encode(),
-                                        headers={"Content-Type": "application/json"})
-            if status == 200:
-                learner.codes.pop(0)
-                run = learner.runs[VOUCHERS_PER_CLIENT - 1 - len(learner.codes)]
-                learner.claimed.append((json.loads(data)["id"], run))
-            elif status is None:
-                learner.codes.pop(0)  # unknown whether it was claimed: not counted
-            return
-        self.call(VOUCHERS, "GET", "/api/v1/vouchers", cookies=self.me())
+            self.redeem(*unredeemed[0])
+        elif learner.codes:
+            self.claim(learner.codes[0])
+        else:
+            self.call(VOUCHERS, "GET", "/api/v1/vouchers", cookies=self.me())
+
+    def redeem(self, voucher_id: int, run_id: int):
+        """Both devices send the same Idempotency-Key (the PWA makes one per tap)."""
+        learner, key = self.learner, uuid.uuid4().hex
+        statuses = [status for status, _, _ in self.write(
+            REDEEM, f"/api/v1/vouchers/{voucher_id}/redeem",
+            json.dumps({"run_id": run_id}).encode(),
+            {"Content-Type": "application/json", "Idempotency-Key": key})]
+        if 201 in statuses:
+            learner.redeemed[voucher_id] = run_id
+        elif None in statuses:
+            learner.unanswered_redemptions.append((voucher_id, run_id, key))
+            learner.redeemed[voucher_id] = -1  # unknown: settled after the run
+        else:
+            learner.redeemed[voucher_id] = -2  # refused: shown in the 4xx counts
+
+    def claim(self, code: str):
+        learner = self.learner
+        results = self.write(CLAIM, "/api/v1/vouchers/claim", json.dumps({"code": code}).encode(),
+                             {"Content-Type": "application/json"})
+        learner.codes.pop(0)  # claimed, or unknown whether it was: not tried again
+        run = learner.runs[VOUCHERS_PER_CLIENT - 1 - len(learner.codes)]
+        ids = {json.loads(data)["id"] for status, data, _ in results if status == 200}
+        learner.claimed.extend((voucher_id, run) for voucher_id in ids)
 
 
-def run_load(learners: list[Learner], port: int, seconds: float, master: int,
-             ready_file: Path) -> tuple[list[Answer], dict[str, int], KillWindow, float]:
+def run_load(learners: list[Learner], port: int, seconds: float, double_submit: float,
+             master: int, ready_file: Path
+             ) -> tuple[list[Answer], dict[str, int], KillWindow, float]:
     barrier = threading.Barrier(len(learners) + 1)
-    clients = [Client(learner, learners, port, seed=learner.number) for learner in learners]
+    clients = [Client(learner, learners, port, learner.number, double_submit)
+               for learner in learners]
     window = KillWindow()
     started = time.time()
     deadline = started + seconds
@@ -591,7 +625,10 @@ def lost_writes(port: int, learners: list[Learner], views: dict[str, int]) -> li
                     for i in learner.imported if i not in ids)
         for i in learner.imported[:3]:  # opens (decrypts) with the shared keys
             read(learner, f"/api/v1/dossier/credentials/{i}/original", raw=True)
-        roles = {item["role"] for item in read(learner, "/api/v1/dossier/experience") or []}
+        items = [item["role"] for item in read(learner, "/api/v1/dossier/experience") or []]
+        roles = set(items)
+        lost.extend(f"{learner.email}: experience {r!r} is in the dossier {items.count(r)} times "
+                    f"(a duplicated write)" for r in sorted(roles) if items.count(r) > 1)
         for index in set(learner.zip_imported):
             _, want_titles, want_roles = learner.zips[index]
             lost.extend(f"{learner.email}: credential {t!r} of an imported archive is missing"
@@ -690,6 +727,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=120.0,
                         help="how long the clients run (default 120; e.g. 30 for a smoke run)")
     parser.add_argument("--clients", type=int, default=CLIENTS)
+    parser.add_argument("--double-submit", type=float, default=DOUBLE_SUBMIT,
+                        help="share of writes sent from two devices at once (default "
+                             f"{DOUBLE_SUBMIT})")
     options = parser.parse_args()
     load_before = os.getloadavg()
     name = f"ed_bench_{uuid.uuid4().hex[:8]}"
@@ -715,7 +755,8 @@ def main() -> int:
         for _ in range(20):
             warm.send("GET", "/api/v1/meta")
         answers, views, window, elapsed = run_load(learners, port, options.seconds,
-                                                   process.pid, ready_file)
+                                                   options.double_submit, process.pid,
+                                                   ready_file)
         lost = lost_writes(port, learners, views)
     finally:
         if process:
