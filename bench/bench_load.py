@@ -600,9 +600,12 @@ def settle_unanswered(http: Http, learner: Learner) -> list[str]:
     return problems
 
 
-def lost_writes(port: int, learners: list[Learner], views: dict[str, int]) -> list[str]:
+def lost_writes(port: int, learners: list[Learner], views: dict[str, int]
+                ) -> tuple[list[str], list[str]]:
+    """Acknowledged writes that cannot be read back, and writes that landed twice."""
     http = Http(port)
     lost: list[str] = []
+    doubled: list[str] = []
 
     def read(learner: Learner, path: str, session: str | None = None, raw: bool = False):
         status, data, *_ = http.send("GET", path,
@@ -627,8 +630,8 @@ def lost_writes(port: int, learners: list[Learner], views: dict[str, int]) -> li
             read(learner, f"/api/v1/dossier/credentials/{i}/original", raw=True)
         items = [item["role"] for item in read(learner, "/api/v1/dossier/experience") or []]
         roles = set(items)
-        lost.extend(f"{learner.email}: experience {r!r} is in the dossier {items.count(r)} times "
-                    f"(a duplicated write)" for r in sorted(roles) if items.count(r) > 1)
+        doubled.extend(f"{learner.email}: experience {r!r} is in the dossier "
+                       f"{items.count(r)} times" for r in sorted(roles) if items.count(r) > 1)
         for index in set(learner.zip_imported):
             _, want_titles, want_roles = learner.zips[index]
             lost.extend(f"{learner.email}: credential {t!r} of an imported archive is missing"
@@ -649,7 +652,7 @@ def lost_writes(port: int, learners: list[Learner], views: dict[str, int]) -> li
         if counted < views.get(learner.share_path, 0):
             lost.append(f"{learner.email}: {views[learner.share_path]} page views answered "
                         f"200, {counted} logged")
-    return lost
+    return lost, doubled
 
 
 # -- the report ------------------------------------------------------------------------------
@@ -660,7 +663,7 @@ def p(latencies: list[float], q: float) -> float:
 
 
 def report(answers: list[Answer], window: KillWindow, elapsed: float, lost: list[str],
-           clients: int, seconds: float, load_before: tuple) -> int:
+           doubled: list[str], clients: int, seconds: float, load_before: tuple) -> int:
     in_window = [a for a in answers if window.covers(a.started, a.started + a.seconds)]
     outside = [a for a in answers if not window.covers(a.started, a.started + a.seconds)]
     floor95 = p([a.seconds for a in answers if a.endpoint == FLOOR and a.status], 0.95)
@@ -709,6 +712,9 @@ def report(answers: list[Answer], window: KillWindow, elapsed: float, lost: list
             f"{endpoint} {status} × {n}" for (endpoint, status), n in sorted(unexpected.items())))
     for line in lost[:20]:
         print(f"LOST: {line}")
+    print(f"Writes that landed twice: {len(doubled)}.")
+    for line in doubled[:20]:
+        print(f"TWICE: {line}")
     print(f"Load average before {', '.join(f'{x:.1f}' for x in load_before)}, after "
           f"{', '.join(f'{x:.1f}' for x in load_after)} ({os.cpu_count()} CPUs, shared).")
     goal("load test: 5xx answers outside the kill window", "0", str(fives_out),
@@ -717,7 +723,9 @@ def report(answers: list[Answer], window: KillWindow, elapsed: float, lost: list
          not lost)
     goal("load test: requests without an answer outside the kill window", "0",
          str(dropped_out), float(dropped_out), dropped_out == 0)
-    return 1 if fives_out or lost or dropped_out else 0
+    goal("load test: writes that landed twice", "0", str(len(doubled)), float(len(doubled)),
+         not doubled)
+    return 1 if fives_out or lost or dropped_out or doubled else 0
 
 
 # -- main ------------------------------------------------------------------------------------
@@ -757,13 +765,13 @@ def main() -> int:
         answers, views, window, elapsed = run_load(learners, port, options.seconds,
                                                    options.double_submit, process.pid,
                                                    ready_file)
-        lost = lost_writes(port, learners, views)
+        lost, doubled = lost_writes(port, learners, views)
     finally:
         if process:
             stop(process)
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    return report(answers, window, elapsed, lost, options.clients, options.seconds,
+    return report(answers, window, elapsed, lost, doubled, options.clients, options.seconds,
                   load_before)
 
 
