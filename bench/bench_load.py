@@ -4,13 +4,18 @@ mixing sign-in, credential import, export-zip import, employer share-page views 
 claims and redemptions, with a `kill -9` of one worker half-way (gunicorn's master starts a
 new one).
 
+A tenth of the writes is sent from two devices at once (a double tap, a second tab:
+--double-submit): one of the pair may be refused as a duplicate (409), neither may fail.
+
 It reports, per endpoint: answers by class, 5xx outside the kill window (must be 0),
-connection errors inside and outside the window, p50/p95 latency and the p95 over the p95 of
-GET /api/v1/meta (the trivial endpoint, same clients, same run). After the run every write
-that was acknowledged with a 2xx is read back through the API (sessions, credentials, imported
-archives, claimed and redeemed vouchers, share views): a missing one is a lost write (must
-be 0). Exit status 1 when a 5xx came outside the kill window, a connection failed outside it,
-or a write was lost.
+requests without an answer inside and outside the window, p50/p95 latency and the p95 over
+the p95 of GET /api/v1/meta (the trivial endpoint, same clients, same run). After the run
+every write that was acknowledged with a 2xx is read back through the API (sessions,
+credentials, imported archives, claimed and redeemed vouchers, share views): a missing one is
+a lost write (must be 0); a redemption whose answer was lost is sent again with its
+Idempotency-Key and must end as one enrolment; an experience item in a dossier twice is a
+write that landed twice (must be 0). Exit status 1 when a 5xx came outside the kill window,
+a request went unanswered outside it, or a write was lost or landed twice.
 
     .venv/bin/python bench/bench_load.py              # 2 minutes, 50 clients
     .venv/bin/python bench/bench_load.py --seconds 30 # a smoke run
