@@ -45,6 +45,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -243,6 +244,7 @@ class Answer:
     seconds: float
     status: int | None  # None: no answer
     error: str = ""
+    client: int = -1
 
 
 class Http:
@@ -455,7 +457,8 @@ class Client:
     def send(self, device, endpoint, method, path, cookies, body, headers):
         status, data, set_cookies, error, started, seconds = device.send(
             method, path, cookies=cookies, body=body, headers=headers)
-        self.answers.append(Answer(endpoint, started, seconds, status, error))
+        self.answers.append(Answer(endpoint, started, seconds, status, error,
+                                   self.learner.number))
         return status, data, set_cookies
 
     def write(self, endpoint, path, body: bytes, headers: dict) -> list[tuple]:
@@ -708,6 +711,9 @@ def report(answers: list[Answer], window: KillWindow, elapsed: float, lost: list
           f"at {window.start - (answers[0].started if answers else 0):.0f} s; the window ends "
           f"{KILL_GRACE:.0f} s after its replacement loaded the app).")
     served = sum(200 <= (a.status or 0) < 300 for a in in_window)
+    per_client = sorted(Counter(a.client for a in answers).values())
+    print(f"Requests per client: fewest {per_client[0]}, median "
+          f"{per_client[len(per_client) // 2]}, most {per_client[-1]}.")
     print(f"5xx outside the kill window: {fives_out}; inside: {fives_in}. Requests without an "
           f"answer: {dropped_in} in the window, {dropped_out} outside; {served} answered 2xx "
           f"in the window (the other worker kept serving). "
