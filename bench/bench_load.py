@@ -37,6 +37,7 @@ import http.client
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import subprocess
@@ -782,6 +783,7 @@ def main() -> int:
             stop(process)
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        shutil.rmtree(tmp, ignore_errors=True)
     return report(answers, window, elapsed, lost, doubled, options.clients, options.seconds,
                   load_before)
 
