@@ -110,7 +110,7 @@ MIX = {"floor": 10, "sign_in": 10, "import_credential": 20, "zip_import": 8,
 
 # -- the server ------------------------------------------------------------------------------
 
-def settings_file(folder: Path, database_url: str, port: int) -> Path:
+def settings_file(folder: Path, database_url: str, port: int, reverify: bool = False) -> Path:
     """One configuration for the CLI, the seeding app and gunicorn: every key set (a shared
     database needs the same keys everywhere), rate limits out of the way."""
     vapid = ec.generate_private_key(ec.SECP256R1()).private_numbers().private_value
@@ -127,6 +127,7 @@ def settings_file(folder: Path, database_url: str, port: int) -> Path:
         f'PUBLIC_BASE_URL = "http://127.0.0.1:{port}"',
         "DEMO_DATA = false",
         "NOTIFICATIONS_INPROCESS_TICK = false",
+        f"SHARE_REVERIFY_AFTER_SECONDS = {0 if reverify else 3600}",
         'ENCRYPTION_KEY_ID = "bench"',
         *(f'RATELIMIT_{name} = "{UNLIMITED}"' for name in limits),
         "[ENCRYPTION_KEYS]",
@@ -747,6 +748,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=120.0,
                         help="how long the clients run (default 120; e.g. 30 for a smoke run)")
     parser.add_argument("--clients", type=int, default=CLIENTS)
+    parser.add_argument("--reverify-shares", action="store_true",
+                        help="every employer page verifies its credentials again and stores "
+                             "the results (as when they are older than an hour)")
     parser.add_argument("--double-submit", type=float, default=DOUBLE_SUBMIT,
                         help="share of writes sent from two devices at once (default "
                              f"{DOUBLE_SUBMIT})")
@@ -761,7 +765,7 @@ def main() -> int:
     process = None
     try:
         port = free_port()
-        config = settings_file(tmp, url, port)
+        config = settings_file(tmp, url, port, options.reverify_shares)
         env = {**os.environ, "EIGENDOSSIER_CONFIG": str(config),
                "EIGENDOSSIER_INSTANCE_PATH": str(tmp)}
         started = time.perf_counter()
