@@ -5,8 +5,8 @@ items with their evidence.
 The archive has been read and checked as a whole before this runs (privacy/archive.py):
 nothing is written for an archive that is refused. Each item is then its own transaction,
 as a single import is; a credential or item already in the dossier is recognised and
-skipped, so importing the same file again (or again after an interruption) doubles
-nothing. Routes, enrolments and vouchers are not imported: they refer to one
+skipped, so importing the same file again (or again after an interruption, or twice at
+once) doubles nothing. Routes, enrolments and vouchers are not imported: they refer to one
 installation's catalogue and seats (they are in the export to read)."""
 import json
 from dataclasses import dataclass, field
@@ -60,7 +60,6 @@ def import_credentials(account: Account, files: dict[str, bytes]) -> Tally:
 
 def import_experience(account: Account, entries: list, files: dict[str, bytes]) -> Tally:
     tally = Tally()
-    existing = {_key(item) for item in dossier_experience.experience_items(account)}
     for position, entry in enumerate(entries, 1):
         where = f"experience.json #{position}"
         try:
@@ -70,17 +69,34 @@ def import_experience(account: Account, entries: list, files: dict[str, bytes]) 
         except ValidationError:
             tally.failed.append({"file": where, "reason": str(_l("This item is not complete."))})
             continue
-        if _key(fields) in existing:
+        _hold_dossier(account)
+        if _already_there(account, fields):
+            db.session.commit()  # lets the hold go
             tally.duplicates += 1
             continue
         try:
             _add_item(account, fields, _evidence(entry, files))
         except DomainError as error:
+            db.session.rollback()
             tally.failed.append({"file": where, "reason": str(error.detail or error.title)})
             continue
-        existing.add(_key(fields))
         tally.imported += 1
     return tally
+
+
+def _hold_dossier(account: Account) -> None:
+    """Begin an item's transaction by writing the learner's account row (changing nothing):
+    PostgreSQL locks the row, SQLite takes its write lock. Two imports into one dossier at
+    once (a double tap, a second tab) then take turns per item, and each sees what the other
+    added: nothing lands twice. Held until the item's commit or rollback."""
+    db.session.execute(db.update(Account).where(Account.id == account.id)
+                       .values(id=Account.id).execution_options(synchronize_session=False))
+
+
+def _already_there(account: Account, fields: dict) -> bool:
+    same = db.session.scalars(db.select(ExperienceItem).filter_by(
+        account_id=account.id, role=fields["role"], start_date=fields["start_date"])).all()
+    return any(_key(item) == _key(fields) for item in same)
 
 
 def _key(item) -> tuple:

@@ -72,13 +72,17 @@ def _voucher_by_code(typed: str) -> Voucher:
 
 def _take(account: Account, voucher: Voucher, staff: Account | None = None) -> Voucher:
     """Give the unclaimed voucher to `account` by one conditional UPDATE (in the caller's
-    transaction); a voucher someone else got first is ClaimedByAnother."""
+    transaction); a voucher someone else got first is ClaimedByAnother. One this learner got
+    a moment ago (a double tap, a second device) is simply theirs, as on a later claim."""
     taken = db.session.execute(
         db.update(Voucher).where(Voucher.id == voucher.id, Voucher.claimed_by_id.is_(None))
         .values(claimed_by_id=account.id, claimed_at=utcnow())
     )
     if taken.rowcount != 1:
         db.session.rollback()
+        db.session.refresh(voucher)
+        if staff is None and voucher.claimed_by_id == account.id:
+            return voucher
         raise ClaimedByAnother()
     if staff is None:  # a school's confirmation is recorded as such, by decide()
         audit.record("voucher.claimed", account.id, subject=voucher)

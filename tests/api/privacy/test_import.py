@@ -2,6 +2,7 @@
 credential verified again, nothing doubled, a bad archive refused whole."""
 import io
 import json
+import threading
 import zipfile
 
 import pytest
@@ -172,3 +173,40 @@ def test_a_bad_archive_is_refused_whole_and_nothing_is_written(app, client, lear
     assert_problem(client.post(f"{PRIVACY}/import", data={"passphrase": "x"},
                                content_type="multipart/form-data"), 422)
     assert row_counts(app) == before
+
+
+def test_one_archive_imported_from_two_devices_at_once_doubles_nothing(app, client, learner):
+    """A double tap or a second tab sends the same archive twice at the same moment (found
+    by bench/bench_load.py): each experience item lands once, and the reports together
+    import each item once."""
+    donor = app.test_client()
+    sign_up(donor, email="donor@example.nl")
+    roles = [f"Monteur {i}" for i in range(6)]
+    for role in roles:
+        made = donor.post("/api/v1/dossier/experience", json={
+            "role": role, "employer": "Installatiebedrijf Jansen", "start_date": "2019-03-01"})
+        assert made.status_code == 201, made.get_json()
+    archive = export(donor).data
+    devices = []
+    for _ in range(4):
+        device = app.test_client()
+        device.set_cookie("ed_session", client.get_cookie("ed_session").value)
+        devices.append(device)
+    barrier, answers = threading.Barrier(len(devices)), []
+
+    def send(device):
+        barrier.wait()
+        answers.append(import_zip(device, archive))
+
+    threads = [threading.Thread(target=send, args=(device,)) for device in devices]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [a.status_code for a in answers] == [200] * len(devices), \
+        [a.get_json() for a in answers]
+    items = client.get("/api/v1/dossier/experience").get_json()
+    assert sorted(i["role"] for i in items) == roles
+    reports = [a.get_json()["experience"] for a in answers]
+    assert sum(r["imported"] for r in reports) == len(roles)
+    assert sum(r["duplicates"] for r in reports) == len(roles) * (len(devices) - 1)

@@ -1,3 +1,5 @@
+import threading
+
 import pytest
 from sqlalchemy import event
 
@@ -232,3 +234,33 @@ def test_a_voucher_taken_meanwhile_cannot_be_confirmed(app, client, learner, cod
     assert_problem(staff.post(f"/api/v1/staff/voucher-claims/{pending['id']}/decision",
                               json={"approved": True}), 409, "voucher-claimed")
     assert [c.status for c in claim_rows(app)] == ["pending"]
+
+
+def test_claiming_from_two_devices_at_once_gives_the_voucher_to_its_graduate_once(
+        app, client, learner, codes):
+    """A double tap, or the code typed in on the phone and the laptop (found by
+    bench/bench_load.py): every answer is the voucher, as claiming it again later is; no
+    answer says it is in someone else's dossier."""
+    devices = []
+    for _ in range(4):
+        device = app.test_client()
+        device.set_cookie("ed_session", client.get_cookie("ed_session").value)
+        devices.append(device)
+    barrier, answers = threading.Barrier(len(devices)), []
+
+    def send(device):
+        barrier.wait()
+        answers.append(claim(device, codes["sanne@example.nl"]))
+
+    threads = [threading.Thread(target=send, args=(device,)) for device in devices]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [a.status_code for a in answers] == [200] * len(devices), \
+        [a.get_json() for a in answers]
+    ids = {a.get_json()["id"] for a in answers}
+    assert [v["id"] for v in client.get("/api/v1/vouchers").get_json()] == list(ids)
+    with app.app_context():
+        claimed = db.session.scalars(db.select(AuditEvent).filter_by(action="voucher.claimed"))
+        assert len(claimed.all()) == 1
