@@ -76,7 +76,7 @@ CREDENTIALS_SHARED = 3
 ZIP_ROUNDS = 2
 SEED_THREADS = 3
 DOUBLE_SUBMIT = 0.1
-PASSWORD = "bench correct horse battery"
+PASSWORD = "bench correct horse battery"  # noqa: S105 - the made-up learners of this benchmark
 KILL_GRACE = 1.0
 REQUEST_TIMEOUT = 120
 IDLE_RECONNECT = 1.0
@@ -447,7 +447,7 @@ class Client:
         self.learner = learner
         self.everyone = everyone
         self.devices = (Http(port), Http(port))
-        self.random = random.Random(seed)
+        self.random = random.Random(seed)  # noqa: S311 - a repeatable mix of requests, not a secret
         self.double_submit = double_submit
         self.answers: list[Answer] = []
         self.zip_round = 0
