@@ -10,8 +10,8 @@ from pathlib import Path
 
 import requests
 
+from eigendossier.accounts.cookies import CSRF_COOKIE, CSRF_HEADER
 from eigendossier.core.config import PROJECT_ROOT
-from eigendossier.web.security import CSRF_COOKIE, CSRF_HEADER
 
 BIN = Path(sys.executable).parent
 

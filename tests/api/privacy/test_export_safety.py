@@ -6,9 +6,8 @@ import re
 import pytest
 from defusedxml.ElementTree import fromstring
 
-from eigendossier.accounts.api import SESSION_COOKIE
+from eigendossier.accounts.cookies import CSRF_COOKIE, SESSION_COOKIE
 from eigendossier.credentials import bake_svg, dataintegrity
-from eigendossier.web.security import CSRF_COOKIE
 from tests.api.dossier.conftest import upload
 from tests.api.privacy.conftest import SETTINGS, add_credentials, export, import_zip, open_zip
 from tests.credentials_support import signed_jwt
