@@ -4,7 +4,6 @@ from datetime import date
 from flask import jsonify, request
 from flask.views import MethodView
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
 
 from eigendossier.catalog import service
 from eigendossier.catalog.schemas import (
@@ -14,6 +13,7 @@ from eigendossier.catalog.schemas import (
     QualificationSchema,
 )
 from eigendossier.core import access
+from eigendossier.core.arguments import Blueprint
 from eigendossier.core.errors import problem_response
 
 blp = Blueprint("catalog", __name__, url_prefix="/api/v1/catalog",

@@ -1,8 +1,8 @@
 """Push subscriptions (several devices per learner), reminder settings, the inbox."""
 from flask.views import MethodView
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
 
+from eigendossier.core.arguments import Blueprint
 from eigendossier.core.errors import problem_response
 from eigendossier.notifications import service, vapid
 from eigendossier.notifications.schemas import (

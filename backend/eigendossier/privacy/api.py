@@ -9,9 +9,9 @@ from flask import abort, current_app, request, send_file
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
 
 from eigendossier.accounts.api import SESSION_COOKIE
+from eigendossier.core.arguments import Blueprint
 from eigendossier.core.errors import InvalidInput, problem_response
 from eigendossier.core.extensions import limiter
 from eigendossier.dossier.verification import locale

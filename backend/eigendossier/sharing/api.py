@@ -12,9 +12,9 @@ from flask import current_app, make_response, render_template, request, url_for
 from flask.views import MethodView
 from flask_babel import force_locale
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
 from werkzeug.exceptions import HTTPException
 
+from eigendossier.core.arguments import Blueprint
 from eigendossier.core.errors import (
     STATUS_DETAILS,
     STATUS_PROBLEMS,

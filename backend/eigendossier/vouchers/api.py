@@ -6,10 +6,10 @@ from datetime import date
 from flask import current_app, jsonify, request
 from flask.views import MethodView
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from eigendossier.core import access
+from eigendossier.core.arguments import Blueprint
 from eigendossier.core.errors import problem_response
 from eigendossier.core.extensions import limiter
 from eigendossier.vouchers import batches, claims, service

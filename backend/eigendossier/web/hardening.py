@@ -5,11 +5,15 @@ Flask and webargs parse JSON bodies with the standard library, which accepts a k
 (the last one wins, so what was checked may not be what is stored), NaN and Infinity,
 integers of any length (too long for the database: a 500), strings with NUL or lone
 surrogates (PostgreSQL and UTF-8 refuse them: a 500), and raises RecursionError on a body
-nested thousands deep (a 500). One strict parse here refuses all of these with a 400."""
+nested thousands deep (a 500). One strict parse here refuses all of these with a 400.
+
+It also bounds the work a body can cause later: at most JSON_MAX_DEPTH levels and
+JSON_MAX_VALUES keys and values, so that what the views and schemas walk is small whatever
+fits in MAX_CONTENT_LENGTH (core.arguments then refuses unknown keys before marshmallow)."""
 import json
 import re
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
 
@@ -21,6 +25,8 @@ MAX_ID = 2**31 - 1
 # The largest integer a database column of ours holds (BIGINT).
 MAX_JSON_INT = 2**63 - 1
 _BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
+# No body of ours nests deeper than a few levels; JSON_MAX_VALUES is in config/default.toml.
+JSON_MAX_DEPTH = 32
 
 
 class IdConverter(IntegerConverter):
@@ -63,19 +69,30 @@ def _finite_float(digits: str) -> float:
     return value
 
 
-def _check_strings(value) -> None:
-    """No key or text holds NUL or a lone surrogate (iteratively: the body may be wide)."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            if _BAD_TEXT.search(item):
-                raise JsonRefused(_l("A text holds a NUL character or broken Unicode."))
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
+def _check_values(value, max_values: int) -> None:
+    """No key or text holds NUL or a lone surrogate, the body nests at most JSON_MAX_DEPTH
+    deep and holds at most `max_values` keys and values. Level by level, without recursion
+    (the body may be deep) and stopping at the first level past a limit (it may be wide)."""
+    level, depth, seen = [value], 0, 0
+    while level:
+        depth += 1
+        seen += len(level)
+        if depth > JSON_MAX_DEPTH:
+            raise JsonRefused(_l("The JSON is nested too deeply."))
+        if seen > max_values:
+            raise JsonRefused(_l("The JSON holds more than %(n)s keys and values.",
+                                 n=max_values))
+        below = []
+        for item in level:
+            if isinstance(item, str):
+                if _BAD_TEXT.search(item):
+                    raise JsonRefused(_l("A text holds a NUL character or broken Unicode."))
+            elif isinstance(item, dict):
+                below.extend(item.keys())
+                below.extend(item.values())
+            elif isinstance(item, list):
+                below.extend(item)
+        level = below
 
 
 def check_json_body():
@@ -95,7 +112,7 @@ def check_json_body():
         raise JsonRefused(_l("The JSON is nested too deeply.")) from None
     except ValueError:
         return
-    _check_strings(parsed)
+    _check_values(parsed, int(current_app.config.get("JSON_MAX_VALUES", 100_000)))
 
 
 def init_app(app: Flask) -> None:
