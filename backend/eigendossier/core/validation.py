@@ -78,13 +78,22 @@ TOO_MANY_ITEMS = _m("At most {max} items.")
 
 
 class ShapeErrors:
-    """Field errors found before loading: the first `limit` kept, the rest only counted."""
+    """Field errors found before loading: the first `limit` kept, the rest only counted.
+
+    A few unknown keys are left to marshmallow, which names them along with every other
+    field error; more than `limit` of them, or a list that is too long, are `refused`
+    here, before marshmallow does its work for each."""
 
     def __init__(self, limit: int):
         self.limit = limit
         self.errors: dict[str, list] = {}
         self.kept = 0
         self.more = 0
+        self.too_long = False
+
+    @property
+    def refused(self) -> bool:
+        return self.too_long or self.more > 0
 
     @property
     def full(self) -> bool:
@@ -97,8 +106,6 @@ class ShapeErrors:
             self.errors.setdefault(path, []).append(message)
             self.kept += 1
 
-    def __bool__(self) -> bool:
-        return bool(self.errors or self.more)
 
 
 def shape_errors(schema: Schema, data, limit: int) -> ShapeErrors:
@@ -152,5 +159,6 @@ def _within(field: fields.Field, value, path: str, found: ShapeErrors) -> bool:
                     if isinstance(v, validate.Length) and v.max is not None), DEFAULT_MAX_ITEMS)
     if len(value) > maximum:
         found.add(path, TOO_MANY_ITEMS.format(max=maximum))
+        found.too_long = True
         return False
     return True

@@ -137,3 +137,16 @@ def test_a_small_unknown_key_is_still_named(client):
     body = assert_problem(response, 422, "validation")
     assert body["errors"] == {"admin": ["Dit veld wordt niet verwacht."]}
     assert "more_errors" not in body
+
+
+def test_every_api_blueprint_checks_the_shape_first(app):
+    """The bound holds for every endpoint because every API blueprint parses with the
+    shape-checking parser."""
+    import flask_smorest
+
+    from eigendossier.core.arguments import Blueprint
+
+    api_blueprints = [bp for bp in app.blueprints.values()
+                      if isinstance(bp, flask_smorest.Blueprint)]
+    assert len(api_blueprints) >= 10
+    assert all(isinstance(bp, Blueprint) for bp in api_blueprints), api_blueprints
