@@ -7,8 +7,13 @@ nothing is written for an archive that is refused. Each item is then its own tra
 as a single import is; a credential or item already in the dossier is recognised and
 skipped, so importing the same file again (or again after an interruption) doubles
 nothing. Routes, enrolments and vouchers are not imported: they refer to one
-installation's catalogue and seats (they are in the export to read)."""
+installation's catalogue and seats (they are in the export to read).
+
+How much one file may bring is capped (ItemLimits, set in config/default.toml): each item
+costs a transaction, and a credential a verification, so 20,000 of them held a worker for
+minutes. An archive over a cap is refused before anything is written."""
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
@@ -22,9 +27,23 @@ from eigendossier.dossier import service as dossier
 from eigendossier.dossier import verification as dossier_verification
 from eigendossier.dossier.models import ExperienceItem
 from eigendossier.dossier.schemas import ExperienceInputSchema
+from eigendossier.privacy.archive import ArchiveError
 from eigendossier.privacy.export import CREDENTIALS_DIR
 
 EXPERIENCE_FIELDS = ("role", "employer", "start_date", "end_date", "description")
+EXPERIENCE_FILE = "experience.json"
+
+
+@dataclass(frozen=True)
+class ItemLimits:
+    credentials: int = 500
+    experience: int = 500
+    # experience.json is parsed whole: its size bounds the memory that takes.
+    experience_bytes: int = 4 * 1024 * 1024
+
+    def shown(self) -> dict:
+        """The limits as a refusal names them."""
+        return {"credentials": self.credentials, "experience": self.experience}
 
 
 @dataclass
@@ -34,20 +53,37 @@ class Tally:
     failed: list[dict] = field(default_factory=list)
 
 
-def json_file(files: dict[str, bytes], name: str, default):
-    """A JSON file of the archive; a missing one is the default, a broken one None."""
-    if name not in files:
-        return default
+def experience_entries(files: Mapping, limits: ItemLimits) -> list:
+    """The items of experience.json (none when it is missing)."""
+    if EXPERIENCE_FILE not in files:
+        return []
+    if files.size(EXPERIENCE_FILE) > limits.experience_bytes:
+        raise ArchiveError("too_many_items", **limits.shown())
     try:
-        return json.loads(files[name])
+        entries = json.loads(files[EXPERIENCE_FILE])
     except (UnicodeDecodeError, ValueError):
-        return None
+        raise ArchiveError("damaged", name=EXPERIENCE_FILE) from None
+    if not isinstance(entries, list):
+        raise ArchiveError("damaged", name=EXPERIENCE_FILE)
+    return entries
 
 
-def import_credentials(account: Account, files: dict[str, bytes]) -> Tally:
+def check_volume(files: Mapping, experience: list, limits: ItemLimits) -> None:
+    """Refuse the whole archive when it brings more than the limits allow."""
+    if (len(_credential_files(files)) > limits.credentials
+            or len(experience) > limits.experience):
+        raise ArchiveError("too_many_items", **limits.shown())
+
+
+def _credential_files(files: Mapping) -> list[str]:
+    return sorted(n for n in files if n.startswith(CREDENTIALS_DIR))
+
+
+def import_credentials(account: Account, files: Mapping) -> Tally:
     tally = Tally()
-    for name in sorted(n for n in files if n.startswith(CREDENTIALS_DIR)):
+    for name in _credential_files(files):
         try:
+            _check_size(files, name)
             dossier.import_credential(account, data=files[name])
         except dossier.DuplicateCredential:
             tally.duplicates += 1
@@ -58,7 +94,7 @@ def import_credentials(account: Account, files: dict[str, bytes]) -> Tally:
     return tally
 
 
-def import_experience(account: Account, entries: list, files: dict[str, bytes]) -> Tally:
+def import_experience(account: Account, entries: list, files: Mapping) -> Tally:
     tally = Tally()
     existing = {_key(item) for item in dossier_experience.experience_items(account)}
     for position, entry in enumerate(entries, 1):
@@ -88,10 +124,17 @@ def _key(item) -> tuple:
     return tuple(get(name) or None for name in EXPERIENCE_FIELDS)
 
 
-def _evidence(entry: dict, files: dict[str, bytes]) -> tuple[bytes, str] | None:
+def _check_size(files: Mapping, name: str) -> None:
+    """A file larger than an upload may be is not read at all."""
+    if files.size(name) > dossier_verification.max_upload():
+        raise dossier_verification.too_large(dossier_verification.max_upload())
+
+
+def _evidence(entry: dict, files: Mapping) -> tuple[bytes, str] | None:
     name = entry.get("evidence_file")
     if not isinstance(name, str) or name not in files:
         return None
+    _check_size(files, name)
     info = entry.get("evidence") or {}
     return files[name], str(info.get("name") or name.rsplit("/", 1)[-1])
 
