@@ -15,6 +15,7 @@ How much one file may bring is capped (ItemLimits, set in config/default.toml): 
 costs work, and a credential a verification, so 20,000 of them held a worker for minutes.
 An archive over a cap is refused before anything is written."""
 import json
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -42,6 +43,9 @@ class ItemLimits:
     experience: int = 500
     # experience.json is parsed whole: its size bounds the memory that takes.
     experience_bytes: int = 4 * 1024 * 1024
+    # Credentials are verified again, which may fetch from the issuer: past this many
+    # seconds the rest is reported as not imported (importing again adds it).
+    seconds: float = 120.0
 
     def shown(self) -> dict:
         """The limits as a refusal names them."""
@@ -85,9 +89,21 @@ def _credential_files(files: Mapping) -> list[str]:
     return sorted(n for n in files if n.startswith(CREDENTIALS_DIR))
 
 
-def import_credentials(account: Account, files: Mapping) -> Tally:
+def late(deadline: float) -> bool:
+    return time.monotonic() > deadline
+
+
+def _not_in_time(where: str) -> dict:
+    return {"file": where, "reason": str(_l(
+        "Not imported: the import took too long. Import the file again to add the rest."))}
+
+
+def import_credentials(account: Account, files: Mapping, deadline: float) -> Tally:
     tally = Tally()
     for name in _credential_files(files):
+        if late(deadline):
+            tally.failed.append(_not_in_time(name))
+            continue
         try:
             _check_size(files, name)
             dossier.import_credential(account, data=files[name])
@@ -100,12 +116,16 @@ def import_credentials(account: Account, files: Mapping) -> Tally:
     return tally
 
 
-def import_experience(account: Account, entries: list, files: Mapping) -> Tally:
+def import_experience(account: Account, entries: list, files: Mapping,
+                      deadline: float) -> Tally:
     tally = Tally()
     existing = {_key(item) for item in dossier_experience.experience_items(account)}
     pending_items = pending_bytes = 0
     for position, entry in enumerate(entries, 1):
         where = f"experience.json #{position}"
+        if late(deadline):
+            tally.failed.append(_not_in_time(where))
+            continue
         try:
             fields = ExperienceInputSchema().load(
                 {name: entry.get(name) for name in EXPERIENCE_FIELDS

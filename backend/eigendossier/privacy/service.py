@@ -1,6 +1,7 @@
 """Privacy operations: export all of a learner's data, import such an export, erase the
 account, and the learner's own audit trail. No request, no response."""
 import tempfile
+import time
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -122,7 +123,8 @@ def item_limits() -> importing.ItemLimits:
     return importing.ItemLimits(
         credentials=int(config.get("PRIVACY_IMPORT_MAX_CREDENTIALS", 500)),
         experience=int(config.get("PRIVACY_IMPORT_MAX_EXPERIENCE", 500)),
-        experience_bytes=int(config.get("PRIVACY_IMPORT_MAX_EXPERIENCE_BYTES", 4 * 1024 * 1024)))
+        experience_bytes=int(config.get("PRIVACY_IMPORT_MAX_EXPERIENCE_BYTES", 4 * 1024 * 1024)),
+        seconds=float(config.get("PRIVACY_IMPORT_MAX_SECONDS", 120)))
 
 
 def max_import_upload() -> int:
@@ -144,8 +146,9 @@ def _import_files(account: Account, files) -> dict:
     limits = item_limits()
     experience = importing.experience_entries(files, limits)
     importing.check_volume(files, experience, limits)
-    credentials = importing.import_credentials(account, files)
-    items = importing.import_experience(account, experience, files)
+    deadline = time.monotonic() + limits.seconds
+    credentials = importing.import_credentials(account, files, deadline)
+    items = importing.import_experience(account, experience, files, deadline)
     failed = credentials.failed + items.failed
     report = {
         "imported": credentials.imported + items.imported,

@@ -132,3 +132,18 @@ def test_as_many_items_as_allowed_import_in_bounded_time(app, client, learner):
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["imported"] == 500
     assert row_counts(app)["experience_item"] == 500
+
+
+def test_past_the_time_limit_the_rest_is_reported_and_a_second_import_adds_it(
+        app, client, learner):
+    """Verifying credentials again may wait on issuers: the import stops at
+    PRIVACY_IMPORT_MAX_SECONDS and says what it did not reach (here: all of it)."""
+    items = [{"role": f"Functie {n}", "start_date": "2020-01-01"} for n in range(3)]
+    data = export_with({"experience.json": json.dumps(items).encode()})
+    app.config["PRIVACY_IMPORT_MAX_SECONDS"] = 0
+    report = import_zip(client, data).get_json()
+    assert report["imported"] == 0 and len(report["failed"]) == 3
+    assert report["failed"][0]["reason"].startswith("Niet ingelezen: het inlezen duurde te lang")
+    assert row_counts(app)["experience_item"] == 0
+    app.config["PRIVACY_IMPORT_MAX_SECONDS"] = 120
+    assert import_zip(client, data).get_json()["imported"] == 3
