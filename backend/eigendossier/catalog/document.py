@@ -95,15 +95,32 @@ def _flow_depth_exceeds(text: str, limit: int) -> bool:
     return False
 
 
+def _count_events(text: str) -> None:
+    """Refuse a document with far more than MAX_VALUES values before it is composed:
+    parser events cost a microsecond each, composing them into nodes ten (4 MB of YAML
+    took 9 s to be refused). A value is at most a few events (a key, a start and an end)."""
+    counter = _Loader(text)
+    try:
+        for _ in range(4 * MAX_VALUES + 1):
+            if counter.get_event() is None:
+                return
+        raise CatalogInvalid([Problem(None, "", f"the document has more than {MAX_VALUES} "
+                                      "values")])
+    finally:
+        counter.dispose()
+
+
 def _parse(text: str) -> tuple[object, dict[tuple, int]]:
     if _flow_depth_exceeds(text, MAX_DEPTH):
         raise CatalogInvalid([Problem(None, "", "the document is nested too deeply")])
     loader = _Loader(text)
     try:
+        _count_events(text)
         node = loader.get_single_node()
         if node is None:
             return None, {}
-        return loader.construct_document(node), _lines(node)
+        lines = _lines(node)  # first: it refuses a document too large to construct
+        return loader.construct_document(node), lines
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else None
