@@ -76,8 +76,9 @@ class Import(MethodView):
     @blp.response(200, DataImportReportSchema)
     @problem_response(blp, 413, "The file is larger than this server accepts")
     @problem_response(blp, 415, "Send multipart/form-data")
-    @problem_response(blp, 422, "Not an export, damaged, too large unpacked, or the "
-                                "passphrase is missing or wrong; nothing imported")
+    @problem_response(blp, 422, "Not an export, damaged, too large unpacked, more "
+                                "credentials or experience than allowed, or the passphrase "
+                                "is missing or wrong; nothing imported")
     def post(self):
         """Import a data file (an export of this or another installation) into my dossier.
 
