@@ -15,6 +15,9 @@ from eigendossier.core.errors import MAX_FIELD_ERRORS
 from eigendossier.core.extensions import db
 from tests.support import assert_problem
 
+# Nothing may be written for a refused body, on either database.
+pytestmark = pytest.mark.both_databases
+
 # Well above what a refusal costs now (~0.1 s), far below what these bodies cost before.
 MAX_CPU_SECONDS = 1.0
 MAX_ANSWER_BYTES = 20_000
