@@ -107,7 +107,6 @@ class ShapeErrors:
             self.kept += 1
 
 
-
 def shape_errors(schema: Schema, data, limit: int) -> ShapeErrors:
     """Unknown keys (where the schema raises on them) and overlong lists, at every level the
     schema describes; each key is looked at once, without marshmallow's per-key work."""
