@@ -5,7 +5,6 @@ from flask import current_app, g, request
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
 
 from eigendossier.accounts import passwords, service, sessions, verification
 from eigendossier.accounts.cookies import (
@@ -25,6 +24,7 @@ from eigendossier.accounts.schemas import (
     SignUpSchema,
     TokenSchema,
 )
+from eigendossier.core.arguments import Blueprint
 from eigendossier.core.errors import problem_response
 from eigendossier.core.extensions import db, limiter
 from eigendossier.core.timeutil import utcnow

@@ -5,7 +5,6 @@ from typing import ClassVar
 from flask import jsonify, request
 from flask.views import MethodView
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
 
 from eigendossier.catalog import service
 from eigendossier.catalog.schemas import (
@@ -15,6 +14,7 @@ from eigendossier.catalog.schemas import (
     QualificationSchema,
 )
 from eigendossier.core import access
+from eigendossier.core.arguments import Blueprint
 from eigendossier.core.errors import problem_response
 
 blp = Blueprint("catalog", __name__, url_prefix="/api/v1/catalog",

@@ -17,6 +17,10 @@ log = logging.getLogger(__name__)
 
 PROBLEM_BASE = "https://eigendossier.nl/problems/"
 MEDIA_TYPE = "application/problem+json"
+# A problem lists at most this many field messages, each at most MAX_MESSAGE characters, and
+# counts the rest: a body with 400,000 wrong keys must not get an answer of 17 MB.
+MAX_FIELD_ERRORS = 50
+MAX_MESSAGE = 500
 
 # Per HTTP status: (stable slug, title).
 STATUS_PROBLEMS = {
@@ -58,8 +62,11 @@ class ProblemSchema(Schema):
     errors = fields.Dict(
         keys=fields.String(),
         values=fields.List(fields.String()),
-        metadata={"description": "Per field, what is wrong with it"},
+        metadata={"description": "Per field, what is wrong with it (at most "
+                                 f"{MAX_FIELD_ERRORS} messages)"},
     )
+    more_errors = fields.Integer(metadata={
+        "description": "How many more messages there are than `errors` lists"})
 
 
 class DomainError(Exception):
@@ -69,12 +76,14 @@ class DomainError(Exception):
     slug = "bad-request"
     title = _l("Bad request")
     detail = None
+    more_errors = 0  # field errors beyond those in `errors` (see MAX_FIELD_ERRORS)
 
-    def __init__(self, detail=None, errors=None):
+    def __init__(self, detail=None, errors=None, more_errors: int = 0):
         super().__init__(str(detail or self.detail or self.title))
         if detail is not None:
             self.detail = detail
         self.errors = errors
+        self.more_errors = more_errors
 
 
 class NotFound(DomainError):
@@ -115,15 +124,14 @@ def problem_response(blueprint, status: int, description: str):
     )
 
 
-def problem(status, slug, title, detail=None, errors=None, headers=None):
+def problem(status, slug, title, detail=None, errors=None, headers=None, more_errors=0):
     body = {"type": PROBLEM_BASE + slug, "title": str(title), "status": status}
     if detail:
         body["detail"] = str(detail)
     if errors:
-        # str(): a message may be translatable (a lazy text or a core.validation.Message).
-        body["errors"] = {field: [str(m) for m in (messages if isinstance(messages, list)
-                                                   else [messages])]
-                          for field, messages in errors.items()}
+        body["errors"], more_errors = _first_errors(errors, more_errors)
+    if more_errors:
+        body["more_errors"] = more_errors
     response = jsonify(body)
     response.status_code = status
     response.mimetype = MEDIA_TYPE
@@ -132,8 +140,27 @@ def problem(status, slug, title, detail=None, errors=None, headers=None):
     return response
 
 
+def _first_errors(errors: dict, more: int) -> tuple[dict, int]:
+    """The first MAX_FIELD_ERRORS messages, as text in the request's language, and how many
+    more there are (counted, not translated: translating is the costly part)."""
+    shown: dict[str, list[str]] = {}
+    room = MAX_FIELD_ERRORS
+    for field, messages in errors.items():
+        if not isinstance(messages, list):
+            messages = [messages]
+        if room <= 0:
+            more += len(messages)
+            continue
+        # str(): a message may be translatable (a lazy text or a core.validation.Message).
+        shown[str(field)[:MAX_MESSAGE]] = [str(m)[:MAX_MESSAGE] for m in messages[:room]]
+        more += max(0, len(messages) - room)
+        room -= len(messages)
+    return shown, more
+
+
 def flatten_field_errors(messages) -> dict:
-    """webargs nests errors by location ({"json": {...}}); clients want {field: [msg]}."""
+    """webargs nests errors by location ({"json": {...}}); clients want {field: [msg]}.
+    The messages stay as they are: `problem` turns the few it shows into text."""
     flat = {}
 
     def walk(value, path):
@@ -141,9 +168,9 @@ def flatten_field_errors(messages) -> dict:
             for key, inner in value.items():
                 walk(inner, [*path, str(key)])
         elif isinstance(value, list) and all(isinstance(m, str) for m in value):
-            flat.setdefault(".".join(path) or "_schema", []).extend(str(m) for m in value)
+            flat.setdefault(".".join(path) or "_schema", []).extend(value)
         elif isinstance(value, str):
-            flat.setdefault(".".join(path) or "_schema", []).append(str(value))
+            flat.setdefault(".".join(path) or "_schema", []).append(value)
 
     for location_errors in (messages or {}).values():
         walk(location_errors, [])
@@ -174,7 +201,8 @@ def _retry_after(error) -> int:
 
 
 def handle_domain_error(error: DomainError):
-    return problem(error.status, error.slug, error.title, error.detail, error.errors)
+    return problem(error.status, error.slug, error.title, error.detail, error.errors,
+                   more_errors=error.more_errors)
 
 
 def handle_unexpected(error: Exception):

@@ -121,11 +121,15 @@ def _bounded_int(largest: int) -> Callable[[str], int]:
     return read
 
 
-def strict_loads(text: str, max_depth: int, max_int: int = MAX_JSON_INT) -> Any:
+def strict_loads(text: str, max_depth: int, max_int: int = MAX_JSON_INT,
+                 max_values: int | None = None) -> Any:
     """Parse JSON text, refusing what the standard parser lets through but means trouble: a
     key twice, NaN and Infinity, numbers beyond ``max_int`` or infinity, nesting deeper than
-    ``max_depth`` (measured before parsing). Every refusal is a ParseError; the refused
-    values (``refused`` in its params) tell them apart from text that is not JSON at all."""
+    ``max_depth`` (measured before parsing) and, with ``max_values``, more objects, keys and
+    numbers than that (counted as the parser meets them, so 400,000 keys stop a quarter of
+    the way in instead of costing the parser and the garbage collector a second). Every
+    refusal is a ParseError; the refused values (``refused`` in its params) tell them apart
+    from text that is not JSON at all."""
     depth = json_depth(text)
     if depth > max_depth:
         raise ParseError(
@@ -134,11 +138,45 @@ def strict_loads(text: str, max_depth: int, max_int: int = MAX_JSON_INT) -> Any:
             depth=depth,
             limit=max_depth,
         )
+    pairs: Callable[[list[tuple[str, Any]]], dict[str, Any]] = _no_duplicates
+    integer: Callable[[str], int] = _bounded_int(max_int)
+    number: Callable[[str], float] = _finite_float
+    if max_values is not None:
+        pairs, integer, number = _budgeted(max_values, pairs, integer, number)
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants,
-                          parse_float=_finite_float, parse_int=_bounded_int(max_int))
+        return json.loads(text, object_pairs_hook=pairs, parse_constant=_no_constants,
+                          parse_float=number, parse_int=integer)
     except (ValueError, RecursionError) as exc:
         raise ParseError("parse.json_invalid", f"Not valid JSON: {exc}", detail=str(exc)) from exc
+
+
+def _budgeted(max_values: int, pairs: Callable[[list[tuple[str, Any]]], dict[str, Any]],
+              integer: Callable[[str], int], number: Callable[[str], float],
+              ) -> tuple[Callable[[list[tuple[str, Any]]], dict[str, Any]],
+                         Callable[[str], int], Callable[[str], float]]:
+    """The parser's hooks, each spending from one budget of ``max_values``."""
+    left = [max_values]
+
+    def spend(count: int) -> None:
+        left[0] -= count
+        if left[0] < 0:
+            raise ParseError("parse.json_too_many_values",
+                             f"JSON holds more than {max_values} keys and values.",
+                             limit=max_values, refused="values")
+
+    def counted_pairs(found: list[tuple[str, Any]]) -> dict[str, Any]:
+        spend(len(found) + 1)  # the object and its keys
+        return pairs(found)
+
+    def counted_integer(text: str) -> int:
+        spend(1)
+        return integer(text)
+
+    def counted_number(text: str) -> float:
+        spend(1)
+        return number(text)
+
+    return counted_pairs, counted_integer, counted_number
 
 
 def load_json(data: bytes | str, limits: Limits = DEFAULT_LIMITS, what: str = "JSON") -> Any:

@@ -6,9 +6,9 @@ from flask import abort, current_app, request
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
 from marshmallow import ValidationError
 
+from eigendossier.core.arguments import Blueprint, check_shape
 from eigendossier.core.downloads import file_download
 from eigendossier.core.errors import InvalidInput, flatten_field_errors, problem_response
 from eigendossier.core.extensions import limiter
@@ -89,8 +89,10 @@ def _import_input() -> dict:
         body = request.get_json(silent=True)
         if not isinstance(body, dict):
             raise InvalidInput(errors={"_schema": [str(_l("Send a JSON object."))]})
+        schema = ImportSchema()
+        check_shape(schema, body)
         try:
-            return ImportSchema().load(body)
+            return schema.load(body)
         except ValidationError as error:
             raise InvalidInput(errors=flatten_field_errors({"json": error.messages})) from None
     abort(415)

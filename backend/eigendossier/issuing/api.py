@@ -8,8 +8,8 @@ from flask import Blueprint as PlainBlueprint
 from flask import current_app, request
 from flask.views import MethodView
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
 
+from eigendossier.core.arguments import Blueprint
 from eigendossier.core.downloads import file_download
 from eigendossier.core.errors import problem_response
 from eigendossier.issuing import awarding, service

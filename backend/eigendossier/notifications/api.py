@@ -3,8 +3,8 @@ from typing import ClassVar
 
 from flask.views import MethodView
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
 
+from eigendossier.core.arguments import Blueprint
 from eigendossier.core.errors import problem_response
 from eigendossier.notifications import service, vapid
 from eigendossier.notifications.schemas import (

@@ -10,9 +10,9 @@ from flask import abort, current_app, request, send_file
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
 
 from eigendossier.accounts.cookies import clear_session_cookie
+from eigendossier.core.arguments import Blueprint
 from eigendossier.core.errors import InvalidInput, problem_response
 from eigendossier.core.extensions import limiter
 from eigendossier.dossier.verification import locale
@@ -77,8 +77,9 @@ class Import(MethodView):
     @blp.response(200, DataImportReportSchema)
     @problem_response(blp, 413, "The file is larger than this server accepts")
     @problem_response(blp, 415, "Send multipart/form-data")
-    @problem_response(blp, 422, "Not an export, damaged, too large unpacked, or the "
-                                "passphrase is missing or wrong; nothing imported")
+    @problem_response(blp, 422, "Not an export, damaged, too large unpacked, more "
+                                "credentials or experience than allowed, or the passphrase "
+                                "is missing or wrong; nothing imported")
     def post(self):
         """Import a data file (an export of this or another installation) into my dossier.
 

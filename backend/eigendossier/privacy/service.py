@@ -1,6 +1,7 @@
 """Privacy operations: export all of a learner's data, import such an export, erase the
 account, and the learner's own audit trail. No request, no response."""
 import tempfile
+import time
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -32,9 +33,9 @@ class ArchiveRefused(DomainError):
 
     status = 422
 
-    def __init__(self, code: str):
+    def __init__(self, code: str, params: dict | None = None):
         self.slug, self.title, detail = REFUSALS.get(code, REFUSALS["damaged"])
-        super().__init__(detail)
+        super().__init__(str(detail) % params if code in PARAMETERISED else detail)
 
 
 REFUSALS = {
@@ -54,6 +55,10 @@ REFUSALS = {
     "too_large": ("import-too-large", _l("This data file is too large"),
                   _l("Unpacked it would be larger than this server accepts. "
                      "Nothing was imported.")),
+    "too_many_items": ("import-too-many-items", _l("This data file holds too much"),
+                       _l("This server imports at most %(credentials)s credentials and "
+                          "%(experience)s experience items from one file. Nothing was "
+                          "imported.")),
     "too_many_entries": ("import-too-large", _l("This data file is too large"),
                          _l("It holds more files than this server accepts. "
                             "Nothing was imported.")),
@@ -64,6 +69,8 @@ REFUSALS = {
                 _l("Download your data again and import the new file. "
                    "Nothing was imported.")),
 }
+
+PARAMETERISED = {"too_many_items"}
 
 
 class EraseNotConfirmed(DomainError):
@@ -107,7 +114,17 @@ def import_limits() -> archive.ArchiveLimits:
     config = current_app.config
     return archive.ArchiveLimits(
         max_entries=int(config.get("PRIVACY_IMPORT_MAX_ENTRIES", 2000)),
-        max_total_bytes=int(config.get("PRIVACY_IMPORT_MAX_TOTAL", 200 * 1024 * 1024)))
+        max_total_bytes=int(config.get("PRIVACY_IMPORT_MAX_TOTAL", 200 * 1024 * 1024)),
+        max_file_bytes=int(config.get("PRIVACY_IMPORT_MAX_FILE", 32 * 1024 * 1024)))
+
+
+def item_limits() -> importing.ItemLimits:
+    config = current_app.config
+    return importing.ItemLimits(
+        credentials=int(config.get("PRIVACY_IMPORT_MAX_CREDENTIALS", 500)),
+        experience=int(config.get("PRIVACY_IMPORT_MAX_EXPERIENCE", 500)),
+        experience_bytes=int(config.get("PRIVACY_IMPORT_MAX_EXPERIENCE_BYTES", 4 * 1024 * 1024)),
+        seconds=float(config.get("PRIVACY_IMPORT_MAX_SECONDS", 120)))
 
 
 def max_import_upload() -> int:
@@ -116,16 +133,22 @@ def max_import_upload() -> int:
 
 def import_archive(account: Account, source, passphrase: str | None = None) -> dict:
     """Import an export into the account; returns what was imported, skipped as already
-    there, and what failed and why. A refused archive writes nothing."""
+    there, and what failed and why. A refused archive writes nothing: it is read and
+    counted as a whole (privacy/archive.py, importing.check_volume) before the first item."""
     try:
-        _manifest, files = archive.read(source, passphrase or None, import_limits())
+        with archive.read(source, passphrase or None, import_limits()) as (_manifest, files):
+            return _import_files(account, files)
     except archive.ArchiveError as error:
-        raise ArchiveRefused(error.code) from None
-    experience = importing.json_file(files, "experience.json", [])
-    if not isinstance(experience, list):
-        raise ArchiveRefused("damaged")
-    credentials = importing.import_credentials(account, files)
-    items = importing.import_experience(account, experience, files)
+        raise ArchiveRefused(error.code, error.params) from None
+
+
+def _import_files(account: Account, files) -> dict:
+    limits = item_limits()
+    experience = importing.experience_entries(files, limits)
+    importing.check_volume(files, experience, limits)
+    deadline = time.monotonic() + limits.seconds
+    credentials = importing.import_credentials(account, files, deadline)
+    items = importing.import_experience(account, experience, files, deadline)
     failed = credentials.failed + items.failed
     report = {
         "imported": credentials.imported + items.imported,

@@ -6,9 +6,9 @@ from flask import Blueprint as PlainBlueprint
 from flask import current_app, url_for
 from flask.views import MethodView
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
 
 from eigendossier.core import access
+from eigendossier.core.arguments import Blueprint
 from eigendossier.core.errors import problem_response
 from eigendossier.routes import recognition, schedule, service
 from eigendossier.routes.personas import PERSONAS

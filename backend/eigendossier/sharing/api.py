@@ -13,9 +13,9 @@ from flask import current_app, make_response, render_template, request, url_for
 from flask.views import MethodView
 from flask_babel import force_locale
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
 from werkzeug.exceptions import HTTPException
 
+from eigendossier.core.arguments import Blueprint
 from eigendossier.core.downloads import file_download
 from eigendossier.core.encryption import DecryptionError
 from eigendossier.core.errors import (

@@ -5,10 +5,10 @@ from typing import ClassVar
 from flask import current_app, jsonify, request
 from flask.views import MethodView
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from eigendossier.core import access
+from eigendossier.core.arguments import Blueprint
 from eigendossier.core.csvtext import csv_text
 from eigendossier.core.downloads import file_download
 from eigendossier.core.errors import problem_response

@@ -3,8 +3,8 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, send_from_directory
 from flask.views import MethodView
-from flask_smorest import Blueprint as ApiBlueprint
 
+from eigendossier.core.arguments import Blueprint as ApiBlueprint
 from eigendossier.web.schemas import MetaSchema
 from eigendossier.web.service import meta
 

@@ -6,10 +6,14 @@ Flask and webargs parse JSON bodies with the standard library, which accepts a k
 integers of any length (too long for the database: a 500), strings with NUL or lone
 surrogates (PostgreSQL and UTF-8 refuse them: a 500), and raises RecursionError on a body
 nested thousands deep (a 500). The project's one strict JSON parser (credentials.limits) and
-a check of every text refuse all of these here with a 400."""
+a check of every text refuse all of these here with a 400.
+
+It also bounds the work a body can cause later: at most JSON_MAX_DEPTH levels and
+JSON_MAX_VALUES keys and values, so that what the views and schemas walk is small whatever
+fits in MAX_CONTENT_LENGTH (core.arguments then refuses unknown keys before marshmallow)."""
 import re
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
 
@@ -22,9 +26,10 @@ from eigendossier.web.security import SAFE_METHODS
 MAX_ID = 2**31 - 1
 # The largest integer a database column of ours holds (BIGINT).
 MAX_JSON_INT = 2**63 - 1
-# No body of ours nests more than a few levels; far deeper is an attack on the parser.
-MAX_JSON_DEPTH = 64
 _BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
+# No body of ours nests deeper than a few levels; JSON_MAX_VALUES is in config/default.toml.
+JSON_MAX_DEPTH = 32
+_JSON_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"')
 
 
 class IdConverter(IntegerConverter):
@@ -55,19 +60,29 @@ def _refusal(error: ParseError) -> JsonRefused | None:
     return None
 
 
-def _check_strings(value) -> None:
-    """No key or text holds NUL or a lone surrogate (iteratively: the body may be wide)."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            if _BAD_TEXT.search(item):
-                raise JsonRefused(_l("A text holds a NUL character or broken Unicode."))
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
+def _check_values(value, max_values: int) -> None:
+    """No key or text holds NUL or a lone surrogate, the body nests at most JSON_MAX_DEPTH
+    deep and holds at most `max_values` keys and values. Level by level, without recursion
+    (the body may be deep) and stopping at the first level past a limit (it may be wide)."""
+    level, depth, seen = [value], 0, 0
+    while level:
+        depth += 1
+        seen += len(level)
+        if depth > JSON_MAX_DEPTH:
+            raise JsonRefused(_l("The JSON is nested too deeply."))
+        if seen > max_values:
+            raise _too_many(max_values)
+        below = []
+        for item in level:
+            if isinstance(item, str):
+                if _BAD_TEXT.search(item):
+                    raise JsonRefused(_l("A text holds a NUL character or broken Unicode."))
+            elif isinstance(item, dict):
+                below.extend(item.keys())
+                below.extend(item.values())
+            elif isinstance(item, list):
+                below.extend(item)
+        level = below
 
 
 def check_json_body():
@@ -80,14 +95,36 @@ def check_json_body():
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return
+    max_values = int(current_app.config.get("JSON_MAX_VALUES", 100_000))
+    if _containers(text) > max_values:
+        raise _too_many(max_values)
     try:
-        parsed = strict_loads(text, max_depth=MAX_JSON_DEPTH, max_int=MAX_JSON_INT)
+        parsed = strict_loads(text, max_depth=JSON_MAX_DEPTH, max_int=MAX_JSON_INT,
+                              max_values=max_values)
     except ParseError as error:
+        if error.code == "parse.json_too_many_values":
+            raise _too_many(max_values) from None
         refusal = _refusal(error)
         if refusal is None:
             return
         raise refusal from None
-    _check_strings(parsed)
+    _check_values(parsed, max_values)
+
+
+def _containers(text: str) -> int:
+    """How many objects and arrays the text holds at most, without parsing it: making a
+    million empty lists costs the parser (and the garbage collector) a second, counting
+    brackets a few milliseconds. Brackets inside strings are only set aside when the plain
+    count is high."""
+    count = text.count("[") + text.count("{")
+    if count <= int(current_app.config.get("JSON_MAX_VALUES", 100_000)):
+        return count
+    bare = _JSON_STRING.sub("", text)
+    return bare.count("[") + bare.count("{")
+
+
+def _too_many(max_values: int) -> JsonRefused:
+    return JsonRefused(_l("The JSON holds more than %(n)s keys and values.", n=max_values))
 
 
 def init_app(app: Flask) -> None:
