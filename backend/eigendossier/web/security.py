@@ -3,7 +3,7 @@ a `csrf_token` cookie that scripts of our own origin can read and echo in `X-CSR
 import hmac
 import secrets
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_babel import lazy_gettext as _l
 
 from eigendossier.core.errors import DomainError
@@ -56,17 +56,29 @@ SECURITY_HEADERS = (
 )
 
 
+# What a file that is not a page or a worker needs (a module, a style sheet, an image): the
+# other headers act on documents only, and sent with each of the PWA's files they were a
+# third of what a phone downloaded for them.
+FILE_HEADERS = (("X-Content-Type-Options", "nosniff"),)
+
+
+def mark_static_file():
+    """The response is one of the PWA's files: no page headers, no CSRF cookie."""
+    g.static_file = True
+
+
 def add_security_headers(response):
     """Every header a view did not set itself (one pass over the response's headers: this
     runs on every request, and each ``setdefault`` scanned them all again)."""
     headers = response.headers
     present = {key.lower() for key, _ in headers.items()}
-    for key, value in SECURITY_HEADERS:
+    static_file = g.get("static_file", False)
+    for key, value in FILE_HEADERS if static_file else SECURITY_HEADERS:
         if key.lower() not in present:
             headers.add(key, value)
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-    if CSRF_COOKIE not in request.cookies:
+    if CSRF_COOKIE not in request.cookies and not static_file:
         response.set_cookie(
             CSRF_COOKIE,
             secrets.token_urlsafe(32),

@@ -2,6 +2,8 @@
 export const SUPPORTED = ['nl', 'en'];
 export const DEFAULT_LOCALE = 'nl';
 const STORAGE_KEY = 'ed.locale';
+// The time zone of the schools' lesson times, and the learner's until they choose another.
+export const DEFAULT_TIME_ZONE = 'Europe/Amsterdam';
 
 const catalogues = {};
 let current = DEFAULT_LOCALE;
@@ -19,7 +21,8 @@ export function storedLocale() {
 
 async function load(locale) {
   if (!catalogues[locale]) {
-    const response = await fetch(`/i18n/${locale}.json`, { credentials: 'same-origin' });
+    // Resolved through the page's import map: the strings' content-hashed URL.
+    const response = await fetch(import.meta.resolve(`../../i18n/${locale}.json`), { credentials: 'same-origin' });
     if (!response.ok) throw new Error(`i18n ${locale}: HTTP ${response.status}`);
     catalogues[locale] = await response.json();
   }

@@ -2,12 +2,11 @@
 // and their self-declared experience. Sub-pages: /dossier/add, /dossier/<id>,
 // /dossier/experience/new and /dossier/experience/<id>.
 import { html, useEffect, useState } from '../core/html.js';
-import { t } from '../core/i18n.js';
+import { t, DEFAULT_TIME_ZONE } from '../core/i18n.js';
 import { LiveMessage } from '../core/components.js';
 import { Icon } from '../core/icons.js';
 import { Link, useRoute } from '../core/router.js';
 import { problemMessage } from '../core/forms.js';
-import { DEFAULT_TIME_ZONE } from '../accounts/profile.js';
 import { dossierApi, takeNotice } from './api.js';
 import { BadgeImage, StatusBadge, formatDate, period } from './parts.js';
 import { AddCredentialView } from './add.js';

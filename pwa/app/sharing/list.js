@@ -2,11 +2,10 @@
 // how often it was opened, one-tap withdraw) and a page per share (/dossier/shares/<id>)
 // with its view log and a new expiry.
 import { html, useEffect, useState } from '../core/html.js';
-import { t } from '../core/i18n.js';
+import { t, DEFAULT_TIME_ZONE } from '../core/i18n.js';
 import { LiveMessage } from '../core/components.js';
 import { Link, navigate } from '../core/router.js';
 import { problemMessage } from '../core/forms.js';
-import { DEFAULT_TIME_ZONE } from '../accounts/profile.js';
 import { formatDate } from '../dossier/parts.js';
 import { shareApi, DEFAULT_EXPIRY } from './api.js';
 import { ExpirySelect, LinkExpiry, StateBadge, credentialValidity, viewsText } from './parts.js';

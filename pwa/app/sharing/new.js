@@ -2,12 +2,11 @@
 // link works. Then, once: the link to copy or send, its QR code, and LinkedIn buttons.
 // Route: /dossier/share (optionally ?credential=<id> to start with one chosen).
 import { html, useEffect, useRef, useState } from '../core/html.js';
-import { t } from '../core/i18n.js';
+import { t, DEFAULT_TIME_ZONE } from '../core/i18n.js';
 import { Field, LiveMessage } from '../core/components.js';
 import { Icon } from '../core/icons.js';
 import { Link } from '../core/router.js';
 import { problemMessage, focusFirstInvalid } from '../core/forms.js';
-import { DEFAULT_TIME_ZONE } from '../accounts/profile.js';
 import { dossierApi } from '../dossier/api.js';
 import { StatusBadge, Progress } from '../dossier/parts.js';
 import { shareApi, DEFAULT_EXPIRY } from './api.js';

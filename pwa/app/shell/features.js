@@ -1,24 +1,47 @@
 // The bottom navigation. A tab appears only when the server lists its feature in
-// GET /api/v1/meta and the PWA has a view for it. Later features add an entry here
-// (and their module to SHELL in /sw.js), e.g.
-//   { feature: 'dossier', path: '/dossier', label: 'nav.dossier', icon: 'dossier', view: DossierView }
+// GET /api/v1/meta and the PWA has a view for it. Each tab's view is a module of its own,
+// loaded when the tab is first opened (the sign-in screen does not load the whole app).
+// Later features add an entry here, e.g.
+//   { feature: 'dossier', path: '/dossier', label: 'nav.dossier', icon: 'dossier',
+//     load: () => import('../dossier/view.js').then((module) => module.DossierView) }
 // in the order Dossier, Route, Rooster, Vouchers, Meldingen.
-import { DossierView } from '../dossier/view.js';
-import { NotificationsView } from '../notifications/view.js';
-import { ProfileView } from '../accounts/profile.js';
-import { RouteView } from '../routes/view.js';
-import { ScheduleView } from '../schedule/view.js';
-import { VoucherView } from '../vouchers/view.js';
 
 export const FEATURE_TABS = [
-  { feature: 'dossier', path: '/dossier', label: 'nav.dossier', icon: 'dossier', view: DossierView, title: 'dossier.title' },
-  { feature: 'route', path: '/route', label: 'nav.route', icon: 'route', view: RouteView, title: 'route.title' },
-  { feature: 'schedule', path: '/rooster', label: 'nav.rooster', icon: 'rooster', view: ScheduleView, title: 'schedule.title' },
-  { feature: 'vouchers', path: '/vouchers', label: 'nav.vouchers', icon: 'vouchers', view: VoucherView, title: 'voucher.title' },
-  { feature: 'notifications', path: '/meldingen', label: 'nav.meldingen', icon: 'meldingen', view: NotificationsView, title: 'notifications.title' },
+  {
+    feature: 'dossier', path: '/dossier', label: 'nav.dossier', icon: 'dossier', title: 'dossier.title',
+    load: () => import('../dossier/view.js').then((module) => module.DossierView),
+  },
+  {
+    feature: 'route', path: '/route', label: 'nav.route', icon: 'route', title: 'route.title',
+    load: () => import('../routes/view.js').then((module) => module.RouteView),
+  },
+  {
+    feature: 'schedule', path: '/rooster', label: 'nav.rooster', icon: 'rooster', title: 'schedule.title',
+    load: () => import('../schedule/view.js').then((module) => module.ScheduleView),
+  },
+  {
+    feature: 'vouchers', path: '/vouchers', label: 'nav.vouchers', icon: 'vouchers', title: 'voucher.title',
+    load: () => import('../vouchers/view.js').then((module) => module.VoucherView),
+  },
+  {
+    feature: 'notifications', path: '/meldingen', label: 'nav.meldingen', icon: 'meldingen', title: 'notifications.title',
+    load: () => import('../notifications/view.js').then((module) => module.NotificationsView),
+  },
 ];
 
-export const PROFILE_TAB = { feature: null, path: '/profile', label: 'nav.profile', icon: 'profile', view: ProfileView, title: 'profile.title' };
+export const PROFILE_TAB = {
+  feature: null, path: '/profile', label: 'nav.profile', icon: 'profile', title: 'profile.title',
+  load: () => import('../accounts/profile.js').then((module) => module.ProfileView),
+};
+
+// Pages under a tab that are not the tab's own view.
+export const SIGNED_IN_ROUTES = {
+  '/profile/password': {
+    load: () => import('../accounts/change-password.js').then((module) => module.ChangePasswordView),
+    title: 'password.title',
+  },
+  '/profile/devices': { load: () => import('../accounts/devices.js').then((module) => module.DevicesView), title: 'devices.title' },
+};
 
 /** The tabs to show for the features this server offers; Profile always comes last. */
 export function tabsFor(meta) {

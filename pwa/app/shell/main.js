@@ -3,34 +3,60 @@ import { html, render, useEffect, useRef, useState } from '../core/html.js';
 import { t, setLocale, storedLocale, getLocale, onLocaleChange, SUPPORTED } from '../core/i18n.js';
 import { api, ApiError, onCacheState } from '../core/api.js';
 import { navigate, useRoute } from '../core/router.js';
-import { tabsFor } from './features.js';
-import { SignInView } from '../accounts/sign-in.js';
-import { SignUpView } from '../accounts/sign-up.js';
-import { ForgotPasswordView } from '../accounts/forgot-password.js';
-import { ResetPasswordView } from '../accounts/reset-password.js';
-import { VerifyEmailView } from '../accounts/verify-email.js';
-import { ChangePasswordView } from '../accounts/change-password.js';
-import { DevicesView } from '../accounts/devices.js';
-import { NotFoundView } from './not-found.js';
+import { tabsFor, SIGNED_IN_ROUTES } from './features.js';
 import { Banner, BottomNav, LanguageToggle } from '../core/components.js';
-import { registerServiceWorker, useWaitingWorker, applyUpdate, clearApiCache } from '../core/sw-client.js';
+import { registerServiceWorker, useWaitingWorker, applyUpdate, clearApiCache, precacheApp } from '../core/sw-client.js';
 
 const DEFAULT_META = { features: [], oidc_providers: [], version: '' };
+// Each screen is a module of its own, loaded when it is first shown.
 const ANONYMOUS_ROUTES = {
-  '/sign-in': { view: SignInView, title: 'signin.title' },
-  '/sign-up': { view: SignUpView, title: 'signup.title' },
-  '/forgot-password': { view: ForgotPasswordView, title: 'forgot.title' },
+  '/sign-in': { load: () => import('../accounts/sign-in.js').then((module) => module.SignInView), title: 'signin.title' },
+  '/sign-up': { load: () => import('../accounts/sign-up.js').then((module) => module.SignUpView), title: 'signup.title' },
+  '/forgot-password': {
+    load: () => import('../accounts/forgot-password.js').then((module) => module.ForgotPasswordView),
+    title: 'forgot.title',
+  },
 };
 // The links in mails: they work signed in or not (a mail is often read on another device).
 const LINK_ROUTES = {
-  '/verify-email': { view: VerifyEmailView, title: 'verify.title' },
-  '/reset-password': { view: ResetPasswordView, title: 'reset.title' },
+  '/verify-email': { load: () => import('../accounts/verify-email.js').then((module) => module.VerifyEmailView), title: 'verify.title' },
+  '/reset-password': {
+    load: () => import('../accounts/reset-password.js').then((module) => module.ResetPasswordView),
+    title: 'reset.title',
+  },
 };
-// Pages under a tab that are not the tab's own view.
-const SIGNED_IN_ROUTES = {
-  '/profile/password': { view: ChangePasswordView, title: 'password.title' },
-  '/profile/devices': { view: DevicesView, title: 'devices.title' },
-};
+const NOT_FOUND = { load: () => import('./not-found.js').then((module) => module.NotFoundView), title: 'notFound.title' };
+// The app's logo, by its content-hashed URL (the import map knows it).
+const LOGO = import.meta.resolve('../../icons/icon-192.png');
+
+// Views loaded so far, by their loader: shown again at once.
+const loadedViews = new Map();
+
+/** A screen whose module is loaded on first use; calls onShown once it is on the page. */
+function LazyView({ load, onShown, ...props }) {
+  const [, setLoaded] = useState(0);
+  const [failed, setFailed] = useState(null);
+  const View = loadedViews.get(load);
+  useEffect(() => {
+    if (View) return undefined;
+    let current = true;
+    load()
+      .then((component) => {
+        loadedViews.set(load, component);
+        if (current) setLoaded((count) => count + 1);
+      })
+      .catch(() => current && setFailed(load));
+    return () => {
+      current = false;
+    };
+  }, [load]);
+  useEffect(() => {
+    if (View) onShown();
+  });
+  if (View) return html`<${View} ...${props} />`;
+  if (failed === load) return html`<p class="notice notice--error" role="alert">${t('app.viewFailed')}</p>`;
+  return html`<p class="loading" role="status">${t('app.loading')}</p>`;
+}
 
 function useOnline() {
   const [online, setOnline] = useState(navigator.onLine);
@@ -61,8 +87,8 @@ function resolve(path, user, tabs) {
   if (LINK_ROUTES[path]) return LINK_ROUTES[path];
   if (SIGNED_IN_ROUTES[path]) return user ? SIGNED_IN_ROUTES[path] : { redirect: '/sign-in' };
   const tab = tabs.find((item) => path === item.path || path.startsWith(`${item.path}/`));
-  if (tab) return user ? { view: tab.view, title: tab.title || tab.label } : { redirect: '/sign-in' };
-  return { view: NotFoundView, title: 'notFound.title' };
+  if (tab) return user ? { load: tab.load, title: tab.title || tab.label } : { redirect: '/sign-in' };
+  return NOT_FOUND;
 }
 
 function App() {
@@ -104,16 +130,25 @@ function App() {
     if (route.redirect) navigate(route.redirect, { replace: true });
   }, [route.redirect]);
 
-  // Title, and focus on the new page's heading when the learner moves between pages.
-  useEffect(() => {
-    if (!ready || route.redirect) return;
-    document.title = route.title ? `${t(route.title)}${t('app.titleSeparator')}${t('app.name')}` : t('app.name');
-    if (focusedPath.current !== null && focusedPath.current !== path) {
+  // Title, and focus on the new page's heading when the learner moves between pages (once the
+  // page's module is loaded and the heading is there).
+  function pageShown() {
+    if (focusedPath.current !== null && focusedPath.current !== location.pathname) {
       const heading = document.getElementById('page-title');
       if (heading) heading.focus();
     }
-    focusedPath.current = path;
+    focusedPath.current = location.pathname;
+  }
+
+  useEffect(() => {
+    if (!ready || route.redirect) return;
+    document.title = route.title ? `${t(route.title)}${t('app.titleSeparator')}${t('app.name')}` : t('app.name');
   });
+
+  // A signed-in learner gets the whole app precached, for use offline.
+  useEffect(() => {
+    if (user) precacheApp();
+  }, [user]);
 
   async function signedIn(profile) {
     await clearApiCache();
@@ -148,13 +183,12 @@ function App() {
     document.getElementById('main').focus();
   }
 
-  const View = route.view;
   return html`
     <a class="skip-link" href="#main" onClick=${skipToMain}>${t('app.skip')}</a>
     <header class=${user ? 'topbar' : 'topbar topbar--hero'}>
       <div class="topbar__inner">
         <span class="brand">
-          <img class="brand__logo" src="/icons/icon-192.png" alt="" width="32" height="32" />
+          <img class="brand__logo" src=${LOGO} alt="" width="32" height="32" />
           <span class="brand__name">${t('app.name')}</span>
         </span>
         ${ready && !user && html`<${LanguageToggle} onSwitch=${(locale) => setLocale(locale)} />`}
@@ -168,7 +202,9 @@ function App() {
     ${(!online || fromCache) && html`<${Banner} kind="offline" icon="cloudOff"><span>${t('app.offline')}</span></${Banner}>`}
     <main id="main" tabindex="-1" class=${user ? 'main main--with-tabs' : 'main main--anon'}>
       ${!ready && html`<p class="loading" role="status">${t('app.loading')}</p>`}
-      ${View && html`<${View}
+      ${route.load && html`<${LazyView}
+        load=${route.load}
+        onShown=${pageShown}
         meta=${meta}
         user=${user}
         flash=${flash && t(flash)}
