@@ -3,7 +3,7 @@ import { html, render, useEffect, useRef, useState } from '../core/html.js';
 import { t, setLocale, storedLocale, getLocale, onLocaleChange, SUPPORTED } from '../core/i18n.js';
 import { api, ApiError, onCacheState } from '../core/api.js';
 import { navigate, useRoute } from '../core/router.js';
-import { tabsFor, SIGNED_IN_ROUTES } from './features.js';
+import { tabsFor, FEATURE_TABS, PROFILE_TAB, SIGNED_IN_ROUTES } from './features.js';
 import { Banner, BottomNav, LanguageToggle } from '../core/components.js';
 import { registerServiceWorker, useWaitingWorker, applyUpdate, clearApiCache, precacheApp } from '../core/sw-client.js';
 
@@ -29,8 +29,29 @@ const NOT_FOUND = { load: () => import('./not-found.js').then((module) => module
 // The app's logo, by its content-hashed URL (the import map knows it).
 const LOGO = import.meta.resolve('../../icons/icon-192.png');
 
-// Views loaded so far, by their loader: shown again at once.
+// Views by their loader: the module being loaded, and the view once it is there.
+const viewModules = new Map();
 const loadedViews = new Map();
+
+/** Start loading a view's module (once; again after a failure, e.g. offline). */
+function loadView(load) {
+  if (!viewModules.has(load)) {
+    const loading = load().then((component) => {
+      loadedViews.set(load, component);
+      return component;
+    });
+    loading.catch(() => viewModules.delete(load));
+    viewModules.set(load, loading);
+  }
+  return viewModules.get(load);
+}
+
+/** The view the path most likely shows, loaded while the app asks who is signed in. */
+function preloadViewFor(path) {
+  const tab = [...FEATURE_TABS, PROFILE_TAB].find((item) => path === item.path || path.startsWith(`${item.path}/`));
+  const route = ANONYMOUS_ROUTES[path] || LINK_ROUTES[path] || SIGNED_IN_ROUTES[path] || tab;
+  if (route) loadView(route.load).catch(() => {});
+}
 
 /** A screen whose module is loaded on first use; calls onShown once it is on the page. */
 function LazyView({ load, onShown, ...props }) {
@@ -40,11 +61,8 @@ function LazyView({ load, onShown, ...props }) {
   useEffect(() => {
     if (View) return undefined;
     let current = true;
-    load()
-      .then((component) => {
-        loadedViews.set(load, component);
-        if (current) setLoaded((count) => count + 1);
-      })
+    loadView(load)
+      .then(() => current && setLoaded((count) => count + 1))
       .catch(() => current && setFailed(load));
     return () => {
       current = false;
@@ -107,6 +125,7 @@ function App() {
   useEffect(() => onCacheState(setFromCache), []);
 
   useEffect(() => {
+    preloadViewFor(location.pathname);
     (async () => {
       const [metaResult, meResult] = await Promise.allSettled([api.meta(), api.me()]);
       if (metaResult.status === 'fulfilled' && metaResult.value) setMeta({ ...DEFAULT_META, ...metaResult.value });
