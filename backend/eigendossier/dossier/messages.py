@@ -5,6 +5,7 @@ learner reads the sentence here in their own language. ``{name}`` is filled from
 A code missing here falls back to the library's English message (a test keeps this table
 complete).
 """
+import re
 from string import Formatter
 
 # code: (English, Dutch)
@@ -284,17 +285,49 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "De uitgever biedt een vernieuwingsdienst."),
 }
 
-# Reasons the guarded client gives (fetch.failed's {reason}), for Dutch readers.
-REASONS_NL = {
-    "only https URLs are fetched": "alleen https-adressen worden opgehaald",
-    "response too large": "het antwoord is te groot",
-    "too many redirects": "te veel doorverwijzingen",
-    "timed out": "het duurde te lang",
-    "offline": "geen verbinding",
-    "the URL has no host": "het adres heeft geen server",
-    "not a valid URL": "geen geldig webadres",
-    "TLS certificate not valid": "het beveiligingscertificaat is ongeldig",
+# Why a fetch failed (fetch.failed's {reason}, from the guarded client), in English and Dutch.
+# Any other reason (an exception's class name such as "ConnectionError", a parse code) is
+# not shown to a learner: it reads as UNKNOWN_REASON.
+REASONS = {
+    "only https URLs are fetched": ("only https addresses are fetched",
+                                    "alleen https-adressen worden opgehaald"),
+    "not an http(s) URL": ("this is not a web address", "dit is geen webadres"),
+    "response too large": ("the answer is too large", "het antwoord is te groot"),
+    "too many redirects": ("too many redirects", "te veel doorverwijzingen"),
+    "timed out": ("it took too long", "het duurde te lang"),
+    "offline": ("no connection", "geen verbinding"),
+    "the URL has no host": ("the address has no server", "het adres heeft geen server"),
+    "not a valid URL": ("not a valid web address", "geen geldig webadres"),
+    "TLS certificate not valid": ("the security certificate is not valid",
+                                  "het beveiligingscertificaat is ongeldig"),
+    "the connection broke off": ("the connection broke off", "de verbinding werd verbroken"),
+    "URLs with a user name or password are not fetched": (
+        "addresses with a user name or password are not fetched",
+        "adressen met een gebruikersnaam of wachtwoord worden niet opgehaald"),
 }
+REASON_PREFIXES = {
+    "address not allowed": ("this address may not be fetched",
+                            "dit adres mag niet worden opgehaald"),
+    "connection failed": ("the server could not be reached", "de server was niet bereikbaar"),
+}
+HTTP_REASON = re.compile(r"^HTTP (\d{3})$")
+HTTP_REASONS = ("the server answered with error {status}",
+                "de server antwoordde met foutcode {status}")
+UNKNOWN_REASON = ("the address gave no usable answer", "het adres gaf geen bruikbaar antwoord")
+
+
+def fetch_reason(reason: str, locale: str) -> str:
+    """Why a fetch failed, in plain words of the learner's language."""
+    index = 1 if locale == "nl" else 0
+    if reason in REASONS:
+        return REASONS[reason][index]
+    for prefix, words in REASON_PREFIXES.items():
+        if reason.startswith(prefix):
+            return words[index]
+    status = HTTP_REASON.match(reason)
+    if status:
+        return HTTP_REASONS[index].format(status=status.group(1))
+    return UNKNOWN_REASON[index]
 
 
 class _Params(dict):
@@ -319,10 +352,6 @@ def render(code: str, params: dict | None, default: str, locale: str) -> str:
         return default or code
     template = templates[1] if locale == "nl" else templates[0]
     values = _Params({k: _display(v) for k, v in (params or {}).items()})
-    if locale == "nl" and code == "fetch.failed":
-        reason = str((params or {}).get("reason", ""))
-        if reason in REASONS_NL:
-            values["reason"] = REASONS_NL[reason]
-        elif reason.startswith("address not allowed"):
-            values["reason"] = "dit adres mag niet worden opgehaald"
+    if code == "fetch.failed":
+        values["reason"] = fetch_reason(str((params or {}).get("reason", "")), locale)
     return Formatter().vformat(template, (), values)

@@ -43,3 +43,22 @@ def test_params_are_filled_in():
     assert render("fetch.failed", {"url": "https://x.nl/b", "reason": "timed out"}, "", "nl") \
         == "Kon https://x.nl/b niet ophalen: het duurde te lang."
     assert render("no.such_code", {}, "English default", "nl") == "English default"
+
+
+@pytest.mark.parametrize(("reason", "english", "dutch"), [
+    ("connection failed (ConnectionError)", "the server could not be reached",
+     "de server was niet bereikbaar"),
+    ("ConnectionError", "the address gave no usable answer",
+     "het adres gaf geen bruikbaar antwoord"),
+    ("parse.json_invalid", "the address gave no usable answer",
+     "het adres gaf geen bruikbaar antwoord"),
+    ("HTTP 404", "the server answered with error 404", "de server antwoordde met foutcode 404"),
+    ("address not allowed (127.0.0.1)", "this address may not be fetched",
+     "dit adres mag niet worden opgehaald"),
+    ("the connection broke off", "the connection broke off", "de verbinding werd verbroken"),
+])
+def test_why_a_fetch_failed_is_told_in_plain_words_never_an_exception_name(reason, english,
+                                                                          dutch):
+    params = {"url": "https://x.nl/b", "reason": reason}
+    assert render("fetch.failed", params, "", "en") == f"Could not fetch https://x.nl/b: {english}."
+    assert render("fetch.failed", params, "", "nl") == f"Kon https://x.nl/b niet ophalen: {dutch}."
