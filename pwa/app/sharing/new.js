@@ -80,7 +80,7 @@ function ShareForm({ timeZone, onCreated }) {
     setErrors(found);
     setMessage('');
     if (Object.keys(found).length) {
-      if (found.credential_ids) document.getElementById('share-credentials').focus();
+      if (found.credential_ids) focusFromTheTop(document.getElementById('share-credentials'));
       else focusFirstInvalid(formRef.current, found);
       return;
     }
@@ -180,6 +180,14 @@ function ShareCreated({ share, timeZone }) {
       </ul>`}
     <p><${Link} href="/dossier">${t('share.done')}</${Link}></p>
   </section>`;
+}
+
+/** Focus the list and show its top, where its error is: the list can be longer than the
+ * screen, and focus alone showed its end with the button, not the error. */
+function focusFromTheTop(element) {
+  if (!element) return;
+  element.focus({ preventScroll: true });
+  element.scrollIntoView({ block: 'start' });
 }
 
 export function ShareNewView({ user }) {
