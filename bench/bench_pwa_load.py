@@ -5,8 +5,9 @@ Debian's Chromium (Playwright, executable /usr/bin/chromium or EIGENDOSSIER_CHRO
 each page in a fresh browser context, waits until the service worker controls the page and
 the network is quiet, then the page is loaded again. The server counts what it sends (status
 line, headers and body of every response, the service worker's own requests included), so the
-numbers are what a phone would download. When `lighthouse` (npm) is on PATH, its mobile
-performance score is printed too."""
+numbers are what a phone would download. Layout shift (CLS) and the largest paint (LCP,
+loopback and no throttling: not Lighthouse's mobile figure) are read in the page. When
+`lighthouse` (npm) is on PATH, its mobile performance score is printed too."""
 
 import json
 import logging
@@ -26,6 +27,20 @@ CHROMIUM = os.environ.get("EIGENDOSSIER_CHROMIUM", "/usr/bin/chromium")
 PHONE = {"width": 390, "height": 844}
 GOALS = {"/": (100_000, 20), "/dossier": (150_000, None)}
 QUIET_MS = 1500
+
+# Layout shifts and the largest paint, watched from the start of the page.
+WATCH_PAINT = """(() => {
+  window.__shifts = 0;
+  window.__lcp = 0;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (!entry.hadRecentInput) window.__shifts += entry.value;
+    }
+  }).observe({ type: 'layout-shift', buffered: true });
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) window.__lcp = entry.startTime;
+  }).observe({ type: 'largest-contentful-paint', buffered: true });
+})();"""
 
 # Resolves once a service worker controls the page and has finished installing.
 SETTLED = """async () => {
@@ -128,10 +143,11 @@ def load(browser, base, wire, path, cookie=None):
     if cookie:
         context.add_cookies([{"name": "ed_session", "value": cookie, "url": base}])
     page = context.new_page()
+    page.add_init_script(WATCH_PAINT)
     wire.reset()
     page.goto(path)
     settle(page, wire)
-    cold = wire.snapshot()
+    cold = wire.snapshot() + (page.evaluate("[window.__shifts, window.__lcp]"),)
     wire.reset()
     page.goto(path)
     settle(page, wire)
@@ -161,8 +177,8 @@ def main():
         server, wire = serve(app)
         base = f"http://127.0.0.1:{server.server_port}"
         print("## PWA load (Chromium, cold cache, 390 px)\n")
-        print("| page | cold bytes | cold requests | repeat bytes | repeat requests |")
-        print("|---|---:|---:|---:|---:|")
+        print("| page | cold bytes | cold requests | repeat bytes | repeat requests | CLS | LCP |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
         rows = {}
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
@@ -171,7 +187,9 @@ def main():
                 cold, repeat = load(browser, base, wire, path, cookie if signed_in else None)
                 rows[path] = (cold, repeat)
                 label = f"`{path}`" + (" signed in" if signed_in else "")
-                print(f"| {label} | {cold[1]:,} | {cold[0]} | {repeat[1]:,} | {repeat[0]} |")
+                shifts, lcp = cold[3]
+                print(f"| {label} | {cold[1]:,} | {cold[0]} | {repeat[1]:,} | {repeat[0]} "
+                      f"| {shifts:.3f} | {lcp:.0f} ms |")
             browser.close()
         if os.environ.get("BENCH_VERBOSE"):
             for path, (cold, repeat) in rows.items():
@@ -189,6 +207,9 @@ def main():
             statics = [(p, n) for p, n in repeat[2] if not p.startswith("/api/")]
             goal(f"repeat visit of {path}: static files", "0", str(len(statics)),
                  float(len(statics)), not statics)
+            shifts = cold[3][0]
+            goal(f"cold load of {path}: layout shift (CLS)", "0", f"{shifts:.3f}", shifts,
+                 shifts == 0)
         for path in ("/", "/sign-in"):
             score = lighthouse(base, path)
             if score is not None:

@@ -14,6 +14,7 @@ import { CredentialDetailView } from './detail.js';
 import { ExperienceFormView } from './experience.js';
 import { ShareNewView } from '../sharing/new.js';
 import { ShareDetailView, SharesSection } from '../sharing/list.js';
+import { shareApi } from '../sharing/api.js';
 
 function CredentialCard({ credential, timeZone }) {
   const summary = credential.summary || {};
@@ -49,15 +50,24 @@ function DossierList({ user }) {
   const timeZone = (user && user.time_zone) || DEFAULT_TIME_ZONE;
   const [credentials, setCredentials] = useState(null);
   const [experience, setExperience] = useState(null);
+  const [shares, setShares] = useState(null);
   const [message, setMessage] = useState('');
   const [notice] = useState(takeNotice);
 
+  // The three lists are shown together, once all have arrived: one after the other, each
+  // moved the sections below it.
   useEffect(() => {
     let live = true;
-    dossierApi.credentials().then((list) => live && setCredentials(list))
-      .catch((error) => { if (live) { setCredentials([]); setMessage(problemMessage(error)); } });
-    dossierApi.experience().then((list) => live && setExperience(list))
-      .catch(() => live && setExperience([]));
+    Promise.all([
+      dossierApi.credentials().catch((error) => { if (live) setMessage(problemMessage(error)); return []; }),
+      dossierApi.experience().catch(() => []),
+      shareApi.list().catch(() => []),
+    ]).then(([credentialList, experienceList, shareList]) => {
+      if (!live) return;
+      setCredentials(credentialList);
+      setExperience(experienceList);
+      setShares(shareList);
+    });
     return () => { live = false; };
   }, []);
 
@@ -66,18 +76,18 @@ function DossierList({ user }) {
     <p class="lead">${t('dossier.intro')}</p>
     <${LiveMessage} kind="error" id="dossier-error">${message}</${LiveMessage}>
     <${LiveMessage} kind="status" id="dossier-status">${notice}</${LiveMessage}>
-    <section class="card" aria-labelledby="credentials-title">
+    ${credentials === null && html`<p class="loading" role="status">${t('app.loading')}</p>`}
+    ${credentials !== null && html`<section class="card" aria-labelledby="credentials-title">
       <div class="section-head">
         <h2 id="credentials-title">${t('dossier.credentials.heading')}</h2>
         <${Link} class="button button--primary" href="/dossier/add">${t('dossier.add.button')}</${Link}>
       </div>
-      ${credentials === null && html`<p class="loading" role="status">${t('app.loading')}</p>`}
       ${credentials && credentials.length === 0 && html`<p class="muted">${t('dossier.credentials.empty')}</p>`}
       ${credentials && credentials.length > 0 && html`<ul class="credential-list">
         ${credentials.map((credential) => html`<${CredentialCard} key=${credential.id} credential=${credential} timeZone=${timeZone} />`)}
       </ul>`}
     </section>
-    <${SharesSection} timeZone=${timeZone} />
+    <${SharesSection} timeZone=${timeZone} loaded=${shares} />
     <section class="card" aria-labelledby="experience-title">
       <div class="section-head">
         <h2 id="experience-title">${t('dossier.experience.heading')}</h2>
@@ -87,7 +97,7 @@ function DossierList({ user }) {
       ${experience && experience.length > 0 && html`<ul class="experience-list">
         ${experience.map((item) => html`<${ExperienceCard} key=${item.id} item=${item} timeZone=${timeZone} />`)}
       </ul>`}
-    </section>
+    </section>`}
   </section>`;
 }
 

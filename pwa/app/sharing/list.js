@@ -28,13 +28,15 @@ function ShareItem({ share, timeZone, onRevoke, busy }) {
   </li>`;
 }
 
-export function SharesSection({ timeZone = DEFAULT_TIME_ZONE }) {
-  const [shares, setShares] = useState(null);
+/** The learner's share links; `loaded`: the list as the page already fetched it. */
+export function SharesSection({ timeZone = DEFAULT_TIME_ZONE, loaded }) {
+  const [shares, setShares] = useState(loaded === undefined ? null : loaded);
   const [status, setStatus] = useState('');
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
+    if (loaded !== undefined) return undefined;
     let live = true;
     shareApi.list().then((list) => live && setShares(list))
       .catch(() => live && setShares([]));

@@ -202,6 +202,10 @@ function App() {
     document.getElementById('main').focus();
   }
 
+  // Until the app knows who is signed in it shows nothing but a status for screen readers:
+  // the frame differs signed in and out, and drawing a guess moved the page when it changed.
+  if (!ready) return html`<p class="visually-hidden" role="status">${t('app.loading')}</p>`;
+
   return html`
     <a class="skip-link" href="#main" onClick=${skipToMain}>${t('app.skip')}</a>
     <header class=${user ? 'topbar' : 'topbar topbar--hero'}>
@@ -210,7 +214,7 @@ function App() {
           <img class="brand__logo" src=${LOGO} alt="" width="32" height="32" />
           <span class="brand__name">${t('app.name')}</span>
         </span>
-        ${ready && !user && html`<${LanguageToggle} onSwitch=${(locale) => setLocale(locale)} />`}
+        ${!user && html`<${LanguageToggle} onSwitch=${(locale) => setLocale(locale)} />`}
       </div>
       ${!user && html`<p class="topbar__tagline">${t('app.tagline')}</p>`}
     </header>
@@ -220,7 +224,6 @@ function App() {
     </${Banner}>`}
     ${(!online || fromCache) && html`<${Banner} kind="offline" icon="cloudOff"><span>${t('app.offline')}</span></${Banner}>`}
     <main id="main" tabindex="-1" class=${user ? 'main main--with-tabs' : 'main main--anon'}>
-      ${!ready && html`<p class="loading" role="status">${t('app.loading')}</p>`}
       ${route.load && html`<${LazyView}
         load=${route.load}
         onShown=${pageShown}
@@ -232,7 +235,7 @@ function App() {
         onSignOut=${signOut}
       />`}
     </main>
-    ${ready && user && html`<${BottomNav} tabs=${tabs} path=${path} />`}
+    ${user && html`<${BottomNav} tabs=${tabs} path=${path} />`}
   `;
 }
 
