@@ -5,7 +5,8 @@ Debian's Chromium (Playwright, executable /usr/bin/chromium or EIGENDOSSIER_CHRO
 each page in a fresh browser context, waits until the service worker controls the page and
 the network is quiet, then the page is loaded again. The server counts what it sends (status
 line, headers and body of every response, the service worker's own requests included), so the
-numbers are what a phone would download. Layout shift (CLS) and the largest paint (LCP,
+numbers are what a phone would download (the page's own requests, without the service
+worker's, are shown beside them). Layout shift (CLS) and the largest paint (LCP,
 loopback and no throttling: not Lighthouse's mobile figure) are read in the page. When
 `lighthouse` (npm) is on PATH, its mobile performance score is printed too."""
 
@@ -144,10 +145,12 @@ def load(browser, base, wire, path, cookie=None):
         context.add_cookies([{"name": "ed_session", "value": cookie, "url": base}])
     page = context.new_page()
     page.add_init_script(WATCH_PAINT)
+    asked = []
+    page.on("request", lambda request: asked.append(request.url))
     wire.reset()
     page.goto(path)
     settle(page, wire)
-    cold = wire.snapshot() + (page.evaluate("[window.__shifts, window.__lcp]"),)
+    cold = wire.snapshot() + (page.evaluate("[window.__shifts, window.__lcp]"), len(asked))
     wire.reset()
     page.goto(path)
     settle(page, wire)
@@ -177,7 +180,8 @@ def main():
         server, wire = serve(app)
         base = f"http://127.0.0.1:{server.server_port}"
         print("## PWA load (Chromium, cold cache, 390 px)\n")
-        print("| page | cold bytes | cold requests | repeat bytes | repeat requests | CLS | LCP |")
+        print("| page | cold bytes | cold requests (the page's own) | repeat bytes "
+              "| repeat requests | CLS | LCP |")
         print("|---|---:|---:|---:|---:|---:|---:|")
         rows = {}
         with sync_playwright() as playwright:
@@ -188,8 +192,8 @@ def main():
                 rows[path] = (cold, repeat)
                 label = f"`{path}`" + (" signed in" if signed_in else "")
                 shifts, lcp = cold[3]
-                print(f"| {label} | {cold[1]:,} | {cold[0]} | {repeat[1]:,} | {repeat[0]} "
-                      f"| {shifts:.3f} | {lcp:.0f} ms |")
+                print(f"| {label} | {cold[1]:,} | {cold[0]} ({cold[4]}) | {repeat[1]:,} "
+                      f"| {repeat[0]} | {shifts:.3f} | {lcp:.0f} ms |")
             browser.close()
         if os.environ.get("BENCH_VERBOSE"):
             for path, (cold, repeat) in rows.items():

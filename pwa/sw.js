@@ -16,7 +16,7 @@
  * - The page posts CLEAR_API_CACHE on sign-in and sign-out, so no learner's data outlives
  *   their session on this device.
  */
-const BUILD = { version: 'dev', boot: ['/'], app: [], rest: [] };
+const BUILD = { version: 'dev', shell: '', boot: ['/'], app: [], rest: [] };
 const SHELL_CACHE = `ed-shell-${BUILD.version}`;
 const API_CACHE = 'ed-api-v1';
 const ASSETS = new Set([...BUILD.boot, ...BUILD.app, ...BUILD.rest]);
@@ -36,12 +36,26 @@ async function precache(urls) {
   await Promise.all(
     urls.map(async (url) => {
       if (await cache.match(url)) return;
-      const earlier = url !== '/' ? await caches.match(url) : undefined;
+      if (url === '/') {
+        await cache.put('/', await fetchShell());
+        return;
+      }
+      const earlier = await caches.match(url);
       if (earlier) await cache.put(url, earlier);
       else missing.push(url);
     }),
   );
   await cache.addAll(missing);
+}
+
+/** The shell ("/") of this version: the copy the page has just loaded when it is this one
+ * (its ETag names the version's shell), else asked for again. */
+async function fetchShell() {
+  const kept = await fetch('/', { cache: 'force-cache' });
+  if (kept.ok && (kept.headers.get('ETag') || '').includes(BUILD.shell)) return kept;
+  const fresh = await fetch('/', { cache: 'no-cache' });
+  if (!fresh.ok) throw new Error(`shell: HTTP ${fresh.status}`);
+  return fresh;
 }
 
 self.addEventListener('install', (event) => {

@@ -225,8 +225,8 @@ def build(root: Path) -> Bundle:
     version = _digest("\n".join([shell.etag, *boot, *app, *rest]).encode()
                       + (root / "sw.js").read_bytes())
     worker_text = _render_worker((root / "sw.js").read_text(encoding="utf-8"),
-                                 {"version": version, "boot": boot, "app": app,
-                                  "rest": rest})
+                                 {"version": version, "shell": shell.etag, "boot": boot,
+                                  "app": app, "rest": rest})
     worker = _asset("sw.js", "/sw.js", worker_text.encode())
 
     return Bundle(assets=assets, by_url={asset.url: asset for asset in assets.values()},

@@ -1,7 +1,10 @@
-// The bottom navigation. A tab appears only when the server lists its feature in
-// GET /api/v1/meta and the PWA has a view for it. Each tab's view is a module of its own,
-// loaded when the tab is first opened (the sign-in screen does not load the whole app).
-// Later features add an entry here, e.g.
+// The screens besides those before sign-in (main.js has those): the bottom navigation's
+// tabs, the pages under them, and the pages that links in mails open. Each is a module of its
+// own, loaded when first shown; the service worker precaches them once a learner signs in
+// (the server finds them by the import() calls: main.js's are precached at install).
+//
+// A tab appears only when the server lists its feature in GET /api/v1/meta and the PWA has a
+// view for it. Later features add an entry to FEATURE_TABS, e.g.
 //   { feature: 'dossier', path: '/dossier', label: 'nav.dossier', icon: 'dossier',
 //     load: () => import('../dossier/view.js').then((module) => module.DossierView) }
 // in the order Dossier, Route, Rooster, Vouchers, Meldingen.
@@ -42,6 +45,18 @@ export const SIGNED_IN_ROUTES = {
   },
   '/profile/devices': { load: () => import('../accounts/devices.js').then((module) => module.DevicesView), title: 'devices.title' },
 };
+
+// The links in mails: they work signed in or not (a mail is often read on another device),
+// and need the network anyway.
+export const LINK_ROUTES = {
+  '/verify-email': { load: () => import('../accounts/verify-email.js').then((module) => module.VerifyEmailView), title: 'verify.title' },
+  '/reset-password': {
+    load: () => import('../accounts/reset-password.js').then((module) => module.ResetPasswordView),
+    title: 'reset.title',
+  },
+};
+
+export const NOT_FOUND = { load: () => import('./not-found.js').then((module) => module.NotFoundView), title: 'notFound.title' };
 
 /** The tabs to show for the features this server offers; Profile always comes last. */
 export function tabsFor(meta) {

@@ -3,12 +3,13 @@ import { html, render, useEffect, useRef, useState } from '../core/html.js';
 import { t, setLocale, storedLocale, getLocale, onLocaleChange, SUPPORTED } from '../core/i18n.js';
 import { api, ApiError, onCacheState } from '../core/api.js';
 import { navigate, useRoute } from '../core/router.js';
-import { tabsFor, FEATURE_TABS, PROFILE_TAB, SIGNED_IN_ROUTES } from './features.js';
+import { tabsFor, FEATURE_TABS, PROFILE_TAB, SIGNED_IN_ROUTES, LINK_ROUTES, NOT_FOUND } from './features.js';
 import { Banner, BottomNav, LanguageToggle } from '../core/components.js';
 import { registerServiceWorker, useWaitingWorker, applyUpdate, clearApiCache, precacheApp } from '../core/sw-client.js';
 
 const DEFAULT_META = { features: [], oidc_providers: [], version: '' };
-// Each screen is a module of its own, loaded when it is first shown.
+// Each screen is a module of its own, loaded when it is first shown. These are the screens
+// before sign-in, precached when the app is installed; the rest are in features.js.
 const ANONYMOUS_ROUTES = {
   '/sign-in': { load: () => import('../accounts/sign-in.js').then((module) => module.SignInView), title: 'signin.title' },
   '/sign-up': { load: () => import('../accounts/sign-up.js').then((module) => module.SignUpView), title: 'signup.title' },
@@ -17,15 +18,6 @@ const ANONYMOUS_ROUTES = {
     title: 'forgot.title',
   },
 };
-// The links in mails: they work signed in or not (a mail is often read on another device).
-const LINK_ROUTES = {
-  '/verify-email': { load: () => import('../accounts/verify-email.js').then((module) => module.VerifyEmailView), title: 'verify.title' },
-  '/reset-password': {
-    load: () => import('../accounts/reset-password.js').then((module) => module.ResetPasswordView),
-    title: 'reset.title',
-  },
-};
-const NOT_FOUND = { load: () => import('./not-found.js').then((module) => module.NotFoundView), title: 'notFound.title' };
 // The app's logo, by its content-hashed URL (the import map knows it).
 const LOGO = import.meta.resolve('../../icons/icon-192.png');
 
