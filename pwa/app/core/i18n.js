@@ -9,6 +9,12 @@ const catalogues = {};
 let current = DEFAULT_LOCALE;
 const listeners = new Set();
 
+/** A file of the app by its content-hashed URL, which the page's import map knows; the plain
+ * URL where the browser cannot resolve (it still works, checked again on each use). */
+export function fileUrl(path) {
+  return typeof import.meta.resolve === 'function' ? import.meta.resolve(path) : path;
+}
+
 /** The language chosen earlier on this device, or Dutch. */
 export function storedLocale() {
   try {
@@ -21,8 +27,7 @@ export function storedLocale() {
 
 async function load(locale) {
   if (!catalogues[locale]) {
-    // Resolved through the page's import map: the strings' content-hashed URL.
-    const response = await fetch(import.meta.resolve(`../../i18n/${locale}.json`), { credentials: 'same-origin' });
+    const response = await fetch(fileUrl(`/i18n/${locale}.json`), { credentials: 'same-origin' });
     if (!response.ok) throw new Error(`i18n ${locale}: HTTP ${response.status}`);
     catalogues[locale] = await response.json();
   }

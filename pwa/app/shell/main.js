@@ -1,6 +1,6 @@
 // The app shell: boot (strings, meta, who is signed in), routing, header, banners, bottom nav.
 import { html, render, useEffect, useRef, useState } from '../core/html.js';
-import { t, setLocale, storedLocale, getLocale, onLocaleChange, SUPPORTED } from '../core/i18n.js';
+import { t, setLocale, storedLocale, getLocale, onLocaleChange, SUPPORTED, fileUrl } from '../core/i18n.js';
 import { api, ApiError, onCacheState } from '../core/api.js';
 import { navigate, useRoute } from '../core/router.js';
 import { tabsFor, FEATURE_TABS, PROFILE_TAB, SIGNED_IN_ROUTES, LINK_ROUTES, NOT_FOUND } from './features.js';
@@ -19,7 +19,7 @@ const ANONYMOUS_ROUTES = {
   },
 };
 // The app's logo, by its content-hashed URL (the import map knows it).
-const LOGO = import.meta.resolve('../../icons/icon-192.png');
+const LOGO = fileUrl('/icons/icon-192.png');
 
 // Views by their loader: the module being loaded, and the view once it is there.
 const viewModules = new Map();
