@@ -37,8 +37,10 @@ ENTRY = "app/shell/main.js"
 DEFAULT_STRINGS = "i18n/nl.json"
 CACHE_FOREVER = "public, max-age=31536000, immutable"
 
+# Static imports and re-exports (also minified: `import{a as b}from"./x.js"`), and imports
+# for side effects only; dynamic `import('…')` with a literal path.
 _IMPORTS = re.compile(
-    r"""(?:^|[;\s])(?:import|export)\s[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]"""
+    r"""(?:^|[;\s])(?:import|export)\b\s*[^'"`;()]*?\bfrom\s*['"]([^'"]+)['"]"""
     r"""|(?:^|[;\s])import\s*['"]([^'"]+)['"]""",
     re.M,
 )
