@@ -7,8 +7,9 @@
   file gets a new URL and the files that import it keep theirs.
 - Text files are compressed once (gzip from the standard library) and sent compressed to
   browsers that accept it.
-- index.html preloads the modules the shell imports, and the service worker gets the hashed
-  URLs: `boot` (what the screens before sign-in need), `app` (the other modules) and `rest`.
+- index.html preloads the modules the shell imports and the default strings; the service
+  worker gets the hashed URLs: `boot` (what the screens before sign-in need), `app` (the
+  other modules) and `rest`.
 
 The files are read on first use and read again when one of them changed (looked at when the
 shell or the service worker is asked for: one stat per file), so an edit under pwa/ shows on
@@ -168,6 +169,9 @@ def _render_shell(template: str, assets: dict[str, Asset], preloads: list[str]) 
     script_hash = "sha256-" + b64encode(hashlib.sha256(import_map.encode()).digest()).decode()
     head = [f'<script type="importmap">{import_map}</script>']
     head += [f'<link rel="modulepreload" href="{assets[path].url}">' for path in preloads]
+    if DEFAULT_STRINGS in assets:  # fetched by the shell before it draws anything
+        head.append(f'<link rel="preload" href="{assets[DEFAULT_STRINGS].url}" as="fetch" '
+                    'crossorigin>')
     if _MODULE_SCRIPT in text:
         at = text.index(_MODULE_SCRIPT)
         line_start = text.rfind("\n", 0, at) + 1

@@ -38,10 +38,12 @@ function loadView(load) {
   return viewModules.get(load);
 }
 
-/** The view the path most likely shows, loaded while the app asks who is signed in. */
+/** The view the path most likely shows, loaded while the app asks who is signed in ("/"
+ * leads to sign-in for a visitor; for a learner that module is precached anyway). */
 function preloadViewFor(path) {
   const tab = [...FEATURE_TABS, PROFILE_TAB].find((item) => path === item.path || path.startsWith(`${item.path}/`));
-  const route = ANONYMOUS_ROUTES[path] || LINK_ROUTES[path] || SIGNED_IN_ROUTES[path] || tab;
+  const home = path === '/' || path === '' ? ANONYMOUS_ROUTES['/sign-in'] : null;
+  const route = home || ANONYMOUS_ROUTES[path] || LINK_ROUTES[path] || SIGNED_IN_ROUTES[path] || tab;
   if (route) loadView(route.load).catch(() => {});
 }
 
@@ -117,9 +119,9 @@ function App() {
   useEffect(() => onCacheState(setFromCache), []);
 
   useEffect(() => {
-    preloadViewFor(location.pathname);
     (async () => {
-      const [metaResult, meResult] = await Promise.allSettled([api.meta(), api.me()]);
+      const [metaResult, meResult] = await (firstAnswers || Promise.allSettled([api.meta(), api.me()]));
+      firstAnswers = null;
       if (metaResult.status === 'fulfilled' && metaResult.value) setMeta({ ...DEFAULT_META, ...metaResult.value });
       if (meResult.status === 'fulfilled' && meResult.value) {
         await applyProfileLocale(meResult.value).catch(() => {});
@@ -231,7 +233,12 @@ function App() {
   `;
 }
 
+// What the app asks first, asked while the strings load (one round trip instead of two).
+let firstAnswers = null;
+
 async function main() {
+  firstAnswers = Promise.allSettled([api.meta(), api.me()]);
+  preloadViewFor(location.pathname);
   try {
     await setLocale(storedLocale());
   } catch {
