@@ -62,3 +62,20 @@ def test_after_sign_in_a_tab_never_opened_works_offline(page, context):
         expect(page.locator(".banner--offline")).to_be_visible()
     finally:
         context.set_offline(False)
+
+
+def test_a_screen_not_yet_loaded_offline_says_so_in_dutch(page, context):
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inloggen")
+    page.evaluate(WAIT_FOR_CONTROL)
+    context.set_offline(True)
+    try:
+        # a mail link's page: precached after sign-in only, it needs the network anyway
+        page.goto("/reset-password")
+        expect(page.get_by_role("alert")).to_have_text(
+            "Dit deel van de app kon niet worden geladen. Controleer je internetverbinding "
+            "en probeer het opnieuw.")
+    finally:
+        context.set_offline(False)
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()

@@ -57,7 +57,7 @@ function LazyView({ load, onShown, ...props }) {
     let current = true;
     loadView(load)
       .then(() => current && setLoaded((count) => count + 1))
-      .catch(() => current && setFailed(load));
+      .catch(() => current && setFailed(() => load)); // a function given to a setter is an updater
     return () => {
       current = false;
     };
