@@ -1,8 +1,14 @@
 /* Eigen Dossier service worker (scope /).
  *
- * - The app shell is precached at install and served cache-first, so the app opens offline
- *   after the first visit. Bump VERSION whenever a file in SHELL changes: the new worker then
+ * - BUILD is written by the server as it serves this file (backend/eigendossier/web/assets.py):
+ *   the version, and the content-hashed URL of every app file, split into `boot` (the shell and
+ *   the screens before sign-in, precached at install), `app` (the other modules, precached when
+ *   the page says a learner signed in) and `rest` (other languages, install icons: kept once
+ *   used). A changed file changes the version: the new worker then
  *   waits, the page shows "update available", and its button posts SKIP_WAITING.
+ * - Precaching takes files from the HTTP cache, where the page has just loaded them (hashed
+ *   URLs are immutable there), and copies unchanged files from the last version's cache: only
+ *   what is new comes from the network.
  * - Navigations to the app's own routes get the cached shell ("/"). Other navigations
  *   (/auth/..., server pages) go to the network, with the shell as offline fallback.
  * - API GETs (/api/...) are network-first; the last good answer is kept as offline fallback
@@ -10,76 +16,10 @@
  * - The page posts CLEAR_API_CACHE on sign-in and sign-out, so no learner's data outlives
  *   their session on this device.
  */
-const VERSION = 'v11';
-const SHELL_CACHE = `ed-shell-${VERSION}`;
+const BUILD = { version: 'dev', shell: '', boot: ['/'], app: [], rest: [] };
+const SHELL_CACHE = `ed-shell-${BUILD.version}`;
 const API_CACHE = 'ed-api-v1';
-
-const SHELL = [
-  '/',
-  '/manifest.webmanifest',
-  '/styles/app.css',
-  '/styles/share.css',
-  '/app/accounts/change-password.js',
-  '/app/accounts/check-mail.js',
-  '/app/accounts/devices.js',
-  '/app/accounts/forgot-password.js',
-  '/app/accounts/profile.js',
-  '/app/accounts/reset-password.js',
-  '/app/accounts/sign-in.js',
-  '/app/accounts/sign-up.js',
-  '/app/accounts/verify-email.js',
-  '/app/core/api.js',
-  '/app/core/components.js',
-  '/app/core/forms.js',
-  '/app/core/html.js',
-  '/app/core/i18n.js',
-  '/app/core/icons.js',
-  '/app/core/router.js',
-  '/app/core/sw-client.js',
-  '/app/dossier/add.js',
-  '/app/dossier/api.js',
-  '/app/dossier/detail.js',
-  '/app/dossier/experience.js',
-  '/app/dossier/parts.js',
-  '/app/dossier/view.js',
-  '/app/notifications/api.js',
-  '/app/notifications/push.js',
-  '/app/notifications/settings.js',
-  '/app/notifications/view.js',
-  '/app/privacy/my-data.js',
-  '/app/routes/api.js',
-  '/app/routes/plan.js',
-  '/app/routes/prefs.js',
-  '/app/routes/ui.js',
-  '/app/routes/view.js',
-  '/app/routes/words.js',
-  '/app/schedule/carousel.js',
-  '/app/schedule/view.js',
-  '/app/sharing/api.js',
-  '/app/sharing/list.js',
-  '/app/sharing/new.js',
-  '/app/sharing/parts.js',
-  '/app/shell/features.js',
-  '/app/shell/main.js',
-  '/app/shell/not-found.js',
-  '/app/vouchers/api.js',
-  '/app/vouchers/code.js',
-  '/app/vouchers/detail.js',
-  '/app/vouchers/runs.js',
-  '/app/vouchers/scan.js',
-  '/app/vouchers/view.js',
-  '/app/vouchers/words.js',
-  '/vendor/hooks.module.js',
-  '/vendor/htm.module.js',
-  '/vendor/preact.module.js',
-  '/i18n/en.json',
-  '/i18n/nl.json',
-  '/icons/favicon-32.png',
-  '/icons/icon-192.png',
-  '/icons/icon-512.png',
-  '/icons/icon-maskable-512.png',
-];
-const SHELL_PATHS = new Set(SHELL);
+const ASSETS = new Set([...BUILD.boot, ...BUILD.app, ...BUILD.rest]);
 
 // Client-side routes of the app: answered with the cached shell. Later features add theirs.
 const APP_ROUTES = ['/sign-in', '/sign-up', '/profile', '/dossier', '/route', '/rooster', '/vouchers', '/meldingen'];
@@ -88,13 +28,38 @@ function isAppRoute(path) {
   return path === '/' || APP_ROUTES.some((route) => path === route || path.startsWith(`${route}/`));
 }
 
-self.addEventListener('install', (event) => {
-  event.waitUntil(
-    (async () => {
-      const cache = await caches.open(SHELL_CACHE);
-      await cache.addAll(SHELL.map((path) => new Request(path, { cache: 'reload' })));
-    })(),
+/** Put `urls` in this version's cache: from an earlier version's cache when the file did not
+ * change (same hashed URL), else through the HTTP cache (no reload: hashed files never change). */
+async function precache(urls) {
+  const cache = await caches.open(SHELL_CACHE);
+  const missing = [];
+  await Promise.all(
+    urls.map(async (url) => {
+      if (await cache.match(url)) return;
+      if (url === '/') {
+        await cache.put('/', await fetchShell());
+        return;
+      }
+      const earlier = await caches.match(url);
+      if (earlier) await cache.put(url, earlier);
+      else missing.push(url);
+    }),
   );
+  await cache.addAll(missing);
+}
+
+/** The shell ("/") of this version: the copy the page has just loaded when it is this one
+ * (its ETag names the version's shell), else asked for again. */
+async function fetchShell() {
+  const kept = await fetch('/', { cache: 'force-cache' });
+  if (kept.ok && (kept.headers.get('ETag') || '').includes(BUILD.shell)) return kept;
+  const fresh = await fetch('/', { cache: 'no-cache' });
+  if (!fresh.ok) throw new Error(`shell: HTTP ${fresh.status}`);
+  return fresh;
+}
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(precache(BUILD.boot));
 });
 
 self.addEventListener('activate', (event) => {
@@ -113,6 +78,8 @@ self.addEventListener('message', (event) => {
   const type = event.data && event.data.type;
   if (type === 'SKIP_WAITING') {
     self.skipWaiting();
+  } else if (type === 'PRECACHE_APP') {
+    event.waitUntil(precache(BUILD.app).catch(() => {}));
   } else if (type === 'CLEAR_API_CACHE') {
     const reply = event.ports && event.ports[0];
     event.waitUntil(
@@ -183,7 +150,7 @@ self.addEventListener('fetch', (event) => {
     }
     return;
   }
-  if (SHELL_PATHS.has(url.pathname)) {
+  if (ASSETS.has(url.pathname)) {
     event.respondWith(shellFirst(url.pathname, request));
   }
 });

@@ -38,7 +38,8 @@ class Issuer:
 def microcredential(email: str, issuer: Issuer, *, name="Veilig werken met elektriciteit",
                     achievement_id="https://roc.example/achievements/elektra-veilig",
                     valid_from="2024-09-01T00:00:00Z",
-                    valid_until: str | None = None) -> dict:
+                    valid_until: str | None = None, issuer_name="ROC Voorbeeld",
+                    issuer_url: str | None = None) -> dict:
     """Issued to `email`, or to the DID when `email` is one (did:…)."""
     if email.startswith("did:"):
         recipient = {"id": email}
@@ -52,7 +53,8 @@ def microcredential(email: str, issuer: Issuer, *, name="Veilig werken met elekt
         "@context": [VC2, OB3],
         "id": f"urn:uuid:{uuid.uuid4()}",
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": issuer.did, "type": ["Profile"], "name": "ROC Voorbeeld"},
+        "issuer": {"id": issuer.did, "type": ["Profile"], "name": issuer_name,
+                   **({"url": issuer_url} if issuer_url else {})},
         "validFrom": valid_from,
         "name": name,
         "credentialSubject": {

@@ -73,6 +73,7 @@ def _register_domains(app: Flask) -> None:
     from eigendossier.accounts.cookies import check_csrf, keep_csrf_cookie
     from eigendossier.catalog import api as catalog_api
     from eigendossier.catalog import cli as catalog_cli
+    from eigendossier.core.caching import add_cache_headers
     from eigendossier.dossier import api as dossier_api
     from eigendossier.dossier import cli as dossier_cli
     from eigendossier.dossier import verification as dossier_verification
@@ -97,6 +98,7 @@ def _register_domains(app: Flask) -> None:
     app.before_request(hardening.check_json_body)
     app.after_request(add_security_headers)
     app.after_request(keep_csrf_cookie)
+    app.after_request(add_cache_headers)
 
     api.register_blueprint(accounts_api.blp)
     api.register_blueprint(catalog_api.blp)
@@ -132,3 +134,4 @@ def _register_domains(app: Flask) -> None:
     app.cli.add_command(demo.group)
     # Last: its catch-all route serves the PWA for every other path.
     app.register_blueprint(web_api.pages)
+    app.add_template_global(web_api.pwa_asset)

@@ -1,16 +1,23 @@
 """The service worker: installs, serves the shell offline, keeps the last API answers until
 sign-out, and offers an update when a new version waits."""
+import json
 import re
+import urllib.request
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PWA_DIR, WAIT_FOR_CONTROL
+from tests.e2e.conftest import WAIT_FOR_CONTROL
 
 pytestmark = pytest.mark.e2e
 
-# The shell cache is named after sw.js's VERSION, bumped whenever a shell file changes.
-SHELL_VERSION = re.search(r"const VERSION = '([^']+)';", (PWA_DIR / "sw.js").read_text()).group(1)
+
+def shell_version(live_server) -> str:
+    """The shell cache is named after the version the server writes into sw.js: a new one
+    whenever a file of the app changed."""
+    with urllib.request.urlopen(f"{live_server}/sw.js") as response:  # noqa: S310 - our own test server
+        source = response.read().decode()
+    return json.loads(re.search(r"^const BUILD = (.*);$", source, re.M).group(1))["version"]
 
 CACHED_API_URLS = """async () => {
   if (!(await caches.has('ed-api-v1'))) return [];
@@ -24,7 +31,7 @@ def test_service_worker_installs_and_shell_works_offline(page, context, live_ser
     expect(page.get_by_role("heading", level=1)).to_have_text("Inloggen")
     state = page.evaluate(WAIT_FOR_CONTROL)
     assert state["scope"] == f"{live_server}/"
-    assert f"ed-shell-{SHELL_VERSION}" in state["caches"]
+    assert f"ed-shell-{shell_version(live_server)}" in state["caches"]
 
     context.set_offline(True)
     page.reload()
@@ -66,16 +73,19 @@ def test_profile_offline_from_last_answer_and_dropped_on_sign_out(page, context,
     context.set_offline(False)
 
 
-def test_update_available_prompt(page, pwa_copy):
+def test_update_available_prompt(page, pwa_copy, live_server):
     page.goto("/")
     page.evaluate(WAIT_FOR_CONTROL)
     expect(page.locator(".banner--update")).to_have_count(0)
+    before = shell_version(live_server)
 
-    sw = pwa_copy / "sw.js"
-    original = sw.read_text()
+    # A changed app file is a new version: no number to bump by hand.
+    router = pwa_copy / "app" / "core" / "router.js"
+    original = router.read_text()
     try:
-        sw.write_text(original.replace(f"const VERSION = '{SHELL_VERSION}';",
-                                       f"const VERSION = '{SHELL_VERSION}-e2e';"))
+        router.write_text(original + "\n// a new version\n")
+        after = shell_version(live_server)
+        assert after != before
         page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
         banner = page.locator(".banner--update")
         expect(banner).to_contain_text("Er is een nieuwe versie van Eigen Dossier.")
@@ -83,7 +93,7 @@ def test_update_available_prompt(page, pwa_copy):
             banner.get_by_role("button", name="Nu bijwerken").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Inloggen")
         keys = page.evaluate("caches.keys()")
-        assert f"ed-shell-{SHELL_VERSION}-e2e" in keys
-        assert f"ed-shell-{SHELL_VERSION}" not in keys
+        assert f"ed-shell-{after}" in keys
+        assert f"ed-shell-{before}" not in keys
     finally:
-        sw.write_text(original)
+        router.write_text(original)

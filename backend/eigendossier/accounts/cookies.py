@@ -8,7 +8,7 @@ Without a session the cookie holds a random token of its own."""
 import hmac
 import secrets
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_babel import lazy_gettext as _l
 
 from eigendossier.core.errors import DomainError
@@ -82,7 +82,10 @@ def check_csrf():
 
 def keep_csrf_cookie(response):
     """The CSRF cookie holds the token this browser must echo: set when it is missing or
-    belongs to another session, unless the view just signed in or out (and set it)."""
+    belongs to another session, unless the view just signed in or out (and set it). The
+    PWA's own files (modules, styles, images) carry no cookie: they are cached for a year."""
+    if g.get("static_file", False):
+        return response
     if any(h.startswith(f"{CSRF_COOKIE}=") for h in response.headers.getlist("Set-Cookie")):
         return response
     session = request.cookies.get(SESSION_COOKIE)

@@ -15,6 +15,7 @@ from eigendossier.catalog.schemas import (
 )
 from eigendossier.core import access
 from eigendossier.core.arguments import Blueprint
+from eigendossier.core.caching import public_answer
 from eigendossier.core.errors import problem_response
 
 blp = Blueprint("catalog", __name__, url_prefix="/api/v1/catalog",
@@ -33,6 +34,7 @@ CATALOG_BODY = {
 @blp.route("/qualifications")
 class Qualifications(MethodView):
     @blp.response(200, QualificationSchema(many=True))
+    @public_answer
     def get(self):
         """All qualifications on offer."""
         return service.qualifications()
@@ -42,6 +44,7 @@ class Qualifications(MethodView):
 class QualificationDetail(MethodView):
     @blp.response(200, QualificationDetailSchema)
     @problem_response(blp, 404, "No such qualification")
+    @public_answer
     def get(self, qualification_id):
         """A qualification with its blocks in carousel order."""
         return service.qualification(qualification_id)
@@ -51,6 +54,7 @@ class QualificationDetail(MethodView):
 class Carousel(MethodView):
     @blp.response(200, CarouselSchema)
     @problem_response(blp, 404, "No such qualification")
+    @public_answer
     def get(self, qualification_id):
         """The blocks in their fixed order, each with its runs that have not started yet."""
         blocks = service.carousel(qualification_id, date.today())

@@ -1,6 +1,7 @@
 """Extensions, created once here and bound to the app in create_app."""
 from datetime import datetime
 
+from flask import request
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -84,6 +85,15 @@ class CookieFirstSessionInterface(SecureCookieSessionInterface):
         if not request.cookies.get(self.get_cookie_name(app)):
             return self.session_class()
         return super().open_session(app, request)
+
+    def save_session(self, app, session, response):
+        """Nothing, not even `Vary: Cookie`, for a request without the cookie that left the
+        session empty: Flask adds the Vary whenever Flask-Login looked, and on the PWA's files
+        it made browsers download them again once the CSRF cookie was set."""
+        if not session and not session.modified and not request.cookies.get(
+                self.get_cookie_name(app)):
+            return
+        super().save_session(app, session, response)
 
 
 def init_limiter(app) -> None:

@@ -20,6 +20,7 @@ MESSAGES = {
     "parse.json_invalid": _l("The text is not valid JSON: {detail}"),
     "parse.json_duplicate_key": _l("The JSON names the field {key} twice."),
     "parse.json_too_deep": _l("The JSON is nested too deeply ({depth} levels; at most {limit})."),
+    "parse.json_too_many_values": _l("The JSON holds more than {limit} keys and values."),
     "parse.jws_alg_refused": _l("The signature uses the algorithm {alg}, which is not allowed for "
                                 "badges."),
     "parse.jws_crit_unsupported": _l("The signature uses header extensions we do not support."),
@@ -150,18 +151,29 @@ MESSAGES = {
     "refresh.available": _l("The issuer offers a refresh service."),
 }
 
-# Reasons the guarded client gives (fetch.failed's {reason}): its English words are the msgids.
+# Why a fetch failed (fetch.failed's {reason}, from the guarded client), in plain words.
+# Any other reason (an exception's class name such as "ConnectionError", a parse code) is
+# not shown to a learner: it reads as UNKNOWN_REASON.
 REASONS = {
-    "only https URLs are fetched": _l("only https URLs are fetched"),
-    "response too large": _l("response too large"),
+    "only https URLs are fetched": _l("only https addresses are fetched"),
+    "not an http(s) URL": _l("this is not a web address"),
+    "response too large": _l("the answer is too large"),
     "too many redirects": _l("too many redirects"),
-    "timed out": _l("timed out"),
-    "offline": _l("offline"),
-    "the URL has no host": _l("the URL has no host"),
-    "not a valid URL": _l("not a valid URL"),
-    "TLS certificate not valid": _l("TLS certificate not valid"),
+    "timed out": _l("it took too long"),
+    "offline": _l("no connection"),
+    "the URL has no host": _l("the address has no server"),
+    "not a valid URL": _l("not a valid web address"),
+    "TLS certificate not valid": _l("the security certificate is not valid"),
+    "the connection broke off": _l("the connection broke off"),
+    "URLs with a user name or password are not fetched": _l(
+        "addresses with a user name or password are not fetched"),
 }
-REFUSED_ADDRESS = re.compile(r"address not allowed \((?P<address>.*)\)")
+REASON_PREFIXES = {
+    "address not allowed": _l("this address may not be fetched"),
+    "connection failed": _l("the server could not be reached"),
+}
+HTTP_REASON = re.compile(r"^HTTP (\d{3})$")
+UNKNOWN_REASON = _l("the address gave no usable answer")
 
 
 class _Params(dict):
@@ -180,13 +192,16 @@ def _display(value) -> str:
 
 
 def reason(text: str) -> str:
-    """Why a fetch failed, in the request's language (unknown reasons as they are)."""
+    """Why a fetch failed, in plain words of the request's language."""
     if text in REASONS:
         return str(REASONS[text])
-    refused = REFUSED_ADDRESS.fullmatch(text)
-    if refused:
-        return gettext("address not allowed (%(address)s)", address=refused["address"])
-    return text
+    for prefix, words in REASON_PREFIXES.items():
+        if text.startswith(prefix):
+            return str(words)
+    status = HTTP_REASON.match(text)
+    if status:
+        return gettext("the server answered with error %(status)s", status=status.group(1))
+    return str(UNKNOWN_REASON)
 
 
 def fill(template, params: dict | None) -> str:

@@ -1,12 +1,11 @@
 // Where the learner is signed in: one entry per browser, with "sign out" per device and
 // "sign out everywhere". No addresses: the server keeps none.
 import { html, useEffect, useRef, useState } from '../core/html.js';
-import { t, getLocale } from '../core/i18n.js';
+import { t, getLocale, DEFAULT_TIME_ZONE } from '../core/i18n.js';
 import { api } from '../core/api.js';
 import { LiveMessage } from '../core/components.js';
 import { Link } from '../core/router.js';
 import { problemMessage } from '../core/forms.js';
-import { DEFAULT_TIME_ZONE } from './profile.js';
 
 function when(iso, timeZone) {
   try {

@@ -1,6 +1,6 @@
 // The learner's profile: name, language and time zone; and signing out.
 import { html, useEffect, useRef, useState } from '../core/html.js';
-import { t, getLocale } from '../core/i18n.js';
+import { t, getLocale, DEFAULT_TIME_ZONE } from '../core/i18n.js';
 import { api } from '../core/api.js';
 import { Field, LiveMessage, SelectField } from '../core/components.js';
 import { Icon } from '../core/icons.js';
@@ -8,7 +8,7 @@ import { check, focusFirstInvalid, problemMessage } from '../core/forms.js';
 import { Link } from '../core/router.js';
 import { MyDataSection } from '../privacy/my-data.js';
 
-export const DEFAULT_TIME_ZONE = 'Europe/Amsterdam';
+export { DEFAULT_TIME_ZONE };
 const FALLBACK_ZONES = [
   'Europe/Amsterdam', 'Europe/Brussels', 'Europe/Berlin', 'Europe/London', 'Europe/Paris',
   'Europe/Madrid', 'Europe/Warsaw', 'Europe/Istanbul', 'America/Paramaribo', 'America/Curacao',

@@ -1,5 +1,5 @@
 // Shared pieces: form fields with linked errors, alerts, the language toggle, the bottom nav.
-import { html } from './html.js';
+import { html, useEffect, useRef } from './html.js';
 import { t, getLocale } from './i18n.js';
 import { Icon } from './icons.js';
 import { Link } from './router.js';
@@ -51,13 +51,41 @@ export function SelectField({ id, label, hint, error, value, onChange, options, 
 }
 
 /**
- * An always-present live region: screen readers announce what appears in it.
- * kind "error" uses role=alert, anything else role=status.
+ * Focus a message the learner cannot see (it appeared above or below the screen, e.g. at the
+ * top of a long form whose button is at the bottom): it is scrolled to and read out. A
+ * message in view is left alone, and so is a form field that has the focus (the view put
+ * the learner there, e.g. on the field to correct); with `fromFields`, only a field with an
+ * error keeps it (the learner pressed Enter in a field and the answer is the message).
  */
-export function LiveMessage({ kind = 'error', children, id }) {
+export function revealMessage(element, { fromFields = false } = {}) {
+  if (!element) return;
+  const active = document.activeElement;
+  const kept = fromFields ? '[aria-invalid="true"]' : 'input, select, textarea, [aria-invalid="true"]';
+  if (active && active.matches && active.matches(kept)) return;
+  const box = element.getBoundingClientRect();
+  const tabbar = document.querySelector('.tabbar');
+  const bottom = tabbar ? tabbar.getBoundingClientRect().top : window.innerHeight;
+  if (box.top >= 0 && box.bottom <= bottom) return;
+  element.focus({ preventScroll: true });
+  element.scrollIntoView({ block: 'center' });
+}
+
+/**
+ * An always-present live region: screen readers announce what appears in it.
+ * kind "error" uses role=alert, anything else role=status. A new message off-screen is
+ * brought into view (revealMessage; `fromFields` is passed on).
+ */
+export function LiveMessage({ kind = 'error', children, id, fromFields = false }) {
   const role = kind === 'error' ? 'alert' : 'status';
   const has = Boolean(children);
-  return html`<div id=${id} role=${role} class=${has ? `notice notice--${kind}` : 'notice notice--empty'}>
+  const region = useRef(null);
+  const shown = useRef('');
+  useEffect(() => {
+    const text = has && region.current ? region.current.textContent : '';
+    if (text && text !== shown.current) revealMessage(region.current, { fromFields });
+    shown.current = text;
+  });
+  return html`<div id=${id} ref=${region} role=${role} tabindex="-1" class=${has ? `notice notice--${kind}` : 'notice notice--empty'}>
     ${has && html`<${Icon} name=${kind === 'error' ? 'alert' : 'check'} className="icon notice__icon" />`}
     ${has && html`<div class="notice__body">${children}</div>`}
   </div>`;

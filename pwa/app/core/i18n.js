@@ -2,10 +2,18 @@
 export const SUPPORTED = ['nl', 'en'];
 export const DEFAULT_LOCALE = 'nl';
 const STORAGE_KEY = 'ed.locale';
+// The time zone of the schools' lesson times, and the learner's until they choose another.
+export const DEFAULT_TIME_ZONE = 'Europe/Amsterdam';
 
 const catalogues = {};
 let current = DEFAULT_LOCALE;
 const listeners = new Set();
+
+/** A file of the app by its content-hashed URL, which the page's import map knows; the plain
+ * URL where the browser cannot resolve (it still works, checked again on each use). */
+export function fileUrl(path) {
+  return typeof import.meta.resolve === 'function' ? import.meta.resolve(path) : path;
+}
 
 /** The language chosen earlier on this device, or Dutch. */
 export function storedLocale() {
@@ -19,7 +27,7 @@ export function storedLocale() {
 
 async function load(locale) {
   if (!catalogues[locale]) {
-    const response = await fetch(`/i18n/${locale}.json`, { credentials: 'same-origin' });
+    const response = await fetch(fileUrl(`/i18n/${locale}.json`), { credentials: 'same-origin' });
     if (!response.ok) throw new Error(`i18n ${locale}: HTTP ${response.status}`);
     catalogues[locale] = await response.json();
   }

@@ -74,3 +74,11 @@ export function clearApiCache() {
     controller.postMessage({ type: 'CLEAR_API_CACHE' }, [channel.port2]);
   });
 }
+
+/** Ask the service worker to precache the rest of the app, for a signed-in learner offline. */
+export function precacheApp() {
+  if (!('serviceWorker' in navigator)) return;
+  navigator.serviceWorker.ready
+    .then((registration) => registration.active && registration.active.postMessage({ type: 'PRECACHE_APP' }))
+    .catch(() => {});
+}

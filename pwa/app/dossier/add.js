@@ -60,7 +60,7 @@ export function AddCredentialView() {
     <p class="back"><${Link} href="/dossier">${t('dossier.back')}</${Link}></p>
     <h1 id="page-title" tabindex="-1">${t('dossier.add.title')}</h1>
     <p class="lead">${t('dossier.add.intro')}</p>
-    <${LiveMessage} kind="error" id="add-error">${message}</${LiveMessage}>
+    <${LiveMessage} kind="error" id="add-error" fromFields>${message}</${LiveMessage}>
     <${Progress} label=${busy} />
     <form class="card form" onSubmit=${submit('file')} novalidate aria-labelledby="add-file-title">
       <h2 id="add-file-title">${t('dossier.add.fileHeading')}</h2>

@@ -1,12 +1,11 @@
 // One credential: every field the issuer gave (for microcredentials the study load in EC,
 // the NLQF/EQF level, learning outcomes, assessment), and the checks in plain words.
 import { html, useEffect, useRef, useState } from '../core/html.js';
-import { t } from '../core/i18n.js';
+import { t, DEFAULT_TIME_ZONE } from '../core/i18n.js';
 import { LiveMessage } from '../core/components.js';
 import { Icon } from '../core/icons.js';
 import { Link, navigate } from '../core/router.js';
 import { problemMessage } from '../core/forms.js';
-import { DEFAULT_TIME_ZONE } from '../accounts/profile.js';
 import { dossierApi, setNotice, takeNotice } from './api.js';
 import { BadgeImage, Progress, StatusBadge, formatDate, formatNumber } from './parts.js';
 

@@ -2,12 +2,11 @@
 // and their self-declared experience. Sub-pages: /dossier/add, /dossier/<id>,
 // /dossier/experience/new and /dossier/experience/<id>.
 import { html, useEffect, useState } from '../core/html.js';
-import { t } from '../core/i18n.js';
+import { t, DEFAULT_TIME_ZONE } from '../core/i18n.js';
 import { LiveMessage } from '../core/components.js';
 import { Icon } from '../core/icons.js';
 import { Link, useRoute } from '../core/router.js';
 import { problemMessage } from '../core/forms.js';
-import { DEFAULT_TIME_ZONE } from '../accounts/profile.js';
 import { dossierApi, takeNotice } from './api.js';
 import { BadgeImage, StatusBadge, formatDate, period } from './parts.js';
 import { AddCredentialView } from './add.js';
@@ -15,6 +14,7 @@ import { CredentialDetailView } from './detail.js';
 import { ExperienceFormView } from './experience.js';
 import { ShareNewView } from '../sharing/new.js';
 import { ShareDetailView, SharesSection } from '../sharing/list.js';
+import { shareApi } from '../sharing/api.js';
 
 function CredentialCard({ credential, timeZone }) {
   const summary = credential.summary || {};
@@ -50,15 +50,24 @@ function DossierList({ user }) {
   const timeZone = (user && user.time_zone) || DEFAULT_TIME_ZONE;
   const [credentials, setCredentials] = useState(null);
   const [experience, setExperience] = useState(null);
+  const [shares, setShares] = useState(null);
   const [message, setMessage] = useState('');
   const [notice] = useState(takeNotice);
 
+  // The three lists are shown together, once all have arrived: one after the other, each
+  // moved the sections below it.
   useEffect(() => {
     let live = true;
-    dossierApi.credentials().then((list) => live && setCredentials(list))
-      .catch((error) => { if (live) { setCredentials([]); setMessage(problemMessage(error)); } });
-    dossierApi.experience().then((list) => live && setExperience(list))
-      .catch(() => live && setExperience([]));
+    Promise.all([
+      dossierApi.credentials().catch((error) => { if (live) setMessage(problemMessage(error)); return []; }),
+      dossierApi.experience().catch(() => []),
+      shareApi.list().catch(() => []),
+    ]).then(([credentialList, experienceList, shareList]) => {
+      if (!live) return;
+      setCredentials(credentialList);
+      setExperience(experienceList);
+      setShares(shareList);
+    });
     return () => { live = false; };
   }, []);
 
@@ -67,18 +76,18 @@ function DossierList({ user }) {
     <p class="lead">${t('dossier.intro')}</p>
     <${LiveMessage} kind="error" id="dossier-error">${message}</${LiveMessage}>
     <${LiveMessage} kind="status" id="dossier-status">${notice}</${LiveMessage}>
-    <section class="card" aria-labelledby="credentials-title">
+    ${credentials === null && html`<p class="loading" role="status">${t('app.loading')}</p>`}
+    ${credentials !== null && html`<section class="card" aria-labelledby="credentials-title">
       <div class="section-head">
         <h2 id="credentials-title">${t('dossier.credentials.heading')}</h2>
         <${Link} class="button button--primary" href="/dossier/add">${t('dossier.add.button')}</${Link}>
       </div>
-      ${credentials === null && html`<p class="loading" role="status">${t('app.loading')}</p>`}
       ${credentials && credentials.length === 0 && html`<p class="muted">${t('dossier.credentials.empty')}</p>`}
       ${credentials && credentials.length > 0 && html`<ul class="credential-list">
         ${credentials.map((credential) => html`<${CredentialCard} key=${credential.id} credential=${credential} timeZone=${timeZone} />`)}
       </ul>`}
     </section>
-    <${SharesSection} timeZone=${timeZone} />
+    <${SharesSection} timeZone=${timeZone} loaded=${shares} />
     <section class="card" aria-labelledby="experience-title">
       <div class="section-head">
         <h2 id="experience-title">${t('dossier.experience.heading')}</h2>
@@ -88,7 +97,7 @@ function DossierList({ user }) {
       ${experience && experience.length > 0 && html`<ul class="experience-list">
         ${experience.map((item) => html`<${ExperienceCard} key=${item.id} item=${item} timeZone=${timeZone} />`)}
       </ul>`}
-    </section>
+    </section>`}
   </section>`;
 }
 

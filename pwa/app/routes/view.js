@@ -2,7 +2,7 @@
 // the earliest route with its reasons and alternatives (or what would make one possible),
 // save it and enrol in all its modules at once.
 import { html, useEffect, useRef, useState } from '../core/html.js';
-import { t, getLocale } from '../core/i18n.js';
+import { t, getLocale, DEFAULT_TIME_ZONE } from '../core/i18n.js';
 import { ApiError } from '../core/api.js';
 import { LiveMessage, SelectField } from '../core/components.js';
 import { Link } from '../core/router.js';
@@ -12,7 +12,6 @@ import { PreferencesFields, checkPreferences, preferencesBody, preferencesFrom, 
 import { NoRoute, PlanResult } from './plan.js';
 import { ConfirmDialog } from './ui.js';
 import { formatDate, formatDateRange } from './words.js';
-import { DEFAULT_TIME_ZONE } from '../accounts/profile.js';
 import { PushOffer } from '../notifications/push.js';
 
 // What the learner chose and got, kept while the app runs, so switching tabs loses nothing.

@@ -1,7 +1,7 @@
 // The Rooster tab: my enrolled runs (cancel one), my schedule in the phone's calendar through
 // a secret webcal link, and the carousel of a qualification.
 import { html, useEffect, useRef, useState } from '../core/html.js';
-import { t } from '../core/i18n.js';
+import { t, DEFAULT_TIME_ZONE } from '../core/i18n.js';
 import { LiveMessage, SelectField } from '../core/components.js';
 import { Link } from '../core/router.js';
 import { problemMessage } from '../core/forms.js';
@@ -9,7 +9,6 @@ import { routeApi } from '../routes/api.js';
 import { ConfirmDialog, RunFacts } from '../routes/ui.js';
 import { CATALOG_TIME_ZONE, formatDateRange } from '../routes/words.js';
 import { Carousel } from './carousel.js';
-import { DEFAULT_TIME_ZONE } from '../accounts/profile.js';
 
 // The calendar link is shown once by the server: keep it while the app runs (for the same
 // learner only), never on disk.

@@ -2,11 +2,10 @@
 // how often it was opened, one-tap withdraw) and a page per share (/dossier/shares/<id>)
 // with its view log and a new expiry.
 import { html, useEffect, useState } from '../core/html.js';
-import { t } from '../core/i18n.js';
+import { t, DEFAULT_TIME_ZONE } from '../core/i18n.js';
 import { LiveMessage } from '../core/components.js';
 import { Link, navigate } from '../core/router.js';
 import { problemMessage } from '../core/forms.js';
-import { DEFAULT_TIME_ZONE } from '../accounts/profile.js';
 import { formatDate } from '../dossier/parts.js';
 import { shareApi, DEFAULT_EXPIRY } from './api.js';
 import { ExpirySelect, LinkExpiry, StateBadge, credentialValidity, viewsText } from './parts.js';
@@ -29,13 +28,15 @@ function ShareItem({ share, timeZone, onRevoke, busy }) {
   </li>`;
 }
 
-export function SharesSection({ timeZone = DEFAULT_TIME_ZONE }) {
-  const [shares, setShares] = useState(null);
+/** The learner's share links; `loaded`: the list as the page already fetched it. */
+export function SharesSection({ timeZone = DEFAULT_TIME_ZONE, loaded }) {
+  const [shares, setShares] = useState(loaded === undefined ? null : loaded);
   const [status, setStatus] = useState('');
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
+    if (loaded !== undefined) return undefined;
     let live = true;
     shareApi.list().then((list) => live && setShares(list))
       .catch(() => live && setShares([]));

@@ -2,12 +2,11 @@
 // link works. Then, once: the link to copy or send, its QR code, and LinkedIn buttons.
 // Route: /dossier/share (optionally ?credential=<id> to start with one chosen).
 import { html, useEffect, useRef, useState } from '../core/html.js';
-import { t } from '../core/i18n.js';
+import { t, DEFAULT_TIME_ZONE } from '../core/i18n.js';
 import { Field, LiveMessage } from '../core/components.js';
 import { Icon } from '../core/icons.js';
 import { Link } from '../core/router.js';
 import { problemMessage, focusFirstInvalid } from '../core/forms.js';
-import { DEFAULT_TIME_ZONE } from '../accounts/profile.js';
 import { dossierApi } from '../dossier/api.js';
 import { StatusBadge, Progress } from '../dossier/parts.js';
 import { shareApi, DEFAULT_EXPIRY } from './api.js';
@@ -81,7 +80,7 @@ function ShareForm({ timeZone, onCreated }) {
     setErrors(found);
     setMessage('');
     if (Object.keys(found).length) {
-      if (found.credential_ids) document.getElementById('share-credentials').focus();
+      if (found.credential_ids) focusFromTheTop(document.getElementById('share-credentials'));
       else focusFirstInvalid(formRef.current, found);
       return;
     }
@@ -181,6 +180,14 @@ function ShareCreated({ share, timeZone }) {
       </ul>`}
     <p><${Link} href="/dossier">${t('share.done')}</${Link}></p>
   </section>`;
+}
+
+/** Focus the list and show its top, where its error is: the list can be longer than the
+ * screen, and focus alone showed its end with the button, not the error. */
+function focusFromTheTop(element) {
+  if (!element) return;
+  element.focus({ preventScroll: true });
+  element.scrollIntoView({ block: 'start' });
 }
 
 export function ShareNewView({ user }) {

@@ -1,36 +1,74 @@
 // The app shell: boot (strings, meta, who is signed in), routing, header, banners, bottom nav.
 import { html, render, useEffect, useRef, useState } from '../core/html.js';
-import { t, setLocale, storedLocale, getLocale, onLocaleChange, SUPPORTED } from '../core/i18n.js';
+import { t, setLocale, storedLocale, getLocale, onLocaleChange, SUPPORTED, fileUrl } from '../core/i18n.js';
 import { api, ApiError, onCacheState } from '../core/api.js';
 import { navigate, useRoute } from '../core/router.js';
-import { tabsFor } from './features.js';
-import { SignInView } from '../accounts/sign-in.js';
-import { SignUpView } from '../accounts/sign-up.js';
-import { ForgotPasswordView } from '../accounts/forgot-password.js';
-import { ResetPasswordView } from '../accounts/reset-password.js';
-import { VerifyEmailView } from '../accounts/verify-email.js';
-import { ChangePasswordView } from '../accounts/change-password.js';
-import { DevicesView } from '../accounts/devices.js';
-import { NotFoundView } from './not-found.js';
+import { tabsFor, FEATURE_TABS, PROFILE_TAB, SIGNED_IN_ROUTES, LINK_ROUTES, NOT_FOUND } from './features.js';
 import { Banner, BottomNav, LanguageToggle } from '../core/components.js';
-import { registerServiceWorker, useWaitingWorker, applyUpdate, clearApiCache } from '../core/sw-client.js';
+import { registerServiceWorker, useWaitingWorker, applyUpdate, clearApiCache, precacheApp } from '../core/sw-client.js';
 
 const DEFAULT_META = { features: [], oidc_providers: [], version: '' };
+// Each screen is a module of its own, loaded when it is first shown. These are the screens
+// before sign-in, precached when the app is installed; the rest are in features.js.
 const ANONYMOUS_ROUTES = {
-  '/sign-in': { view: SignInView, title: 'signin.title' },
-  '/sign-up': { view: SignUpView, title: 'signup.title' },
-  '/forgot-password': { view: ForgotPasswordView, title: 'forgot.title' },
+  '/sign-in': { load: () => import('../accounts/sign-in.js').then((module) => module.SignInView), title: 'signin.title' },
+  '/sign-up': { load: () => import('../accounts/sign-up.js').then((module) => module.SignUpView), title: 'signup.title' },
+  '/forgot-password': {
+    load: () => import('../accounts/forgot-password.js').then((module) => module.ForgotPasswordView),
+    title: 'forgot.title',
+  },
 };
-// The links in mails: they work signed in or not (a mail is often read on another device).
-const LINK_ROUTES = {
-  '/verify-email': { view: VerifyEmailView, title: 'verify.title' },
-  '/reset-password': { view: ResetPasswordView, title: 'reset.title' },
-};
-// Pages under a tab that are not the tab's own view.
-const SIGNED_IN_ROUTES = {
-  '/profile/password': { view: ChangePasswordView, title: 'password.title' },
-  '/profile/devices': { view: DevicesView, title: 'devices.title' },
-};
+// The app's logo, by its content-hashed URL (the import map knows it).
+const LOGO = fileUrl('/icons/icon-192.png');
+
+// Views by their loader: the module being loaded, and the view once it is there.
+const viewModules = new Map();
+const loadedViews = new Map();
+
+/** Start loading a view's module (once; again after a failure, e.g. offline). */
+function loadView(load) {
+  if (!viewModules.has(load)) {
+    const loading = load().then((component) => {
+      loadedViews.set(load, component);
+      return component;
+    });
+    loading.catch(() => viewModules.delete(load));
+    viewModules.set(load, loading);
+  }
+  return viewModules.get(load);
+}
+
+/** The view the path most likely shows, loaded while the app asks who is signed in ("/"
+ * leads to sign-in for a visitor; for a learner that module is precached anyway). */
+function preloadViewFor(path) {
+  const tab = [...FEATURE_TABS, PROFILE_TAB].find((item) => path === item.path || path.startsWith(`${item.path}/`));
+  const home = path === '/' || path === '' ? ANONYMOUS_ROUTES['/sign-in'] : null;
+  const route = home || ANONYMOUS_ROUTES[path] || LINK_ROUTES[path] || SIGNED_IN_ROUTES[path] || tab;
+  if (route) loadView(route.load).catch(() => {});
+}
+
+/** A screen whose module is loaded on first use; calls onShown once it is on the page. */
+function LazyView({ load, onShown, ...props }) {
+  const [, setLoaded] = useState(0);
+  const [failed, setFailed] = useState(null);
+  const View = loadedViews.get(load);
+  useEffect(() => {
+    if (View) return undefined;
+    let current = true;
+    loadView(load)
+      .then(() => current && setLoaded((count) => count + 1))
+      .catch(() => current && setFailed(() => load)); // a function given to a setter is an updater
+    return () => {
+      current = false;
+    };
+  }, [load]);
+  useEffect(() => {
+    if (View) onShown();
+  });
+  if (View) return html`<${View} ...${props} />`;
+  if (failed === load) return html`<p class="notice notice--error" role="alert">${t('app.viewFailed')}</p>`;
+  return html`<p class="loading" role="status">${t('app.loading')}</p>`;
+}
 
 function useOnline() {
   const [online, setOnline] = useState(navigator.onLine);
@@ -61,8 +99,8 @@ function resolve(path, user, tabs) {
   if (LINK_ROUTES[path]) return LINK_ROUTES[path];
   if (SIGNED_IN_ROUTES[path]) return user ? SIGNED_IN_ROUTES[path] : { redirect: '/sign-in' };
   const tab = tabs.find((item) => path === item.path || path.startsWith(`${item.path}/`));
-  if (tab) return user ? { view: tab.view, title: tab.title || tab.label } : { redirect: '/sign-in' };
-  return { view: NotFoundView, title: 'notFound.title' };
+  if (tab) return user ? { load: tab.load, title: tab.title || tab.label } : { redirect: '/sign-in' };
+  return NOT_FOUND;
 }
 
 function App() {
@@ -82,7 +120,8 @@ function App() {
 
   useEffect(() => {
     (async () => {
-      const [metaResult, meResult] = await Promise.allSettled([api.meta(), api.me()]);
+      const [metaResult, meResult] = await (firstAnswers || Promise.allSettled([api.meta(), api.me()]));
+      firstAnswers = null;
       if (metaResult.status === 'fulfilled' && metaResult.value) setMeta({ ...DEFAULT_META, ...metaResult.value });
       if (meResult.status === 'fulfilled' && meResult.value) {
         await applyProfileLocale(meResult.value).catch(() => {});
@@ -104,16 +143,25 @@ function App() {
     if (route.redirect) navigate(route.redirect, { replace: true });
   }, [route.redirect]);
 
-  // Title, and focus on the new page's heading when the learner moves between pages.
-  useEffect(() => {
-    if (!ready || route.redirect) return;
-    document.title = route.title ? `${t(route.title)}${t('app.titleSeparator')}${t('app.name')}` : t('app.name');
-    if (focusedPath.current !== null && focusedPath.current !== path) {
+  // Title, and focus on the new page's heading when the learner moves between pages (once the
+  // page's module is loaded and the heading is there).
+  function pageShown() {
+    if (focusedPath.current !== null && focusedPath.current !== location.pathname) {
       const heading = document.getElementById('page-title');
       if (heading) heading.focus();
     }
-    focusedPath.current = path;
+    focusedPath.current = location.pathname;
+  }
+
+  useEffect(() => {
+    if (!ready || route.redirect) return;
+    document.title = route.title ? `${t(route.title)}${t('app.titleSeparator')}${t('app.name')}` : t('app.name');
   });
+
+  // A signed-in learner gets the whole app precached, for use offline.
+  useEffect(() => {
+    if (user) precacheApp();
+  }, [user]);
 
   async function signedIn(profile) {
     await clearApiCache();
@@ -148,16 +196,19 @@ function App() {
     document.getElementById('main').focus();
   }
 
-  const View = route.view;
+  // Until the app knows who is signed in it shows nothing but a status for screen readers:
+  // the frame differs signed in and out, and drawing a guess moved the page when it changed.
+  if (!ready) return html`<p class="visually-hidden" role="status">${t('app.loading')}</p>`;
+
   return html`
     <a class="skip-link" href="#main" onClick=${skipToMain}>${t('app.skip')}</a>
     <header class=${user ? 'topbar' : 'topbar topbar--hero'}>
       <div class="topbar__inner">
         <span class="brand">
-          <img class="brand__logo" src="/icons/icon-192.png" alt="" width="32" height="32" />
+          <img class="brand__logo" src=${LOGO} alt="" width="32" height="32" />
           <span class="brand__name">${t('app.name')}</span>
         </span>
-        ${ready && !user && html`<${LanguageToggle} onSwitch=${(locale) => setLocale(locale)} />`}
+        ${!user && html`<${LanguageToggle} onSwitch=${(locale) => setLocale(locale)} />`}
       </div>
       ${!user && html`<p class="topbar__tagline">${t('app.tagline')}</p>`}
     </header>
@@ -167,8 +218,9 @@ function App() {
     </${Banner}>`}
     ${(!online || fromCache) && html`<${Banner} kind="offline" icon="cloudOff"><span>${t('app.offline')}</span></${Banner}>`}
     <main id="main" tabindex="-1" class=${user ? 'main main--with-tabs' : 'main main--anon'}>
-      ${!ready && html`<p class="loading" role="status">${t('app.loading')}</p>`}
-      ${View && html`<${View}
+      ${route.load && html`<${LazyView}
+        load=${route.load}
+        onShown=${pageShown}
         meta=${meta}
         user=${user}
         flash=${flash && t(flash)}
@@ -177,11 +229,16 @@ function App() {
         onSignOut=${signOut}
       />`}
     </main>
-    ${ready && user && html`<${BottomNav} tabs=${tabs} path=${path} />`}
+    ${user && html`<${BottomNav} tabs=${tabs} path=${path} />`}
   `;
 }
 
+// What the app asks first, asked while the strings load (one round trip instead of two).
+let firstAnswers = null;
+
 async function main() {
+  firstAnswers = Promise.allSettled([api.meta(), api.me()]);
+  preloadViewFor(location.pathname);
   try {
     await setLocale(storedLocale());
   } catch {

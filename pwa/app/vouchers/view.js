@@ -2,12 +2,11 @@
 // its QR code, and the learner's vouchers with how long each is still valid. Sub-page
 // /vouchers/<id>: one voucher, to choose a module and redeem it (detail.js).
 import { html, useEffect, useRef, useState } from '../core/html.js';
-import { t } from '../core/i18n.js';
+import { t, DEFAULT_TIME_ZONE } from '../core/i18n.js';
 import { ApiError } from '../core/api.js';
 import { LiveMessage } from '../core/components.js';
 import { Link, navigate, useRoute } from '../core/router.js';
 import { problemMessage } from '../core/forms.js';
-import { DEFAULT_TIME_ZONE } from '../accounts/profile.js';
 import { setVoucherNotice, voucherApi } from './api.js';
 import { checkCode, codeFromScan, formatTyped } from './code.js';
 import { QrScanner, useScanSupport } from './scan.js';

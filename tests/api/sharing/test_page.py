@@ -68,8 +68,10 @@ def test_the_page_is_safe_under_the_content_security_policy(employer, share):
     assert "<script" not in page  # readable without JavaScript
     assert "style=" not in page
     assert "<style" not in page
-    assert '<link rel="stylesheet" href="/styles/share.css">' in page
-    css = employer.get("/styles/share.css")
+    stylesheet = re.search(r'<link rel="stylesheet" href="(/styles/share\.[0-9a-f]{12}\.css)">',
+                           page)
+    assert stylesheet, "the share page's stylesheet, by its content-hashed URL"
+    css = employer.get(stylesheet.group(1))
     assert css.status_code == 200
     assert "@media print" in css.get_data(as_text=True)
     css.close()

@@ -89,4 +89,25 @@ def test_params_are_filled_in_english(in_request):
         assert render("format.type_invalid", {"types": ["A", "B"]}) == \
             "The credential has the wrong type (A, B)."
         assert render("fetch.failed", refused) == \
-            "Could not fetch https://x.nl/b: address not allowed (10.0.0.1)."
+            "Could not fetch https://x.nl/b: this address may not be fetched."
+
+
+@pytest.mark.parametrize(("reason", "english", "dutch"), [
+    ("connection failed (ConnectionError)", "the server could not be reached",
+     "de server was niet bereikbaar"),
+    ("ConnectionError", "the address gave no usable answer",
+     "het adres gaf geen bruikbaar antwoord"),
+    ("parse.json_invalid", "the address gave no usable answer",
+     "het adres gaf geen bruikbaar antwoord"),
+    ("HTTP 404", "the server answered with error 404", "de server antwoordde met foutcode 404"),
+    ("address not allowed (127.0.0.1)", "this address may not be fetched",
+     "dit adres mag niet worden opgehaald"),
+    ("the connection broke off", "the connection broke off", "de verbinding werd verbroken"),
+])
+def test_why_a_fetch_failed_is_told_in_plain_words_never_an_exception_name(
+        in_request, reason, english, dutch):
+    params = {"url": "https://x.nl/b", "reason": reason}
+    with in_request("en"):
+        assert render("fetch.failed", params) == f"Could not fetch https://x.nl/b: {english}."
+    with in_request("nl"):
+        assert render("fetch.failed", params) == f"Kon https://x.nl/b niet ophalen: {dutch}."

@@ -1,0 +1,226 @@
+"""The learner's phone (issue 17): bytes on the wire and requests of a cold first load of `/`
+(the sign-in screen) and of `/dossier` signed in, and what a repeat visit still loads.
+
+Debian's Chromium (Playwright, executable /usr/bin/chromium or EIGENDOSSIER_CHROMIUM) loads
+each page in a fresh browser context, waits until the service worker controls the page and
+the network is quiet, then the page is loaded again. The server counts what it sends (status
+line, headers and body of every response, the service worker's own requests included), so the
+numbers are what a phone would download (the page's own requests, without the service
+worker's, are shown beside them). Layout shift (CLS) and the largest paint (LCP,
+loopback and no throttling: not Lighthouse's mobile figure) are read in the page. When
+`lighthouse` (npm) is on PATH, its mobile performance score is printed too."""
+
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from goals import goal
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("EIGENDOSSIER_CHROMIUM", "/usr/bin/chromium")
+PHONE = {"width": 390, "height": 844}
+GOALS = {"/": (100_000, 20), "/dossier": (150_000, None)}
+QUIET_MS = 1500
+
+# Layout shifts and the largest paint, watched from the start of the page.
+WATCH_PAINT = """(() => {
+  window.__shifts = 0;
+  window.__lcp = 0;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (!entry.hadRecentInput) window.__shifts += entry.value;
+    }
+  }).observe({ type: 'layout-shift', buffered: true });
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) window.__lcp = entry.startTime;
+  }).observe({ type: 'largest-contentful-paint', buffered: true });
+})();"""
+
+# Resolves once a service worker controls the page and has finished installing.
+SETTLED = """async () => {
+  if (!('serviceWorker' in navigator)) return;
+  await navigator.serviceWorker.ready;
+  if (!navigator.serviceWorker.controller) {
+    await new Promise((resolve) =>
+      navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+  }
+}"""
+
+
+class Wire:
+    """WSGI middleware that counts the requests served and the bytes sent for them."""
+
+    def __init__(self, app):
+        self.app = app
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self):
+        with self.lock:
+            self.requests, self.bytes, self.paths = 0, 0, []
+
+    def __call__(self, environ, start_response):
+        head = []
+
+        def counting_start(status, headers, exc_info=None):
+            head.append(len(f"HTTP/1.1 {status}\r\n") + 2
+                        + sum(len(f"{key}: {value}\r\n") for key, value in headers))
+            return start_response(status, headers, exc_info)
+
+        body = 0
+        result = self.app(environ, counting_start)
+        try:
+            for chunk in result:
+                body += len(chunk)
+                yield chunk
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+            with self.lock:
+                self.requests += 1
+                self.bytes += body + sum(head)
+                self.paths.append((environ.get("PATH_INFO", ""), body))
+
+    def snapshot(self):
+        with self.lock:
+            return self.requests, self.bytes, list(self.paths)
+
+
+def make_app(tmp: Path):
+    sys.path.insert(0, str(ROOT))
+    from eigendossier import create_app
+    from eigendossier.core.extensions import db
+    from tests.support import ApiClient, sign_up
+
+    app = create_app({
+        "DATABASE_URL": f"sqlite:///{tmp}/bench.db",
+        "DEMO_DATA": False,
+        "RATELIMIT_ENABLED": False,
+        "INSTANCE_PATH": str(tmp / "instance"),
+        "SECRET_KEY": "bench",
+    })
+    app.test_client_class = ApiClient
+    with app.app_context():
+        db.create_all()
+        from eigendossier.demo import load_demo
+        load_demo()
+    client = app.test_client()
+    sign_up(client, email="bench@example.nl", display_name="Sanne de Vries", verified=True)
+    return app, client.get_cookie("ed_session").value
+
+
+def serve(app):
+    from werkzeug.serving import make_server
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    wire = Wire(app.wsgi_app)
+    app.wsgi_app = wire
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, wire
+
+
+def settle(page, wire):
+    """Wait for the service worker and then for a quiet network (nothing served for a while)."""
+    page.evaluate(SETTLED)
+    last, quiet_since = None, time.monotonic()
+    while time.monotonic() - quiet_since < QUIET_MS / 1000:
+        now = wire.snapshot()[0]
+        if now != last:
+            last, quiet_since = now, time.monotonic()
+        time.sleep(0.1)
+
+
+def load(browser, base, wire, path, cookie=None):
+    """Bytes and requests of a cold load, then of the repeat visit in the same context."""
+    context = browser.new_context(base_url=base, viewport=PHONE)
+    if cookie:
+        context.add_cookies([{"name": "ed_session", "value": cookie, "url": base}])
+    page = context.new_page()
+    page.add_init_script(WATCH_PAINT)
+    asked = []
+    page.on("request", lambda request: asked.append(request.url))
+    wire.reset()
+    page.goto(path)
+    settle(page, wire)
+    cold = (*wire.snapshot(), page.evaluate("[window.__shifts, window.__lcp]"), len(asked))
+    wire.reset()
+    page.goto(path)
+    settle(page, wire)
+    repeat = wire.snapshot()
+    context.close()
+    return cold, repeat
+
+
+def lighthouse(base, path):
+    binary = shutil.which("lighthouse")
+    if not binary:
+        return None
+    result = subprocess.run(
+        [binary, base + path, "--quiet", "--output=json", "--only-categories=performance",
+         f"--chrome-path={CHROMIUM}", "--chrome-flags=--headless=new --no-sandbox"],
+        capture_output=True, text=True, timeout=300)
+    if result.returncode:
+        return None
+    return round(json.loads(result.stdout)["categories"]["performance"]["score"] * 100)
+
+
+def main():
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        app, cookie = make_app(Path(tmp))
+        server, wire = serve(app)
+        base = f"http://127.0.0.1:{server.server_port}"
+        print("## PWA load (Chromium, cold cache, 390 px)\n")
+        print("| page | cold bytes | cold requests (the page's own) | repeat bytes "
+              "| repeat requests | CLS | LCP |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        rows = {}
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                                 args=["--no-sandbox", "--disable-gpu"])
+            for path, signed_in in (("/", False), ("/dossier", True)):
+                cold, repeat = load(browser, base, wire, path, cookie if signed_in else None)
+                rows[path] = (cold, repeat)
+                label = f"`{path}`" + (" signed in" if signed_in else "")
+                shifts, lcp = cold[3]
+                print(f"| {label} | {cold[1]:,} | {cold[0]} ({cold[4]}) | {repeat[1]:,} "
+                      f"| {repeat[0]} | {shifts:.3f} | {lcp:.0f} ms |")
+            browser.close()
+        if os.environ.get("BENCH_VERBOSE"):
+            for path, (cold, repeat) in rows.items():
+                print(f"\n{path} cold:", *(f"  {p} {n}" for p, n in cold[2]), sep="\n")
+                print(f"{path} repeat:", *(f"  {p} {n}" for p, n in repeat[2]), sep="\n")
+        print()
+        for path, (max_bytes, max_requests) in GOALS.items():
+            cold, repeat = rows[path]
+            name = f"cold load of {path}" + (" (signed in)" if path != "/" else "")
+            goal(f"{name}: bytes", f"<= {max_bytes // 1000} KB", f"{cold[1] / 1000:.0f} KB",
+                 cold[1] / max_bytes, cold[1] <= max_bytes)
+            if max_requests:
+                goal(f"{name}: requests", f"<= {max_requests}", str(cold[0]),
+                     cold[0] / max_requests, cold[0] <= max_requests)
+            statics = [(p, n) for p, n in repeat[2] if not p.startswith("/api/")]
+            goal(f"repeat visit of {path}: static files", "0", str(len(statics)),
+                 float(len(statics)), not statics)
+            shifts = cold[3][0]
+            goal(f"cold load of {path}: layout shift (CLS)", "0", f"{shifts:.3f}", shifts,
+                 shifts == 0)
+        for path in ("/", "/sign-in"):
+            score = lighthouse(base, path)
+            if score is not None:
+                goal(f"Lighthouse mobile performance {path}", ">= 95", str(score), score / 95,
+                     score >= 95)
+        server.shutdown()
+
+
+if __name__ == "__main__":
+    main()
