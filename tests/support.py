@@ -70,3 +70,25 @@ def serve_in_thread(server, name="test-server") -> threading.Thread:
                               name=name, daemon=True)
     thread.start()
     return thread
+
+
+def at_once(app, client, action, devices: int = 4) -> list:
+    """``action(device)`` sent from several test clients signed in as ``client``'s learner,
+    released together by a barrier (a double tap, a second tab); the answers."""
+    signed_in = []
+    for _ in range(devices):
+        device = app.test_client()
+        device.set_cookie("ed_session", client.get_cookie("ed_session").value)
+        signed_in.append(device)
+    barrier, answers = threading.Barrier(devices), []
+
+    def send(device):
+        barrier.wait()
+        answers.append(action(device))
+
+    threads = [threading.Thread(target=send, args=(device,)) for device in signed_in]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers

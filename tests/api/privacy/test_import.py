@@ -2,7 +2,6 @@
 credential verified again, nothing doubled, a bad archive refused whole."""
 import io
 import json
-import threading
 import zipfile
 
 import pytest
@@ -20,7 +19,7 @@ from tests.api.privacy.conftest import (
     row_counts,
 )
 from tests.conftest import make_app
-from tests.support import PASSWORD, assert_problem, sign_up
+from tests.support import PASSWORD, assert_problem, at_once, sign_up
 
 # On SQLite and PostgreSQL: an export taken from either database.
 pytestmark = pytest.mark.both_databases
@@ -187,26 +186,11 @@ def test_one_archive_imported_from_two_devices_at_once_doubles_nothing(app, clie
             "role": role, "employer": "Installatiebedrijf Jansen", "start_date": "2019-03-01"})
         assert made.status_code == 201, made.get_json()
     archive = export(donor).data
-    devices = []
-    for _ in range(4):
-        device = app.test_client()
-        device.set_cookie("ed_session", client.get_cookie("ed_session").value)
-        devices.append(device)
-    barrier, answers = threading.Barrier(len(devices)), []
-
-    def send(device):
-        barrier.wait()
-        answers.append(import_zip(device, archive))
-
-    threads = [threading.Thread(target=send, args=(device,)) for device in devices]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert [a.status_code for a in answers] == [200] * len(devices), \
+    answers = at_once(app, client, lambda device: import_zip(device, archive))
+    assert [a.status_code for a in answers] == [200] * 4, \
         [a.get_json() for a in answers]
     items = client.get("/api/v1/dossier/experience").get_json()
     assert sorted(i["role"] for i in items) == roles
     reports = [a.get_json()["experience"] for a in answers]
     assert sum(r["imported"] for r in reports) == len(roles)
-    assert sum(r["duplicates"] for r in reports) == len(roles) * (len(devices) - 1)
+    assert sum(r["duplicates"] for r in reports) == len(roles) * (4 - 1)

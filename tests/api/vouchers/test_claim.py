@@ -1,4 +1,3 @@
-import threading
 
 import pytest
 from sqlalchemy import event
@@ -8,7 +7,7 @@ from eigendossier.core.models import AuditEvent
 from eigendossier.core.timeutil import utcnow
 from eigendossier.vouchers.models import Voucher, VoucherClaim
 from tests.api.vouchers.conftest import other_learner
-from tests.support import assert_problem, sign_up
+from tests.support import assert_problem, at_once, sign_up
 
 # On SQLite and PostgreSQL: a claim is one conditional update.
 pytestmark = pytest.mark.both_databases
@@ -241,23 +240,8 @@ def test_claiming_from_two_devices_at_once_gives_the_voucher_to_its_graduate_onc
     """A double tap, or the code typed in on the phone and the laptop (found by
     bench/bench_load.py): every answer is the voucher, as claiming it again later is; no
     answer says it is in someone else's dossier."""
-    devices = []
-    for _ in range(4):
-        device = app.test_client()
-        device.set_cookie("ed_session", client.get_cookie("ed_session").value)
-        devices.append(device)
-    barrier, answers = threading.Barrier(len(devices)), []
-
-    def send(device):
-        barrier.wait()
-        answers.append(claim(device, codes["sanne@example.nl"]))
-
-    threads = [threading.Thread(target=send, args=(device,)) for device in devices]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert [a.status_code for a in answers] == [200] * len(devices), \
+    answers = at_once(app, client, lambda device: claim(device, codes["sanne@example.nl"]))
+    assert [a.status_code for a in answers] == [200] * 4, \
         [a.get_json() for a in answers]
     ids = {a.get_json()["id"] for a in answers}
     assert [v["id"] for v in client.get("/api/v1/vouchers").get_json()] == list(ids)
