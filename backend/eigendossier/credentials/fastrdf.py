@@ -1,0 +1,281 @@
+"""A fast JSON-LD → RDF dataset for credentials whose contexts are all pinned.
+
+pyld's ``to_rdf`` expands the whole document into a generic tree (deep copies, a keyword
+dispatch per key, IRI expansion per key), builds a node map from that and only then writes
+triples: about four fifths of a canonicalisation. Credentials use a small part of JSON-LD:
+terms, ``id``/``type`` aliases, type- and property-scoped contexts, ``@graph`` containers
+(``proof``, ``verifiableCredential``). This module walks such a document once and writes the
+triples straight away, following pyld's expansion step by step (same sorted key order, same
+context processing, same value conversion through pyld's own functions) and reusing the
+processed contexts that ``linkeddata`` memoises. IRI expansion is remembered per processed
+context.
+
+Anything outside that subset (inline ``@context`` inside the document, value objects,
+``@list``/``@language``/``@index`` containers, language or direction defaults, ``@json``,
+reverse or nested properties, blank node labels written in the document, values that pyld's
+node map would merge in a type-dependent way, any pyld error) raises :class:`Unsupported`
+and the caller uses pyld itself. ``test_cred_fastrdf`` checks that the canonical N-Quads
+equal pyld's on generated credentials.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyld import jsonld
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_KEEP_CONTAINERS = frozenset({"@set", "@graph"})
+
+_IRIS: dict[int, tuple[Any, dict[tuple[str, bool, bool], Any]]] = {}
+_IRIS_MAX = 4096
+
+
+class Unsupported(Exception):  # a signal to fall back, not a failure
+    """The document uses JSON-LD this fast path does not reproduce; use pyld."""
+
+
+def _iri_cache(ctx: Any) -> dict[tuple[str, bool, bool], Any]:
+    """Expanded IRIs per processed context (contexts are frozen and memoised, so stable)."""
+    entry = _IRIS.get(id(ctx))
+    if entry is not None and entry[0] is ctx:
+        return entry[1]
+    if len(_IRIS) >= _IRIS_MAX:
+        _IRIS.clear()
+    cache: dict[tuple[str, bool, bool], Any] = {}
+    _IRIS[id(ctx)] = (ctx, cache)
+    return cache
+
+
+def _arrayify(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _resource(value: str) -> dict[str, str]:
+    kind = "blank node" if value.startswith("_:") else "IRI"
+    return {"type": kind, "value": value}
+
+
+class _Walk:
+    """One document's walk; ``graphs`` maps graph name → {dedup key: triple}."""
+
+    def __init__(self, processor: Any, options: dict[str, Any]) -> None:
+        self.processor = processor
+        self.options = options
+        self.base = options.get("base", "")
+        self.graphs: dict[str, dict[tuple[Any, ...], Any]] = {"@default": {}}
+        self.raw: dict[tuple[Any, ...], Any] = {}
+        self.blank = 0
+
+    def iri(self, ctx: Any, value: str, *, vocab: bool = False, base: bool = False) -> Any:
+        cache = _iri_cache(ctx)
+        key = (value, vocab, base)
+        if key in cache:
+            return cache[key]
+        kwargs: dict[str, Any] = {"vocab": vocab}
+        if base:
+            kwargs["base"] = self.base
+        expanded = self.processor._expand_iri(ctx, value, **kwargs)
+        cache[key] = expanded
+        return expanded
+
+    def node_iri(self, ctx: Any, value: Any, *, vocab: bool = False) -> str:
+        if not isinstance(value, str):
+            raise Unsupported("non-string identifier")
+        expanded = self.iri(ctx, value, vocab=vocab, base=True)
+        if not isinstance(expanded, str) or expanded.startswith(("_:", "@")):
+            raise Unsupported("blank node label or keyword as identifier")
+        return expanded
+
+    def new_blank(self) -> str:
+        self.blank += 1
+        return f"_:f{self.blank}"
+
+    def process(self, ctx: Any, local: Any, **flags: bool) -> Any:
+        return self.processor._process_context(ctx, local, self.options, **flags)
+
+    def emit(self, graph: str, subject: str, predicate: str, obj: Any, key: Any) -> None:
+        """Add a triple unless pyld's node map would drop or merge it."""
+        if not (jsonld._is_absolute_iri(subject) and jsonld._is_absolute_iri(predicate)):
+            return
+        if predicate.startswith("_:"):
+            return
+        triples = self.graphs.setdefault(graph, {})
+        dedup = (subject, predicate, key)
+        if dedup in triples:
+            if key[0] == "L" and type(self.raw[(graph, *dedup)]) is not type(key[1]):
+                raise Unsupported("values pyld's node map merges across JSON types")
+            return
+        if key[0] == "L":
+            self.raw[(graph, *dedup)] = key[1]
+        elif obj["type"] == "IRI" and not jsonld._is_absolute_iri(obj["value"]):
+            return
+        triples[dedup] = {
+            "subject": _resource(subject),
+            "predicate": {"type": "IRI", "value": predicate},
+            "object": obj,
+        }
+
+    def node(
+        self,
+        active_ctx: Any,
+        active_property: str | None,
+        element: dict[str, Any],
+        graph: str,
+        top: bool = False,
+    ) -> str:
+        """Walk a node object as pyld's ``_expand`` would; return its subject."""
+        get = jsonld.JsonLdProcessor.get_context_value
+        property_scoped = get(active_ctx, active_property, "@context")
+        type_scoped = active_ctx if active_ctx.get("previousContext") else None
+        must_revert = True
+        if type_scoped and len(element) <= 2 and "@context" not in element:
+            for key in sorted(element):
+                expanded = self.iri(type_scoped, key, vocab=True)
+                if expanded == "@value":
+                    raise Unsupported("value object")
+                if expanded == "@id" and len(element) == 1:
+                    must_revert = False
+                    break
+        if must_revert and "previousContext" in active_ctx:
+            active_ctx = active_ctx["previousContext"]
+        if property_scoped is not None:
+            active_ctx = self.process(active_ctx, property_scoped, override_protected=True)
+        if "@context" in element:
+            if not top:
+                raise Unsupported("a context inside the document")
+            active_ctx = self.process(active_ctx, element["@context"])
+        type_scoped = active_ctx
+        for key in sorted(element):
+            if self.iri(active_ctx, key, vocab=True) != "@type":
+                continue
+            for kind in sorted(t for t in _arrayify(element[key]) if isinstance(t, str)):
+                scoped = get(type_scoped, kind, "@context")
+                if scoped is not None and scoped is not False:
+                    active_ctx = self.process(active_ctx, scoped, propagate=False)
+        return self.properties(active_ctx, type_scoped, element, graph)
+
+    def properties(
+        self, active_ctx: Any, type_scoped: Any, element: dict[str, Any], graph: str
+    ) -> str:
+        keys: list[tuple[str, str]] = []
+        subject = None
+        for key in sorted(element):
+            if key == "@context":
+                continue
+            expanded = self.iri(active_ctx, key, vocab=True)
+            if expanded is None or not (
+                jsonld._is_absolute_iri(expanded) or jsonld._is_keyword(expanded)
+            ):
+                continue
+            if expanded == "@id":
+                if subject is not None:
+                    raise Unsupported("colliding @id")
+                subject = self.node_iri(active_ctx, element[key])
+            elif expanded == "@json" or (expanded.startswith("@") and expanded != "@type"):
+                raise Unsupported(f"keyword {expanded}")
+            keys.append((key, expanded))
+        if subject is None:
+            subject = self.new_blank()
+        for key, expanded in keys:
+            if expanded == "@id":
+                continue
+            if expanded == "@type":
+                self.types(type_scoped, element[key], graph, subject)
+            else:
+                self.term(active_ctx, key, expanded, element[key], graph, subject)
+        return subject
+
+    def types(self, type_scoped: Any, value: Any, graph: str, subject: str) -> None:
+        for kind in _arrayify(value):
+            expanded = self.node_iri(type_scoped, kind, vocab=True)
+            self.emit(graph, subject, RDF_TYPE, _resource(expanded), ("I", expanded))
+
+    def term(
+        self, active_ctx: Any, key: str, predicate: str, value: Any, graph: str, subject: str
+    ) -> None:
+        get = jsonld.JsonLdProcessor.get_context_value
+        mapping = active_ctx["mappings"].get(key)
+        if mapping and mapping.get("reverse"):
+            raise Unsupported("reverse property")
+        term_ctx = active_ctx
+        scoped = get(active_ctx, key, "@context")
+        if scoped is not None:
+            term_ctx = self.process(active_ctx, scoped, propagate=True, override_protected=True)
+        container = set(_arrayify(get(active_ctx, key, "@container"))) - {None}
+        if container != set(_arrayify(get(term_ctx, key, "@container"))) - {None}:
+            raise Unsupported("a scoped context changes the container")
+        if not container <= _KEEP_CONTAINERS or get(active_ctx, key, "@type") == "@json":
+            raise Unsupported("container or @json term")
+        in_graph = "@graph" in container
+        for item in self.flat(value):
+            if in_graph:
+                if not isinstance(item, dict):
+                    raise Unsupported("a graph container holding a value")
+                named = self.new_blank()
+                self.emit(graph, subject, predicate, _resource(named), ("I", named))
+                self.node(term_ctx, key, item, named)
+            elif isinstance(item, dict):
+                child = self.node(term_ctx, key, item, graph)
+                self.emit(graph, subject, predicate, _resource(child), ("I", child))
+            else:
+                self.value(term_ctx, key, item, graph, subject, predicate)
+
+    def flat(self, value: Any) -> list[Any]:
+        if isinstance(value, list):
+            return [leaf for item in value for leaf in self.flat(item)]
+        return [] if value is None else [value]
+
+    def value(
+        self, ctx: Any, key: str, value: Any, graph: str, subject: str, predicate: str
+    ) -> None:
+        """pyld's ``_expand_value`` followed by its ``_object_to_rdf``."""
+        get = jsonld.JsonLdProcessor.get_context_value
+        if jsonld._is_keyword(self.iri(ctx, key, vocab=True)):
+            raise Unsupported("keyword property value")
+        kind = get(ctx, key, "@type")
+        if kind in ("@id", "@vocab") and isinstance(value, str):
+            target = self.node_iri(ctx, value, vocab=kind == "@vocab")
+            self.emit(graph, subject, predicate, _resource(target), ("I", target))
+            return
+        expanded: dict[str, Any] = {"@value": value}
+        if kind is not None and kind not in ("@id", "@vocab", "@none"):
+            if kind == "@json":
+                raise Unsupported("@json value")
+            expanded["@type"] = kind
+        elif isinstance(value, str) and (
+            get(ctx, key, "@language") is not None or get(ctx, key, "@direction") is not None
+        ):
+            raise Unsupported("language or direction")
+        if not isinstance(value, (str, bool, int, float)):
+            raise Unsupported("not a JSON scalar")
+        obj = self.processor._object_to_rdf(expanded, None, [], self.options)
+        self.emit(graph, subject, predicate, obj, ("L", value, expanded.get("@type")))
+
+
+def to_dataset(processor: Any, document: Any, options: dict[str, Any]) -> dict[str, list[Any]]:
+    """The RDF dataset pyld's ``to_rdf`` gives for ``document``, or :class:`Unsupported`.
+
+    ``processor`` is the memoising pyld processor of ``linkeddata`` and ``options`` the
+    options it normalises with."""
+    if not isinstance(document, dict) or "@context" not in document:
+        raise Unsupported("not a single node with a context")
+    contexts = _arrayify(document["@context"])
+    if not all(isinstance(c, str) and c.startswith("https://") for c in contexts):
+        raise Unsupported("contexts other than pinned URLs")
+    full = {
+        "base": "",
+        "processingMode": "json-ld-1.1",
+        "isFrame": False,
+        "keepFreeFloatingNodes": False,
+        "extractAllScripts": True,
+        "rdfDirection": None,
+        **options,
+    }
+    walk = _Walk(processor, full)
+    try:
+        walk.node(processor._get_initial_context(full), None, document, "@default", top=True)
+    except jsonld.JsonLdError as exc:
+        raise Unsupported("pyld refused part of it") from exc
+    return {name: list(triples.values()) for name, triples in walk.graphs.items() if triples}
