@@ -23,29 +23,44 @@ from __future__ import annotations
 from typing import Any
 
 from pyld import jsonld
+from pyld.canon import URDNA2015
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _KEEP_CONTAINERS = frozenset({"@set", "@graph"})
 
-_IRIS: dict[int, tuple[Any, dict[tuple[str, bool, bool], Any]]] = {}
-_IRIS_MAX = 4096
+_CACHES: dict[int, tuple[Any, dict[tuple[str, bool, bool], Any], dict[str, Any]]] = {}
+_CACHES_MAX = 4096
+_ABSOLUTE: dict[str, bool] = {}
+_PROCESSED: dict[tuple[int, int, bool, bool], tuple[Any, Any, Any]] = {}
 
 
 class Unsupported(Exception):  # a signal to fall back, not a failure
     """The document uses JSON-LD this fast path does not reproduce; use pyld."""
 
 
-def _iri_cache(ctx: Any) -> dict[tuple[str, bool, bool], Any]:
-    """Expanded IRIs per processed context (contexts are frozen and memoised, so stable)."""
-    entry = _IRIS.get(id(ctx))
+def _caches(ctx: Any) -> tuple[Any, dict[tuple[str, bool, bool], Any], dict[str, Any]]:
+    """(context, expanded IRIs, term plans) per processed context. Contexts are frozen and
+    memoised, so what is worked out from one holds while the entry (which keeps the context
+    alive, so its id is not reused) lives. A plain dict: a lost race computes twice."""
+    entry = _CACHES.get(id(ctx))
     if entry is not None and entry[0] is ctx:
-        return entry[1]
-    if len(_IRIS) >= _IRIS_MAX:
-        _IRIS.clear()
-    cache: dict[tuple[str, bool, bool], Any] = {}
-    _IRIS[id(ctx)] = (ctx, cache)
-    return cache
+        return entry
+    if len(_CACHES) >= _CACHES_MAX:
+        _CACHES.clear()
+    entry = (ctx, {}, {})
+    _CACHES[id(ctx)] = entry
+    return entry
+
+
+def _is_absolute(value: str) -> bool:
+    known = _ABSOLUTE.get(value)
+    if known is None:
+        known = bool(jsonld._is_absolute_iri(value))
+        if len(_ABSOLUTE) >= _CACHES_MAX:
+            _ABSOLUTE.clear()
+        _ABSOLUTE[value] = known
+    return known
 
 
 def _arrayify(value: Any) -> list[Any]:
@@ -69,7 +84,7 @@ class _Walk:
         self.blank = 0
 
     def iri(self, ctx: Any, value: str, *, vocab: bool = False, base: bool = False) -> Any:
-        cache = _iri_cache(ctx)
+        cache = _caches(ctx)[1]
         key = (value, vocab, base)
         if key in cache:
             return cache[key]
@@ -92,12 +107,24 @@ class _Walk:
         self.blank += 1
         return f"_:f{self.blank}"
 
-    def process(self, ctx: Any, local: Any, **flags: bool) -> Any:
-        return self.processor._process_context(ctx, local, self.options, **flags)
+    def process(
+        self, ctx: Any, local: Any, *, propagate: bool = True, override_protected: bool = False
+    ) -> Any:
+        key = (id(ctx), id(local), propagate, override_protected)
+        hit = _PROCESSED.get(key)
+        if hit is not None and hit[0] is ctx and hit[1] is local:
+            return hit[2]
+        result = self.processor._process_context(
+            ctx, local, self.options, propagate=propagate, override_protected=override_protected
+        )
+        if len(_PROCESSED) >= _CACHES_MAX:
+            _PROCESSED.clear()
+        _PROCESSED[key] = (ctx, local, result)
+        return result
 
     def emit(self, graph: str, subject: str, predicate: str, obj: Any, key: Any) -> None:
         """Add a triple unless pyld's node map would drop or merge it."""
-        if not (jsonld._is_absolute_iri(subject) and jsonld._is_absolute_iri(predicate)):
+        if not (_is_absolute(subject) and _is_absolute(predicate)):
             return
         if predicate.startswith("_:"):
             return
@@ -109,7 +136,7 @@ class _Walk:
             return
         if key[0] == "L":
             self.raw[(graph, *dedup)] = key[1]
-        elif obj["type"] == "IRI" and not jsonld._is_absolute_iri(obj["value"]):
+        elif obj["type"] == "IRI" and not _is_absolute(obj["value"]):
             return
         triples[dedup] = {
             "subject": _resource(subject),
@@ -145,7 +172,9 @@ class _Walk:
         if "@context" in element:
             if not top:
                 raise Unsupported("a context inside the document")
-            active_ctx = self.process(active_ctx, element["@context"])
+            active_ctx = self.processor._process_context(
+                active_ctx, element["@context"], self.options
+            )
         type_scoped = active_ctx
         for key in sorted(element):
             if self.iri(active_ctx, key, vocab=True) != "@type":
@@ -166,7 +195,7 @@ class _Walk:
                 continue
             expanded = self.iri(active_ctx, key, vocab=True)
             if expanded is None or not (
-                jsonld._is_absolute_iri(expanded) or jsonld._is_keyword(expanded)
+                _is_absolute(expanded) or jsonld._is_keyword(expanded)
             ):
                 continue
             if expanded == "@id":
@@ -195,6 +224,27 @@ class _Walk:
     def term(
         self, active_ctx: Any, key: str, predicate: str, value: Any, graph: str, subject: str
     ) -> None:
+        terms = _caches(active_ctx)[2]
+        plan = terms.get(key)
+        if plan is None:
+            plan = terms[key] = self.plan(active_ctx, key)
+        term_ctx, in_graph = plan[0], plan[1]
+        for item in self.flat(value):
+            if in_graph:
+                if not isinstance(item, dict):
+                    raise Unsupported("a graph container holding a value")
+                named = self.new_blank()
+                self.emit(graph, subject, predicate, _resource(named), ("I", named))
+                self.node(term_ctx, key, item, named)
+            elif isinstance(item, dict):
+                child = self.node(term_ctx, key, item, graph)
+                self.emit(graph, subject, predicate, _resource(child), ("I", child))
+            else:
+                self.value(plan, key, item, graph, subject, predicate)
+
+    def plan(self, active_ctx: Any, key: str) -> tuple[Any, bool, Any, bool]:
+        """What a term means in a context, worked out once: (context for its values, whether
+        it is a graph container, its type mapping, whether strings get a language)."""
         get = jsonld.JsonLdProcessor.get_context_value
         mapping = active_ctx["mappings"].get(key)
         if mapping and mapping.get("reverse"):
@@ -208,19 +258,15 @@ class _Walk:
             raise Unsupported("a scoped context changes the container")
         if not container <= _KEEP_CONTAINERS or get(active_ctx, key, "@type") == "@json":
             raise Unsupported("container or @json term")
-        in_graph = "@graph" in container
-        for item in self.flat(value):
-            if in_graph:
-                if not isinstance(item, dict):
-                    raise Unsupported("a graph container holding a value")
-                named = self.new_blank()
-                self.emit(graph, subject, predicate, _resource(named), ("I", named))
-                self.node(term_ctx, key, item, named)
-            elif isinstance(item, dict):
-                child = self.node(term_ctx, key, item, graph)
-                self.emit(graph, subject, predicate, _resource(child), ("I", child))
-            else:
-                self.value(term_ctx, key, item, graph, subject, predicate)
+        if jsonld._is_keyword(self.iri(term_ctx, key, vocab=True)):
+            raise Unsupported("keyword property value")
+        kind = get(term_ctx, key, "@type")
+        if kind == "@json":
+            raise Unsupported("@json value")
+        tagged = get(term_ctx, key, "@language") is not None or (
+            get(term_ctx, key, "@direction") is not None
+        )
+        return term_ctx, "@graph" in container, kind, tagged
 
     def flat(self, value: Any) -> list[Any]:
         if isinstance(value, list):
@@ -228,30 +274,42 @@ class _Walk:
         return [] if value is None else [value]
 
     def value(
-        self, ctx: Any, key: str, value: Any, graph: str, subject: str, predicate: str
+        self,
+        plan: tuple[Any, bool, Any, bool],
+        key: str,
+        value: Any,
+        graph: str,
+        subject: str,
+        predicate: str,
     ) -> None:
         """pyld's ``_expand_value`` followed by its ``_object_to_rdf``."""
-        get = jsonld.JsonLdProcessor.get_context_value
-        if jsonld._is_keyword(self.iri(ctx, key, vocab=True)):
-            raise Unsupported("keyword property value")
-        kind = get(ctx, key, "@type")
+        ctx, _, kind, tagged = plan
         if kind in ("@id", "@vocab") and isinstance(value, str):
             target = self.node_iri(ctx, value, vocab=kind == "@vocab")
             self.emit(graph, subject, predicate, _resource(target), ("I", target))
             return
         expanded: dict[str, Any] = {"@value": value}
         if kind is not None and kind not in ("@id", "@vocab", "@none"):
-            if kind == "@json":
-                raise Unsupported("@json value")
             expanded["@type"] = kind
-        elif isinstance(value, str) and (
-            get(ctx, key, "@language") is not None or get(ctx, key, "@direction") is not None
-        ):
+        elif isinstance(value, str) and tagged:
             raise Unsupported("language or direction")
         if not isinstance(value, (str, bool, int, float)):
             raise Unsupported("not a JSON scalar")
-        obj = self.processor._object_to_rdf(expanded, None, [], self.options)
+        if isinstance(value, str) and "@type" not in expanded:
+            obj: Any = {"type": "literal", "value": value, "datatype": XSD_STRING}
+        else:
+            obj = self.processor._object_to_rdf(expanded, None, [], self.options)
         self.emit(graph, subject, predicate, obj, ("L", value, expanded.get("@type")))
+
+
+class Canonicaliser(URDNA2015):  # type: ignore[misc]  # pyld is untyped
+    """pyld's RDFC-1.0, without a deep copy per blank node component in the first-degree
+    hash: components are flat dicts of strings, so a shallow copy is the same."""
+
+    def modify_first_degree_component(self, id_: str, component: Any, key: str) -> Any:
+        if component["type"] != "blank node":
+            return component
+        return {**component, "value": "_:a" if component["value"] == id_ else "_:z"}
 
 
 def to_dataset(processor: Any, document: Any, options: dict[str, Any]) -> dict[str, list[Any]]:

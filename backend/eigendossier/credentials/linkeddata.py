@@ -20,7 +20,6 @@ from typing import Any
 
 from cachetools import LRUCache
 from pyld import jsonld
-from pyld.canon import URDNA2015
 from pyld.context_resolver import ContextResolver
 
 from . import fastrdf
@@ -263,7 +262,7 @@ def _normalize(document: dict[str, Any]) -> str:
         dataset = fastrdf.to_dataset(processor, document, options)
     except fastrdf.Unsupported:
         return _normalize_with_pyld(processor, document, options)
-    fast: str = URDNA2015().main(dataset, options)
+    fast: str = fastrdf.Canonicaliser().main(dataset, options)
     return fast
 
 
