@@ -20,12 +20,15 @@ equal pyld's on generated credentials.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from pyld import jsonld
 from pyld.canon import URDNA2015
+from pyld.nquads import escape
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _KEEP_CONTAINERS = frozenset({"@set", "@graph"})
 
@@ -337,3 +340,75 @@ def to_dataset(processor: Any, document: Any, options: dict[str, Any]) -> dict[s
     except jsonld.JsonLdError as exc:
         raise Unsupported("pyld refused part of it") from exc
     return {name: list(triples.values()) for name, triples in walk.graphs.items() if triples}
+
+
+def canonical_nquads(dataset: dict[str, list[Any]]) -> str:
+    """RDFC-1.0 N-Quads of ``dataset``, as pyld's URDNA2015 writes them.
+
+    Credentials almost always take the algorithm's simple path: every blank node has its own
+    first-degree hash, and the canonical labels follow the sorted hashes. That path is done
+    here on pre-rendered quads; when two blank nodes share a hash, pyld's full algorithm
+    (the n-degree hashes) runs instead."""
+    quads: list[tuple[Any, str, Any, Any]] = []
+    mentions: dict[str, list[int]] = {}
+    for graph, triples in dataset.items():
+        name = None if graph == "@default" else _term({"type": _kind(graph), "value": graph})
+        for triple in triples:
+            predicate = triple["predicate"]
+            if predicate["type"] != "IRI":
+                return str(Canonicaliser().main(dataset, {"format": "application/n-quads"}))
+            quad = (
+                _term(triple["subject"]),
+                "<" + predicate["value"] + ">",
+                _term(triple["object"]),
+                name,
+            )
+            for component in (quad[0], quad[2], quad[3]):
+                if isinstance(component, tuple):
+                    mentions.setdefault(component[0], []).append(len(quads))
+            quads.append(quad)
+    hashes: dict[str, str] = {}
+    for blank, indices in mentions.items():
+        lines = sorted(_line(quads[i], lambda b, me=blank: "_:a" if b == me else "_:z")
+                       for i in indices)
+        hashes[blank] = hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+    if len(set(hashes.values())) != len(hashes):
+        return str(Canonicaliser().main(dataset, {"format": "application/n-quads"}))
+    labels = {
+        blank: f"_:c14n{n}"
+        for n, (_, blank) in enumerate(sorted((h, b) for b, h in hashes.items()))
+    }
+    return "".join(sorted(_line(quad, labels.__getitem__) for quad in quads))
+
+
+def _kind(value: str) -> str:
+    return "blank node" if value.startswith("_:") else "IRI"
+
+
+def _term(component: dict[str, Any]) -> Any:
+    """A rendered N-Quads term, or ``(label,)`` for a blank node (relabelled later)."""
+    kind = component["type"]
+    if kind == "IRI":
+        return "<" + component["value"] + ">"
+    if kind == "blank node":
+        return (component["value"],)
+    text = '"' + escape(component["value"]) + '"'
+    datatype = component["datatype"]
+    if datatype == RDF_LANGSTRING:
+        if component.get("language"):
+            text += "@" + component["language"]
+    elif datatype != XSD_STRING:
+        text += "^^<" + datatype + ">"
+    return text
+
+
+def _line(quad: tuple[Any, str, Any, Any], label: Any) -> str:
+    subject, predicate, obj, graph = quad
+    parts = [
+        label(subject[0]) if isinstance(subject, tuple) else subject,
+        predicate,
+        label(obj[0]) if isinstance(obj, tuple) else obj,
+    ]
+    if graph is not None:
+        parts.append(label(graph[0]) if isinstance(graph, tuple) else graph)
+    return " ".join(parts) + " .\n"

@@ -262,8 +262,7 @@ def _normalize(document: dict[str, Any]) -> str:
         dataset = fastrdf.to_dataset(processor, document, options)
     except fastrdf.Unsupported:
         return _normalize_with_pyld(processor, document, options)
-    fast: str = fastrdf.Canonicaliser().main(dataset, options)
-    return fast
+    return fastrdf.canonical_nquads(dataset)
 
 
 def _normalize_with_pyld(processor: Any, document: dict[str, Any], options: dict[str, Any]) -> str:
