@@ -29,7 +29,7 @@ from pyld.nquads import escape
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 _KEEP_CONTAINERS = frozenset({"@set", "@graph"})
 
 _CACHES: dict[int, tuple[Any, dict[tuple[str, bool, bool], Any], dict[str, Any]]] = {}
@@ -70,13 +70,15 @@ def _arrayify(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def _resource(value: str) -> dict[str, str]:
-    kind = "blank node" if value.startswith("_:") else "IRI"
-    return {"type": kind, "value": value}
+def _resource(value: str) -> Any:
+    """An IRI as written in N-Quads, or ``(label,)`` for a blank node (relabelled later)."""
+    return (value,) if value.startswith("_:") else "<" + value + ">"
 
 
 class _Walk:
-    """One document's walk; ``graphs`` maps graph name → {dedup key: triple}."""
+    """One document's walk; ``graphs`` maps graph name → {dedup key: quad}, a quad being
+    (subject, predicate, object, literal) with N-Quads terms and, for a literal object,
+    pyld's form of it (kept for the rare hand-over to pyld's canonicaliser)."""
 
     def __init__(self, processor: Any, options: dict[str, Any]) -> None:
         self.processor = processor
@@ -125,11 +127,14 @@ class _Walk:
         _PROCESSED[key] = (ctx, local, result)
         return result
 
-    def emit(self, graph: str, subject: str, predicate: str, obj: Any, key: Any) -> None:
-        """Add a triple unless pyld's node map would drop or merge it."""
-        if not (_is_absolute(subject) and _is_absolute(predicate)):
-            return
-        if predicate.startswith("_:"):
+    def emit(
+        self, graph: str, subject: Any, predicate: str | None, obj: Any, key: Any,
+        literal: Any = None,
+    ) -> None:
+        """Add a quad unless pyld's node map would drop or merge it. ``subject`` and
+        ``predicate`` are None when pyld would not write them (relative IRIs, blank node
+        predicates); ``key`` is what pyld compares values by."""
+        if subject is None or predicate is None:
             return
         triples = self.graphs.setdefault(graph, {})
         dedup = (subject, predicate, key)
@@ -139,13 +144,9 @@ class _Walk:
             return
         if key[0] == "L":
             self.raw[(graph, *dedup)] = key[1]
-        elif obj["type"] == "IRI" and not _is_absolute(obj["value"]):
+        elif not _is_absolute(key[1]):
             return
-        triples[dedup] = {
-            "subject": _resource(subject),
-            "predicate": {"type": "IRI", "value": predicate},
-            "object": obj,
-        }
+        triples[dedup] = (subject, predicate, obj, literal)
 
     def node(
         self,
@@ -210,22 +211,30 @@ class _Walk:
             keys.append((key, expanded))
         if subject is None:
             subject = self.new_blank()
+        written = _resource(subject) if _is_absolute(subject) else None
         for key, expanded in keys:
             if expanded == "@id":
                 continue
             if expanded == "@type":
-                self.types(type_scoped, element[key], graph, subject)
+                self.types(type_scoped, element[key], graph, written)
             else:
-                self.term(active_ctx, key, expanded, element[key], graph, subject)
+                predicate = None if expanded.startswith("_:") else "<" + expanded + ">"
+                self.term(active_ctx, key, predicate, element[key], graph, written)
         return subject
 
-    def types(self, type_scoped: Any, value: Any, graph: str, subject: str) -> None:
+    def types(self, type_scoped: Any, value: Any, graph: str, subject: Any) -> None:
         for kind in _arrayify(value):
             expanded = self.node_iri(type_scoped, kind, vocab=True)
-            self.emit(graph, subject, RDF_TYPE, _resource(expanded), ("I", expanded))
+            self.emit(graph, subject, _RDF_TYPE, _resource(expanded), ("I", expanded))
 
     def term(
-        self, active_ctx: Any, key: str, predicate: str, value: Any, graph: str, subject: str
+        self,
+        active_ctx: Any,
+        key: str,
+        predicate: str | None,
+        value: Any,
+        graph: str,
+        subject: Any,
     ) -> None:
         terms = _caches(active_ctx)[2]
         plan = terms.get(key)
@@ -282,8 +291,8 @@ class _Walk:
         key: str,
         value: Any,
         graph: str,
-        subject: str,
-        predicate: str,
+        subject: Any,
+        predicate: str | None,
     ) -> None:
         """pyld's ``_expand_value`` followed by its ``_object_to_rdf``."""
         ctx, _, kind, tagged = plan
@@ -299,10 +308,11 @@ class _Walk:
         if not isinstance(value, (str, bool, int, float)):
             raise Unsupported("not a JSON scalar")
         if isinstance(value, str) and "@type" not in expanded:
-            obj: Any = {"type": "literal", "value": value, "datatype": XSD_STRING}
+            literal: Any = {"type": "literal", "value": value, "datatype": XSD_STRING}
         else:
-            obj = self.processor._object_to_rdf(expanded, None, [], self.options)
-        self.emit(graph, subject, predicate, obj, ("L", value, expanded.get("@type")))
+            literal = self.processor._object_to_rdf(expanded, None, [], self.options)
+        compared = ("L", value, expanded.get("@type"))
+        self.emit(graph, subject, predicate, _literal(literal), compared, literal)
 
 
 class Canonicaliser(URDNA2015):  # type: ignore[misc]  # pyld is untyped
@@ -315,7 +325,10 @@ class Canonicaliser(URDNA2015):  # type: ignore[misc]  # pyld is untyped
         return {**component, "value": "_:a" if component["value"] == id_ else "_:z"}
 
 
-def to_dataset(processor: Any, document: Any, options: dict[str, Any]) -> dict[str, list[Any]]:
+Dataset = dict[str, list[tuple[Any, str, Any, Any]]]
+
+
+def to_dataset(processor: Any, document: Any, options: dict[str, Any]) -> Dataset:
     """The RDF dataset pyld's ``to_rdf`` gives for ``document``, or :class:`Unsupported`.
 
     ``processor`` is the memoising pyld processor of ``linkeddata`` and ``options`` the
@@ -342,7 +355,7 @@ def to_dataset(processor: Any, document: Any, options: dict[str, Any]) -> dict[s
     return {name: list(triples.values()) for name, triples in walk.graphs.items() if triples}
 
 
-def canonical_nquads(dataset: dict[str, list[Any]]) -> str:
+def canonical_nquads(dataset: Dataset) -> str:
     """RDFC-1.0 N-Quads of ``dataset``, as pyld's URDNA2015 writes them.
 
     Credentials almost always take the algorithm's simple path: every blank node has its own
@@ -352,18 +365,10 @@ def canonical_nquads(dataset: dict[str, list[Any]]) -> str:
     quads: list[tuple[Any, str, Any, Any]] = []
     mentions: dict[str, list[int]] = {}
     for graph, triples in dataset.items():
-        name = None if graph == "@default" else _term({"type": _kind(graph), "value": graph})
-        for triple in triples:
-            predicate = triple["predicate"]
-            if predicate["type"] != "IRI":
-                return str(Canonicaliser().main(dataset, {"format": "application/n-quads"}))
-            quad = (
-                _term(triple["subject"]),
-                "<" + predicate["value"] + ">",
-                _term(triple["object"]),
-                name,
-            )
-            for component in (quad[0], quad[2], quad[3]):
+        name = None if graph == "@default" else _resource(graph)
+        for subject, predicate, obj, _ in triples:
+            quad = (subject, predicate, obj, name)
+            for component in (subject, obj, name):
                 if isinstance(component, tuple):
                     mentions.setdefault(component[0], []).append(len(quads))
             quads.append(quad)
@@ -373,7 +378,8 @@ def canonical_nquads(dataset: dict[str, list[Any]]) -> str:
                        for i in indices)
         hashes[blank] = hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
     if len(set(hashes.values())) != len(hashes):
-        return str(Canonicaliser().main(dataset, {"format": "application/n-quads"}))
+        pyld_form = _pyld_dataset(dataset)
+        return str(Canonicaliser().main(pyld_form, {"format": "application/n-quads"}))
     labels = {
         blank: f"_:c14n{n}"
         for n, (_, blank) in enumerate(sorted((h, b) for b, h in hashes.items()))
@@ -381,18 +387,30 @@ def canonical_nquads(dataset: dict[str, list[Any]]) -> str:
     return "".join(sorted(_line(quad, labels.__getitem__) for quad in quads))
 
 
-def _kind(value: str) -> str:
-    return "blank node" if value.startswith("_:") else "IRI"
+def _pyld_dataset(dataset: Dataset) -> dict[str, list[Any]]:
+    """The same dataset in pyld's form (dicts per term)."""
+
+    def resource(term: Any) -> dict[str, str]:
+        if isinstance(term, tuple):
+            return {"type": "blank node", "value": term[0]}
+        return {"type": "IRI", "value": term[1:-1]}
+
+    return {
+        graph: [
+            {
+                "subject": resource(subject),
+                "predicate": resource(predicate),
+                "object": literal if literal is not None else resource(obj),
+            }
+            for subject, predicate, obj, literal in triples
+        ]
+        for graph, triples in dataset.items()
+    }
 
 
-def _term(component: dict[str, Any]) -> Any:
-    """A rendered N-Quads term, or ``(label,)`` for a blank node (relabelled later)."""
-    kind = component["type"]
-    if kind == "IRI":
-        return "<" + component["value"] + ">"
-    if kind == "blank node":
-        return (component["value"],)
-    text = '"' + escape(component["value"]) + '"'
+def _literal(component: dict[str, Any]) -> str:
+    """A literal as written in N-Quads (pyld's ``serialize_nquad``)."""
+    text: str = '"' + escape(component["value"]) + '"'
     datatype = component["datatype"]
     if datatype == RDF_LANGSTRING:
         if component.get("language"):
