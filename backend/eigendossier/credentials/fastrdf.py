@@ -30,9 +30,11 @@ from pyld.nquads import escape
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+XSD_DOUBLE = "http://www.w3.org/2001/XMLSchema#double"
 _KEEP_CONTAINERS = frozenset({"@set", "@graph"})
 
-_CACHES: dict[int, tuple[Any, dict[tuple[str, bool, bool], Any], dict[str, Any]]] = {}
+_Caches = tuple[Any, dict[tuple[str, bool, bool], Any], dict[str, Any], dict[str, Any]]
+_CACHES: dict[int, _Caches] = {}
 _CACHES_MAX = 4096
 _ABSOLUTE: dict[str, bool] = {}
 _PROCESSED: dict[tuple[int, int, bool, bool], tuple[Any, Any, Any]] = {}
@@ -42,16 +44,17 @@ class Unsupported(Exception):  # a signal to fall back, not a failure
     """The document uses JSON-LD this fast path does not reproduce; use pyld."""
 
 
-def _caches(ctx: Any) -> tuple[Any, dict[tuple[str, bool, bool], Any], dict[str, Any]]:
-    """(context, expanded IRIs, term plans) per processed context. Contexts are frozen and
-    memoised, so what is worked out from one holds while the entry (which keeps the context
-    alive, so its id is not reused) lives. A plain dict: a lost race computes twice."""
+def _caches(ctx: Any) -> _Caches:
+    """(context, expanded IRIs, term plans, key kinds) per processed context. Contexts are
+    frozen and memoised, so what is worked out from one holds while the entry (which keeps
+    the context alive, so its id is not reused) lives. A plain dict: a lost race computes
+    twice."""
     entry = _CACHES.get(id(ctx))
     if entry is not None and entry[0] is ctx:
         return entry
     if len(_CACHES) >= _CACHES_MAX:
         _CACHES.clear()
-    entry = (ctx, {}, {})
+    entry = (ctx, {}, {}, {})
     _CACHES[id(ctx)] = entry
     return entry
 
@@ -99,6 +102,25 @@ class _Walk:
         expanded = self.processor._expand_iri(ctx, value, **kwargs)
         cache[key] = expanded
         return expanded
+
+    def key_kind(self, ctx: Any, key: str) -> tuple[str, str | None]:
+        """How pyld treats a node's key: ("drop", None), ("@id", None), ("@type", None), or
+        ("term", predicate as written in N-Quads, None for a blank node predicate)."""
+        kinds = _caches(ctx)[3]
+        known = kinds.get(key)
+        if known is not None:
+            return known  # type: ignore[no-any-return]
+        expanded = self.iri(ctx, key, vocab=True)
+        if expanded is None or not (_is_absolute(expanded) or jsonld._is_keyword(expanded)):
+            known = ("drop", None)
+        elif expanded in ("@id", "@type"):
+            known = (expanded, None)
+        elif expanded.startswith("@"):
+            raise Unsupported(f"keyword {expanded}")
+        else:
+            known = ("term", None if expanded.startswith("_:") else "<" + expanded + ">")
+        kinds[key] = known
+        return known
 
     def node_iri(self, ctx: Any, value: Any, *, vocab: bool = False) -> str:
         if not isinstance(value, str):
@@ -180,45 +202,45 @@ class _Walk:
                 active_ctx, element["@context"], self.options
             )
         type_scoped = active_ctx
-        for key in sorted(element):
-            if self.iri(active_ctx, key, vocab=True) != "@type":
+        ordered = sorted(element)
+        for key in ordered:
+            if key == "@context" or self.key_kind(active_ctx, key)[0] != "@type":
                 continue
             for kind in sorted(t for t in _arrayify(element[key]) if isinstance(t, str)):
                 scoped = get(type_scoped, kind, "@context")
                 if scoped is not None and scoped is not False:
                     active_ctx = self.process(active_ctx, scoped, propagate=False)
-        return self.properties(active_ctx, type_scoped, element, graph)
+        return self.properties(active_ctx, type_scoped, element, ordered, graph)
 
     def properties(
-        self, active_ctx: Any, type_scoped: Any, element: dict[str, Any], graph: str
+        self,
+        active_ctx: Any,
+        type_scoped: Any,
+        element: dict[str, Any],
+        ordered: list[str],
+        graph: str,
     ) -> str:
-        keys: list[tuple[str, str]] = []
+        keys: list[tuple[str, str, str | None]] = []
         subject = None
-        for key in sorted(element):
+        for key in ordered:
             if key == "@context":
                 continue
-            expanded = self.iri(active_ctx, key, vocab=True)
-            if expanded is None or not (
-                _is_absolute(expanded) or jsonld._is_keyword(expanded)
-            ):
+            kind, predicate = self.key_kind(active_ctx, key)
+            if kind == "drop":
                 continue
-            if expanded == "@id":
+            if kind == "@id":
                 if subject is not None:
                     raise Unsupported("colliding @id")
                 subject = self.node_iri(active_ctx, element[key])
-            elif expanded == "@json" or (expanded.startswith("@") and expanded != "@type"):
-                raise Unsupported(f"keyword {expanded}")
-            keys.append((key, expanded))
+                continue
+            keys.append((key, kind, predicate))
         if subject is None:
             subject = self.new_blank()
         written = _resource(subject) if _is_absolute(subject) else None
-        for key, expanded in keys:
-            if expanded == "@id":
-                continue
-            if expanded == "@type":
+        for key, kind, predicate in keys:
+            if kind == "@type":
                 self.types(type_scoped, element[key], graph, written)
             else:
-                predicate = None if expanded.startswith("_:") else "<" + expanded + ">"
                 self.term(active_ctx, key, predicate, element[key], graph, written)
         return subject
 
@@ -300,18 +322,25 @@ class _Walk:
             target = self.node_iri(ctx, value, vocab=kind == "@vocab")
             self.emit(graph, subject, predicate, _resource(target), ("I", target))
             return
-        expanded: dict[str, Any] = {"@value": value}
-        if kind is not None and kind not in ("@id", "@vocab", "@none"):
-            expanded["@type"] = kind
-        elif isinstance(value, str) and tagged:
-            raise Unsupported("language or direction")
-        if not isinstance(value, (str, bool, int, float)):
+        typed = kind if kind not in (None, "@id", "@vocab", "@none") else None
+        if isinstance(value, str):
+            if typed is None and tagged:
+                raise Unsupported("language or direction")
+            if typed != XSD_DOUBLE:
+                datatype = typed or XSD_STRING
+                written = '"' + escape(value) + '"'
+                if datatype not in (XSD_STRING, RDF_LANGSTRING):
+                    written += "^^<" + datatype + ">"
+                compared = ("L", value, typed)
+                self.emit(graph, subject, predicate, written, compared, (value, datatype))
+                return
+        elif not isinstance(value, (bool, int, float)):
             raise Unsupported("not a JSON scalar")
-        if isinstance(value, str) and "@type" not in expanded:
-            literal: Any = {"type": "literal", "value": value, "datatype": XSD_STRING}
-        else:
-            literal = self.processor._object_to_rdf(expanded, None, [], self.options)
-        compared = ("L", value, expanded.get("@type"))
+        expanded: dict[str, Any] = {"@value": value}
+        if typed is not None:
+            expanded["@type"] = typed
+        literal = self.processor._object_to_rdf(expanded, None, [], self.options)
+        compared = ("L", value, typed)
         self.emit(graph, subject, predicate, _literal(literal), compared, literal)
 
 
@@ -363,14 +392,18 @@ def canonical_nquads(dataset: Dataset) -> str:
     here on pre-rendered quads; when two blank nodes share a hash, pyld's full algorithm
     (the n-degree hashes) runs instead."""
     quads: list[tuple[Any, str, Any, Any]] = []
+    fixed: list[str] = []
     mentions: dict[str, list[int]] = {}
     for graph, triples in dataset.items():
         name = None if graph == "@default" else _resource(graph)
         for subject, predicate, obj, _ in triples:
             quad = (subject, predicate, obj, name)
-            for component in (subject, obj, name):
-                if isinstance(component, tuple):
-                    mentions.setdefault(component[0], []).append(len(quads))
+            blanks = [c[0] for c in (subject, obj, name) if isinstance(c, tuple)]
+            if not blanks:
+                fixed.append(_line(quad, None))
+                continue
+            for blank in blanks:
+                mentions.setdefault(blank, []).append(len(quads))
             quads.append(quad)
     hashes: dict[str, str] = {}
     for blank, indices in mentions.items():
@@ -384,7 +417,8 @@ def canonical_nquads(dataset: Dataset) -> str:
         blank: f"_:c14n{n}"
         for n, (_, blank) in enumerate(sorted((h, b) for b, h in hashes.items()))
     }
-    return "".join(sorted(_line(quad, labels.__getitem__) for quad in quads))
+    fixed.extend(_line(quad, labels.__getitem__) for quad in quads)
+    return "".join(sorted(fixed))
 
 
 def _pyld_dataset(dataset: Dataset) -> dict[str, list[Any]]:
@@ -395,14 +429,19 @@ def _pyld_dataset(dataset: Dataset) -> dict[str, list[Any]]:
             return {"type": "blank node", "value": term[0]}
         return {"type": "IRI", "value": term[1:-1]}
 
+    def literal(form: Any) -> Any:
+        if isinstance(form, tuple):
+            return {"type": "literal", "value": form[0], "datatype": form[1]}
+        return form
+
     return {
         graph: [
             {
                 "subject": resource(subject),
                 "predicate": resource(predicate),
-                "object": literal if literal is not None else resource(obj),
+                "object": literal(form) if form is not None else resource(obj),
             }
-            for subject, predicate, obj, literal in triples
+            for subject, predicate, obj, form in triples
         ]
         for graph, triples in dataset.items()
     }
@@ -422,11 +461,12 @@ def _literal(component: dict[str, Any]) -> str:
 
 def _line(quad: tuple[Any, str, Any, Any], label: Any) -> str:
     subject, predicate, obj, graph = quad
-    parts = [
-        label(subject[0]) if isinstance(subject, tuple) else subject,
-        predicate,
-        label(obj[0]) if isinstance(obj, tuple) else obj,
-    ]
-    if graph is not None:
-        parts.append(label(graph[0]) if isinstance(graph, tuple) else graph)
-    return " ".join(parts) + " .\n"
+    if isinstance(subject, tuple):
+        subject = label(subject[0])
+    if isinstance(obj, tuple):
+        obj = label(obj[0])
+    if graph is None:
+        return f"{subject} {predicate} {obj} .\n"
+    if isinstance(graph, tuple):
+        graph = label(graph[0])
+    return f"{subject} {predicate} {obj} {graph} .\n"
