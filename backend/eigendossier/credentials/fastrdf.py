@@ -59,13 +59,18 @@ def _caches(ctx: Any) -> _Caches:
     return entry
 
 
+def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    """Keys come from documents (identifiers, undefined terms): keep each cache bounded."""
+    if len(cache) >= _CACHES_MAX:
+        cache.clear()
+    cache[key] = value
+
+
 def _is_absolute(value: str) -> bool:
     known = _ABSOLUTE.get(value)
     if known is None:
         known = bool(jsonld._is_absolute_iri(value))
-        if len(_ABSOLUTE) >= _CACHES_MAX:
-            _ABSOLUTE.clear()
-        _ABSOLUTE[value] = known
+        _remember(_ABSOLUTE, value, known)
     return known
 
 
@@ -100,7 +105,7 @@ class _Walk:
         if base:
             kwargs["base"] = self.base
         expanded = self.processor._expand_iri(ctx, value, **kwargs)
-        cache[key] = expanded
+        _remember(cache, key, expanded)
         return expanded
 
     def key_kind(self, ctx: Any, key: str) -> tuple[str, str | None]:
@@ -119,7 +124,7 @@ class _Walk:
             raise Unsupported(f"keyword {expanded}")
         else:
             known = ("term", None if expanded.startswith("_:") else "<" + expanded + ">")
-        kinds[key] = known
+        _remember(kinds, key, known)
         return known
 
     def node_iri(self, ctx: Any, value: Any, *, vocab: bool = False) -> str:
@@ -144,9 +149,7 @@ class _Walk:
         result = self.processor._process_context(
             ctx, local, self.options, propagate=propagate, override_protected=override_protected
         )
-        if len(_PROCESSED) >= _CACHES_MAX:
-            _PROCESSED.clear()
-        _PROCESSED[key] = (ctx, local, result)
+        _remember(_PROCESSED, key, (ctx, local, result))
         return result
 
     def emit(
@@ -203,8 +206,11 @@ class _Walk:
             )
         type_scoped = active_ctx
         ordered = sorted(element)
+        kinds = _caches(active_ctx)[3]
         for key in ordered:
-            if key == "@context" or self.key_kind(active_ctx, key)[0] != "@type":
+            if key == "@context":
+                continue
+            if (kinds.get(key) or self.key_kind(active_ctx, key))[0] != "@type":
                 continue
             for kind in sorted(t for t in _arrayify(element[key]) if isinstance(t, str)):
                 scoped = get(type_scoped, kind, "@context")
@@ -222,10 +228,11 @@ class _Walk:
     ) -> str:
         keys: list[tuple[str, str, str | None]] = []
         subject = None
+        kinds = _caches(active_ctx)[3]
         for key in ordered:
             if key == "@context":
                 continue
-            kind, predicate = self.key_kind(active_ctx, key)
+            kind, predicate = kinds.get(key) or self.key_kind(active_ctx, key)
             if kind == "drop":
                 continue
             if kind == "@id":
@@ -261,7 +268,8 @@ class _Walk:
         terms = _caches(active_ctx)[2]
         plan = terms.get(key)
         if plan is None:
-            plan = terms[key] = self.plan(active_ctx, key)
+            plan = self.plan(active_ctx, key)
+            _remember(terms, key, plan)
         term_ctx, in_graph = plan[0], plan[1]
         for item in self.flat(value):
             if in_graph:

@@ -173,3 +173,14 @@ def test_presentation_resets_context_for_its_credentials_as_pyld_does():
                 "verifiableCredential": [inner]}
     assert fast_outcome(document) is None
     assert linkeddata.canonicalize(document) == plain(json.loads(json.dumps(document)))
+
+
+def test_caches_stay_bounded_when_every_credential_has_new_identifiers():
+    """An issuer signs thousands of credentials, each with its own ids: memory must not grow."""
+    for n in range(fastrdf._CACHES_MAX + 50):
+        document = {"@context": [V2], "id": f"urn:uuid:{n}", "type": ["VerifiableCredential"],
+                    f"term{n}": "x"}
+        fastrdf.to_dataset(linkeddata._MemoProcessor(), document, linkeddata._options())
+    for _, iris, plans, kinds in fastrdf._CACHES.values():
+        assert max(len(iris), len(plans), len(kinds)) <= fastrdf._CACHES_MAX
+    assert len(fastrdf._ABSOLUTE) <= fastrdf._CACHES_MAX
