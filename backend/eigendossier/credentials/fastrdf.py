@@ -33,7 +33,14 @@ _RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 XSD_DOUBLE = "http://www.w3.org/2001/XMLSchema#double"
 _KEEP_CONTAINERS = frozenset({"@set", "@graph"})
 
-_Caches = tuple[Any, dict[tuple[str, bool, bool], Any], dict[str, Any], dict[str, Any]]
+_Caches = tuple[
+    Any,
+    dict[tuple[str, bool, bool], Any],
+    dict[str, Any],
+    dict[str, Any],
+    dict[tuple[str | None, bool], Any],
+    dict[tuple[tuple[str, ...], ...], Any],
+]
 _CACHES: dict[int, _Caches] = {}
 _CACHES_MAX = 4096
 _ABSOLUTE: dict[str, bool] = {}
@@ -45,16 +52,16 @@ class Unsupported(Exception):  # a signal to fall back, not a failure
 
 
 def _caches(ctx: Any) -> _Caches:
-    """(context, expanded IRIs, term plans, key kinds) per processed context. Contexts are
-    frozen and memoised, so what is worked out from one holds while the entry (which keeps
-    the context alive, so its id is not reused) lives. A plain dict: a lost race computes
-    twice."""
-    entry = _CACHES.get(id(ctx))
-    if entry is not None and entry[0] is ctx:
-        return entry
+    """(context, expanded IRIs, term plans, key kinds, node contexts by property, node
+    contexts by types) per processed context. Contexts are frozen and memoised, so what is
+    worked out from one holds while the entry (which keeps the context alive, so its id is
+    not reused) lives. A plain dict: a lost race computes twice."""
+    known = _CACHES.get(id(ctx))
+    if known is not None and known[0] is ctx:
+        return known
     if len(_CACHES) >= _CACHES_MAX:
         _CACHES.clear()
-    entry = (ctx, {}, {}, {})
+    entry: _Caches = (ctx, {}, {}, {}, {}, {})
     _CACHES[id(ctx)] = entry
     return entry
 
@@ -194,28 +201,44 @@ class _Walk:
                 if expanded == "@id" and len(element) == 1:
                     must_revert = False
                     break
-        if must_revert and "previousContext" in active_ctx:
-            active_ctx = active_ctx["previousContext"]
-        if property_scoped is not None:
-            active_ctx = self.process(active_ctx, property_scoped, override_protected=True)
+        if "@context" in element and not top:
+            raise Unsupported("a context inside the document")
+        by_property = _caches(active_ctx)[4]
+        entered = by_property.get((active_property, must_revert))
+        if entered is None:
+            entered = active_ctx
+            if must_revert and "previousContext" in entered:
+                entered = entered["previousContext"]
+            if property_scoped is not None:
+                entered = self.process(entered, property_scoped, override_protected=True)
+            _remember(by_property, (active_property, must_revert), entered)
+        active_ctx = entered
         if "@context" in element:
-            if not top:
-                raise Unsupported("a context inside the document")
             active_ctx = self.processor._process_context(
                 active_ctx, element["@context"], self.options
             )
         type_scoped = active_ctx
         ordered = sorted(element)
-        kinds = _caches(active_ctx)[3]
+        caches = _caches(active_ctx)
+        kinds = caches[3]
+        types: list[tuple[str, ...]] = []
         for key in ordered:
             if key == "@context":
                 continue
-            if (kinds.get(key) or self.key_kind(active_ctx, key))[0] != "@type":
-                continue
-            for kind in sorted(t for t in _arrayify(element[key]) if isinstance(t, str)):
-                scoped = get(type_scoped, kind, "@context")
-                if scoped is not None and scoped is not False:
-                    active_ctx = self.process(active_ctx, scoped, propagate=False)
+            if (kinds.get(key) or self.key_kind(active_ctx, key))[0] == "@type":
+                written = (t for t in _arrayify(element[key]) if isinstance(t, str))
+                types.append(tuple(sorted(written)))
+        if types:
+            signature = tuple(types)
+            typed = caches[5].get(signature)
+            if typed is None:
+                typed = active_ctx
+                for kind in (kind for group in signature for kind in group):
+                    scoped = get(type_scoped, kind, "@context")
+                    if scoped is not None and scoped is not False:
+                        typed = self.process(typed, scoped, propagate=False)
+                _remember(caches[5], signature, typed)
+            active_ctx = typed
         return self.properties(active_ctx, type_scoped, element, ordered, graph)
 
     def properties(

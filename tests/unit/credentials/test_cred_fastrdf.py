@@ -181,6 +181,6 @@ def test_caches_stay_bounded_when_every_credential_has_new_identifiers():
         document = {"@context": [V2], "id": f"urn:uuid:{n}", "type": ["VerifiableCredential"],
                     f"term{n}": "x"}
         fastrdf.to_dataset(linkeddata._MemoProcessor(), document, linkeddata._options())
-    for _, iris, plans, kinds in fastrdf._CACHES.values():
-        assert max(len(iris), len(plans), len(kinds)) <= fastrdf._CACHES_MAX
+    for entry in fastrdf._CACHES.values():
+        assert max(len(cache) for cache in entry[1:]) <= fastrdf._CACHES_MAX
     assert len(fastrdf._ABSOLUTE) <= fastrdf._CACHES_MAX
