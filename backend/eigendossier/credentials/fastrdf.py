@@ -92,15 +92,15 @@ def _resource(value: str) -> Any:
 
 class _Walk:
     """One document's walk; ``graphs`` maps graph name → {dedup key: quad}, a quad being
-    (subject, predicate, object, literal) with N-Quads terms and, for a literal object,
-    pyld's form of it (kept for the rare hand-over to pyld's canonicaliser)."""
+    (subject, predicate, object, literal, value) with N-Quads terms; for a literal object,
+    pyld's form of it (kept for the rare hand-over to pyld's canonicaliser) and the JSON
+    value it came from (pyld merges equal values of different JSON types: those fall back)."""
 
     def __init__(self, processor: Any, options: dict[str, Any]) -> None:
         self.processor = processor
         self.options = options
         self.base = options.get("base", "")
         self.graphs: dict[str, dict[tuple[Any, ...], Any]] = {"@default": {}}
-        self.raw: dict[tuple[Any, ...], Any] = {}
         self.blank = 0
 
     def iri(self, ctx: Any, value: str, *, vocab: bool = False, base: bool = False) -> Any:
@@ -168,17 +168,18 @@ class _Walk:
         predicates); ``key`` is what pyld compares values by."""
         if subject is None or predicate is None:
             return
-        triples = self.graphs.setdefault(graph, {})
+        triples = self.graphs.get(graph)
+        if triples is None:
+            triples = self.graphs[graph] = {}
         dedup = (subject, predicate, key)
-        if dedup in triples:
-            if key[0] == "L" and type(self.raw[(graph, *dedup)]) is not type(key[1]):
+        known = triples.get(dedup)
+        if known is not None:
+            if type(known[4]) is not type(key[1]):
                 raise Unsupported("values pyld's node map merges across JSON types")
             return
-        if key[0] == "L":
-            self.raw[(graph, *dedup)] = key[1]
-        elif not _is_absolute(key[1]):
+        if key[0] == "I" and not _is_absolute(key[1]):
             return
-        triples[dedup] = (subject, predicate, obj, literal)
+        triples[dedup] = (subject, predicate, obj, literal, key[1])
 
     def node(
         self,
@@ -385,7 +386,7 @@ class Canonicaliser(URDNA2015):  # type: ignore[misc]  # pyld is untyped
         return {**component, "value": "_:a" if component["value"] == id_ else "_:z"}
 
 
-Dataset = dict[str, list[tuple[Any, str, Any, Any]]]
+Dataset = dict[str, list[tuple[Any, str, Any, Any, Any]]]
 
 
 def to_dataset(processor: Any, document: Any, options: dict[str, Any]) -> Dataset:
@@ -427,7 +428,7 @@ def canonical_nquads(dataset: Dataset) -> str:
     mentions: dict[str, list[int]] = {}
     for graph, triples in dataset.items():
         name = None if graph == "@default" else _resource(graph)
-        for subject, predicate, obj, _ in triples:
+        for subject, predicate, obj, *_ in triples:
             quad = (subject, predicate, obj, name)
             blanks = [c[0] for c in (subject, obj, name) if isinstance(c, tuple)]
             if not blanks:
@@ -472,7 +473,7 @@ def _pyld_dataset(dataset: Dataset) -> dict[str, list[Any]]:
                 "predicate": resource(predicate),
                 "object": literal(form) if form is not None else resource(obj),
             }
-            for subject, predicate, obj, form in triples
+            for subject, predicate, obj, form, _ in triples
         ]
         for graph, triples in dataset.items()
     }
