@@ -252,7 +252,8 @@ class _Walk:
     ) -> str:
         keys: list[tuple[str, str, str | None]] = []
         subject = None
-        kinds = _caches(active_ctx)[3]
+        caches = _caches(active_ctx)
+        kinds = caches[3]
         for key in ordered:
             if key == "@context":
                 continue
@@ -272,7 +273,7 @@ class _Walk:
             if kind == "@type":
                 self.types(type_scoped, element[key], graph, written)
             else:
-                self.term(active_ctx, key, predicate, element[key], graph, written)
+                self.term(active_ctx, caches[2], key, predicate, element[key], graph, written)
         return subject
 
     def types(self, type_scoped: Any, value: Any, graph: str, subject: Any) -> None:
@@ -283,13 +284,13 @@ class _Walk:
     def term(
         self,
         active_ctx: Any,
+        terms: dict[str, Any],
         key: str,
         predicate: str | None,
         value: Any,
         graph: str,
         subject: Any,
     ) -> None:
-        terms = _caches(active_ctx)[2]
         plan = terms.get(key)
         if plan is None:
             plan = self.plan(active_ctx, key)
