@@ -22,6 +22,7 @@ from cachetools import LRUCache
 from pyld import jsonld
 from pyld.context_resolver import ContextResolver
 
+from . import fastrdf
 from .errors import CredentialError
 from .memo import DocumentMemo
 
@@ -255,8 +256,18 @@ _CANONICAL = DocumentMemo(maxsize=512)
 
 
 def _normalize(document: dict[str, Any]) -> str:
+    """RDFC-1.0 of the fast dataset when ``fastrdf`` handles the document, else pyld's."""
+    processor, options = _MemoProcessor(), _options()
     try:
-        canonical: str = _MemoProcessor().normalize(document, _options())
+        dataset = fastrdf.to_dataset(processor, document, options)
+    except fastrdf.Unsupported:
+        return _normalize_with_pyld(processor, document, options)
+    return fastrdf.canonical_nquads(dataset)
+
+
+def _normalize_with_pyld(processor: Any, document: dict[str, Any], options: dict[str, Any]) -> str:
+    try:
+        canonical: str = processor.normalize(document, options)
         return canonical
     except jsonld.JsonLdError as exc:
         refused = _refused_cause(exc)

@@ -1,0 +1,505 @@
+"""A fast JSON-LD → RDF dataset for credentials whose contexts are all pinned.
+
+pyld's ``to_rdf`` expands the whole document into a generic tree (deep copies, a keyword
+dispatch per key, IRI expansion per key), builds a node map from that and only then writes
+triples: about four fifths of a canonicalisation. Credentials use a small part of JSON-LD:
+terms, ``id``/``type`` aliases, type- and property-scoped contexts, ``@graph`` containers
+(``proof``, ``verifiableCredential``). This module walks such a document once and writes the
+triples straight away, following pyld's expansion step by step (same sorted key order, same
+context processing, same value conversion through pyld's own functions) and reusing the
+processed contexts that ``linkeddata`` memoises. IRI expansion is remembered per processed
+context.
+
+Anything outside that subset (inline ``@context`` inside the document, value objects,
+``@list``/``@language``/``@index`` containers, language or direction defaults, ``@json``,
+reverse or nested properties, blank node labels written in the document, values that pyld's
+node map would merge in a type-dependent way, any pyld error) raises :class:`Unsupported`
+and the caller uses pyld itself. ``test_cred_fastrdf`` checks that the canonical N-Quads
+equal pyld's on generated credentials.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from pyld import jsonld
+from pyld.canon import URDNA2015
+from pyld.nquads import escape
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+XSD_DOUBLE = "http://www.w3.org/2001/XMLSchema#double"
+_KEEP_CONTAINERS = frozenset({"@set", "@graph"})
+
+_Caches = tuple[
+    Any,
+    dict[tuple[str, bool, bool], Any],
+    dict[str, Any],
+    dict[str, Any],
+    dict[tuple[str | None, bool], Any],
+    dict[tuple[tuple[str, ...], ...], Any],
+]
+_CACHES: dict[int, _Caches] = {}
+_CACHES_MAX = 4096
+_ABSOLUTE: dict[str, bool] = {}
+_PROCESSED: dict[tuple[int, int, bool, bool], tuple[Any, Any, Any]] = {}
+
+
+class Unsupported(Exception):  # a signal to fall back, not a failure
+    """The document uses JSON-LD this fast path does not reproduce; use pyld."""
+
+
+def _caches(ctx: Any) -> _Caches:
+    """(context, expanded IRIs, term plans, key kinds, node contexts by property, node
+    contexts by types) per processed context. Contexts are frozen and memoised, so what is
+    worked out from one holds while the entry (which keeps the context alive, so its id is
+    not reused) lives. A plain dict: a lost race computes twice."""
+    known = _CACHES.get(id(ctx))
+    if known is not None and known[0] is ctx:
+        return known
+    if len(_CACHES) >= _CACHES_MAX:
+        _CACHES.clear()
+    entry: _Caches = (ctx, {}, {}, {}, {}, {})
+    _CACHES[id(ctx)] = entry
+    return entry
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    """Keys come from documents (identifiers, undefined terms): keep each cache bounded."""
+    if len(cache) >= _CACHES_MAX:
+        cache.clear()
+    cache[key] = value
+
+
+def _is_absolute(value: str) -> bool:
+    known = _ABSOLUTE.get(value)
+    if known is None:
+        known = bool(jsonld._is_absolute_iri(value))
+        _remember(_ABSOLUTE, value, known)
+    return known
+
+
+def _arrayify(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _resource(value: str) -> Any:
+    """An IRI as written in N-Quads, or ``(label,)`` for a blank node (relabelled later)."""
+    return (value,) if value.startswith("_:") else "<" + value + ">"
+
+
+class _Walk:
+    """One document's walk; ``graphs`` maps graph name → {dedup key: quad}, a quad being
+    (subject, predicate, object, literal, value) with N-Quads terms; for a literal object,
+    pyld's form of it (kept for the rare hand-over to pyld's canonicaliser) and the JSON
+    value it came from (pyld merges equal values of different JSON types: those fall back)."""
+
+    def __init__(self, processor: Any, options: dict[str, Any]) -> None:
+        self.processor = processor
+        self.options = options
+        self.base = options.get("base", "")
+        self.graphs: dict[str, dict[tuple[Any, ...], Any]] = {"@default": {}}
+        self.blank = 0
+
+    def iri(self, ctx: Any, value: str, *, vocab: bool = False, base: bool = False) -> Any:
+        cache = _caches(ctx)[1]
+        key = (value, vocab, base)
+        if key in cache:
+            return cache[key]
+        kwargs: dict[str, Any] = {"vocab": vocab}
+        if base:
+            kwargs["base"] = self.base
+        expanded = self.processor._expand_iri(ctx, value, **kwargs)
+        _remember(cache, key, expanded)
+        return expanded
+
+    def key_kind(self, ctx: Any, key: str) -> tuple[str, str | None]:
+        """How pyld treats a node's key: ("drop", None), ("@id", None), ("@type", None), or
+        ("term", predicate as written in N-Quads, None for a blank node predicate)."""
+        kinds = _caches(ctx)[3]
+        known = kinds.get(key)
+        if known is not None:
+            return known  # type: ignore[no-any-return]
+        expanded = self.iri(ctx, key, vocab=True)
+        if expanded is None or not (_is_absolute(expanded) or jsonld._is_keyword(expanded)):
+            known = ("drop", None)
+        elif expanded in ("@id", "@type"):
+            known = (expanded, None)
+        elif expanded.startswith("@"):
+            raise Unsupported(f"keyword {expanded}")
+        else:
+            known = ("term", None if expanded.startswith("_:") else "<" + expanded + ">")
+        _remember(kinds, key, known)
+        return known
+
+    def node_iri(self, ctx: Any, value: Any, *, vocab: bool = False) -> str:
+        if not isinstance(value, str):
+            raise Unsupported("non-string identifier")
+        expanded = self.iri(ctx, value, vocab=vocab, base=True)
+        if not isinstance(expanded, str) or expanded.startswith(("_:", "@")):
+            raise Unsupported("blank node label or keyword as identifier")
+        return expanded
+
+    def new_blank(self) -> str:
+        self.blank += 1
+        return f"_:f{self.blank}"
+
+    def process(
+        self, ctx: Any, local: Any, *, propagate: bool = True, override_protected: bool = False
+    ) -> Any:
+        key = (id(ctx), id(local), propagate, override_protected)
+        hit = _PROCESSED.get(key)
+        if hit is not None and hit[0] is ctx and hit[1] is local:
+            return hit[2]
+        result = self.processor._process_context(
+            ctx, local, self.options, propagate=propagate, override_protected=override_protected
+        )
+        _remember(_PROCESSED, key, (ctx, local, result))
+        return result
+
+    def emit(
+        self, graph: str, subject: Any, predicate: str | None, obj: Any, key: Any,
+        literal: Any = None,
+    ) -> None:
+        """Add a quad unless pyld's node map would drop or merge it. ``subject`` and
+        ``predicate`` are None when pyld would not write them (relative IRIs, blank node
+        predicates); ``key`` is what pyld compares values by."""
+        if subject is None or predicate is None:
+            return
+        triples = self.graphs.get(graph)
+        if triples is None:
+            triples = self.graphs[graph] = {}
+        dedup = (subject, predicate, key)
+        known = triples.get(dedup)
+        if known is not None:
+            if type(known[4]) is not type(key[1]):
+                raise Unsupported("values pyld's node map merges across JSON types")
+            return
+        if key[0] == "I" and not _is_absolute(key[1]):
+            return
+        triples[dedup] = (subject, predicate, obj, literal, key[1])
+
+    def node(
+        self,
+        active_ctx: Any,
+        active_property: str | None,
+        element: dict[str, Any],
+        graph: str,
+        top: bool = False,
+    ) -> str:
+        """Walk a node object as pyld's ``_expand`` would; return its subject."""
+        get = jsonld.JsonLdProcessor.get_context_value
+        property_scoped = get(active_ctx, active_property, "@context")
+        type_scoped = active_ctx if active_ctx.get("previousContext") else None
+        must_revert = True
+        if type_scoped and len(element) <= 2 and "@context" not in element:
+            for key in sorted(element):
+                expanded = self.iri(type_scoped, key, vocab=True)
+                if expanded == "@value":
+                    raise Unsupported("value object")
+                if expanded == "@id" and len(element) == 1:
+                    must_revert = False
+                    break
+        if "@context" in element and not top:
+            raise Unsupported("a context inside the document")
+        by_property = _caches(active_ctx)[4]
+        entered = by_property.get((active_property, must_revert))
+        if entered is None:
+            entered = active_ctx
+            if must_revert and "previousContext" in entered:
+                entered = entered["previousContext"]
+            if property_scoped is not None:
+                entered = self.process(entered, property_scoped, override_protected=True)
+            _remember(by_property, (active_property, must_revert), entered)
+        active_ctx = entered
+        if "@context" in element:
+            active_ctx = self.processor._process_context(
+                active_ctx, element["@context"], self.options
+            )
+        type_scoped = active_ctx
+        ordered = sorted(element)
+        caches = _caches(active_ctx)
+        kinds = caches[3]
+        types: list[tuple[str, ...]] = []
+        for key in ordered:
+            if key == "@context":
+                continue
+            if (kinds.get(key) or self.key_kind(active_ctx, key))[0] == "@type":
+                written = (t for t in _arrayify(element[key]) if isinstance(t, str))
+                types.append(tuple(sorted(written)))
+        if types:
+            signature = tuple(types)
+            typed = caches[5].get(signature)
+            if typed is None:
+                typed = active_ctx
+                for kind in (kind for group in signature for kind in group):
+                    scoped = get(type_scoped, kind, "@context")
+                    if scoped is not None and scoped is not False:
+                        typed = self.process(typed, scoped, propagate=False)
+                _remember(caches[5], signature, typed)
+            active_ctx = typed
+        return self.properties(active_ctx, type_scoped, element, ordered, graph)
+
+    def properties(
+        self,
+        active_ctx: Any,
+        type_scoped: Any,
+        element: dict[str, Any],
+        ordered: list[str],
+        graph: str,
+    ) -> str:
+        keys: list[tuple[str, str, str | None]] = []
+        subject = None
+        caches = _caches(active_ctx)
+        kinds = caches[3]
+        for key in ordered:
+            if key == "@context":
+                continue
+            kind, predicate = kinds.get(key) or self.key_kind(active_ctx, key)
+            if kind == "drop":
+                continue
+            if kind == "@id":
+                if subject is not None:
+                    raise Unsupported("colliding @id")
+                subject = self.node_iri(active_ctx, element[key])
+                continue
+            keys.append((key, kind, predicate))
+        if subject is None:
+            subject = self.new_blank()
+        written = _resource(subject) if _is_absolute(subject) else None
+        for key, kind, predicate in keys:
+            if kind == "@type":
+                self.types(type_scoped, element[key], graph, written)
+            else:
+                self.term(active_ctx, caches[2], key, predicate, element[key], graph, written)
+        return subject
+
+    def types(self, type_scoped: Any, value: Any, graph: str, subject: Any) -> None:
+        for kind in _arrayify(value):
+            expanded = self.node_iri(type_scoped, kind, vocab=True)
+            self.emit(graph, subject, _RDF_TYPE, _resource(expanded), ("I", expanded))
+
+    def term(
+        self,
+        active_ctx: Any,
+        terms: dict[str, Any],
+        key: str,
+        predicate: str | None,
+        value: Any,
+        graph: str,
+        subject: Any,
+    ) -> None:
+        plan = terms.get(key)
+        if plan is None:
+            plan = self.plan(active_ctx, key)
+            _remember(terms, key, plan)
+        term_ctx, in_graph = plan[0], plan[1]
+        for item in self.flat(value):
+            if in_graph:
+                if not isinstance(item, dict):
+                    raise Unsupported("a graph container holding a value")
+                named = self.new_blank()
+                self.emit(graph, subject, predicate, _resource(named), ("I", named))
+                self.node(term_ctx, key, item, named)
+            elif isinstance(item, dict):
+                child = self.node(term_ctx, key, item, graph)
+                self.emit(graph, subject, predicate, _resource(child), ("I", child))
+            else:
+                self.value(plan, key, item, graph, subject, predicate)
+
+    def plan(self, active_ctx: Any, key: str) -> tuple[Any, bool, Any, bool]:
+        """What a term means in a context, worked out once: (context for its values, whether
+        it is a graph container, its type mapping, whether strings get a language)."""
+        get = jsonld.JsonLdProcessor.get_context_value
+        mapping = active_ctx["mappings"].get(key)
+        if mapping and mapping.get("reverse"):
+            raise Unsupported("reverse property")
+        term_ctx = active_ctx
+        scoped = get(active_ctx, key, "@context")
+        if scoped is not None:
+            term_ctx = self.process(active_ctx, scoped, propagate=True, override_protected=True)
+        container = set(_arrayify(get(active_ctx, key, "@container"))) - {None}
+        if container != set(_arrayify(get(term_ctx, key, "@container"))) - {None}:
+            raise Unsupported("a scoped context changes the container")
+        if not container <= _KEEP_CONTAINERS or get(active_ctx, key, "@type") == "@json":
+            raise Unsupported("container or @json term")
+        if jsonld._is_keyword(self.iri(term_ctx, key, vocab=True)):
+            raise Unsupported("keyword property value")
+        kind = get(term_ctx, key, "@type")
+        if kind == "@json":
+            raise Unsupported("@json value")
+        tagged = get(term_ctx, key, "@language") is not None or (
+            get(term_ctx, key, "@direction") is not None
+        )
+        return term_ctx, "@graph" in container, kind, tagged
+
+    def flat(self, value: Any) -> list[Any]:
+        if isinstance(value, list):
+            return [leaf for item in value for leaf in self.flat(item)]
+        return [] if value is None else [value]
+
+    def value(
+        self,
+        plan: tuple[Any, bool, Any, bool],
+        key: str,
+        value: Any,
+        graph: str,
+        subject: Any,
+        predicate: str | None,
+    ) -> None:
+        """pyld's ``_expand_value`` followed by its ``_object_to_rdf``."""
+        ctx, _, kind, tagged = plan
+        if kind in ("@id", "@vocab") and isinstance(value, str):
+            target = self.node_iri(ctx, value, vocab=kind == "@vocab")
+            self.emit(graph, subject, predicate, _resource(target), ("I", target))
+            return
+        typed = kind if kind not in (None, "@id", "@vocab", "@none") else None
+        if isinstance(value, str):
+            if typed is None and tagged:
+                raise Unsupported("language or direction")
+            if typed != XSD_DOUBLE:
+                datatype = typed or XSD_STRING
+                written = '"' + escape(value) + '"'
+                if datatype not in (XSD_STRING, RDF_LANGSTRING):
+                    written += "^^<" + datatype + ">"
+                compared = ("L", value, typed)
+                self.emit(graph, subject, predicate, written, compared, (value, datatype))
+                return
+        elif not isinstance(value, (bool, int, float)):
+            raise Unsupported("not a JSON scalar")
+        expanded: dict[str, Any] = {"@value": value}
+        if typed is not None:
+            expanded["@type"] = typed
+        literal = self.processor._object_to_rdf(expanded, None, [], self.options)
+        compared = ("L", value, typed)
+        self.emit(graph, subject, predicate, _literal(literal), compared, literal)
+
+
+class Canonicaliser(URDNA2015):  # type: ignore[misc]  # pyld is untyped
+    """pyld's RDFC-1.0, without a deep copy per blank node component in the first-degree
+    hash: components are flat dicts of strings, so a shallow copy is the same."""
+
+    def modify_first_degree_component(self, id_: str, component: Any, key: str) -> Any:
+        if component["type"] != "blank node":
+            return component
+        return {**component, "value": "_:a" if component["value"] == id_ else "_:z"}
+
+
+Dataset = dict[str, list[tuple[Any, str, Any, Any, Any]]]
+
+
+def to_dataset(processor: Any, document: Any, options: dict[str, Any]) -> Dataset:
+    """The RDF dataset pyld's ``to_rdf`` gives for ``document``, or :class:`Unsupported`.
+
+    ``processor`` is the memoising pyld processor of ``linkeddata`` and ``options`` the
+    options it normalises with."""
+    if not isinstance(document, dict) or "@context" not in document:
+        raise Unsupported("not a single node with a context")
+    contexts = _arrayify(document["@context"])
+    if not all(isinstance(c, str) and c.startswith("https://") for c in contexts):
+        raise Unsupported("contexts other than pinned URLs")
+    full = {
+        "base": "",
+        "processingMode": "json-ld-1.1",
+        "isFrame": False,
+        "keepFreeFloatingNodes": False,
+        "extractAllScripts": True,
+        "rdfDirection": None,
+        **options,
+    }
+    walk = _Walk(processor, full)
+    try:
+        walk.node(processor._get_initial_context(full), None, document, "@default", top=True)
+    except jsonld.JsonLdError as exc:
+        raise Unsupported("pyld refused part of it") from exc
+    return {name: list(triples.values()) for name, triples in walk.graphs.items() if triples}
+
+
+def canonical_nquads(dataset: Dataset) -> str:
+    """RDFC-1.0 N-Quads of ``dataset``, as pyld's URDNA2015 writes them.
+
+    Credentials almost always take the algorithm's simple path: every blank node has its own
+    first-degree hash, and the canonical labels follow the sorted hashes. That path is done
+    here on pre-rendered quads; when two blank nodes share a hash, pyld's full algorithm
+    (the n-degree hashes) runs instead."""
+    quads: list[tuple[Any, str, Any, Any]] = []
+    fixed: list[str] = []
+    mentions: dict[str, list[int]] = {}
+    for graph, triples in dataset.items():
+        name = None if graph == "@default" else _resource(graph)
+        for subject, predicate, obj, *_ in triples:
+            quad = (subject, predicate, obj, name)
+            blanks = [c[0] for c in (subject, obj, name) if isinstance(c, tuple)]
+            if not blanks:
+                fixed.append(_line(quad, None))
+                continue
+            for blank in blanks:
+                mentions.setdefault(blank, []).append(len(quads))
+            quads.append(quad)
+    hashes: dict[str, str] = {}
+    for blank, indices in mentions.items():
+        lines = sorted(_line(quads[i], lambda b, me=blank: "_:a" if b == me else "_:z")
+                       for i in indices)
+        hashes[blank] = hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+    if len(set(hashes.values())) != len(hashes):
+        pyld_form = _pyld_dataset(dataset)
+        return str(Canonicaliser().main(pyld_form, {"format": "application/n-quads"}))
+    labels = {
+        blank: f"_:c14n{n}"
+        for n, (_, blank) in enumerate(sorted((h, b) for b, h in hashes.items()))
+    }
+    fixed.extend(_line(quad, labels.__getitem__) for quad in quads)
+    return "".join(sorted(fixed))
+
+
+def _pyld_dataset(dataset: Dataset) -> dict[str, list[Any]]:
+    """The same dataset in pyld's form (dicts per term)."""
+
+    def resource(term: Any) -> dict[str, str]:
+        if isinstance(term, tuple):
+            return {"type": "blank node", "value": term[0]}
+        return {"type": "IRI", "value": term[1:-1]}
+
+    def literal(form: Any) -> Any:
+        if isinstance(form, tuple):
+            return {"type": "literal", "value": form[0], "datatype": form[1]}
+        return form
+
+    return {
+        graph: [
+            {
+                "subject": resource(subject),
+                "predicate": resource(predicate),
+                "object": literal(form) if form is not None else resource(obj),
+            }
+            for subject, predicate, obj, form, _ in triples
+        ]
+        for graph, triples in dataset.items()
+    }
+
+
+def _literal(component: dict[str, Any]) -> str:
+    """A literal as written in N-Quads (pyld's ``serialize_nquad``)."""
+    text: str = '"' + escape(component["value"]) + '"'
+    datatype = component["datatype"]
+    if datatype == RDF_LANGSTRING:
+        if component.get("language"):
+            text += "@" + component["language"]
+    elif datatype != XSD_STRING:
+        text += "^^<" + datatype + ">"
+    return text
+
+
+def _line(quad: tuple[Any, str, Any, Any], label: Any) -> str:
+    subject, predicate, obj, graph = quad
+    if isinstance(subject, tuple):
+        subject = label(subject[0])
+    if isinstance(obj, tuple):
+        obj = label(obj[0])
+    if graph is None:
+        return f"{subject} {predicate} {obj} .\n"
+    if isinstance(graph, tuple):
+        graph = label(graph[0])
+    return f"{subject} {predicate} {obj} {graph} .\n"
