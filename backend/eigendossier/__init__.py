@@ -70,7 +70,7 @@ def _register_domains(app: Flask) -> None:
     from eigendossier.accounts import api as accounts_api
     from eigendossier.accounts import cli as accounts_cli
     from eigendossier.accounts import oidc
-    from eigendossier.accounts.cookies import check_csrf, keep_csrf_cookie
+    from eigendossier.accounts.cookies import check_csrf, free_of_csrf, keep_csrf_cookie
     from eigendossier.catalog import api as catalog_api
     from eigendossier.catalog import cli as catalog_cli
     from eigendossier.dossier import api as dossier_api
@@ -87,6 +87,7 @@ def _register_domains(app: Flask) -> None:
     from eigendossier.privacy import cli as privacy_cli
     from eigendossier.routes import api as routes_api
     from eigendossier.sharing import api as sharing_api
+    from eigendossier.vcapi import api as vcapi_api
     from eigendossier.vouchers import api as vouchers_api
     from eigendossier.web import api as web_api
     from eigendossier.web import outbox
@@ -119,6 +120,8 @@ def _register_domains(app: Flask) -> None:
     vapid.init_app(app)
     notifications_scheduler.init_app(app)
     api.register_blueprint(privacy_api.blp)
+    api.register_blueprint(vcapi_api.blp)
+    free_of_csrf(app, vcapi_api.blp.name)
     api.register_blueprint(web_api.blp)
     app.register_blueprint(oidc.bp)
     app.register_blueprint(outbox.pages)

@@ -46,6 +46,9 @@ PUBLIC = {
     # The token from the mail is the authorization.
     ("POST", "/api/v1/password-reset/confirm"),
     ("POST", "/api/v1/email-verification/confirm"),
+    # The VC-API's verifier: any software may ask whether a credential holds.
+    ("POST", "/vc-api/credentials/verify"),
+    ("POST", "/vc-api/presentations/verify"),
 }
 # Rule prefixes that are public by design: the app's pages and files, sign-in with an
 # identity provider, and the institutions' issuer documents that verifiers fetch.
