@@ -88,6 +88,8 @@ def _register_domains(app: Flask) -> None:
     from eigendossier.routes import api as routes_api
     from eigendossier.sharing import api as sharing_api
     from eigendossier.vcapi import api as vcapi_api
+    from eigendossier.vcapi import cli as vcapi_cli
+    from eigendossier.vcapi import oauth as vcapi_oauth
     from eigendossier.vouchers import api as vouchers_api
     from eigendossier.web import api as web_api
     from eigendossier.web import outbox
@@ -122,6 +124,7 @@ def _register_domains(app: Flask) -> None:
     api.register_blueprint(privacy_api.blp)
     api.register_blueprint(vcapi_api.blp)
     free_of_csrf(app, vcapi_api.blp.name)
+    vcapi_oauth.init_app(app)
     api.register_blueprint(web_api.blp)
     app.register_blueprint(oidc.bp)
     app.register_blueprint(outbox.pages)
@@ -129,6 +132,7 @@ def _register_domains(app: Flask) -> None:
     app.cli.add_command(accounts_cli.group)
     app.cli.add_command(catalog_cli.group)
     app.cli.add_command(dossier_cli.group)
+    issuing_cli.group.add_command(vcapi_cli.api_client)
     app.cli.add_command(issuing_cli.group)
     app.cli.add_command(notifications_cli.group)
     app.cli.add_command(privacy_cli.group)

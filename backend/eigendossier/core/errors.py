@@ -174,7 +174,8 @@ def _retry_after(error) -> int:
 
 
 def handle_domain_error(error: DomainError):
-    return problem(error.status, error.slug, error.title, error.detail, error.errors)
+    return problem(error.status, error.slug, error.title, error.detail, error.errors,
+                   headers=getattr(error, "headers", None))
 
 
 def handle_unexpected(error: Exception):

@@ -46,3 +46,26 @@ class VcApiVerificationSchema(Schema):
     checks = fields.List(fields.String(), metadata={"description": "The checks that held"})
     warnings = fields.List(fields.Nested(VcApiCheckProblemSchema))
     errors = fields.List(fields.Nested(VcApiCheckProblemSchema))
+
+
+class VcApiIssueOptionsSchema(Schema):
+    """Which proof to make; options this server does not know are ignored."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    type = fields.String(metadata={"description": "DataIntegrityProof (default) or VC-JWT"})
+    cryptosuite = fields.String(metadata={
+        "description": "eddsa-rdfc-2022 (default) or eddsa-jcs-2022"})
+
+
+class VcApiIssueInputSchema(Schema):
+    credential = fields.Raw(required=True, metadata={
+        "description": "The credential to sign (VC 1.1 or 2.0), issuer = the institution's "
+                       "did:web or did:key"})
+    options = fields.Nested(VcApiIssueOptionsSchema, load_default=dict)
+
+
+class VcApiIssuedSchema(Schema):
+    verifiableCredential = fields.Raw(metadata={
+        "description": "The signed credential (VC-JWT: an EnvelopedVerifiableCredential)"})
