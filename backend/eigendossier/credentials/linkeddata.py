@@ -265,6 +265,11 @@ def _normalize(document: dict[str, Any]) -> str:
         raise CredentialError(
             "proof.canonicalization_failed", f"JSON-LD processing failed: {exc}", detail=str(exc)
         ) from exc
+    except (TypeError, ValueError, IndexError, KeyError, AttributeError) as exc:
+        # pyld does not check every shape: an @context of 4 or of [4] fails inside it.
+        raise CredentialError(
+            "proof.canonicalization_failed", "The JSON-LD is malformed.", detail=type(exc).__name__
+        ) from exc
 
 
 def _refused_cause(exc: BaseException) -> ContextRefused | None:

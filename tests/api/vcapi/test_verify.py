@@ -164,3 +164,20 @@ def test_a_body_larger_than_a_credential_may_be_is_refused(client):
     response = client.post(VERIFY, data=json.dumps({"verifiableCredential": credential}),
                            content_type="application/json", csrf=False)
     assert_problem(response, 413, "too-large")
+
+
+@pytest.mark.parametrize("change", [
+    *({"@context": value} for value in ("string", {}, None, 10, True)),
+    *({"@context": [value]} for value in ([], None, 10, True)),
+    *({"type": value} for value in ("string", {}, None, 10, True)),
+    {"type": [4]},
+    {"issuer": 4},
+    {"credentialSubject": "Sanne"},
+    {"proof": "z123"},
+])
+def test_a_signed_credential_of_the_wrong_shape_is_refused_not_a_server_error(client, change):
+    """What the W3C verifier suite sends: once a 500 from inside the JSON-LD processor."""
+    credential = {**signed_di(EMAIL), **change}
+    response = post(client, VERIFY, {"verifiableCredential": credential})
+    assert response.status_code in (400, 422), response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"
