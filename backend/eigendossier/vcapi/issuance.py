@@ -26,6 +26,7 @@ from eigendossier.vcapi.models import OAuthClient
 
 VC1 = "https://www.w3.org/2018/credentials/v1"
 VC2 = documents.VC2
+DATA_INTEGRITY = "https://w3id.org/security/data-integrity/v2"
 PROOF_FORMS = ("eddsa-rdfc-2022", "eddsa-jcs-2022", "vc-jwt")
 JWT_TYPES = ("VC-JWT", "vc+jwt", "JWT", "jwt_vc")
 
@@ -120,12 +121,16 @@ def _issuer_id(credential: dict) -> str:
 # -- issuing ------------------------------------------------------------------------------------
 
 
-def _prepared(credential: dict, status_entry: dict | None) -> dict:
+def _prepared(credential: dict, status_entry: dict | None, form: str) -> dict:
     """The credential as it will be signed: an id, an issue date, the status entry."""
     document = dataintegrity.unsecured(credential)
     document.setdefault("id", f"urn:uuid:{uuid.uuid4()}")
     if document["@context"][0] == VC1:
         document.setdefault("issuanceDate", documents.timestamp(utcnow()))
+        if form != "vc-jwt" and DATA_INTEGRITY not in document["@context"]:
+            # VC 1.1's context does not define the proof's terms; the proof would be
+            # unreadable as linked data (Data Integrity 1.0, 2.1: add this context).
+            document["@context"] = [*document["@context"], DATA_INTEGRITY]
     else:
         document.setdefault("validFrom", documents.timestamp(utcnow()))
     if status_entry is not None:
@@ -175,7 +180,7 @@ def issue(client: OAuthClient, credential, options: dict) -> dict:
         status_list, index = awarding.allocate_status(profile, 1)[0]
         versioned = credential["@context"][0] == VC2
         entry = documents.status_entry(status_list.url, index) if versioned else None
-        document = _prepared(credential, entry)
+        document = _prepared(credential, entry, form)
         signed = _sign(document, identity, form)
         _record(client, profile, document, signed, form, status_list, index)
         db.session.commit()

@@ -26,6 +26,7 @@ from eigendossier.credentials import (
 from eigendossier.credentials import dataintegrity as di
 from eigendossier.credentials.checks import UNDETERMINED, overall_status
 from eigendossier.credentials.errors import CredentialError, KeyResolutionError
+from eigendossier.credentials.jws import looks_like_jws
 from eigendossier.credentials.linkeddata import ContextRefused
 from eigendossier.dossier import verification
 
@@ -159,10 +160,10 @@ def parse(credential) -> ParsedCredential:
     or a compact VC-JWT."""
     if isinstance(credential, dict):
         raw = _enveloped_token(credential) or json.dumps(credential, ensure_ascii=False)
-    elif isinstance(credential, str):
-        raw = credential
+    elif isinstance(credential, str) and looks_like_jws(credential.strip()):
+        raw = credential.strip()
     else:
-        raise NotACredential(detail=_l("Send the credential as a JSON object."))
+        raise NotACredential(detail=_l("Send the credential as a JSON object, or a VC-JWT."))
     try:
         return parse_credential(raw.encode("utf-8"), limits=verification.limits())
     except ParseError as error:

@@ -174,3 +174,19 @@ def test_the_vc_jwt_payload_is_the_credential(client, tcr_token):
     assert claims["iss"] == DID
     assert claims["name"] == "Veilig werken op hoogte"
     assert json.loads(base64.urlsafe_b64decode(header + "==="))["typ"] == "vc+jwt"
+
+
+def test_a_vc_1_1_credential_gets_the_data_integrity_context_and_verifies(client, tcr_token):
+    """VC 1.1's context does not define the proof's terms: without the data-integrity
+    context a linked-data reader (the W3C eddsa suite) finds no verificationMethod."""
+    old = {"@context": ["https://www.w3.org/2018/credentials/v1"],
+           "type": ["VerifiableCredential"], "issuer": DID,
+           "credentialSubject": {"id": "did:example:sanne"}}
+    response = issue(client, tcr_token, {"credential": old})
+    assert response.status_code == 201, response.get_json()
+    signed = response.get_json()["verifiableCredential"]
+    assert signed["@context"][-1] == "https://w3id.org/security/data-integrity/v2"
+    assert signed["issuanceDate"]
+    assert "credentialStatus" not in signed
+    verified = client.post(VERIFY, json={"verifiableCredential": signed}, csrf=False)
+    assert verified.status_code == 200, verified.get_json()

@@ -144,6 +144,8 @@ def nothing_written(app):
     ({"verifiableCredential": {"@context": ["https://example.org/v1"], "type": ["Thing"]}}, 400),
     ({"verifiableCredential": 42}, 400),
     ({"verifiableCredential": "not a jwt"}, 400),
+    # A credential as a JSON string is not a map: Data Integrity 1.0 says refuse it.
+    ({"verifiableCredential": json.dumps(signed_di(EMAIL))}, 400),
     ({"verifiableCredential": {"type": "EnvelopedVerifiableCredential",
                                "id": "data:text/plain,hello"}}, 400),
     ({"credential": {}}, 422),
