@@ -10,6 +10,7 @@ import pytest
 from eigendossier.core.extensions import db
 from eigendossier.core.models import AuditEvent
 from eigendossier.credentials import dataintegrity
+from eigendossier.credentials.keys import b58encode
 from eigendossier.dossier.models import Credential
 from tests.credentials_support import VC2, Issuer, microcredential, signed_di, signed_jwt
 from tests.support import assert_problem
@@ -183,3 +184,51 @@ def test_a_signed_credential_of_the_wrong_shape_is_refused_not_a_server_error(cl
     response = post(client, VERIFY, {"verifiableCredential": credential})
     assert response.status_code in (400, 422), response.get_data(as_text=True)
     assert response.mimetype == "application/problem+json"
+
+
+def cosigned(document: dict, signer: Issuer) -> dict:
+    """``document`` (with one proof that has an id) signed again by ``signer``, chained to
+    the first proof (Data Integrity 1.0 proof chains)."""
+    first = document["proof"]
+    options = {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022",
+               "created": "2025-06-01T00:00:00Z", "verificationMethod": signer.method,
+               "proofPurpose": "assertionMethod", "previousProof": first["id"]}
+    signature = signer.private.sign(dataintegrity.verify_data(document, options))
+    second = {**options, "proofValue": "z" + b58encode(signature)}
+    return {**dataintegrity.unsecured(document), "proof": [first, second]}
+
+
+def issued_with_proof_id() -> dict:
+    issuer = Issuer()
+    document = microcredential(EMAIL, issuer)
+    return dataintegrity.sign(document, issuer.private, issuer.method, document["validFrom"],
+                              id="urn:uuid:26329423-bec9-4b2e-88cb-a7c7d9dc4544")
+
+
+def test_a_credential_cosigned_by_another_party_verifies(client):
+    """A notary's proof chained after the issuer's is not a wrong key (W3C eddsa suite)."""
+    credential = cosigned(issued_with_proof_id(), Issuer())
+    response = post(client, VERIFY, {"verifiableCredential": credential})
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["verdict"] == "verified"
+
+
+def test_a_cosignature_does_not_save_a_changed_credential(client):
+    credential = cosigned(issued_with_proof_id(), Issuer())
+    credential["name"] = "Iets anders"
+    body = assert_problem(post(client, VERIFY, {"verifiableCredential": credential}), 422,
+                          "credential-failed")
+    assert "issuer_identity.cosigned" not in {e["type"].rsplit("/", 1)[1]
+                                              for e in body["errors"]}
+
+
+def test_only_a_stranger_signing_is_still_a_wrong_key(client):
+    """Without a valid proof by the issuer, another party's key is evidence against."""
+    stranger = Issuer()
+    document = microcredential(EMAIL, Issuer())
+    forged = dataintegrity.sign(document, stranger.private, stranger.method,
+                                document["validFrom"])
+    body = assert_problem(post(client, VERIFY, {"verifiableCredential": forged}), 422,
+                          "credential-failed")
+    assert "issuer_identity.controller_mismatch" in {e["type"].rsplit("/", 1)[1]
+                                                     for e in body["errors"]}
