@@ -18,7 +18,7 @@ from eigendossier.core.timeutil import utcnow
 from eigendossier.credentials import dataintegrity
 from eigendossier.credentials.errors import CredentialError
 from eigendossier.credentials.jws import sign_compact
-from eigendossier.credentials.linkeddata import ContextRefused
+from eigendossier.credentials.linkeddata import ContextRefused, dropped_terms
 from eigendossier.issuing import awarding, documents
 from eigendossier.issuing import service as issuing
 from eigendossier.issuing.models import IssuedCredential, IssuerProfile
@@ -142,12 +142,24 @@ def _sign(document: dict, identity: Identity, form: str):
     if form == "vc-jwt":
         return _sign_jwt(document, identity)
     try:
+        _no_data_loss(document, form)
         return dataintegrity.sign(document, identity.private_key, identity.method,
                                   documents.timestamp(utcnow()), cryptosuite=form)
     except ContextRefused as error:
         raise _error("@context", error.message) from None
     except CredentialError as error:
         raise _error("_schema", error.message) from None
+
+
+def _no_data_loss(document: dict, form: str) -> None:
+    """An RDFC proof signs the linked data: a term no context defines would be shown but
+    not signed (Data Integrity's DATA_LOSS_DETECTION_ERROR)."""
+    if form != "eddsa-rdfc-2022":
+        return
+    dropped = dropped_terms(document)
+    if dropped:
+        raise _error("_schema", _l("No context defines %(terms)s: a proof would not cover it.",
+                                   terms=", ".join(sorted(set(dropped))[:10])))
 
 
 def _sign_jwt(document: dict, identity: Identity) -> dict:

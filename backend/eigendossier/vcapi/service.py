@@ -27,7 +27,7 @@ from eigendossier.credentials import dataintegrity as di
 from eigendossier.credentials.checks import UNDETERMINED, overall_status
 from eigendossier.credentials.errors import CredentialError, KeyResolutionError
 from eigendossier.credentials.jws import looks_like_jws
-from eigendossier.credentials.linkeddata import ContextRefused
+from eigendossier.credentials.linkeddata import ContextRefused, dropped_terms
 from eigendossier.dossier import verification
 
 # Our check ids as the VC-API names what was checked.
@@ -182,7 +182,29 @@ def verify_credential_request(credential, options: dict) -> Verdict:
     if parsed.format.startswith("ob2"):
         raise NotACredential(detail=_l("Open Badges 2.0 assertions are not verifiable "
                                        "credentials."))
-    return verdict(verify(parsed), options.get("checks"))
+    return _data_loss(parsed, verdict(verify(parsed), options.get("checks")))
+
+
+def _data_loss(parsed: ParsedCredential, found: Verdict, prefix: str = "") -> Verdict:
+    """Terms no context defines are not covered by an RDFC proof: Data Integrity requires
+    an error (DATA_LOSS_DETECTION_ERROR), whatever the signature says about the rest."""
+    rdfc = [p for p in di.proofs_of(parsed.document)
+            if di.classify(p).suite and di.SUITES[di.classify(p).suite].canonical == "rdfc"]
+    if parsed.jws or not rdfc:
+        return found
+    try:
+        dropped = dropped_terms(parsed.document)
+    except CredentialError:
+        return found  # the proof check has said what is wrong with the JSON-LD
+    if dropped:
+        terms = ", ".join(sorted(set(dropped))[:10])
+        found.errors.append({"type": f"{PROBLEM_BASE}checks/proof.data_loss",
+                             "title": str(_l("No context defines %(terms)s: the proof does "
+                                             "not cover it.", terms=terms)),
+                             "check": f"{prefix}proof"})
+        found.checks = [name for name in found.checks if name != f"{prefix}proof"]
+        found.status = "failed"
+    return found
 
 
 # -- presentations -------------------------------------------------------------------------
@@ -285,4 +307,5 @@ def _verify_member(credential, number: int, options: dict) -> Verdict:
         return Verdict("failed", errors=[{
             "type": PROBLEM_BASE + error.slug, "title": str(error.title),
             "detail": str(error.detail or ""), "check": prefix + "format"}])
-    return verdict(verify(parsed), options.get("checks"), prefix=prefix)
+    return _data_loss(parsed, verdict(verify(parsed), options.get("checks"), prefix=prefix),
+                      prefix)

@@ -190,3 +190,13 @@ def test_a_vc_1_1_credential_gets_the_data_integrity_context_and_verifies(client
     assert "credentialStatus" not in signed
     verified = client.post(VERIFY, json={"verifiableCredential": signed}, csrf=False)
     assert verified.status_code == 200, verified.get_json()
+
+
+def test_a_term_no_context_defines_is_not_signed_with_rdfc(app, client, tcr_token):
+    undefined = credential()
+    undefined["credentialSubject"]["invalidTerm"] = "niet gedefinieerd"
+    body = assert_problem(issue(client, tcr_token, {"credential": undefined}), 422)
+    assert "invalidTerm" in json.dumps(body["errors"])
+    assert issued_count(app) == 0
+    jcs = {"type": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022"}
+    assert issue(client, tcr_token, {"credential": undefined, "options": jcs}).status_code == 201

@@ -232,3 +232,15 @@ def test_only_a_stranger_signing_is_still_a_wrong_key(client):
                           "credential-failed")
     assert "issuer_identity.controller_mismatch" in {e["type"].rsplit("/", 1)[1]
                                                      for e in body["errors"]}
+
+
+def test_a_term_added_after_signing_that_no_context_defines_is_refused(client):
+    """JSON-LD drops an undefined term, so the signature still 'verifies' without it: Data
+    Integrity requires an error (W3C eddsa suite, DATA_LOSS_DETECTION_ERROR)."""
+    credential = signed_di(EMAIL)
+    credential["credentialSubject"]["invalidTerm"] = "toegevoegd na ondertekening"
+    body = assert_problem(post(client, VERIFY, {"verifiableCredential": credential}), 422,
+                          "credential-failed")
+    assert "proof" not in body["checks"]
+    assert "checks/proof.data_loss" in body["errors"][-1]["type"]
+    assert "invalidTerm" in body["errors"][-1]["title"]
