@@ -22,6 +22,7 @@ from eigendossier.credentials.linkeddata import ContextRefused, dropped_terms
 from eigendossier.issuing import awarding, documents
 from eigendossier.issuing import service as issuing
 from eigendossier.issuing.models import IssuedCredential, IssuerProfile
+from eigendossier.vcapi import datamodel
 from eigendossier.vcapi.models import OAuthClient
 
 VC1 = "https://www.w3.org/2018/credentials/v1"
@@ -109,8 +110,8 @@ def check_shape(credential) -> None:
     subjects = subject if isinstance(subject, list) else [subject]
     if not subjects or not all(isinstance(s, dict) and s for s in subjects):
         raise _error("credentialSubject", _l("An object with claims about the subject."))
-    if "credentialStatus" in credential:
-        raise _error("credentialStatus", _l("The issuer adds the status entry itself."))
+    for field, message in datamodel.problems(credential):
+        raise _error(field, message)
 
 
 def _issuer_id(credential: dict) -> str:
@@ -134,7 +135,10 @@ def _prepared(credential: dict, status_entry: dict | None, form: str) -> dict:
     else:
         document.setdefault("validFrom", documents.timestamp(utcnow()))
     if status_entry is not None:
-        document["credentialStatus"] = status_entry
+        # The caller's own status entries (another list it keeps) stay, next to ours.
+        theirs = document.get("credentialStatus")
+        document["credentialStatus"] = ([*datamodel.as_list(theirs), status_entry]
+                                        if theirs else status_entry)
     return document
 
 

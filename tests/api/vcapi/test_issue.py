@@ -17,6 +17,9 @@ from tests.support import assert_problem
 ISSUE = "/vc-api/credentials/issue"
 VERIFY = "/vc-api/credentials/verify"
 VC2 = "https://www.w3.org/ns/credentials/v2"
+V2 = VC2
+# The published digest of the VC 2.0 context (W3C vc-data-model-2.0 test suite).
+SRI = "sha384-NSOcNpmdIVUxIJGvGUoe22FjTWrXiaXlsZ8q6912LdnR3KraQO2n75Ica4wK4Qeg"
 
 # On SQLite and PostgreSQL: issuing takes the status list's row lock.
 pytestmark = pytest.mark.both_databases
@@ -145,6 +148,17 @@ def test_secrets_and_tokens_are_stored_only_as_hashes(app, client, runner, issue
     ({"credential": {k: v for k, v in credential().items() if k != "credentialSubject"}}, 422),
     ({"credential": credential(credentialSubject="Sanne")}, 422),
     ({"credential": credential(credentialStatus={"id": "https://elders.example/1"})}, 422),
+    ({"credential": credential(id="niet een URL")}, 422),
+    ({"credential": credential(validFrom="2025-09-01")}, 422),
+    ({"credential": credential(validUntil="2025-09-01T00:00:00")}, 422),
+    *(({"credential": credential(**{name: {"id": "https://roc.example/x"}})}, 422)
+      for name in ("evidence", "termsOfUse", "refreshService", "credentialSchema")),
+    ({"credential": credential(relatedResource=["https://www.w3.org/ns/credentials/v2"])}, 422),
+    ({"credential": credential(relatedResource=[{"digestSRI": SRI}])}, 422),
+    ({"credential": credential(relatedResource=[{"id": V2}])}, 422),
+    ({"credential": credential(relatedResource=[{"id": V2, "digestSRI": SRI},
+                                                {"id": V2, "digestSRI": SRI}])}, 422),
+    ({"credential": credential(relatedResource=[{"id": V2, "digestSRI": "sha384-_x-"}])}, 422),
     ({"credential": credential(), "options": {"cryptosuite": "bbs-2023"}}, 422),
 ])
 def test_what_cannot_be_issued_is_refused_and_nothing_is_written(app, client, tcr_token,
@@ -200,3 +214,15 @@ def test_a_term_no_context_defines_is_not_signed_with_rdfc(app, client, tcr_toke
     assert issued_count(app) == 0
     jcs = {"type": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022"}
     assert issue(client, tcr_token, {"credential": undefined, "options": jcs}).status_code == 201
+
+
+def test_the_callers_own_status_entry_stays_next_to_ours(client, tcr_token):
+    theirs = {"id": "https://roc.example/status/3#94567", "type": "BitstringStatusListEntry",
+              "statusPurpose": "suspension", "statusListIndex": "94567",
+              "statusListCredential": "https://roc.example/status/3"}
+    extra = {"credentialStatus": theirs, "relatedResource": {"id": V2, "digestSRI": SRI}}
+    response = issue(client, tcr_token, {"credential": credential(**extra)})
+    assert response.status_code == 201, response.get_json()
+    statuses = response.get_json()["verifiableCredential"]["credentialStatus"]
+    assert statuses[0] == theirs
+    assert statuses[1]["statusListCredential"].startswith("http://localhost/issuers/tcr/")
