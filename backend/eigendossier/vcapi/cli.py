@@ -18,3 +18,14 @@ def create_command(institution):
         raise click.ClickException(f"{error.title}: {error.detail or ''}".strip(": ")) from None
     click.echo(f"client_id: {client.client_id}")
     click.echo(f"client_secret: {secret}")
+
+
+@api_client.command("revoke")
+@click.argument("client_id")
+def revoke_command(client_id):
+    """Stop a client (e.g. a leaked secret): its tokens stop working at once."""
+    try:
+        client = oauth.revoke_client(client_id)
+    except DomainError as error:
+        raise click.ClickException(f"{error.title}: {error.detail or ''}".strip(": ")) from None
+    click.echo(f"revoked: {client.client_id}")

@@ -16,8 +16,9 @@ from flask_babel import lazy_gettext as _l
 
 from eigendossier.accounts.service import UnknownInstitution
 from eigendossier.catalog import service as catalog
-from eigendossier.core.errors import DomainError
+from eigendossier.core.errors import DomainError, NotFound
 from eigendossier.core.extensions import api, db
+from eigendossier.core.timeutil import utcnow
 from eigendossier.vcapi.models import (
     ISSUE_SCOPE,
     TOKEN_ENDPOINT_METHODS,
@@ -45,8 +46,8 @@ class IssuingClientCredentials(ClientCredentialsGrant):
 
 
 def _query_client(client_id: str) -> OAuthClient | None:
-    return db.session.scalar(db.select(OAuthClient).filter_by(client_id=client_id,
-                                                              revoked_at=None))
+    """A revoked client is found, and refused by its secret check like a wrong secret."""
+    return db.session.scalar(db.select(OAuthClient).filter_by(client_id=client_id))
 
 
 def _save_token(token: dict, request) -> None:
@@ -110,3 +111,14 @@ def create_client(slug: str) -> tuple[OAuthClient, str]:
     db.session.add(client)
     db.session.commit()
     return client, secret
+
+
+def revoke_client(client_id: str) -> OAuthClient:
+    """Stop a client: no new tokens, and the tokens it holds stop working at once."""
+    client = db.session.scalar(db.select(OAuthClient).filter_by(client_id=client_id))
+    if client is None:
+        raise NotFound(detail=client_id)
+    if client.revoked_at is None:
+        client.revoked_at = utcnow()
+        db.session.commit()
+    return client

@@ -226,3 +226,15 @@ def test_the_callers_own_status_entry_stays_next_to_ours(client, tcr_token):
     statuses = response.get_json()["verifiableCredential"]["credentialStatus"]
     assert statuses[0] == theirs
     assert statuses[1]["statusListCredential"].startswith("http://localhost/issuers/tcr/")
+
+
+def test_a_revoked_client_is_stopped_at_once(app, client, runner, issuer_key):
+    client_id, secret = new_client(runner, "tcr")
+    token = token_of(client, client_id, secret)
+    result = runner.invoke(args=["issuing", "api-client", "revoke", client_id])
+    assert result.exit_code == 0, result.output
+    assert_problem(issue(client, token, {"credential": credential()}), 401)
+    refused = client.post("/vc-api/oauth/token", csrf=False, data={
+        "grant_type": "client_credentials", "client_id": client_id, "client_secret": secret})
+    assert refused.status_code == 401
+    assert issued_count(app) == 0
