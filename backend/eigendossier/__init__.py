@@ -70,7 +70,7 @@ def _register_domains(app: Flask) -> None:
     from eigendossier.accounts import api as accounts_api
     from eigendossier.accounts import cli as accounts_cli
     from eigendossier.accounts import oidc
-    from eigendossier.accounts.cookies import check_csrf, keep_csrf_cookie
+    from eigendossier.accounts.cookies import check_csrf, free_of_csrf, keep_csrf_cookie
     from eigendossier.catalog import api as catalog_api
     from eigendossier.catalog import cli as catalog_cli
     from eigendossier.core.caching import add_cache_headers
@@ -88,6 +88,9 @@ def _register_domains(app: Flask) -> None:
     from eigendossier.privacy import cli as privacy_cli
     from eigendossier.routes import api as routes_api
     from eigendossier.sharing import api as sharing_api
+    from eigendossier.vcapi import api as vcapi_api
+    from eigendossier.vcapi import cli as vcapi_cli
+    from eigendossier.vcapi import oauth as vcapi_oauth
     from eigendossier.vouchers import api as vouchers_api
     from eigendossier.web import api as web_api
     from eigendossier.web import outbox
@@ -121,6 +124,9 @@ def _register_domains(app: Flask) -> None:
     vapid.init_app(app)
     notifications_scheduler.init_app(app)
     api.register_blueprint(privacy_api.blp)
+    api.register_blueprint(vcapi_api.blp)
+    free_of_csrf(app, vcapi_api.blp.name)
+    vcapi_oauth.init_app(app)
     api.register_blueprint(web_api.blp)
     app.register_blueprint(oidc.bp)
     app.register_blueprint(outbox.pages)
@@ -128,6 +134,7 @@ def _register_domains(app: Flask) -> None:
     app.cli.add_command(accounts_cli.group)
     app.cli.add_command(catalog_cli.group)
     app.cli.add_command(dossier_cli.group)
+    issuing_cli.group.add_command(vcapi_cli.api_client)
     app.cli.add_command(issuing_cli.group)
     app.cli.add_command(notifications_cli.group)
     app.cli.add_command(privacy_cli.group)

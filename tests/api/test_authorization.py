@@ -46,6 +46,12 @@ PUBLIC = {
     # The token from the mail is the authorization.
     ("POST", "/api/v1/password-reset/confirm"),
     ("POST", "/api/v1/email-verification/confirm"),
+    # The VC-API's verifier: any software may ask whether a credential holds.
+    ("POST", "/vc-api/credentials/verify"),
+    ("POST", "/vc-api/presentations/verify"),
+    # OAuth 2.0 token endpoint: the client's id and secret in the request are the
+    # authorization (RFC 6749 errors, not problem documents).
+    ("POST", "/vc-api/oauth/token"),
 }
 # Rule prefixes that are public by design: the app's pages and files, sign-in with an
 # identity provider, and the institutions' issuer documents that verifiers fetch.

@@ -69,10 +69,21 @@ def _expected_csrf_token() -> str:
     return csrf_token_of(session) if session else request.cookies.get(CSRF_COOKIE, "")
 
 
+CSRF_FREE = "eigendossier.csrf_free_blueprints"
+
+
+def free_of_csrf(app, blueprint_name: str) -> None:
+    """Machine-to-machine endpoints (the VC-API) that never read a cookie: a forged request
+    from a browser gains nothing there, and their callers have no CSRF cookie to echo."""
+    app.extensions.setdefault(CSRF_FREE, set()).add(blueprint_name)
+
+
 def check_csrf():
     """Refuse an unsafe request whose header is not the token of this browser's session
     (signed out: the token of its cookie)."""
     if request.method in SAFE_METHODS:
+        return
+    if request.blueprint in current_app.extensions.get(CSRF_FREE, ()):
         return
     expected = _expected_csrf_token()
     header = request.headers.get(CSRF_HEADER, "")

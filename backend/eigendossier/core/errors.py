@@ -202,7 +202,7 @@ def _retry_after(error) -> int:
 
 def handle_domain_error(error: DomainError):
     return problem(error.status, error.slug, error.title, error.detail, error.errors,
-                   more_errors=error.more_errors)
+                   more_errors=error.more_errors, headers=getattr(error, "headers", None))
 
 
 def handle_unexpected(error: Exception):

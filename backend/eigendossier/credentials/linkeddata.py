@@ -276,6 +276,11 @@ def _normalize_with_pyld(processor: Any, document: dict[str, Any], options: dict
         raise CredentialError(
             "proof.canonicalization_failed", f"JSON-LD processing failed: {exc}", detail=str(exc)
         ) from exc
+    except (TypeError, ValueError, IndexError, KeyError, AttributeError) as exc:
+        # pyld does not check every shape: an @context of 4 or of [4] fails inside it.
+        raise CredentialError(
+            "proof.canonicalization_failed", "The JSON-LD is malformed.", detail=type(exc).__name__
+        ) from exc
 
 
 def _refused_cause(exc: BaseException) -> ContextRefused | None:
@@ -285,6 +290,50 @@ def _refused_cause(exc: BaseException) -> ContextRefused | None:
             return seen
         seen = seen.__cause__ or seen.__context__
     return None
+
+
+def dropped_terms(document: dict[str, Any]) -> list[str]:
+    """Properties and types of ``document`` that its contexts do not define: JSON-LD drops
+    them (or keeps a type as a relative IRI), so an RDFC proof does not cover them (Data
+    Integrity 1.0, 4.1: a DATA_LOSS_DETECTION_ERROR). Empty when every term is defined."""
+    dropped: list[str] = []
+    processor = jsonld.JsonLdProcessor(
+        on_property_dropped=lambda term: dropped.append(str(term))
+    )
+    options = _options()
+    for name in ("algorithm", "format"):
+        options.pop(name)
+    options["base"] = None  # an undefined type stays relative instead of joining a base
+    try:
+        expanded = processor.expand(document, options)
+    except jsonld.JsonLdError as exc:
+        refused = _refused_cause(exc)
+        if refused is not None:
+            raise refused from exc
+        raise CredentialError(
+            "proof.canonicalization_failed", f"JSON-LD processing failed: {exc}", detail=str(exc)
+        ) from exc
+    except (TypeError, ValueError, IndexError, KeyError, AttributeError) as exc:
+        raise CredentialError(
+            "proof.canonicalization_failed", "The JSON-LD is malformed.", detail=type(exc).__name__
+        ) from exc
+    return dropped + _relative_types(expanded)
+
+
+def _relative_types(node: Any) -> list[str]:
+    found: list[str] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            types = item.get("@type", [])
+            for value in types if isinstance(types, list) else [types]:
+                if isinstance(value, str) and ":" not in value:
+                    found.append(value)
+            stack.extend(v for k, v in item.items() if k != "@type")
+    return found
 
 
 def compact(document: dict[str, Any], context: Any) -> dict[str, Any]:

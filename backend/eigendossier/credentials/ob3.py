@@ -245,11 +245,39 @@ def data_integrity_checks(document: dict[str, Any], ctx: VerifyContext) -> list[
     out = [_unsupported_proof(i, bool(supported)) for i in infos if not i.suite]
     if not infos:
         out.append(c.failed("proof", "proof.missing", "The credential has no proof."))
-    for info in supported:
-        out += _one_proof(document, info, ctx)
+    per_proof = [_one_proof(document, info, ctx) for info in supported]
+    for checks in _cosigned(per_proof):
+        out += checks
     if not supported:
         out += _keys_not_checked()
     return out
+
+
+def _cosigned(per_proof: list[list[Check]]) -> list[list[Check]]:
+    """A valid proof by someone other than the issuer, next to a valid proof by the issuer
+    (a proof chain: a notary or an endorser signs after the issuer), is no evidence against
+    the credential: it is reported as a co-signature instead of a wrong key."""
+
+    def issuers_own(checks: list[Check]) -> bool:
+        return any(x.id == "issuer_identity" and x.outcome == "pass" for x in checks) and any(
+            x.id == "proof" and x.outcome == "pass" for x in checks
+        )
+
+    if not any(issuers_own(checks) for checks in per_proof):
+        return per_proof
+    return [[_as_cosigner(x, checks) for x in checks] for checks in per_proof]
+
+
+def _as_cosigner(check: Check, checks: list[Check]) -> Check:
+    signed = any(x.id == "proof" and x.outcome == "pass" for x in checks)
+    if not signed or check.message_code != "issuer_identity.controller_mismatch":
+        return check
+    return c.passed(
+        "issuer_identity",
+        "issuer_identity.cosigned",
+        "A further proof is by someone other than the issuer: a co-signature.",
+        controller=str(check.params.get("controller")),
+    )
 
 
 def _unsupported_proof(info: di.ProofInfo, has_supported: bool) -> Check:

@@ -84,7 +84,9 @@ def types_of(node: Any) -> list[str]:
     if not isinstance(node, dict):
         return []
     value = node.get("type", [])
-    return [value] if isinstance(value, str) else [t for t in value if isinstance(t, str)]
+    if isinstance(value, str):
+        return [value]
+    return [t for t in value if isinstance(t, str)] if isinstance(value, list) else []
 
 
 def vc_summary(credential: dict[str, Any], fmt: str) -> CredentialSummary:

@@ -108,6 +108,8 @@ MESSAGES = {
     "issuer_identity.unconfirmed": _l("The key is in the credential itself; the issuer's own key "
                                       "list could not confirm it."),
     "issuer_identity.controller_mismatch": _l("The key does not belong to the issuer."),
+    "issuer_identity.cosigned": _l("A further proof is by someone other than the issuer "
+                                   "({controller}): a co-signature."),
     "issuer_identity.key_not_listed": _l("The key is not one of the issuer's keys."),
     "issuer_identity.missing": _l("The credential does not name its issuer."),
     "issuer_identity.no_http_origin": _l("The issuer is not a web address, so the website cannot "

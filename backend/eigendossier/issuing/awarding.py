@@ -75,7 +75,7 @@ def _new_list(profile: IssuerProfile) -> StatusList:
     return status_list
 
 
-def _allocate(profile: IssuerProfile, count: int) -> list[tuple[StatusList, int]]:
+def allocate_status(profile: IssuerProfile, count: int) -> list[tuple[StatusList, int]]:
     """``count`` fresh status list indexes, the open list locked until commit."""
     slots: list[tuple[StatusList, int]] = []
     while len(slots) < count:
@@ -215,7 +215,7 @@ def _issue(account: Account, profile: IssuerProfile,
     the dossier's own verifier; one commit for all of them."""
     sign_with, by, proof = signer(profile), issuer(profile), default_proof()
     try:
-        slots = _allocate(profile, len(completions))
+        slots = allocate_status(profile, len(completions))
         issued = [_issue_one(account, profile, sign_with, by, proof, completion, slot)
                   for completion, slot in zip(completions, slots, strict=True)]
         db.session.commit()
