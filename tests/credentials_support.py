@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 from eigendossier.credentials import bake_png, bake_svg, dataintegrity
 from eigendossier.credentials.jws import sign_compact
 from eigendossier.credentials.keys import PublicKey
+from eigendossier.credentials.status import encode_bitstring
 
 ROOT = Path(__file__).resolve().parents[1]
 VC2 = "https://www.w3.org/ns/credentials/v2"
@@ -109,3 +110,28 @@ def unlinked_png(**options) -> bytes:
 
 def baked_svg(email: str, **options) -> bytes:
     return bake_svg(SVG, signed_jwt(email, **options), is_jws=True).encode()
+
+
+def with_status_list(email: str, list_url: str, *, revoked: bool = False) -> tuple[dict, dict]:
+    """A microcredential whose revocation is read from the BitstringStatusList at `list_url`,
+    and that list (signed by the same issuer; the credential's bit set when `revoked`)."""
+    issuer = Issuer()
+    index = 7
+    bits = bytearray(16 * 1024)
+    if revoked:
+        bits[index // 8] |= 0x80 >> (index % 8)
+    status_list = dataintegrity.sign({
+        "@context": [VC2], "id": list_url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": issuer.did, "validFrom": "2024-01-01T00:00:00Z",
+        "credentialSubject": {"id": list_url + "#list", "type": "BitstringStatusList",
+                              "statusPurpose": "revocation",
+                              "encodedList": encode_bitstring(bytes(bits))},
+    }, issuer.private, issuer.method, "2024-01-01T00:00:00Z")
+    document = microcredential(email, issuer)
+    document["credentialStatus"] = {
+        "id": f"{list_url}#{index}", "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation", "statusListIndex": str(index),
+        "statusListCredential": list_url}
+    signed = dataintegrity.sign(document, issuer.private, issuer.method, document["validFrom"])
+    return signed, status_list

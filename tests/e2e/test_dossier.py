@@ -149,3 +149,37 @@ def test_dossier_views_are_accessible_and_fit_320_px(new_context, tmp_path):
     expect(page.get_by_role("heading", level=1)).to_have_text("Werkervaring toevoegen")
     no_horizontal_scroll(page)
     assert_no_serious_violations(page, "experience form")
+
+
+def test_a_check_answered_from_a_kept_copy_shows_its_age(page, e2e_app, tmp_path):
+    """A did:web document or status list read from the copy kept for offline use: the check
+    says how long ago that copy was read, with the moment itself on hover."""
+    from datetime import timedelta
+
+    from eigendossier.core.extensions import db
+    from eigendossier.core.timeutil import utcnow
+    from eigendossier.dossier.models import Credential, VerificationCheck
+
+    page.goto("/")
+    page.evaluate(WAIT_FOR_CONTROL)
+    email = sign_up(page)
+    badge = tmp_path / "elektra-veilig.png"
+    badge.write_bytes(baked_png(email))
+    add_file(page, badge)
+    expect(page).to_have_url(re.compile(r"/dossier/\d+$"))
+    expect(page.locator(".checks")).to_be_visible()
+    expect(page.locator(".check__age")).to_have_count(0)  # did:key: nothing was fetched
+    credential_id = int(page.url.rsplit("/", 1)[1])
+    read_at = utcnow() - timedelta(days=3, hours=2)
+    with e2e_app.app_context():
+        credential = db.session.get(Credential, credential_id)
+        check = db.session.scalar(db.select(VerificationCheck).filter_by(
+            result_id=credential.verification.id, check_id="issuer_key"))
+        check.params = {**check.params, "checked_at": read_at.isoformat()}
+        db.session.commit()
+
+    page.reload()
+    age = page.locator(".check__age time")
+    expect(age).to_have_text("gecontroleerd 3 dagen geleden")
+    expect(age).to_have_attribute("datetime", read_at.isoformat())
+    expect(age).to_have_attribute("title", re.compile(r"\d+ \w+ 20\d\d"))

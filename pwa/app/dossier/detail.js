@@ -7,7 +7,7 @@ import { Icon } from '../core/icons.js';
 import { Link, navigate } from '../core/router.js';
 import { problemMessage } from '../core/forms.js';
 import { dossierApi, setNotice, takeNotice } from './api.js';
-import { BadgeImage, Progress, StatusBadge, formatDate, formatNumber } from './parts.js';
+import { BadgeImage, Progress, StatusBadge, formatAge, formatDate, formatNumber } from './parts.js';
 
 // Skipped checks get no icon: "not checked" is neither good nor bad.
 const OUTCOME_ICON = { pass: 'check', warn: 'alert', fail: 'alert', skipped: 'none' };
@@ -47,13 +47,23 @@ function Fields({ credential, timeZone }) {
   </dl>`;
 }
 
-function Checks({ checks }) {
+/** When the document a check used was read (a did:web document or a status list, kept for
+ * offline use): its age in words, the exact moment on hover and for screen readers. */
+function CheckedAt({ iso, timeZone }) {
+  if (!iso) return null;
+  const moment = formatDate(iso, timeZone, true);
+  return html`<p class="check__age muted"><time datetime=${iso} title=${moment}>${t('dossier.checkedAgo', { age: formatAge(iso) })}</time>
+    <span class="visually-hidden"> (${moment})</span></p>`;
+}
+
+function Checks({ checks, timeZone }) {
   return html`<ul class="checks">
     ${checks.map((check) => html`<li class=${`check check--${check.outcome}`}>
       <${Icon} name=${OUTCOME_ICON[check.outcome] || 'alert'} className="icon icon--small check__icon" />
       <div>
         <p class="check__name"><strong>${t(`dossier.check.${check.id}`)}</strong>: <span>${t(`dossier.outcome.${check.outcome}`)}</span></p>
         <p class="check__message">${check.message}</p>
+        <${CheckedAt} iso=${check.params && check.params.checked_at} timeZone=${timeZone} />
       </div>
     </li>`)}
   </ul>`;
@@ -144,7 +154,7 @@ export function CredentialDetailView({ user, credentialId }) {
       <section class="card" aria-labelledby="checks-title">
         <h2 id="checks-title">${t('dossier.detail.checks')}</h2>
         <p class="muted checks__summary">${t(`dossier.statusExplained.${verification.status}`)}</p>
-        <${Checks} checks=${verification.checks || []} />
+        <${Checks} checks=${verification.checks || []} timeZone=${timeZone} />
         <button type="button" class="button button--secondary button--block" onClick=${verifyAgain} aria-disabled=${busy ? 'true' : undefined}>
           ${t('dossier.detail.verifyAgain')}
         </button>

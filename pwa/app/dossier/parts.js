@@ -18,6 +18,27 @@ export function formatDate(iso, timeZone = DEFAULT_TIME_ZONE, withTime = false) 
   }
 }
 
+// Units for an age: [unit, seconds in one, below how many seconds it is used].
+const AGE_UNITS = [
+  ['minute', 60, 3600],
+  ['hour', 3600, 86400],
+  ['day', 86400, 30 * 86400],
+  ['month', 30 * 86400, 365 * 86400],
+  ['year', 365 * 86400, Infinity],
+];
+
+/** How long ago a moment was, in the learner's language ("3 dagen geleden"): for checks
+ * answered from a copy kept offline (a did:web document, a status list). */
+export function formatAge(iso, now = Date.now()) {
+  const then = new Date(iso).getTime();
+  if (Number.isNaN(then)) return '';
+  const seconds = Math.max(0, (now - then) / 1000);
+  if (seconds < 60) return t('dossier.justNow');
+  const [unit, size] = AGE_UNITS.find(([, , below]) => seconds < below);
+  const format = new Intl.RelativeTimeFormat(getLocale() === 'en' ? 'en-GB' : 'nl-NL', { numeric: 'always' });
+  return format.format(-Math.floor(seconds / size), unit);
+}
+
 export function formatNumber(value) {
   return new Intl.NumberFormat(getLocale() === 'en' ? 'en-GB' : 'nl-NL', { maximumFractionDigits: 1 }).format(value);
 }

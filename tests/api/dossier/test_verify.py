@@ -11,7 +11,7 @@ from eigendossier.core.timeutil import utcnow
 from eigendossier.dossier import service
 from eigendossier.dossier.models import VerificationCheck, VerificationResult
 from tests.api.dossier.conftest import CREDENTIALS, EMAIL, upload
-from tests.credentials_support import baked_png, signed_di, unlinked_png
+from tests.credentials_support import baked_png, signed_di, unlinked_png, with_status_list
 from tests.support import sign_up
 
 # On SQLite and PostgreSQL: verifying again takes a row lock.
@@ -143,3 +143,23 @@ def test_reencrypt_after_adding_a_key(app, client, runner, learner):
     app.extensions.pop("eigendossier.keyring")
     detail = client.get(f"{CREDENTIALS}/{created['id']}").get_json()
     assert detail["summary"] == created["summary"]
+
+
+def test_offline_reverify_uses_the_kept_status_list_and_says_when_it_was_read(
+        app, client, learner, badge_host):
+    """An offline phone (the issuer's list unreachable) still gets a result, dated: the
+    revocation check carries when the list it used was read, for the app to show its age."""
+    credential, status_list = with_status_list(EMAIL, badge_host.url + "/status/1")
+    badge_host.put("/status/1", status_list)
+    created = client.post(CREDENTIALS, json={"text": json.dumps(credential)}).get_json()
+    (first,) = [c for c in created["verification"]["checks"] if c["id"] == "revocation"]
+    assert first["outcome"] == "pass"
+    read_at = first["params"]["checked_at"]
+    assert read_at[:10] == created["verification"]["checked_at"][:10]
+    badge_host.documents.clear()  # the list cannot be reached any more
+    again = client.post(f"{CREDENTIALS}/{created['id']}/verify").get_json()
+    (check,) = [c for c in again["verification"]["checks"] if c["id"] == "revocation"]
+    assert check["outcome"] == "pass"
+    assert check["params"]["checked_at"] == read_at
+    assert again["verification"]["checked_at"] > read_at
+    assert again["verification"]["status"] == created["verification"]["status"]
