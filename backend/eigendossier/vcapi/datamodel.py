@@ -1,13 +1,19 @@
 """What the VC Data Model 2.0 requires of a credential before an issuer signs it, beyond
 its shape (issuance.check_shape): identifiers are URLs, dates are dateTimeStamps, the typed
 objects (status, schemas, evidence, terms of use, refresh services) name their type, and
-related resources carry an id and a well-formed digest. Each problem: (field, message)."""
+related resources carry an id and a well-formed digest, one that matches the resource when we
+hold its bytes offline. Each problem: (field, message)."""
 import base64
 import binascii
+import hashlib
 import re
 from datetime import datetime
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
+
+from eigendossier.credentials.keys import b58decode
+from eigendossier.credentials.linkeddata import CONTEXT_DIR, pinned_hashes, pinned_urls
 
 URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 DATE_TIME_STAMP = re.compile(
@@ -15,6 +21,12 @@ DATE_TIME_STAMP = re.compile(
 TYPED = ("credentialStatus", "credentialSchema", "evidence", "termsOfUse", "refreshService")
 SRI = re.compile(r"^(sha256|sha384|sha512)-([A-Za-z0-9+/]+={0,2})$")
 SRI_BYTES = {"sha256": 32, "sha384": 48, "sha512": 64}
+# Multihash prefixes (code, length) of the digests a digestMultibase may carry.
+MULTIHASH = {"sha256": b"\x12\x20", "sha384": b"\x20\x30", "sha512": b"\x13\x40"}
+# Revisions of a resource we hold besides its pinned context file: the VC 2.0 Recommendation
+# states the SHA-256 of its base context (24a18c90…), which is w3c/vc-data-model 8d0ee107's
+# file, not the one served (and pinned) today. A digest of either revision is accepted.
+EARLIER_REVISIONS = {"https://www.w3.org/ns/credentials/v2": ("credentials-v2-rec-2024-07.jsonld",)}
 
 
 def as_list(value) -> list:
@@ -85,7 +97,60 @@ def _related(value) -> list[tuple[str, object]]:
                                               "digestMultibase.")))
         elif not _digests_well_formed(node):
             out.append(("relatedResource", _l("A digest is not well-formed.")))
+        elif isinstance(identifier, str) and not _digests_match(identifier, node):
+            out.append(("relatedResource", _l("A digest does not match the resource at "
+                                              "this URL.")))
     return out
+
+
+@cache
+def revisions(url: str) -> tuple[bytes, ...]:
+    """The bytes we hold of the resource at ``url`` (pinned files whose hash holds); none
+    for a resource we cannot obtain offline, whose digest is then taken on trust."""
+    names = [path.name for found, path in pinned_urls().items() if found == url]
+    names += EARLIER_REVISIONS.get(url, ())
+    held = []
+    for name in names:
+        data = (CONTEXT_DIR / name).read_bytes()
+        if hashlib.sha256(data).hexdigest() == pinned_hashes().get(name):
+            held.append(data)
+    return tuple(held)
+
+
+def _digests_match(url: str, node: dict) -> bool:
+    """Every digest given matches one revision of the resource we hold (or we hold none)."""
+    held = revisions(url)
+    if not held:
+        return True
+    wanted = []
+    if node.get("digestSRI") is not None:
+        wanted.append({base64.b64decode(node["digestSRI"].partition("-")[2])})
+    if node.get("digestMultibase") is not None:
+        wanted.append(_multibase_digests(node["digestMultibase"]))
+    return all(any(_digest_forms(data) & forms for data in held) for forms in wanted)
+
+
+def _digest_forms(data: bytes) -> set[bytes]:
+    """The digests of ``data``, bare and as multihashes."""
+    out = set()
+    for algorithm, prefix in MULTIHASH.items():
+        digest = hashlib.new(algorithm, data).digest()
+        out |= {digest, prefix + digest}
+    return out
+
+
+def _multibase_digests(value: str) -> set[bytes]:
+    body = value[1:]
+    try:
+        if value[0] == "u":
+            return {base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))}
+        if value[0] == "z":
+            return {b58decode(body)}
+        if value[0] in "mM":
+            return {base64.b64decode(body + "=" * (-len(body) % 4))}
+        return {bytes.fromhex(body)}
+    except ValueError:
+        return set()
 
 
 def _digests_well_formed(node: dict) -> bool:

@@ -20,6 +20,10 @@ VC2 = "https://www.w3.org/ns/credentials/v2"
 V2 = VC2
 # The published digest of the VC 2.0 context (W3C vc-data-model-2.0 test suite).
 SRI = "sha384-NSOcNpmdIVUxIJGvGUoe22FjTWrXiaXlsZ8q6912LdnR3KraQO2n75Ica4wK4Qeg"
+WRONG_SRI = "sha384-" + base64.b64encode(bytes(48)).decode()
+# The VC 2.0 context's SHA-256 stated in the Recommendation, and that of the file served today.
+MULTIBASE = "uJKGMkOmFbVJhEfKTduMC2XCyvRAYLjOVmZWwIH1wQ7k"
+SERVED_TODAY_SRI = "sha256-WZVc7WaX1h4D8rJVb+vlMIqxaEKEb1tYbX8fet7JJzQ="
 
 # On SQLite and PostgreSQL: issuing takes the status list's row lock.
 pytestmark = pytest.mark.both_databases
@@ -159,6 +163,13 @@ def test_secrets_and_tokens_are_stored_only_as_hashes(app, client, runner, issue
     ({"credential": credential(relatedResource=[{"id": V2, "digestSRI": SRI},
                                                 {"id": V2, "digestSRI": SRI}])}, 422),
     ({"credential": credential(relatedResource=[{"id": V2, "digestSRI": "sha384-_x-"}])}, 422),
+    # Well-formed, but not the digest of the VC 2.0 context we hold (W3C vc-data-model-2.0
+    # suite, "If the digest provided by the issuer does not match ...").
+    ({"credential": credential(relatedResource=[
+        {"id": V2, "digestMultibase": "uM4RgWQc3RUDtjJCSgTJtTfvpZ7SPEg_LNO0ESlovQC0"}])}, 422),
+    ({"credential": credential(relatedResource=[{"id": V2, "digestSRI": WRONG_SRI}])}, 422),
+    ({"credential": credential(relatedResource=[
+        {"id": V2, "digestSRI": SRI, "digestMultibase": "z" + "1" * 32}])}, 422),
     ({"credential": credential(), "options": {"cryptosuite": "bbs-2023"}}, 422),
 ])
 def test_what_cannot_be_issued_is_refused_and_nothing_is_written(app, client, tcr_token,
@@ -238,3 +249,17 @@ def test_a_revoked_client_is_stopped_at_once(app, client, runner, issuer_key):
         "grant_type": "client_credentials", "client_id": client_id, "client_secret": secret})
     assert refused.status_code == 401
     assert issued_count(app) == 0
+
+
+@pytest.mark.parametrize("related", [
+    {"id": V2, "digestSRI": SRI},
+    {"id": V2, "digestMultibase": MULTIBASE},
+    {"id": V2, "digestSRI": SERVED_TODAY_SRI, "mediaType": "application/ld+json"},
+    # A resource we cannot read offline: its digest is taken on trust, not checked.
+    {"id": "https://roc.example/reglement.pdf", "digestSRI": WRONG_SRI},
+])
+def test_related_resources_with_matching_or_unknowable_digests_are_issued(client, tcr_token,
+                                                                          related):
+    response = issue(client, tcr_token, {"credential": credential(relatedResource=[related])})
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["verifiableCredential"]["relatedResource"] == [related]
