@@ -109,7 +109,7 @@ def prepare(app, origin: str, count: int) -> list[dict]:
     from eigendossier.catalog.service import import_catalog
     from eigendossier.core.extensions import db
     from eigendossier.notifications.models import PushSubscription
-    from eigendossier.notifications.vapid import b64url
+    from eigendossier.credentials.keys import b64url_encode as b64url
     from eigendossier.routes.models import Enrolment
 
     # One browser key pair for all (the service does not decrypt); a secret each.
