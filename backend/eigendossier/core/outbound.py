@@ -27,6 +27,7 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
+import certifi
 import requests
 from flask import Flask, current_app
 from requests.adapters import HTTPAdapter
@@ -357,17 +358,18 @@ class GuardedClient:
         return b"".join(chunks)
 
 
-def guarded_session(policy: Policy, pool_maxsize: int = 10) -> requests.Session:
-    """A bare Session under the policy's address rules, for callers that speak HTTP
-    themselves (the push sender): no proxies, no cookies, no automatic retries. Callers
-    check the URL scheme, set timeouts and never follow redirects."""
-    session = requests.Session()
-    session.trust_env = False
-    session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
-    adapter = _GuardedAdapter(policy, pool_connections=pool_maxsize, pool_maxsize=pool_maxsize)
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    return session
+def guarded_pool(policy: Policy, origin: str, maxsize: int = 10) -> HTTPConnectionPool:
+    """A kept-alive connection pool to one origin under the policy's address rules, for
+    callers that speak HTTP themselves and send many requests to few hosts (the push
+    sender): no proxies, no cookies, no retries, no redirects, certificates checked against
+    the same CA bundle as requests. Skips requests' per-call work (merging settings and
+    hooks, preparing a Request), which costs more CPU than the request itself."""
+    parts = urlsplit(origin)
+    pool_class = _pool_classes(policy)[parts.scheme]
+    tls = {"cert_reqs": "CERT_REQUIRED", "ca_certs": certifi.where()} \
+        if parts.scheme == "https" else {}
+    return pool_class(parts.hostname, parts.port, maxsize=maxsize, block=False,
+                      retries=False, **tls)
 
 
 def policy_from_config(config, **overrides) -> Policy:

@@ -1,8 +1,11 @@
 """The HTTP side of Web Push (RFC 8030/8291/8292): encrypt, sign, post, retry. No database.
 
-- One shared ``requests.Session`` (kept-alive connections per push service), under the
-  outbound address rules (no private addresses unless configured), never following
-  redirects, with a connect and a read timeout on every request.
+- One urllib3 connection pool per push-service origin (kept-alive connections, up to
+  ``concurrency`` each), under the outbound address rules (no private addresses unless
+  configured), never following redirects, with a connect and a read timeout on every
+  request. Not requests: its per-call work cost more CPU than the rest of a message.
+- Each message is encrypted once (``ece``: a fresh ephemeral key, ``cryptography``
+  directly), before its first attempt; retries send the same body.
 - VAPID headers are signed once per push-service origin and reused until an hour before
   they expire; each origin gets a fresh claims dict (pywebpush fills ``aud`` into the dict
   it is given and keeps it, which sends the wrong audience to the next service).
@@ -24,11 +27,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-import requests
 from py_vapid import Vapid02
-from pywebpush import WebPusher
+from urllib3 import Timeout
+from urllib3.connectionpool import HTTPConnectionPool
+from urllib3.exceptions import HTTPError, NewConnectionError, SSLError
+from urllib3.exceptions import TimeoutError as HTTPTimeout
 
-from eigendossier.core.outbound import AddressRefused, Policy, guarded_session
+from eigendossier.core.outbound import AddressRefused, Policy, guarded_pool
+from eigendossier.notifications import ece
 
 SENT, GONE, FAILED, EXPIRED, RETRY = "sent", "gone", "failed", "expired", "retry"
 VAPID_LIFETIME = 12 * 3600
@@ -119,8 +125,8 @@ class PushSender:
         self.backoff_cap = backoff_cap
         self.inline_wait_max = inline_wait_max
         self.clock, self.sleep, self.jitter = clock, sleep, jitter
-        self.session = guarded_session(self.policy, pool_maxsize=self.concurrency)
-        self.session.headers["User-Agent"] = USER_AGENT
+        self._timeout = Timeout(connect=timeout[0], read=timeout[1])
+        self._pools: dict[str, HTTPConnectionPool] = {}
         self._vapid_cache: dict[str, tuple[dict, int]] = {}
         self._lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
@@ -187,9 +193,14 @@ class PushSender:
             self.sleep(wait)
 
     def _encrypt(self, message: PushMessage) -> bytes:
-        pusher = WebPusher({"endpoint": message.endpoint,
-                            "keys": {"p256dh": message.p256dh, "auth": message.auth}})
-        return pusher.encode(message.payload, "aes128gcm")["body"]
+        return ece.encrypt(message.payload, message.p256dh, message.auth)
+
+    def _connections(self, origin: str) -> HTTPConnectionPool:
+        with self._lock:
+            pool = self._pools.get(origin)
+            if pool is None:
+                pool = self._pools[origin] = guarded_pool(self.policy, origin, self.concurrency)
+            return pool
 
     def _post(self, message: PushMessage, body: bytes, number: int, ttl: int) -> Attempt:
         headers = {
@@ -197,27 +208,34 @@ class PushSender:
             "Urgency": message.urgency,
             "Content-Encoding": "aes128gcm",
             "Content-Type": "application/octet-stream",
+            "User-Agent": USER_AGENT,
             **self.vapid_headers(message.endpoint),
         }
         if message.topic:
             headers["Topic"] = message.topic
+        parts = urlsplit(message.endpoint)
+        path = f"{parts.path or '/'}?{parts.query}" if parts.query else parts.path or "/"
         at = datetime.now(UTC)
         started = time.monotonic()
         status, error, retry_after = None, "", None
         try:
-            response = self.session.post(message.endpoint, data=body, headers=headers,
-                                         timeout=self.timeout, allow_redirects=False)
-            status = response.status_code
+            response = self._connections(origin_of(message.endpoint)).urlopen(
+                "POST", path, body=body, headers=headers, timeout=self._timeout,
+                retries=False, redirect=False)
+            status = response.status
             retry_after = parse_retry_after(response.headers.get("Retry-After"), self.clock())
-            response.close()
             if not 200 <= status < 300:
                 error = (response.reason or "")[:100]
         except AddressRefused as refused:
             error = f"refused: address not allowed ({refused.address})"
-        except requests.Timeout:
+        except NewConnectionError:
+            error = "connection failed (ConnectionError)"
+        except HTTPTimeout:
             error = "timeout"
-        except requests.RequestException as failure:
-            error = f"connection failed ({type(failure).__name__})"
+        except SSLError:
+            error = "connection failed (SSLError)"
+        except HTTPError:
+            error = "connection failed (ConnectionError)"
         duration = int((time.monotonic() - started) * 1000)
         return Attempt(number, at, status, error[:200], retry_after, duration)
 
@@ -253,4 +271,7 @@ class PushSender:
         if self._pool is not None:
             self._pool.shutdown(wait=True)
             self._pool = None
-        self.session.close()
+        with self._lock:
+            pools, self._pools = list(self._pools.values()), {}
+        for pool in pools:
+            pool.close()
