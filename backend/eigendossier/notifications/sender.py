@@ -134,7 +134,9 @@ class PushSender:
 
     def vapid_headers(self, endpoint: str) -> dict:
         """The Authorization header for this endpoint's push service, cached per origin."""
-        origin = origin_of(endpoint)
+        return self._vapid_for(origin_of(endpoint))
+
+    def _vapid_for(self, origin: str) -> dict:
         now = int(self.clock())
         with self._lock:
             cached = self._vapid_cache.get(origin)
@@ -204,23 +206,24 @@ class PushSender:
             return connections
 
     def _post(self, message: PushMessage, body: bytes, number: int, ttl: int) -> Attempt:
+        parts = urlsplit(message.endpoint)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        path = f"{parts.path or '/'}?{parts.query}" if parts.query else parts.path or "/"
         headers = {
             "TTL": str(ttl),
             "Urgency": message.urgency,
             "Content-Encoding": "aes128gcm",
             "Content-Type": "application/octet-stream",
             "User-Agent": USER_AGENT,
-            **self.vapid_headers(message.endpoint),
+            **self._vapid_for(origin),
         }
         if message.topic:
             headers["Topic"] = message.topic
-        parts = urlsplit(message.endpoint)
-        path = f"{parts.path or '/'}?{parts.query}" if parts.query else parts.path or "/"
         at = datetime.now(UTC)
         started = time.monotonic()
         status, error, retry_after = None, "", None
         try:
-            response = self._connections(origin_of(message.endpoint)).post(path, headers, body)
+            response = self._connections(origin).post(path, headers, body)
             status = response.status
             retry_after = parse_retry_after(response.headers.get("retry-after"), self.clock())
             if not 200 <= status < 300:
