@@ -184,14 +184,13 @@ def _watch(sock: socket.socket | None) -> None:
         deadline.watch(sock)
 
 
-def _connect(conn: HTTPConnection, policy: Policy) -> socket.socket:
-    """urllib3's create_connection, refusing addresses the policy does not allow and
-    connecting to exactly the address that was checked."""
-    host = conn._dns_host.strip("[]")
-    try:
-        results = socket.getaddrinfo(host, conn.port, 0, socket.SOCK_STREAM)
-    except socket.gaierror as error:
-        raise NameResolutionError(conn.host, conn, error) from error
+def open_guarded(host: str, port: int, policy: Policy, timeout: float | None,
+                 socket_options=()) -> socket.socket:
+    """A TCP connection to `host`, only to an address the policy allows: the check runs on
+    the addresses DNS returned and the socket connects to exactly the one checked. Raises
+    AddressRefused when every address is refused, socket.gaierror when the name does not
+    resolve, TimeoutError when connecting times out, OSError when nothing connects."""
+    results = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
     error: OSError | None = None
     refused = None
     for family, kind, proto, _, sockaddr in results:
@@ -201,23 +200,38 @@ def _connect(conn: HTTPConnection, policy: Policy) -> socket.socket:
             continue
         sock = socket.socket(family, kind, proto)
         try:
-            for option in conn.socket_options or ():
+            for option in socket_options or ():
                 sock.setsockopt(*option)
-            if conn.timeout is not None:
-                sock.settimeout(conn.timeout)
+            if timeout is not None:
+                sock.settimeout(timeout)
             _watch(sock)
             sock.connect(sockaddr)
-            sys.audit("http.client.connect", conn, conn.host, conn.port)
+            sys.audit("http.client.connect", None, host, port)
             return sock
-        except TimeoutError as timeout:
+        except TimeoutError:
             sock.close()
-            raise ConnectTimeoutError(conn, f"Connection to {conn.host} timed out") from timeout
+            raise
         except OSError as failure:
             sock.close()
             error = failure
     if error is None:
         raise AddressRefused(host, refused or "nothing")
-    raise NewConnectionError(conn, f"Failed to establish a new connection: {error}")
+    raise error
+
+
+def _connect(conn: HTTPConnection, policy: Policy) -> socket.socket:
+    """urllib3's create_connection, refusing addresses the policy does not allow and
+    connecting to exactly the address that was checked."""
+    try:
+        return open_guarded(conn._dns_host.strip("[]"), conn.port, policy, conn.timeout,
+                            conn.socket_options)
+    except socket.gaierror as error:
+        raise NameResolutionError(conn.host, conn, error) from error
+    except TimeoutError as timeout:
+        raise ConnectTimeoutError(conn, f"Connection to {conn.host} timed out") from timeout
+    except OSError as error:
+        raise NewConnectionError(conn, f"Failed to establish a new connection: {error}") \
+            from error
 
 
 def _pool_classes(policy: Policy) -> dict:
@@ -355,19 +369,6 @@ class GuardedClient:
         if deadline.passed():  # the timer hung up: what came is cut short
             raise FetchError(url, "timed out")
         return b"".join(chunks)
-
-
-def guarded_session(policy: Policy, pool_maxsize: int = 10) -> requests.Session:
-    """A bare Session under the policy's address rules, for callers that speak HTTP
-    themselves (the push sender): no proxies, no cookies, no automatic retries. Callers
-    check the URL scheme, set timeouts and never follow redirects."""
-    session = requests.Session()
-    session.trust_env = False
-    session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
-    adapter = _GuardedAdapter(policy, pool_connections=pool_maxsize, pool_maxsize=pool_maxsize)
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    return session
 
 
 def policy_from_config(config, **overrides) -> Policy:

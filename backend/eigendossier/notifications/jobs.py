@@ -88,7 +88,8 @@ def sender_for(app: Flask | None = None):
                              float(config.get("PUSH_READ_TIMEOUT") or 10)),
                     max_attempts=int(config.get("PUSH_MAX_ATTEMPTS") or 5),
                     backoff_base=float(config.get("PUSH_BACKOFF_BASE") or 1.0),
-                    inline_wait_max=float(config.get("PUSH_RETRY_INLINE_MAX") or 10))
+                    inline_wait_max=float(config.get("PUSH_RETRY_INLINE_MAX") or 10),
+                    group_window=float(config.get("PUSH_GROUP_WINDOW") or 0.1))
     return sender
 
 

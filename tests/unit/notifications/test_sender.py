@@ -1,5 +1,6 @@
 """The push sender against the real local push service: VAPID per origin, headers,
 encryption, retries with backoff and Retry-After, TTL, the address guard, concurrency."""
+import dataclasses
 import json
 import time
 
@@ -171,3 +172,20 @@ def test_parse_retry_after():
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", 1445412470) == 10
     assert parse_retry_after("soon", 0) is None
     assert parse_retry_after(None, 0) is None
+
+
+def test_a_broken_browser_key_fails_that_message_only(vapid, push):
+    """Bodies are encrypted up front for the whole batch: a key that is not a P-256 point
+    fails its own message there, the others are sent and decrypted by the service."""
+    sender = PushSender(vapid, "mailto:beheer@example.nl", LOCAL, concurrency=4)
+    good = [push.subscribe(f"d{n}") for n in range(3)]
+    broken = dataclasses.replace(message(push.subscribe("broken"), key=99), p256dh="AAAA")
+    outcomes = {o.key: o for group in sender.send_many([*(message(s, key=n)
+                                                          for n, s in enumerate(good)), broken])
+                for o in group}
+    sender.close()
+    assert outcomes[99].result == FAILED
+    assert outcomes[99].attempts[0].error == "error: ValueError"
+    assert [outcomes[n].result for n in range(3)] == [SENT] * 3
+    assert sorted(r.name for r in push.delivered()) == ["d0", "d1", "d2"]
+    assert all(r.payload == {"title": "Hoi"} for r in push.delivered())
