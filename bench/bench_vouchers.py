@@ -8,7 +8,6 @@ else postgresql+psycopg://postgres@127.0.0.1:5432/test; it makes and drops its o
 
 import http.client
 import json
-import os
 import statistics
 import sys
 import tempfile
@@ -17,9 +16,6 @@ import time
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
-
-import psycopg
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -27,40 +23,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_framework import free_port, serve, stop  # noqa: E402
 from goals import goal  # noqa: E402
+from services import one_block_catalogue, throwaway_database  # noqa: E402
 
 CLIENTS = 50
 VOUCHERS_PER_CLIENT = 4
 GOAL_P95_MS = 50.0
 GOAL_FLOOR_RATIO = 2.0
-SERVER = (
-    os.environ.get("EIGENDOSSIER_BENCH_DATABASE_URL")
-    or os.environ.get("EIGENDOSSIER_TEST_DATABASE_URL")
-    or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
-
-
-def catalogue(runs: int) -> str:
-    start = date.today() + timedelta(days=30)
-    rows = "\n".join(
-        f"          - {{code: BENCH-{i}, start: '{start + timedelta(days=7 * i)}', "
-        f"end: '{start + timedelta(days=7 * i + 30)}', time_of_day: evening, "
-        f"location_kind: school, learning_form: physical, seats_total: 1000}}"
-        for i in range(runs)
-    )
-    return f"""institutions: [{{slug: bench, name: Bench College}}]
-qualifications:
-  - institution: bench
-    crebo: "12345"
-    name: {{nl: Benchmark, en: Benchmark}}
-    level: 2
-    blocks:
-      - code: B-1
-        name: {{nl: Blok, en: Block}}
-        ec: 3
-        hours: 84
-        runs:
-{rows}
-"""
 
 
 def prepare(url: str, tmp: Path):
@@ -69,7 +37,7 @@ def prepare(url: str, tmp: Path):
     from eigendossier import create_app
     from eigendossier.catalog.service import import_catalog
     from eigendossier.core.extensions import db
-    from tests.support import ApiClient, sign_up
+    from tests.support import ApiClient, mark_verified, sign_up
 
     app = create_app(
         {
@@ -86,7 +54,8 @@ def prepare(url: str, tmp: Path):
     app.test_client_class = ApiClient
     with app.app_context():
         db.create_all()
-        import_catalog(catalogue(VOUCHERS_PER_CLIENT))
+        import_catalog(one_block_catalogue("bench", "Bench College", "BENCH", "12345",
+                                           VOUCHERS_PER_CLIENT, start_in_days=30))
     staff_runner = app.test_cli_runner()
     staff_runner.invoke(
         args=[
@@ -105,7 +74,7 @@ def prepare(url: str, tmp: Path):
     staff = app.test_client()
     staff.post("/api/v1/session", json={"email": "staff@bench.nl", "password": "bench-password"})
     lines = ["name,email,graduation_date,qualification"] + [
-        f"G{i},g{i}@bench.nl,{date.today() - timedelta(days=30)},12345"
+        f"G{i},{graduate(i)},{date.today() - timedelta(days=30)},12345"
         for i in range(CLIENTS * VOUCHERS_PER_CLIENT + 2)
     ]
     issued = staff.post(
@@ -115,6 +84,7 @@ def prepare(url: str, tmp: Path):
     for i in range(CLIENTS):
         client = app.test_client()
         sign_up(client, email=f"learner{i}@bench.nl")
+        mark_verified(app, f"learner{i}@bench.nl")  # a voucher goes to its own graduate
         mine = issued[i * VOUCHERS_PER_CLIENT : (i + 1) * VOUCHERS_PER_CLIENT]
         vouchers = [
             client.post("/api/v1/vouchers/claim", json={"code": v["code"]}).get_json()["id"]
@@ -137,6 +107,13 @@ def prepare(url: str, tmp: Path):
     with app.app_context():
         db.engine.dispose()
     return learners, (first, contested, learners[0][1][0][1]), counted
+
+
+def graduate(i: int) -> str:
+    """Whose voucher number i is: each learner's own four; the two extra (the contested one
+    and the one counted) are the first learner's."""
+    learner = i // VOUCHERS_PER_CLIENT if i < CLIENTS * VOUCHERS_PER_CLIENT else 0
+    return f"learner{learner}@bench.nl"
 
 
 def statements_per_request(app, client, code: str) -> dict[str, int]:
@@ -209,71 +186,65 @@ def percentiles(latencies):
 
 
 def main() -> None:
-    name = f"ed_bench_{uuid.uuid4().hex[:8]}"
-    admin = SERVER.replace("postgresql+psycopg://", "postgresql://", 1)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = urlunsplit(urlsplit(SERVER)._replace(path="/" + name))
-    tmp = Path(tempfile.mkdtemp(prefix=f"{name}_"))
     process = None
-    try:
-        learners, (first, contested, contested_run), counted = prepare(url, tmp)
-        port = free_port()
-        process = serve(
-            "eigendossier:create_app()",
-            port,
-            {
-                "EIGENDOSSIER_DATABASE_URL": url,
-                "EIGENDOSSIER_INSTANCE_PATH": str(tmp),
-                "EIGENDOSSIER_SECRET_KEY": "bench",
-                "EIGENDOSSIER_VOUCHER_PEPPER": "bench",
-                "EIGENDOSSIER_SINGLE_NODE": "true",
-                "EIGENDOSSIER_DEMO_DATA": "false",
-                "EIGENDOSSIER_NOTIFICATIONS_INPROCESS_TICK": "false",
-            },
-            workers=4,
-        )
-        floor = [
-            (c, [("GET", "/api/v1/me", None, None)] * VOUCHERS_PER_CLIENT) for c, _ in learners
-        ]
-        load(port, floor)  # warm up: imports, connection pools
-        me_latencies, _, _ = load(port, floor)
-        redemptions = [
-            (
-                c,
-                [
-                    (
-                        "POST",
-                        f"/api/v1/vouchers/{v}/redeem",
-                        {"run_id": r},
-                        {"Idempotency-Key": uuid.uuid4().hex},
-                    )
-                    for v, r in pairs
-                ],
+    with throwaway_database() as (name, url):
+        tmp = Path(tempfile.mkdtemp(prefix=f"{name}_"))
+        try:
+            learners, (first, contested, contested_run), counted = prepare(url, tmp)
+            port = free_port()
+            process = serve(
+                "eigendossier:create_app()",
+                port,
+                {
+                    "EIGENDOSSIER_DATABASE_URL": url,
+                    "EIGENDOSSIER_INSTANCE_PATH": str(tmp),
+                    "EIGENDOSSIER_SECRET_KEY": "bench",
+                    "EIGENDOSSIER_VOUCHER_PEPPER": "bench",
+                    "EIGENDOSSIER_SINGLE_NODE": "true",
+                    "EIGENDOSSIER_DEMO_DATA": "false",
+                    "EIGENDOSSIER_NOTIFICATIONS_INPROCESS_TICK": "false",
+                },
+                workers=4,
             )
-            for c, pairs in learners
-        ]
-        latencies, statuses, seconds = load(port, redemptions)
-        race = [
-            (
-                first,
-                [
-                    (
-                        "POST",
-                        f"/api/v1/vouchers/{contested}/redeem",
-                        {"run_id": contested_run},
-                        {"Idempotency-Key": uuid.uuid4().hex},
-                    )
-                ],
-            )
-            for _ in range(CLIENTS)
-        ]
-        race_latencies, race_statuses, _ = load(port, race)
-    finally:
-        if process:
-            stop(process)
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            floor = [
+                (c, [("GET", "/api/v1/me", None, None)] * VOUCHERS_PER_CLIENT) for c, _ in learners
+            ]
+            load(port, floor)  # warm up: imports, connection pools
+            me_latencies, _, _ = load(port, floor)
+            redemptions = [
+                (
+                    c,
+                    [
+                        (
+                            "POST",
+                            f"/api/v1/vouchers/{v}/redeem",
+                            {"run_id": r},
+                            {"Idempotency-Key": uuid.uuid4().hex},
+                        )
+                        for v, r in pairs
+                    ],
+                )
+                for c, pairs in learners
+            ]
+            latencies, statuses, seconds = load(port, redemptions)
+            race = [
+                (
+                    first,
+                    [
+                        (
+                            "POST",
+                            f"/api/v1/vouchers/{contested}/redeem",
+                            {"run_id": contested_run},
+                            {"Idempotency-Key": uuid.uuid4().hex},
+                        )
+                    ],
+                )
+                for _ in range(CLIENTS)
+            ]
+            race_latencies, race_statuses, _ = load(port, race)
+        finally:
+            if process:
+                stop(process)
     ok = statuses.count(201)
     me50, me95 = percentiles(me_latencies)
     r50, r95 = percentiles(latencies)

@@ -1,0 +1,58 @@
+"""What the benchmarks that run against PostgreSQL share: the server they make a throwaway
+database on (dropped afterwards, whatever happens), and a catalogue of one block with as many
+evening runs as they need."""
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+SERVER = (
+    os.environ.get("EIGENDOSSIER_BENCH_DATABASE_URL")
+    or os.environ.get("EIGENDOSSIER_TEST_DATABASE_URL")
+    or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+@contextmanager
+def throwaway_database(prefix: str = "ed_bench") -> Iterator[tuple[str, str]]:
+    """A new, empty database on SERVER: yields its name and SQLAlchemy URL, then drops it."""
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = SERVER.replace("postgresql+psycopg://", "postgresql://", 1)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield name, urlunsplit(urlsplit(SERVER)._replace(path="/" + name))
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def one_block_catalogue(slug: str, name: str, code: str, crebo: str, runs: int,
+                        start_in_days: int) -> str:
+    """Catalogue YAML: one institution, one qualification, one block with `runs` evening runs
+    a week apart (1,000 seats each), the first `start_in_days` from today."""
+    start = date.today() + timedelta(days=start_in_days)
+    rows = "\n".join(
+        f"          - {{code: {code}-{i}, start: '{start + timedelta(days=7 * i)}', "
+        f"end: '{start + timedelta(days=7 * i + 30)}', time_of_day: evening, "
+        f"location_kind: school, learning_form: physical, seats_total: 1000}}"
+        for i in range(runs)
+    )
+    return f"""institutions: [{{slug: {slug}, name: {name}}}]
+qualifications:
+  - institution: {slug}
+    crebo: "{crebo}"
+    name: {{nl: {name}, en: {name}}}
+    level: 3
+    blocks:
+      - code: {code}-B
+        name: {{nl: Blok, en: Block}}
+        ec: 3
+        hours: 84
+        runs:
+{rows}
+"""
