@@ -159,7 +159,7 @@ def test_no_route_shows_causes_and_a_relaxation_to_apply(page):
 
     result = page.get_by_role("region", name="Geen route die past")
     expect(result).to_be_visible()
-    expect(page.locator("#route-status")).to_contain_text(
+    expect(page.locator("#route-none")).to_contain_text(
         "Er is geen route die past bij je keuzes."
     )
     expect(result.get_by_role("heading", level=2)).to_be_focused()

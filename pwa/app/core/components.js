@@ -75,6 +75,10 @@ export function revealMessage(element, { fromFields = false } = {}) {
  * kind "error" uses role=alert, anything else role=status. A new message off-screen is
  * brought into view (revealMessage; `fromFields` is passed on).
  */
+// kind: 'error' (role=alert), 'status' (done, green) or 'info' (neither: a neutral status
+// such as "no route fits", with the way forward in its text).
+const NOTICE_ICONS = { error: 'alert', status: 'check', info: 'info' };
+
 export function LiveMessage({ kind = 'error', children, id, fromFields = false }) {
   const role = kind === 'error' ? 'alert' : 'status';
   const has = Boolean(children);
@@ -86,7 +90,7 @@ export function LiveMessage({ kind = 'error', children, id, fromFields = false }
     shown.current = text;
   });
   return html`<div id=${id} ref=${region} role=${role} tabindex="-1" class=${has ? `notice notice--${kind}` : 'notice notice--empty'}>
-    ${has && html`<${Icon} name=${kind === 'error' ? 'alert' : 'check'} className="icon notice__icon" />`}
+    ${has && html`<${Icon} name=${NOTICE_ICONS[kind] || 'check'} className="icon notice__icon" />`}
     ${has && html`<div class="notice__body">${children}</div>`}
   </div>`;
 }
