@@ -270,8 +270,8 @@ export function RouteView({ user }) {
     try {
       if (kind === 'enrol') {
         const enrolments = await routeApi.enrolRoute(route.id);
-        setFeedback({ where, status: html`${t(enrolments.length === 1 ? 'route.enrol.doneOne' : 'route.enrol.done', { n: enrolments.length })}
-          <${Link} href="/rooster">${t('route.enrol.toSchedule')}</${Link}><${PushOffer} />` });
+        // htm drops whitespace that holds a line break: the space before the link is explicit.
+        setFeedback({ where, status: html`${t(enrolments.length === 1 ? 'route.enrol.doneOne' : 'route.enrol.done', { n: enrolments.length })}${' '}<${Link} href="/rooster">${t('route.enrol.toSchedule')}</${Link}><${PushOffer} />` });
         await loadSchedule();
       } else {
         await routeApi.deleteRoute(route.id);
