@@ -1,12 +1,16 @@
 """Smaller rough edges a new learner hit (issue 17, item 9), at 390 and 320 px: "modules.Bekijk"
 without a space, withdrawing a share link without being asked, download links 19 px tall,
 and a 404 in the console for every badge detail not issued here."""
+import re
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.test_dossier import sign_up
+from tests.e2e.test_messages_in_view import add_by_text
 from tests.e2e.test_routes import choose_carpentry_as_upskilling, plan_route
 from tests.e2e.test_routes import sign_up as sign_up_on_route
+from tests.e2e.test_sharing import make_share
 
 pytestmark = pytest.mark.e2e
 
@@ -28,3 +32,24 @@ def test_enrolled_says_modules_then_a_space_then_the_link(new_context, catalog, 
     page.get_by_role("dialog").get_by_role("button", name="Ja, schrijf me in").click()
     status = page.locator("#result-status")
     expect(status).to_contain_text("Je bent ingeschreven voor 2 modules. Bekijk je rooster")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_withdrawing_a_share_link_asks_first(new_context, width):
+    page = phone(new_context, width)
+    email = sign_up(page)
+    add_by_text(page, email, "Veilig werken met elektriciteit")
+    make_share(page, "Gesprek Bouwbedrijf")
+    page.goto("/dossier")
+    item = page.locator(".share-item")
+    item.get_by_role("button", name="Intrekken").click()
+    dialog = page.get_by_role("dialog", name="Link Gesprek Bouwbedrijf intrekken?")
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name="Nee, laten werken").click()
+    expect(dialog).to_have_count(0)
+    expect(item.locator(".status")).not_to_have_text("Link ingetrokken")
+
+    item.get_by_role("link", name="Gesprek Bouwbedrijf").click()
+    page.get_by_role("button", name="Intrekken").click()
+    page.get_by_role("dialog").get_by_role("button", name="Ja, intrekken").click()
+    expect(page.locator("#share-detail-status")).to_have_text(re.compile("is ingetrokken"))
