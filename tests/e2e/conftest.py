@@ -231,3 +231,12 @@ class ApiHelper:
         )
         assert response.status == 202, response.text()
         return email, PASSWORD
+
+
+def open_tab(page, name, menu="Hoofdmenu", more="Meer"):
+    """Go to a tab of the bottom bar, opening "Meer" first when the tab is under it."""
+    nav = page.get_by_role("navigation", name=menu)
+    link = nav.get_by_role("link", name=name, exact=True)
+    if not link.count():
+        nav.get_by_role("button", name=more).click()
+    link.click()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import AXE_JS, DOCS_DIR, PASSWORD
+from tests.e2e.conftest import AXE_JS, DOCS_DIR, PASSWORD, open_tab
 
 pytestmark = pytest.mark.e2e
 
@@ -41,7 +41,7 @@ def sign_up(page, name="Lotte Visser", email=None):
     page.get_by_role("button", name="Account aanmaken").click()
     page.get_by_role("button", name="Verder naar mijn dossier").click()
     # signed up: the app opens its first tab (a feature's); Profile is always the last one
-    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Profiel").click()
+    open_tab(page, "Profiel")
     expect(page.get_by_role("heading", level=1)).to_contain_text(name)
 
 

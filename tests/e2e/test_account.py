@@ -4,7 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, find_mail
+from tests.e2e.conftest import PASSWORD, find_mail, open_tab
 
 pytestmark = pytest.mark.e2e
 
@@ -30,13 +30,16 @@ def test_sign_up_profile_language_sign_out_sign_in(page):
     # signed up: the first tab opens; Profile is always the last tab
     nav = page.get_by_role("navigation", name="Hoofdmenu")
     expect(nav.get_by_role("link").first).to_have_attribute("aria-current", "page")
-    expect(nav.get_by_role("link").last).to_have_text("Profiel")
-    nav.get_by_role("link", name="Profiel").click()
+    nav.get_by_role("button", name="Meer").click()
+    expect(page.locator("#tabbar-more").get_by_role("link").last).to_have_text("Profiel")
+    open_tab(page, "Profiel")
     expect(page).to_have_url(re.compile(r"/profile$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Hallo, Anna de Vries")
     expect(page.get_by_text(email)).to_be_visible()
     expect(page.get_by_label("Tijdzone")).to_have_value("Europe/Amsterdam")
+    nav.get_by_role("button", name="Meer").click()
     expect(nav.get_by_role("link", name="Profiel")).to_have_attribute("aria-current", "page")
+    nav.get_by_role("button", name="Meer").click()
 
     page.get_by_label("Taal").select_option("en")
     page.get_by_label("Tijdzone").select_option("Europe/London")
@@ -45,7 +48,7 @@ def test_sign_up_profile_language_sign_out_sign_in(page):
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Anna de Vries")
     nav = page.get_by_role("navigation", name="Main menu")
-    expect(nav.get_by_role("link").last).to_have_text("Profile")
+    expect(nav.get_by_role("button", name="More")).to_be_visible()
     expect(page.get_by_label("Time zone")).to_have_value("Europe/London")
 
     # the profile came from the server: a reload shows the same
@@ -63,7 +66,7 @@ def test_sign_up_profile_language_sign_out_sign_in(page):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page).not_to_have_url(re.compile(r"/sign-in$"))
-    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Profile").click()
+    open_tab(page, "Profile", menu="Main menu", more="More")
     expect(page).to_have_url(re.compile(r"/profile$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Anna de Vries")
 
@@ -162,6 +165,7 @@ def test_keyboard_only_sign_in(page, api):
     heading = page.get_by_role("heading", level=1)
     expect(heading).to_be_focused()  # focus moves to the new page's heading
     nav = page.get_by_role("navigation", name="Hoofdmenu")
+    nav.get_by_role("button", name="Meer").press("Enter")
     nav.get_by_role("link", name="Profiel").press("Enter")
     expect(page).to_have_url(re.compile(r"/profile$"))
     expect(heading).to_have_text("Hallo, Sem Jansen")

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, confirm_email, find_mail, mail_link
+from tests.e2e.conftest import PASSWORD, confirm_email, find_mail, mail_link, open_tab
 from tests.e2e.test_accessibility import assert_no_serious_violations
 
 pytestmark = pytest.mark.e2e
@@ -45,7 +45,7 @@ def sign_in(page, email, password=PASSWORD):
 
 
 def open_profile(page):
-    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Profiel").click()
+    open_tab(page, "Profiel")
     expect(page).to_have_url(re.compile(r"/profile$"))
 
 
@@ -143,7 +143,7 @@ def test_change_password_and_the_devices_list(page, new_context, api):
     phone.reload()
     expect(phone).to_have_url(re.compile(r"/sign-in$"))
 
-    page.get_by_role("link", name="Profiel").first.click()
+    open_tab(page, "Profiel")
     page.get_by_role("link", name="Wachtwoord wijzigen").click()
     expect(page).to_have_url(re.compile(r"/profile/password$"))
     assert_no_serious_violations(page, "change password")

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.credentials_support import signed_di
+from tests.e2e.conftest import open_tab
 from tests.e2e.test_dossier import sign_up
 
 pytestmark = pytest.mark.e2e
@@ -72,7 +73,7 @@ def test_choose_at_least_one_credential_is_shown_where_the_learner_looks(new_con
 def test_saved_reminder_settings_say_so_on_screen(new_context, width):
     page = new_context(viewport={"width": width, "height": 640}).new_page()
     sign_up(page)
-    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Meldingen").click()
+    open_tab(page, "Meldingen")
     save = page.get_by_role("button", name="Opslaan")
     save.scroll_into_view_if_needed()
     save.click()

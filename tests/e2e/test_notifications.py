@@ -19,7 +19,7 @@ from eigendossier.catalog.models import Run
 from eigendossier.core.extensions import db
 from eigendossier.notifications import reminders, vapid
 from eigendossier.routes.models import Enrolment
-from tests.e2e.conftest import PASSWORD, WAIT_FOR_CONTROL
+from tests.e2e.conftest import PASSWORD, WAIT_FOR_CONTROL, open_tab
 from tests.e2e.test_accessibility import assert_no_serious_violations
 from tests.support_push import PushService
 
@@ -95,7 +95,7 @@ def sign_up(page, name="Noor Bakker"):
 
 
 def open_meldingen(page):
-    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Meldingen").click()
+    open_tab(page, "Meldingen")
     expect(page).to_have_url(re.compile(r"/meldingen$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Meldingen")
 

@@ -7,7 +7,7 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import WAIT_FOR_CONTROL
+from tests.e2e.conftest import WAIT_FOR_CONTROL, open_tab
 
 pytestmark = pytest.mark.e2e
 
@@ -49,7 +49,7 @@ def test_profile_offline_from_last_answer_and_dropped_on_sign_out(page, context,
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen", exact=True).click()
-    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Profiel").click()
+    open_tab(page, "Profiel")
     expect(page.get_by_role("heading", level=1)).to_have_text("Hallo, Noor Bakker")
     page.reload()  # /api/v1/me now goes through the service worker
     expect(page.get_by_role("heading", level=1)).to_have_text("Hallo, Noor Bakker")

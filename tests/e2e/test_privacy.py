@@ -6,7 +6,7 @@ import zipfile
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD
+from tests.e2e.conftest import PASSWORD, open_tab
 from tests.e2e.test_dossier import sign_up
 
 pytestmark = pytest.mark.e2e
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.e2e
 
 def test_download_my_data_then_delete_the_account(page, tmp_path):
     email = sign_up(page)
-    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Profiel").click()
+    open_tab(page, "Profiel")
     expect(page.get_by_role("heading", name="Mijn gegevens", exact=True)).to_be_visible()
     trail = page.get_by_role("region", name="Wat er met je gegevens gebeurde")
     expect(trail.get_by_text("Je bent ingelogd.")).to_be_visible()

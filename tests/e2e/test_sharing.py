@@ -88,6 +88,7 @@ def test_share_verify_revoke(page, new_context, tmp_path):
     expect(item).to_contain_text(re.compile(r"[23] keer geopend"))
     expect(item.locator(".link-expiry")).to_contain_text("Link werkt tot")
     item.get_by_role("button", name="Intrekken").click()
+    page.get_by_role("dialog").get_by_role("button", name="Ja, intrekken").click()
     expect(page.locator("#shares-status")).to_contain_text("is ingetrokken")
     expect(item.locator(".status")).to_have_text("Link ingetrokken")
     expect(item.locator(".link-expiry")).to_contain_text("Link ingetrokken op")

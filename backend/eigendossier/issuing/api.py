@@ -148,6 +148,24 @@ class Revoke(MethodView):
 # -- the learner ---------------------------------------------------------------------------
 
 
+def _downloads(credential_id: int) -> dict:
+    base = f"/api/v1/issuing/credentials/{credential_id}/download?form="
+    return {"credential_id": credential_id,
+            "downloads": {form: base + form for form in service.FORMS}}
+
+
+@blp.route("/credentials")
+class ReceivedList(MethodView):
+    decorators: ClassVar = [login_required]
+
+    @blp.response(200, IssuedToLearnerSchema(many=True))
+    def get(self):
+        """The learner's dossier credentials issued here, with their download links. The app
+        asks this list instead of each credential, which is a 404 for any issued elsewhere."""
+        return [_downloads(credential_id)
+                for credential_id in service.credentials_issued_to(current_user)]
+
+
 @blp.route("/credentials/<int:credential_id>")
 class Received(MethodView):
     decorators: ClassVar = [login_required]
@@ -157,9 +175,7 @@ class Received(MethodView):
     def get(self, credential_id):
         """For a dossier credential issued by an institution here: its download links."""
         service.issued_to(current_user, credential_id)
-        base = f"/api/v1/issuing/credentials/{credential_id}/download?form="
-        return {"credential_id": credential_id,
-                "downloads": {form: base + form for form in service.FORMS}}
+        return _downloads(credential_id)
 
 
 @blp.route("/credentials/<int:credential_id>/download")

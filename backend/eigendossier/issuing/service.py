@@ -242,6 +242,15 @@ def issued_to(account: Account, credential_id: int) -> IssuedCredential:
     return row
 
 
+def credentials_issued_to(account: Account) -> list[int]:
+    """The ids of the learner's dossier credentials that were issued here."""
+    return list(db.session.scalars(
+        db.select(IssuedCredential.credential_id)
+        .filter(IssuedCredential.account_id == account.id,
+                IssuedCredential.credential_id.is_not(None))
+        .order_by(IssuedCredential.credential_id)))
+
+
 def download(account: Account, credential_id: int, form: str) -> tuple[bytes, str, str]:
     """An issued credential as JSON (Data Integrity), VC-JWT, or baked into a PNG or SVG
     (the default form baked in): (bytes, content type, file name)."""

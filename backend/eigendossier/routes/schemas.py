@@ -1,5 +1,7 @@
+from datetime import date
+
 from flask_babel import gettext as _
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from eigendossier.catalog.models import LEARNING_FORMS, LOCATION_KINDS, TIMES_OF_DAY
 from eigendossier.catalog.schemas import InstitutionSchema, QualificationSchema, RunSchema
@@ -37,6 +39,12 @@ class PreferencesSchema(Schema):
     max_hours_per_week = fields.Float(allow_none=True, validate=validate.Range(1, 60))
     hard = fields.List(fields.String(validate=validate.OneOf(PREFERENCE_NAMES)),
                        metadata={"description": "Preferences that must hold; others are soft"})
+
+    @validates("start_date")
+    def _start_not_in_the_past(self, value, **kwargs):
+        """A route cannot start yesterday: without this the planner silently starts today."""
+        if value < date.today():
+            raise ValidationError(_("The start date cannot be in the past."))
 
     @validates_schema(skip_on_field_errors=False)
     def _horizon_after_start(self, data, **kwargs):

@@ -13,6 +13,7 @@ from eigendossier.catalog.models import Block, Qualification, Run
 from eigendossier.core import erase
 from eigendossier.core.errors import DomainError, NotFound
 from eigendossier.core.extensions import db
+from eigendossier.core.i18n import localized
 from eigendossier.core.timeutil import utcnow
 from eigendossier.dossier import service as dossier
 from eigendossier.routes.models import (
@@ -26,10 +27,45 @@ DEFAULT_HORIZON_YEARS = 3
 
 
 class NoRoute(DomainError):
+    """Saving asked for a plan that is not there; the detail says why (see `no_route`)."""
+
     status = 409
     slug = "no-route"
     title = _l("No route fits these choices")
     detail = _l("Plan again: the offer or the seats have changed.")
+
+
+# What a learner is told when saving finds no plan at all, by the planner's first cause.
+NO_ROUTE_BECAUSE = {
+    "no_runs_offered": _l("Nothing to save: %(block)s is not offered at the moment."),
+    "no_seats_left": _l("Nothing to save: every group of %(block)s is full."),
+    "no_run_after_start_date": _l(
+        "Nothing to save: no group of %(block)s starts on or after your start date."),
+    "no_run_within_horizon": _l(
+        "Nothing to save: %(block)s cannot be finished before your finish-by date."),
+    "hard_preference_excludes_all_runs": _l(
+        "Nothing to save: no group of %(block)s fits what you marked as a must."),
+    "hard_preferences_exclude_all_runs": _l(
+        "Nothing to save: no group of %(block)s fits what you marked as a must."),
+}
+NO_ROUTE_OTHERWISE = _l("Nothing to save: no route fits these choices. Plan your route to see "
+                        "why and what would help.")
+NO_SUCH_ALTERNATIVE = _l("Nothing to save: this alternative is not among the plans (any more). "
+                         "Plan again and choose one of the routes shown.")
+
+
+def no_route(outcome: "PlanOutcome") -> NoRoute:
+    """The refusal to save, with the real reason: no plan fits at all (and the planner's
+    first cause), or only the chosen alternative is missing."""
+    if outcome.result.plan:
+        return NoRoute(NO_SUCH_ALTERNATIVE)
+    causes = outcome.result.infeasibility.causes if outcome.result.infeasibility else []
+    cause = causes[0] if causes else {}
+    because = NO_ROUTE_BECAUSE.get(cause.get("code"))
+    if because is None or not cause.get("block"):
+        return NoRoute(NO_ROUTE_OTHERWISE)
+    names = {b.code: f"{b.code} {localized(b, 'name')}" for b in outcome.blocks.values()}
+    return NoRoute(str(because) % {"block": names.get(cause["block"], cause["block"])})
 
 
 class RunFull(DomainError):
@@ -156,7 +192,7 @@ def save_route(account: Account, outcome: PlanOutcome, choice: int) -> LearningR
     """Keep the best plan (choice 0) or one of its alternatives (1-3) as the learner's route."""
     plans = [outcome.result.plan, *outcome.result.alternatives] if outcome.result.plan else []
     if choice >= len(plans):
-        raise NoRoute()
+        raise no_route(outcome)
     chosen = plans[choice]
     route = LearningRoute(
         account_id=account.id,

@@ -1,5 +1,5 @@
 // Shared pieces: form fields with linked errors, alerts, the language toggle, the bottom nav.
-import { html, useEffect, useRef } from './html.js';
+import { html, useEffect, useRef, useState } from './html.js';
 import { t, getLocale } from './i18n.js';
 import { Icon } from './icons.js';
 import { Link } from './router.js';
@@ -75,6 +75,10 @@ export function revealMessage(element, { fromFields = false } = {}) {
  * kind "error" uses role=alert, anything else role=status. A new message off-screen is
  * brought into view (revealMessage; `fromFields` is passed on).
  */
+// kind: 'error' (role=alert), 'status' (done, green) or 'info' (neither: a neutral status
+// such as "no route fits", with the way forward in its text).
+const NOTICE_ICONS = { error: 'alert', status: 'check', info: 'info' };
+
 export function LiveMessage({ kind = 'error', children, id, fromFields = false }) {
   const role = kind === 'error' ? 'alert' : 'status';
   const has = Boolean(children);
@@ -86,7 +90,7 @@ export function LiveMessage({ kind = 'error', children, id, fromFields = false }
     shown.current = text;
   });
   return html`<div id=${id} ref=${region} role=${role} tabindex="-1" class=${has ? `notice notice--${kind}` : 'notice notice--empty'}>
-    ${has && html`<${Icon} name=${kind === 'error' ? 'alert' : 'check'} className="icon notice__icon" />`}
+    ${has && html`<${Icon} name=${NOTICE_ICONS[kind] || 'check'} className="icon notice__icon" />`}
     ${has && html`<div class="notice__body">${children}</div>`}
   </div>`;
 }
@@ -100,18 +104,66 @@ export function LanguageToggle({ onSwitch }) {
   </button>`;
 }
 
+// At most this many items in the bottom bar: six labels do not fit a 320 px phone (each gets
+// 53 px; "Vouchers" alone is 57 px), so from six tabs on the last ones go under "Meer".
+const BAR_ITEMS = 5;
+
+function isCurrentTab(tab, path) {
+  return path === tab.path || path.startsWith(`${tab.path}/`);
+}
+
+function TabLink({ tab, path, className }) {
+  return html`<${Link} href=${tab.path} class=${className} aria-current=${isCurrentTab(tab, path) ? 'page' : undefined}>
+    <${Icon} name=${tab.icon} />
+    <span>${t(tab.label)}</span>
+  </${Link}>`;
+}
+
+/** "Meer": a disclosure button with the tabs that do not fit the bar; Escape or a click
+ * elsewhere closes it, and a chosen tab closes it too. */
+function MoreTabs({ tabs, path }) {
+  const [open, setOpen] = useState(false);
+  const item = useRef(null);
+  const button = useRef(null);
+  useEffect(() => setOpen(false), [path]);
+  useEffect(() => {
+    if (!open) return undefined;
+    const onKey = (event) => {
+      if (event.key !== 'Escape') return;
+      setOpen(false);
+      if (button.current) button.current.focus();
+    };
+    const onClick = (event) => {
+      if (item.current && !item.current.contains(event.target)) setOpen(false);
+    };
+    document.addEventListener('keydown', onKey);
+    document.addEventListener('click', onClick);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('click', onClick);
+    };
+  }, [open]);
+  const current = tabs.some((tab) => isCurrentTab(tab, path));
+  return html`<li class="tabbar__more" ref=${item}>
+    <button type="button" ref=${button} class=${current ? 'tabbar__link tabbar__link--current' : 'tabbar__link'}
+      aria-expanded=${open ? 'true' : 'false'} aria-controls="tabbar-more" onClick=${() => setOpen(!open)}>
+      <${Icon} name="more" />
+      <span>${t('nav.more')}</span>
+    </button>
+    <ul id="tabbar-more" class="tabbar__menu" hidden=${!open}>
+      ${tabs.map((tab) => html`<li><${TabLink} tab=${tab} path=${path} className="tabbar__menulink" /></li>`)}
+    </ul>
+  </li>`;
+}
+
 export function BottomNav({ tabs, path }) {
+  const crowded = tabs.length > BAR_ITEMS;
+  const direct = crowded ? tabs.slice(0, BAR_ITEMS - 1) : tabs;
+  const more = crowded ? tabs.slice(BAR_ITEMS - 1) : [];
   return html`<nav class="tabbar" aria-label=${t('nav.label')}>
-    <ul class=${`tabbar__list tabbar__list--${tabs.length}`}>
-      ${tabs.map((tab) => {
-        const current = path === tab.path || path.startsWith(`${tab.path}/`);
-        return html`<li>
-          <${Link} href=${tab.path} class="tabbar__link" aria-current=${current ? 'page' : undefined}>
-            <${Icon} name=${tab.icon} />
-            <span>${t(tab.label)}</span>
-          </${Link}>
-        </li>`;
-      })}
+    <ul class=${`tabbar__list tabbar__list--${direct.length + (crowded ? 1 : 0)}`}>
+      ${direct.map((tab) => html`<li><${TabLink} tab=${tab} path=${path} className="tabbar__link" /></li>`)}
+      ${crowded && html`<${MoreTabs} tabs=${more} path=${path} />`}
     </ul>
   </nav>`;
 }

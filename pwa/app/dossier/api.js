@@ -29,7 +29,8 @@ export const dossierApi = {
   removeEvidence: (itemId) => request('DELETE', `${EXPERIENCE}/${id(itemId)}/evidence`),
   evidenceUrl: (itemId) => `${EXPERIENCE}/${id(itemId)}/evidence`,
   // Links to download a credential issued here (404: imported from elsewhere).
-  issuedDownloads: (credentialId) => request('GET', `/api/v1/issuing/credentials/${id(credentialId)}`),
+  // All at once: asking per credential is a 404 (logged by the browser) for those issued elsewhere.
+  issuedCredentials: () => request('GET', '/api/v1/issuing/credentials'),
 };
 
 // A message to show on the next view (e.g. "added" after an import), read once.

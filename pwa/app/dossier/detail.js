@@ -84,9 +84,11 @@ export function CredentialDetailView({ user, credentialId }) {
     let live = true;
     dossierApi.credential(credentialId).then((found) => live && setCredential(found))
       .catch((error) => { if (live) { setCredential(false); setMessage(problemMessage(error)); } });
-    // Only credentials issued here have other forms; for the rest this is a quiet 404.
-    dossierApi.issuedDownloads(credentialId).then((found) => live && setDownloads(found.downloads))
-      .catch(() => {});
+    // Only credentials issued here have other forms: ask which ones, not each (a 404 otherwise).
+    dossierApi.issuedCredentials().then((issued) => {
+      const found = (issued || []).find((item) => String(item.credential_id) === String(credentialId));
+      if (live && found) setDownloads(found.downloads);
+    }).catch(() => {});
     return () => { live = false; };
   }, [credentialId]);
 

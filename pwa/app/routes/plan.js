@@ -76,7 +76,7 @@ export function NoRoute({ result, blocks, preferences, onApply, busy, headingRef
     <h3 class="result__sub">${t('route.none.help')}</h3>
     ${info.relaxations.length === 0
       ? html`<p>${t('route.none.nothingHelps')}</p>`
-      : html`<ul class="relaxations">
+      : html`<ul class="relaxations" id="relaxations" tabindex="-1">
         ${info.relaxations.map((relaxation, index) => {
           const change = phraseChange(relaxation.change, info.causes, preferences);
           return html`<li class="relaxation">

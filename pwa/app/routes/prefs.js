@@ -48,6 +48,7 @@ export function preferencesBody(prefs) {
 export function checkPreferences(prefs) {
   const errors = {};
   if (!prefs.start_date) errors.start_date = t('validation.required');
+  else if (isoDate(prefs.start_date) < todayIso()) errors.start_date = t('route.prefs.startInPast');
   if (prefs.horizon_end && prefs.start_date && prefs.horizon_end <= prefs.start_date) {
     errors.horizon_end = t('route.prefs.horizonAfterStart');
   }
@@ -113,7 +114,7 @@ export function PreferencesFields({ prefs, onChange, errors = {}, useExemptions,
   return html`<div class="prefs">
     <div class="prefs__dates">
       <${Field} id="start_date" type="date" label=${t('route.prefs.startDate')} hint=${t('route.prefs.startDateHint')}
-        value=${prefs.start_date} onInput=${set('start_date')} error=${errors.start_date} required />
+        value=${prefs.start_date} onInput=${set('start_date')} error=${errors.start_date} min=${todayIso()} required />
       <${Field} id="horizon_end" type="date" label=${t('route.prefs.horizonEnd')} hint=${t('route.prefs.horizonEndHint')}
         value=${prefs.horizon_end} onInput=${set('horizon_end')} error=${errors.horizon_end} min=${prefs.start_date || undefined} />
     </div>

@@ -36,6 +36,11 @@ function blocksByCode(detail, result) {
   return blocks;
 }
 
+/** Whether the planner found changes that would make a route possible. */
+function noRouteHelps(result) {
+  return Boolean(result && result.infeasibility && result.infeasibility.relaxations.length);
+}
+
 function qualificationLabel(q) {
   return t('route.goal.option', { name: q.name, level: q.level, institution: q.institution ? q.institution.name : '' });
 }
@@ -103,6 +108,7 @@ export function RouteView({ user }) {
   const [loadError, setLoadError] = useState('');
   const [message, setMessage] = useState('');
   const [status, setStatus] = useState('');
+  const [noRoute, setNoRoute] = useState('');
   const [feedback, setFeedback] = useState({}); // {where: 'result'|'saved', error, status}
   const [busy, setBusy] = useState('');
   const [confirm, setConfirm] = useState(null); // {kind: 'enrol'|'delete', route}
@@ -171,6 +177,7 @@ export function RouteView({ user }) {
     setResult(null);
     setSavedRoute(null);
     setStatus('');
+    setNoRoute('');
     setMessage('');
   }
 
@@ -204,12 +211,14 @@ export function RouteView({ user }) {
     setBusy('plan');
     setMessage('');
     setStatus('');
+    setNoRoute('');
     setSavedRoute(null);
     try {
       const answer = await routeApi.plan(body);
       setResult({ ...answer, body });
       setSelected(0);
-      setStatus(answer.plan ? t('route.plan.found', { date: formatDate(answer.plan.finish) }) : t('route.none.status'));
+      setStatus(answer.plan ? t('route.plan.found', { date: formatDate(answer.plan.finish) }) : '');
+      setNoRoute(answer.plan ? '' : t(noRouteHelps(answer) ? 'route.none.status' : 'route.none.statusNothingHelps'));
       focusResult.current = true;
     } catch (error) {
       const fieldErrors = {};
@@ -261,8 +270,8 @@ export function RouteView({ user }) {
     try {
       if (kind === 'enrol') {
         const enrolments = await routeApi.enrolRoute(route.id);
-        setFeedback({ where, status: html`${t(enrolments.length === 1 ? 'route.enrol.doneOne' : 'route.enrol.done', { n: enrolments.length })}
-          <${Link} href="/rooster">${t('route.enrol.toSchedule')}</${Link}><${PushOffer} />` });
+        // htm drops whitespace that holds a line break: the space before the link is explicit.
+        setFeedback({ where, status: html`${t(enrolments.length === 1 ? 'route.enrol.doneOne' : 'route.enrol.done', { n: enrolments.length })}${' '}<${Link} href="/rooster">${t('route.enrol.toSchedule')}</${Link}><${PushOffer} />` });
         await loadSchedule();
       } else {
         await routeApi.deleteRoute(route.id);
@@ -336,6 +345,9 @@ export function RouteView({ user }) {
       </div>
     </form>`}
     <${LiveMessage} kind="status" id="route-status">${status}</${LiveMessage}>
+    <${LiveMessage} kind="info" id="route-none">${noRoute && html`${noRoute}
+      ${noRouteHelps(result) && html`<button type="button" class="button button--secondary button--compact notice__action"
+        onClick=${() => document.getElementById('relaxations').focus()}>${t('route.none.toHelp')}</button>`}`}</${LiveMessage}>
     ${result && result.plan && html`<${PlanResult} result=${result} selected=${selected} onSelect=${(i) => { setSelected(i); setSavedRoute(null); }}
       blocks=${blocks} timeZone=${timeZone} headingRef=${resultHeading}>
       <div class="result__actions">

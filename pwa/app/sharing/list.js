@@ -7,6 +7,7 @@ import { LiveMessage } from '../core/components.js';
 import { Link, navigate } from '../core/router.js';
 import { problemMessage } from '../core/forms.js';
 import { formatDate } from '../dossier/parts.js';
+import { ConfirmDialog } from '../routes/ui.js';
 import { shareApi, DEFAULT_EXPIRY } from './api.js';
 import { ExpirySelect, LinkExpiry, StateBadge, credentialValidity, viewsText } from './parts.js';
 
@@ -28,12 +29,23 @@ function ShareItem({ share, timeZone, onRevoke, busy }) {
   </li>`;
 }
 
+/** "Intrekken?" before a link stops working for good: nothing brings it back. */
+function RevokeDialog({ share, busy, onConfirm, onCancel }) {
+  return html`<${ConfirmDialog} open=${Boolean(share)} busy=${busy}
+    title=${share ? t('share.confirmRevokeTitle', { label: share.label }) : ''}
+    confirmLabel=${t('share.confirmRevokeYes')} cancelLabel=${t('share.confirmRevokeNo')}
+    onConfirm=${onConfirm} onCancel=${onCancel}>
+    <p>${t('share.confirmRevokeBody')}</p>
+  </${ConfirmDialog}>`;
+}
+
 /** The learner's share links; `loaded`: the list as the page already fetched it. */
 export function SharesSection({ timeZone = DEFAULT_TIME_ZONE, loaded }) {
   const [shares, setShares] = useState(loaded === undefined ? null : loaded);
   const [status, setStatus] = useState('');
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
+  const [asking, setAsking] = useState(null); // the share whose revocation waits for a yes
 
   useEffect(() => {
     if (loaded !== undefined) return undefined;
@@ -55,6 +67,7 @@ export function SharesSection({ timeZone = DEFAULT_TIME_ZONE, loaded }) {
       setMessage(problemMessage(error));
     } finally {
       setBusy(false);
+      setAsking(null);
     }
   }
 
@@ -68,8 +81,9 @@ export function SharesSection({ timeZone = DEFAULT_TIME_ZONE, loaded }) {
     <${LiveMessage} kind="status" id="shares-status">${status}</${LiveMessage}>
     ${shares && shares.length === 0 && html`<p class="muted">${t('share.empty')}</p>`}
     ${shares && shares.length > 0 && html`<ul class="share-list">
-      ${shares.map((share) => html`<${ShareItem} key=${share.id} share=${share} timeZone=${timeZone} onRevoke=${revoke} busy=${busy} />`)}
+      ${shares.map((share) => html`<${ShareItem} key=${share.id} share=${share} timeZone=${timeZone} onRevoke=${setAsking} busy=${busy} />`)}
     </ul>`}
+    <${RevokeDialog} share=${asking} busy=${busy} onConfirm=${() => revoke(asking)} onCancel=${() => setAsking(null)} />
   </section>`;
 }
 
@@ -80,6 +94,7 @@ export function ShareDetailView({ user, shareId }) {
   const [message, setMessage] = useState('');
   const [status, setStatus] = useState('');
   const [busy, setBusy] = useState(false);
+  const [asking, setAsking] = useState(false);
 
   useEffect(() => {
     let live = true;
@@ -102,6 +117,7 @@ export function ShareDetailView({ user, shareId }) {
       setMessage(problemMessage(error));
     } finally {
       setBusy(false);
+      setAsking(false);
     }
   }
 
@@ -128,7 +144,7 @@ export function ShareDetailView({ user, shareId }) {
           <${ExpirySelect} id="new-expiry" label=${t('share.changeExpiry')} value=${days} onChange=${setDays} />
           <button type="submit" class="button button--secondary button--block" aria-disabled=${busy ? 'true' : undefined}>${t('share.changeExpiryButton')}</button>
         </form>`}
-        ${share.state === 'active' && html`<p><button type="button" class="button button--danger button--block" onClick=${revoke} aria-disabled=${busy ? 'true' : undefined}>${t('share.revoke')}</button></p>`}
+        ${share.state === 'active' && html`<p><button type="button" class="button button--danger button--block" onClick=${() => setAsking(true)} aria-disabled=${busy ? 'true' : undefined}>${t('share.revoke')}</button></p>`}
       </section>
       <section class="card" aria-labelledby="contents-title">
         <h2 id="contents-title">${t('share.contents')}</h2>
@@ -149,5 +165,6 @@ export function ShareDetailView({ user, shareId }) {
         <p class="muted">${t('share.viewLogNote')}</p>
       </section>`}
     ${share === false && html`<p><button type="button" class="button button--secondary" onClick=${() => navigate('/dossier')}>${t('dossier.back')}</button></p>`}
+    <${RevokeDialog} share=${asking && share} busy=${busy} onConfirm=${revoke} onCancel=${() => setAsking(false)} />
   </article>`;
 }
