@@ -14,6 +14,8 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -266,9 +268,18 @@ def _normalize(document: dict[str, Any]) -> str:
 
 
 def _normalize_with_pyld(processor: Any, document: dict[str, Any], options: dict[str, Any]) -> str:
-    try:
+    with _pyld_errors():
         canonical: str = processor.normalize(document, options)
-        return canonical
+    return canonical
+
+
+@contextmanager
+def _pyld_errors() -> Iterator[None]:
+    """pyld's failures in our words: a refused context as itself, the rest as a failed
+    canonicalisation (pyld does not check every shape: an @context of 4 or of [4] fails
+    inside it with a TypeError or the like)."""
+    try:
+        yield
     except jsonld.JsonLdError as exc:
         refused = _refused_cause(exc)
         if refused is not None:
@@ -277,7 +288,6 @@ def _normalize_with_pyld(processor: Any, document: dict[str, Any], options: dict
             "proof.canonicalization_failed", f"JSON-LD processing failed: {exc}", detail=str(exc)
         ) from exc
     except (TypeError, ValueError, IndexError, KeyError, AttributeError) as exc:
-        # pyld does not check every shape: an @context of 4 or of [4] fails inside it.
         raise CredentialError(
             "proof.canonicalization_failed", "The JSON-LD is malformed.", detail=type(exc).__name__
         ) from exc
@@ -304,19 +314,8 @@ def dropped_terms(document: dict[str, Any]) -> list[str]:
     for name in ("algorithm", "format"):
         options.pop(name)
     options["base"] = None  # an undefined type stays relative instead of joining a base
-    try:
+    with _pyld_errors():
         expanded = processor.expand(document, options)
-    except jsonld.JsonLdError as exc:
-        refused = _refused_cause(exc)
-        if refused is not None:
-            raise refused from exc
-        raise CredentialError(
-            "proof.canonicalization_failed", f"JSON-LD processing failed: {exc}", detail=str(exc)
-        ) from exc
-    except (TypeError, ValueError, IndexError, KeyError, AttributeError) as exc:
-        raise CredentialError(
-            "proof.canonicalization_failed", "The JSON-LD is malformed.", detail=type(exc).__name__
-        ) from exc
     return dropped + _relative_types(expanded)
 
 
