@@ -62,7 +62,7 @@ HERE = ROOT / "bench"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-from bench_framework import free_port, stop  # noqa: E402
+from bench_framework import free_port, process_stats, stop  # noqa: E402
 from goals import goal  # noqa: E402
 from services import one_block_catalogue, throwaway_database  # noqa: E402
 
@@ -171,17 +171,7 @@ def ready_workers(ready_file: Path) -> dict[int, float]:
 
 
 def workers_of(master: int) -> list[int]:
-    children = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            fields = (Path("/proc") / entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == master:
-            children.append(int(entry))
-    return children
+    return [pid for pid, fields in process_stats().items() if int(fields[1]) == master]
 
 
 @dataclass
