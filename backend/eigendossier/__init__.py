@@ -84,6 +84,8 @@ def _register_domains(app: Flask) -> None:
     from eigendossier.notifications import cli as notifications_cli
     from eigendossier.notifications import scheduler as notifications_scheduler
     from eigendossier.notifications import vapid
+    from eigendossier.openid4vp import api as openid4vp_api
+    from eigendossier.openid4vp import verifier as openid4vp_verifier
     from eigendossier.privacy import api as privacy_api
     from eigendossier.privacy import cli as privacy_cli
     from eigendossier.routes import api as routes_api
@@ -127,6 +129,15 @@ def _register_domains(app: Flask) -> None:
     api.register_blueprint(vcapi_api.blp)
     free_of_csrf(app, vcapi_api.blp.name)
     vcapi_oauth.init_app(app)
+    api.register_blueprint(openid4vp_api.blp)
+    app.register_blueprint(openid4vp_api.protocol)
+    app.register_blueprint(openid4vp_api.pages)
+    # A wallet has no cookie of ours; the employer has no account: forging their requests
+    # from another site gains nothing (see accounts.cookies.free_of_csrf).
+    free_of_csrf(app, openid4vp_api.protocol.name)
+    free_of_csrf(app, openid4vp_api.pages.name)
+    dossier_verification.add_local_source(app, openid4vp_verifier.local_document)
+    app.config["FEATURES"].add("openid4vp")
     api.register_blueprint(web_api.blp)
     app.register_blueprint(oidc.bp)
     app.register_blueprint(outbox.pages)

@@ -310,6 +310,34 @@ class GuardedClient:
                     response.close()
         raise FetchError(url, "too many redirects")
 
+    def post_form(self, url: str, form: dict[str, str], *, max_bytes: int | None = None,
+                  accept: str = "application/json") -> tuple[int, bytes, str]:
+        """POST a form (``application/x-www-form-urlencoded``) under the same guard, e.g. a
+        wallet's answer to a verifier. A redirect is not followed (the form would be sent
+        again, elsewhere); the status, the body (capped) and its content type are returned."""
+        limit = max_bytes or self.policy.max_bytes
+        with Deadline(self.policy.total_timeout) as deadline:
+            self._check_url(url)
+            try:
+                response = self.session.post(
+                    url, data=form, stream=True, allow_redirects=False,
+                    timeout=(self.policy.connect_timeout, self.policy.read_timeout),
+                    headers={"Accept": accept, "Accept-Encoding": "identity",
+                             "User-Agent": USER_AGENT})
+            except AddressRefused as refused:
+                raise FetchError(url, f"address not allowed ({refused.address})") from None
+            except requests.Timeout:
+                raise FetchError(url, "timed out") from None
+            except requests.exceptions.SSLError:
+                raise FetchError(url, "TLS certificate not valid") from None
+            except requests.RequestException as error:
+                raise FetchError(url, f"connection failed ({type(error).__name__})") from None
+            try:
+                body = self._read(url, response, limit, deadline)
+                return response.status_code, body, response.headers.get("Content-Type", "")
+            finally:
+                response.close()
+
     def _check_url(self, url: str) -> None:
         try:
             parts = urlsplit(url)

@@ -19,6 +19,8 @@ MESSAGES = {
     "share.expiry_changed": _l("You changed how long a share link works."),
     "share.revoked": _l("You withdrew a share link."),
     "share.viewed": _l("Someone opened one of your share links."),
+    "openid4vp.presented": _l("You showed %(credentials)s credential(s) to %(verifier)s."),
+    "openid4vp.declined": _l("You declined a request for proof from %(verifier)s."),
     "voucher.issued": _l("%(institution)s issued a voucher to you."),
     "voucher.claimed": _l("You added a voucher to your dossier."),
     "voucher.claim_requested": _l("You asked %(institution)s to confirm that a voucher is yours."),

@@ -62,31 +62,40 @@ def presentation(holder: Holder, credentials: list[dict], *, presentation_id: st
 
 
 def sign_data_integrity(holder: Holder, credentials: list[dict], *, domain: str,
-                        now: datetime | None = None) -> dict:
+                        challenge: str | None = None, now: datetime | None = None) -> dict:
     """The presentation with a Data Integrity proof (purpose authentication, the platform's
-    host as domain, the presentation id as challenge). Credentials whose JSON-LD cannot be
-    processed with the pinned contexts are left out rather than failing the download."""
+    host or a verifier's client id as domain, the verifier's nonce as challenge, else the
+    presentation id). Credentials whose JSON-LD cannot be processed with the pinned contexts
+    are left out rather than failing the download."""
     created = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     document = presentation(holder, credentials)
     try:
-        return _sign(holder, document, created, domain)
+        return _sign(holder, document, created, domain, challenge)
     except Exception:  # as above: find the credentials that cannot be processed
         kept = [c for c in credentials if _canonicalizable(c)]
-        return _sign(holder, {**document, "verifiableCredential": kept}, created, domain)
+        return _sign(holder, {**document, "verifiableCredential": kept}, created, domain,
+                     challenge)
 
 
-def _sign(holder: Holder, document: dict, created: str, domain: str) -> dict:
+def _sign(holder: Holder, document: dict, created: str, domain: str,
+          challenge: str | None) -> dict:
     return dataintegrity.sign(document, holder.private_key, holder.verification_method, created,
                               proof_purpose="authentication", domain=domain,
-                              challenge=document["id"])
+                              challenge=challenge or document["id"])
 
 
-def sign_jwt(holder: Holder, credentials: list[dict], *, now: datetime | None = None) -> str:
-    """The presentation as a VP-JWT: the JWS payload is the presentation itself."""
+def sign_jwt(holder: Holder, credentials: list[dict], *, now: datetime | None = None,
+             audience: str | None = None, nonce: str | None = None) -> str:
+    """The presentation as a VP-JWT: the JWS payload is the presentation itself; bound to a
+    verifier by ``aud`` (its client id) and ``nonce`` when it asked (OpenID4VP)."""
     moment = now or datetime.now(UTC)
     document = presentation(holder, credentials)
     payload = {**document, "iss": holder.did, "jti": document["id"],
                "iat": int(moment.timestamp())}
+    if audience is not None:
+        payload["aud"] = audience
+    if nonce is not None:
+        payload["nonce"] = nonce
     header = {"alg": "EdDSA", "typ": "vp+jwt", "cty": "vp", "kid": holder.verification_method}
     return sign_compact(header, json.dumps(payload, ensure_ascii=False).encode("utf-8"),
                         holder.private_key)

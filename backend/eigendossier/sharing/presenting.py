@@ -59,7 +59,7 @@ rotation.register_rows("sharing.holder_keys", HolderKey.key_id,
                        lambda key: key.seal(key.private_bytes))
 
 
-def _holder(account_id: int) -> presentation.Holder:
+def holder(account_id: int) -> presentation.Holder:
     key = holder_key(account_id)
     private = Ed25519PrivateKey.from_private_bytes(key.private_bytes)
     return presentation.Holder(key.did, key.verification_method, private)
@@ -98,7 +98,7 @@ def dossier_presentation(account_id: int, credentials: list[Credential]) -> dict
     embedded = embedded_credentials(credentials)
     if not embedded:
         return None
-    return presentation.sign_data_integrity(_holder(account_id), embedded, domain=_domain())
+    return presentation.sign_data_integrity(holder(account_id), embedded, domain=_domain())
 
 
 def presentation_json(share: Share) -> dict:
@@ -106,7 +106,7 @@ def presentation_json(share: Share) -> dict:
     credentials = _embedded(share)
     if not credentials:
         raise NoPresentation()
-    return presentation.sign_data_integrity(_holder(share.account_id), credentials,
+    return presentation.sign_data_integrity(holder(share.account_id), credentials,
                                             domain=_domain())
 
 
@@ -115,4 +115,4 @@ def presentation_jwt(share: Share) -> str:
     credentials = _embedded(share)
     if not credentials:
         raise NoPresentation()
-    return presentation.sign_jwt(_holder(share.account_id), credentials)
+    return presentation.sign_jwt(holder(share.account_id), credentials)

@@ -210,7 +210,7 @@ def _data_loss(parsed: ParsedCredential, found: Verdict, prefix: str = "") -> Ve
 # -- presentations -------------------------------------------------------------------------
 
 
-def _presentation_proof_checks(presentation: dict, options: dict) -> list[Check]:
+def presentation_proof_checks(presentation: dict, options: dict) -> list[Check]:
     """The presentation's own Data Integrity proof: purpose authentication, the caller's
     challenge and domain, signed by the holder."""
     proofs = di.proofs_of(presentation)
@@ -262,7 +262,7 @@ def _one_presentation_proof(presentation: dict, proof: dict, options: dict) -> l
     return out
 
 
-def _presentation_format(presentation) -> None:
+def presentation_format(presentation) -> None:
     if not isinstance(presentation, dict):
         raise NotAPresentation(detail=_l("Send the presentation as a JSON object."))
     types = presentation.get("type")
@@ -278,8 +278,8 @@ def _presentation_format(presentation) -> None:
 def verify_presentation_request(presentation, options: dict) -> Verdict:
     """``POST /presentations/verify``: the presentation's proof (when signed, or when a
     challenge or domain is asked for) and every credential in it."""
-    _presentation_format(presentation)
-    own = _presentation_proof_checks(presentation, options)
+    presentation_format(presentation)
+    own = presentation_proof_checks(presentation, options)
     result = VerificationResult(overall_status(own), own, None)  # type: ignore[arg-type]
     found = verdict(result, options.get("checks"), prefix=f"{PRESENTATION}.")
     if not own:

@@ -1,0 +1,2 @@
+"""OpenID for Verifiable Presentations 1.0: the employer asks (verifier), the learner answers
+(wallet)."""

@@ -1,0 +1,46 @@
+"""Our wallet answers our verifier, over HTTP as with any other: the employer asks, the
+learner opens the link, sees who asks for what, picks a credential, consents; the employer's
+page shows it verified; the learner's audit trail and list of presentations show it."""
+from tests.api.openid4vp.conftest import ELEKTRA, WALLET, ask
+
+
+def test_a_learner_answers_an_employer_and_the_page_shows_it_verified(
+        client, employer, served, dossier):
+    page, link = ask(employer, achievement=ELEKTRA, verifier_name="Bouwbedrijf De Vries")
+    assert employer.get(page + "/status").get_json() == {"state": "waiting"}
+
+    opened = client.post(f"{WALLET}/requests", json={"link": link})
+    assert opened.status_code == 200, opened.get_json()
+    body = opened.get_json()
+    assert body["verifier_host"] == served.removeprefix("http://")
+    assert body["verifier_name"] == "Bouwbedrijf De Vries"
+    assert body["client_id"].startswith("decentralized_identifier:did:web:127.0.0.1%3A")
+    assert [a["values"] for a in body["asks"]] == [[ELEKTRA], [ELEKTRA]]
+    # Only the credential with that name fits (the VC-JWT is another achievement).
+    assert [c["credential_id"] for c in body["candidates"]] == [dossier["png"]]
+
+    sent = client.post(f"{WALLET}/answers", json={
+        "handle": body["handle"], "credential_ids": [dossier["png"]], "consent": True})
+    assert sent.status_code == 201, sent.get_json()
+
+    assert employer.get(page + "/status").get_json() == {"state": "verified"}
+    html = employer.get(page, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert ELEKTRA in html
+    assert "Verified" in html
+    assert "Signature: passed" in html
+
+    listed = client.get(f"{WALLET}/presentations").get_json()
+    assert [p["credential_ids"] for p in listed] == [[dossier["png"]]]
+    events = client.get("/api/v1/privacy/audit", headers={"Accept-Language": "en"}).get_json()
+    assert any("showed 1 credential(s)" in str(e) for e in events["items"]), events
+
+
+def test_the_vc_jwt_is_presented_as_a_vp_jwt(client, employer, served, dossier):
+    page, link = ask(employer, achievement="Werken op hoogte")
+    body = client.post(f"{WALLET}/requests", json={"link": link}).get_json()
+    assert [c["credential_id"] for c in body["candidates"]] == [dossier["jwt"]]
+    assert body["candidates"][0]["query_id"] == "badge_jwt"
+    sent = client.post(f"{WALLET}/answers", json={
+        "handle": body["handle"], "credential_ids": [dossier["jwt"]], "consent": True})
+    assert sent.status_code == 201, sent.get_json()
+    assert employer.get(page + "/status").get_json() == {"state": "verified"}
