@@ -27,7 +27,7 @@ def test_a_learner_answers_an_employer_and_the_page_shows_it_verified(
     html = employer.get(page, headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert ELEKTRA in html
     assert "Verified" in html
-    assert "Signature: passed" in html
+    assert "<strong>Signature</strong>: passed" in html
 
     listed = client.get(f"{WALLET}/presentations").get_json()
     assert [p["credential_ids"] for p in listed] == [[dossier["png"]]]
