@@ -1,0 +1,109 @@
+"""Interop with peers written from the specification (tests/support_openid4vp.py): our
+wallet answers an independent verifier, and an independent wallet answers our verifier."""
+import json
+import re
+
+import pytest
+
+from tests.api.dossier.conftest import EMAIL
+from tests.api.openid4vp.conftest import ELEKTRA, WALLET, ask
+from tests.credentials_support import signed_di, signed_jwt
+from tests.support_openid4vp import (
+    SPEC_DCQL,
+    SPEC_DCQL_JWT,
+    MiniVerifier,
+    MiniWallet,
+)
+
+
+@pytest.fixture
+def mini_verifier(request):
+    options = getattr(request, "param", {})
+    verifier = MiniVerifier(**options)
+    yield verifier
+    verifier.stop()
+
+
+def _answer(client, link: str, credential_id: int):
+    opened = client.post(f"{WALLET}/requests", json={"link": link})
+    assert opened.status_code == 200, opened.get_json()
+    body = opened.get_json()
+    assert credential_id in [c["credential_id"] for c in body["candidates"]]
+    return body, client.post(f"{WALLET}/answers", json={
+        "handle": body["handle"], "credential_ids": [credential_id], "consent": True})
+
+
+@pytest.mark.parametrize("mini_verifier", [{"query": SPEC_DCQL}], indirect=True)
+def test_our_wallet_answers_an_independent_verifier_with_data_integrity(
+        client, dossier, mini_verifier):
+    body, sent = _answer(client, mini_verifier.link(), dossier["png"])
+    assert sent.status_code == 201, sent.get_json()
+    assert body["verifier_host"] == ""  # a did:key says nothing about who it is
+    (checked,) = mini_verifier.checked
+    assert checked["format"] == "ldp_vc"
+    vp = checked["presentation"]
+    assert vp["verifiableCredential"][0]["name"] == ELEKTRA
+    assert vp["proof"]["domain"] == mini_verifier.client_id
+
+
+@pytest.mark.parametrize("mini_verifier", [{"query": SPEC_DCQL_JWT}], indirect=True)
+def test_our_wallet_answers_an_independent_verifier_with_a_vp_jwt(
+        client, dossier, mini_verifier):
+    _body, sent = _answer(client, mini_verifier.link(), dossier["jwt"])
+    assert sent.status_code == 201, sent.get_json()
+    (checked,) = mini_verifier.checked
+    assert checked["format"] == "jwt_vc_json"
+
+
+@pytest.mark.parametrize("mini_verifier", [{"query": SPEC_DCQL, "scheme": "redirect_uri"}],
+                         indirect=True)
+def test_our_wallet_answers_a_redirect_uri_verifier_by_value(client, dossier, mini_verifier):
+    body, sent = _answer(client, mini_verifier.link(), dossier["png"])
+    assert sent.status_code == 201, sent.get_json()
+    assert body["verifier_host"] == mini_verifier.response_uri.split("/")[2]
+    assert mini_verifier.fetches == 0  # nothing fetched: the request was in the link
+    assert len(mini_verifier.checked) == 1
+
+
+def _request_of(employer, served, **form):
+    page, link = ask(employer, **form)
+    wallet = MiniWallet()
+    return page, wallet, wallet.open(link)
+
+
+def test_an_independent_wallet_answers_our_verifier_with_a_vp_jwt(employer, served):
+    page, wallet, claims = _request_of(employer, served)
+    assert claims["response_mode"] == "direct_post"
+    assert claims["dcql_query"]["credentials"][1]["format"] == "jwt_vc_json"
+    credential = signed_jwt(EMAIL)
+    vp = wallet.vp_jwt([credential], nonce=claims["nonce"], audience=claims["client_id"])
+    response = wallet.post(claims, {"badge_jwt": [vp]})
+    assert response.status_code == 200, response.text
+    assert response.json() == {}
+    assert employer.get(page + "/status").get_json() == {"state": "verified"}
+    html = employer.get(page, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert wallet.did in html
+
+
+def test_an_independent_wallet_answers_our_verifier_with_data_integrity(employer, served):
+    page, wallet, claims = _request_of(employer, served, achievement=ELEKTRA)
+    vp = wallet.ldp_vp([signed_di(EMAIL)], nonce=claims["nonce"], audience=claims["client_id"])
+    response = wallet.post(claims, {"badge_ldp": [vp]})
+    assert response.status_code == 200, response.text
+    assert employer.get(page + "/status").get_json() == {"state": "verified"}
+
+
+def test_the_request_object_is_what_the_specification_describes(employer, served):
+    _page, _wallet, claims = _request_of(employer, served, achievement=ELEKTRA)
+    assert claims["response_type"] == "vp_token"
+    assert claims["client_id"].startswith("decentralized_identifier:did:web:")
+    assert claims["response_uri"].startswith(served + "/openid4vp/responses/")
+    assert re.fullmatch(r"[A-Za-z0-9_-]{32}", claims["nonce"])
+    assert claims["aud"] == "https://self-issued.me/v2"
+    assert claims["exp"] > claims["iat"]
+    ldp, jwt = claims["dcql_query"]["credentials"]
+    assert ldp["claims"] == [{"path": ["credentialSubject", "achievement", "name"],
+                              "values": [ELEKTRA]}]
+    assert claims["dcql_query"]["credential_sets"] == [{"options": [["badge_ldp"],
+                                                                    ["badge_jwt"]]}]
+    assert "ldp_vc" in json.dumps(claims["client_metadata"]["vp_formats_supported"])
