@@ -7,6 +7,9 @@ import re
 import pytest
 from werkzeug.serving import make_server
 
+from eigendossier.core.extensions import db
+from eigendossier.core.models import AuditEvent
+from eigendossier.openid4vp.models import PresentationRequest, SentPresentation
 from tests.api.dossier.conftest import EMAIL, upload
 from tests.credentials_support import baked_png, signed_jwt
 from tests.support import serve_in_thread
@@ -21,8 +24,8 @@ ELEKTRA = "Veilig werken met elektriciteit"
 
 
 @pytest.fixture
-def app_settings():
-    return SETTINGS
+def app_settings(request):
+    return getattr(request, "param", SETTINGS)
 
 
 @pytest.fixture
@@ -52,6 +55,18 @@ def dossier(client, learner) -> dict:
 def employer(app):
     """A browser with no account."""
     return app.test_client()
+
+
+def stored(app) -> dict:
+    """What the verifier and the wallet keep: requests answered, presentations sent."""
+    with app.app_context():
+        return {
+            "answered": db.session.scalar(db.select(db.func.count(PresentationRequest.id))
+                                          .where(PresentationRequest.answered_at.is_not(None))),
+            "sent": db.session.scalar(db.select(db.func.count(SentPresentation.id))),
+            "audit": db.session.scalar(db.select(db.func.count(AuditEvent.id))
+                                       .where(AuditEvent.action.like("openid4vp.%"))),
+        }
 
 
 def ask(employer, **form) -> tuple[str, str]:

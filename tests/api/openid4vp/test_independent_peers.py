@@ -102,8 +102,9 @@ def test_the_request_object_is_what_the_specification_describes(employer, served
     assert claims["aud"] == "https://self-issued.me/v2"
     assert claims["exp"] > claims["iat"]
     ldp, jwt = claims["dcql_query"]["credentials"]
-    assert ldp["claims"] == [{"path": ["credentialSubject", "achievement", "name"],
-                              "values": [ELEKTRA]}]
+    assert (ldp["format"], jwt["format"]) == ("ldp_vc", "jwt_vc_json")
+    assert ldp["claims"] == jwt["claims"] == [{
+        "path": ["credentialSubject", "achievement", "name"], "values": [ELEKTRA]}]
     assert claims["dcql_query"]["credential_sets"] == [{"options": [["badge_ldp"],
                                                                     ["badge_jwt"]]}]
     assert "ldp_vc" in json.dumps(claims["client_metadata"]["vp_formats_supported"])
