@@ -13,6 +13,7 @@ import { AddCredentialView } from './add.js';
 import { CredentialDetailView } from './detail.js';
 import { ExperienceFormView } from './experience.js';
 import { ShareNewView } from '../sharing/new.js';
+import { PresentView } from '../openid4vp/present.js';
 import { ShareDetailView, SharesSection } from '../sharing/list.js';
 import { shareApi } from '../sharing/api.js';
 
@@ -88,6 +89,7 @@ function DossierList({ user }) {
       </ul>`}
     </section>
     <${SharesSection} timeZone=${timeZone} loaded=${shares} />
+    <p><${Link} class="button button--secondary button--block" href="/dossier/present">${t('present.button')}</${Link}></p>
     <section class="card" aria-labelledby="experience-title">
       <div class="section-head">
         <h2 id="experience-title">${t('dossier.experience.heading')}</h2>
@@ -106,6 +108,7 @@ export function DossierView(props) {
   const rest = path.replace(/^\/dossier\/?/, '');
   if (rest === 'add') return html`<${AddCredentialView} ...${props} />`;
   if (rest === 'share') return html`<${ShareNewView} ...${props} />`;
+  if (rest === 'present') return html`<${PresentView} ...${props} />`;
   const share = rest.match(/^shares\/(\d+)$/);
   if (share) return html`<${ShareDetailView} key=${share[1]} ...${props} shareId=${share[1]} />`;
   if (rest === 'experience/new') return html`<${ExperienceFormView} ...${props} itemId=${null} />`;
