@@ -52,15 +52,21 @@ PUBLIC = {
     # OAuth 2.0 token endpoint: the client's id and secret in the request are the
     # authorization (RFC 6749 errors, not problem documents).
     ("POST", "/vc-api/oauth/token"),
+    # The employer's form asking a learner's wallet for proof: no account by design.
+    ("GET", "/verify"),
+    ("POST", "/verify"),
 }
 # Rule prefixes that are public by design: the app's pages and files, sign-in with an
 # identity provider, and the institutions' issuer documents that verifiers fetch.
 PUBLIC_PREFIXES = ("/issuers/", "/auth/oidc/",
+                   # OpenID4VP: what any wallet fetches and posts to (the request id is the
+                   # capability; tests/api/openid4vp/test_hostile.py tries unknown ones).
+                   "/openid4vp/",
                    # The local outbox, to this machine only (tests/api/web/test_mail.py).
                    "/dev/outbox")
 PUBLIC_RULES = {"/", "/<path:path>"}
 # Rules whose secret token in the path is the authorization (capability URLs).
-CAPABILITY_PREFIXES = ("/s/<token>", "/ical/<token>")
+CAPABILITY_PREFIXES = ("/s/<token>", "/ical/<token>", "/verify/<token>")
 # Rules only staff may call.
 STAFF_PATTERNS = (r"^/api/v1/staff/", r"^/api/v1/issuing/<slug>/", r"^/api/v1/catalog$",
                   r"^/api/v1/vouchers/batches$")

@@ -117,10 +117,8 @@ def request_object(request_id: str):
 @limiter.limit(_limit)
 def direct_post(request_id: str):
     """A wallet's answer (response_mode direct_post): vp_token and state as a form."""
-    if request.mimetype != "application/x-www-form-urlencoded":
-        raise verifier.AnswerRefused(detail="Send the answer as "
-                                            "application/x-www-form-urlencoded.")
-    verifier.receive(request_id, request.form.to_dict(flat=False))
+    verifier.receive(request_id, request.form.to_dict(flat=False),
+                     form_encoded=request.mimetype == "application/x-www-form-urlencoded")
     return _no_store(jsonify({}))
 
 

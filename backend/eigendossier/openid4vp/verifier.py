@@ -197,10 +197,12 @@ def request_object(request_id: str) -> str:
 # -- the answer ---------------------------------------------------------------------------------
 
 
-def receive(request_id: str, form: dict[str, list[str]]) -> None:
+def receive(request_id: str, form: dict[str, list[str]], *, form_encoded: bool = True) -> None:
     """A wallet's ``direct_post``: verified completely before anything is written; kept only
     when it holds, and only once (a second answer, also a replay of the first, is refused)."""
     request = _open(request_id)
+    if not form_encoded:
+        raise AnswerRefused(detail=_l("Send the answer as application/x-www-form-urlencoded."))
     values = _form(form)
     if values.get("state") != request.request_id:
         raise AnswerRefused(detail=_l("The state is not the one of this request."))

@@ -80,6 +80,15 @@ def test_a_vp_token_of_the_wrong_shape_is_refused(app, employer, asked, token):
     _still_waiting(app, employer, page)
 
 
+def test_an_answer_as_json_is_refused(app, employer, asked):
+    page, wallet, claims = asked
+    response = requests.post(claims["response_uri"], timeout=10, json={
+        "vp_token": {"badge_jwt": [_vp(wallet, claims)]}, "state": claims["state"]})
+    _refused(response, 400, "vp-answer-refused")
+    _still_waiting(app, employer, page)
+
+
+@pytest.mark.both_databases
 def test_an_answer_is_taken_once_and_a_replay_is_refused(app, employer, asked):
     page, wallet, claims = asked
     vp_token = {"badge_jwt": [_vp(wallet, claims)]}
