@@ -29,6 +29,8 @@ from eigendossier.notifications.schemas import (
     NotificationSettingsSchema,
     SubscriptionSchema,
 )
+from eigendossier.openid4vp import wallet as openid4vp_wallet
+from eigendossier.openid4vp.schemas import SentSchema
 from eigendossier.privacy.messages import describe
 from eigendossier.routes import recognition
 from eigendossier.routes import service as routes
@@ -109,6 +111,8 @@ def collect(account: Account, locale: str) -> tuple[dict[str, bytes], dict]:
         {**ShareSchema().dump(share),
          "views": ViewSchema(many=True).dump(sharing.views_of(share, limit=10_000))}
         for share in shares])
+    files["presentations.json"] = _json(SentSchema(many=True).dump(
+        openid4vp_wallet.sent_by(account)))  # shown to verifiers through OpenID4VP
     events = audit.events_of(account.id)
     files["audit.json"] = _json([_event(event) for event in reversed(events)])
     profile = ProfileSchema().dump(account)

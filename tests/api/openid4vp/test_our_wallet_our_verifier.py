@@ -1,11 +1,17 @@
 """Our wallet answers our verifier, over HTTP as with any other: the employer asks, the
 learner opens the link, sees who asks for what, picks a credential, consents; the employer's
 page shows it verified; the learner's audit trail and list of presentations show it."""
+import json
+import logging
+
+from tests.api.dossier.conftest import EMAIL
 from tests.api.openid4vp.conftest import ELEKTRA, WALLET, ask
+from tests.api.privacy.conftest import export, open_zip
 
 
 def test_a_learner_answers_an_employer_and_the_page_shows_it_verified(
-        client, employer, served, dossier):
+        client, employer, served, dossier, caplog):
+    caplog.set_level(logging.DEBUG)
     page, link = ask(employer, achievement=ELEKTRA, verifier_name="Bouwbedrijf De Vries")
     assert employer.get(page + "/status").get_json() == {"state": "waiting"}
 
@@ -31,8 +37,25 @@ def test_a_learner_answers_an_employer_and_the_page_shows_it_verified(
 
     listed = client.get(f"{WALLET}/presentations").get_json()
     assert [p["credential_ids"] for p in listed] == [[dossier["png"]]]
-    events = client.get("/api/v1/privacy/audit", headers={"Accept-Language": "en"}).get_json()
-    assert any("showed 1 credential(s)" in str(e) for e in events["items"]), events
+    (event, *_) = client.get("/api/v1/privacy/audit").get_json()["items"]  # newest first
+    assert event["action"] == "openid4vp.presented"
+    host = served.removeprefix("http://")
+    assert event["message"] == f"Je hebt 1 bewijs(en) laten zien aan {host}."
+    # Nothing personal in the logs: not the learner, not the request's secrets.
+    assert EMAIL not in caplog.text
+    assert "Sanne" not in caplog.text
+    assert body["handle"] not in caplog.text
+
+
+def test_the_data_export_lists_where_credentials_were_shown(client, employer, served, dossier):
+    _page, link = ask(employer)
+    body = client.post(f"{WALLET}/requests", json={"link": link}).get_json()
+    client.post(f"{WALLET}/answers", json={
+        "handle": body["handle"], "credential_ids": [dossier["png"]], "consent": True})
+    files = open_zip(export(client).data)
+    (shown,) = json.loads(files["presentations.json"])
+    assert shown["credential_ids"] == [dossier["png"]]
+    assert shown["client_id"] == body["client_id"]
 
 
 def test_the_vc_jwt_is_presented_as_a_vp_jwt(client, employer, served, dossier):
