@@ -11,6 +11,7 @@ apart, for Data Integrity and JWS checks). They talk HTTP to the app like any pe
   document fetched over HTTP), and answers with a VP-JWT (``jwt_vc_json``) or a Data Integrity
   presentation (``ldp_vc``) signed by its own did:key."""
 import base64
+import datetime
 import hashlib
 import json
 import secrets
@@ -20,7 +21,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 import requests
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from tests.api.sharing import independent
 
@@ -75,6 +81,61 @@ def sign_jws(header: dict, payload: dict, private: Ed25519PrivateKey) -> str:
     return f"{head}.{body}.{b64url(signature)}"
 
 
+def sign_jws_es256(header: dict, payload: dict, private: ec.EllipticCurvePrivateKey) -> str:
+    head = b64url(json.dumps(header).encode())
+    body = b64url(json.dumps(payload).encode())
+    r, s = decode_dss_signature(private.sign(f"{head}.{body}".encode(),
+                                             ec.ECDSA(hashes.SHA256())))
+    return f"{head}.{body}.{b64url(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
+
+
+class Authority:
+    """A certificate authority of a (pretend) wallet trust framework, and the leaf
+    certificates it gives verifiers: P-256, the verifier's DNS name as subjectAltName."""
+
+    def __init__(self, name="Test trust framework"):
+        self.key = ec.generate_private_key(ec.SECP256R1())
+        subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+        now = datetime.datetime.now(datetime.UTC)
+        self.certificate = (
+            x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
+            .public_key(self.key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=30))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False,
+                                         False), critical=True)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(self.key.public_key()),
+                           critical=False)
+            .sign(self.key, hashes.SHA256()))
+
+    def pem(self) -> bytes:
+        return self.certificate.public_bytes(serialization.Encoding.PEM)
+
+    def leaf(self, dns_name: str) -> tuple[ec.EllipticCurvePrivateKey, str]:
+        """A verifier's key and its certificate (base64 DER, as x5c holds it)."""
+        key = ec.generate_private_key(ec.SECP256R1())
+        now = datetime.datetime.now(datetime.UTC)
+        certificate = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, dns_name)]))
+            .issuer_name(self.certificate.subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(hours=1))
+            .not_valid_after(now + datetime.timedelta(days=7))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(dns_name)]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(x509.KeyUsage(True, False, False, False, False, False, False, False,
+                                         False), critical=True)
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]),
+                           critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+                self.key.public_key()), critical=False)
+            .sign(self.key, hashes.SHA256()))
+        der = certificate.public_bytes(serialization.Encoding.DER)
+        return key, base64.b64encode(der).decode("ascii")
+
+
 def read_jws(token: str) -> tuple[dict, dict, bytes, bytes]:
     head, body, signature = token.split(".")
     return (json.loads(independent._b64(head)), json.loads(independent._b64(body)),
@@ -111,7 +172,8 @@ class MiniVerifier:
     reference) or "redirect_uri" (parameters in the link). The other knobs spoil it."""
 
     def __init__(self, query=None, *, scheme="did", typ=REQUEST_TYPE, extra_claims=None,
-                 sign_with=None, expires_in=300, padding=0, address=None):
+                 sign_with=None, expires_in=300, padding=0, address=None, authority=None,
+                 dns_name="localhost"):
         self.key = Ed25519PrivateKey.generate()
         self.did, self.method = did_key_of(self.key)
         self.query = query or SPEC_DCQL
@@ -151,11 +213,17 @@ class MiniVerifier:
         self.http = _Server(Handler)
         self.base = address or self.http.base
         self.response_uri = f"{self.http.base}/response"
+        self.dns_name = dns_name
+        if scheme == "x509":  # answers go to the host the certificate names
+            self.response_uri = f"http://{dns_name}:{self.http.server.server_port}/response"
+            self.leaf_key, self.leaf = authority.leaf(dns_name)
 
     @property
     def client_id(self) -> str:
         if self.scheme == "redirect_uri":
             return f"redirect_uri:{self.response_uri}"
+        if self.scheme == "x509":
+            return f"x509_san_dns:{self.dns_name}"
         return f"decentralized_identifier:{self.did}"
 
     def claims(self) -> dict:
@@ -168,6 +236,9 @@ class MiniVerifier:
                    if self.padding else {}), **self.extra}
 
     def request_object(self) -> str:
+        if self.scheme == "x509":
+            return sign_jws_es256({"alg": "ES256", "typ": self.typ, "x5c": [self.leaf]},
+                                  self.claims(), self.leaf_key)
         header = {"alg": "EdDSA", "typ": self.typ, "kid": self.method}
         return sign_jws(header, self.claims(), self.sign_with or self.key)
 

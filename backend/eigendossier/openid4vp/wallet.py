@@ -5,9 +5,9 @@ key over the verifier's nonce and client id.
 The request is fetched only through the guarded outbound client and read strictly: a signed
 request object (``typ: oauth-authz-req+jwt``) for the ``decentralized_identifier:`` prefix
 (did:key, did:web: the signing key must be the DID's), or parameters by value for the
-``redirect_uri:`` prefix (unsigned by definition; the answer then goes to that very URI).
-Other prefixes (``x509_san_dns:``, ``x509_hash:``, federation, attestation) are refused
-plainly: we hold no trust anchors to check them against.
+``redirect_uri:`` prefix (unsigned by definition; the answer then goes to that very URI), or
+``x509_san_dns:`` (a certificate chain to configured anchors, see x509.py). Other prefixes
+(``x509_hash:``, federation, attestation, pre-registered) are refused plainly.
 
 Between opening and answering nothing is stored: the checked request travels to the PWA and
 back in a handle signed with SECRET_KEY, bound to the account and valid for ten minutes."""
@@ -28,7 +28,7 @@ from eigendossier.credentials.errors import CredentialError
 from eigendossier.credentials.jws import parse_compact
 from eigendossier.dossier import service as dossier
 from eigendossier.dossier import verification
-from eigendossier.openid4vp import dcql
+from eigendossier.openid4vp import dcql, x509
 from eigendossier.openid4vp.models import SentPresentation
 from eigendossier.sharing import presentation, presenting
 
@@ -43,6 +43,7 @@ PROTOCOL = frozenset({"client_id", "response_type", "response_mode", "response_u
 JWT_CLAIMS = frozenset({"iss", "aud", "iat", "exp", "nbf", "jti"})
 DID_PREFIX = "decentralized_identifier:"
 REDIRECT_PREFIX = "redirect_uri:"
+X509_PREFIX = "x509_san_dns:"
 
 
 class RequestRefused(DomainError):
@@ -128,10 +129,19 @@ def _signed_request(token: str, client_id: str) -> dict:
         raise _refuse(_l("The request object names another client_id than the link."))
     if client_id.startswith(REDIRECT_PREFIX):
         raise _refuse(_l("A redirect_uri client may not sign its request: it has no key."))
-    if not client_id.startswith(DID_PREFIX):
+    if client_id.startswith(DID_PREFIX):
+        _did_signed(jws, client_id.removeprefix(DID_PREFIX))
+    elif client_id.startswith(X509_PREFIX):
+        _certificate_signed(jws, claims, client_id.removeprefix(X509_PREFIX))
+    else:
         raise _refuse(_l("This kind of verifier identifier is not supported: %(id)s.",
                          id=client_id.split(":", 1)[0][:40]))
-    did = client_id.removeprefix(DID_PREFIX)
+    _unknown(claims, PROTOCOL | JWT_CLAIMS)
+    _check_times(claims)
+    return claims
+
+
+def _did_signed(jws, did: str) -> None:
     kid = jws.header.get("kid")
     if not isinstance(kid, str) or not kid.startswith(did + "#"):
         raise _refuse(_l("The request object is not signed with a key of %(did)s.", did=did))
@@ -141,9 +151,20 @@ def _signed_request(token: str, client_id: str) -> dict:
         raise _refuse(_l("The verifier's key cannot be found.")) from None
     if resolved.controller != did or not jws.verify(resolved.key):
         raise _refuse(_l("The request object's signature does not hold."))
-    _unknown(claims, PROTOCOL | JWT_CLAIMS)
-    _check_times(claims)
-    return claims
+
+
+def _certificate_signed(jws, claims: dict, dns_name: str) -> None:
+    """x509_san_dns: a chain to our anchors naming the DNS name, and the answer goes there."""
+    try:
+        key = x509.signing_key(jws.header.get("x5c"), dns_name)
+    except x509.CertificateRefused as error:
+        raise _refuse(_l("The verifier's certificate is not accepted: %(reason)s.",
+                         reason=str(error))) from None
+    if not jws.verify(key):
+        raise _refuse(_l("The request object's signature does not hold."))
+    response_uri = claims.get("response_uri")
+    if urlsplit(response_uri if isinstance(response_uri, str) else "").hostname != dns_name:
+        raise _refuse(_l("The answer would go to another host than the certificate names."))
 
 
 def _check_times(claims: dict) -> None:
@@ -224,6 +245,8 @@ def verifier_host(client_id: str, response_uri: str) -> str:
         return unquote(client_id.removeprefix(DID_PREFIX + "did:web:").split(":")[0])
     if client_id.startswith(REDIRECT_PREFIX):
         return urlsplit(client_id.removeprefix(REDIRECT_PREFIX)).netloc
+    if client_id.startswith(X509_PREFIX):
+        return client_id.removeprefix(X509_PREFIX)
     return ""
 
 

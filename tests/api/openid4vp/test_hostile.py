@@ -16,7 +16,14 @@ from tests.api.dossier.conftest import EMAIL
 from tests.api.openid4vp.conftest import SETTINGS, WALLET, ask, stored
 from tests.credentials_support import signed_jwt
 from tests.support import assert_problem, sign_up
-from tests.support_openid4vp import SPEC_DCQL, MiniVerifier, MiniWallet, read_jws, sign_jws
+from tests.support_openid4vp import (
+    SPEC_DCQL,
+    Authority,
+    MiniVerifier,
+    MiniWallet,
+    read_jws,
+    sign_jws,
+)
 
 # -- our verifier -------------------------------------------------------------------------------
 
@@ -179,13 +186,27 @@ def test_a_link_we_cannot_read_is_refused(client, learner, link):
     assert_problem(_open(client, link), 422, "vp-request-refused")
 
 
-def test_an_x509_client_is_refused_plainly(client, learner, hostile):
-    hostile.extra["client_id"] = "x509_san_dns:verifier.example"
-    link = hostile.link().replace("decentralized_identifier%3A" + hostile.did.replace(":", "%3A"),
-                                  "x509_san_dns%3Averifier.example")
-    response = _open(client, link)
-    assert_problem(response, 422, "vp-request-refused")
-    assert "not supported" in response.get_json()["detail"]
+@pytest.mark.parametrize("case", ["no-anchors", "other-authority", "answer-elsewhere"])
+def test_an_x509_verifier_needs_a_trusted_chain_naming_where_the_answer_goes(
+        app, client, learner, tmp_path, case):
+    trusted, other = Authority(), Authority("Someone else")
+    if case != "no-anchors":
+        (tmp_path / "anchors.pem").write_bytes(trusted.pem())
+        app.config["OPENID4VP_X509_TRUST_ANCHORS"] = str(tmp_path / "anchors.pem")
+    verifier = MiniVerifier(SPEC_DCQL, scheme="x509",
+                            authority=other if case == "other-authority" else trusted)
+    if case == "answer-elsewhere":
+        verifier.response_uri = verifier.response_uri.replace("localhost", "127.0.0.1")
+    try:
+        response = _open(client, verifier.link())
+        assert_problem(response, 422, "vp-request-refused")
+        detail = response.get_json()["detail"]
+        expected = {"no-anchors": "no trust anchors", "other-authority": "does not hold",
+                    "answer-elsewhere": "andere host"}[case]
+        assert expected in detail, detail
+        assert verifier.answers == []
+    finally:
+        verifier.stop()
 
 
 def test_a_client_id_other_than_the_links_is_refused(client, learner, hostile):

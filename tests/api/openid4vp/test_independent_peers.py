@@ -11,6 +11,7 @@ from tests.credentials_support import signed_di, signed_jwt
 from tests.support_openid4vp import (
     SPEC_DCQL,
     SPEC_DCQL_JWT,
+    Authority,
     MiniVerifier,
     MiniWallet,
 )
@@ -63,6 +64,22 @@ def test_our_wallet_answers_a_redirect_uri_verifier_by_value(client, dossier, mi
     assert body["verifier_host"] == mini_verifier.response_uri.split("/")[2]
     assert mini_verifier.fetches == 0  # nothing fetched: the request was in the link
     assert len(mini_verifier.checked) == 1
+
+
+def test_our_wallet_answers_an_x509_verifier_of_a_trusted_framework(app, client, dossier,
+                                                                    tmp_path):
+    authority = Authority()
+    (tmp_path / "anchors.pem").write_bytes(authority.pem())
+    app.config["OPENID4VP_X509_TRUST_ANCHORS"] = str(tmp_path / "anchors.pem")
+    verifier = MiniVerifier(SPEC_DCQL, scheme="x509", authority=authority)
+    try:
+        body, sent = _answer(client, verifier.link(), dossier["png"])
+        assert sent.status_code == 201, sent.get_json()
+        assert body["verifier_host"] == "localhost"  # the certificate's DNS name
+        assert body["client_id"] == "x509_san_dns:localhost"
+        assert len(verifier.checked) == 1
+    finally:
+        verifier.stop()
 
 
 def _request_of(employer, served, **form):
