@@ -67,3 +67,20 @@ def test_the_vc_jwt_is_presented_as_a_vp_jwt(client, employer, served, dossier):
         "handle": body["handle"], "credential_ids": [dossier["jwt"]], "consent": True})
     assert sent.status_code == 201, sent.get_json()
     assert employer.get(page + "/status").get_json() == {"state": "verified"}
+
+
+def test_a_learner_who_declines_is_heard_and_it_is_noted(client, employer, served, dossier):
+    page, link = ask(employer)
+    body = client.post(f"{WALLET}/requests", json={"link": link}).get_json()
+    assert client.post(f"{WALLET}/declines", json={"handle": body["handle"]}).status_code == 204
+    assert employer.get(page + "/status").get_json() == {"state": "declined"}
+    html = employer.get(page, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "The learner chose not to show anything." in html
+    (event, *_) = client.get("/api/v1/privacy/audit").get_json()["items"]
+    assert event["action"] == "openid4vp.declined"
+    assert client.get(f"{WALLET}/presentations").get_json() == []
+    # the request is closed: the same handle cannot answer it any more
+    answer = client.post(f"{WALLET}/answers", json={
+        "handle": body["handle"], "credential_ids": [dossier["png"]], "consent": True})
+    assert answer.status_code == 502
+    assert answer.get_json()["type"].endswith("/vp-verifier-refused")
