@@ -251,3 +251,21 @@ def test_a_verifier_that_refuses_the_answer_leaves_nothing_behind(app, client, d
     assert_problem(response, 502, "vp-verifier-refused")
     assert stored(app)["sent"] == 0
     assert client.get(f"{WALLET}/presentations").get_json() == []
+
+
+@pytest.mark.parametrize("app_settings", [{**SETTINGS, "OUTBOUND_ALLOW_PRIVATE": False}],
+                         indirect=True)
+def test_an_answer_is_never_posted_to_a_private_address(app, client, dossier):
+    """A redirect_uri request comes in the link (nothing fetched): the answer is the first
+    contact, and the guarded client refuses it too."""
+    verifier = MiniVerifier(SPEC_DCQL, scheme="redirect_uri")
+    try:
+        body = _open(client, verifier.link()).get_json()
+        response = client.post(f"{WALLET}/answers", json={
+            "handle": body["handle"], "credential_ids": [dossier["png"]], "consent": True})
+        assert_problem(response, 502, "vp-verifier-refused")
+        assert "address not allowed" in response.get_json()["detail"]
+        assert verifier.answers == []
+        assert stored(app)["sent"] == 0
+    finally:
+        verifier.stop()
