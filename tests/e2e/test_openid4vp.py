@@ -76,3 +76,9 @@ def test_an_employer_asks_and_the_learner_answers_from_the_phone(
     expect(employer.get_by_role("heading", name="Veilig werken met elektriciteit",
                                 exact=True)).to_be_visible()
     expect(employer.locator(".check").first).to_contain_text("geslaagd")
+
+    # The learner sees where the credential was shown.
+    page.goto("/dossier/present")
+    shown = page.get_by_role("region", name="Eerder getoond")
+    expect(shown).to_contain_text(f"1 bewijs/bewijzen aan {host} op")
+    expect(shown).to_contain_text("Bouwbedrijf De Vries")

@@ -3,6 +3,8 @@ sent."""
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
+from eigendossier.core.fields import UTCDateTime
+
 ID = fields.Integer(strict=True, validate=validate.Range(min=1))
 
 
@@ -58,4 +60,4 @@ class SentSchema(Schema):
     verifier_name = fields.String()
     response_host = fields.String()
     credential_ids = fields.List(fields.Integer())
-    sent_at = fields.DateTime()
+    sent_at = UTCDateTime()

@@ -2,10 +2,11 @@
 // its QR code, see who asks for what, pick credentials, agree, send. Route: /dossier/present.
 // The server fetches and checks the request; this screen only shows it and asks.
 import { html, useEffect, useRef, useState } from '../core/html.js';
-import { t } from '../core/i18n.js';
+import { t, DEFAULT_TIME_ZONE } from '../core/i18n.js';
 import { Field, LiveMessage } from '../core/components.js';
 import { Link } from '../core/router.js';
 import { problemMessage } from '../core/forms.js';
+import { formatDate } from '../dossier/parts.js';
 import { QrScanner, useScanSupport } from '../vouchers/scan.js';
 import { presentApi, LINK_PREFIX } from './api.js';
 
@@ -144,7 +145,26 @@ function RequestShown({ request, onDone }) {
   </section>`;
 }
 
-export function PresentView() {
+/** Where the learner's credentials were shown through OpenID4VP (the audit trail has more). */
+function ShownBefore({ timeZone }) {
+  const [sent, setSent] = useState(null);
+  useEffect(() => {
+    let live = true;
+    presentApi.sent().then((list) => live && setSent(list)).catch(() => live && setSent([]));
+    return () => { live = false; };
+  }, []);
+  if (!sent || sent.length === 0) return null;
+  return html`<section class="card" aria-labelledby="shown-title">
+    <h2 id="shown-title">${t('present.shownTitle')}</h2>
+    <ul class="shown-list">${sent.map((item) => html`<li key=${item.id}>
+      ${t('present.shownItem', { count: item.credential_ids.length, host: item.response_host, date: formatDate(item.sent_at, timeZone, true) })}
+      ${item.verifier_name && html` <span class="muted">(${item.verifier_name})</span>`}
+    </li>`)}</ul>
+  </section>`;
+}
+
+export function PresentView({ user }) {
+  const timeZone = (user && user.time_zone) || DEFAULT_TIME_ZONE;
   const [request, setRequest] = useState(null);
   const [done, setDone] = useState('');
   return html`<section class="present" aria-labelledby="page-title">
@@ -154,5 +174,6 @@ export function PresentView() {
     ${done && html`<p><${Link} href="/dossier">${t('present.backToDossier')}</${Link}></p>`}
     ${!done && !request && html`<p class="lead">${t('present.intro')}</p><${LinkForm} onOpened=${setRequest} />`}
     ${!done && request && html`<${RequestShown} request=${request} onDone=${setDone} />`}
+    ${!request && html`<${ShownBefore} timeZone=${timeZone} />`}
   </section>`;
 }
