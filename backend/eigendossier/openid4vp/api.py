@@ -2,12 +2,16 @@
 object, direct_post answer, the verifier's DID document) and the employer's pages under
 /verify (server-rendered, no account, work without JavaScript; a small script makes the
 page show the answer the moment it arrives)."""
+from datetime import UTC
 from typing import ClassVar
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_time
 from flask import Blueprint as PlainBlueprint
 from flask import current_app, jsonify, make_response, redirect, render_template, request, url_for
 from flask.views import MethodView
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from eigendossier.core.arguments import Blueprint
@@ -176,7 +180,7 @@ def create():
     achievement = (request.form.get("achievement") or "").strip()
     name = (request.form.get("verifier_name") or "").strip()
     if len(achievement) > MAX_ACHIEVEMENT or len(name) > 120:
-        raise InvalidInput(errors={"achievement": ["Too long."]})
+        raise InvalidInput(errors={"achievement": [str(_l("Too long."))]})
     _request, token = verifier.create_request(achievement=achievement, verifier_name=name)
     return redirect(url_for("verifier_pages.view", token=token), code=303)
 
@@ -186,10 +190,14 @@ def view(token: str):
     """The QR code and link while waiting; the verified answer once it came."""
     found = verifier.for_page(token)
     link = verifier.wallet_link(found)
-    with force_locale(page_locale()):
+    locale = page_locale()
+    with force_locale(locale):
         content = page.content(found)
+    zone = ZoneInfo(current_app.config["DEFAULT_TIME_ZONE"])
+    until = format_time(found.expires_at.replace(tzinfo=UTC), "HH:mm", tzinfo=zone,
+                        locale=locale)
     return _render("openid4vp/request.html", page=content, link=link, qr=qr_svg(link),
-                   token=token)
+                   token=token, until=until)
 
 
 @pages.get("/<token>/status")

@@ -269,3 +269,13 @@ def test_an_answer_is_never_posted_to_a_private_address(app, client, dossier):
         assert stored(app)["sent"] == 0
     finally:
         verifier.stop()
+
+
+def test_the_employers_form_refuses_an_overlong_achievement_and_stores_nothing(app, employer):
+    response = employer.post("/verify", data={"achievement": "x" * 201},
+                             headers={"Accept": "application/json"})
+    assert response.status_code == 422
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert response.get_json()["errors"]["achievement"] == ["Te lang."]
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(PresentationRequest.id))) == 0
