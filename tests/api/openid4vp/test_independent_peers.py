@@ -2,6 +2,7 @@
 wallet answers an independent verifier, and an independent wallet answers our verifier."""
 import json
 import re
+from urllib.parse import quote
 
 import pytest
 
@@ -125,3 +126,31 @@ def test_the_request_object_is_what_the_specification_describes(employer, served
     assert claims["dcql_query"]["credential_sets"] == [{"options": [["badge_ldp"],
                                                                     ["badge_jwt"]]}]
     assert "ldp_vc" in json.dumps(claims["client_metadata"]["vp_formats_supported"])
+
+
+# The specification's example requests by value (section 5 and 8.2), the DCQL adapted to a
+# W3C credential. Only reading them: answering would post to client.example.org.
+SPEC_DIRECT_POST = (
+    "openid4vp://?response_type=vp_token&response_mode=direct_post"
+    "&client_id=redirect_uri%3Ahttps%3A%2F%2Fclient.example.org%2Fpost"
+    "&response_uri=https%3A%2F%2Fclient.example.org%2Fpost"
+    "&dcql_query=" + quote(json.dumps(SPEC_DCQL)) + "&nonce=n-0S6_WzA2Mj&state=eyJhb")
+SPEC_FRAGMENT = (
+    "openid4vp://?response_type=vp_token"
+    "&client_id=redirect_uri%3Ahttps%3A%2F%2Fclient.example.org%2Fcb"
+    "&redirect_uri=https%3A%2F%2Fclient.example.org%2Fcb"
+    "&dcql_query=" + quote(json.dumps(SPEC_DCQL)) + "&nonce=n-0S6_WzA2Mj")
+
+
+def test_the_specifications_direct_post_request_reads(client, dossier):
+    opened = client.post(f"{WALLET}/requests", json={"link": SPEC_DIRECT_POST})
+    assert opened.status_code == 200, opened.get_json()
+    body = opened.get_json()
+    assert body["verifier_host"] == body["response_host"] == "client.example.org"
+    assert [c["credential_id"] for c in body["candidates"]] == [dossier["png"]]
+
+
+def test_the_specifications_fragment_request_is_refused_plainly(client, dossier):
+    opened = client.post(f"{WALLET}/requests", json={"link": SPEC_FRAGMENT})
+    assert opened.status_code == 422
+    assert "redirect_uri" in opened.get_json()["detail"]  # a parameter we do not take
