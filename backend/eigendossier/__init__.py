@@ -88,6 +88,7 @@ def _register_domains(app: Flask) -> None:
     from eigendossier.privacy import cli as privacy_cli
     from eigendossier.routes import api as routes_api
     from eigendossier.sharing import api as sharing_api
+    from eigendossier.staff import api as staff_api
     from eigendossier.vcapi import api as vcapi_api
     from eigendossier.vcapi import cli as vcapi_cli
     from eigendossier.vcapi import oauth as vcapi_oauth
@@ -127,6 +128,7 @@ def _register_domains(app: Flask) -> None:
     api.register_blueprint(vcapi_api.blp)
     free_of_csrf(app, vcapi_api.blp.name)
     vcapi_oauth.init_app(app)
+    api.register_blueprint(staff_api.blp)
     api.register_blueprint(web_api.blp)
     app.register_blueprint(oidc.bp)
     app.register_blueprint(outbox.pages)
