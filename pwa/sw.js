@@ -22,7 +22,7 @@ const API_CACHE = 'ed-api-v1';
 const ASSETS = new Set([...BUILD.boot, ...BUILD.app, ...BUILD.rest]);
 
 // Client-side routes of the app: answered with the cached shell. Later features add theirs.
-const APP_ROUTES = ['/sign-in', '/sign-up', '/profile', '/dossier', '/route', '/rooster', '/vouchers', '/meldingen'];
+const APP_ROUTES = ['/sign-in', '/sign-up', '/profile', '/dossier', '/route', '/rooster', '/vouchers', '/meldingen', '/staff'];
 
 function isAppRoute(path) {
   return path === '/' || APP_ROUTES.some((route) => path === route || path.startsWith(`${route}/`));

@@ -136,7 +136,7 @@ function App() {
     if (path !== '/sign-in') setFlash('');
   }, [path]);
 
-  const tabs = tabsFor(meta);
+  const tabs = tabsFor(meta, user);
   const route = ready ? resolve(path, user, tabs) : {};
 
   useEffect(() => {
@@ -170,7 +170,7 @@ function App() {
     await applyProfileLocale(profile).catch(() => {});
     setFlash('');
     setUser(profile);
-    navigate(tabsFor(meta)[0].path, { replace: true });
+    navigate(tabsFor(meta, profile)[0].path, { replace: true });
   }
 
   async function profileChanged(profile) {
@@ -217,7 +217,7 @@ function App() {
       <button type="button" class="button button--small" onClick=${() => applyUpdate(waitingWorker)}>${t('app.updateNow')}</button>
     </${Banner}>`}
     ${(!online || fromCache) && html`<${Banner} kind="offline" icon="cloudOff"><span>${t('app.offline')}</span></${Banner}>`}
-    <main id="main" tabindex="-1" class=${user ? 'main main--with-tabs' : 'main main--anon'}>
+    <main id="main" tabindex="-1" class=${user ? `main main--with-tabs${path.startsWith('/staff') ? ' main--wide' : ''}` : 'main main--anon'}>
       ${route.load && html`<${LazyView}
         load=${route.load}
         onShown=${pageShown}
