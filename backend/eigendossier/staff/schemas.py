@@ -1,4 +1,5 @@
 """The staff console's API contract."""
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 from eigendossier.accounts.staff import STAFF_KINDS, kind_of
@@ -7,7 +8,7 @@ from eigendossier.catalog.schemas import InstitutionSchema
 from eigendossier.core.fields import UTCDateTime
 from eigendossier.core.i18n import localized
 
-CLOCK = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Use HH:MM, e.g. 18:30.")
+CLOCK = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error=_l("Use HH:MM."))
 
 
 class StaffHomeSchema(Schema):
