@@ -3,7 +3,7 @@ import { html, render, useEffect, useRef, useState } from '../core/html.js';
 import { t, setLocale, storedLocale, getLocale, onLocaleChange, SUPPORTED, fileUrl } from '../core/i18n.js';
 import { api, ApiError, onCacheState } from '../core/api.js';
 import { navigate, useRoute } from '../core/router.js';
-import { tabsFor, FEATURE_TABS, PROFILE_TAB, SIGNED_IN_ROUTES, LINK_ROUTES, NOT_FOUND } from './features.js';
+import { isStaff, tabsFor, FEATURE_TABS, PROFILE_TAB, SIGNED_IN_ROUTES, LINK_ROUTES, NOT_FOUND } from './features.js';
 import { Banner, BottomNav, LanguageToggle } from '../core/components.js';
 import { registerServiceWorker, useWaitingWorker, applyUpdate, clearApiCache, precacheApp } from '../core/sw-client.js';
 
@@ -160,7 +160,7 @@ function App() {
 
   // A signed-in learner gets the whole app precached, for use offline.
   useEffect(() => {
-    if (user) precacheApp();
+    if (user) precacheApp({ staff: isStaff(user) });
   }, [user]);
 
   async function signedIn(profile) {
