@@ -232,7 +232,7 @@ def audit_page(account: Account, slug: str, text: str = "", since: date | None =
     query = db.select(AuditEvent).where(or_(
         AuditEvent.institution_id == institution.id,
         AuditEvent.institution_id.is_(None) & AuditEvent.actor_id.in_(own_staff)
-        & (AuditEvent.actor_id != AuditEvent.account_id)))
+        & AuditEvent.actor_id.is_distinct_from(AuditEvent.account_id)))
     if text:
         like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         actors = db.select(Account.id).where(or_(Account.display_name.ilike(like, escape="\\"),

@@ -61,3 +61,16 @@ def test_another_school_sees_only_its_own_trail(zao_admin, learner, client, acti
     own = zao_admin.get(f"{ZAO}/audit").get_json()
     assert [e["action"] for e in own["events"]] == ["client.created"]
     assert_problem(client.get(f"{TCR}/audit"), 403, "staff-only")
+
+
+def test_staff_actions_recorded_before_the_console_count_by_who_did_them(
+        app, learner, staff, tcr_admin, zao_admin):
+    """A voucher for a learner (vouchers/ records it without an institution) by tcr's staff
+    is on tcr's trail, not on zao's; a staff member's own sign-in is no staff action."""
+    batch = staff.post("/api/v1/vouchers/batches", headers={"Content-Type": "text/csv"},
+                       data="name,email,graduation_date,qualification\n"
+                            "Sanne,sanne@example.nl,2025-07-01,25655\n")
+    assert batch.status_code == 201, batch.get_json()
+    trail = tcr_admin.get(f"{TCR}/audit").get_json()
+    assert [(e["action"], e["actor"]) for e in trail["events"]] == [("voucher.issued", "Pieter")]
+    assert zao_admin.get(f"{ZAO}/audit").get_json()["total"] == 0
