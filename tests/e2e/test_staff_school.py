@@ -98,6 +98,8 @@ def test_set_up_on_a_phone(new_context, school):
     page.get_by_role("button", name="Vervangen: vanaf nu tekent een nieuwe sleutel").click()
     expect(page.locator("#keys-status")).to_contain_text("Vanaf nu tekent een nieuwe sleutel")
     expect(page.get_by_text("Sleutel 2 ondertekent")).to_be_visible()
+    # With a key there is an issuer profile: its contact address needs no key any more.
+    expect(page.get_by_text("zodra de instelling een ondertekeningssleutel heeft")).to_have_count(0)
 
     page.get_by_label("Contactadres (e-mail)").fill("geen adres")
     page.get_by_role("button", name="Profiel opslaan").click()

@@ -123,7 +123,7 @@ function Upload({ institution, onApplied }) {
 
   return html`<div class="card">
     <h2>${t('staff.catalogue.uploadTitle')}</h2>
-    <p class="muted">${t('staff.catalogue.uploadIntro')}</p>
+    <p class="lead">${t('staff.catalogue.uploadIntro')}</p>
     <form class="form" onSubmit=${preview} noValidate>
       <div class="field">
         <label for="catalogue-file">${t('staff.catalogue.file')}</label>

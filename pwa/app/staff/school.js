@@ -26,8 +26,9 @@ function useLoad(load, deps) {
   return [value, error, reload, setValue];
 }
 
-function ProfileCard({ institution, manages }) {
-  const [profile, loadError] = useLoad(() => staffApi.profile(institution.slug), [institution.slug]);
+function ProfileCard({ institution, manages, keyCount }) {
+  // Read again once the first key exists: contact and logo then belong to an issuer profile.
+  const [profile, loadError] = useLoad(() => staffApi.profile(institution.slug), [institution.slug, keyCount > 0]);
   const [values, setValues] = useState(null);
   const [errors, setErrors] = useState({});
   const [message, setMessage] = useState('');
@@ -62,7 +63,7 @@ function ProfileCard({ institution, manages }) {
   const set = (name) => (value) => setValues({ ...values, [name]: value });
   return html`<div class="card">
     <h2>${t('staff.school.profileTitle')}</h2>
-    <p class="muted">${t('staff.school.profileIntro')}</p>
+    <p class="lead">${t('staff.school.profileIntro')}</p>
     <${LiveMessage} kind="error" id="profile-load-error">${loadError}</${LiveMessage}>
     ${values && html`<form class="form" ref=${form} onSubmit=${save} noValidate>
       <${LiveMessage} kind="error" id="school-profile-error" fromFields=${true}>${message}</${LiveMessage}>
@@ -78,8 +79,11 @@ function ProfileCard({ institution, manages }) {
   </div>`;
 }
 
-function KeysCard({ institution, manages }) {
-  const [keys, loadError, reload, setKeys] = useLoad(() => staffApi.keys(institution.slug), [institution.slug]);
+function KeysCard({ institution, manages, onKeys }) {
+  const [keys, loadError, , setKeys] = useLoad(() => staffApi.keys(institution.slug), [institution.slug]);
+  useEffect(() => {
+    if (keys) onKeys(keys.keys.length);
+  }, [keys]);
   const [message, setMessage] = useState('');
   const [status, setStatus] = useState('');
   const [reach, setReach] = useState(null);
@@ -186,7 +190,7 @@ function ClientsCard({ institution }) {
 
   return html`<div class="card">
     <h2>${t('staff.school.clientsTitle')}</h2>
-    <p class="muted">${t('staff.school.clientsIntro')}</p>
+    <p class="lead">${t('staff.school.clientsIntro')}</p>
     <${LiveMessage} kind="error" id="clients-error">${loadError || message}</${LiveMessage}>
     <${LiveMessage} kind="status" id="clients-status">${status}</${LiveMessage}>
     ${secret && html`<div class="secret" role="group" aria-labelledby="client-secret-title">
@@ -295,9 +299,10 @@ function MembersCard({ institution }) {
 
 export default function SchoolScreen({ institution, role }) {
   const manages = role === 'institution_admin' || role === 'admin';
+  const [keyCount, setKeyCount] = useState(0);
   return html`<div class="staff-columns">
-    <${ProfileCard} institution=${institution} manages=${manages} />
-    <${KeysCard} institution=${institution} manages=${manages} />
+    <${ProfileCard} institution=${institution} manages=${manages} keyCount=${keyCount} />
+    <${KeysCard} institution=${institution} manages=${manages} onKeys=${setKeyCount} />
     ${manages ? html`<${ClientsCard} institution=${institution} />
       <${MembersCard} institution=${institution} />`
     : html`<p class="notice notice--info">${t('staff.school.adminsOnly')}</p>`}
