@@ -57,7 +57,7 @@ export default function AuditScreen({ institution }) {
       <button type="submit" class="button button--secondary">${t('staff.audit.search')}</button>
     </form>
     <${LiveMessage} kind="error" id="audit-error">${error}</${LiveMessage}>
-    <h2 ref=${heading} tabindex="-1" aria-live="polite">${result ? t('staff.audit.found', { count: result.total }) : t('staff.audit.title')}</h2>
+    <h2 ref=${heading} tabindex="-1" aria-live="polite">${result ? t(result.total === 1 ? 'staff.audit.foundOne' : 'staff.audit.found', { count: result.total }) : t('staff.audit.title')}</h2>
     ${!result && !error && html`<p class="loading" role="status">${t('app.loading')}</p>`}
     ${result && html`<ol class="staff-list">
       ${result.events.map((event) => html`<li class="staff-list__item">
