@@ -39,6 +39,16 @@ def test_demo_load_is_idempotent(app, runner, client):
     assert response.status_code == 200
 
 
+def test_demo_staff_manage_their_school_in_the_console(app, runner, client):
+    assert runner.invoke(args=["demo", "load", "--force"]).exit_code == 0
+    response = client.post("/api/v1/session", json={
+        "email": "docent@techniek.demo.eigendossier.nl", "password": "demo-wachtwoord-staf"})
+    assert response.status_code == 200
+    home = client.get("/api/v1/staff").get_json()
+    assert home["role"] == "institution_admin"
+    assert [i["slug"] for i in home["institutions"]] == ["techniek-college-rijnmond"]
+
+
 def test_demo_load_does_nothing_when_switched_off(app, runner):
     result = runner.invoke(args=["demo", "load"])
     assert "DEMO_DATA is off" in result.output
