@@ -38,6 +38,12 @@ from eigendossier.staff.schemas import (
 blp = Blueprint("staff", __name__, url_prefix="/api/v1/staff",
                 description="The staff console: an institution's catalogue, set-up and audit")
 
+# The catalogue as the body, or uploaded as the form field `file` (what the app sends).
+UPLOAD_BODY = {**CATALOG_BODY, "content": {
+    **CATALOG_BODY["content"],
+    "multipart/form-data": {"schema": {"type": "object", "properties": {
+        "file": {"type": "string", "format": "binary",
+                 "description": "A catalogue document, YAML or JSON"}}}}}}
 SCOPE_ERRORS = ((403, "Not staff"), (404, "Not an institution of yours, or no such item"))
 ADMIN_ERRORS = ((403, "Not staff, or not an institution admin"),
                 (404, "Not an institution of yours, or no such item"))
@@ -80,7 +86,7 @@ class Home(MethodView):
 class CatalogPreview(MethodView):
     decorators: ClassVar = [login_required]
 
-    @blp.doc(requestBody=CATALOG_BODY)
+    @blp.doc(requestBody=UPLOAD_BODY)
     @blp.response(200, CatalogChangesSchema)
     @scoped()
     @problem_response(blp, 422, "The document has errors, or would remove a run with "
@@ -95,7 +101,7 @@ class CatalogPreview(MethodView):
 class CatalogApply(MethodView):
     decorators: ClassVar = [login_required]
 
-    @blp.doc(requestBody=CATALOG_BODY)
+    @blp.doc(requestBody=UPLOAD_BODY)
     @blp.response(200, CatalogChangesSchema)
     @scoped()
     @problem_response(blp, 422, "The document has errors; nothing was changed")
