@@ -129,6 +129,9 @@ def test_set_up_is_for_institution_admins_of_that_school(app, staff, tcr_admin, 
         assert_problem(staff.open(f"{TCR}{path}", method=method, json=body), 403,
                        "institution-admin-only")
         assert_problem(zao_admin.open(f"{TCR}{path}", method=method, json=body), 404)
+    # In the staff member's language (Dutch, the default).
+    refusal = staff.post(f"{TCR}/keys").get_json()
+    assert refusal["title"] == "Alleen een instellingsbeheerder mag dit doen"
     # A client id of another school is not found under one's own school either.
     assert_problem(zao_admin.post(f"{ZAO}/clients/{made['client_id']}/revoke"), 404)
     assert count(app, OAuthClient, revoked_at=None) == 1
