@@ -2,8 +2,8 @@
 section; on a phone (390 px, then 320 px) sets up the school (signing key with its did:web
 address and a reachability check, profile, a VC-API client whose secret shows once, a staff
 member); on a desktop uploads a catalogue, sees what it would change before applying it,
-edits a run and finds the actions in the audit trail. axe-core finds no violations on any
-of these screens; a learner sees no staff section at all.
+edits a run and finds the actions in the audit trail, also in English. axe-core finds no
+violations on any of these screens; a learner sees no staff section at all.
 
 The school here is one of this file's own (its catalogue is changed), so the session's shared
 test catalogue stays as other files expect it."""
@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from eigendossier.accounts import service as accounts
 from eigendossier.catalog.service import import_catalog
-from tests.e2e.conftest import AXE_JS, PASSWORD
+from tests.e2e.conftest import AXE_JS, PASSWORD, open_tab
 from tests.e2e.test_accessibility import AXE_RUN, no_horizontal_scroll
 
 pytestmark = pytest.mark.e2e
@@ -72,8 +72,8 @@ def sign_in(page, email):
     page.get_by_role("button", name="Inloggen", exact=True).click()
 
 
-def open_section(page, name):
-    page.get_by_role("navigation", name="Schoolbeheer").get_by_role("link", name=name).click()
+def open_section(page, name, menu="Schoolbeheer"):
+    page.get_by_role("navigation", name=menu).get_by_role("link", name=name).click()
 
 
 def test_set_up_on_a_phone(new_context, school):
@@ -196,6 +196,17 @@ def test_catalogue_preview_then_apply_on_a_desktop(new_context, school, tmp_path
     expect(page.get_by_text("Uitvoering gewijzigd")).to_be_visible()
     expect(page.get_by_text("Catalogus geüpload")).to_be_visible()
     assert_no_violations(page, "audit")
+
+    # In English too: the staff member chooses it in their profile.
+    open_tab(page, "Profiel")
+    page.get_by_label("Taal").select_option("en")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    open_tab(page, "School", menu="Main menu", more="More")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set-up")
+    open_section(page, "Audit", menu="School admin")
+    expect(page.get_by_text("Run changed")).to_be_visible()
+    assert_no_violations(page, "audit in English")
 
 
 def test_learners_have_no_staff_section(new_context, catalog):
