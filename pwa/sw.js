@@ -3,8 +3,8 @@
  * - BUILD is written by the server as it serves this file (backend/eigendossier/web/assets.py):
  *   the version, and the content-hashed URL of every app file, split into `boot` (the shell and
  *   the screens before sign-in, precached at install), `app` (the other modules, precached when
- *   the page says a learner signed in) and `rest` (other languages, install icons: kept once
- *   used). A changed file changes the version: the new worker then
+ *   the page says a learner signed in), `staff` (the staff section, precached too when the
+ *   one signed in is staff) and `rest` (other languages, install icons: kept once used). A changed file changes the version: the new worker then
  *   waits, the page shows "update available", and its button posts SKIP_WAITING.
  * - Precaching takes files from the HTTP cache, where the page has just loaded them (hashed
  *   URLs are immutable there), and copies unchanged files from the last version's cache: only
@@ -16,13 +16,13 @@
  * - The page posts CLEAR_API_CACHE on sign-in and sign-out, so no learner's data outlives
  *   their session on this device.
  */
-const BUILD = { version: 'dev', shell: '', boot: ['/'], app: [], rest: [] };
+const BUILD = { version: 'dev', shell: '', boot: ['/'], app: [], rest: [], staff: [] };
 const SHELL_CACHE = `ed-shell-${BUILD.version}`;
 const API_CACHE = 'ed-api-v1';
-const ASSETS = new Set([...BUILD.boot, ...BUILD.app, ...BUILD.rest]);
+const ASSETS = new Set([...BUILD.boot, ...BUILD.app, ...BUILD.rest, ...BUILD.staff]);
 
 // Client-side routes of the app: answered with the cached shell. Later features add theirs.
-const APP_ROUTES = ['/sign-in', '/sign-up', '/profile', '/dossier', '/route', '/rooster', '/vouchers', '/meldingen'];
+const APP_ROUTES = ['/sign-in', '/sign-up', '/profile', '/dossier', '/route', '/rooster', '/vouchers', '/meldingen', '/staff'];
 
 function isAppRoute(path) {
   return path === '/' || APP_ROUTES.some((route) => path === route || path.startsWith(`${route}/`));
@@ -79,7 +79,8 @@ self.addEventListener('message', (event) => {
   if (type === 'SKIP_WAITING') {
     self.skipWaiting();
   } else if (type === 'PRECACHE_APP') {
-    event.waitUntil(precache(BUILD.app).catch(() => {}));
+    const urls = event.data.staff ? [...BUILD.app, ...BUILD.staff] : BUILD.app;
+    event.waitUntil(precache(urls).catch(() => {}));
   } else if (type === 'CLEAR_API_CACHE') {
     const reply = event.ports && event.ports[0];
     event.waitUntil(

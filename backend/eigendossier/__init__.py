@@ -90,6 +90,7 @@ def _register_domains(app: Flask) -> None:
     from eigendossier.privacy import cli as privacy_cli
     from eigendossier.routes import api as routes_api
     from eigendossier.sharing import api as sharing_api
+    from eigendossier.staff import api as staff_api
     from eigendossier.vcapi import api as vcapi_api
     from eigendossier.vcapi import cli as vcapi_cli
     from eigendossier.vcapi import oauth as vcapi_oauth
@@ -138,6 +139,7 @@ def _register_domains(app: Flask) -> None:
     free_of_csrf(app, openid4vp_api.pages.name)
     dossier_verification.add_local_source(app, openid4vp_verifier.local_document)
     app.config["FEATURES"].add("openid4vp")
+    api.register_blueprint(staff_api.blp)
     api.register_blueprint(web_api.blp)
     app.register_blueprint(oidc.bp)
     app.register_blueprint(outbox.pages)

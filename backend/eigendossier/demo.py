@@ -71,7 +71,8 @@ def load_accounts(directory: Path) -> int:
                                                                    "Europe/Amsterdam")})
         else:
             accounts.create_staff(row["email"], row["password"], row["display_name"],
-                                  row["role"], row.get("institution"))
+                                  row["role"], row.get("institution"),
+                                  institution_admin=row.get("institution_admin", False))
     return len(rows)
 
 

@@ -84,6 +84,9 @@ BODIES = {
     ("POST", "/api/v1/issuing/<slug>/awards"): {"block_id": "{block_id}", "email": ANNA},
     ("POST", "/api/v1/issuing/<slug>/credentials/<int:issued_id>/revoke"):
         {"reason": "Authorization sweep"},
+    ("POST", "/api/v1/staff/institutions/<slug>/members"):
+        {"email": "nieuw@tcr.nl", "display_name": "Nieuw"},
+    ("PATCH", "/api/v1/staff/institutions/<slug>/members/<int:member_id>"): {"role": "staff"},
 }
 HEADERS = {
     ("POST", "/api/v1/vouchers/<int:voucher_id>/redeem"): {"Idempotency-Key": "sweep-0001"},
@@ -235,6 +238,9 @@ def world(app, runner, catalog):
     assert runner.invoke(args=["issuing", "create-key", "tcr"]).exit_code == 0
     values["issued_id"] = _ok(tcr.post("/api/v1/issuing/tcr/awards", json={
         "block_id": values["block_id"], "email": ANNA}))["id"]
+    made = runner.invoke(args=["issuing", "api-client", "create", "tcr"])
+    values["client_id"] = made.output.split()[1]
+    values["member_id"] = _id_of(app, Account, email="docent@tcr.nl")
 
     bob = app.test_client()
     sign_up(bob, email=BOB, display_name="Bob")

@@ -38,6 +38,15 @@ def test_demo_load_is_idempotent(app, runner, client):
                                                     "password": "demo-wachtwoord-sanne"})
     assert response.status_code == 200
 
+    # Demo staff are their school's institution admins: the whole staff console is theirs.
+    staff = app.test_client()
+    response = staff.post("/api/v1/session", json={
+        "email": "docent@techniek.demo.eigendossier.nl", "password": "demo-wachtwoord-staf"})
+    assert response.status_code == 200
+    home = staff.get("/api/v1/staff").get_json()
+    assert home["role"] == "institution_admin"
+    assert [i["slug"] for i in home["institutions"]] == ["techniek-college-rijnmond"]
+
 
 def test_demo_load_does_nothing_when_switched_off(app, runner):
     result = runner.invoke(args=["demo", "load"])

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eigendossier.core.extensions import db
@@ -23,6 +23,8 @@ class Account(db.Model):
     time_zone: Mapped[str] = mapped_column(String(64), default="Europe/Amsterdam")
     role: Mapped[str] = mapped_column(String(16), default="learner")
     institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id"))
+    # An issuer who also manages their institution: its signing keys, API clients and staff.
+    institution_admin: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # When the learner opened the link mailed to `email` (or an OpenID provider, or the
     # operator, vouched for it). Empty: the address is not proven to be theirs.

@@ -197,7 +197,8 @@ def update_profile(account: Account, changes: dict) -> Account:
     return account
 
 
-def create_staff(email, password, display_name, role="issuer", institution_slug=None) -> Account:
+def create_staff(email, password, display_name, role="issuer", institution_slug=None,
+                 institution_admin: bool = False) -> Account:
     if role not in ROLES or role == "learner":
         raise ValueError(f"staff role must be issuer or admin, not {role!r}")
     institution = None
@@ -213,6 +214,7 @@ def create_staff(email, password, display_name, role="issuer", institution_slug=
         time_zone=current_app.config["DEFAULT_TIME_ZONE"],
         role=role,
         institution=institution,
+        institution_admin=institution_admin and role == "issuer",
         # The operator who creates a staff account vouches for its address.
         email_verified_at=utcnow(),
     )

@@ -1,4 +1,5 @@
 """Catalogue operations: import and export documents, read qualifications and the carousel."""
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -7,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from eigendossier.catalog.document import CatalogInvalid, Problem, read_catalog
 from eigendossier.catalog.models import Block, Institution, Qualification, Run
-from eigendossier.core.errors import DomainError, NotFound
+from eigendossier.core.errors import DomainError, InvalidInput, NotFound
 from eigendossier.core.extensions import db
 
 
@@ -32,6 +33,7 @@ class ImportReport:
         ("institutions", "qualifications", "blocks", "runs"), 0))
     updated: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
         ("institutions", "qualifications", "blocks", "runs"), 0))
+    removed: dict[str, int] = field(default_factory=lambda: {"runs": 0})
 
     def count(self, kind: str, created: bool) -> None:
         (self.created if created else self.updated)[kind] += 1
@@ -54,6 +56,19 @@ def import_catalog(raw: bytes | str, only_institution: Institution | None = None
     """Import a catalogue document, all or nothing. Staff pass their institution: a document
     that touches another institution's qualifications, blocks or runs is refused before
     anything is written."""
+    report = write_catalog(raw, only_institution)
+    db.session.commit()
+    return report
+
+
+def write_catalog(raw: bytes | str, only_institution: Institution | None = None,
+                  remove_missing: bool = False) -> ImportReport:
+    """Write a catalogue document into the session without committing (the caller commits,
+    or rolls back to preview). A refusal rolls back and writes nothing.
+
+    `remove_missing`: the document is the whole offer of each qualification it lists, so a
+    run of such a qualification that the document leaves out is removed (refused for a run
+    that learners enrolled in)."""
     try:
         data = read_catalog(raw)
     except CatalogInvalid as invalid:
@@ -67,7 +82,9 @@ def import_catalog(raw: bytes | str, only_institution: Institution | None = None
         # Rows are filled in after they are added: flush only once they are complete.
         with db.session.no_autoflush:
             _apply(data, report)
-        db.session.commit()
+            if remove_missing:
+                _remove_missing(data, report)
+        db.session.flush()
     except CatalogInvalid as invalid:
         db.session.rollback()
         raise CatalogRefused(errors=_problem_errors(invalid)) from None
@@ -75,6 +92,42 @@ def import_catalog(raw: bytes | str, only_institution: Institution | None = None
         db.session.rollback()
         raise
     return report
+
+
+# Checks of higher domains that a run is in use (enrolments): each takes run ids and returns
+# those it knows to be in use. A run in use is never removed by an import.
+_in_use_checks: list[Callable[[list[int]], set[int]]] = []
+
+
+def runs_in_use(check: Callable[[list[int]], set[int]]) -> Callable[[list[int]], set[int]]:
+    """Register a check (decorator) that tells which runs are in use."""
+    _in_use_checks.append(check)
+    return check
+
+
+def _remove_missing(data: dict, report: ImportReport) -> None:
+    """Remove the runs of the document's qualifications that the document does not list."""
+    listed = {run["code"] for q in data.get("qualifications", []) for block in q["blocks"]
+              for run in block.get("runs", [])}
+    for qi, row in enumerate(data.get("qualifications", [])):
+        missing = db.session.scalars(
+            db.select(Run).join(Run.block).join(Block.qualification)
+            .join(Institution, Qualification.institution_id == Institution.id)
+            .where(Institution.slug == row["institution"], Qualification.crebo == row["crebo"],
+                   Run.code.not_in(listed))
+            .order_by(Run.code)).all()
+        used = set()
+        for check in _in_use_checks:
+            used |= check([run.id for run in missing])
+        problems = [Problem(None, f"/qualifications/{qi}/blocks", _l(
+            "run %(code)s has enrolled learners and cannot be removed; keep it in the document "
+            "and change its dates or seats instead", code=run.code))
+            for run in missing if run.seats_taken > 0 or run.id in used]
+        if problems:
+            raise CatalogInvalid(problems)
+        for run in missing:
+            report.removed["runs"] += 1
+            db.session.delete(run)
 
 
 def _problem_errors(invalid: CatalogInvalid) -> dict[str, list[str]]:
@@ -298,3 +351,49 @@ def carousel(qualification_id: int, today: date) -> list[tuple[Block, list[Run]]
     """The qualification's blocks in their fixed order, each with its runs not yet started."""
     found = qualification(qualification_id)
     return [(block, [r for r in block.runs if r.start_date >= today]) for block in found.blocks]
+
+
+def runs_of(institution: Institution) -> list[Run]:
+    """The institution's runs, by qualification, block order and start."""
+    return db.session.scalars(
+        db.select(Run).join(Run.block).join(Block.qualification)
+        .where(Run.institution_id == institution.id)
+        .order_by(Qualification.crebo, Block.position, Run.start_date, Run.code)).all()
+
+
+def run_of(institution: Institution, run_id: int) -> Run:
+    """A run of the institution; another institution's is not found."""
+    found = db.session.get(Run, run_id)
+    if found is None or found.institution_id != institution.id:
+        raise NotFound()
+    return found
+
+
+def update_run(run: Run, changes: dict) -> dict:
+    """Change a run's seats, dates, times, place and form; returns what changed as
+    {field: [old, new]}. Refused (nothing changed) when it would end before it starts or
+    have fewer seats than learners already enrolled."""
+    errors = {}
+    start = changes.get("start_date", run.start_date)
+    end = changes.get("end_date", run.end_date)
+    if end < start:
+        errors["end_date"] = [str(_l("The run cannot end before it starts."))]
+    if changes.get("seats_total", run.seats_total) < run.seats_taken:
+        errors["seats_total"] = [str(_l("%(taken)s learners are enrolled: keep at least as "
+                                        "many seats.", taken=run.seats_taken))]
+    starts_at = changes.get("starts_at", run.starts_at)
+    if changes.get("ends_at", run.ends_at) <= starts_at:
+        errors["ends_at"] = [str(_l("A session ends after it starts."))]
+    if errors:
+        raise InvalidInput(errors=errors)
+    changed = {}
+    for name, value in changes.items():
+        old = getattr(run, name)
+        if old != value:
+            changed[name] = [_plain(old), _plain(value)]
+            setattr(run, name, value)
+    return changed
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date) else value

@@ -8,9 +8,11 @@ from eigendossier.core.models import AuditEvent
 
 
 def record(action: str, account_id: int | None, actor_id: int | None = None,
-           subject=None, **details) -> AuditEvent:
+           subject=None, institution_id: int | None = None, **details) -> AuditEvent:
+    """`institution_id`: the institution whose staff did it (its audit page lists it)."""
     event = AuditEvent(
         action=action,
+        institution_id=institution_id,
         account_id=account_id,
         actor_id=actor_id if actor_id is not None else account_id,
         subject_type=type(subject).__name__.lower() if subject is not None else "",

@@ -18,6 +18,10 @@ class AuditEvent(db.Model):
         ForeignKey("account.id", ondelete="CASCADE"), index=True
     )
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    # The institution whose staff acted (staff actions only): what its audit page lists.
+    institution_id: Mapped[int | None] = mapped_column(
+        ForeignKey("institution.id", ondelete="SET NULL"), index=True
+    )
     action: Mapped[str] = mapped_column(String(64))
     subject_type: Mapped[str] = mapped_column(String(32), default="")
     subject_id: Mapped[int | None]

@@ -122,3 +122,18 @@ def revoke_client(client_id: str) -> OAuthClient:
         client.revoked_at = utcnow()
         db.session.commit()
     return client
+
+
+def clients_of(institution_id: int) -> list[OAuthClient]:
+    """An institution's clients, newest first (revoked ones too: staff see what was stopped)."""
+    return db.session.scalars(
+        db.select(OAuthClient).filter_by(institution_id=institution_id)
+        .order_by(OAuthClient.created_at.desc(), OAuthClient.id.desc())).all()
+
+
+def client_of(institution_id: int, client_id: str) -> OAuthClient:
+    """A client of the institution; another institution's is not found."""
+    client = db.session.scalar(db.select(OAuthClient).filter_by(client_id=client_id))
+    if client is None or client.institution_id != institution_id:
+        raise NotFound()
+    return client

@@ -9,7 +9,8 @@
   browsers that accept it.
 - index.html preloads the modules the shell imports and the default strings; the service
   worker gets the hashed URLs: `boot` (what the screens before sign-in need), `app` (the
-  other modules) and `rest`.
+  other modules), `staff` (the staff section's modules, precached for staff only) and
+  `rest`.
 
 The files are read on first use and read again when one of them changed (looked at when the
 shell or the service worker is asked for: one stat per file), so an edit under pwa/ shows on
@@ -36,6 +37,8 @@ COMPRESSIBLE = frozenset({".js", ".css", ".json", ".svg", ".html", ".webmanifest
 ENTRY = "app/shell/main.js"
 # The strings of the default language; other languages are precached after sign-in.
 DEFAULT_STRINGS = "i18n/nl.json"
+# The staff section's modules: precached when staff sign in, never on a learner's phone.
+STAFF_MODULES = "app/staff/"
 CACHE_FOREVER = "public, max-age=31536000, immutable"
 
 # Static imports and re-exports (also minified: `import{a as b}from"./x.js"`), and imports
@@ -224,15 +227,17 @@ def build(root: Path) -> Bundle:
     boot_paths |= {path for path in assets if path == DEFAULT_STRINGS}
     boot_paths |= {path for _, path in _ATTRIBUTE_URL.findall(template) if path in assets}
     boot = ["/", *sorted(assets[path].url for path in boot_paths)]
-    app = sorted(asset.url for path, asset in assets.items()
-                 if path not in boot_paths and path.endswith(".js"))
+    modules = [(path, asset) for path, asset in assets.items()
+               if path not in boot_paths and path.endswith(".js")]
+    app = sorted(asset.url for path, asset in modules if not path.startswith(STAFF_MODULES))
+    staff = sorted(asset.url for path, asset in modules if path.startswith(STAFF_MODULES))
     rest = sorted(asset.url for path, asset in assets.items()
                   if path not in boot_paths and not path.endswith(".js"))
-    version = _digest("\n".join([shell.etag, *boot, *app, *rest]).encode()
+    version = _digest("\n".join([shell.etag, *boot, *app, *rest, *staff]).encode()
                       + (root / "sw.js").read_bytes())
     worker_text = _render_worker((root / "sw.js").read_text(encoding="utf-8"),
                                  {"version": version, "shell": shell.etag, "boot": boot,
-                                  "app": app, "rest": rest})
+                                  "app": app, "rest": rest, "staff": staff})
     worker = _asset("sw.js", "/sw.js", worker_text.encode())
 
     return Bundle(assets=assets, by_url={asset.url: asset for asset in assets.values()},

@@ -75,10 +75,11 @@ export function clearApiCache() {
   });
 }
 
-/** Ask the service worker to precache the rest of the app, for a signed-in learner offline. */
-export function precacheApp() {
+/** Ask the service worker to precache the rest of the app, for a signed-in learner offline
+ * (with `staff`, the staff section too). */
+export function precacheApp({ staff = false } = {}) {
   if (!('serviceWorker' in navigator)) return;
   navigator.serviceWorker.ready
-    .then((registration) => registration.active && registration.active.postMessage({ type: 'PRECACHE_APP' }))
+    .then((registration) => registration.active && registration.active.postMessage({ type: 'PRECACHE_APP', staff }))
     .catch(() => {});
 }

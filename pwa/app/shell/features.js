@@ -56,10 +56,23 @@ export const LINK_ROUTES = {
   },
 };
 
+// The staff section (role issuer or admin): a tab of its own, first, so staff land on it.
+export const STAFF_ROLES = ['issuer', 'admin'];
+export const STAFF_TAB = {
+  feature: null, path: '/staff', label: 'nav.staff', icon: 'school', title: 'staff.title',
+  load: () => import('../staff/view.js').then((module) => module.StaffView),
+};
+
+export function isStaff(user) {
+  return Boolean(user && (user.roles || []).some((role) => STAFF_ROLES.includes(role)));
+}
+
 export const NOT_FOUND = { load: () => import('./not-found.js').then((module) => module.NotFoundView), title: 'notFound.title' };
 
-/** The tabs to show for the features this server offers; Profile always comes last. */
-export function tabsFor(meta) {
+/** The tabs to show for the features this server offers (and the staff section to staff);
+ * Profile always comes last. */
+export function tabsFor(meta, user = null) {
   const offered = new Set((meta && meta.features) || []);
-  return [...FEATURE_TABS.filter((tab) => offered.has(tab.feature)), PROFILE_TAB];
+  const staff = isStaff(user) ? [STAFF_TAB] : [];
+  return [...staff, ...FEATURE_TABS.filter((tab) => offered.has(tab.feature)), PROFILE_TAB];
 }

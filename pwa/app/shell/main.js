@@ -3,7 +3,7 @@ import { html, render, useEffect, useRef, useState } from '../core/html.js';
 import { t, setLocale, storedLocale, getLocale, onLocaleChange, SUPPORTED, fileUrl } from '../core/i18n.js';
 import { api, ApiError, onCacheState } from '../core/api.js';
 import { navigate, useRoute } from '../core/router.js';
-import { tabsFor, FEATURE_TABS, PROFILE_TAB, SIGNED_IN_ROUTES, LINK_ROUTES, NOT_FOUND } from './features.js';
+import { isStaff, tabsFor, FEATURE_TABS, PROFILE_TAB, SIGNED_IN_ROUTES, LINK_ROUTES, NOT_FOUND } from './features.js';
 import { Banner, BottomNav, LanguageToggle } from '../core/components.js';
 import { registerServiceWorker, useWaitingWorker, applyUpdate, clearApiCache, precacheApp } from '../core/sw-client.js';
 
@@ -136,7 +136,7 @@ function App() {
     if (path !== '/sign-in') setFlash('');
   }, [path]);
 
-  const tabs = tabsFor(meta);
+  const tabs = tabsFor(meta, user);
   const route = ready ? resolve(path, user, tabs) : {};
 
   useEffect(() => {
@@ -160,7 +160,7 @@ function App() {
 
   // A signed-in learner gets the whole app precached, for use offline.
   useEffect(() => {
-    if (user) precacheApp();
+    if (user) precacheApp({ staff: isStaff(user) });
   }, [user]);
 
   async function signedIn(profile) {
@@ -170,7 +170,7 @@ function App() {
     await applyProfileLocale(profile).catch(() => {});
     setFlash('');
     setUser(profile);
-    navigate(tabsFor(meta)[0].path, { replace: true });
+    navigate(tabsFor(meta, profile)[0].path, { replace: true });
   }
 
   async function profileChanged(profile) {
@@ -217,7 +217,7 @@ function App() {
       <button type="button" class="button button--small" onClick=${() => applyUpdate(waitingWorker)}>${t('app.updateNow')}</button>
     </${Banner}>`}
     ${(!online || fromCache) && html`<${Banner} kind="offline" icon="cloudOff"><span>${t('app.offline')}</span></${Banner}>`}
-    <main id="main" tabindex="-1" class=${user ? 'main main--with-tabs' : 'main main--anon'}>
+    <main id="main" tabindex="-1" class=${user ? `main main--with-tabs${path.startsWith('/staff') ? ' main--wide' : ''}` : 'main main--anon'}>
       ${route.load && html`<${LazyView}
         load=${route.load}
         onShown=${pageShown}

@@ -132,7 +132,9 @@ def test_the_service_worker_is_checked_every_time_and_lists_hashed_urls(client):
     assert imports["/app/dossier/view.js"] not in build["boot"]
     # the worker may take the shell from the HTTP cache when its ETag names this version's
     assert build["shell"] in fetch(client, "/").headers["ETag"]
-    listed = set(build["boot"]) | set(build["app"]) | set(build["rest"])
+    assert imports["/app/staff/view.js"] in build["staff"]
+    assert imports["/app/staff/view.js"] not in build["app"]
+    listed = set(build["boot"]) | set(build["app"]) | set(build["rest"]) | set(build["staff"])
     assert listed - {"/"} == set(imports.values())
 
 

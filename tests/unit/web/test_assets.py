@@ -40,3 +40,14 @@ def test_the_sign_in_screen_is_precached_at_install_and_the_tabs_after_sign_in()
     assert url["app/dossier/view.js"] in app_part.split('"rest":')[0]
     assert url["app/accounts/verify-email.js"] in app_part  # mail links need the network
     assert url["i18n/en.json"] in app_part.split('"rest":')[1]
+
+
+def test_the_staff_section_is_precached_for_staff_only():
+    bundle = build(PWA_DIR)
+    url = {path: asset.url for path, asset in bundle.assets.items()}
+    build_line = next(line for line in bundle.worker.body.decode().splitlines()
+                      if line.startswith("const BUILD = "))
+    learners, staff = build_line.split('"staff":')
+    assert url["app/staff/catalogue.js"] in staff
+    assert url["app/staff/catalogue.js"] not in learners
+    assert url["app/staff/sections.js"] in staff
