@@ -1,7 +1,7 @@
 """staff console: institution admins, and audit events per institution
 
 Revision ID: 0012_staff_school
-Revises: 0011
+Revises: 0012_vp
 Create Date: 2026-12-06 00:00:00
 
 """
