@@ -81,6 +81,7 @@ def _register_domains(app: Flask) -> None:
     from eigendossier.issuing import cli as issuing_cli
     from eigendossier.issuing import service as issuing_service
     from eigendossier.notifications import api as notifications_api
+    from eigendossier.openid4vci import api as openid4vci_api
     from eigendossier.notifications import cli as notifications_cli
     from eigendossier.notifications import scheduler as notifications_scheduler
     from eigendossier.notifications import vapid
@@ -127,6 +128,11 @@ def _register_domains(app: Flask) -> None:
     api.register_blueprint(vcapi_api.blp)
     free_of_csrf(app, vcapi_api.blp.name)
     vcapi_oauth.init_app(app)
+    api.register_blueprint(openid4vci_api.staff_blp)
+    api.register_blueprint(openid4vci_api.blp)
+    app.register_blueprint(openid4vci_api.pages)
+    free_of_csrf(app, openid4vci_api.pages.name)
+    openid4vci_api.init_app(app)
     api.register_blueprint(web_api.blp)
     app.register_blueprint(oidc.bp)
     app.register_blueprint(outbox.pages)

@@ -1,0 +1,162 @@
+"""OpenID4VCI over HTTP: staff offer an award (``/api/v1/issuing/<slug>/credentials/<id>/
+offer``), the learner previews and accepts an offer (``/api/v1/openid4vci/offers/…``), and
+each institution's issuer endpoints for any wallet: metadata under ``/.well-known/``, the
+offer by reference, token, nonce and credential under ``/issuers/<slug>/openid4vci/``.
+
+The wallet-facing endpoints read no cookie (no CSRF check applies) and answer errors as the
+specification says, with ``error`` and ``error_description``, plus a problem ``type`` and
+``title``."""
+import json
+from typing import ClassVar
+
+from flask import Blueprint as PlainBlueprint
+from flask import current_app, jsonify, request
+from flask.views import MethodView
+from flask_login import current_user, login_required
+
+from eigendossier.core.arguments import Blueprint
+from eigendossier.core.errors import PROBLEM_BASE, problem_response
+from eigendossier.core.extensions import limiter
+from eigendossier.dossier import verification
+from eigendossier.dossier.schemas import CredentialSchema
+from eigendossier.issuing import service as issuing
+from eigendossier.openid4vci import issuer, oauth, wallet
+from eigendossier.openid4vci.schemas import (
+    AcceptSchema,
+    OfferCreatedSchema,
+    OfferInputSchema,
+    OfferLinkSchema,
+    OfferPreviewSchema,
+)
+
+staff_blp = Blueprint("openid4vci_staff", __name__, url_prefix="/api/v1/issuing",
+                      description="Offering issued credentials to any wallet (OpenID4VCI)")
+blp = Blueprint("openid4vci", __name__, url_prefix="/api/v1/openid4vci",
+                description="Receiving credentials from any issuer (OpenID4VCI wallet)")
+pages = PlainBlueprint("openid4vci_pages", __name__)
+
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _token_limit():
+    return current_app.config.get("RATELIMIT_OPENID4VCI_TOKEN", "30 per minute")
+
+
+def _receive_limit():
+    return current_app.config.get("RATELIMIT_OPENID4VCI_RECEIVE", "30 per minute")
+
+
+@staff_blp.route("/<slug>/credentials/<int:issued_id>/offer")
+class Offer(MethodView):
+    decorators: ClassVar = [login_required]
+
+    @staff_blp.arguments(OfferInputSchema)
+    @staff_blp.response(201, OfferCreatedSchema)
+    @problem_response(staff_blp, 403, "Staff only")
+    @problem_response(staff_blp, 404, "Not a credential of this institution")
+    @problem_response(staff_blp, 409, "Revoked, or the learner's copy is gone")
+    def post(self, data, slug, issued_id):
+        """Offer an issued credential to the learner's wallet: an OpenID4VCI link and QR with
+        a single-use pre-authorized code, mailed to the learner too; the transaction code
+        goes to the learner in a separate mail."""
+        return issuer.create_offer(current_user, slug, issued_id, tx_code=data["tx_code"])
+
+
+@blp.route("/offers/preview")
+class Preview(MethodView):
+    decorators: ClassVar = [login_required]
+
+    @limiter.limit(_receive_limit)
+    @blp.arguments(OfferLinkSchema)
+    @blp.response(200, OfferPreviewSchema)
+    @problem_response(blp, 422, "Not a usable offer, or the issuer cannot be reached")
+    def post(self, data):
+        """Read a credential offer: who offers what, and whether a code is needed. Nothing
+        is stored and nothing is accepted yet."""
+        return wallet.preview(data["link"], verification.locale())
+
+
+@blp.route("/offers/accept")
+class Accept(MethodView):
+    decorators: ClassVar = [login_required]
+
+    @limiter.limit(_receive_limit)
+    @blp.arguments(AcceptSchema)
+    @blp.response(201, CredentialSchema)
+    @problem_response(blp, 409, "The credential is already in the dossier")
+    @problem_response(blp, 422, "Wrong code, unusable offer, or the issuer refused; nothing "
+                                "stored")
+    def post(self, data):
+        """Accept a credential offer: the credential is fetched with a proof of the
+        learner's holder key and imported, verified, into the dossier."""
+        return wallet.accept(current_user, data["link"], data["tx_code"])
+
+
+# -- the issuer's endpoints, for any wallet ----------------------------------------------------
+
+
+def _json(document: dict, status: int = 200, cache: str = "no-store"):
+    response = current_app.response_class(json.dumps(document, ensure_ascii=False),
+                                          status=status, mimetype="application/json")
+    response.headers["Cache-Control"] = cache
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@pages.errorhandler(issuer.ProtocolError)
+def protocol_error(error: issuer.ProtocolError):
+    response = jsonify({"error": error.error, "error_description": error.description,
+                        "type": PROBLEM_BASE + "openid4vci-" + error.error.replace("_", "-"),
+                        "title": error.description, "status": error.status})
+    response.status_code = error.status
+    response.headers.update(NO_STORE)
+    if error.status == 401:
+        response.headers["WWW-Authenticate"] = f'Bearer error="{error.error}"'
+    return response
+
+
+@pages.get("/.well-known/openid-credential-issuer/issuers/<slug>")
+def issuer_metadata(slug):
+    """Credential Issuer Metadata of an institution."""
+    return _json(issuer.metadata(slug, verification.locale()), cache="public, max-age=300")
+
+
+@pages.get("/.well-known/oauth-authorization-server/issuers/<slug>")
+def authorization_server_metadata(slug):
+    """RFC 8414 metadata of the institution's authorization server (itself)."""
+    return _json(issuer.authorization_server_metadata(slug), cache="public, max-age=300")
+
+
+@pages.get("/issuers/<slug>/openid4vci/offers/<code>")
+def offer(slug, code):
+    """The credential offer behind a credential_offer_uri, while it can be redeemed."""
+    return _json(issuer.offer_document(slug, code))
+
+
+@pages.post("/issuers/<slug>/openid4vci/token")
+@limiter.limit(_token_limit)
+def token(slug):
+    """Token endpoint: the pre-authorized code grant (authlib)."""
+    issuing.public_profile(slug)
+    return oauth.token_response()
+
+
+@pages.post("/issuers/<slug>/openid4vci/nonce")
+def nonce(slug):
+    """Nonce endpoint: a fresh c_nonce for the key proof."""
+    issuing.public_profile(slug)
+    return _json({"c_nonce": issuer.new_nonce()})
+
+
+@pages.post("/issuers/<slug>/openid4vci/credential")
+def credential(slug):
+    """Credential endpoint: the offered award, bound to the key of the wallet's proof."""
+    if not request.is_json:
+        raise issuer.ProtocolError("invalid_credential_request",
+                                   "Send the credential request as application/json.")
+    body = request.get_json(silent=True)
+    return _json(issuer.issue_credential(slug, request.headers.get("Authorization", ""), body))
+
+
+def init_app(app) -> None:
+    oauth.init_app(app)

@@ -1,0 +1,67 @@
+"""Offers of an award to a wallet, the access tokens they were traded for and the key-proof
+nonces handed out. Codes, tokens and nonces are random (256 bits) and stored only as their
+SHA-256: a copy of the database redeems nothing."""
+import hashlib
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eigendossier.core.extensions import db
+from eigendossier.core.timeutil import utcnow
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+class VciOffer(db.Model):
+    """An award offered through OpenID4VCI with a pre-authorized code: single use, expires,
+    optionally guarded by a transaction code (sent to the learner separately) that may be
+    tried wrong only a few times."""
+
+    __tablename__ = "vci_offer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issued_credential_id: Mapped[int] = mapped_column(
+        ForeignKey("issued_credential.id", ondelete="CASCADE"), index=True)
+    code_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    tx_code_digest: Mapped[str | None] = mapped_column(String(64))
+    tx_attempts: Mapped[int] = mapped_column(default=0)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id",
+                                                                 ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    redeemed_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
+    # The format the wallet took and the DID it was bound to (a pseudonymous key).
+    delivered_format: Mapped[str] = mapped_column(String(20), default="")
+    holder: Mapped[str] = mapped_column(String(600), default="")
+
+    issued = relationship("IssuedCredential")
+
+
+class VciAccessToken(db.Model):
+    """A bearer token for the credential endpoint, good for one credential of one offer."""
+
+    __tablename__ = "vci_access_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("vci_offer.id", ondelete="CASCADE"),
+                                          index=True)
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    offer = relationship("VciOffer")
+
+
+class VciNonce(db.Model):
+    """A ``c_nonce`` from the nonce endpoint: deleted when a key proof redeems it."""
+
+    __tablename__ = "vci_nonce"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nonce_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
