@@ -89,6 +89,7 @@ def _register_domains(app: Flask) -> None:
     from eigendossier.privacy import cli as privacy_cli
     from eigendossier.routes import api as routes_api
     from eigendossier.sharing import api as sharing_api
+    from eigendossier.sharing import presenting as sharing_presenting
     from eigendossier.vcapi import api as vcapi_api
     from eigendossier.vcapi import cli as vcapi_cli
     from eigendossier.vcapi import oauth as vcapi_oauth
@@ -116,6 +117,7 @@ def _register_domains(app: Flask) -> None:
     dossier_verification.add_local_source(app, issuing_service.local_document)
     app.config["FEATURES"].add("issuing")
     api.register_blueprint(sharing_api.blp)
+    dossier_verification.add_identifier_source(app, sharing_presenting.holder_dids)
     app.register_blueprint(sharing_api.pages)
     api.register_blueprint(vouchers_api.blp)
     api.register_blueprint(vouchers_api.staff_blp)
