@@ -81,10 +81,10 @@ def _register_domains(app: Flask) -> None:
     from eigendossier.issuing import cli as issuing_cli
     from eigendossier.issuing import service as issuing_service
     from eigendossier.notifications import api as notifications_api
-    from eigendossier.openid4vci import api as openid4vci_api
     from eigendossier.notifications import cli as notifications_cli
     from eigendossier.notifications import scheduler as notifications_scheduler
     from eigendossier.notifications import vapid
+    from eigendossier.openid4vci import api as openid4vci_api
     from eigendossier.privacy import api as privacy_api
     from eigendossier.privacy import cli as privacy_cli
     from eigendossier.routes import api as routes_api

@@ -64,8 +64,9 @@ class OfferGone(DomainError):
 class TxCodeRefused(DomainError):
     status = 422
     slug = "openid4vci-tx-code"
-    title = _l("The code is not right")
-    detail = _l("Check the code your school sent you separately and try again.")
+    title = _l("The code was not accepted")
+    detail = _l("Check the code your school sent you separately and try again. If it is "
+                "right, the offer may have been used or have expired.")
 
 
 DETAILS = {
@@ -205,8 +206,7 @@ def accept(account: Account, link: str, tx_code: str | None) -> Credential:
         form["tx_code"] = tx_code or ""
     status, token = _post(_token_endpoint(resolved), data=form)
     if status != 200 or not isinstance(token.get("access_token"), str):
-        if offer.tx_code is not None and token.get("error") == "invalid_grant" \
-                and "transaction code" in str(token.get("error_description", "")).lower():
+        if offer.tx_code is not None and token.get("error") == "invalid_grant":
             raise TxCodeRefused(errors={"tx_code": [TxCodeRefused.detail]})
         raise IssuerRefused()
     nonce = _nonce(resolved.metadata)
