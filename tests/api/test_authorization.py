@@ -54,8 +54,9 @@ PUBLIC = {
     ("POST", "/vc-api/oauth/token"),
 }
 # Rule prefixes that are public by design: the app's pages and files, sign-in with an
-# identity provider, and the institutions' issuer documents that verifiers fetch.
-PUBLIC_PREFIXES = ("/issuers/", "/auth/oidc/",
+# identity provider, and the institutions' issuer documents that verifiers fetch (and their
+# OpenID4VCI metadata and endpoints, which any wallet calls).
+PUBLIC_PREFIXES = ("/issuers/", "/auth/oidc/", "/.well-known/",
                    # The local outbox, to this machine only (tests/api/web/test_mail.py).
                    "/dev/outbox")
 PUBLIC_RULES = {"/", "/<path:path>"}

@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, update
 
 from eigendossier.accounts.models import Account
-from eigendossier.core import audit, mail
+from eigendossier.core import audit, erase, mail
 from eigendossier.core.errors import DomainError, NotFound
 from eigendossier.core.extensions import db
 from eigendossier.core.timeutil import utcnow
@@ -344,3 +344,12 @@ def _bound_credential(profile: IssuerProfile, row: IssuedCredential, holder: str
     if fmt == "jwt_vc_json":
         return documents.sign_vc_jwt(unsigned, sign_with)
     return documents.sign_data_integrity(unsigned, sign_with, utcnow())
+
+
+@erase.before_erase("openid4vci.delivered_to")
+def _forget_holders(account_id: int) -> None:
+    """The school keeps that an offer was delivered, not to which key: a wallet's DID is the
+    learner's (pseudonymous) identifier."""
+    issued = db.select(IssuedCredential.id).filter_by(account_id=account_id)
+    db.session.execute(update(VciOffer).where(VciOffer.issued_credential_id.in_(issued))
+                       .values(holder=""))
