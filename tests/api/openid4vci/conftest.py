@@ -28,6 +28,12 @@ def app_settings(port, smtp_settings):
 
 
 @pytest.fixture
+def aud(port):
+    """The issuer's identifier, the audience of key proofs."""
+    return f"http://127.0.0.1:{port}/issuers/tcr"
+
+
+@pytest.fixture
 def live(app, port):
     """The app on http://127.0.0.1:<port>, its issuer's public address."""
     logging.getLogger("werkzeug").setLevel(logging.WARNING)

@@ -18,11 +18,6 @@ from tests.support_openid4vci import PRE_AUTH, did_key, sign_jwt
 BASE = "/issuers/tcr/openid4vci"
 
 
-@pytest.fixture
-def aud(port):
-    return f"http://127.0.0.1:{port}/issuers/tcr"
-
-
 def code_of(offer: dict) -> str:
     uri = parse_qs(urlsplit(offer["offer_uri"]).query)["credential_offer_uri"][0]
     return unquote(uri).rsplit("/", 1)[1]
