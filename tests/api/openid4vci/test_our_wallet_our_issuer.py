@@ -7,8 +7,9 @@ from eigendossier.core.extensions import db
 from eigendossier.dossier.models import Credential
 from eigendossier.openid4vci.models import VciOffer
 from eigendossier.sharing.presenting import holder_key
-from tests.api.openid4vci.conftest import issued_row, offer_for, tx_code_mailed
+from tests.api.openid4vci.conftest import LEARNER, issued_row, offer_for, tx_code_mailed
 from tests.support import assert_problem
+from tests.support_mail import text_of
 
 
 def test_an_offered_award_lands_verified_and_bound_to_the_learners_key(
@@ -48,6 +49,28 @@ def test_an_offered_award_lands_verified_and_bound_to_the_learners_key(
     original = issued_row(app, awarded)
     assert document["credentialStatus"]["statusListIndex"] == str(original.status_index)
     assert document["id"] != f"urn:uuid:{original.uuid}"
+
+
+def test_the_link_and_the_code_travel_in_separate_mails(app, live, staff, client, awarded,
+                                                         mailbox):
+    offer = offer_for(staff, awarded)
+    code = tx_code_mailed(app, mailbox)
+    mails = [text_of(m) for m in mailbox.to(LEARNER)]
+    with_link = [m for m in mails if "openid-credential-offer://" in m]
+    with_code = [m for m in mails if code in m]
+    assert len(with_link) == 1
+    assert len(with_code) == 1
+    assert with_link != with_code
+    link = offer["offer_uri"].split("credential_offer_uri=")[1]
+    assert link in with_link[0]
+    assert link not in with_code[0]
+    accepted = client.post("/api/v1/openid4vci/offers/accept",
+                           json={"link": offer["offer_uri"], "tx_code": code})
+    assert accepted.status_code == 201
+    events = client.get("/api/v1/privacy/audit").get_json()
+    said = " ".join(e["message"] for e in events["items"])
+    assert "Techniek College Rijnmond heeft je een credential voor je wallet aangeboden." in said
+    assert "Je hebt een credential van Techniek College Rijnmond in je dossier ontvangen." in said
 
 
 def test_the_offer_works_once(app, live, staff, client, awarded, mailbox):

@@ -2,6 +2,9 @@
 (tests/support_openid4vci.py): offers by value and by reference, a transaction code, a
 nonce, and a key proof the peer checks itself. Hostile issuers and links are refused with a
 problem document and nothing is stored."""
+import json
+from urllib.parse import quote
+
 import pytest
 
 from tests.support import assert_problem
@@ -102,3 +105,12 @@ def test_unknown_fields_and_anonymous_callers_are_refused(client, learner, app):
     assert_problem(refused, 422, "validation")
     anonymous = app.test_client()
     assert anonymous.post(PREVIEW, json={"link": "x"}).status_code in (401, 403)
+
+
+def test_an_offer_for_the_authorization_code_flow_says_so(client, learner, peer):
+    offer = {**peer.offer(), "grants": {"authorization_code": {"issuer_state": "abc"}}}
+    link = "openid-credential-offer://?credential_offer=" + quote(json.dumps(offer))
+    assert client.post(PREVIEW, json={"link": link}).get_json()["pre_authorized"] is False
+    refused = client.post(ACCEPT, json={"link": link}, headers={"Accept-Language": "en"})
+    assert_problem(refused, 422, "openid4vci-offer-invalid")
+    assert not any(r.startswith("POST") for r in peer.requests)
