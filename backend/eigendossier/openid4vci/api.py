@@ -8,10 +8,12 @@ specification says, with ``error`` and ``error_description``, plus a problem ``t
 ``title``."""
 import json
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 from flask import Blueprint as PlainBlueprint
-from flask import current_app, jsonify, request
+from flask import current_app, jsonify, redirect, render_template, request
 from flask.views import MethodView
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from eigendossier.core.arguments import Blueprint
@@ -20,7 +22,7 @@ from eigendossier.core.extensions import limiter
 from eigendossier.dossier import verification
 from eigendossier.dossier.schemas import CredentialSchema
 from eigendossier.issuing import service as issuing
-from eigendossier.openid4vci import issuer, oauth, wallet
+from eigendossier.openid4vci import authorization, issuer, oauth, wallet
 from eigendossier.openid4vci.schemas import (
     AcceptSchema,
     OfferCreatedSchema,
@@ -156,6 +158,52 @@ def credential(slug):
                                    "Send the credential request as application/json.")
     body = request.get_json(silent=True)
     return _json(issuer.issue_credential(slug, request.headers.get("Authorization", ""), body))
+
+
+def _consent_page(slug: str, request_: "authorization.AuthorizationRequest", status=200):
+    signed_in = current_user.is_authenticated and current_user.role == "learner"
+    profile, awards = (authorization.awards_for(current_user, slug) if signed_in
+                       else (issuing.public_profile(slug), []))
+    body = render_template(
+        "openid4vci/consent.html", locale=verification.locale(), signed_in=signed_in,
+        title=str(_l("Give a credential to a wallet")), awards=awards,
+        institution=profile.institution.name, wallet=request_.wallet_host,
+        client_id=request_.client_id, fields=request_.fields(),
+        consent=authorization.consent_token(current_user, request_) if signed_in else "")
+    response = current_app.response_class(body, status=status, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; "
+        f"form-action 'self' {_origin(request_.redirect_uri)}")
+    return response
+
+
+def _origin(uri: str) -> str:
+    parts = urlsplit(uri)
+    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else f"{parts.scheme}:"
+
+
+@pages.get("/issuers/<slug>/openid4vci/authorize")
+def authorize(slug):
+    """Authorization endpoint (code flow with PKCE): the signed-in learner sees which wallet
+    asks for which of their credentials of this institution, and answers."""
+    return _consent_page(slug, authorization.read_request(request.args))
+
+
+@pages.post("/issuers/<slug>/openid4vci/authorize")
+def authorize_answer(slug):
+    """The learner's answer: back to the wallet with a code, or with access_denied."""
+    if not (current_user.is_authenticated and current_user.role == "learner"):
+        return _consent_page(slug, authorization.read_request(request.form), status=401)
+    form = request.form
+    asked = authorization.read_request({**form.to_dict(), "response_type": "code",
+                                        "code_challenge_method": "S256",
+                                        "scope": authorization.SCOPE})
+    chosen = form.get("credential", "")
+    issued_id = int(chosen) if form.get("answer") == "give" and chosen.isdigit() else None
+    target = authorization.decide(current_user, slug, asked, form.get("consent", ""),
+                                  issued_id)
+    return redirect(target, code=303)
 
 
 def init_app(app) -> None:

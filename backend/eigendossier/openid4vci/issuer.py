@@ -27,7 +27,13 @@ from eigendossier.credentials import oid4vci
 from eigendossier.issuing import documents
 from eigendossier.issuing import service as issuing
 from eigendossier.issuing.models import IssuedCredential, IssuerProfile
-from eigendossier.openid4vci.models import VciAccessToken, VciNonce, VciOffer, digest
+from eigendossier.openid4vci.models import (
+    PRE_AUTHORIZED,
+    VciAccessToken,
+    VciNonce,
+    VciOffer,
+    digest,
+)
 from eigendossier.sharing.service import qr_svg
 
 log = logging.getLogger(__name__)
@@ -107,14 +113,19 @@ def _configuration(fmt: str) -> dict:
 
 def authorization_server_metadata(slug: str) -> dict:
     """RFC 8414 metadata: the issuer is its own authorization server, for the pre-authorized
-    code grant without client authentication."""
+    code grant and the authorization code grant with PKCE, without client authentication."""
     profile = issuing.public_profile(slug)
     return {
         "issuer": issuer_id(profile),
         "token_endpoint": endpoint(profile, "token"),
-        "grant_types_supported": [oid4vci.PRE_AUTHORIZED_GRANT],
+        "authorization_endpoint": endpoint(profile, "authorize"),
+        "grant_types_supported": [oid4vci.PRE_AUTHORIZED_GRANT, "authorization_code"],
+        "response_types_supported": ["code"],
+        "code_challenge_methods_supported": ["S256"],
+        "scopes_supported": ["OpenBadgeCredential"],
         "token_endpoint_auth_methods_supported": ["none"],
         "pre-authorized_grant_anonymous_access_supported": True,
+        "authorization_response_iss_parameter_supported": True,
     }
 
 
@@ -165,8 +176,10 @@ def create_offer(account: Account, slug: str, issued_id: int, *,
     return OfferCreated(link, qr_svg(link), expires, bool(pin))
 
 
-def _live_offer(profile: IssuerProfile, code: str) -> VciOffer | None:
-    offer = db.session.scalar(db.select(VciOffer).filter_by(code_digest=digest(code or "")))
+def live_offer(profile: IssuerProfile, code: str, flow: str = PRE_AUTHORIZED,
+                ) -> VciOffer | None:
+    offer = db.session.scalar(db.select(VciOffer).filter_by(code_digest=digest(code or ""),
+                                                            flow=flow))
     if (offer is None or offer.issued.profile_id != profile.id or offer.redeemed_at is not None
             or offer.expires_at <= utcnow() or offer.tx_attempts >= MAX_TX_ATTEMPTS):
         return None
@@ -177,7 +190,7 @@ def offer_document(slug: str, code: str) -> dict:
     """The offer behind ``credential_offer_uri`` (the code is in the URI; only its hash is
     stored), while it can still be redeemed."""
     profile = issuing.public_profile(slug)
-    offer = _live_offer(profile, code)
+    offer = live_offer(profile, code)
     if offer is None:
         raise NotFound()
     grant: dict = {"pre-authorized_code": code}
@@ -198,7 +211,7 @@ def redeem_code(slug: str, code: str, tx_code: str | None) -> VciOffer:
     credential: once. A wrong transaction code counts; after MAX_TX_ATTEMPTS the offer is
     dead. Raises ProtocolError with the RFC 6749 error codes OpenID4VCI names."""
     profile = issuing.public_profile(slug)
-    offer = _live_offer(profile, code)
+    offer = live_offer(profile, code)
     if offer is None:
         raise ProtocolError("invalid_grant", "The pre-authorized code is unknown, used or "
                                              "expired.")
@@ -212,12 +225,17 @@ def redeem_code(slug: str, code: str, tx_code: str | None) -> VciOffer:
                            .values(tx_attempts=VciOffer.tx_attempts + 1))
         db.session.commit()
         raise ProtocolError("invalid_grant", "The transaction code is wrong.")
+    return claim(offer)
+
+
+def claim(offer: VciOffer) -> VciOffer:
+    """Mark the code redeemed, once: the same code redeemed twice at once, one wins."""
     claimed = db.session.execute(
         update(VciOffer).where(VciOffer.id == offer.id, VciOffer.redeemed_at.is_(None))
         .values(redeemed_at=utcnow()))
-    if claimed.rowcount != 1:  # the same code redeemed twice at once: one wins
+    if claimed.rowcount != 1:
         db.session.rollback()
-        raise ProtocolError("invalid_grant", "The pre-authorized code was already used.")
+        raise ProtocolError("invalid_grant", "The code was already used.")
     return offer
 
 

@@ -15,10 +15,16 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
+PRE_AUTHORIZED = "pre-authorized_code"
+AUTHORIZATION_CODE = "authorization_code"
+
+
 class VciOffer(db.Model):
     """An award offered through OpenID4VCI with a pre-authorized code: single use, expires,
     optionally guarded by a transaction code (sent to the learner separately) that may be
-    tried wrong only a few times."""
+    tried wrong only a few times. Or (``flow`` authorization_code) an authorization code the
+    signed-in learner gave a wallet: bound to its client id, redirect URI and PKCE challenge,
+    and never redeemable as a pre-authorized code."""
 
     __tablename__ = "vci_offer"
 
@@ -37,6 +43,10 @@ class VciOffer(db.Model):
     # The format the wallet took and the DID it was bound to (a pseudonymous key).
     delivered_format: Mapped[str] = mapped_column(String(20), default="")
     holder: Mapped[str] = mapped_column(String(600), default="")
+    flow: Mapped[str] = mapped_column(String(20), default=PRE_AUTHORIZED)
+    client_id: Mapped[str] = mapped_column(String(200), default="")
+    redirect_uri: Mapped[str] = mapped_column(String(1000), default="")
+    code_challenge: Mapped[str] = mapped_column(String(128), default="")
 
     issued = relationship("IssuedCredential")
 
