@@ -1,4 +1,4 @@
-"""OpenID4VCI: offers of issued credentials, their access tokens and key-proof nonces
+"""OpenID4VCI: offers of issued credentials, their access tokens, key-proof nonces and the wallet's code flows
 
 Revision ID: 0012_vci
 Revises: 0011
@@ -67,7 +67,27 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_vci_nonce_expires_at'), ['expires_at'], unique=False)
 
 
+    op.create_table('vci_wallet_flow',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('account_id', sa.Integer(), nullable=False),
+    sa.Column('state_digest', sa.String(length=64), nullable=False),
+    sa.Column('code_verifier', sa.String(length=128), nullable=False),
+    sa.Column('link', sa.Text(), nullable=False),
+    sa.Column('token_endpoint', sa.String(length=2000), nullable=False),
+    sa.Column('authorization_issuer', sa.String(length=2000), nullable=False),
+    sa.Column('expires_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['account.id'], name=op.f('fk_vci_wallet_flow_account_id_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_vci_wallet_flow')),
+    sa.UniqueConstraint('state_digest', name=op.f('uq_vci_wallet_flow_state_digest'))
+    )
+    with op.batch_alter_table('vci_wallet_flow', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_vci_wallet_flow_account_id'), ['account_id'], unique=False)
+
+
 def downgrade():
+    with op.batch_alter_table('vci_wallet_flow', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_vci_wallet_flow_account_id'))
+    op.drop_table('vci_wallet_flow')
     with op.batch_alter_table('vci_nonce', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_vci_nonce_expires_at'))
     op.drop_table('vci_nonce')

@@ -52,6 +52,9 @@ PUBLIC = {
     # OAuth 2.0 token endpoint: the client's id and secret in the request are the
     # authorization (RFC 6749 errors, not problem documents).
     ("POST", "/vc-api/oauth/token"),
+    # OpenID4VCI: the issuer sends the learner's browser back here; the state in the query,
+    # bound to the learner who started, is the authorization (anyone else: "failed").
+    ("GET", "/openid4vci/callback"),
 }
 # Rule prefixes that are public by design: the app's pages and files, sign-in with an
 # identity provider, and the institutions' issuer documents that verifiers fetch (and their

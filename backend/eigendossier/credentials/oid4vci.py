@@ -205,6 +205,7 @@ class Configuration:
     proof_algs: tuple[str, ...]
     binding_methods: tuple[str, ...]
     display: tuple[dict[str, Any], ...]
+    scope: str | None = None
 
 
 @dataclass(frozen=True)
@@ -298,9 +299,10 @@ def _configuration(key: str, value: dict[str, Any]) -> Configuration:
     display = value.get("display")  # drafts before 1.0 kept it here
     if isinstance(metadata, dict) and "display" in metadata:
         display = metadata["display"]
+    scope = value.get("scope")
     return Configuration(key, str(value.get("format") or ""), types, algs,
                          _strings(value.get("cryptographic_binding_methods_supported")),
-                         _display(display))
+                         _display(display), scope if isinstance(scope, str) else None)
 
 
 def choose_configuration(offer: CredentialOffer, metadata: IssuerMetadata,

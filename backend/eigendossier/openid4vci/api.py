@@ -16,8 +16,9 @@ from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from eigendossier.core import mail
 from eigendossier.core.arguments import Blueprint
-from eigendossier.core.errors import PROBLEM_BASE, problem_response
+from eigendossier.core.errors import PROBLEM_BASE, DomainError, problem_response
 from eigendossier.core.extensions import limiter
 from eigendossier.dossier import verification
 from eigendossier.dossier.schemas import CredentialSchema
@@ -25,6 +26,7 @@ from eigendossier.issuing import service as issuing
 from eigendossier.openid4vci import authorization, issuer, oauth, wallet
 from eigendossier.openid4vci.schemas import (
     AcceptSchema,
+    AuthorizationStartSchema,
     OfferCreatedSchema,
     OfferInputSchema,
     OfferLinkSchema,
@@ -92,6 +94,43 @@ class Accept(MethodView):
         """Accept a credential offer: the credential is fetched with a proof of the
         learner's holder key and imported, verified, into the dossier."""
         return wallet.accept(current_user, data["link"], data["tx_code"])
+
+
+def _wallet_client() -> tuple[str, str]:
+    """Our wallet's client id (this installation's public address) and redirect URI."""
+    base = mail.base_url()
+    return f"{base}/openid4vci/callback", base
+
+
+@blp.route("/offers/authorize")
+class Authorize(MethodView):
+    decorators: ClassVar = [login_required]
+
+    @limiter.limit(_receive_limit)
+    @blp.arguments(OfferLinkSchema)
+    @blp.response(200, AuthorizationStartSchema)
+    @problem_response(blp, 422, "Not a usable offer, or the issuer cannot be reached")
+    def post(self, data):
+        """Start the authorization code flow (PKCE) for an offer: the address where the
+        learner signs in at the issuer; the issuer sends them back to /openid4vci/callback."""
+        redirect_uri, client_id = _wallet_client()
+        return {"authorization_url": wallet.start_authorization(current_user, data["link"],
+                                                                redirect_uri, client_id)}
+
+
+@pages.get("/openid4vci/callback")
+def callback():
+    """Back from signing in at the issuer: receive the credential, then show it (or say in
+    the app that it did not work)."""
+    if not current_user.is_authenticated:
+        return redirect("/sign-in", code=303)
+    redirect_uri, client_id = _wallet_client()
+    try:
+        found = wallet.finish_authorization(current_user, request.args, redirect_uri,
+                                            client_id)
+    except DomainError as error:
+        return redirect(f"/dossier/offer?failed={error.slug}", code=303)
+    return redirect(f"/dossier/{found.id}", code=303)
 
 
 # -- the issuer's endpoints, for any wallet ----------------------------------------------------

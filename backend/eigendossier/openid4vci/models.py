@@ -4,7 +4,7 @@ SHA-256: a copy of the database redeems nothing."""
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eigendossier.core.extensions import db
@@ -75,3 +75,22 @@ class VciNonce(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     nonce_digest: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class VciWalletFlow(db.Model):
+    """Our wallet's side of an authorization code flow in progress: the learner was sent to
+    an issuer to sign in; the ``state`` that comes back (stored as its SHA-256) finds this
+    row, once, for this learner only, within ten minutes. The PKCE verifier never leaves the
+    server."""
+
+    __tablename__ = "vci_wallet_flow"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"),
+                                            index=True)
+    state_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    code_verifier: Mapped[str] = mapped_column(String(128))
+    link: Mapped[str] = mapped_column(Text)
+    token_endpoint: Mapped[str] = mapped_column(String(2000))
+    authorization_issuer: Mapped[str] = mapped_column(String(2000))
+    expires_at: Mapped[datetime]

@@ -59,3 +59,8 @@ class OfferPreviewSchema(Schema):
     tx_code = fields.Nested(TxCodeSchema, allow_none=True, metadata={
         "description": "Present when the issuer asks for a transaction code"})
     pre_authorized = fields.Boolean()
+
+
+class AuthorizationStartSchema(Schema):
+    authorization_url = fields.String(metadata={
+        "description": "Send the learner's browser here to sign in at the issuer"})

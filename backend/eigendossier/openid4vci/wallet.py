@@ -7,13 +7,19 @@ Every request to the issuer goes through the guarded outbound client (HTTPS, pub
 addresses, capped size and time). No database transaction is held open while the issuer is
 asked: a slow issuer blocks no one else's writes.
 """
+import base64
+import hashlib
 import json
 import logging
+import secrets
 from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlencode, urlsplit
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete
 
 from eigendossier.accounts.models import Account
 from eigendossier.core import audit, outbound
@@ -24,6 +30,7 @@ from eigendossier.credentials import FetchError, oid4vci
 from eigendossier.dossier import service as dossier
 from eigendossier.dossier import verification
 from eigendossier.dossier.models import Credential
+from eigendossier.openid4vci.models import VciWalletFlow, digest
 from eigendossier.sharing.presenting import holder_key
 
 log = logging.getLogger(__name__)
@@ -179,16 +186,28 @@ def _post(url: str, max_bytes: int = MAX_RESPONSE, **kwargs) -> tuple[int, dict]
     return status, answer
 
 
-def _token_endpoint(resolved: Resolved) -> str:
+def _server_metadata(resolved: Resolved) -> tuple[str, dict]:
+    """The authorization server's identifier and its RFC 8414 metadata."""
     server = (resolved.metadata.authorization_servers or (resolved.offer.credential_issuer,))[0]
     try:
         raw = _get(oid4vci.well_known_url(server, oid4vci.AS_WELL_KNOWN), MAX_METADATA)
         document = oid4vci.load_metadata(raw, MAX_METADATA)
         if document.get("issuer") != server:
             raise oid4vci.OfferError("metadata.issuer_mismatch", "Another server's metadata.")
-        return oid4vci.checked_url(document.get("token_endpoint"), allow_http=_allow_http())
     except oid4vci.OfferError as error:
         raise _unusable(error) from None
+    return server, document
+
+
+def _endpoint(document: dict, name: str) -> str:
+    try:
+        return oid4vci.checked_url(document.get(name), allow_http=_allow_http())
+    except oid4vci.OfferError as error:
+        raise _unusable(error) from None
+
+
+def _token_endpoint(resolved: Resolved) -> str:
+    return _endpoint(_server_metadata(resolved)[1], "token_endpoint")
 
 
 def accept(account: Account, link: str, tx_code: str | None) -> Credential:
@@ -209,6 +228,12 @@ def accept(account: Account, link: str, tx_code: str | None) -> Credential:
         if offer.tx_code is not None and token.get("error") == "invalid_grant":
             raise TxCodeRefused(errors={"tx_code": [TxCodeRefused.detail]})
         raise IssuerRefused()
+    return _receive(account_id, resolved, token["access_token"])
+
+
+def _receive(account_id: int, resolved: Resolved, access_token: str) -> Credential:
+    """With a token: a nonce, a proof of the holder key, the credential, the import."""
+    offer = resolved.offer
     nonce = _nonce(resolved.metadata)
     key = holder_key(account_id)
     private = Ed25519PrivateKey.from_private_bytes(key.private_bytes)
@@ -219,7 +244,7 @@ def accept(account: Account, link: str, tx_code: str | None) -> Credential:
         resolved.metadata.credential_endpoint, max_bytes=verification.max_json(),
         json_body={"credential_configuration_id": resolved.configuration.id,
                    "proofs": {"jwt": [proof]}},
-        headers={"Authorization": f"Bearer {token['access_token']}"})
+        headers={"Authorization": f"Bearer {access_token}"})
     data = _credential_bytes(status, answer)
     account = db.session.get(Account, account_id)
     credential = dossier.add_credential(account, data)
@@ -231,6 +256,70 @@ def accept(account: Account, link: str, tx_code: str | None) -> Credential:
         db.session.rollback()
         raise
     return credential
+
+
+# -- the authorization code flow (the learner signs in at the issuer) ----------------------
+
+
+FLOW_SECONDS = 600
+
+
+def start_authorization(account: Account, link: str, redirect_uri: str, client_id: str) -> str:
+    """Where to send the learner to sign in at the issuer (PKCE S256, a fresh state); the
+    flow waits in the database for the issuer to send them back."""
+    account_id = account.id
+    resolved = resolve(link)
+    server, document = _server_metadata(resolved)
+    endpoint = _endpoint(document, "authorization_endpoint")
+    token_endpoint = _endpoint(document, "token_endpoint")
+    if "S256" not in (document.get("code_challenge_methods_supported") or []):
+        raise OfferUnusable(detail=DETAILS["offer.no_pre_authorized_code"])
+    verifier, state = secrets.token_urlsafe(48), secrets.token_urlsafe(32)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
+    config = resolved.metadata.configurations[resolved.configuration.id]
+    params = {"response_type": "code", "client_id": client_id, "redirect_uri": redirect_uri,
+              "code_challenge": challenge.rstrip(b"=").decode(),
+              "code_challenge_method": "S256", "state": state,
+              "authorization_details": json.dumps([{
+                  "type": "openid_credential",
+                  "credential_configuration_id": config.id}])}
+    if resolved.offer.issuer_state:
+        params["issuer_state"] = resolved.offer.issuer_state
+    if config.scope:
+        params["scope"] = config.scope
+    db.session.add(VciWalletFlow(
+        account_id=account_id, state_digest=digest(state), code_verifier=verifier,
+        link=link, token_endpoint=token_endpoint, authorization_issuer=server,
+        expires_at=utcnow() + timedelta(seconds=FLOW_SECONDS)))
+    db.session.commit()
+    separator = "&" if urlsplit(endpoint).query else "?"
+    return endpoint + separator + urlencode(params)
+
+
+def finish_authorization(account: Account, args, redirect_uri: str,
+                         client_id: str) -> Credential:
+    """The issuer sent the learner back: the state finds the flow (once, this learner's
+    only), the code and verifier buy a token, and the credential is received."""
+    account_id = account.id
+    flow = db.session.scalar(db.select(VciWalletFlow).filter_by(
+        state_digest=digest(args.get("state") or ""), account_id=account_id))
+    if flow is None or flow.expires_at <= utcnow():
+        raise OfferGone()
+    gone = db.session.execute(delete(VciWalletFlow).where(VciWalletFlow.id == flow.id))
+    db.session.commit()
+    if gone.rowcount != 1:
+        raise OfferGone()
+    if args.get("error") or not args.get("code"):
+        raise IssuerRefused()
+    if args.get("iss") is not None and args.get("iss") != flow.authorization_issuer:
+        raise IssuerRefused()  # an answer from another server than the one asked (mix-up)
+    resolved = resolve(flow.link)
+    status, token = _post(flow.token_endpoint, data={
+        "grant_type": "authorization_code", "code": args["code"], "client_id": client_id,
+        "redirect_uri": redirect_uri, "code_verifier": flow.code_verifier})
+    if status != 200 or not isinstance(token.get("access_token"), str):
+        raise IssuerRefused()
+    return _receive(account_id, resolved, token["access_token"])
 
 
 def _nonce(metadata: oid4vci.IssuerMetadata) -> str | None:

@@ -28,7 +28,8 @@ export function ReceiveOfferView() {
   const [preview, setPreview] = useState(null);
   const [code, setCode] = useState('');
   const [errors, setErrors] = useState({});
-  const [message, setMessage] = useState('');
+  const failed = new URLSearchParams(window.location.search).get('failed');
+  const [message, setMessage] = useState(failed ? t('offer.failed') : '');
   const [busy, setBusy] = useState('');
   const [scanning, setScanning] = useState(false);
   const canScan = useScanSupport();
@@ -84,6 +85,16 @@ export function ReceiveOfferView() {
     setErrors({});
     setMessage('');
     setBusy(t('offer.receiving'));
+    if (!preview.pre_authorized) {
+      try {
+        const answer = await offerApi.authorize(link.trim());
+        window.location.assign(answer.authorization_url);
+      } catch (error) {
+        setBusy('');
+        setMessage(problemMessage(error));
+      }
+      return;
+    }
     try {
       const credential = await offerApi.accept(link.trim(), tx ? code.trim() : null);
       setNotice(t('offer.received'));
@@ -126,6 +137,7 @@ export function ReceiveOfferView() {
     ${preview && html`<${OfferSummary} preview=${preview} />
       <form class="card form" onSubmit=${accept} novalidate aria-labelledby="offer-accept-title">
         <h2 id="offer-accept-title">${t('offer.askHeading')}</h2>
+        ${!preview.pre_authorized && html`<p>${t('offer.signInAtIssuer')}</p>`}
         ${tx && html`<${Field} id="offer-code" label=${t('offer.codeLabel')}
           hint=${tx.description || t('offer.codeHint')} value=${code} onInput=${setCode} error=${errors.tx_code}
           inputmode=${tx.input_mode === 'text' ? 'text' : 'numeric'} autocomplete="one-time-code"
