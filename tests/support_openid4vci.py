@@ -11,6 +11,7 @@ in shared code.
 - :func:`peer_wallet_receive`: the wallet side, from an offer link to the credential.
 """
 import base64
+import hashlib
 import json
 import secrets
 import threading
@@ -93,6 +94,7 @@ class PeerIssuer:
         self.nonces: set[str] = set()
         self.proofs: list[tuple[dict, dict]] = []
         self.requests: list[str] = []
+        self.authorizations: dict[str, dict] = {}  # code -> the request it answers
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever,
@@ -121,6 +123,10 @@ class PeerIssuer:
     def link_by_value(self, tx_code: bool = True) -> str:
         return "openid-credential-offer://?credential_offer=" + quote(json.dumps(
             self.offer(tx_code)))
+
+    def link_for_code_flow(self) -> str:
+        offer = {**self.offer(), "grants": {"authorization_code": {"issuer_state": "st-1"}}}
+        return "openid-credential-offer://?credential_offer=" + quote(json.dumps(offer))
 
     def link_by_reference(self) -> str:
         return "openid-credential-offer://?credential_offer_uri=" + quote(
@@ -191,9 +197,14 @@ class PeerIssuer:
                 if self.path == "/.well-known/oauth-authorization-server":
                     return self._send(200, {"issuer": peer.url,
                                             "token_endpoint": peer.url + "/token",
-                                            "grant_types_supported": [PRE_AUTH],
+                                            "authorization_endpoint": peer.url + "/authorize",
+                                            "code_challenge_methods_supported": ["S256"],
+                                            "grant_types_supported": [PRE_AUTH,
+                                                                      "authorization_code"],
                                             "pre-authorized_grant_anonymous_access_supported":
                                                 True})
+                if self.path.startswith("/authorize?"):
+                    return self._authorize(parse_qs(urlsplit(self.path).query))
                 if self.path == "/offer":
                     if peer.mode == "redirect_offer":
                         return self._send(302, b"", headers=[("Location", peer.redirect_to)])
@@ -216,7 +227,33 @@ class PeerIssuer:
                     return self._credential(body)
                 return self._error("not_found", 404)
 
+            def _authorize(self, query: dict):
+                """Consent given at once (the End-User is assumed signed in here)."""
+                asked = {k: v[0] for k, v in query.items()}
+                if asked.get("code_challenge_method") != "S256" or not asked.get("state"):
+                    return self._error("invalid_request")
+                code = secrets.token_urlsafe(16)
+                peer.authorizations[code] = asked
+                target = (f"{asked['redirect_uri']}?code={code}&state={quote(asked['state'])}"
+                          f"&iss={quote(peer.url, safe='')}")
+                self._send(302, b"", headers=[("Location", target)])
+
+            def _code_token(self, form: dict):
+                asked = peer.authorizations.pop((form.get("code") or [""])[0], None)
+                verifier = (form.get("code_verifier") or [""])[0]
+                challenge = b64u(hashlib.sha256(verifier.encode()).digest())
+                if (asked is None or challenge != asked["code_challenge"]
+                        or form.get("redirect_uri") != [asked["redirect_uri"]]
+                        or form.get("client_id") != [asked["client_id"]]):
+                    return self._error("invalid_grant")
+                token = secrets.token_urlsafe(16)
+                peer.tokens.add(token)
+                self._send(200, {"access_token": token, "token_type": "Bearer",
+                                 "expires_in": 300})
+
             def _token(self, form: dict):
+                if form.get("grant_type") == ["authorization_code"]:
+                    return self._code_token(form)
                 if form.get("grant_type") != [PRE_AUTH]:
                     return self._error("unsupported_grant_type")
                 if form.get("pre-authorized_code") != [peer.code]:

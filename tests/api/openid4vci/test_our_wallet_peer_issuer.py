@@ -3,9 +3,10 @@
 nonce, and a key proof the peer checks itself. Hostile issuers and links are refused with a
 problem document and nothing is stored."""
 import json
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
+import requests
 
 from tests.support import assert_problem
 from tests.support_openid4vci import PeerIssuer
@@ -114,3 +115,33 @@ def test_an_offer_for_the_authorization_code_flow_says_so(client, learner, peer)
     refused = client.post(ACCEPT, json={"link": link}, headers={"Accept-Language": "en"})
     assert_problem(refused, 422, "openid4vci-offer-invalid")
     assert not any(r.startswith("POST") for r in peer.requests)
+
+
+def test_the_code_flow_with_an_independent_issuer(client, learner, peer):
+    started = client.post("/api/v1/openid4vci/offers/authorize",
+                          json={"link": peer.link_for_code_flow()})
+    assert started.status_code == 200, started.get_json()
+    url = started.get_json()["authorization_url"]
+    sent_back = requests.get(url, allow_redirects=False, timeout=10)  # the learner's browser
+    assert sent_back.status_code == 302
+    (asked,) = peer.authorizations.values()
+    assert asked["issuer_state"] == "st-1"
+    assert "code_verifier" not in asked
+    back = urlsplit(sent_back.headers["Location"])
+    landed = client.get(f"{back.path}?{back.query}")
+    assert landed.status_code == 303, landed.get_data(as_text=True)
+    credential_id = landed.headers["Location"].rsplit("/", 1)[1]
+    shown = client.get(f"/api/v1/dossier/credentials/{credential_id}").get_json()
+    assert shown["verification"]["status"] in ("verified", "verified_with_warnings")
+    (_header, claims), = peer.proofs
+    assert claims["aud"] == peer.url
+
+
+def test_an_answer_from_another_server_is_refused(client, learner, peer):
+    url = client.post("/api/v1/openid4vci/offers/authorize",
+                      json={"link": peer.link_for_code_flow()}).get_json()["authorization_url"]
+    back = urlsplit(requests.get(url, allow_redirects=False, timeout=10).headers["Location"])
+    mixed_up = back.query.replace("iss=", "iss=https%3A%2F%2Fattacker.example&x=")
+    landed = client.get(f"{back.path}?{mixed_up}")
+    assert landed.headers["Location"] == "/dossier/offer?failed=openid4vci-issuer-refused"
+    assert not peer.proofs
