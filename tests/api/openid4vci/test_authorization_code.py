@@ -102,7 +102,7 @@ def test_the_code_is_bound_to_client_redirect_and_verifier(client, awarded, chan
                                     {"redirect_uri": "javascript:alert(1)"},
                                     {"redirect_uri": "http://wallet.example.org/cb"},
                                     {"response_type": "token"}, {"scope": "email"}])
-def test_requests_a_wallet_may_not_make_are_refused(client, awarded, change):
+def test_requests_a_wallet_may_not_make_are_refused(client, learner, change):
     _, challenge = pkce()
     assert_problem(ask(client, challenge, **change), 400, "openid4vci-authorization-invalid")
 

@@ -126,24 +126,24 @@ def test_a_nonce_is_used_once_and_a_wrong_audience_spends_nothing(client, staff,
                       proof(aud, nonce(client))).status_code == 200
 
 
-@pytest.mark.parametrize("bad", ["typ", "stale", "future", "private_jwk", "alg_none", "garbage"])
-def test_proofs_that_do_not_hold_are_refused(client, staff, awarded, aud, bad):
+def test_proofs_that_do_not_hold_are_refused_and_spend_nothing(client, staff, awarded, aud):
     access = token(client, code_of(offer_for(staff, awarded, tx_code=False))).get_json()
     c_nonce, key = nonce(client), Ed25519PrivateKey.generate()
-    jwt = {
-        "typ": lambda: proof(aud, c_nonce, typ="JWT"),
-        "stale": lambda: proof(aud, c_nonce, iat=int(time.time()) - 3600),
-        "future": lambda: proof(aud, c_nonce, iat=int(time.time()) + 3600),
-        "private_jwk": lambda: sign_jwt(
+    bad = {
+        "typ": proof(aud, c_nonce, typ="JWT"),
+        "stale": proof(aud, c_nonce, iat=int(time.time()) - 3600),
+        "future": proof(aud, c_nonce, iat=int(time.time()) + 3600),
+        "private_jwk": sign_jwt(
             {"typ": "openid4vci-proof+jwt", "alg": "EdDSA",
              "jwk": {"kty": "OKP", "crv": "Ed25519", "x": "A" * 43, "d": "B" * 43}},
             {"aud": aud, "iat": int(time.time()), "nonce": c_nonce}, key),
-        "alg_none": lambda: "eyJ0eXAiOiJvcGVuaWQ0dmNpLXByb29mK2p3dCIsImFsZyI6Im5vbmUifQ."
-                            "eyJhdWQiOiJ4In0.",
-        "garbage": lambda: "not.a.jwt",
-    }[bad]()
-    refused(credential(client, access["access_token"], jwt), "invalid_proof")
-    # Still good for a proper proof.
+        "alg_none": "eyJ0eXAiOiJvcGVuaWQ0dmNpLXByb29mK2p3dCIsImFsZyI6Im5vbmUifQ.eyJhdWQiOiJ4In0.",
+        "garbage": "not.a.jwt",
+    }
+    for name, jwt in bad.items():
+        body = refused(credential(client, access["access_token"], jwt), "invalid_proof")
+        assert body["error_description"], name
+    # The token and the nonce are still good for a proper proof.
     assert credential(client, access["access_token"], proof(aud, c_nonce)).status_code == 200
 
 
