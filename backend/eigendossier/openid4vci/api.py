@@ -46,6 +46,10 @@ def _token_limit():
     return current_app.config.get("RATELIMIT_OPENID4VCI_TOKEN", "30 per minute")
 
 
+def _nonce_limit():
+    return current_app.config.get("RATELIMIT_OPENID4VCI_NONCE", "60 per minute")
+
+
 def _receive_limit():
     return current_app.config.get("RATELIMIT_OPENID4VCI_RECEIVE", "30 per minute")
 
@@ -183,6 +187,7 @@ def token(slug):
 
 
 @pages.post("/issuers/<slug>/openid4vci/nonce")
+@limiter.limit(_nonce_limit)
 def nonce(slug):
     """Nonce endpoint: a fresh c_nonce for the key proof."""
     issuing.public_profile(slug)
