@@ -1,7 +1,8 @@
 """A school's wallet offer received on a phone (390 px), in real Chromium: the learner pastes
 the offer link, sees who offers what, types the code from the separate mail, and the badge
-lands in the dossier verified. The PWA's server fetches the offer from the school's issuer
-(this same live server) through the guarded client, allowed loopback for this test only."""
+lands in the dossier verified; a scanned offer QR code does the same. The PWA's server
+fetches the offer from the school's issuer (this same live server) through the guarded
+client, allowed loopback for this test only."""
 import re
 import uuid
 from email import message_from_bytes, policy
@@ -17,6 +18,7 @@ from eigendossier.core.extensions import db
 from eigendossier.issuing import service as issuing
 from tests.e2e.conftest import PASSWORD
 from tests.e2e.test_dossier import sign_up
+from tests.e2e.test_vouchers import FAKE_SCANNER
 from tests.support import ApiClient
 
 pytestmark = pytest.mark.e2e
@@ -102,3 +104,29 @@ def test_a_schools_offer_is_received_verified_on_a_phone(page, catalog, loopback
     expect(page).to_have_url(re.compile(r"/dossier/\d+$"))
     expect(page.locator(".credential-detail__head .status")).to_have_text("Geverifieerd")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_an_offer_qr_code_is_scanned_with_the_camera(new_context, catalog, loopback_issuer):
+    app, staff = catalog, loopback_issuer
+    context = new_context()
+    context.add_init_script(FAKE_SCANNER)
+    page = context.new_page()
+    email = sign_up(page)
+    with app.app_context():
+        block = db.session.scalar(db.select(Block).filter_by(code="VIG-01")).id
+    award = staff.post("/api/v1/issuing/zao/awards", json={"block_id": block, "email": email})
+    offer = staff.post(f"/api/v1/issuing/zao/credentials/{award.get_json()['id']}/offer",
+                       json={"tx_code": False}).get_json()
+
+    page.goto("/dossier/offer")
+    page.get_by_role("button", name="QR-code scannen").click()
+    scanner = page.get_by_role("group", name="QR-code scannen")
+    page.evaluate("window.__qrText = 'https://example.org/not-an-offer'")
+    expect(scanner.get_by_role("alert")).to_contain_text("Dit is geen link van een aanbod")
+    page.evaluate(f"window.__qrText = {offer['offer_uri']!r}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Wil je deze credential aannemen?")
+    expect(page.get_by_label("Code")).to_have_count(0)  # this offer asks for none
+    page.get_by_role("button", name="Aannemen en aan mijn dossier toevoegen").click()
+    expect(page).to_have_url(re.compile(r"/dossier/\d+$"))
+    expect(page.locator(".credential-detail__head .status")).to_have_text("Geverifieerd")
+    assert page.evaluate("window.__stream.getTracks().every((t) => t.readyState === 'ended')")
