@@ -86,11 +86,13 @@ def _register_domains(app: Flask) -> None:
     from eigendossier.notifications import vapid
     from eigendossier.openid4vp import api as openid4vp_api
     from eigendossier.openid4vp import verifier as openid4vp_verifier
+    from eigendossier.openid4vci import api as openid4vci_api
     from eigendossier.privacy import api as privacy_api
     from eigendossier.privacy import cli as privacy_cli
     from eigendossier.routes import api as routes_api
     from eigendossier.sharing import api as sharing_api
     from eigendossier.staff import api as staff_api
+    from eigendossier.sharing import presenting as sharing_presenting
     from eigendossier.vcapi import api as vcapi_api
     from eigendossier.vcapi import cli as vcapi_cli
     from eigendossier.vcapi import oauth as vcapi_oauth
@@ -118,6 +120,7 @@ def _register_domains(app: Flask) -> None:
     dossier_verification.add_local_source(app, issuing_service.local_document)
     app.config["FEATURES"].add("issuing")
     api.register_blueprint(sharing_api.blp)
+    dossier_verification.add_identifier_source(app, sharing_presenting.holder_dids)
     app.register_blueprint(sharing_api.pages)
     api.register_blueprint(vouchers_api.blp)
     api.register_blueprint(vouchers_api.staff_blp)
@@ -140,6 +143,11 @@ def _register_domains(app: Flask) -> None:
     dossier_verification.add_local_source(app, openid4vp_verifier.local_document)
     app.config["FEATURES"].add("openid4vp")
     api.register_blueprint(staff_api.blp)
+    api.register_blueprint(openid4vci_api.staff_blp)
+    api.register_blueprint(openid4vci_api.blp)
+    app.register_blueprint(openid4vci_api.pages)
+    free_of_csrf(app, openid4vci_api.pages.name)
+    openid4vci_api.init_app(app)
     api.register_blueprint(web_api.blp)
     app.register_blueprint(oidc.bp)
     app.register_blueprint(outbox.pages)

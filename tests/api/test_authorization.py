@@ -55,10 +55,14 @@ PUBLIC = {
     # The employer's form asking a learner's wallet for proof: no account by design.
     ("GET", "/verify"),
     ("POST", "/verify"),
+    # OpenID4VCI: the issuer sends the learner's browser back here; the state in the query,
+    # bound to the learner who started, is the authorization (anyone else: "failed").
+    ("GET", "/openid4vci/callback"),
 }
 # Rule prefixes that are public by design: the app's pages and files, sign-in with an
-# identity provider, and the institutions' issuer documents that verifiers fetch.
-PUBLIC_PREFIXES = ("/issuers/", "/auth/oidc/",
+# identity provider, and the institutions' issuer documents that verifiers fetch (and their
+# OpenID4VCI metadata and endpoints, which any wallet calls).
+PUBLIC_PREFIXES = ("/issuers/", "/auth/oidc/", "/.well-known/",
                    # OpenID4VP: what any wallet fetches and posts to (the request id is the
                    # capability; tests/api/openid4vp/test_hostile.py tries unknown ones).
                    "/openid4vp/",

@@ -315,15 +315,25 @@ class GuardedClient:
         """POST a form (``application/x-www-form-urlencoded``) under the same guard, e.g. a
         wallet's answer to a verifier. A redirect is not followed (the form would be sent
         again, elsewhere); the status, the body (capped) and its content type are returned."""
+        return self.post(url, data=form, max_bytes=max_bytes, accept=accept)
+
+    def post(self, url: str, *, data: dict | None = None, json_body: dict | None = None,
+             headers: dict | None = None, max_bytes: int | None = None,
+             accept: str = "application/json") -> tuple[int, bytes, str]:
+        """POST a form or a JSON body under the same guards (an OAuth token endpoint, an
+        OpenID4VCI nonce or credential endpoint): no redirects followed, any status answered
+        with its body, so the caller can read an error document. (status, body, type)."""
         limit = max_bytes or self.policy.max_bytes
+        self._check_url(url)
         with Deadline(self.policy.total_timeout) as deadline:
-            self._check_url(url)
+            if deadline.passed():
+                raise FetchError(url, "timed out")
             try:
                 response = self.session.post(
-                    url, data=form, stream=True, allow_redirects=False,
+                    url, data=data, json=json_body, stream=True, allow_redirects=False,
                     timeout=(self.policy.connect_timeout, self.policy.read_timeout),
                     headers={"Accept": accept, "Accept-Encoding": "identity",
-                             "User-Agent": USER_AGENT})
+                             "User-Agent": USER_AGENT, **(headers or {})})
             except AddressRefused as refused:
                 raise FetchError(url, f"address not allowed ({refused.address})") from None
             except requests.Timeout:
@@ -331,6 +341,8 @@ class GuardedClient:
             except requests.exceptions.SSLError:
                 raise FetchError(url, "TLS certificate not valid") from None
             except requests.RequestException as error:
+                if deadline.passed():
+                    raise FetchError(url, "timed out") from None
                 raise FetchError(url, f"connection failed ({type(error).__name__})") from None
             try:
                 body = self._read(url, response, limit, deadline)

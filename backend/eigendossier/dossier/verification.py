@@ -118,12 +118,23 @@ def resolver() -> DidResolver:
     return found
 
 
+IDENTIFIER_SOURCES = "eigendossier.identifier_sources"
+
+
+def add_identifier_source(app, source) -> None:
+    """Let a higher domain name more identifiers of a learner for the recipient check:
+    ``source(account_id)`` returns DIDs or URLs (sharing: the holder key's did:key, which
+    credentials received through OpenID4VCI are bound to)."""
+    app.extensions.setdefault(IDENTIFIER_SOURCES, []).append(source)
+
+
 def learner_identifiers(account: Account) -> dict:
-    """What the recipient check compares against: the account's (one) email address."""
-    return {
-        "recipient_emails": [account.email],
-        "recipient_ids": [f"mailto:{account.email}"],
-    }
+    """What the recipient check compares against: the account's (one) email address, and
+    the identifiers other domains know the learner by."""
+    ids = [f"mailto:{account.email}"]
+    for source in current_app.extensions.get(IDENTIFIER_SOURCES, ()):
+        ids.extend(source(account.id))
+    return {"recipient_emails": [account.email], "recipient_ids": ids}
 
 
 def verify(parsed, account: Account):

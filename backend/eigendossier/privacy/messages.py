@@ -42,6 +42,11 @@ MESSAGES = {
         "%(institution)s turned down your request to recognise %(block)s."),
     "credential.issued": _l("%(institution)s issued a credential to you."),
     "credential.revoked": _l("%(institution)s revoked a credential it issued to you."),
+    "credential.offered": _l("%(institution)s offered a credential to your wallet."),
+    "credential.delivered": _l("%(institution)s delivered a credential to a wallet."),
+    "credential.received": _l("You received a credential from %(issuer)s in your dossier."),
+    "credential.authorized": _l(
+        "You gave a wallet at %(wallet)s a credential from %(institution)s."),
 }
 # Events recorded before they named the institution (or by staff of none) read as a
 # sentence without it.

@@ -49,6 +49,13 @@ def holder_key(account_id: int) -> HolderKey:
     return found
 
 
+def holder_dids(account_id: int) -> list[str]:
+    """The learner's holder DID, if they have a key (none is made here)."""
+    multikey = db.session.scalar(db.select(HolderKey.public_multikey)
+                                 .filter_by(account_id=account_id))
+    return [f"did:key:{multikey}"] if multikey else []
+
+
 def _current_key_id() -> str:
     from eigendossier.core.encryption import keyring
 

@@ -62,6 +62,11 @@ export function AddCredentialView() {
     <p class="lead">${t('dossier.add.intro')}</p>
     <${LiveMessage} kind="error" id="add-error" fromFields>${message}</${LiveMessage}>
     <${Progress} label=${busy} />
+    <div class="card" aria-labelledby="add-offer-title">
+      <h2 id="add-offer-title">${t('offer.cardHeading')}</h2>
+      <p>${t('offer.cardText')}</p>
+      <${Link} class="button button--secondary button--block" href="/dossier/offer">${t('offer.cardButton')}</${Link}>
+    </div>
     <form class="card form" onSubmit=${submit('file')} novalidate aria-labelledby="add-file-title">
       <h2 id="add-file-title">${t('dossier.add.fileHeading')}</h2>
       <${FileField} id="file" label=${t('dossier.add.fileLabel')} hint=${t('dossier.add.fileHint')}

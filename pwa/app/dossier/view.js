@@ -1,5 +1,5 @@
 // The Dossier tab: the learner's credentials as cards (badge, title, issuer, date, status)
-// and their self-declared experience. Sub-pages: /dossier/add, /dossier/<id>,
+// and their self-declared experience. Sub-pages: /dossier/add, /dossier/offer, /dossier/<id>,
 // /dossier/experience/new and /dossier/experience/<id>.
 import { html, useEffect, useState } from '../core/html.js';
 import { t, DEFAULT_TIME_ZONE } from '../core/i18n.js';
@@ -10,6 +10,7 @@ import { problemMessage } from '../core/forms.js';
 import { dossierApi, takeNotice } from './api.js';
 import { BadgeImage, StatusBadge, formatDate, period } from './parts.js';
 import { AddCredentialView } from './add.js';
+import { ReceiveOfferView } from '../openid4vci/receive.js';
 import { CredentialDetailView } from './detail.js';
 import { ExperienceFormView } from './experience.js';
 import { ShareNewView } from '../sharing/new.js';
@@ -107,6 +108,7 @@ export function DossierView(props) {
   const path = useRoute();
   const rest = path.replace(/^\/dossier\/?/, '');
   if (rest === 'add') return html`<${AddCredentialView} ...${props} />`;
+  if (rest === 'offer') return html`<${ReceiveOfferView} ...${props} />`;
   if (rest === 'share') return html`<${ShareNewView} ...${props} />`;
   if (rest === 'present') return html`<${PresentView} ...${props} />`;
   const share = rest.match(/^shares\/(\d+)$/);

@@ -39,9 +39,10 @@ function cameraProblem(error) {
 
 /**
  * The camera view. onText(text) gets each QR text read and answers true when it was a voucher
- * code (the scanner is then closed by the parent) or false to keep looking.
+ * code (the scanner is then closed by the parent) or false to keep looking. notCode: the
+ * message when a QR code holds something else (default: no voucher code).
  */
-export function QrScanner({ onText, onStop }) {
+export function QrScanner({ onText, onStop, notCode = '' }) {
   const video = useRef(null);
   const stopButton = useRef(null);
   const [scanning, setScanning] = useState(false);
@@ -79,7 +80,7 @@ export function QrScanner({ onText, onStop }) {
             if (live && found && found.rawValue !== last) {
               last = found.rawValue;
               if (await onText(found.rawValue)) return;
-              setMessage(t('voucher.scan.notCode'));
+              setMessage(notCode || t('voucher.scan.notCode'));
             }
           } catch {
             // no frame yet: try again

@@ -61,6 +61,24 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self._send(404, b"not here", "text/plain")
 
+    def do_POST(self):
+        url = urlsplit(self.path)
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.hits.append((url.path, self.headers.get("Host")))
+        if url.path == "/echo":  # an OAuth-style error answer, with what was sent
+            self._send(400, json.dumps({"error": "invalid_grant", "got": body.decode(),
+                                        "type": self.headers.get("Content-Type")}).encode(),
+                       "application/json")
+        elif url.path == "/redirect":
+            self.send_response(302)
+            self.send_header("Location", "/badge")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif url.path == "/big":
+            self._send(200, b"x" * (2 * 1024 * 1024), "application/json")
+        else:
+            self._send(404, b"not here", "text/plain")
+
     def _send(self, status, body, content_type):
         self.send_response(status)
         self.send_header("Content-Type", content_type)
@@ -270,3 +288,24 @@ def test_a_drip_feed_server_cannot_hold_a_fetch_past_its_total_limit(drip_server
     started = time.monotonic()
     refused(client, drip_server, "timed out")
     assert time.monotonic() - started < 1.3
+
+
+def test_a_post_answers_any_status_with_its_body(server):
+    status, body, content_type = local().post(f"{server}/echo", data={"code": "abc"})
+    assert status == 400
+    assert content_type == "application/json"
+    assert json.loads(body) == {"error": "invalid_grant", "got": "code=abc",
+                                "type": "application/x-www-form-urlencoded"}
+    status, body, _ = local().post(f"{server}/echo", json_body={"a": 1})
+    assert json.loads(json.loads(body)["got"]) == {"a": 1}
+
+
+def test_a_post_keeps_the_guards(server):
+    with pytest.raises(FetchError, match="address not allowed"):
+        GuardedClient(Policy(allow_http=True)).post(f"{server}/echo", data={})
+    with pytest.raises(FetchError, match="only https"):
+        GuardedClient(Policy(allowed_networks=("127.0.0.1/32",))).post(f"{server}/echo")
+    with pytest.raises(FetchError, match="response too large"):
+        local().post(f"{server}/big")
+    assert local().post(f"{server}/redirect")[0] == 302  # not followed
+    assert [path for path, _ in Handler.hits] == ["/big", "/redirect"]
