@@ -135,3 +135,19 @@ def with_status_list(email: str, list_url: str, *, revoked: bool = False) -> tup
         "statusListCredential": list_url}
     signed = dataintegrity.sign(document, issuer.private, issuer.method, document["validFrom"])
     return signed, status_list
+
+
+def hosted_ob2_png(email: str, host: str = "https://127.0.0.1:9") -> bytes:
+    """An Open Badges 2.0 hosted assertion baked into a PNG, as edubadges hands them out:
+    the image holds only the assertion, its badge class and issuer live at `host` (by default
+    an address that answers nothing, so the issuer's copy cannot be fetched)."""
+    assertion = {
+        "@context": "https://w3id.org/openbadges/v2",
+        "type": "Assertion",
+        "id": f"{host}/public/assertions/42",
+        "recipient": {"type": "email", "hashed": False, "identity": email},
+        "badge": f"{host}/public/badges/42",
+        "issuedOn": "2024-09-01T10:00:00Z",
+        "verification": {"type": "hosted"},
+    }
+    return bake_png(ICON.read_bytes(), json.dumps(assertion), version="2.0")

@@ -7,7 +7,7 @@ import { Icon } from '../core/icons.js';
 import { Link, navigate } from '../core/router.js';
 import { problemMessage } from '../core/forms.js';
 import { dossierApi, setNotice, takeNotice } from './api.js';
-import { BadgeImage, Progress, StatusBadge, formatAge, formatDate, formatNumber } from './parts.js';
+import { BadgeImage, Progress, StatusBadge, credentialTitle, formatAge, formatDate, formatNumber, issuerName } from './parts.js';
 
 // Skipped checks get no icon: "not checked" is neither good nor bad.
 const OUTCOME_ICON = { pass: 'check', warn: 'alert', fail: 'alert', skipped: 'none' };
@@ -29,7 +29,7 @@ function Fields({ credential, timeZone }) {
   const isMicro = achievement.ec != null || achievement.nlqf_level || achievement.eqf_level || outcomes.length > 0;
   return html`<dl class="fields">
     <${Row} label=${t('dossier.field.kind')}>${t(`dossier.kind.${credential.kind}`)}${isMicro ? ` · ${t('dossier.microcredential')}` : ''}</${Row}>
-    <${Row} label=${t('dossier.field.issuer')}>${summary.issuer_name || summary.issuer_id}${issuerUrl && html`<br /><a href=${issuerUrl} rel="noopener noreferrer" target="_blank">${issuerUrl}</a>`}</${Row}>
+    <${Row} label=${t('dossier.field.issuer')}>${issuerName(summary)}${issuerUrl && html`<br /><a href=${issuerUrl} rel="noopener noreferrer" target="_blank">${issuerUrl}</a>`}</${Row}>
     <${Row} label=${t('dossier.field.description')}>${summary.description || achievement.description}</${Row}>
     <${Row} label=${t('dossier.field.ec')}>${achievement.ec != null ? t('dossier.ecValue', { ec: formatNumber(achievement.ec) }) : null}</${Row}>
     <${Row} label=${t('dossier.field.hours')}>${achievement.study_load_hours != null ? t('dossier.hoursValue', { hours: formatNumber(achievement.study_load_hours) }) : null}</${Row}>
@@ -133,7 +133,7 @@ export function CredentialDetailView({ user, credentialId }) {
 
   const summary = (credential && credential.summary) || {};
   const verification = (credential && credential.verification) || {};
-  const title = credential ? summary.title || t('dossier.untitled') : t('dossier.detail.title');
+  const title = credential ? credentialTitle(summary) : t('dossier.detail.title');
   return html`<article class="credential-detail" aria-labelledby="page-title">
     <p class="back"><${Link} href="/dossier">${t('dossier.back')}</${Link}></p>
     <div class="credential-detail__head">
