@@ -2,14 +2,26 @@
 report of a badge whose issuer cannot be reached, the route planner's persona and pace, the
 voucher's module list, and the smaller edges."""
 import re
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
+from eigendossier.accounts.models import Account
+from eigendossier.catalog.models import Run
+from eigendossier.core.extensions import db
+from eigendossier.routes.models import Enrolment
 from tests.credentials_support import hosted_ob2_png
 from tests.e2e.test_dossier import add_file, sign_up
 from tests.e2e.test_routes import CARPENTRY, plan_route
 from tests.e2e.test_routes import sign_up as sign_up_on_route
+from tests.e2e.test_vouchers import (
+    amsterdam_today,
+    graduate_email,
+    issue,
+    sign_up_and_open_vouchers,
+    staff,  # noqa: F401 (a fixture)
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -79,3 +91,80 @@ def test_the_planner_opens_on_the_learners_persona_with_a_pace_the_groups_meet(
     expect(timeline.get_by_role("heading", level=3)).to_have_count(2)
     expect(timeline).not_to_contain_text("Drukker dan je liever wilt")
     fits(page)
+
+
+@pytest.fixture
+def many_groups(e2e_app, staff):  # noqa: F811
+    """Eight more evening groups of TIM-01, a week apart after R-EVE (removed afterwards)."""
+    with e2e_app.app_context():
+        first = db.session.scalar(db.select(Run).filter_by(code="R-EVE"))
+        columns = {c.name: getattr(first, c.name) for c in Run.__table__.columns
+                   if c.name not in ("id", "code", "start_date", "end_date", "seats_taken")}
+        added = [Run(**columns, code=f"R-EVE-{n}", seats_taken=0,
+                     start_date=first.start_date + timedelta(days=7 * n),
+                     end_date=first.end_date + timedelta(days=7 * n)) for n in range(1, 9)]
+        db.session.add_all(added)
+        db.session.commit()
+        ids = [run.id for run in added]
+    yield
+    with e2e_app.app_context():
+        db.session.execute(db.delete(Enrolment).where(Enrolment.run_id.in_(ids)))
+        db.session.execute(db.delete(Run).where(Run.id.in_(ids)))
+        db.session.commit()
+
+
+def enrol_directly(e2e_app, email, code):
+    with e2e_app.app_context():
+        account = db.session.scalar(db.select(Account).filter_by(email=email))
+        run = db.session.scalar(db.select(Run).filter_by(code=code))
+        db.session.add(Enrolment(account_id=account.id, run_id=run.id))
+        run.seats_taken += 1
+        db.session.commit()
+        return run.id
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_voucher_module_list_is_short_searchable_and_says_what_is_already_yours(
+        new_context, e2e_app, staff, many_groups, width):  # noqa: F811
+    email = graduate_email()
+    code = issue(staff, email, amsterdam_today() - timedelta(days=400))
+    page = phone(new_context, width)
+    sign_up_and_open_vouchers(page, email=email)
+    enrolled = enrol_directly(e2e_app, email, "R-EVE-1")
+    page.get_by_label("Vouchercode").fill(code)
+    page.get_by_role("button", name="Voucher toevoegen").click()
+    modules = page.get_by_role("group", name="Modules die je met deze voucher kunt volgen")
+
+    # TIM-01 has nine groups: three show, the rest on request.
+    tim01 = modules.locator(".vruns__block").filter(has_text="TIM-01 Veilig werken")
+    expect(tim01.get_by_role("radio")).to_have_count(3)
+    expect(modules.get_by_role("radio")).to_have_count(4)
+    mine = tim01.get_by_role("radio").nth(1)
+    expect(mine).to_have_accessible_description(re.compile("Hiervoor sta je al ingeschreven"))
+    other = tim01.get_by_role("radio").nth(0)
+    expect(other).to_have_accessible_description(
+        re.compile("Je staat al ingeschreven voor een andere groep van deze module"))
+    tim01.get_by_role("button", name="Nog 6 groepen van TIM-01 tonen").click()
+    expect(tim01.get_by_role("radio")).to_have_count(9)
+
+    search = page.get_by_label("Zoek een module")
+    search.fill("maatvoering")
+    expect(page.locator(".vruns__count")).to_have_text("1 groep gevonden.")
+    expect(modules.get_by_role("radio")).to_have_count(1)
+    search.fill("lassen")
+    expect(page.locator(".vruns__count")).to_have_text("Geen module gevonden met ‘lassen’.")
+    search.fill("tim-01 veilig")
+    expect(page.locator(".vruns__count")).to_have_text("9 groepen gevonden.")
+    fits(page)
+
+    # Redeeming for a module already hers: said before, and refused plainly.
+    other.check()
+    page.get_by_role("button", name="Verzilveren").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("Je staat al ingeschreven voor een andere groep van deze "
+                                   "module.")
+    dialog.get_by_role("button", name="Ja, verzilveren").click()
+    expect(page.locator("#voucher-error")).to_contain_text(
+        "Je staat al ingeschreven voor TIM-01 Veilig werken, in een andere groep.")
+    with e2e_app.app_context():
+        assert db.session.get(Run, enrolled).seats_taken == 1

@@ -231,7 +231,7 @@ export function VoucherDetailView({ user, voucherId }) {
         ? html`<p class="muted">${t('voucher.choose.none')}</p>`
         : html`<form class="voucher-choose" onSubmit=${askRedeem} novalidate>
           <p>${t('voucher.choose.intro')}</p>
-          <${RunChooser} runs=${runs} selected=${selected} onSelect=${(runId) => { setSelected(runId); setMessage(''); }} timeZone=${timeZone} errorId="voucher-error" />
+          <${RunChooser} runs=${runs} first=${voucher.qualification} selected=${selected} onSelect=${(runId) => { setSelected(runId); setMessage(''); }} timeZone=${timeZone} errorId="voucher-error" />
           <button type="submit" class="button button--primary button--block">${t('voucher.choose.submit')}</button>
         </form>`}
     </section>`}
@@ -243,6 +243,7 @@ export function VoucherDetailView({ user, voucherId }) {
       confirmLabel=${busy ? t('voucher.confirm.busy') : t('voucher.confirm.yes')} cancelLabel=${t('voucher.confirm.no')}
       onConfirm=${redeem} onCancel=${() => setConfirm(null)}>
       ${chosen && html`<${RunSummary} run=${chosen} qualification=${chosen.qualification} timeZone=${timeZone} />
+        ${chosen.mine && html`<p class="notice notice--info voucher-mine"><strong>${t(`voucher.confirm.mine.${chosen.mine}`)}</strong></p>`}
         <p>${t('voucher.confirm.body')}</p>
         ${chosen.cancel_until && html`<p>${t('voucher.confirm.cancelRule', {
           days: cancelDaysBefore(chosen.start_date, chosen.cancel_until), date: formatDate(chosen.cancel_until),
