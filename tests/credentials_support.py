@@ -40,7 +40,8 @@ def microcredential(email: str, issuer: Issuer, *, name="Veilig werken met elekt
                     achievement_id="https://roc.example/achievements/elektra-veilig",
                     valid_from="2024-09-01T00:00:00Z",
                     valid_until: str | None = None, issuer_name="ROC Voorbeeld",
-                    issuer_url: str | None = None) -> dict:
+                    issuer_url: str | None = None,
+                    criteria="Praktijkexamen en kennistoets behaald.") -> dict:
     """Issued to `email`, or to the DID when `email` is one (did:…)."""
     if email.startswith("did:"):
         recipient = {"id": email}
@@ -66,7 +67,7 @@ def microcredential(email: str, issuer: Issuer, *, name="Veilig werken met elekt
                 "type": ["Achievement"],
                 "name": name,
                 "description": "Werkt veilig aan laagspanningsinstallaties.",
-                "criteria": {"narrative": "Praktijkexamen en kennistoets behaald."},
+                "criteria": {"narrative": criteria},
                 "creditsAvailable": 3,
                 "alignment": [{"type": ["Alignment"], "targetName": "NLQF 4",
                                "targetFramework": "NLQF", "targetCode": "4",

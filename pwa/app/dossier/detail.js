@@ -37,7 +37,10 @@ function Fields({ credential, timeZone }) {
     <${Row} label=${t('dossier.field.eqf')}>${achievement.eqf_level}</${Row}>
     <${Row} label=${t('dossier.field.outcomes')}>${outcomes.length > 0 && html`<ul class="fields__list">${outcomes.map((o) => html`<li>${o}</li>`)}</ul>`}</${Row}>
     <${Row} label=${t('dossier.field.assessment')}>${achievement.assessment}</${Row}>
-    <${Row} label=${t('dossier.field.criteria')}>${achievement.criteria}</${Row}>
+    <${Row} label=${t('dossier.field.criteria')}>${achievement.criteria_html
+      // Rendered and sanitised by the server (Markdown to an allow-list of tags, no scripts).
+      ? html`<div class="markdown" dangerouslySetInnerHTML=${{ __html: achievement.criteria_html }} />`
+      : achievement.criteria}</${Row}>
     <${Row} label=${t('dossier.field.type')}>${achievement.achievement_type}</${Row}>
     <${Row} label=${t('dossier.field.programme')}>${achievement.education_program_id}</${Row}>
     <${Row} label=${t('dossier.field.issuedOn')}>${formatDate(summary.issued_on, timeZone)}</${Row}>
