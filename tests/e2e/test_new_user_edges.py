@@ -1,17 +1,20 @@
 """What a new learner hit on a phone (issue 17, items 4, 5, 7 and 9), at 390 and 320 px: the
 report of a badge whose issuer cannot be reached, the route planner's persona and pace, the
 voucher's module list, and the smaller edges."""
+import io
+import json
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
+import pyzipper
 from playwright.sync_api import expect
 
 from eigendossier.accounts.models import Account
-from eigendossier.catalog.models import Run
+from eigendossier.catalog.models import Block, Run
 from eigendossier.core.extensions import db
 from eigendossier.routes.models import Enrolment
-from tests.credentials_support import hosted_ob2_png
+from tests.credentials_support import hosted_ob2_png, signed_di
 from tests.e2e.test_dossier import add_file, sign_up
 from tests.e2e.test_routes import CARPENTRY, plan_route
 from tests.e2e.test_routes import sign_up as sign_up_on_route
@@ -168,3 +171,89 @@ def test_the_voucher_module_list_is_short_searchable_and_says_what_is_already_yo
         "Je staat al ingeschreven voor TIM-01 Veilig werken, in een andere groep.")
     with e2e_app.app_context():
         assert db.session.get(Run, enrolled).seats_taken == 1
+
+
+def csrf(page):
+    return next(c["value"] for c in page.context.cookies() if c["name"] == "csrf_token")
+
+
+CRITERIA = ("# Degree Requirements\n\n- Praktijkexamen\n- **Kennistoets**\n\n"
+            "<script>window.__ran = true</script>")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_criteria_in_markdown_read_as_text_with_headings_and_lists(new_context, width):
+    page = phone(new_context, width)
+    email = sign_up(page)
+    text = json.dumps(signed_di(email, name="Lassen", criteria=CRITERIA,
+                                achievement_id="https://roc.example/lassen"))
+    added = page.request.post("/api/v1/dossier/credentials", data={"text": text},
+                              headers={"X-CSRF-Token": csrf(page)})
+    assert added.status == 201, added.text()
+    page.goto(f"/dossier/{added.json()['id']}")
+    criteria = page.locator(".fields__row", has_text="Eisen").locator(".markdown")
+    expect(criteria.get_by_role("heading", name="Degree Requirements")).to_be_visible()
+    expect(criteria.get_by_role("listitem")).to_have_text(["Praktijkexamen", "Kennistoets"])
+    expect(criteria).not_to_contain_text("# Degree")
+    expect(criteria.locator("script")).to_have_count(0)
+    assert page.evaluate("window.__ran === undefined")
+    fits(page)
+
+
+@pytest.fixture
+def care_group(e2e_app):
+    """A group of VIG-01 (Verzorgende-IG) next month, removed afterwards."""
+    with e2e_app.app_context():
+        block = db.session.scalar(db.select(Block).filter_by(code="VIG-01"))
+        template = db.session.scalar(db.select(Run).filter_by(code="R-EVE"))
+        columns = {c.name: getattr(template, c.name) for c in Run.__table__.columns
+                   if c.name not in ("id", "code", "block_id", "institution_id", "start_date",
+                                     "end_date", "seats_taken")}
+        start = date.today() + timedelta(days=30)
+        run = Run(**columns, code="VIG-01-E2E", block_id=block.id, seats_taken=0,
+                  institution_id=block.qualification.institution_id,
+                  start_date=start, end_date=start + timedelta(days=35))
+        db.session.add(run)
+        db.session.commit()
+        run_id = run.id
+    yield
+    with e2e_app.app_context():
+        db.session.execute(db.delete(Enrolment).where(Enrolment.run_id == run_id))
+        db.session.execute(db.delete(Run).where(Run.id == run_id))
+        db.session.commit()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_carousel_opens_on_the_learners_own_qualification(new_context, e2e_app, catalog,
+                                                              care_group, width):
+    page = phone(new_context, width)
+    email = sign_up(page)
+    enrol_directly(e2e_app, email, "VIG-01-E2E")
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Rooster").click()
+    chosen = page.get_by_label("Opleiding").locator("option:checked")
+    expect(chosen).to_have_text("Verzorgende-IG")
+    expect(page.get_by_role("list", name="Blokken van Verzorgende-IG in vaste volgorde")
+           ).to_be_visible()
+    fits(page)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_exported_index_fits_a_phone(new_context, width):
+    page = phone(new_context, width)
+    email = sign_up(page)
+    for name in ("Veilig werken met elektriciteit in een laagspanningsinstallatie", "Lassen"):
+        text = json.dumps(signed_di(email, name=name, achievement_id=f"https://roc.example/{name}"))
+        page.request.post("/api/v1/dossier/credentials", data={"text": text},
+                          headers={"X-CSRF-Token": csrf(page)})
+    answer = page.request.post("/api/v1/privacy/export", data={},
+                               headers={"X-CSRF-Token": csrf(page)})
+    assert answer.status == 200, answer.text()
+    with pyzipper.AESZipFile(io.BytesIO(answer.body())) as archive:
+        index = archive.read("index.html").decode()
+    page.goto("about:blank")  # opened from the unpacked zip: none of the app's headers
+    page.set_content(index)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn gegevens in Eigen Dossier")
+    fits(page)
+    # Each line says what it is, now that the column headings are out of sight.
+    row = page.locator("tbody tr").first
+    expect(row.get_by_role("cell", name="Uitgever: ROC Voorbeeld")).to_be_visible()
