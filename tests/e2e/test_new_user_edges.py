@@ -15,6 +15,7 @@ from eigendossier.catalog.models import Block, Run
 from eigendossier.core.extensions import db
 from eigendossier.routes.models import Enrolment
 from tests.credentials_support import hosted_ob2_png, signed_di
+from tests.e2e.conftest import WAIT_FOR_CONTROL
 from tests.e2e.test_dossier import add_file, sign_up
 from tests.e2e.test_routes import CARPENTRY, plan_route
 from tests.e2e.test_routes import sign_up as sign_up_on_route
@@ -257,3 +258,47 @@ def test_the_exported_index_fits_a_phone(new_context, width):
     # Each line says what it is, now that the column headings are out of sight.
     row = page.locator("tbody tr").first
     expect(row.get_by_role("cell", name="Uitgever: ROC Voorbeeld")).to_be_visible()
+
+
+KEPT_ANSWERS = """async () => {
+  const cache = await caches.open('ed-api-v1');
+  return (await cache.keys()).map((request) => new URL(request.url).pathname);
+}"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_offline_every_badge_detail_reads_and_a_share_page_says_it_needs_internet(
+        new_context, width):
+    context = new_context(viewport={"width": width, "height": 640})
+    page = context.new_page()
+    page.goto("/")
+    page.evaluate(WAIT_FOR_CONTROL)
+    email = sign_up(page)
+    ids = []
+    for name in ("Lassen", "Solderen"):
+        text = json.dumps(signed_di(email, name=name, achievement_id=f"https://roc.example/{name}"))
+        added = page.request.post("/api/v1/dossier/credentials", data={"text": text},
+                                  headers={"X-CSRF-Token": csrf(page)})
+        ids.append(added.json()["id"])
+    page.goto("/dossier")
+    expect(page.locator(".credential-card")).to_have_count(2)
+    wanted = {f"/api/v1/dossier/credentials/{i}" for i in ids}
+    page.wait_for_function(f"""async () => {{
+      const kept = await ({KEPT_ANSWERS})();
+      return {sorted(wanted)!r}.every((path) => kept.includes(path));
+    }}""")
+
+    context.set_offline(True)
+    page.get_by_role("link", name="Solderen").click()  # never opened online
+    expect(page.get_by_role("heading", level=1)).to_have_text("Solderen")
+    expect(page.locator(".fields")).to_contain_text("ROC Voorbeeld")
+    fits(page)
+
+    page.goto("/s/a-link-an-employer-was-sent")
+    # In the browser's language first (English here), then in the other.
+    expect(page.get_by_role("heading", level=1)).to_have_text("No internet connection")
+    expect(page.get_by_role("heading", name="Geen internetverbinding")).to_be_visible()
+    expect(page.get_by_text("alleen met internet te openen")).to_be_visible()
+    expect(page.get_by_text("bestaat niet")).to_have_count(0)
+    fits(page)
+    context.set_offline(False)

@@ -8,6 +8,7 @@ import { Icon } from '../core/icons.js';
 import { Link, useRoute } from '../core/router.js';
 import { problemMessage } from '../core/forms.js';
 import { dossierApi, takeNotice } from './api.js';
+import { precacheApi } from '../core/sw-client.js';
 import { BadgeImage, StatusBadge, credentialTitle, formatDate, issuerName, period } from './parts.js';
 import { AddCredentialView } from './add.js';
 import { CredentialDetailView } from './detail.js';
@@ -64,6 +65,8 @@ function DossierList({ user }) {
       shareApi.list().catch(() => []),
     ]).then(([credentialList, experienceList, shareList]) => {
       if (!live) return;
+      // Every badge's details, kept for offline reading (not only those opened before).
+      precacheApi((credentialList || []).map((c) => `/api/v1/dossier/credentials/${encodeURIComponent(c.id)}`));
       setCredentials(credentialList);
       setExperience(experienceList);
       setShares(shareList);
