@@ -2,8 +2,7 @@
 // the NLQF/EQF level, learning outcomes, assessment), and the checks in plain words.
 import { html, useEffect, useRef, useState } from '../core/html.js';
 import { t, DEFAULT_TIME_ZONE } from '../core/i18n.js';
-import { LiveMessage } from '../core/components.js';
-import { Icon } from '../core/icons.js';
+import { LiveMessage, Icon } from '../core/components.js';
 import { Link, navigate } from '../core/router.js';
 import { problemMessage } from '../core/forms.js';
 import { dossierApi, setNotice, takeNotice } from './api.js';

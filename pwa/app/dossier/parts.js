@@ -1,7 +1,7 @@
 // Pieces shared by the Dossier views: status badge, badge image, dates, a text area field.
 import { html } from '../core/html.js';
 import { t, getLocale, DEFAULT_TIME_ZONE } from '../core/i18n.js';
-import { Icon } from '../core/icons.js';
+import { Icon } from '../core/components.js';
 
 export const TRUSTED = new Set(['verified', 'verified_with_warnings']);
 

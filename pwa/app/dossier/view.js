@@ -3,8 +3,7 @@
 // /dossier/experience/new and /dossier/experience/<id>.
 import { html, useEffect, useState } from '../core/html.js';
 import { t, DEFAULT_TIME_ZONE } from '../core/i18n.js';
-import { LiveMessage } from '../core/components.js';
-import { Icon } from '../core/icons.js';
+import { LiveMessage, Icon } from '../core/components.js';
 import { Link, useRoute } from '../core/router.js';
 import { problemMessage } from '../core/forms.js';
 import { dossierApi, takeNotice } from './api.js';

@@ -3,8 +3,7 @@
 // Route: /dossier/share (optionally ?credential=<id> to start with one chosen).
 import { html, useEffect, useRef, useState } from '../core/html.js';
 import { t, DEFAULT_TIME_ZONE } from '../core/i18n.js';
-import { Field, LiveMessage } from '../core/components.js';
-import { Icon } from '../core/icons.js';
+import { Field, LiveMessage, Icon } from '../core/components.js';
 import { Link } from '../core/router.js';
 import { problemMessage, focusFirstInvalid } from '../core/forms.js';
 import { dossierApi } from '../dossier/api.js';

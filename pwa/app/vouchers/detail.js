@@ -3,8 +3,7 @@
 import { html, useEffect, useRef, useState } from '../core/html.js';
 import { t } from '../core/i18n.js';
 import { ApiError } from '../core/api.js';
-import { LiveMessage } from '../core/components.js';
-import { Icon } from '../core/icons.js';
+import { LiveMessage, Icon } from '../core/components.js';
 import { Link } from '../core/router.js';
 import { problemMessage } from '../core/forms.js';
 import { DEFAULT_TIME_ZONE } from '../accounts/profile.js';
