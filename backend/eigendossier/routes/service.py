@@ -1,6 +1,6 @@
 """Planning a learner's route through the carousel, saving it, enrolling, and the schedule."""
-from collections.abc import Callable
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
