@@ -8,7 +8,8 @@ line, headers and body of every response, the service worker's own requests incl
 numbers are what a phone would download (the page's own requests, without the service
 worker's, are shown beside them). Layout shift (CLS) and the largest paint (LCP,
 loopback and no throttling: not Lighthouse's mobile figure) are read in the page. When
-`lighthouse` (npm) is on PATH, its mobile performance score is printed too."""
+`lighthouse` (npm) is on PATH, its mobile performance score, CLS and LCP of `/`, `/sign-in`,
+`/dossier` and `/route` (signed in) are printed too."""
 
 import json
 import logging
@@ -28,6 +29,8 @@ CHROMIUM = os.environ.get("EIGENDOSSIER_CHROMIUM", "/usr/bin/chromium")
 PHONE = {"width": 390, "height": 844}
 GOALS = {"/": (100_000, 20), "/dossier": (150_000, None)}
 QUIET_MS = 1500
+# Pages Lighthouse scores when it is installed (npm install -g lighthouse); never in make test.
+LIGHTHOUSE_PAGES = (("/", False), ("/sign-in", False), ("/dossier", True), ("/route", True))
 
 # Layout shifts and the largest paint, watched from the start of the page.
 WATCH_PAINT = """(() => {
@@ -159,17 +162,26 @@ def load(browser, base, wire, path, cookie=None):
     return cold, repeat
 
 
-def lighthouse(base, path):
+def lighthouse(base, path, cookie=None):
+    """Lighthouse's mobile performance score, CLS and LCP of `path` (signed in with the
+    session cookie when given), or None when `lighthouse` (npm) is not on PATH."""
     binary = shutil.which("lighthouse")
     if not binary:
         return None
-    result = subprocess.run(
-        [binary, base + path, "--quiet", "--output=json", "--only-categories=performance",
-         f"--chrome-path={CHROMIUM}", "--chrome-flags=--headless=new --no-sandbox"],
-        capture_output=True, text=True, timeout=300)
+    command = [binary, base + path, "--quiet", "--output=json",
+               "--only-categories=performance", f"--chrome-path={CHROMIUM}",
+               "--chrome-flags=--headless=new --no-sandbox"]
+    if cookie:
+        command.append("--extra-headers=" + json.dumps({"Cookie": f"ed_session={cookie}"}))
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "CHROME_PATH": CHROMIUM})
     if result.returncode:
         return None
-    return round(json.loads(result.stdout)["categories"]["performance"]["score"] * 100)
+    report = json.loads(result.stdout)
+    audits = report["audits"]
+    return (round(report["categories"]["performance"]["score"] * 100),
+            audits["cumulative-layout-shift"]["numericValue"],
+            audits["largest-contentful-paint"]["numericValue"])
 
 
 def main():
@@ -214,11 +226,21 @@ def main():
             shifts = cold[3][0]
             goal(f"cold load of {path}: layout shift (CLS)", "0", f"{shifts:.3f}", shifts,
                  shifts == 0)
-        for path in ("/", "/sign-in"):
-            score = lighthouse(base, path)
-            if score is not None:
+        if shutil.which("lighthouse"):
+            print("\n## Lighthouse (mobile defaults: simulated slow 4G, 4x CPU slowdown)\n")
+            print("| page | performance | CLS | LCP |")
+            print("|---|---:|---:|---:|")
+            for path, signed_in in LIGHTHOUSE_PAGES:
+                found = lighthouse(base, path, cookie if signed_in else None)
+                label = f"`{path}`" + (" signed in" if signed_in else "")
+                if found is None:
+                    print(f"| {label} | failed | | |")
+                    continue
+                score, shifts, lcp = found
+                print(f"| {label} | {score} | {shifts:.3f} | {lcp / 1000:.1f} s |")
                 goal(f"Lighthouse mobile performance {path}", ">= 95", str(score), score / 95,
                      score >= 95)
+                goal(f"Lighthouse CLS {path}", "0", f"{shifts:.3f}", shifts, shifts == 0)
         server.shutdown()
 
 

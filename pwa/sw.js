@@ -14,7 +14,9 @@
  * - API GETs (/api/...) are network-first; the last good answer is kept as offline fallback
  *   and marked with the header X-ED-From-Cache: 1. Non-GET requests are never touched.
  * - The page posts CLEAR_API_CACHE on sign-in and sign-out, so no learner's data outlives
- *   their session on this device.
+ *   their session on this device, and PRECACHE_API with the dossier's badge details, so a
+ *   detail not opened before still reads offline.
+ * - A share page (/s/<token>) opened offline says so, instead of the app's "page not found".
  */
 const BUILD = { version: 'dev', shell: '', boot: ['/'], app: [], rest: [], staff: [] };
 const SHELL_CACHE = `ed-shell-${BUILD.version}`;
@@ -74,6 +76,23 @@ self.addEventListener('activate', (event) => {
   );
 });
 
+// Bumped when cached API answers are dropped: a precache still under way then keeps nothing.
+let apiGeneration = 0;
+const MAX_PRECACHED_ANSWERS = 200;
+
+/** Keep the answers of these API URLs that are not kept yet, one request at a time. */
+async function precacheApi(urls) {
+  const generation = apiGeneration;
+  const cache = await caches.open(API_CACHE);
+  const own = urls.filter((url) => typeof url === 'string' && url.startsWith('/api/')).slice(0, MAX_PRECACHED_ANSWERS);
+  for (const url of own) {
+    if (generation !== apiGeneration) return;
+    if (await cache.match(url, { ignoreVary: true })) continue;
+    const response = await fetch(url, { credentials: 'same-origin' });
+    if (response.ok && generation === apiGeneration) await cache.put(url, response);
+  }
+}
+
 self.addEventListener('message', (event) => {
   const type = event.data && event.data.type;
   if (type === 'SKIP_WAITING') {
@@ -81,7 +100,10 @@ self.addEventListener('message', (event) => {
   } else if (type === 'PRECACHE_APP') {
     const urls = event.data.staff ? [...BUILD.app, ...BUILD.staff] : BUILD.app;
     event.waitUntil(precache(urls).catch(() => {}));
+  } else if (type === 'PRECACHE_API') {
+    event.waitUntil(precacheApi(event.data.urls || []).catch(() => {}));
   } else if (type === 'CLEAR_API_CACHE') {
+    apiGeneration += 1;
     const reply = event.ports && event.ports[0];
     event.waitUntil(
       caches.delete(API_CACHE).then(() => {
@@ -98,6 +120,30 @@ async function shellFirst(key, request) {
   const response = await fetch(request);
   if (response.ok && response.type === 'basic') await cache.put(key, response.clone());
   return response;
+}
+
+const OFFLINE_SHARE = {
+  nl: ['Geen internetverbinding', 'Deze gedeelde pagina komt van de server van Eigen Dossier en is alleen met internet te openen. Probeer het opnieuw zodra je weer verbinding hebt.', 'Opnieuw proberen'],
+  en: ['No internet connection', 'This shared page comes from the Eigen Dossier server and opens only with an internet connection. Try again once you are back online.', 'Try again'],
+};
+
+/** A share page asked for offline: say that, in the browser's language and then the other
+ * one (whoever opens it, the learner or an employer, may read either; no script needed). */
+function offlineSharePage(url) {
+  const first = String(self.navigator.language || 'nl').toLowerCase().startsWith('en') ? 'en' : 'nl';
+  const second = first === 'en' ? 'nl' : 'en';
+  const part = (lang, level) => {
+    const [title, text, again] = OFFLINE_SHARE[lang];
+    return `<section lang="${lang}"><h${level}>${title}</h${level}><p>${text}</p>
+<p><a href="${url.pathname}">${again}</a></p></section>`;
+  };
+  const body = `<!doctype html><html lang="${first}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>${OFFLINE_SHARE[first][0]}</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;color:#1b2a2f;margin:0}main{max-width:36rem;margin:0 auto;padding:2rem 1rem}
+h1,h2{font-size:1.4rem;color:#06343d}section+section{border-top:1px solid #d6e4e7;margin-top:1.5rem}
+a{display:inline-block;min-height:44px;line-height:44px;color:#0b5d6b}</style></head>
+<body><main>${part(first, 1)}${part(second, 2)}</main></body></html>`;
+  return new Response(body, { status: 503, headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' } });
 }
 
 async function networkThenShell(request) {
@@ -146,6 +192,8 @@ self.addEventListener('fetch', (event) => {
   if (request.mode === 'navigate') {
     if (isAppRoute(url.pathname)) {
       event.respondWith(shellFirst('/', request));
+    } else if (url.pathname.startsWith('/s/')) {
+      event.respondWith(fetch(request).catch(() => offlineSharePage(url)));
     } else if (!url.pathname.startsWith('/auth/')) {
       event.respondWith(networkThenShell(request));
     }

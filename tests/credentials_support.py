@@ -40,7 +40,8 @@ def microcredential(email: str, issuer: Issuer, *, name="Veilig werken met elekt
                     achievement_id="https://roc.example/achievements/elektra-veilig",
                     valid_from="2024-09-01T00:00:00Z",
                     valid_until: str | None = None, issuer_name="ROC Voorbeeld",
-                    issuer_url: str | None = None) -> dict:
+                    issuer_url: str | None = None,
+                    criteria="Praktijkexamen en kennistoets behaald.") -> dict:
     """Issued to `email`, or to the DID when `email` is one (did:…)."""
     if email.startswith("did:"):
         recipient = {"id": email}
@@ -66,7 +67,7 @@ def microcredential(email: str, issuer: Issuer, *, name="Veilig werken met elekt
                 "type": ["Achievement"],
                 "name": name,
                 "description": "Werkt veilig aan laagspanningsinstallaties.",
-                "criteria": {"narrative": "Praktijkexamen en kennistoets behaald."},
+                "criteria": {"narrative": criteria},
                 "creditsAvailable": 3,
                 "alignment": [{"type": ["Alignment"], "targetName": "NLQF 4",
                                "targetFramework": "NLQF", "targetCode": "4",
@@ -135,3 +136,19 @@ def with_status_list(email: str, list_url: str, *, revoked: bool = False) -> tup
         "statusListCredential": list_url}
     signed = dataintegrity.sign(document, issuer.private, issuer.method, document["validFrom"])
     return signed, status_list
+
+
+def hosted_ob2_png(email: str, host: str = "https://127.0.0.1:9") -> bytes:
+    """An Open Badges 2.0 hosted assertion baked into a PNG, as edubadges hands them out:
+    the image holds only the assertion, its badge class and issuer live at `host` (by default
+    an address that answers nothing, so the issuer's copy cannot be fetched)."""
+    assertion = {
+        "@context": "https://w3id.org/openbadges/v2",
+        "type": "Assertion",
+        "id": f"{host}/public/assertions/42",
+        "recipient": {"type": "email", "hashed": False, "identity": email},
+        "badge": f"{host}/public/badges/42",
+        "issuedOn": "2024-09-01T10:00:00Z",
+        "verification": {"type": "hosted"},
+    }
+    return bake_png(ICON.read_bytes(), json.dumps(assertion), version="2.0")

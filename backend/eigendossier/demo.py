@@ -67,6 +67,8 @@ def load_accounts(directory: Path) -> int:
             account = accounts.add_learner(row["email"], accounts.hash_password(row["password"]),
                                            row["display_name"], row.get("locale", "nl"),
                                            email_verified_at=utcnow())
+            # Each demo learner is one of the personas: the route planner opens on it.
+            account.persona = row.get("persona")
             accounts.update_profile(account, {"time_zone": row.get("time_zone",
                                                                    "Europe/Amsterdam")})
         else:

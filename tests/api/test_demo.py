@@ -37,6 +37,7 @@ def test_demo_load_is_idempotent(app, runner, client):
     response = client.post("/api/v1/session", json={"email": "sanne@demo.eigendossier.nl",
                                                     "password": "demo-wachtwoord-sanne"})
     assert response.status_code == 200
+    assert response.get_json()["persona"] == "bijscholing", "the planner opens on her persona"
 
     # Demo staff are their school's institution admins: the whole staff console is theirs.
     staff = app.test_client()

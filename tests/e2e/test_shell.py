@@ -39,7 +39,7 @@ def test_the_sign_in_screen_loads_no_view_of_the_signed_in_app(page):
 
     files = [path for path in loaded
              if path.startswith(("/app/", "/vendor/", "/styles/", "/i18n/"))]
-    assert any(path.startswith("/app/accounts/sign-in.") for path in files)
+    assert any(path.startswith("/app/accounts/welcome.") for path in files)  # sign-in's module
     assert [path for path in files if not HASHED.search(path)] == []
     assert [path for path in files if path.startswith(SIGNED_IN_VIEWS)] == []
 

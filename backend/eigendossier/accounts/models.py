@@ -29,6 +29,9 @@ class Account(db.Model):
     # When the learner opened the link mailed to `email` (or an OpenID provider, or the
     # operator, vouched for it). Empty: the address is not proven to be theirs.
     email_verified_at: Mapped[datetime | None]
+    # The persona (routes.personas) the learner last planned with, so the route planner
+    # opens on it next time; empty until they plan.
+    persona: Mapped[str | None] = mapped_column(String(32))
 
     institution = relationship("Institution")
     sessions = relationship(

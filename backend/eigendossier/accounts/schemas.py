@@ -72,6 +72,9 @@ class ProfileSchema(Schema):
     email_verified = fields.Boolean(dump_only=True, metadata={
         "description": "The learner opened the link mailed to this address"})
     created_at = UTCDateTime(dump_only=True)
+    persona = fields.String(dump_only=True, allow_none=True, metadata={
+        "description": "The persona the learner last planned a route with (or the demo "
+                       "learner's own); null until then"})
 
     @validates("time_zone")
     def _known_zone(self, value, **kwargs):

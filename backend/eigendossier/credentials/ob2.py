@@ -37,6 +37,8 @@ def verify_ob2(
         assertion, location, proof = hosted_copy(assertion, ctx)
     else:
         location, proof = assertion.get("id"), []
+    # Only the issuer's own copy says it still stands; a presented copy proves nothing.
+    hosted_seen = any(x.message_code == "proof.hosted" for x in proof)
     badge = load_node(assertion.get("badge"), ctx)
     issuer = load_node(badge.get("issuer"), ctx) if badge else None
     checks += schema_checks(assertion, badge, issuer)
@@ -48,9 +50,18 @@ def verify_ob2(
         checks += signed_checks(parsed, issuer, ctx)
     checks.append(recipient_check(assertion, ctx))
     checks.append(dates_check(_date(assertion, "issuedOn"), _date(assertion, "expires"), ctx.now))
-    checks.append(revocation_check(parsed.format, assertion, issuer or {}, ctx))
+    checks.append(revocation_check(parsed.format, assertion, issuer or {}, ctx, hosted_seen))
     checks.append(c.skipped("refresh", "refresh.none", "Open Badges 2.0 has no refresh service."))
-    return checks, ob2_summary(assertion, badge or {}, issuer or {}, parsed.format)
+    return checks, ob2_summary(assertion, badge or {}, issuer or _issuer_reference(badge),
+                               parsed.format)
+
+
+def _issuer_reference(badge: dict[str, Any] | None) -> dict[str, Any]:
+    """What the badge class says of an issuer profile that could not be fetched: its id."""
+    reference = (badge or {}).get("issuer")
+    if isinstance(reference, dict):
+        reference = reference.get("id")
+    return {"id": reference} if isinstance(reference, str) else {}
 
 
 def _date(node: dict[str, Any], name: str) -> datetime | None:
@@ -77,14 +88,17 @@ def load_node(reference: Any, ctx: VerifyContext) -> dict[str, Any] | None:
 
 
 def _graph_unavailable(proof: list[Check]) -> list[Check]:
-    kept = [x for x in proof if x.id == "proof" and x.outcome != "pass"]
-    return [
-        *kept,
+    """One proof check: the hosted copy's failure when there is one (it is the cause), else
+    that the badge class or issuer could not be fetched."""
+    kept = [x for x in proof if x.id == "proof" and x.outcome != "pass"] or [
         c.skipped(
             "proof",
             "proof.issuer_unavailable",
             "The badge class or issuer profile could not be fetched.",
-        ),
+        )
+    ]
+    return [
+        *kept,
         c.skipped("issuer_key", "key.not_checked", "The issuer profile is unavailable."),
         c.skipped(
             "issuer_identity", "issuer_identity.not_checked", "The issuer profile is unavailable."
@@ -399,7 +413,11 @@ def recipient_check(assertion: dict[str, Any], ctx: VerifyContext) -> Check:
 
 
 def revocation_check(
-    fmt: str, assertion: dict[str, Any], issuer: dict[str, Any], ctx: VerifyContext
+    fmt: str,
+    assertion: dict[str, Any],
+    issuer: dict[str, Any],
+    ctx: VerifyContext,
+    hosted_seen: bool = False,
 ) -> Check:
     if assertion.get("revoked") is True:
         return c.failed(
@@ -410,6 +428,12 @@ def revocation_check(
         )
     url = issuer.get("revocationList")
     if not url:
+        if fmt == "ob2_hosted" and not hosted_seen:
+            return c.skipped(
+                "revocation",
+                "revocation.hosted_unknown",
+                "Without the issuer's copy we cannot tell whether the badge was withdrawn.",
+            )
         if fmt == "ob2_hosted":
             return c.passed(
                 "revocation",

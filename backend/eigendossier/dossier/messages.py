@@ -135,6 +135,8 @@ MESSAGES = {
     # -- revocation -------------------------------------------------------------------------
     "revocation.not_revoked": _l("Not withdrawn by the issuer."),
     "revocation.hosted_not_revoked": _l("The issuer still publishes this badge: not withdrawn."),
+    "revocation.hosted_unknown": _l("The issuer's copy of the badge could not be fetched, so we "
+                                    "cannot tell whether it was withdrawn."),
     "revocation.none": _l("The issuer publishes no withdrawal list for it."),
     "revocation.revoked": _l("Withdrawn by the issuer."),
     "revocation.suspended": _l("Suspended by the issuer."),

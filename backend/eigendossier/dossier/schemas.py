@@ -1,6 +1,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from eigendossier.core.fields import UTCDateTime
+from eigendossier.core.markdown import safe_html
 from eigendossier.dossier import service, verification
 
 STATUS_ENUM = ["verified", "verified_with_warnings", "expired", "revoked", "failed",
@@ -31,6 +32,10 @@ class AchievementSchema(Schema):
     description = fields.String(allow_none=True)
     achievement_type = fields.String(allow_none=True)
     criteria = fields.String(allow_none=True)
+    criteria_html = fields.Function(
+        lambda a: safe_html(a.get("criteria") if isinstance(a, dict) else a.criteria),
+        allow_none=True, metadata={"description": "The criteria's Markdown as safe HTML "
+                                                  "(no scripts, images or raw HTML)"})
     ec = fields.Float(allow_none=True, metadata={"description": "Study load in EC (studielast)"})
     nlqf_level = fields.String(allow_none=True, metadata={"description": "NLQF level (niveau)"})
     eqf_level = fields.String(allow_none=True, metadata={"description": "EQF level"})

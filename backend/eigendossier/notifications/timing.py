@@ -3,7 +3,9 @@
 A reminder with lead time L for a subject on day D is meant for 09:00 on D - L in the
 learner's time zone; inside the learner's quiet hours it moves to their end. It stays due
 until the next shorter lead time's moment (or the subject's own moment), so a late tick
-still sends it but never sends two reminders for one subject at once."""
+still sends it but never sends two reminders for one subject at once. A subject that came to
+be after its last reminder's moment (a voucher claimed six days before it expires) still gets
+that last reminder once, late: nothing else would tell the learner before it is too late."""
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -88,10 +90,14 @@ def due_window(subject_day: date, subject_moment: datetime, leads, zone: ZoneInf
                quiet: QuietHours, now: datetime, known_since: datetime) -> Window | None:
     """The window open at `now` (UTC), if the learner should hear about it now: not in
     quiet hours, and only for a window that opened after the subject came to be (who enrols
-    three days before the start gets the 1-day reminder, not a late 7-day one)."""
+    three days before the start gets the 1-day reminder, not a late 7-day one), unless no
+    window opens after that: then the last one goes out late (its key makes it once)."""
     if quiet.contains(from_utc(now, zone).time().replace(tzinfo=None)):
         return None
-    for window in windows(subject_day, subject_moment, leads, zone, quiet):
-        if window.opens <= now < window.closes and known_since <= window.opens:
+    found = windows(subject_day, subject_moment, leads, zone, quiet)
+    for window in found:
+        if not window.opens <= now < window.closes:
+            continue
+        if known_since <= window.opens or window is found[-1]:
             return window
     return None

@@ -7,7 +7,7 @@ same shapes as the API gives it (its schemas document the fields), without secre
 tokens, no push endpoints or keys, no password hash. File names say nothing personal, because
 an encrypted zip does not hide them."""
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from importlib.metadata import version
 from zoneinfo import ZoneInfo
 
@@ -179,4 +179,10 @@ def _formatters(locale: str, time_zone: str) -> dict:
         moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
         return format_datetime(moment, "medium", tzinfo=zone, locale=locale)
 
-    return {"fmt_date": fmt_date, "fmt_moment": fmt_moment}
+    def fmt_last_day(value) -> str:
+        """The last day of something valid until a moment (a voucher: midnight after it),
+        as the app shows it."""
+        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return fmt_date(moment - timedelta(minutes=1))
+
+    return {"fmt_date": fmt_date, "fmt_moment": fmt_moment, "fmt_last_day": fmt_last_day}

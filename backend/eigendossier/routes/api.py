@@ -11,12 +11,12 @@ from eigendossier.core import access
 from eigendossier.core.arguments import Blueprint
 from eigendossier.core.errors import problem_response
 from eigendossier.routes import recognition, schedule, service
-from eigendossier.routes.personas import PERSONAS
 from eigendossier.routes.schemas import (
     DecisionSchema,
     EnrolmentSchema,
     FeedSchema,
     FeedStatusSchema,
+    PersonaQuerySchema,
     PersonaSchema,
     PlanRequestSchema,
     PlanResultSchema,
@@ -35,10 +35,13 @@ feeds = PlainBlueprint("feeds", __name__)
 
 @blp.route("/routes/personas")
 class Personas(MethodView):
+    @blp.arguments(PersonaQuerySchema, location="query")
     @blp.response(200, PersonaSchema(many=True))
-    def get(self):
-        """The five personas, with their recognition and default preferences."""
-        return list(PERSONAS)
+    @problem_response(blp, 404, "No such qualification")
+    def get(self, query):
+        """The five personas, with their recognition and default preferences; for a
+        qualification, the default pace is one its groups can meet."""
+        return service.personas_for(query["qualification_id"], date.today())
 
 
 @blp.route("/routes/plan")

@@ -16,10 +16,16 @@ Reason = fields.Dict(keys=fields.String(), metadata={
 
 class PersonaSchema(Schema):
     key = fields.String()
-    name = fields.Function(lambda p: p.name[_locale()])
-    explanation = fields.Function(lambda p: p.explanation[_locale()])
-    recognition = fields.Function(lambda p: p.recognition[_locale()])
-    defaults = fields.Dict()
+    name = fields.Function(lambda p: p["name"][_locale()])
+    explanation = fields.Function(lambda p: p["explanation"][_locale()])
+    recognition = fields.Function(lambda p: p["recognition"][_locale()])
+    defaults = fields.Dict(metadata={
+        "description": "Default preferences; with qualification_id, a pace its groups meet"})
+
+
+class PersonaQuerySchema(Schema):
+    qualification_id = fields.Integer(load_default=None, metadata={
+        "description": "Fit the default pace to this qualification's groups"})
 
 
 def _locale() -> str:

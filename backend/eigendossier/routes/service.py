@@ -1,4 +1,5 @@
 """Planning a learner's route through the carousel, saving it, enrolling, and the schedule."""
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -21,9 +22,10 @@ from eigendossier.routes.models import (
     LearningRoute,
     RecognitionRequest,
 )
-from eigendossier.routes.personas import BY_KEY
+from eigendossier.routes.personas import BY_KEY, PERSONAS, Persona
 
 DEFAULT_HORIZON_YEARS = 3
+MAX_DEFAULT_PACE = 40  # a full working week: a default is never heavier than that
 
 
 class NoRoute(DomainError):
@@ -94,10 +96,49 @@ class PlanOutcome:
     persona: str
 
 
-def preferences_with_defaults(persona: str, given: dict, today: date) -> dict:
+def catalogue_pace(qualification: Qualification, defaults: dict, today: date) -> int | None:
+    """The hours per week at which every block of the qualification has a group to follow:
+    for each block the calmest group still to come (within the persona's times of day when
+    those are a must), and of those the busiest, rounded up. None when nothing is offered."""
+    times = set(defaults.get("times_of_day") or ()) if "time_of_day" in (
+        defaults.get("hard") or ()) else set()
+    needed = []
+    for block in qualification.blocks:
+        runs = [r for r in block.runs if r.start_date >= today
+                and (not times or r.time_of_day in times)]
+        if runs:
+            plain = _planner_block(block)
+            needed.append(min(_planner_run(r).pace(plain) for r in runs))
+    return math.ceil(max(needed) - 1e-9) if needed else None
+
+
+def persona_defaults(persona: Persona, qualification: Qualification | None,
+                     today: date) -> dict:
+    """The persona's default preferences, with a pace the qualification's groups can meet: a
+    limit below every group's pace would mark each step "busier than you would like"."""
+    defaults = dict(persona.defaults)
+    limit = defaults.get("max_hours_per_week")
+    if qualification is None or limit is None:
+        return defaults
+    needed = catalogue_pace(qualification, defaults, today)
+    if needed is not None and needed > limit:
+        defaults["max_hours_per_week"] = min(needed, MAX_DEFAULT_PACE)
+    return defaults
+
+
+def personas_for(qualification_id: int | None, today: date) -> list[dict]:
+    """The personas with their defaults for this qualification (or in general)."""
+    qualification = catalog.qualification(qualification_id) if qualification_id else None
+    return [{"key": p.key, "name": p.name, "explanation": p.explanation,
+             "recognition": p.recognition, "defaults": persona_defaults(p, qualification, today)}
+            for p in PERSONAS]
+
+
+def preferences_with_defaults(persona: str, given: dict, today: date,
+                              qualification: Qualification | None = None) -> dict:
     """The persona's defaults for what the learner left out; an explicit null pace means
     "no limit"."""
-    chosen = {**BY_KEY[persona].defaults, **given}
+    chosen = {**persona_defaults(BY_KEY[persona], qualification, today), **given}
     if chosen.get("start_date") is None:
         chosen["start_date"] = today
     if chosen.get("horizon_end") is None:
@@ -145,7 +186,8 @@ def _exempted(account: Account, blocks: list[Block]) -> set[str]:
 def plan(account: Account, qualification_id: int, persona: str, given: dict,
          use_exemptions: bool, today: date) -> PlanOutcome:
     qualification = catalog.qualification(qualification_id)
-    chosen = preferences_with_defaults(persona, given, today)
+    chosen = preferences_with_defaults(persona, given, today, qualification)
+    remember_persona(account, persona)
     blocks = list(qualification.blocks)
     runs = [r for b in blocks for r in b.runs if r.start_date >= chosen["start_date"]]
     exempt = _exempted(account, blocks) if use_exemptions else set()
@@ -157,6 +199,13 @@ def plan(account: Account, qualification_id: int, persona: str, given: dict,
     )
     return PlanOutcome(result, qualification, {str(b.id): b for b in blocks},
                        {str(r.id): r for r in runs}, chosen, persona)
+
+
+def remember_persona(account: Account, persona: str) -> None:
+    """The persona the learner plans with is the one the planner opens on next time."""
+    if account.persona != persona:
+        account.persona = persona
+        db.session.commit()
 
 
 def _planner_block(block: Block) -> planner.Block:

@@ -2,7 +2,9 @@
 employer (the dossier's messages speak to the learner), in the page's language."""
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
+from eigendossier.core.markdown import safe_html
 from eigendossier.dossier import messages as check_messages
 from eigendossier.dossier import service as dossier
 from eigendossier.sharing import presentation
@@ -108,6 +110,8 @@ def credential_view(found, learner_name: str, words: dict | None = None) -> dict
         "learning_outcomes": outcomes,
         "assessment": achievement.get("assessment"),
         "criteria": achievement.get("criteria"),
+        # Sanitised by nh3 against an allow-list in safe_html: safe to insert as it is.
+        "criteria_html": Markup(safe_html(achievement.get("criteria")) or ""),  # noqa: S704
         "is_micro": bool(achievement.get("ec") is not None or achievement.get("nlqf_level")
                          or achievement.get("eqf_level") or outcomes),
         "format": found.format,

@@ -145,7 +145,7 @@ class VoucherDetail(MethodView):
     def get(self, voucher_id):
         """A voucher with the runs it can buy."""
         voucher = service.voucher_of(current_user, voucher_id)
-        voucher.eligible_runs = service.eligible_runs(voucher, date.today())
+        voucher.eligible_runs = service.runs_to_choose(current_user, voucher, date.today())
         return voucher
 
 

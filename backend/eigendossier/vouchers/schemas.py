@@ -60,6 +60,10 @@ class EligibleRunSchema(RunSchema):
     cancel_until = fields.Function(
         lambda r: last_cancel_day(r).isoformat(),
         metadata={"description": "Last day a redemption for this run could be cancelled"})
+    mine = fields.Function(lambda r: getattr(r, "mine", None), metadata={
+        "enum": ["enrolled", "enrolled_other_group", "in_route", None],
+        "description": "The learner is enrolled in this run, in another group of its module, "
+                       "or the module is in a saved route; null: none of these"})
 
 
 class VoucherDetailSchema(VoucherSchema):

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from eigendossier.accounts.models import Account
@@ -17,8 +17,10 @@ from eigendossier.catalog.models import Block, Run
 from eigendossier.core import audit, erase
 from eigendossier.core.errors import DomainError, NotFound
 from eigendossier.core.extensions import db
+from eigendossier.core.i18n import localized
 from eigendossier.core.timeutil import utcnow
 from eigendossier.routes import service as routes
+from eigendossier.routes.models import Enrolment
 from eigendossier.vouchers.models import IdempotentResponse, Voucher, VoucherBatch
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -69,6 +71,16 @@ class RunNotEligible(VoucherError):
     slug = "voucher-run-not-eligible"
     title = _l("This voucher cannot buy this module")
     detail = _l("Choose one of the modules listed with the voucher.")
+
+
+class ModuleAlreadyYours(VoucherError):
+    """The learner already has a seat in another group of this module: a voucher buys a
+    module once, not a second seat in it."""
+
+    status = 409
+    slug = "voucher-module-already-enrolled"
+    title = _l("You are already enrolled in this module")
+    detail = _l("Choose another module, or cancel that enrolment first.")
 
 
 class KeyReused(VoucherError):
@@ -170,6 +182,39 @@ def eligible_runs(voucher: Voucher, today: date) -> list[Run]:
     return db.session.scalars(query).all()
 
 
+# How a run the voucher can buy stands with the learner (None: not at all).
+ENROLLED, ENROLLED_OTHER, IN_ROUTE = "enrolled", "enrolled_other_group", "in_route"
+
+
+def standing(account: Account, runs: list[Run]) -> dict[int, str]:
+    """For each run the learner already has to do with: enrolled in it, enrolled in another
+    group of its module, or its module is in one of their saved routes."""
+    enrolled = dict(db.session.execute(
+        db.select(Enrolment.run_id, Run.block_id).join(Run, Enrolment.run_id == Run.id)
+        .filter(Enrolment.account_id == account.id, Enrolment.status == "enrolled")).all())
+    planned = {choice.get("block_id") for route in routes.routes_of(account)
+               for choice in (route.plan or {}).get("choices", [])}
+    found = {}
+    for run in runs:
+        if run.id in enrolled:
+            found[run.id] = ENROLLED
+        elif run.block_id in enrolled.values():
+            found[run.id] = ENROLLED_OTHER
+        elif run.block_id in planned:
+            found[run.id] = IN_ROUTE
+    return found
+
+
+def runs_to_choose(account: Account, voucher: Voucher, today: date) -> list[Run]:
+    """The runs the voucher can buy, each with the learner's standing as `mine` (read by
+    the answer's schema; not stored)."""
+    runs = eligible_runs(voucher, today)
+    mine = standing(account, runs)
+    for run in runs:
+        run.mine = mine.get(run.id)
+    return runs
+
+
 def redeem(account: Account, voucher_id: int, run_id: int, key: str,
            today: date) -> tuple[int, dict]:
     """Redeem the voucher for a run: the voucher, the seat and the enrolment in one
@@ -189,9 +234,11 @@ def redeem(account: Account, voucher_id: int, run_id: int, key: str,
         return _replay(account, key, fingerprint) or _not_found()
     if voucher.redeemed_at is not None or voucher.valid_until <= now:
         return _replay(account, key, fingerprint) or _refusal(voucher_id, now)
-    run = _run_to_buy(run_id)
+    run, elsewhere = _run_to_buy(account, run_id)
     if run is None or not buys(voucher, run, today):
         return _replay(account, key, fingerprint) or _not_eligible()
+    if elsewhere:
+        return _replay(account, key, fingerprint) or _already_yours(run)
     try:
         taken = db.session.execute(
             db.update(Voucher)
@@ -249,14 +296,20 @@ def _voucher_to_redeem(account: Account, voucher_id: int) -> Voucher | None:
     )
 
 
-def _run_to_buy(run_id: int) -> Run | None:
-    """The run with what the answer shows (block, qualification, institution)."""
-    return db.session.scalar(
-        db.select(Run)
+def _run_to_buy(account: Account, run_id: int) -> tuple[Run | None, bool]:
+    """The run with what the answer shows (block, qualification, institution), and whether
+    the learner has a seat in another group of its module (in the same statement)."""
+    other = aliased(Run)
+    elsewhere = db.exists().where(
+        Enrolment.account_id == account.id, Enrolment.status == "enrolled",
+        Enrolment.run_id == other.id, other.block_id == Run.block_id, other.id != Run.id)
+    row = db.session.execute(
+        db.select(Run, elsewhere.label("elsewhere"))
         .options(joinedload(Run.block).joinedload(Block.qualification),
                  joinedload(Run.institution))
         .filter(Run.id == run_id)
-    )
+    ).first()
+    return (row[0], bool(row[1])) if row else (None, False)
 
 
 def _redemption_body(voucher: Voucher, enrolment) -> dict:
@@ -271,6 +324,13 @@ def _not_found():
 
 def _not_eligible():
     raise RunNotEligible()
+
+
+def _already_yours(run: Run):
+    name = f"{run.block.code} {localized(run.block, 'name')}"
+    raise ModuleAlreadyYours(str(_l(
+        "You are already enrolled in %(module)s, in another group. A voucher buys a module "
+        "once: choose another module, or cancel that enrolment first.")) % {"module": name})
 
 
 def _replay(account: Account, key: str, fingerprint: str) -> tuple[int, dict] | None:

@@ -2,8 +2,7 @@
 import { html, useEffect, useRef, useState } from '../core/html.js';
 import { t, getLocale, DEFAULT_TIME_ZONE } from '../core/i18n.js';
 import { api } from '../core/api.js';
-import { Field, LiveMessage, SelectField } from '../core/components.js';
-import { Icon } from '../core/icons.js';
+import { Field, LiveMessage, SelectField, Icon } from '../core/components.js';
 import { check, focusFirstInvalid, problemMessage } from '../core/forms.js';
 import { Link } from '../core/router.js';
 import { MyDataSection } from '../privacy/my-data.js';

@@ -83,3 +83,11 @@ export function precacheApp({ staff = false } = {}) {
     .then((registration) => registration.active && registration.active.postMessage({ type: 'PRECACHE_APP', staff }))
     .catch(() => {});
 }
+
+/** Ask the service worker to keep these API answers for offline reading (those it has not). */
+export function precacheApi(urls) {
+  if (!('serviceWorker' in navigator) || !urls.length) return;
+  navigator.serviceWorker.ready
+    .then((registration) => registration.active && registration.active.postMessage({ type: 'PRECACHE_API', urls }))
+    .catch(() => {});
+}

@@ -2,12 +2,11 @@
 // the NLQF/EQF level, learning outcomes, assessment), and the checks in plain words.
 import { html, useEffect, useRef, useState } from '../core/html.js';
 import { t, DEFAULT_TIME_ZONE } from '../core/i18n.js';
-import { LiveMessage } from '../core/components.js';
-import { Icon } from '../core/icons.js';
+import { LiveMessage, Icon } from '../core/components.js';
 import { Link, navigate } from '../core/router.js';
 import { problemMessage } from '../core/forms.js';
 import { dossierApi, setNotice, takeNotice } from './api.js';
-import { BadgeImage, Progress, StatusBadge, formatAge, formatDate, formatNumber } from './parts.js';
+import { BadgeImage, Progress, StatusBadge, credentialTitle, formatAge, formatDate, formatNumber, issuerName } from './parts.js';
 
 // Skipped checks get no icon: "not checked" is neither good nor bad.
 const OUTCOME_ICON = { pass: 'check', warn: 'alert', fail: 'alert', skipped: 'none' };
@@ -29,7 +28,7 @@ function Fields({ credential, timeZone }) {
   const isMicro = achievement.ec != null || achievement.nlqf_level || achievement.eqf_level || outcomes.length > 0;
   return html`<dl class="fields">
     <${Row} label=${t('dossier.field.kind')}>${t(`dossier.kind.${credential.kind}`)}${isMicro ? ` · ${t('dossier.microcredential')}` : ''}</${Row}>
-    <${Row} label=${t('dossier.field.issuer')}>${summary.issuer_name || summary.issuer_id}${issuerUrl && html`<br /><a href=${issuerUrl} rel="noopener noreferrer" target="_blank">${issuerUrl}</a>`}</${Row}>
+    <${Row} label=${t('dossier.field.issuer')}>${issuerName(summary)}${issuerUrl && html`<br /><a href=${issuerUrl} rel="noopener noreferrer" target="_blank">${issuerUrl}</a>`}</${Row}>
     <${Row} label=${t('dossier.field.description')}>${summary.description || achievement.description}</${Row}>
     <${Row} label=${t('dossier.field.ec')}>${achievement.ec != null ? t('dossier.ecValue', { ec: formatNumber(achievement.ec) }) : null}</${Row}>
     <${Row} label=${t('dossier.field.hours')}>${achievement.study_load_hours != null ? t('dossier.hoursValue', { hours: formatNumber(achievement.study_load_hours) }) : null}</${Row}>
@@ -37,7 +36,10 @@ function Fields({ credential, timeZone }) {
     <${Row} label=${t('dossier.field.eqf')}>${achievement.eqf_level}</${Row}>
     <${Row} label=${t('dossier.field.outcomes')}>${outcomes.length > 0 && html`<ul class="fields__list">${outcomes.map((o) => html`<li>${o}</li>`)}</ul>`}</${Row}>
     <${Row} label=${t('dossier.field.assessment')}>${achievement.assessment}</${Row}>
-    <${Row} label=${t('dossier.field.criteria')}>${achievement.criteria}</${Row}>
+    <${Row} label=${t('dossier.field.criteria')}>${achievement.criteria_html
+      // Rendered and sanitised by the server (Markdown to an allow-list of tags, no scripts).
+      ? html`<div class="markdown" dangerouslySetInnerHTML=${{ __html: achievement.criteria_html }} />`
+      : achievement.criteria}</${Row}>
     <${Row} label=${t('dossier.field.type')}>${achievement.achievement_type}</${Row}>
     <${Row} label=${t('dossier.field.programme')}>${achievement.education_program_id}</${Row}>
     <${Row} label=${t('dossier.field.issuedOn')}>${formatDate(summary.issued_on, timeZone)}</${Row}>
@@ -133,7 +135,7 @@ export function CredentialDetailView({ user, credentialId }) {
 
   const summary = (credential && credential.summary) || {};
   const verification = (credential && credential.verification) || {};
-  const title = credential ? summary.title || t('dossier.untitled') : t('dossier.detail.title');
+  const title = credential ? credentialTitle(summary) : t('dossier.detail.title');
   return html`<article class="credential-detail" aria-labelledby="page-title">
     <p class="back"><${Link} href="/dossier">${t('dossier.back')}</${Link}></p>
     <div class="credential-detail__head">

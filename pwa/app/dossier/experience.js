@@ -2,8 +2,7 @@
 // evidence file: for recognition of prior learning. Always labelled as self-declared.
 import { html, useEffect, useRef, useState } from '../core/html.js';
 import { t } from '../core/i18n.js';
-import { Field, LiveMessage } from '../core/components.js';
-import { Icon } from '../core/icons.js';
+import { Field, LiveMessage, Icon } from '../core/components.js';
 import { Link, navigate } from '../core/router.js';
 import { check, focusFirstInvalid, problemMessage } from '../core/forms.js';
 import { dossierApi, setNotice } from './api.js';

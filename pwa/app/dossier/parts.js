@@ -1,7 +1,7 @@
 // Pieces shared by the Dossier views: status badge, badge image, dates, a text area field.
 import { html } from '../core/html.js';
 import { t, getLocale, DEFAULT_TIME_ZONE } from '../core/i18n.js';
-import { Icon } from '../core/icons.js';
+import { Icon } from '../core/components.js';
 
 export const TRUSTED = new Set(['verified', 'verified_with_warnings']);
 
@@ -44,6 +44,28 @@ export function formatNumber(value) {
 }
 
 /** The status in words with an icon: never colour alone. */
+function hostOf(url) {
+  try {
+    return /^https?:\/\//i.test(url || '') ? new URL(url).host : '';
+  } catch {
+    return '';
+  }
+}
+
+/** The badge's name; for one whose description could not be fetched, where it lives. */
+export function credentialTitle(summary = {}) {
+  if (summary.title) return summary.title;
+  const host = hostOf(summary.credential_id);
+  return host ? t('dossier.untitledAt', { host }) : t('dossier.untitled');
+}
+
+/** The issuer's name, else its address; when neither could be fetched, that in words. */
+export function issuerName(summary = {}) {
+  if (summary.issuer_name || summary.issuer_id) return summary.issuer_name || summary.issuer_id;
+  const host = hostOf(summary.credential_id);
+  return host ? t('dossier.issuerUnknownAt', { host }) : t('dossier.issuerUnknown');
+}
+
 export function StatusBadge({ status }) {
   const kind = TRUSTED.has(status) ? 'ok' : status === 'unverifiable' ? 'unknown' : 'bad';
   return html`<span class=${`status status--${kind}`}>

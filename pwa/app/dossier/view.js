@@ -3,12 +3,12 @@
 // /dossier/experience/new and /dossier/experience/<id>.
 import { html, useEffect, useState } from '../core/html.js';
 import { t, DEFAULT_TIME_ZONE } from '../core/i18n.js';
-import { LiveMessage } from '../core/components.js';
-import { Icon } from '../core/icons.js';
+import { LiveMessage, Icon } from '../core/components.js';
 import { Link, useRoute } from '../core/router.js';
 import { problemMessage } from '../core/forms.js';
 import { dossierApi, takeNotice } from './api.js';
-import { BadgeImage, StatusBadge, formatDate, period } from './parts.js';
+import { precacheApi } from '../core/sw-client.js';
+import { BadgeImage, StatusBadge, credentialTitle, formatDate, issuerName, period } from './parts.js';
 import { AddCredentialView } from './add.js';
 import { ReceiveOfferView } from '../openid4vci/receive.js';
 import { CredentialDetailView } from './detail.js';
@@ -21,14 +21,14 @@ import { shareApi } from '../sharing/api.js';
 function CredentialCard({ credential, timeZone }) {
   const summary = credential.summary || {};
   const verification = credential.verification || {};
-  const title = summary.title || t('dossier.untitled');
+  const title = credentialTitle(summary);
   return html`<li class="credential-card">
     <${BadgeImage} credential=${credential} />
     <div class="credential-card__body">
       <h3 class="credential-card__title">
         <${Link} href=${`/dossier/${credential.id}`}>${title}</${Link}>
       </h3>
-      ${summary.issuer_name && html`<p class="credential-card__issuer">${summary.issuer_name}</p>`}
+      ${(summary.issuer_name || !summary.issuer_id) && html`<p class="credential-card__issuer">${issuerName(summary)}</p>`}
       ${summary.issued_on && html`<p class="credential-card__date">${t('dossier.issuedOn', { date: formatDate(summary.issued_on, timeZone) })}</p>`}
       <${StatusBadge} status=${verification.status} />
       ${verification.checked_at && html`<p class="credential-card__checked">${t('dossier.lastVerified', { date: formatDate(verification.checked_at, timeZone) })}</p>`}
@@ -66,6 +66,8 @@ function DossierList({ user }) {
       shareApi.list().catch(() => []),
     ]).then(([credentialList, experienceList, shareList]) => {
       if (!live) return;
+      // Every badge's details, kept for offline reading (not only those opened before).
+      precacheApi((credentialList || []).map((c) => `/api/v1/dossier/credentials/${encodeURIComponent(c.id)}`));
       setCredentials(credentialList);
       setExperience(experienceList);
       setShares(shareList);

@@ -3,9 +3,8 @@
 import { html, useEffect, useRef, useState } from '../core/html.js';
 import { t, getLocale } from '../core/i18n.js';
 import { ApiError, csrfToken, request } from '../core/api.js';
-import { Field } from '../core/components.js';
+import { Field, Icon } from '../core/components.js';
 import { FileField } from '../dossier/parts.js';
-import { Icon } from '../core/icons.js';
 import { ConfirmDialog } from '../routes/ui.js';
 import { problemMessage } from '../core/forms.js';
 

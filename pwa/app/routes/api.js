@@ -9,7 +9,10 @@ export const routeApi = {
   qualifications: () => request('GET', CATALOG),
   qualification: (id) => request('GET', `${CATALOG}/${encodeURIComponent(id)}`),
   carousel: (id) => request('GET', `${CATALOG}/${encodeURIComponent(id)}/carousel`),
-  personas: () => request('GET', '/api/v1/routes/personas'),
+  // With a qualification, each persona's default pace is one that qualification's groups meet.
+  personas: (qualificationId) => request('GET', qualificationId
+    ? `/api/v1/routes/personas?qualification_id=${encodeURIComponent(qualificationId)}`
+    : '/api/v1/routes/personas'),
   plan: (body) => request('POST', '/api/v1/routes/plan', body),
   saveRoute: (body, choice) => request('POST', '/api/v1/routes', { ...body, choice }),
   routes: () => request('GET', '/api/v1/routes'),

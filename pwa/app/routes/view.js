@@ -137,25 +137,59 @@ export function RouteView({ user }) {
 
   useEffect(() => {
     (async () => {
-      const [qs, ps, rs] = await Promise.allSettled([routeApi.qualifications(), routeApi.personas(), routeApi.routes()]);
+      const [qs, rs] = await Promise.allSettled([routeApi.qualifications(), routeApi.routes()]);
       if (qs.status === 'fulfilled') {
         setQualifications(qs.value || []);
         if (!qualificationId && qs.value && qs.value.length) setQualificationId(String(qs.value[0].id));
+        if (!qs.value || !qs.value.length) loadPersonas('');
       } else if (!qualifications) {
         setLoadError(problemMessage(qs.reason));
-      }
-      if (ps.status === 'fulfilled') {
-        setPersonas(ps.value || []);
-        if (!persona && ps.value && ps.value.length) {
-          const first = ps.value[0];
-          setPersona(first.key);
-          if (!restored) setPrefs((current) => preferencesFrom(first.defaults, current));
-        }
+        loadPersonas('');
       }
       if (rs.status === 'fulfilled') setRoutes(rs.value || []);
     })();
     loadSchedule();
   }, []);
+
+  // The personas' defaults depend on the qualification (a pace its groups meet): fetched for
+  // each one chosen. The learner's own persona (the one they last planned with) comes first.
+  const personasLoaded = useRef(memory.personasFor ?? null);
+  const now = useRef({});
+  now.current = { personas, persona };
+  function loadPersonas(forQualification) {
+    const key = `${forQualification}|${getLocale()}`;
+    if (personasLoaded.current === key) return;
+    personasLoaded.current = key;
+    routeApi.personas(forQualification).then((list) => {
+      if (personasLoaded.current !== key || !list || !list.length) return;
+      memory.personasFor = key;
+      const before = now.current.personas;
+      setPersonas(list);
+      adoptDefaults(list, before, now.current.persona);
+    }).catch(() => { personasLoaded.current = null; });
+  }
+
+  function adoptDefaults(list, before, current) {
+    const own = user && list.find((p) => p.key === user.persona);
+    const key = current || (own || list[0]).key;
+    const chosen = list.find((p) => p.key === key) || list[0];
+    if (!current) {
+      setPersona(chosen.key);
+      if (!restored) setPrefs((kept) => preferencesFrom(chosen.defaults, kept));
+      return;
+    }
+    // Another qualification: its pace, unless the learner set one of their own.
+    const earlier = (before.find((p) => p.key === key) || {}).defaults;
+    if (!earlier) return;
+    const asText = (value) => (value == null ? '' : String(value));
+    setPrefs((kept) => (asText(kept.max_hours_per_week) === asText(earlier.max_hours_per_week)
+      ? { ...kept, max_hours_per_week: asText(chosen.defaults.max_hours_per_week) }
+      : kept));
+  }
+
+  useEffect(() => {
+    if (qualificationId) loadPersonas(String(qualificationId));
+  }, [qualificationId]);
 
   const locale = getLocale();
   useEffect(() => {

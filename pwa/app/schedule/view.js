@@ -153,8 +153,16 @@ function CalendarLink() {
   </section>`;
 }
 
-function CarouselSection({ qualifications, enrolledRuns, timeZone }) {
-  const [qualificationId, setQualificationId] = useState(memory.qualificationId || (qualifications[0] ? String(qualifications[0].id) : ''));
+/** The qualification the learner follows: that of their first module still on the schedule. */
+function ownQualification(schedule, qualifications) {
+  const active = ((schedule && schedule.enrolments) || []).filter((e) => e.status !== 'cancelled');
+  const known = new Set(qualifications.map((q) => String(q.id)));
+  const own = active.map((e) => String(e.qualification_id)).find((id) => known.has(id));
+  return own || (qualifications[0] ? String(qualifications[0].id) : '');
+}
+
+function CarouselSection({ qualifications, schedule, enrolledRuns, timeZone }) {
+  const [qualificationId, setQualificationId] = useState(memory.qualificationId || ownQualification(schedule, qualifications));
   const [carousel, setCarousel] = useState(null);
   const [message, setMessage] = useState('');
 
@@ -233,7 +241,7 @@ export function ScheduleView({ user }) {
     <h1 id="page-title" tabindex="-1">${t('schedule.title')}</h1>
     <${MySchedule} schedule=${schedule} timeZone=${timeZone} onCancel=${setCancelling} message=${message} status=${status} />
     <${CalendarLink} />
-    ${qualifications && qualifications.length > 0 && html`<${CarouselSection} qualifications=${qualifications} enrolledRuns=${enrolledRuns} timeZone=${timeZone} />`}
+    ${schedule && qualifications && qualifications.length > 0 && html`<${CarouselSection} qualifications=${qualifications} schedule=${schedule} enrolledRuns=${enrolledRuns} timeZone=${timeZone} />`}
     <${ConfirmDialog} open=${Boolean(cancelling)} busy=${busy}
       title=${cancelling ? t('schedule.mine.confirmTitle', { block: blockLabel(cancelling.block) }) : ''}
       confirmLabel=${busy ? t('schedule.mine.cancelling') : t('schedule.mine.confirmYes')} cancelLabel=${t('schedule.mine.confirmNo')}

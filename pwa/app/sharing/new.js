@@ -3,12 +3,11 @@
 // Route: /dossier/share (optionally ?credential=<id> to start with one chosen).
 import { html, useEffect, useRef, useState } from '../core/html.js';
 import { t, DEFAULT_TIME_ZONE } from '../core/i18n.js';
-import { Field, LiveMessage } from '../core/components.js';
-import { Icon } from '../core/icons.js';
+import { Field, LiveMessage, Icon } from '../core/components.js';
 import { Link } from '../core/router.js';
 import { problemMessage, focusFirstInvalid } from '../core/forms.js';
 import { dossierApi } from '../dossier/api.js';
-import { StatusBadge, Progress } from '../dossier/parts.js';
+import { StatusBadge, Progress, credentialTitle } from '../dossier/parts.js';
 import { shareApi, DEFAULT_EXPIRY } from './api.js';
 import { ExpirySelect, LinkExpiry, QrCode, credentialValidity } from './parts.js';
 
@@ -28,7 +27,7 @@ function CredentialChoice({ credential, checked, onToggle, timeZone }) {
     <label class="option" for=${id}>
       <input type="checkbox" id=${id} name="credential_ids" value=${credential.id} checked=${checked} onChange=${onToggle} />
       <span class="option__text">
-        <span class="option__name">${summary.title || t('dossier.untitled')}</span>
+        <span class="option__name">${credentialTitle(summary)}</span>
         ${summary.issuer_name && html`<span class="option__detail">${summary.issuer_name}</span>`}
         <span class="option__detail">${credentialValidity(summary.expires_on, timeZone)}</span>
         <${StatusBadge} status=${(credential.verification || {}).status} />

@@ -2,9 +2,9 @@
 // with a link icon; a credential's own expiry always reads "Credential valid until …".
 import { html } from '../core/html.js';
 import { t } from '../core/i18n.js';
-import { Icon } from '../core/icons.js';
 import { formatDate } from '../dossier/parts.js';
 import { EXPIRY_CHOICES } from './api.js';
+import { Icon } from '../core/components.js';
 
 /** The link's state and expiry, e.g. "Link works until 12 March 2027, 14:00". */
 export function LinkExpiry({ share, timeZone }) {

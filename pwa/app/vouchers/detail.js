@@ -3,8 +3,7 @@
 import { html, useEffect, useRef, useState } from '../core/html.js';
 import { t } from '../core/i18n.js';
 import { ApiError } from '../core/api.js';
-import { LiveMessage } from '../core/components.js';
-import { Icon } from '../core/icons.js';
+import { LiveMessage, Icon } from '../core/components.js';
 import { Link } from '../core/router.js';
 import { problemMessage } from '../core/forms.js';
 import { DEFAULT_TIME_ZONE } from '../accounts/profile.js';
@@ -231,7 +230,7 @@ export function VoucherDetailView({ user, voucherId }) {
         ? html`<p class="muted">${t('voucher.choose.none')}</p>`
         : html`<form class="voucher-choose" onSubmit=${askRedeem} novalidate>
           <p>${t('voucher.choose.intro')}</p>
-          <${RunChooser} runs=${runs} selected=${selected} onSelect=${(runId) => { setSelected(runId); setMessage(''); }} timeZone=${timeZone} errorId="voucher-error" />
+          <${RunChooser} runs=${runs} first=${voucher.qualification} selected=${selected} onSelect=${(runId) => { setSelected(runId); setMessage(''); }} timeZone=${timeZone} errorId="voucher-error" />
           <button type="submit" class="button button--primary button--block">${t('voucher.choose.submit')}</button>
         </form>`}
     </section>`}
@@ -243,6 +242,7 @@ export function VoucherDetailView({ user, voucherId }) {
       confirmLabel=${busy ? t('voucher.confirm.busy') : t('voucher.confirm.yes')} cancelLabel=${t('voucher.confirm.no')}
       onConfirm=${redeem} onCancel=${() => setConfirm(null)}>
       ${chosen && html`<${RunSummary} run=${chosen} qualification=${chosen.qualification} timeZone=${timeZone} />
+        ${chosen.mine && html`<p class="notice notice--info voucher-mine"><strong>${t(`voucher.confirm.mine.${chosen.mine}`)}</strong></p>`}
         <p>${t('voucher.confirm.body')}</p>
         ${chosen.cancel_until && html`<p>${t('voucher.confirm.cancelRule', {
           days: cancelDaysBefore(chosen.start_date, chosen.cancel_until), date: formatDate(chosen.cancel_until),

@@ -209,3 +209,22 @@ def test_a_redeemed_voucher_is_not_reminded(app, client, learner, staff, clock):
         db.session.commit()
     clock.set(local(2027, 6, 24))
     assert tick(app).claimed == 0
+
+
+def test_a_voucher_claimed_after_its_last_reminder_moment_is_reminded_once(
+        app, client, learner, staff, push, clock):
+    subscribe(client, push)
+    voucher_id = claimed_voucher(app, client, staff, VALID_UNTIL)
+    claimed = clock.set(local(2027, 6, 25, 12, 0))  # after the 7-day moment, 24 June 09:00
+    with app.app_context():
+        db.session.get(Voucher, voucher_id).claimed_at = claimed
+        db.session.commit()
+    assert tick(app) == TickResult(1, 1)
+    assert push.delivered()[-1].payload["title"] == "Je voucher verloopt over 6 dagen"
+    for later in (dict(minutes=1), dict(hours=3), dict(days=3)):
+        clock.advance(**later)
+        assert tick(app).claimed == 0
+    assert len(push.delivered()) == 1
+    assert count(app, Notification) == 1
+    with app.app_context():
+        assert db.session.scalars(db.select(Reminder.lead_days)).all() == [7]

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.support import assert_problem
+from tests.support import assert_problem, sign_up
 
 # On SQLite and PostgreSQL: routes stored as JSON.
 pytestmark = pytest.mark.both_databases
@@ -85,7 +85,8 @@ def test_preferences_come_back_as_iso_dates_and_null_means_no_limit(client, lear
     assert chosen["max_parallel"] is None
     assert chosen["max_hours_per_week"] is None
     defaults = plan(client, preferences={"start_date": "2098-12-01"}).get_json()["preferences"]
-    assert (defaults["max_parallel"], defaults["max_hours_per_week"]) == (1, 8)
+    # 8 h a week fits no group of this qualification: the default is what they ask (25).
+    assert (defaults["max_parallel"], defaults["max_hours_per_week"]) == (1, 25)
 
 
 def test_the_default_horizon_counts_years_by_the_calendar():
@@ -95,3 +96,36 @@ def test_the_default_horizon_counts_years_by_the_calendar():
 
     assert years_after(date(2027, 3, 1), 3) == date(2030, 3, 1)
     assert years_after(date(2028, 2, 29), 3) == date(2031, 2, 28)
+
+
+def test_the_default_pace_is_one_the_qualifications_groups_meet(client, learner, catalog):
+    general = client.get("/api/v1/routes/personas").get_json()
+    assert general[2]["defaults"]["max_hours_per_week"] == 8
+    fitted = client.get(f"/api/v1/routes/personas?qualification_id={carpentry(client)}")
+    personas = {p["key"]: p["defaults"] for p in fitted.get_json()}
+    # TIM-01 at 84 h over 40 days (14.7 h a week), TIM-02 at 126 h over 36 days (24.5).
+    assert personas["bijscholing"]["max_hours_per_week"] == 25
+    assert personas["initieel_onderwijs"]["max_hours_per_week"] is None
+    result = plan(client, preferences={"start_date": "2098-12-01",
+                                       **personas["bijscholing"]}).get_json()
+    reasons = [r["code"] for c in result["plan"]["choices"] for r in c["reasons"]]
+    assert "pace_exceeded" not in reasons
+    assert result["plan"]["violations"] == []
+
+
+def test_personas_for_a_qualification_that_is_not_there(client, catalog):
+    assert_problem(client.get("/api/v1/routes/personas?qualification_id=999"), 404)
+    body = assert_problem(client.get("/api/v1/routes/personas?qualification_id=x"), 422)
+    assert "qualification_id" in body["errors"]
+
+
+def test_the_persona_planned_with_is_remembered_for_this_learner_only(app, client, learner,
+                                                                      catalog):
+    assert client.get("/api/v1/me").get_json()["persona"] is None
+    plan(client, persona="omscholing", preferences={"start_date": "2098-12-01"})
+    assert client.get("/api/v1/me").get_json()["persona"] == "omscholing"
+    other = app.test_client()
+    sign_up(other, email="yusuf@example.nl")
+    assert other.get("/api/v1/me").get_json()["persona"] is None
+    plan(other, persona="opscholing")
+    assert client.get("/api/v1/me").get_json()["persona"] == "omscholing"

@@ -125,8 +125,7 @@ def test_the_service_worker_is_checked_every_time_and_lists_hashed_urls(client):
     imports = import_map(client)
     assert re.fullmatch(r"[0-9a-f]{12}", build["version"])
     assert build["boot"][0] == "/"
-    assert imports["/app/accounts/sign-in.js"] in build["boot"]
-    assert imports["/app/accounts/sign-up.js"] in build["boot"]
+    assert imports["/app/accounts/welcome.js"] in build["boot"]  # sign-in, sign-up: one module
     assert imports["/i18n/nl.json"] in build["boot"]
     assert imports["/app/dossier/view.js"] in build["app"]
     assert imports["/app/dossier/view.js"] not in build["boot"]

@@ -133,3 +133,22 @@ def test_partial_summary_at_parse_time():
     parsed = parse_credential(json.dumps(assertion(badge=BADGE_CLASS)))
     assert parsed.format == "ob2_hosted"
     assert parsed.summary.achievement.ec == 2.5
+
+
+def test_an_unreachable_issuer_copy_says_so_once_and_claims_nothing_about_withdrawal():
+    result = verify_credential(json.dumps(assertion()), fetch=Fetcher({}), now=NOW)
+    proofs = [c for c in result.checks if c.id == "proof"]
+    assert [c.message_code for c in proofs] == ["proof.hosted_unavailable"]
+    revocation = next(c for c in result.checks if c.id == "revocation")
+    assert (revocation.outcome, revocation.message_code) == ("skipped",
+                                                             "revocation.hosted_unknown")
+    assert result.status != "verified"
+
+
+def test_an_issuer_profile_that_cannot_be_fetched_still_leaves_its_id():
+    badge_only = Fetcher({BADGE_CLASS["id"]: BADGE_CLASS})
+    result = verify_credential(json.dumps(assertion()), fetch=badge_only, now=NOW)
+    assert (result.summary.title, result.summary.issuer_id) == ("Lassen MIG/MAG", ISSUER_URL)
+    assert result.summary.issuer_name is None
+    assert [c.message_code for c in result.checks if c.id == "proof"] == [
+        "proof.hosted_unavailable"]

@@ -87,3 +87,12 @@ def test_no_late_reminder_for_what_came_after_its_moment():
     day_before = datetime(2027, 3, 29, 7, 0, tzinfo=UTC)
     window = due_window(START, STARTS, (7, 1), AMS, DEFAULT_QUIET, day_before, enrolled)
     assert window.lead_days == 1
+
+
+def test_what_came_after_the_last_moment_still_hears_it_once_late():
+    enrolled = datetime(2027, 3, 29, 12, 0, tzinfo=UTC)  # after the 1-day moment
+    window = due_window(START, STARTS, (7, 1), AMS, DEFAULT_QUIET, enrolled, enrolled)
+    assert window.lead_days == 1
+    evening = datetime(2027, 3, 29, 20, 0, tzinfo=UTC)  # 22:00 local: quiet, so not now
+    assert due_window(START, STARTS, (7, 1), AMS, DEFAULT_QUIET, evening, enrolled) is None
+    assert due_window(START, STARTS, (7, 1), AMS, DEFAULT_QUIET, STARTS, enrolled) is None

@@ -36,7 +36,7 @@ def test_the_sign_in_screen_is_precached_at_install_and_the_tabs_after_sign_in()
                       if line.startswith("const BUILD = "))
     boot_part, app_part = build_line.split('"app":')
     assert url["vendor/preact.module.js"] in boot_part  # through html.js and hooks
-    assert url["app/accounts/sign-in.js"] in boot_part
+    assert url["app/accounts/welcome.js"] in boot_part
     assert url["app/dossier/view.js"] in app_part.split('"rest":')[0]
     assert url["app/accounts/verify-email.js"] in app_part  # mail links need the network
     assert url["i18n/en.json"] in app_part.split('"rest":')[1]
