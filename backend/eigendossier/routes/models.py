@@ -83,6 +83,8 @@ class RecognitionRequest(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("account.id", ondelete="SET NULL")
     )
+    # Staff's reason for the decision, shown to the learner.
+    decision_reason: Mapped[str | None] = mapped_column(String(500))
 
     block = relationship("Block")
     experience_item = relationship("ExperienceItem")
