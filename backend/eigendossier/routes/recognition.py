@@ -76,14 +76,30 @@ def recognition_requests_for_staff(staff: Account) -> list[RecognitionRequest]:
     ).all()
 
 
-def decide_recognition(staff: Account, request_id: int, approved: bool) -> RecognitionRequest:
+def request_for_staff(staff: Account, request_id: int) -> RecognitionRequest:
     request = db.session.scalar(_staff_scope(staff).filter(RecognitionRequest.id == request_id))
     if request is None:
         raise NotFound()
+    return request
+
+
+def evidence_for_staff(staff: Account, request_id: int) -> tuple[bytes, str, str]:
+    """The evidence file of the experience a request rests on: (bytes, type, name)."""
+    item = request_for_staff(staff, request_id).experience_item
+    if item.evidence_sealed is None:
+        raise NotFound()
+    return item.evidence, item.evidence_type, item.evidence_name
+
+
+def decide_recognition(staff: Account, request_id: int, approved: bool,
+                       reason: str = "") -> RecognitionRequest:
+    """Approve or refuse, with the reason the learner reads beside their route."""
+    request = request_for_staff(staff, request_id)
     if request.status != "requested":
         raise AlreadyDecided()
     request.status = "approved" if approved else "rejected"
     request.decided_at, request.decided_by_id = utcnow(), staff.id
+    request.decision_reason = reason or None
     block = request.block
     audit.record(f"recognition.{request.status}", request.account_id, actor_id=staff.id,
                  subject=request, block=block.code,

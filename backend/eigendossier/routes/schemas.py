@@ -168,6 +168,8 @@ class RecognitionRequestSchema(Schema):
     experience_item_id = fields.Integer()
     created_at = UTCDateTime()
     decided_at = UTCDateTime(allow_none=True)
+    decision_reason = fields.String(allow_none=True, metadata={
+        "description": "The school's reason for its decision"})
 
 
 class StaffRecognitionRequestSchema(RecognitionRequestSchema):
@@ -177,8 +179,17 @@ class StaffRecognitionRequestSchema(RecognitionRequestSchema):
         "start_date": r.experience_item.start_date.isoformat(),
         "end_date": r.experience_item.end_date and r.experience_item.end_date.isoformat(),
         "description": r.experience_item.description,
-    }, metadata={"description": "The learner's self-declared experience"})
+        "evidence": r.experience_item.evidence_info,
+    }, metadata={"description": "The learner's self-declared experience, with the name, type "
+                                "and size of its evidence file (GET …/evidence) if any"})
 
 
 class DecisionSchema(Schema):
     approved = fields.Boolean(required=True)
+    reason = fields.String(load_default="", validate=validate.Length(max=500), metadata={
+        "description": "Why: needed when refusing (at least 3 characters), shown to the learner"})
+
+    @validates_schema
+    def _reason_for_a_refusal(self, data, **kwargs):
+        if data.get("approved") is False and len(data.get("reason", "").strip()) < 3:
+            raise ValidationError(_("Say why the request is refused."), "reason")
