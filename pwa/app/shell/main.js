@@ -4,6 +4,7 @@ import { t, setLocale, storedLocale, getLocale, onLocaleChange, SUPPORTED, fileU
 import { api, ApiError, onCacheState } from '../core/api.js';
 import { navigate, useRoute } from '../core/router.js';
 import { tabsFor, FEATURE_TABS, PROFILE_TAB, SIGNED_IN_ROUTES, LINK_ROUTES, NOT_FOUND } from './features.js';
+import { isStaff, staffSectionFor } from '../staff/sections.js';
 import { Banner, BottomNav, LanguageToggle } from '../core/components.js';
 import { registerServiceWorker, useWaitingWorker, applyUpdate, clearApiCache, precacheApp } from '../core/sw-client.js';
 
@@ -98,6 +99,11 @@ function resolve(path, user, tabs) {
   if (ANONYMOUS_ROUTES[path]) return user ? { redirect: home } : ANONYMOUS_ROUTES[path];
   if (LINK_ROUTES[path]) return LINK_ROUTES[path];
   if (SIGNED_IN_ROUTES[path]) return user ? SIGNED_IN_ROUTES[path] : { redirect: '/sign-in' };
+  const staff = staffSectionFor(path);
+  if (staff) {
+    if (!user) return { redirect: '/sign-in' };
+    return isStaff(user) ? { load: staff.load, title: staff.label } : NOT_FOUND;
+  }
   const tab = tabs.find((item) => path === item.path || path.startsWith(`${item.path}/`));
   if (tab) return user ? { load: tab.load, title: tab.title || tab.label } : { redirect: '/sign-in' };
   return NOT_FOUND;
