@@ -16,7 +16,7 @@ function Letters({ batchId, label }) {
   return html`<span class="staff-item__actions">
     ${LANGUAGES.map((language) => html`<a class="button button--secondary button--small" download
       href=${schoolVoucherApi.lettersUrl(batchId, language)} hreflang=${language}
-      aria-label=${t('staffVouchers.lettersLabel', { batch: label, language: t(`staffVouchers.language.${language}`) })}>
+      aria-label=${t('staffVouchers.lettersLabel', { batch: label, code: language.toUpperCase(), language: t(`staffVouchers.language.${language}`) })}>
       ${t('staffVouchers.letters', { language: language.toUpperCase() })}</a>`)}
   </span>`;
 }
