@@ -45,7 +45,7 @@ GRADUATES = """name,email,graduation_date,qualification
 Yusuf Demir,yusuf@demo.eigendossier.nl,{graduated},25655
 Daan Visser,daan@demo.eigendossier.nl,{graduated},25655
 Lotte Bakker,lotte@demo.eigendossier.nl,{graduated},25655
-Şeyma Yıldız,seyma@demo.eigendossier.nl,{graduated},25290
+Şeyma Öztürk,seyma@demo.eigendossier.nl,{graduated},25290
 """
 
 

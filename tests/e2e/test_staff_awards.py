@@ -86,7 +86,8 @@ def award_and_revoke(page, school, viewport):
     expect(alert).not_to_contain_text("Regel 2")
     check_page(page, "awards with line errors", viewport)
 
-    page.get_by_role("button", name=f"Veilig werken van {school['learner_email']} intrekken").click()
+    revoke = f"Veilig werken van {school['learner_email']} intrekken"
+    page.get_by_role("button", name=revoke).click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_role("button", name="Intrekken").click()
     expect(dialog.get_by_text("Geef een reden van minstens 3 tekens.")).to_be_visible()
