@@ -5,8 +5,8 @@ screen has something to show on first start:
   she imported (signed by another party's did:key) and a first-aid certificate that expired;
   a route through carpentry she is enrolled in; inbox items; a share link for an employer.
 - Yusuf (retraining): a voucher from his old school, claimed; a credential that was revoked.
-- Maria (recognition, English): a planned route through mechatronics and two recognition
-  requests waiting for Techniek College Rijnmond.
+- Maria (recognition, English): a planned route through mechatronics, her Polish diploma
+  imported, and two recognition requests that offer it, waiting for Techniek College Rijnmond.
 - Staff of Techniek College Rijnmond: the catalogue, Maria's pending requests, a voucher
   batch (one claimed, the others open: letters to print) and what they issued.
 
@@ -95,7 +95,8 @@ def _sanne(today: date) -> int:
     return 7
 
 
-def _imported(learner, code: str, name: dict, valid_until: datetime | None):
+def _imported(learner, code: str, name: dict, valid_until: datetime | None,
+              issuer_name: str = "Stichting Samenwerken Voor Veiligheid"):
     """A credential from an organisation outside the app, signed with its own did:key, as a
     learner would import it."""
     private = Ed25519PrivateKey.generate()
@@ -103,11 +104,11 @@ def _imported(learner, code: str, name: dict, valid_until: datetime | None):
     did = f"did:key:{multikey}"
     issued = utcnow() - timedelta(days=400)
     facts = documents.Facts(
-        id=f"https://www.vca.nl/achievements/{code.lower()}", code=code, name=name,
+        id=f"https://credentials.example.org/achievements/{code.lower()}", code=code, name=name,
         qualification=name, crebo="", level=2, ec=0, hours=8,
         learning_outcomes=[{"nl": "Werkt veilig volgens de VCA-regels",
                             "en": "Works safely by the VCA rules"}])
-    issuer = documents.Issuer(did, "Stichting Samenwerken Voor Veiligheid", "https://www.vca.nl")
+    issuer = documents.Issuer(did, issuer_name)
     unsigned = documents.credential(
         issuer, facts, language="nl", credential_id=f"urn:uuid:{uuid.uuid4()}",
         email=learner.email, salt=secrets.token_hex(8), valid_from=issued, list_url="",
@@ -143,6 +144,9 @@ def _maria(today: date) -> int:
         "start_date": date(2018, 9, 1), "end_date": date(2024, 6, 30),
         "description": "Designed and maintained hydraulic and pneumatic systems; PLC "
                        "programming (Siemens S7) for welding lines."})
+    diploma = _imported(maria, "INZ-BSC", {"nl": "Inżynier mechanik (bachelor)",
+                                           "en": "Mechanical engineer (bachelor)"},
+                        valid_until=None, issuer_name="Politechnika Gdańska")
     for code in ("MEC-01", "MEC-02"):
-        recognition.request_recognition(maria, _block(code).id, work.id)
-    return 4
+        recognition.request_recognition(maria, _block(code).id, work.id, [diploma.id])
+    return 5

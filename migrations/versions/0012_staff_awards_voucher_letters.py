@@ -1,4 +1,5 @@
-"""voucher codes kept sealed for letters, voided vouchers, reasons for recognition decisions
+"""voucher codes kept sealed for letters, voided vouchers; recognition decisions with a reason
+and requests that point at credentials
 
 Revision ID: 0012_staff_awards
 Revises: 0011
@@ -24,10 +25,12 @@ def upgrade():
         batch_op.add_column(sa.Column('void_reason', sa.String(length=500), nullable=True))
     with op.batch_alter_table('recognition_request', schema=None) as batch_op:
         batch_op.add_column(sa.Column('decision_reason', sa.String(length=500), nullable=True))
+        batch_op.add_column(sa.Column('credential_ids', sa.JSON(), nullable=True))
 
 
 def downgrade():
     with op.batch_alter_table('recognition_request', schema=None) as batch_op:
+        batch_op.drop_column('credential_ids')
         batch_op.drop_column('decision_reason')
     with op.batch_alter_table('voucher', schema=None) as batch_op:
         batch_op.drop_column('void_reason')

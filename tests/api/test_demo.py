@@ -76,6 +76,8 @@ def test_the_demo_tells_the_whole_story(app, runner):
     pending = staff.get("/api/v1/staff/recognition-requests").get_json()
     assert [(r["learner"], r["block"]["code"]) for r in pending] == [
         ("Maria Kowalska", "MEC-01"), ("Maria Kowalska", "MEC-02")]
+    assert [(c["title"], c["status"]) for c in pending[0]["credentials"]] == [
+        ("Inżynier mechanik (bachelor)", "verified")]
     states = sorted(v["state"] for v in staff.get("/api/v1/staff/vouchers").get_json())
     assert states == ["claimed", "issued", "issued", "issued"]
     assert len(staff.get("/api/v1/issuing/techniek-college-rijnmond/credentials").get_json()) == 2

@@ -12,6 +12,8 @@ from eigendossier.core.errors import DomainError, NotFound
 from eigendossier.core.extensions import db
 from eigendossier.core.timeutil import utcnow
 from eigendossier.dossier import experience as dossier_experience
+from eigendossier.dossier import service as dossier
+from eigendossier.dossier.models import Credential
 from eigendossier.routes.models import (
     RecognitionRequest,
 )
@@ -30,14 +32,19 @@ class AlreadyDecided(DomainError):
     title = _l("This request has already been decided")
 
 
-def request_recognition(account: Account, block_id: int, experience_item_id: int
-                        ) -> RecognitionRequest:
-    """Ask the block's institution to recognise it from one of the learner's experience items."""
+def request_recognition(account: Account, block_id: int, experience_item_id: int,
+                        credential_ids: list[int] | None = None) -> RecognitionRequest:
+    """Ask the block's institution to recognise it from one of the learner's experience items,
+    with some of their own credentials as further evidence."""
     item = dossier_experience.experience_item(account, experience_item_id)
     block = db.session.get(Block, block_id)
     if block is None:
         raise NotFound()
-    request = RecognitionRequest(account_id=account.id, block=block, experience_item=item)
+    offered = list(dict.fromkeys(credential_ids or []))
+    for credential_id in offered:
+        dossier.credential(account, credential_id)
+    request = RecognitionRequest(account_id=account.id, block=block, experience_item=item,
+                                 credential_ids=offered)
     db.session.add(request)
     try:
         db.session.commit()
@@ -81,6 +88,16 @@ def request_for_staff(staff: Account, request_id: int) -> RecognitionRequest:
     if request is None:
         raise NotFound()
     return request
+
+
+def offered_credentials(request: RecognitionRequest) -> list[Credential]:
+    """The credentials the learner offered that are still in their dossier."""
+    ids = request.credential_ids or []
+    if not ids:
+        return []
+    found = {c.id: c for c in db.session.scalars(db.select(Credential).where(
+        Credential.id.in_(ids), Credential.account_id == request.account_id))}
+    return [found[i] for i in ids if i in found]
 
 
 def evidence_for_staff(staff: Account, request_id: int) -> tuple[bytes, str, str]:

@@ -5,7 +5,7 @@ import { html, useEffect, useState } from '../core/html.js';
 import { t, getLocale } from '../core/i18n.js';
 import { LiveMessage } from '../core/components.js';
 import { problemMessage } from '../core/forms.js';
-import { TextArea } from '../dossier/parts.js';
+import { StatusBadge, TextArea } from '../dossier/parts.js';
 import { recognitionApi } from './school-api.js';
 import { StaffPage, when } from './school-parts.js';
 
@@ -24,6 +24,11 @@ function Experience({ request }) {
           ${t('staffRecognition.evidence', { name: item.evidence.name })}</a></p>`
       : html`<p class="muted">${t('staffRecognition.noEvidence')}</p>`}
     <p class="muted">${t('staffRecognition.selfDeclared')}</p>
+    ${(request.credentials || []).length > 0 && html`<h4>${t('staffRecognition.credentials')}</h4>
+      <ul class="staff-list">${request.credentials.map((credential) => html`<li key=${credential.id}>
+        ${credential.title}${credential.issuer && html` · ${credential.issuer}`}
+        ${credential.status && html` · <${StatusBadge} status=${credential.status} />`}
+      </li>`)}</ul>`}
   </div>`;
 }
 

@@ -67,3 +67,36 @@ def test_another_school_and_learners_get_nothing(app, runner, client, learner, s
     assert_problem(client.get(f"/api/v1/staff/recognition-requests/{asked['id']}/evidence"),
                    403, "staff-only")
     assert_problem(staff.get("/api/v1/staff/recognition-requests/9999/evidence"), 404)
+
+
+def test_a_learner_offers_own_credentials_and_staff_see_them_verified(app, client, learner,
+                                                                    staff):
+    from tests.credentials_support import signed_jwt
+    from tests.support import sign_up
+    mine = client.post("/api/v1/dossier/credentials",
+                       json={"text": signed_jwt("sanne@example.nl")}).get_json()
+    other = app.test_client()
+    sign_up(other, email="other@example.nl")
+    theirs = other.post("/api/v1/dossier/credentials",
+                        json={"text": signed_jwt("other@example.nl")}).get_json()
+    item = client.post("/api/v1/dossier/experience", json={
+        "role": "Timmerman", "start_date": "2015-03-01"}).get_json()["id"]
+    with app.app_context():
+        from eigendossier.catalog.models import Block
+        block = db.session.scalar(db.select(Block.id).filter_by(code="TIM-01"))
+    assert_problem(client.post("/api/v1/routes/recognition", json={
+        "block_id": block, "experience_item_id": item,
+        "credential_ids": [mine["id"], theirs["id"]]}), 404)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(RecognitionRequest.id))) == 0
+    assert_problem(client.post("/api/v1/routes/recognition", json={
+        "block_id": block, "experience_item_id": item, "credential_ids": "all"}), 422)
+
+    asked = client.post("/api/v1/routes/recognition", json={
+        "block_id": block, "experience_item_id": item, "credential_ids": [mine["id"]]})
+    assert asked.status_code == 201, asked.get_json()
+    [pending] = staff.get("/api/v1/staff/recognition-requests").get_json()
+    [offered] = pending["credentials"]
+    assert offered["id"] == mine["id"]
+    assert offered["status"] == mine["verification"]["status"]
+    assert offered["title"] == mine["summary"]["title"]
