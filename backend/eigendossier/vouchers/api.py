@@ -24,6 +24,7 @@ from eigendossier.vouchers.schemas import (
     ClaimSchema,
     IssuedVoucherSchema,
     LanguageSchema,
+    LettersQuerySchema,
     RedeemSchema,
     RedemptionSchema,
     StaffBatchSchema,
@@ -261,14 +262,15 @@ class StaffBatches(MethodView):
 class BatchLetters(MethodView):
     decorators: ClassVar = [login_required]
 
-    @school_blp.arguments(LanguageSchema, location="query")
+    @school_blp.arguments(LettersQuerySchema, location="query")
     @school_blp.response(200, PDF, content_type="application/pdf")
     @school_errors
-    @problem_response(school_blp, 409, "No open voucher in the batch")
+    @problem_response(school_blp, 409, "No open voucher in the batch (or in this part)")
     def get(self, query, batch_id):
         """A PDF with an A4 letter per voucher of the batch nobody has claimed yet: the code,
-        its QR code and the validity date."""
-        return _pdf(*school.letters(current_user, query["language"], batch_id=batch_id))
+        its QR code and the validity date; a big batch in parts (see `letter_parts`)."""
+        return _pdf(*school.letters(current_user, query["language"], batch_id=batch_id,
+                                    part=query["part"]))
 
 
 @school_blp.route("/vouchers")

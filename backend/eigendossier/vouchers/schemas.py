@@ -134,6 +134,9 @@ class StaffBatchSchema(Schema):
     id = fields.Integer(attribute="batch.id")
     created_at = UTCDateTime(attribute="batch.created_at")
     count = fields.Integer()
+    open = fields.Integer(metadata={"description": "Vouchers nobody has claimed yet"})
+    letter_parts = fields.Integer(metadata={
+        "description": "How many PDFs the letters take (GET …/letters?part=1…n)"})
 
 
 class StaffVoucherSchema(Schema):
@@ -167,6 +170,11 @@ class VoidSchema(Schema):
 
 class LanguageSchema(Schema):
     language = fields.String(load_default="nl", validate=validate.OneOf(school.LANGUAGES))
+
+
+class LettersQuerySchema(LanguageSchema):
+    part = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1000), metadata={
+        "description": f"Which {school.LETTERS_PER_PDF} letters, by graduate name"})
 
 
 class VoucherClaimSchema(Schema):

@@ -60,20 +60,54 @@ def _batches_scope(staff: Account):
     return query
 
 
+# Letters per PDF: one request renders at most this many pages (about 16 ms of CPU each), well
+# inside the web worker's timeout; a bigger batch prints in parts.
+LETTERS_PER_PDF = 250
+
+
 @dataclass
 class BatchSummary:
     batch: VoucherBatch
     count: int
+    open: int
+
+    @property
+    def letter_parts(self) -> int:
+        return -(-self.open // LETTERS_PER_PDF)
+
+
+def _in_state(query, wanted: str, now: datetime):
+    """The query narrowed to vouchers in one state (the rule of :func:`state`, in SQL)."""
+    if wanted == VOID:
+        return query.where(Voucher.voided_at.is_not(None))
+    query = query.where(Voucher.voided_at.is_(None))
+    if wanted == REDEEMED:
+        return query.where(Voucher.redeemed_at.is_not(None))
+    query = query.where(Voucher.redeemed_at.is_(None))
+    if wanted == EXPIRED:
+        return query.where(Voucher.valid_until <= now)
+    query = query.where(Voucher.valid_until > now)
+    claimed = Voucher.claimed_by_id
+    return query.where(claimed.is_not(None) if wanted == CLAIMED else claimed.is_(None))
+
+
+def _open(query, now: datetime):
+    return _in_state(query, ISSUED, now)
 
 
 def batches(staff: Account) -> list[BatchSummary]:
-    """The institution's batches, newest first, with how many vouchers each holds."""
-    count = (db.select(db.func.count(Voucher.id)).where(Voucher.batch_id == VoucherBatch.id)
-             .correlate(VoucherBatch).scalar_subquery())
+    """The institution's batches, newest first, with how many vouchers each holds and how
+    many nobody has claimed yet (those get letters)."""
+    def counted(query):
+        return query.where(Voucher.batch_id == VoucherBatch.id).correlate(VoucherBatch) \
+            .scalar_subquery()
+
+    everything = counted(db.select(db.func.count(Voucher.id)))
+    still_open = counted(_open(db.select(db.func.count(Voucher.id)), utcnow()))
     rows = db.session.execute(
-        _batches_scope(staff).add_columns(count)
+        _batches_scope(staff).add_columns(everything, still_open)
         .order_by(VoucherBatch.created_at.desc(), VoucherBatch.id.desc())).all()
-    return [BatchSummary(batch, number) for batch, number in rows]
+    return [BatchSummary(batch, number, waiting) for batch, number, waiting in rows]
 
 
 def batch(staff: Account, batch_id: int) -> VoucherBatch:
@@ -90,14 +124,13 @@ def vouchers(staff: Account, batch_id: int | None = None, wanted: str | None = N
     query = _scope(staff)
     if batch_id is not None:
         query = query.filter(Voucher.batch_id == batch_id)
+    if wanted is not None:
+        query = _in_state(query, wanted, utcnow())
     if search:
         pattern = f"%{search.lower()}%"
         query = query.filter(db.or_(db.func.lower(Voucher.graduate_name).like(pattern),
                                     Voucher.graduate_email.like(pattern)))
-    found = db.session.scalars(
-        query.order_by(Voucher.graduate_name, Voucher.id).limit(limit)).all()
-    now = utcnow()
-    return [v for v in found if wanted is None or state(v, now) == wanted]
+    return db.session.scalars(query.order_by(Voucher.graduate_name, Voucher.id).limit(limit)).all()
 
 
 def voucher(staff: Account, voucher_id: int) -> Voucher:
@@ -178,15 +211,21 @@ class NothingToPrint(VoucherError):
 
 
 def letters(staff: Account, language: str, batch_id: int | None = None,
-            voucher_id: int | None = None) -> tuple[bytes, str]:
-    """A PDF with a letter per open voucher of the batch (or the one voucher): (bytes, name).
-    A voucher issued before codes were kept gets a new code here, so the commit is ours."""
+            voucher_id: int | None = None, part: int = 1) -> tuple[bytes, str]:
+    """A PDF with a letter per open voucher of the batch, by graduate name, in parts of
+    LETTERS_PER_PDF (or the one voucher): (bytes, file name). A voucher issued before codes
+    were kept gets a new code here, so the commit is ours."""
     if voucher_id is not None:
         chosen = [voucher(staff, voucher_id)]
         name = f"voucher-{voucher_id}.pdf"
     else:
-        chosen = vouchers(staff, batch(staff, batch_id).id, ISSUED)
-        name = f"voucher-letters-batch-{batch_id}.pdf"
+        found = batch(staff, batch_id)
+        first = (part - 1) * LETTERS_PER_PDF
+        chosen = db.session.scalars(
+            _open(_scope(staff).filter(Voucher.batch_id == found.id), utcnow())
+            .order_by(Voucher.graduate_name, Voucher.id)
+            .offset(first).limit(LETTERS_PER_PDF)).all()
+        name = f"voucher-letters-batch-{batch_id}-part-{part}.pdf"
     chosen = [v for v in chosen if state(v) == ISSUED]
     if not chosen:
         raise NothingToPrint()

@@ -27,7 +27,7 @@ export const schoolVoucherApi = {
   vouchers: (query) => request('GET', `/api/v1/staff/vouchers?${new URLSearchParams(query)}`),
   void: (voucherId, reason) => request('POST', `/api/v1/staff/vouchers/${id(voucherId)}/void`, { reason }),
   sendCode: (voucherId, language) => request('POST', `/api/v1/staff/vouchers/${id(voucherId)}/send-code`, { language }),
-  lettersUrl: (batchId, language) => `/api/v1/staff/voucher-batches/${id(batchId)}/letters?language=${language}`,
+  lettersUrl: (batchId, language, part = 1) => `/api/v1/staff/voucher-batches/${id(batchId)}/letters?language=${language}&part=${part}`,
   letterUrl: (voucherId, language) => `/api/v1/staff/vouchers/${id(voucherId)}/letter?language=${language}`,
 };
 

@@ -12,12 +12,19 @@ import { LineErrors, ReasonDialog, StaffPage, when } from './school-parts.js';
 const STATES = ['issued', 'claimed', 'redeemed', 'expired', 'void'];
 const LANGUAGES = ['nl', 'en'];
 
-function Letters({ batchId, label }) {
+// As the server prints them: at most LETTERS_PER_PDF letters per PDF.
+const LETTERS_PER_PDF = 250;
+
+function Letters({ batchId, label, parts = 1 }) {
+  const numbers = Array.from({ length: Math.max(1, parts) }, (_, index) => index + 1);
   return html`<span class="staff-item__actions">
-    ${LANGUAGES.map((language) => html`<a class="button button--secondary button--small" download
-      href=${schoolVoucherApi.lettersUrl(batchId, language)} hreflang=${language}
-      aria-label=${t('staffVouchers.lettersLabel', { batch: label, code: language.toUpperCase(), language: t(`staffVouchers.language.${language}`) })}>
-      ${t('staffVouchers.letters', { language: language.toUpperCase() })}</a>`)}
+    ${numbers.map((part) => LANGUAGES.map((language) => {
+      const code = language.toUpperCase();
+      const text = parts > 1 ? t('staffVouchers.lettersPart', { language: code, part }) : t('staffVouchers.letters', { language: code });
+      return html`<a class="button button--secondary button--small" download
+        href=${schoolVoucherApi.lettersUrl(batchId, language, part)} hreflang=${language}
+        aria-label=${t('staffVouchers.lettersLabel', { text, batch: label, language: t(`staffVouchers.language.${language}`) })}>${text}</a>`;
+    }))}
   </span>`;
 }
 
@@ -195,15 +202,15 @@ export function StaffVouchersView({ user }) {
     ...STATES.map((state) => ({ value: state, label: t(`staffVouchers.state.${state}`) }))];
   return html`<${StaffPage} user=${user} title="staffVouchers.title" intro="staffVouchers.intro" path="/staff/vouchers">
     <${LiveMessage} kind="error" id="vouchers-error">${message}</${LiveMessage}>
-    <${LiveMessage} kind="status" id="vouchers-status">${status}${issuedBatch && html` <${Letters} batchId=${issuedBatch.id} label=${t('staffVouchers.batchLabel', { id: issuedBatch.id })} />`}</${LiveMessage}>
+    <${LiveMessage} kind="status" id="vouchers-status">${status}${issuedBatch && html` <${Letters} batchId=${issuedBatch.id} parts=${Math.ceil(issuedBatch.count / LETTERS_PER_PDF)} label=${t('staffVouchers.batchLabel', { id: issuedBatch.id })} />`}</${LiveMessage}>
     <${Upload} onIssued=${issued} />
     ${batches && batches.length > 0 && html`<section class="card" aria-labelledby="batches-title">
       <h2 id="batches-title">${t('staffVouchers.batchesTitle')}</h2>
       <ul class="staff-list">${batches.map((batch) => {
         const label = t('staffVouchers.batchLabel', { id: batch.id });
         return html`<li class="staff-item" key=${batch.id}>
-          <p><strong>${label}</strong> · ${t('staffVouchers.batchFacts', { date: when(batch.created_at, getLocale()), count: batch.count })}</p>
-          <${Letters} batchId=${batch.id} label=${label} />
+          <p><strong>${label}</strong> · ${t('staffVouchers.batchFacts', { date: when(batch.created_at, getLocale()), count: batch.count, open: batch.open })}</p>
+          ${batch.open > 0 && html`<${Letters} batchId=${batch.id} parts=${batch.letter_parts} label=${label} />`}
         </li>`;
       })}</ul>
     </section>`}

@@ -187,3 +187,18 @@ def test_another_school_gets_404_and_learners_403(app, staff, care_staff, client
                     headers={"Content-Type": "text/csv"}),
     ):
         assert_problem(response, 403, "staff-only")
+
+
+def test_a_big_batch_prints_in_parts(app, staff, monkeypatch):
+    from eigendossier.vouchers import school
+    monkeypatch.setattr(school, "LETTERS_PER_PDF", 1)
+    issue(staff)
+    [batch] = staff.get("/api/v1/staff/voucher-batches").get_json()
+    assert (batch["count"], batch["open"], batch["letter_parts"]) == (2, 2, 2)
+    pages = [read_pdf(staff.get(f"/api/v1/staff/voucher-batches/{batch['id']}/letters"
+                                f"?part={part}").data)[0] for part in (1, 2)]
+    assert "Sanne de Vries" in pages[0][0]
+    assert "Yusuf Demir" in pages[1][0]
+    assert_problem(staff.get(f"/api/v1/staff/voucher-batches/{batch['id']}/letters?part=3"),
+                   409, "voucher-letters-none")
+    assert_problem(staff.get(f"/api/v1/staff/voucher-batches/{batch['id']}/letters?part=0"), 422)
