@@ -120,6 +120,7 @@ def decide_recognition(staff: Account, request_id: int, approved: bool,
     block = request.block
     audit.record(f"recognition.{request.status}", request.account_id, actor_id=staff.id,
                  subject=request, block=block.code,
-                 institution=block.qualification.institution.name)
+                 institution=block.qualification.institution.name,
+                 reason=request.decision_reason or "")
     db.session.commit()
     return request
