@@ -176,3 +176,21 @@ def test_a_learner_gets_not_found_on_staff_screens(new_context, school, api):
     sign_in(page, email)
     page.goto("/staff/vouchers")
     expect(page.get_by_role("heading", level=1)).to_have_text("Pagina niet gevonden")
+
+
+def test_the_staff_screens_speak_english(new_context, school):
+    page = new_context(viewport=WIDTHS["desktop"], bypass_csp=True).new_page()
+    sign_in(page, school["staff"])
+    page.goto("/profile")
+    page.get_by_label("Taal").select_option("en")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.goto("/staff/vouchers")
+    expect(page.get_by_role("heading", level=2, name="Upload graduates")).to_be_visible()
+    staff_links = page.get_by_role("navigation", name="Staff")
+    staff_links.get_by_role("link", name="Recognition requests").click()
+    name = school["learner_name"]
+    request = page.get_by_role("listitem").filter(has_text=f"{name} asks for TIM-01")
+    request.get_by_role("button", name=f"Refuse TIM-01 for {name}").click()
+    expect(request.get_by_text("Say why you refuse")).to_be_visible()
+    assert_no_serious_violations(page, "recognition in English")
