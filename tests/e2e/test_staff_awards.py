@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from eigendossier.catalog.models import Block
 from eigendossier.core.extensions import db
+from tests.api.routes.test_planning import plan
 from tests.e2e.conftest import PASSWORD
 from tests.e2e.test_accessibility import assert_no_serious_violations, no_horizontal_scroll
 from tests.support import ApiClient, sign_up
@@ -156,6 +157,8 @@ def decide_recognition(page, school, viewport):
     check_page(page, "recognition decided", viewport)
     [mine] = school["learner"].get("/api/v1/routes/recognition").get_json()
     assert (mine["status"], mine["decision_reason"]) == ("approved", "Ervaring past bij het blok")
+    route = plan(school["learner"], preferences={"start_date": "2098-12-01"}).get_json()["plan"]
+    assert [block["code"] for block in route["exempted"]] == ["TIM-01"]
 
 
 @pytest.mark.parametrize("size", WIDTHS)
