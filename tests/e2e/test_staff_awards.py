@@ -1,6 +1,7 @@
 """The staff console's awards, vouchers and recognition screens in real Chromium, on a phone
 (390 px) and a desktop: a staff member awards a block and revokes it, sees a refused CSV's
-lines, previews a list of graduates before issuing it, gets the letters, withdraws a voucher,
+lines, confirms a voucher claim, previews a list of graduates before issuing it, gets the
+letters, withdraws a voucher,
 and refuses then approves a recognition request, which the learner's route then shows. axe
 finds nothing serious on any of it, in Dutch or English; a learner who opens a staff address
 gets "not found"."""
@@ -48,6 +49,13 @@ def school(catalog):
     asked = learner.post("/api/v1/routes/recognition",
                          json={"block_id": block, "experience_item_id": item["id"]})
     assert asked.status_code == 201, asked.get_data(as_text=True)
+    staff = ApiClient(app, app.response_class, use_cookies=True)
+    staff.post("/api/v1/session", json={"email": staff_email, "password": PASSWORD})
+    batch = staff.post("/api/v1/vouchers/batches", headers={"Content-Type": "text/csv"},
+                       data=f"name,email,graduation_date,qualification\n"
+                            f"Eva Visser,{unique('eva')},2025-07-01,25655\n").get_json()
+    claimed = learner.post("/api/v1/vouchers/claim", json={"code": batch["vouchers"][0]["code"]})
+    assert claimed.status_code == 202, "not her address: the school is asked"
     return {"staff": staff_email, "learner": learner, "learner_email": learner_email,
             "learner_name": name}
 
@@ -101,10 +109,16 @@ def award_and_revoke(page, school, viewport):
     expect(issued).to_contain_text("Toets ongeldig verklaard")
 
 
-def upload_preview_issue_and_withdraw(page, viewport):
+def upload_preview_issue_and_withdraw(page, school, viewport):
     first, second = unique("lars"), unique("mila")
     page.goto("/staff/vouchers")
     expect(page.get_by_role("heading", level=1)).to_have_text("Vouchers")
+    name = school["learner_name"]
+    page.get_by_role("button", name=f"Bevestigen voor {name}").click()
+    expect(page.locator("#vouchers-status")).to_have_text(
+        f"De voucher staat nu in het dossier van {name}.")
+    assert [v["status"] for v in school["learner"].get("/api/v1/vouchers").get_json()] == \
+        ["available"]
     upload = page.get_by_label("CSV-bestand")
     upload.set_input_files(csv_file("bad.csv",
         "name,email,graduation_date,qualification\nLars,geen-adres,2025-07-01,25655\n"))
@@ -169,7 +183,7 @@ def test_staff_award_vouchers_and_recognition(new_context, school, size):
     page.on("pageerror", lambda error: errors.append(str(error)))
     sign_in(page, school["staff"])
     award_and_revoke(page, school, viewport)
-    upload_preview_issue_and_withdraw(page, viewport)
+    upload_preview_issue_and_withdraw(page, school, viewport)
     decide_recognition(page, school, viewport)
     assert not errors, errors
 

@@ -28,6 +28,8 @@ export const schoolVoucherApi = {
   void: (voucherId, reason) => request('POST', `/api/v1/staff/vouchers/${id(voucherId)}/void`, { reason }),
   sendCode: (voucherId, language) => request('POST', `/api/v1/staff/vouchers/${id(voucherId)}/send-code`, { language }),
   lettersUrl: (batchId, language, part = 1) => `/api/v1/staff/voucher-batches/${id(batchId)}/letters?language=${language}&part=${part}`,
+  claims: () => request('GET', '/api/v1/staff/voucher-claims?status=pending'),
+  decideClaim: (claimId, approved) => request('POST', `/api/v1/staff/voucher-claims/${id(claimId)}/decision`, { approved }),
   letterUrl: (voucherId, language) => `/api/v1/staff/vouchers/${id(voucherId)}/letter?language=${language}`,
 };
 

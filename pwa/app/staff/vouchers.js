@@ -129,9 +129,29 @@ function VoucherItem({ voucher, busy, onVoid, onSend }) {
   </li>`;
 }
 
+/** Claims by someone whose confirmed address is not the graduate's: the school decides. */
+function Claims({ claims, busy, onDecide }) {
+  if (!claims || claims.length === 0) return null;
+  return html`<section class="card" aria-labelledby="claims-title">
+    <h2 id="claims-title">${t('staffVouchers.claimsTitle', { count: claims.length })}</h2>
+    <p class="muted">${t('staffVouchers.claimsIntro')}</p>
+    <ul class="staff-list">${claims.map((claim) => html`<li class="staff-item" key=${claim.id}>
+      <p>${t('staffVouchers.claimBy', { name: claim.claimant.display_name, email: claim.claimant.email })}</p>
+      <p class="muted">${t('staffVouchers.claimFor', { name: claim.voucher.graduate_name, email: claim.voucher.graduate_email })}</p>
+      <p class="staff-item__actions">
+        <button type="button" class="button button--primary button--small" onClick=${() => onDecide(claim, true)} aria-disabled=${busy ? 'true' : undefined}
+          aria-label=${t('staffVouchers.confirmLabel', { name: claim.claimant.display_name })}>${t('staffVouchers.confirm')}</button>
+        <button type="button" class="button button--danger button--small" onClick=${() => onDecide(claim, false)} aria-disabled=${busy ? 'true' : undefined}
+          aria-label=${t('staffVouchers.refuseLabel', { name: claim.claimant.display_name })}>${t('staffVouchers.refuse')}</button>
+      </p>
+    </li>`)}</ul>
+  </section>`;
+}
+
 export function StaffVouchersView({ user }) {
   const [batches, setBatches] = useState(null);
   const [vouchers, setVouchers] = useState(null);
+  const [claims, setClaims] = useState(null);
   const [filter, setFilter] = useState('');
   const [search, setSearch] = useState('');
   const [message, setMessage] = useState('');
@@ -146,9 +166,10 @@ export function StaffVouchersView({ user }) {
       const query = {};
       if (state) query.state = state;
       if (q.trim()) query.q = q.trim();
-      const [found, list] = await Promise.all([schoolVoucherApi.batches(), schoolVoucherApi.vouchers(query)]);
+      const [found, list, waiting] = await Promise.all([schoolVoucherApi.batches(), schoolVoucherApi.vouchers(query), schoolVoucherApi.claims()]);
       setBatches(found);
       setVouchers(list);
+      setClaims(waiting);
     } catch (error) {
       setMessage(problemMessage(error));
     }
@@ -203,6 +224,9 @@ export function StaffVouchersView({ user }) {
   return html`<${StaffPage} user=${user} title="staffVouchers.title" intro="staffVouchers.intro" path="/staff/vouchers">
     <${LiveMessage} kind="error" id="vouchers-error">${message}</${LiveMessage}>
     <${LiveMessage} kind="status" id="vouchers-status">${status}${issuedBatch && html` <${Letters} batchId=${issuedBatch.id} parts=${Math.ceil(issuedBatch.count / LETTERS_PER_PDF)} label=${t('staffVouchers.batchLabel', { id: issuedBatch.id })} />`}</${LiveMessage}>
+    <${Claims} claims=${claims} busy=${busy} onDecide=${(claim, approved) => act(
+      () => schoolVoucherApi.decideClaim(claim.id, approved),
+      t(approved ? 'staffVouchers.claimConfirmed' : 'staffVouchers.claimRefused', { name: claim.claimant.display_name }))} />
     <${Upload} onIssued=${issued} />
     ${batches && batches.length > 0 && html`<section class="card" aria-labelledby="batches-title">
       <h2 id="batches-title">${t('staffVouchers.batchesTitle')}</h2>
