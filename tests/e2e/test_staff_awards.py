@@ -1,10 +1,9 @@
 """The staff console's awards, vouchers and recognition screens in real Chromium, on a phone
 (390 px) and a desktop: a staff member awards a block and revokes it, sees a refused CSV's
 lines, confirms a voucher claim, previews a list of graduates before issuing it, gets the
-letters, withdraws a voucher,
-and refuses then approves a recognition request, which the learner's route then shows. axe
-finds nothing serious on any of it, in Dutch or English; a learner who opens a staff address
-gets "not found"."""
+letters, withdraws a voucher, and refuses then approves a recognition request, which the
+learner's route then shows. axe finds nothing serious on any of it, in Dutch or English; a
+learner who opens a staff address gets "not found"."""
 import uuid
 
 import pytest
