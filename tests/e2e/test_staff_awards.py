@@ -1,9 +1,11 @@
 """The staff console's awards, vouchers and recognition screens in real Chromium, on a phone
-(390 px) and a desktop: a staff member awards a block and revokes it, sees a refused CSV's
-lines, confirms a voucher claim, previews a list of graduates before issuing it, gets the
-letters, withdraws a voucher, and refuses then approves a recognition request, which the
-learner's route then shows. axe finds nothing serious on any of it, in Dutch or English; a
-learner who opens a staff address gets "not found"."""
+(390 px) and a desktop, each reached through the staff section's one navigation: a staff
+member awards a block and revokes it, sees a refused CSV's lines, confirms a voucher claim,
+previews a list of graduates before issuing it, gets the letters, withdraws a voucher, and
+refuses then approves a recognition request, which the learner's route then shows. axe finds
+nothing serious on any of it, in Dutch or English; a learner who opens a staff address gets
+"not found"."""
+import re
 import uuid
 
 import pytest
@@ -71,6 +73,11 @@ def csv_file(name: str, text: str) -> dict:
     return {"name": name, "mimeType": "text/csv", "buffer": text.encode()}
 
 
+def open_section(page, name, menu="Schoolbeheer"):
+    """Follow a link of the staff section's one navigation, as a staff member would."""
+    page.get_by_role("navigation", name=menu).get_by_role("link", name=name, exact=True).click()
+
+
 def check_page(page, view, viewport):
     assert_no_serious_violations(page, view)
     if viewport["width"] < 500:
@@ -78,7 +85,12 @@ def check_page(page, view, viewport):
 
 
 def award_and_revoke(page, school, viewport):
-    page.goto("/staff/awards")
+    menu = page.get_by_role("navigation", name="Schoolbeheer")
+    expect(menu).to_have_count(1)
+    expect(menu.get_by_role("link")).to_have_text(
+        ["Inrichting", "Catalogus", "Toekennen", "Vouchers", "Erkenningsverzoeken", "Logboek"])
+    open_section(page, "Toekennen")
+    expect(page).to_have_url(re.compile(r"/staff/awards$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Toekennen")
     page.get_by_label("Blok").select_option(label="TIM-01 · Veilig werken")
     page.get_by_label("E-mailadres van de deelnemer").fill(school["learner_email"])
@@ -110,7 +122,7 @@ def award_and_revoke(page, school, viewport):
 
 def upload_preview_issue_and_withdraw(page, school, viewport):
     first, second = unique("lars"), unique("mila")
-    page.goto("/staff/vouchers")
+    open_section(page, "Vouchers")
     expect(page.get_by_role("heading", level=1)).to_have_text("Vouchers")
     name = school["learner_name"]
     page.get_by_role("button", name=f"Bevestigen voor {name}").click()
@@ -155,7 +167,7 @@ def upload_preview_issue_and_withdraw(page, school, viewport):
 
 
 def decide_recognition(page, school, viewport):
-    page.goto("/staff/recognition")
+    open_section(page, "Erkenningsverzoeken")
     expect(page.get_by_role("heading", level=1)).to_have_text("Erkenningsverzoeken")
     name = school["learner_name"]
     request = page.get_by_role("listitem").filter(has_text=f"{name} vraagt erkenning")
@@ -204,8 +216,7 @@ def test_the_staff_screens_speak_english(new_context, school):
     expect(page.locator("html")).to_have_attribute("lang", "en")
     page.goto("/staff/vouchers")
     expect(page.get_by_role("heading", level=2, name="Upload graduates")).to_be_visible()
-    staff_links = page.get_by_role("navigation", name="Staff")
-    staff_links.get_by_role("link", name="Recognition requests").click()
+    open_section(page, "Recognition requests", menu="School admin")
     name = school["learner_name"]
     request = page.get_by_role("listitem").filter(has_text=f"{name} asks for TIM-01")
     request.get_by_role("button", name=f"Refuse TIM-01 for {name}").click()
