@@ -124,6 +124,7 @@ def _register_domains(app: Flask) -> None:
     app.register_blueprint(sharing_api.pages)
     api.register_blueprint(vouchers_api.blp)
     api.register_blueprint(vouchers_api.staff_blp)
+    api.register_blueprint(vouchers_api.school_blp)
     app.config["FEATURES"].add("vouchers")
     api.register_blueprint(notifications_api.blp)
     app.config["FEATURES"].add("notifications")

@@ -12,6 +12,7 @@ import yaml
 from flask import current_app
 from flask.cli import AppGroup
 
+from eigendossier import demo_story
 from eigendossier.accounts import service as accounts
 from eigendossier.catalog import service as catalog
 from eigendossier.core.config import CONFIG_DIR
@@ -82,6 +83,7 @@ def load_accounts(directory: Path) -> int:
 LOADERS: list[tuple[str, Callable[[Path], int]]] = [
     ("catalog", load_catalog),
     ("accounts", load_accounts),
+    ("story", lambda directory: demo_story.load_story()),
 ]
 
 

@@ -91,6 +91,7 @@ BODIES = {
     ("POST", "/api/v1/staff/institutions/<slug>/members"):
         {"email": "nieuw@tcr.nl", "display_name": "Nieuw"},
     ("PATCH", "/api/v1/staff/institutions/<slug>/members/<int:member_id>"): {"role": "staff"},
+    ("POST", "/api/v1/staff/vouchers/<int:voucher_id>/void"): {"reason": "Authorization sweep"},
 }
 HEADERS = {
     ("POST", "/api/v1/vouchers/<int:voucher_id>/redeem"): {"Idempotency-Key": "sweep-0001"},
@@ -218,6 +219,7 @@ def world(app, runner, catalog):
                          data=f"name,email,graduation_date,qualification\n"
                               f"Anna Achterberg,{ANNA},2025-07-01,25655\n"
                               f"Carla Claes,carla@example.nl,2025-07-01,25655\n"))
+    values["batch_id"] = batch["id"]
     values["voucher_id"] = _ok(anna.post("/api/v1/vouchers/claim", json={
         "code": batch["vouchers"][0]["code"]}), 200)["id"]
     # Carla's code in Anna's hands: a claim the school decides.

@@ -69,6 +69,11 @@ class ProfileSchema(Schema):
         metadata={"description": "IANA time zone, e.g. Europe/Amsterdam"},
     )
     roles = fields.List(fields.String(), dump_only=True)
+    institution = fields.Function(
+        lambda a: {"slug": a.institution.slug, "name": a.institution.name}
+        if a.role != "learner" and a.institution else None,
+        dump_only=True, metadata={"type": ["object", "null"],
+                                  "description": "Staff: the institution they act for"})
     email_verified = fields.Boolean(dump_only=True, metadata={
         "description": "The learner opened the link mailed to this address"})
     created_at = UTCDateTime(dump_only=True)

@@ -145,6 +145,22 @@ class Revoke(MethodView):
         return awarding.revoke(current_user, slug, issued_id, data["reason"])
 
 
+@blp.route("/<slug>/credentials/<int:issued_id>/download")
+class StaffDownload(MethodView):
+    decorators: ClassVar = [login_required]
+
+    @blp.arguments(DownloadQuerySchema, location="query")
+    @blp.response(200, {"type": "string", "format": "binary"},
+                  content_type="application/octet-stream",
+                  description="application/ld+json, application/jwt, image/png or "
+                              "image/svg+xml")
+    @staff_errors
+    def get(self, query, slug, issued_id):
+        """Download a credential the institution issued (revoked ones too)."""
+        return file_response(*service.staff_download(current_user, slug, issued_id,
+                                                     query["form"]))
+
+
 # -- the learner ---------------------------------------------------------------------------
 
 

@@ -254,7 +254,20 @@ def credentials_issued_to(account: Account) -> list[int]:
 def download(account: Account, credential_id: int, form: str) -> tuple[bytes, str, str]:
     """An issued credential as JSON (Data Integrity), VC-JWT, or baked into a PNG or SVG
     (the default form baked in): (bytes, content type, file name)."""
-    row = issued_to(account, credential_id)
+    return download_of(issued_to(account, credential_id), form)
+
+
+def staff_download(account: Account, slug: str, issued_id: int,
+                   form: str) -> tuple[bytes, str, str]:
+    """The same files for the institution's staff, by the issued credential's id."""
+    profile = staff_profile(account, slug)
+    row = db.session.get(IssuedCredential, issued_id)
+    if row is None or row.profile_id != profile.id:
+        raise NotFound()
+    return download_of(row, form)
+
+
+def download_of(row: IssuedCredential, form: str) -> tuple[bytes, str, str]:
     forms = row.forms
     content_type, extension = FORMS[form]
     name = f"{row.achievement_name or 'credential'}-{row.id}.{extension}"

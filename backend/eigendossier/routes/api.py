@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from eigendossier.core import access
 from eigendossier.core.arguments import Blueprint
+from eigendossier.core.downloads import file_download
 from eigendossier.core.errors import problem_response
 from eigendossier.routes import recognition, schedule, service
 from eigendossier.routes.schemas import (
@@ -221,9 +222,34 @@ class StaffDecision(MethodView):
     @problem_response(blp, 404, "No such request for your institution")
     @problem_response(blp, 409, "Already decided")
     def post(self, decision, request_id):
-        """Approve or reject: an approved block is skipped when the learner plans."""
+        """Approve or reject, with a reason (needed to reject): an approved block is skipped
+        when the learner plans."""
         access.require_staff(current_user)
-        return recognition.decide_recognition(current_user, request_id, decision["approved"])
+        return recognition.decide_recognition(current_user, request_id, decision["approved"],
+                                              decision["reason"].strip())
+
+
+@blp.route("/staff/recognition-requests/<int:request_id>/evidence")
+class StaffEvidence(MethodView):
+    decorators: ClassVar = [login_required]
+
+    @blp.response(200, {"type": "string", "format": "binary"},
+                  content_type="application/octet-stream",
+                  description="The evidence file (PDF or image)")
+    @problem_response(blp, 403, "Staff only")
+    @problem_response(blp, 404, "No such request for your institution, or no evidence")
+    def get(self, request_id):
+        """The evidence file the learner attached to the experience."""
+        access.require_staff(current_user)
+        return evidence_response(*recognition.evidence_for_staff(current_user, request_id))
+
+
+def evidence_response(data: bytes, content_type: str, filename: str):
+    """A learner's file, never rendered as a page of ours (it came from outside)."""
+    response = file_download(data, content_type, filename)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @feeds.get("/ical/<token>.ics")

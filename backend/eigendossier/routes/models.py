@@ -83,6 +83,10 @@ class RecognitionRequest(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("account.id", ondelete="SET NULL")
     )
+    # Staff's reason for the decision, shown to the learner.
+    decision_reason: Mapped[str | None] = mapped_column(String(500))
+    # Ids of the learner's own dossier credentials offered as further evidence.
+    credential_ids: Mapped[list | None] = mapped_column(JSON)
 
     block = relationship("Block")
     experience_item = relationship("ExperienceItem")

@@ -12,6 +12,8 @@ from eigendossier.core.errors import DomainError, NotFound
 from eigendossier.core.extensions import db
 from eigendossier.core.timeutil import utcnow
 from eigendossier.dossier import experience as dossier_experience
+from eigendossier.dossier import service as dossier
+from eigendossier.dossier.models import Credential
 from eigendossier.routes.models import (
     RecognitionRequest,
 )
@@ -30,14 +32,19 @@ class AlreadyDecided(DomainError):
     title = _l("This request has already been decided")
 
 
-def request_recognition(account: Account, block_id: int, experience_item_id: int
-                        ) -> RecognitionRequest:
-    """Ask the block's institution to recognise it from one of the learner's experience items."""
+def request_recognition(account: Account, block_id: int, experience_item_id: int,
+                        credential_ids: list[int] | None = None) -> RecognitionRequest:
+    """Ask the block's institution to recognise it from one of the learner's experience items,
+    with some of their own credentials as further evidence."""
     item = dossier_experience.experience_item(account, experience_item_id)
     block = db.session.get(Block, block_id)
     if block is None:
         raise NotFound()
-    request = RecognitionRequest(account_id=account.id, block=block, experience_item=item)
+    offered = list(dict.fromkeys(credential_ids or []))
+    for credential_id in offered:
+        dossier.credential(account, credential_id)
+    request = RecognitionRequest(account_id=account.id, block=block, experience_item=item,
+                                 credential_ids=offered)
     db.session.add(request)
     try:
         db.session.commit()
@@ -76,17 +83,44 @@ def recognition_requests_for_staff(staff: Account) -> list[RecognitionRequest]:
     ).all()
 
 
-def decide_recognition(staff: Account, request_id: int, approved: bool) -> RecognitionRequest:
+def request_for_staff(staff: Account, request_id: int) -> RecognitionRequest:
     request = db.session.scalar(_staff_scope(staff).filter(RecognitionRequest.id == request_id))
     if request is None:
         raise NotFound()
+    return request
+
+
+def offered_credentials(request: RecognitionRequest) -> list[Credential]:
+    """The credentials the learner offered that are still in their dossier."""
+    ids = request.credential_ids or []
+    if not ids:
+        return []
+    found = {c.id: c for c in db.session.scalars(db.select(Credential).where(
+        Credential.id.in_(ids), Credential.account_id == request.account_id))}
+    return [found[i] for i in ids if i in found]
+
+
+def evidence_for_staff(staff: Account, request_id: int) -> tuple[bytes, str, str]:
+    """The evidence file of the experience a request rests on: (bytes, type, name)."""
+    item = request_for_staff(staff, request_id).experience_item
+    if item.evidence_sealed is None:
+        raise NotFound()
+    return item.evidence, item.evidence_type, item.evidence_name
+
+
+def decide_recognition(staff: Account, request_id: int, approved: bool,
+                       reason: str = "") -> RecognitionRequest:
+    """Approve or refuse, with the reason the learner reads beside their route."""
+    request = request_for_staff(staff, request_id)
     if request.status != "requested":
         raise AlreadyDecided()
     request.status = "approved" if approved else "rejected"
     request.decided_at, request.decided_by_id = utcnow(), staff.id
+    request.decision_reason = reason or None
     block = request.block
     audit.record(f"recognition.{request.status}", request.account_id, actor_id=staff.id,
                  subject=request, block=block.code,
-                 institution=block.qualification.institution.name)
+                 institution=block.qualification.institution.name,
+                 reason=request.decision_reason or "")
     db.session.commit()
     return request

@@ -9,6 +9,7 @@ from eigendossier.core.fields import UTCDateTime
 from eigendossier.core.i18n import localized
 from eigendossier.planner import PREFERENCE_NAMES
 from eigendossier.routes.personas import BY_KEY
+from eigendossier.routes.recognition import offered_credentials
 
 Reason = fields.Dict(keys=fields.String(), metadata={
     "description": "A machine-readable reason: {code, ...params}; the PWA phrases it"})
@@ -165,6 +166,9 @@ class FeedStatusSchema(Schema):
 class RecognitionRequestInSchema(Schema):
     block_id = fields.Integer(required=True)
     experience_item_id = fields.Integer(required=True)
+    credential_ids = fields.List(fields.Integer(), load_default=list,
+                                 validate=validate.Length(max=20), metadata={
+        "description": "Credentials of your dossier the school may see as further evidence"})
 
 
 class RecognitionRequestSchema(Schema):
@@ -174,6 +178,8 @@ class RecognitionRequestSchema(Schema):
     experience_item_id = fields.Integer()
     created_at = UTCDateTime()
     decided_at = UTCDateTime(allow_none=True)
+    decision_reason = fields.String(allow_none=True, metadata={
+        "description": "The school's reason for its decision"})
 
 
 class StaffRecognitionRequestSchema(RecognitionRequestSchema):
@@ -183,8 +189,23 @@ class StaffRecognitionRequestSchema(RecognitionRequestSchema):
         "start_date": r.experience_item.start_date.isoformat(),
         "end_date": r.experience_item.end_date and r.experience_item.end_date.isoformat(),
         "description": r.experience_item.description,
-    }, metadata={"description": "The learner's self-declared experience"})
+        "evidence": r.experience_item.evidence_info,
+    }, metadata={"description": "The learner's self-declared experience, with the name, type "
+                                "and size of its evidence file (GET …/evidence) if any"})
+    credentials = fields.Function(lambda r: [{
+        "id": c.id, "title": c.summary.get("title"), "issuer": c.summary.get("issuer_name"),
+        "issued_on": c.summary.get("issued_on"),
+        "status": c.verification.status if c.verification else None,
+    } for c in offered_credentials(r)], metadata={
+        "description": "Credentials the learner offered, as verified in their dossier"})
 
 
 class DecisionSchema(Schema):
     approved = fields.Boolean(required=True)
+    reason = fields.String(load_default="", validate=validate.Length(max=500), metadata={
+        "description": "Why: needed when refusing (at least 3 characters), shown to the learner"})
+
+    @validates_schema
+    def _reason_for_a_refusal(self, data, **kwargs):
+        if data.get("approved") is False and len(data.get("reason", "").strip()) < 3:
+            raise ValidationError(_("Say why the request is refused."), "reason")

@@ -13,18 +13,25 @@ from eigendossier.core.csvtext import csv_text
 from eigendossier.core.downloads import file_download
 from eigendossier.core.errors import problem_response
 from eigendossier.core.extensions import limiter
-from eigendossier.vouchers import batches, claims, service
+from eigendossier.vouchers import batches, claims, school, service
 from eigendossier.vouchers.models import VoucherClaim
 from eigendossier.vouchers.schemas import (
     BatchFormSchema,
+    BatchPreviewSchema,
     BatchSchema,
     ClaimDecisionSchema,
     ClaimQuerySchema,
     ClaimSchema,
     IssuedVoucherSchema,
+    LanguageSchema,
+    LettersQuerySchema,
     RedeemSchema,
     RedemptionSchema,
+    StaffBatchSchema,
     StaffVoucherClaimSchema,
+    StaffVoucherQuerySchema,
+    StaffVoucherSchema,
+    VoidSchema,
     VoucherClaimSchema,
     VoucherDetailSchema,
     VoucherSchema,
@@ -63,15 +70,21 @@ class Batches(MethodView):
                      "description": "CSV: name, email, graduation_date, qualification"}}}},
         "text/csv": {"schema": {"type": "string"}}}})
     @blp.response(201, BatchSchema)
+    @blp.alt_response(200, schema=BatchPreviewSchema,
+                      description="With dry_run=true: what would be issued; nothing written")
     @problem_response(blp, 403, "Staff only")
     @problem_response(blp, 422, "The list has errors (per line); nothing was issued")
     def post(self, form):
-        """Issue a voucher to each graduate in a CSV, all or nothing; the codes are shown once.
-        Ask for `Accept: text/csv` to get the list for a mail-merge."""
+        """Issue a voucher to each graduate in a CSV, all or nothing; the codes are shown once
+        (the school prints letters later from its sealed copy). With `dry_run=true` only the
+        preview. Ask for `Accept: text/csv` to get the list for a mail-merge."""
         access.require_staff(current_user)
         upload = request.files.get("file")
         raw = upload.read() if upload else request.get_data()
         crebos = [c.strip() for c in form["eligible_qualifications"].split(",") if c.strip()]
+        if form["dry_run"]:
+            checked = batches.check_batch(current_user, raw, crebos, date.today())
+            return jsonify(BatchPreviewSchema().dump(checked))
         batch, issued = batches.issue_batch(current_user, raw, crebos, date.today())
         if request.accept_mimetypes.best == "text/csv":
             return _as_csv(issued)
@@ -216,3 +229,97 @@ class StaffClaimDecision(MethodView):
         refused) or refuse a claim."""
         access.require_staff(current_user)
         return claims.decide(current_user, claim_id, decision["approved"])
+
+
+school_blp = Blueprint("staff_vouchers", __name__, url_prefix="/api/v1/staff",
+                       description="Staff: the vouchers a school issued, their letters")
+PDF = {"type": "string", "format": "binary"}
+
+
+def _pdf(data: bytes, filename: str):
+    response = file_download(data, "application/pdf", filename)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def school_errors(function):
+    function = problem_response(school_blp, 403, "Staff only")(function)
+    return problem_response(school_blp, 404, "Not a voucher of your institution")(function)
+
+
+@school_blp.route("/voucher-batches")
+class StaffBatches(MethodView):
+    decorators: ClassVar = [login_required]
+
+    @school_blp.response(200, StaffBatchSchema(many=True))
+    @problem_response(school_blp, 403, "Staff only")
+    def get(self):
+        """Your institution's batches, newest first, with their number of vouchers."""
+        return school.batches(current_user)
+
+
+@school_blp.route("/voucher-batches/<int:batch_id>/letters")
+class BatchLetters(MethodView):
+    decorators: ClassVar = [login_required]
+
+    @school_blp.arguments(LettersQuerySchema, location="query")
+    @school_blp.response(200, PDF, content_type="application/pdf")
+    @school_errors
+    @problem_response(school_blp, 409, "No open voucher in the batch (or in this part)")
+    def get(self, query, batch_id):
+        """A PDF with an A4 letter per voucher of the batch nobody has claimed yet: the code,
+        its QR code and the validity date; a big batch in parts (see `letter_parts`)."""
+        return _pdf(*school.letters(current_user, query["language"], batch_id=batch_id,
+                                    part=query["part"]))
+
+
+@school_blp.route("/vouchers")
+class StaffVouchers(MethodView):
+    decorators: ClassVar = [login_required]
+
+    @school_blp.arguments(StaffVoucherQuerySchema, location="query")
+    @school_blp.response(200, StaffVoucherSchema(many=True))
+    @problem_response(school_blp, 403, "Staff only")
+    def get(self, query):
+        """Your institution's vouchers with their state (issued, claimed, redeemed, expired,
+        void), by graduate name."""
+        return school.vouchers(current_user, query["batch"], query["state"], query["q"])
+
+
+@school_blp.route("/vouchers/<int:voucher_id>/void")
+class VoidVoucher(MethodView):
+    decorators: ClassVar = [login_required]
+
+    @school_blp.arguments(VoidSchema)
+    @school_blp.response(200, StaffVoucherSchema)
+    @school_errors
+    @problem_response(school_blp, 409, "Claimed, used, expired or withdrawn already")
+    def post(self, data, voucher_id):
+        """Withdraw a voucher nobody has claimed, with a reason: its code stops working."""
+        return school.void(current_user, voucher_id, data["reason"])
+
+
+@school_blp.route("/vouchers/<int:voucher_id>/send-code")
+class SendCode(MethodView):
+    decorators: ClassVar = [login_required]
+
+    @school_blp.arguments(LanguageSchema)
+    @school_blp.response(200, StaffVoucherSchema)
+    @school_errors
+    @problem_response(school_blp, 409, "Claimed, used, expired or withdrawn")
+    def post(self, data, voucher_id):
+        """Mail the code to the graduate's address again, in the language given."""
+        return school.send_again(current_user, voucher_id, data["language"])
+
+
+@school_blp.route("/vouchers/<int:voucher_id>/letter")
+class VoucherLetter(MethodView):
+    decorators: ClassVar = [login_required]
+
+    @school_blp.arguments(LanguageSchema, location="query")
+    @school_blp.response(200, PDF, content_type="application/pdf")
+    @school_errors
+    @problem_response(school_blp, 409, "Claimed, used, expired or withdrawn")
+    def get(self, query, voucher_id):
+        """The letter of one open voucher as a PDF."""
+        return _pdf(*school.letters(current_user, query["language"], voucher_id=voucher_id))

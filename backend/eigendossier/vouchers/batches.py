@@ -42,9 +42,17 @@ class IssuedVoucher:
     code: str
 
 
-def issue_batch(staff: Account, raw_csv: bytes, eligible_crebos: list[str],
-                today: date) -> tuple[VoucherBatch, list[IssuedVoucher]]:
-    """Issue a voucher per graduate in the CSV, all or nothing. The codes are returned once."""
+@dataclass
+class Checked:
+    """A list of graduates that passed every check: what a batch would issue."""
+
+    graduates: list[dict]
+    eligible: list[Qualification]
+
+
+def check_batch(staff: Account, raw_csv: bytes, eligible_crebos: list[str],
+                today: date) -> Checked:
+    """Every check of :func:`issue_batch`, writing nothing: the preview staff see first."""
     offer = _institution_qualifications(staff)
     unknown = [c for c in eligible_crebos if c not in offer]
     if unknown:
@@ -52,16 +60,25 @@ def issue_batch(staff: Account, raw_csv: bytes, eligible_crebos: list[str],
             f"not an offer of your institution: {', '.join(unknown)}"]})
     rows = _read_graduates(raw_csv, offer, today)
     eligible = [offer[c] for c in eligible_crebos] if eligible_crebos else list(offer.values())
+    return Checked(rows, eligible)
+
+
+def issue_batch(staff: Account, raw_csv: bytes, eligible_crebos: list[str],
+                today: date) -> tuple[VoucherBatch, list[IssuedVoucher]]:
+    """Issue a voucher per graduate in the CSV, all or nothing. The codes are returned once;
+    the school's sealed copy prints the letters."""
+    checked = check_batch(staff, raw_csv, eligible_crebos, today)
     batch = VoucherBatch(institution_id=staff.institution_id, created_by_id=staff.id,
-                         eligible_qualification_ids=[q.id for q in eligible])
+                         eligible_qualification_ids=[q.id for q in checked.eligible])
     db.session.add(batch)
     issued = []
-    for row in rows:
+    for row in checked.graduates:
         code = codes.new_code()
         voucher = Voucher(batch=batch, code_hash=code_hash(code), graduate_name=row["name"],
                           graduate_email=row["email"], graduation_date=row["graduation_date"],
                           qualification=row["qualification"],
                           valid_until=valid_until(row["graduation_date"]))
+        voucher.seal_code(code)
         db.session.add(voucher)
         issued.append(IssuedVoucher(voucher, code))
     db.session.flush()
@@ -108,12 +125,11 @@ def _read_graduates(raw: bytes, offer: dict[str, Qualification], today: date) ->
         if count > MAX_CSV_ROWS:
             raise BatchInvalid(errors={"file": [
                 f"more than {MAX_CSV_ROWS} graduates: split the list"]})
-        line = f"line {reader.line_num}"
         parsed, problems = _graduate(row, offer, today)
         if problems:
-            errors[line] = problems
+            errors[f"line {reader.line_num}"] = problems
         else:
-            rows.append(parsed)
+            rows.append({**parsed, "line": reader.line_num})
     if errors or not rows:
         raise BatchInvalid(errors=errors or {"file": ["no graduates listed"]})
     return rows

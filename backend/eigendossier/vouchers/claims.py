@@ -34,6 +34,13 @@ class ClaimRefused(VoucherError):
     detail = _l("Contact the school if you think this is a mistake.")
 
 
+class Withdrawn(VoucherError):
+    status = 410
+    slug = "voucher-void"
+    title = _l("The school has withdrawn this voucher")
+    detail = _l("Contact the school that sent you the code.")
+
+
 class ClaimDecided(VoucherError):
     status = 409
     slug = "voucher-claim-decided"
@@ -47,6 +54,8 @@ def is_graduate(account: Account, voucher: Voucher) -> bool:
 def claim(account: Account, typed: str) -> Voucher | VoucherClaim:
     """The voucher, when it is now the learner's; else the claim waiting for the school."""
     voucher = _voucher_by_code(typed)
+    if voucher.voided_at is not None:
+        raise Withdrawn()
     if voucher.claimed_by_id == account.id:
         return voucher
     if voucher.claimed_by_id is not None:
@@ -150,6 +159,8 @@ def decide(staff: Account, claim_id: int, approved: bool) -> VoucherClaim:
         raise ClaimDecided()
     voucher = found.voucher
     if approved:
+        if voucher.voided_at is not None:
+            raise Withdrawn()
         if voucher.valid_until <= utcnow():
             raise Expired()
         _take(found.account, voucher, staff)
@@ -157,13 +168,13 @@ def decide(staff: Account, claim_id: int, approved: bool) -> VoucherClaim:
             VoucherClaim.voucher_id == voucher.id, VoucherClaim.status == PENDING,
             VoucherClaim.id != found.id)).all()
         for other in others:
-            _settle(other, staff, REFUSED)
-    _settle(found, staff, CONFIRMED if approved else REFUSED)
+            settle(other, staff, REFUSED)
+    settle(found, staff, CONFIRMED if approved else REFUSED)
     db.session.commit()
     return found
 
 
-def _settle(found: VoucherClaim, staff: Account, status: str) -> None:
+def settle(found: VoucherClaim, staff: Account, status: str) -> None:
     found.status, found.decided_at, found.decided_by_id = status, utcnow(), staff.id
     audit.record(f"voucher.claim_{status}", found.account_id, actor_id=staff.id,
                  subject=found.voucher, institution=found.voucher.batch.institution.name)

@@ -1,8 +1,9 @@
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from eigendossier.core.encryption import keyring
 from eigendossier.core.extensions import db
 from eigendossier.core.timeutil import utcnow
 
@@ -26,8 +27,10 @@ class VoucherBatch(db.Model):
 
 
 class Voucher(db.Model):
-    """One graduate's right to one LLO module. The code itself is never stored: only its
-    HMAC-SHA256 under a server-side pepper."""
+    """One graduate's right to one LLO module. A code is found by its HMAC-SHA256 under a
+    server-side pepper; the school's copy of the code, for printing a letter or mailing it
+    again, is kept sealed with the encryption-at-rest keyring (a copy of the database alone
+    reveals no code)."""
 
     __tablename__ = "voucher"
 
@@ -50,10 +53,30 @@ class Voucher(db.Model):
     enrolment_id: Mapped[int | None] = mapped_column(
         ForeignKey("enrolment.id", ondelete="SET NULL")
     )
+    code_key_id: Mapped[str | None] = mapped_column(String(32))
+    code_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The school withdrew it before anyone claimed it (a wrong address, a diploma revoked).
+    voided_at: Mapped[datetime | None]
+    void_reason: Mapped[str | None] = mapped_column(String(500))
 
     batch = relationship("VoucherBatch")
     qualification = relationship("Qualification")
     enrolment = relationship("Enrolment")
+
+    def _aad(self) -> str:
+        return f"voucher:{self.code_hash}:code"
+
+    def seal_code(self, code: str) -> None:
+        """Keep the school's copy of the code (its hash must be set first: it binds the seal)."""
+        sealed = keyring().seal(code.encode("ascii"), self._aad())
+        self.code_key_id, self.code_sealed = sealed.key_id, sealed.blob
+
+    @property
+    def code(self) -> str | None:
+        """The plain code, or None for a voucher issued before codes were kept."""
+        if self.code_sealed is None or self.code_key_id is None:
+            return None
+        return keyring().open(self.code_key_id, self.code_sealed, self._aad()).decode("ascii")
 
 
 class VoucherClaim(db.Model):

@@ -5,8 +5,9 @@ from eigendossier.core.fields import UTCDateTime
 from eigendossier.core.i18n import localized
 from eigendossier.core.timeutil import utcnow
 from eigendossier.routes.schemas import EnrolmentSchema
+from eigendossier.vouchers import school
 from eigendossier.vouchers.codes import display
-from eigendossier.vouchers.service import cancel_until, last_cancel_day
+from eigendossier.vouchers.service import cancel_until, last_cancel_day, valid_until
 
 
 def _status(voucher) -> str:
@@ -101,8 +102,83 @@ class BatchSchema(Schema):
 
 
 class BatchFormSchema(Schema):
-    eligible_qualifications = fields.String(load_default="", metadata={
+    eligible_qualifications = fields.String(load_default="", validate=validate.Length(max=2000),
+                                            metadata={
         "description": "Comma-separated crebo codes; empty: the whole offer of the institution"})
+    dry_run = fields.Boolean(load_default=False, metadata={
+        "description": "true: check the list and answer 200 with what would be issued; "
+                       "nothing is written"})
+
+
+class PreviewGraduateSchema(Schema):
+    line = fields.Integer(metadata={"description": "Line of the CSV (the header is line 1)"})
+    name = fields.String()
+    email = fields.String()
+    qualification = fields.Function(lambda row: row["qualification"].crebo)
+    qualification_name = fields.Function(lambda row: localized(row["qualification"], "name"))
+    graduation_date = fields.Date()
+    valid_until = fields.Function(lambda row: valid_until(row["graduation_date"]).isoformat())
+
+
+class QualificationRefSchema(Schema):
+    crebo = fields.String()
+    name = fields.Function(lambda q: localized(q, "name"))
+
+
+class BatchPreviewSchema(Schema):
+    """What a list of graduates would issue: nothing has been written."""
+
+    count = fields.Function(lambda checked: len(checked.graduates))
+    graduates = fields.List(fields.Nested(PreviewGraduateSchema))
+    eligible_qualifications = fields.List(fields.Nested(QualificationRefSchema),
+                                          attribute="eligible")
+
+
+class StaffBatchSchema(Schema):
+    id = fields.Integer(attribute="batch.id")
+    created_at = UTCDateTime(attribute="batch.created_at")
+    count = fields.Integer()
+    open = fields.Integer(metadata={"description": "Vouchers nobody has claimed yet"})
+    letter_parts = fields.Integer(metadata={
+        "description": "How many PDFs the letters take (GET …/letters?part=1…n)"})
+
+
+class StaffVoucherSchema(Schema):
+    """A voucher as its school sees it (never its code: that is mailed or printed)."""
+
+    id = fields.Integer()
+    batch_id = fields.Integer()
+    graduate_name = fields.String()
+    graduate_email = fields.String()
+    qualification = fields.Function(lambda v: v.qualification.crebo)
+    qualification_name = fields.Function(lambda v: localized(v.qualification, "name"))
+    graduation_date = fields.Date()
+    valid_until = UTCDateTime()
+    state = fields.Function(school.state, metadata={"enum": list(school.STATES)})
+    claimed_at = UTCDateTime(allow_none=True)
+    redeemed_at = UTCDateTime(allow_none=True)
+    voided_at = UTCDateTime(allow_none=True)
+    void_reason = fields.String(allow_none=True)
+
+
+class StaffVoucherQuerySchema(Schema):
+    batch = fields.Integer(load_default=None)
+    state = fields.String(load_default=None, validate=validate.OneOf(school.STATES))
+    q = fields.String(load_default="", validate=validate.Length(max=100),
+                      metadata={"description": "Part of the graduate's name or address"})
+
+
+class VoidSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=500))
+
+
+class LanguageSchema(Schema):
+    language = fields.String(load_default="nl", validate=validate.OneOf(school.LANGUAGES))
+
+
+class LettersQuerySchema(LanguageSchema):
+    part = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1000), metadata={
+        "description": f"Which {school.LETTERS_PER_PDF} letters, by graduate name"})
 
 
 class VoucherClaimSchema(Schema):

@@ -14,7 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from eigendossier.accounts.models import Account
 from eigendossier.catalog.models import Block, Run
-from eigendossier.core import audit, erase
+from eigendossier.core import audit, erase, rotation
 from eigendossier.core.errors import DomainError, NotFound
 from eigendossier.core.extensions import db
 from eigendossier.core.i18n import localized
@@ -365,3 +365,7 @@ def cancel_redemption(account: Account, voucher_id: int, today: date) -> Voucher
     audit.record("voucher.redemption_cancelled", account.id, subject=voucher)
     db.session.commit()
     return voucher
+
+
+rotation.register_rows("vouchers.codes", Voucher.code_key_id,
+                       lambda voucher: voucher.seal_code(voucher.code))

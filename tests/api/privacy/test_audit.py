@@ -28,7 +28,7 @@ def test_what_happened_to_my_data_newest_first_in_my_words(app, client, staff):
     asked = client.post("/api/v1/routes/recognition", json={
         "block_id": block_id(app, "TIM-01"), "experience_item_id": item["id"]}).get_json()
     staff.post(f"/api/v1/staff/recognition-requests/{asked['id']}/decision",
-               json={"approved": False})
+               json={"approved": False, "reason": "Geen bewijs van VCA"})
     export(client)
 
     page = trail(client)

@@ -45,7 +45,7 @@ def test_recognition_is_requested_then_approved_then_skipped(app, client, learne
     assert [c["block"]["code"] for c in route["choices"]] == ["TIM-02"]
     assert client.get("/api/v1/routes/recognition").get_json()[0]["status"] == "approved"
     again = staff.post(f"/api/v1/staff/recognition-requests/{pending[0]['id']}/decision",
-                       json={"approved": False})
+                       json={"approved": False, "reason": "Toch niet"})
     assert_problem(again, 409, "recognition-decided")
 
 
@@ -53,7 +53,7 @@ def test_a_rejected_request_exempts_nothing(app, client, learner, staff):
     request(client, app)
     pending = staff.get("/api/v1/staff/recognition-requests").get_json()
     staff.post(f"/api/v1/staff/recognition-requests/{pending[0]['id']}/decision",
-               json={"approved": False})
+               json={"approved": False, "reason": "Geen bewijs van VCA"})
     assert plan(client, preferences=START).get_json()["plan"]["exempted"] == []
 
 

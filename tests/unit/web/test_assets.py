@@ -48,6 +48,7 @@ def test_the_staff_section_is_precached_for_staff_only():
     build_line = next(line for line in bundle.worker.body.decode().splitlines()
                       if line.startswith("const BUILD = "))
     learners, staff = build_line.split('"staff":')
-    assert url["app/staff/catalogue.js"] in staff
-    assert url["app/staff/catalogue.js"] not in learners
     assert url["app/staff/sections.js"] in staff
+    for module in ("catalogue", "awards", "vouchers", "recognition", "school-api", "school-parts"):
+        assert url[f"app/staff/{module}.js"] in staff
+        assert url[f"app/staff/{module}.js"] not in learners
