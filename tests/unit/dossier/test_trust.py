@@ -56,7 +56,7 @@ def test_a_list_signed_by_another_key_is_refused(key):
 
 
 def test_a_changed_list_is_refused(key):
-    header, payload, signature = trust.sign_list(LIST, key).split(".")
+    header, _, signature = trust.sign_list(LIST, key).split(".")
     other = trust.sign_list({**LIST, "name": "Iets anders"}, key).split(".")[1]
     with pytest.raises(trust.ListRefused):
         trust.read_list(f"{header}.{other}.{signature}", public(key), NOW)
@@ -105,7 +105,8 @@ def test_the_shipped_demo_list_verifies_with_the_default_key():
     defaults = tomllib.loads((ROOT / "config" / "default.toml").read_text())
     app = SimpleNamespace(config=defaults)
     registry = trust.Loaded().current(app)
-    assert registry is not None and "DEMO" in registry.name
+    assert registry is not None
+    assert "DEMO" in registry.name
     assert registry.find("did:web:localhost%3A5000:issuers:techniek-college-rijnmond",
                          None).kind == "mbo"
     shipped = json.loads(trust.DEMO_LIST.with_suffix(".json").read_text())
