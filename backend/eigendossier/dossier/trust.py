@@ -184,6 +184,32 @@ class Loaded:
             return None
 
 
+MAX_LIST_BYTES = 1024 * 1024
+
+
+def fetch_list(app) -> Registry:
+    """Fetch the list from TRUSTED_ISSUERS_URL (through the guarded client) and, only when
+    its signature and expiry hold, put it in place of the file TRUSTED_ISSUERS_LIST (the
+    next look-up reads it). For `flask issuers fetch-list` from cron: showing a credential
+    never waits for the network. Raises ListRefused, or FetchError, leaving the file as it
+    was."""
+    from eigendossier.core import outbound
+
+    url = str(app.config.get("TRUSTED_ISSUERS_URL") or "").strip()
+    configured = str(app.config.get("TRUSTED_ISSUERS_LIST") or "").strip()
+    if not url or not configured:
+        raise ListRefused("set TRUSTED_ISSUERS_URL and TRUSTED_ISSUERS_LIST (where to keep it)")
+    body, _ = outbound.fetcher(app).fetch(url, max_bytes=MAX_LIST_BYTES, accept="*/*")
+    token = body.decode("utf-8", errors="replace")
+    key = public_key_from(str(app.config.get("TRUSTED_ISSUERS_PUBLIC_KEY") or ""))
+    found = read_list(token, key, utcnow())
+    target = Path(configured)
+    partial = target.with_name(target.name + ".new")
+    partial.write_text(token.strip() + "\n", encoding="utf-8")
+    partial.replace(target)
+    return found
+
+
 def registry() -> Registry | None:
     app = current_app._get_current_object()
     loaded = app.extensions.setdefault("eigendossier.trusted_issuers", Loaded())

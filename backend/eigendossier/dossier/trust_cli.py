@@ -4,8 +4,10 @@ from pathlib import Path
 import click
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
+from flask import current_app
 from flask.cli import AppGroup
 
+from eigendossier.credentials import FetchError
 from eigendossier.dossier import trust
 
 group = AppGroup("issuers", help="The signed list of trusted issuers.")
@@ -35,3 +37,15 @@ def sign_list_command(source: Path, key_file: Path, out: Path):
     out.write_text(token + "\n", encoding="utf-8")
     click.echo(f"signed {len(document['issuers'])} issuers into {out}")
     click.echo(f"TRUSTED_ISSUERS_PUBLIC_KEY = \"{trust.public_key_text(key)}\"")
+
+
+@group.command("fetch-list")
+def fetch_list_command():
+    """Fetch the list from TRUSTED_ISSUERS_URL and keep it as TRUSTED_ISSUERS_LIST when its
+    signature and expiry hold (run from cron; a refused list leaves the kept one)."""
+    try:
+        found = trust.fetch_list(current_app)
+    except (trust.ListRefused, FetchError) as error:
+        raise click.ClickException(f"list not taken: {error}") from None
+    click.echo(f"{found.name}: {len(set(found.by_did.values()) | set(found.by_origin.values()))} "
+               f"issuers, valid until {found.expires.date().isoformat()}")
