@@ -10,7 +10,7 @@ day number of when that began, so a credential that recovers and fails again is 
 """
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, or_, tuple_
 
 from eigendossier.accounts.models import Account
 from eigendossier.core.extensions import db
@@ -37,50 +37,64 @@ def _events(credential: Credential, result: VerificationResult, now: datetime):
 
 
 def _candidates(now: datetime):
-    """Credentials in a state worth an alert, with their owner and settings."""
+    """Credentials in a state worth an alert not yet claimed, with owner and settings.
+    Revocations and expiries once told are left out here, so the rows read every minute do
+    not grow with them (unverifiable episodes are few; their claims are checked after)."""
+    expiring = and_(Credential.expires_on > now, Credential.expires_on <= now + EXPIRY_NOTICE)
     return db.session.execute(
         db.select(Credential, VerificationResult, Account, NotificationSettings)
         .join(VerificationResult, VerificationResult.credential_id == Credential.id)
         .join(Account, Credential.account_id == Account.id)
         .outerjoin(NotificationSettings, NotificationSettings.account_id == Account.id)
-        .where(or_(VerificationResult.status == "revoked",
-                   and_(Credential.expires_on > now,
-                        Credential.expires_on <= now + EXPIRY_NOTICE),
+        .where(or_(and_(VerificationResult.status == "revoked",
+                        ~_told(messages.CREDENTIAL_REVOKED, 0)),
+                   and_(expiring, ~_told(messages.CREDENTIAL_EXPIRING, 30)),
                    VerificationResult.unverifiable_since <= now - UNVERIFIABLE_FOR))
-        .where(~_claimed_revocation())
         .order_by(Credential.id)
     ).all()
 
 
-def _claimed_revocation():
-    """Revoked credentials stay revoked: leave out those already told, so the set read every
-    minute does not grow with them."""
-    from eigendossier.core.extensions import db
-
+def _told(kind: str, lead_days: int):
     return (db.select(Reminder.id)
-            .where(Reminder.subject_type == SUBJECT, Reminder.subject_id == Credential.id,
-                   Reminder.kind == messages.CREDENTIAL_REVOKED,
-                   Reminder.account_id == Credential.account_id)
+            .where(Reminder.account_id == Credential.account_id,
+                   Reminder.subject_type == SUBJECT, Reminder.subject_id == Credential.id,
+                   Reminder.kind == kind, Reminder.lead_days == lead_days)
             .exists())
 
 
+def _claimed(keys: list[tuple]) -> set[tuple]:
+    claimed: set[tuple] = set()
+    for start in range(0, len(keys), 1000):
+        claimed.update(tuple(row) for row in db.session.execute(
+            db.select(Reminder.account_id, Reminder.subject_type, Reminder.subject_id,
+                      Reminder.kind, Reminder.lead_days)
+            .where(tuple_(Reminder.account_id, Reminder.subject_type, Reminder.subject_id,
+                          Reminder.kind, Reminder.lead_days).in_(keys[start:start + 1000]))))
+    return claimed
+
+
 def due_alerts(now: datetime, zone_of) -> list:
-    """Every dossier alert that may go out at `now` (claimed or not; the caller drops the
-    claimed ones). `zone_of` gives an account's time zone."""
+    """Every dossier alert that may go out at `now` and is not claimed yet. `zone_of` gives
+    an account's time zone. Claimed alerts are left out before a summary is unsealed, so a
+    tick's work grows with the new events, not with every credential expiring this month."""
     from eigendossier.notifications.reminders import Due
 
-    found = []
+    pending = []
     for credential, result, account, settings in _candidates(now):
         quiet = preferences_from(settings).quiet
         if quiet.contains(timing.from_utc(now, zone_of(account)).time().replace(tzinfo=None)):
             continue
-        events = list(_events(credential, result, now))
-        if not events:
+        for kind, lead_days in _events(credential, result, now):
+            pending.append((credential, account, kind, lead_days))
+    claimed = _claimed([(account.id, SUBJECT, credential.id, kind, lead_days)
+                        for credential, account, kind, lead_days in pending])
+    found = []
+    for credential, account, kind, lead_days in pending:
+        if (account.id, SUBJECT, credential.id, kind, lead_days) in claimed:
             continue
         name = credential.summary.get("title") or credential.summary.get("issuer_name") or ""
         expires = (timing.from_utc(credential.expires_on, zone_of(account)).date()
                    if credential.expires_on else None)
-        for kind, lead_days in events:
-            text = messages.credential_alert(account.locale, kind, name, credential.id, expires)
-            found.append(Due(account.id, SUBJECT, credential.id, kind, lead_days, now, text))
+        text = messages.credential_alert(account.locale, kind, name, credential.id, expires)
+        found.append(Due(account.id, SUBJECT, credential.id, kind, lead_days, now, text))
     return found
