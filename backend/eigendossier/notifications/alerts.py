@@ -5,7 +5,7 @@ every device, and never goes out in the learner's quiet hours: a tick then finds
 it for the first tick after they end.
 
 ``lead_days`` of the claim keeps events apart: 0 for a revocation (once), 30 for the expiry
-(once per expiry date: a renewed credential is a new one), and for "cannot be verified" the
+(once: a renewed credential arrives as a new one), and for "cannot be verified" the
 day number of when that began, so a credential that recovers and fails again is told again.
 """
 from datetime import UTC, datetime, timedelta
