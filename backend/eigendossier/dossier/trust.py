@@ -210,9 +210,18 @@ def fetch_list(app) -> Registry:
     return found
 
 
+LOADED = "eigendossier.trusted_issuers"
+
+
+def init_app(app) -> None:
+    """Read the list at start-up, so a bad one is in the log before anyone asks."""
+    app.extensions[LOADED] = Loaded()
+    app.extensions[LOADED].current(app)
+
+
 def registry() -> Registry | None:
     app = current_app._get_current_object()
-    loaded = app.extensions.setdefault("eigendossier.trusted_issuers", Loaded())
+    loaded = app.extensions.setdefault(LOADED, Loaded())
     return loaded.current(app)
 
 
