@@ -111,3 +111,14 @@ def test_the_shipped_demo_list_verifies_with_the_default_key():
                          None).kind == "mbo"
     shipped = json.loads(trust.DEMO_LIST.with_suffix(".json").read_text())
     assert json.loads(trust.b64url_decode(trust.DEMO_LIST.read_text().split(".")[1])) == shipped
+
+
+def test_a_list_that_expires_while_running_is_dropped(tmp_path, key, monkeypatch, caplog):
+    _, app = installation(tmp_path, key)
+    monkeypatch.setattr(trust, "utcnow", lambda: datetime(2027, 12, 31, 23, 0, tzinfo=UTC))
+    loaded = trust.Loaded()
+    assert loaded.current(app) is not None
+    monkeypatch.setattr(trust, "utcnow", lambda: datetime(2028, 1, 1, 0, 1, tzinfo=UTC))
+    with caplog.at_level(logging.WARNING, logger="eigendossier.dossier.trust"):
+        assert loaded.current(app) is None
+    assert "expired" in caplog.text
