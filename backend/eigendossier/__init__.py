@@ -76,6 +76,7 @@ def _register_domains(app: Flask) -> None:
     from eigendossier.core.caching import add_cache_headers
     from eigendossier.dossier import api as dossier_api
     from eigendossier.dossier import cli as dossier_cli
+    from eigendossier.dossier import trust, trust_cli
     from eigendossier.dossier import verification as dossier_verification
     from eigendossier.issuing import api as issuing_api
     from eigendossier.issuing import cli as issuing_cli
@@ -156,6 +157,8 @@ def _register_domains(app: Flask) -> None:
     app.cli.add_command(accounts_cli.group)
     app.cli.add_command(catalog_cli.group)
     app.cli.add_command(dossier_cli.group)
+    app.cli.add_command(trust_cli.group)
+    trust.init_app(app)
     issuing_cli.group.add_command(vcapi_cli.api_client)
     app.cli.add_command(issuing_cli.group)
     app.cli.add_command(notifications_cli.group)

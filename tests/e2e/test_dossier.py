@@ -59,6 +59,9 @@ def test_import_by_file_picker_verified_details_and_offline(page, context, tmp_p
     fields = page.locator(".fields")
     expect(fields).to_contain_text("Studielast3 EC")
     expect(fields).to_contain_text("Niveau (NLQF)4")
+    # A did:key issuer is in no list: said plainly (the shipped demo list is the default).
+    expect(fields).to_contain_text("Uitgever in de lijstOnbekende uitgever: niet in de lijst "
+                                   "van Demo-lijst Eigen Dossier")
     expect(fields).to_contain_text("Praktijkexamen en kennistoets behaald.")
     checks = page.locator(".checks")
     expect(checks).to_contain_text("Handtekening: in orde")

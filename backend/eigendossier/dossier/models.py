@@ -45,6 +45,8 @@ class Credential(db.Model):
     # Open Badges achievement ids (BadgeClass / Achievement ids): what the catalogue exempts.
     achievement_ids: Mapped[list] = mapped_column(JSON, default=list)
     issued_on: Mapped[datetime | None]
+    # Plain (not sealed) so the alert tick can find credentials that expire soon.
+    expires_on: Mapped[datetime | None] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     verification = relationship(
@@ -94,6 +96,9 @@ class VerificationResult(db.Model):
     )
     status: Mapped[str] = mapped_column(String(32))
     checked_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # Since when no verification has given a definite answer (the status was unverifiable or
+    # verifying again raised); None while it has. The dossier alert waits for 7 days of it.
+    unverifiable_since: Mapped[datetime | None]
 
     credential = relationship("Credential", back_populates="verification")
     checks = relationship(

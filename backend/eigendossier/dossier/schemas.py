@@ -2,7 +2,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from eigendossier.core.fields import UTCDateTime
 from eigendossier.core.markdown import safe_html
-from eigendossier.dossier import service, verification
+from eigendossier.dossier import service, trust, verification
 
 STATUS_ENUM = ["verified", "verified_with_warnings", "expired", "revoked", "failed",
                "unverifiable"]
@@ -77,6 +77,12 @@ class CredentialSchema(Schema):
     original_url = fields.Function(lambda c: f"/api/v1/dossier/credentials/{c.id}/original")
     created_at = UTCDateTime()
     verification = fields.Nested(VerificationSchema)
+    issuer_trust = fields.Function(
+        lambda c: trust.issuer_trust(c.summary),
+        metadata={"type": "object", "description":
+                  "Is the issuer in the installation's signed list of trusted issuers? "
+                  "status: mbo, trusted or unknown; name: its name in the list; list: the "
+                  "list's name (null when no valid list is loaded); label: what to show"})
 
 
 class ImportSchema(Schema):

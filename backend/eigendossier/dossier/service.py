@@ -151,6 +151,7 @@ def _apply(credential: Credential, result, original: bytes | None = None) -> Non
     credential.achievement_ids = [achievement_id] if achievement_id else []
     issued = result.summary.issued_on
     credential.issued_on = issued.astimezone(UTC) if issued else None
+    _note_expiry(credential, result)
     credential.seal(original if original is not None else credential.original, summary)
     verification = credential.verification
     if verification is None:
@@ -159,12 +160,28 @@ def _apply(credential: Credential, result, original: bytes | None = None) -> Non
         _clear_checks(verification)
     verification.status = result.status
     verification.checked_at = utcnow()
+    _note_answer(verification, result.status == "unverifiable")
     verification.checks = [
         VerificationCheck(position=position, check_id=check.id, outcome=check.outcome,
                           message_code=check.message_code, params=_json_safe(check.params),
                           message=(check.message or "")[:500])
         for position, check in enumerate(result.checks)
     ]
+
+
+def _note_expiry(credential: Credential, result) -> None:
+    expires = result.summary.expires_on
+    credential.expires_on = expires.astimezone(UTC) if expires else None
+
+
+def _note_answer(verification: VerificationResult | None, unanswered: bool) -> None:
+    """Keep since when this credential has had no definite answer (see the alerts)."""
+    if verification is None:
+        return
+    if not unanswered:
+        verification.unverifiable_since = None
+    elif verification.unverifiable_since is None:
+        verification.unverifiable_since = utcnow()
 
 
 def _clear_checks(verification: VerificationResult) -> None:
@@ -214,10 +231,13 @@ def reverify_all(account: Account, credential_ids: list[int]) -> list[int]:
             result = verification.verify(verification.parse(original), account)
         except Exception:
             log.warning("re-verifying credential %s failed", credential_id, exc_info=True)
+            _note_answer(found.verification, True)
             failed.append(credential_id)
             continue
         if _same_result(found.verification, result):
             found.verification.checked_at = utcnow()  # nothing else to write
+            _note_expiry(found, result)
+            _note_answer(found.verification, result.status == "unverifiable")
         else:
             _apply(found, result, original)
     return failed
@@ -312,6 +332,8 @@ def reverify_stale(older_than_hours: float | None = None) -> dict[str, int]:
         except Exception:
             db.session.rollback()
             log.exception("re-verifying credential %s failed", credential_id)
+            _note_answer(found.verification, True)
+            db.session.commit()
             done["errors"] += 1
             continue
         done["checked"] += 1

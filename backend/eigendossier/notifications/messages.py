@@ -9,7 +9,11 @@ from eigendossier.core.i18n import LOCALES
 
 MODULE_START = "module_start"
 VOUCHER_EXPIRY = "voucher_expiry"
-KINDS = (MODULE_START, VOUCHER_EXPIRY)
+CREDENTIAL_REVOKED = "credential_revoked"
+CREDENTIAL_EXPIRING = "credential_expiring"
+CREDENTIAL_UNVERIFIABLE = "credential_unverifiable"
+ALERT_KINDS = (CREDENTIAL_REVOKED, CREDENTIAL_EXPIRING, CREDENTIAL_UNVERIFIABLE)
+KINDS = (MODULE_START, VOUCHER_EXPIRY, *ALERT_KINDS)
 HOUR = 3600
 
 
@@ -63,10 +67,34 @@ def voucher_expiry(locale: str, today: date, qualification: str, institution: st
     return Text(title, body, "/vouchers")
 
 
+def credential_alert(locale: str, kind: str, name: str, credential_id: int,
+                     expires_on: date | None = None) -> Text:
+    """What a dossier alert says: the credential by its name, and what the learner can do."""
+    locale = _locale(locale)
+    with force_locale(locale):
+        if kind == CREDENTIAL_REVOKED:
+            title = gettext("A credential in your dossier was revoked")
+            body = gettext("The issuer revoked %(name)s. It no longer counts as proof; ask the "
+                           "issuer if you think this is a mistake.", name=name)
+        elif kind == CREDENTIAL_EXPIRING:
+            title = gettext("A credential in your dossier expires soon")
+            body = gettext("%(name)s is valid until %(day)s. Ask the issuer whether you can "
+                           "renew it.", name=name,
+                           day=format_date(expires_on, format="long", locale=locale))
+        else:
+            title = gettext("A credential in your dossier cannot be checked")
+            body = gettext("For a week now %(name)s could not be verified again (the issuer's "
+                           "keys or status list cannot be reached). Employers may not be able "
+                           "to check it either.", name=name)
+    return Text(title, body, f"/dossier/{credential_id}")
+
+
 def ttl_seconds(kind: str, lead_days: int) -> int:
     """How long a push service may hold the message for an offline device: 48 h for the
     7-day module reminder, 12 h for the 1-day one; about a third of the lead time between,
     a week for the early voucher reminders. Push services cap TTL at about four weeks."""
+    if kind in ALERT_KINDS:
+        return 48 * HOUR
     if kind == MODULE_START:
         if lead_days <= 0:
             return 4 * HOUR
@@ -85,4 +113,6 @@ def urgency(kind: str, lead_days: int) -> str:
     expires in three months is not."""
     if kind == MODULE_START:
         return "high" if lead_days <= 1 else "normal"
+    if kind in ALERT_KINDS:
+        return "normal"
     return "low" if lead_days >= 30 else "normal"

@@ -35,7 +35,7 @@ from eigendossier.catalog.models import Block, Run
 from eigendossier.core.extensions import db
 from eigendossier.core.i18n import localized
 from eigendossier.core.timeutil import utcnow
-from eigendossier.notifications import messages, timing
+from eigendossier.notifications import alerts, messages, timing
 from eigendossier.notifications.models import (
     EXPIRED,
     FAILED,
@@ -159,7 +159,8 @@ def _locale_of(account: Account):
 def due_reminders(now: datetime) -> list[Due]:
     """Every reminder due at `now` that has not been claimed yet, in key order (so two ticks
     insert in the same order and wait for each other instead of deadlocking)."""
-    found = _module_reminders(now) + _voucher_reminders(now)
+    found = (_module_reminders(now) + _voucher_reminders(now)
+             + alerts.due_alerts(now, _zone))
     claimed = set()
     for start in range(0, len(found), 1000):
         keys = [d.key for d in found[start:start + 1000]]

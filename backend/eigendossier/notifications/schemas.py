@@ -4,6 +4,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from eigendossier.core.fields import UTCDateTime
 from eigendossier.core.validation import in_range
+from eigendossier.notifications import messages
 from eigendossier.notifications.sender import origin_of
 from eigendossier.notifications.service import MAX_MODULE_LEAD, MAX_VOUCHER_LEAD
 
@@ -70,7 +71,7 @@ class NotificationSettingsSchema(Schema):
 
 class NotificationSchema(Schema):
     id = fields.Integer()
-    kind = fields.String(metadata={"enum": ["module_start", "voucher_expiry"]})
+    kind = fields.String(metadata={"enum": list(messages.KINDS)})
     title = fields.String()
     body = fields.String()
     url = fields.String(metadata={"description": "The PWA path to open"})

@@ -7,6 +7,7 @@ from markupsafe import Markup
 from eigendossier.core.markdown import safe_html
 from eigendossier.dossier import messages as check_messages
 from eigendossier.dossier import service as dossier
+from eigendossier.dossier import trust
 from eigendossier.sharing import presentation
 from eigendossier.sharing.models import (
     Share,
@@ -98,6 +99,7 @@ def credential_view(found, learner_name: str, words: dict | None = None) -> dict
         "description": summary.get("description") or achievement.get("description"),
         "issuer_name": summary.get("issuer_name") or summary.get("issuer_id"),
         "issuer_url": _http_url(summary.get("issuer_url")) or _http_url(summary.get("issuer_id")),
+        "issuer_trust": trust.issuer_trust(summary),
         # A data: URL to show as it is; or the file, served under the share's own address.
         "image_data": shown_image if shown_image.startswith("data:") else None,
         "image_file": found.container in ("png", "svg"),

@@ -20,6 +20,15 @@ function safeLink(url) {
   return typeof url === 'string' && /^https?:\/\//i.test(url) ? url : null;
 }
 
+// Whether the issuer is in the installation's signed list of trusted issuers; an unknown
+// issuer is said plainly.
+function issuerTrust(found) {
+  if (!found) return null;
+  const status = found.status === 'mbo' || found.status === 'trusted' ? found.status : 'unknown';
+  if (status !== 'unknown') return `${t(`dossier.trust.${status}`)}${found.name ? ` (${found.name})` : ''}`;
+  return found.list ? t('dossier.trust.unknown', { list: found.list }) : t('dossier.trust.noList');
+}
+
 function Fields({ credential, timeZone }) {
   const summary = credential.summary || {};
   const achievement = summary.achievement || {};
@@ -29,6 +38,7 @@ function Fields({ credential, timeZone }) {
   return html`<dl class="fields">
     <${Row} label=${t('dossier.field.kind')}>${t(`dossier.kind.${credential.kind}`)}${isMicro ? ` · ${t('dossier.microcredential')}` : ''}</${Row}>
     <${Row} label=${t('dossier.field.issuer')}>${issuerName(summary)}${issuerUrl && html`<br /><a href=${issuerUrl} rel="noopener noreferrer" target="_blank">${issuerUrl}</a>`}</${Row}>
+    <${Row} label=${t('dossier.field.issuerTrust')}>${issuerTrust(credential.issuer_trust)}</${Row}>
     <${Row} label=${t('dossier.field.description')}>${summary.description || achievement.description}</${Row}>
     <${Row} label=${t('dossier.field.ec')}>${achievement.ec != null ? t('dossier.ecValue', { ec: formatNumber(achievement.ec) }) : null}</${Row}>
     <${Row} label=${t('dossier.field.hours')}>${achievement.study_load_hours != null ? t('dossier.hoursValue', { hours: formatNumber(achievement.study_load_hours) }) : null}</${Row}>
