@@ -153,6 +153,10 @@ MESSAGES = {
     # -- refresh ----------------------------------------------------------------------------
     "refresh.none": _l("The issuer offers no refresh service."),
     "refresh.available": _l("The issuer offers a refresh service."),
+    # -- key proofs (OpenID4VCI: the wallet proves it holds the key) -------------------------
+    "proof.invalid": _l("The wallet's key proof is not valid."),
+    "proof.stale": _l("The wallet's key proof was not made just now."),
+    "proof.wrong_audience": _l("The wallet's key proof is meant for another issuer."),
 }
 
 # Why a fetch failed (fetch.failed's {reason}, from the guarded client), in plain words.
