@@ -95,3 +95,20 @@ def test_the_default_horizon_counts_years_by_the_calendar():
 
     assert years_after(date(2027, 3, 1), 3) == date(2030, 3, 1)
     assert years_after(date(2028, 2, 29), 3) == date(2031, 2, 28)
+
+
+def test_a_plan_the_search_could_not_prove_says_so(client, learner, catalog, monkeypatch):
+    from eigendossier.routes import service
+
+    monkeypatch.setattr(service, "NODE_LIMIT", 4)
+    result = plan(client, preferences={"start_date": "2098-12-01"}).get_json()
+    route = result["plan"]
+    assert route["optimal"] is False
+    assert route["finish_lower_bound"] <= route["finish"]
+    assert result["alternatives_complete"] is False
+
+
+def test_a_proven_plan_cannot_finish_before_its_finish(client, learner, catalog):
+    route = plan(client, preferences={"start_date": "2098-12-01"}).get_json()["plan"]
+    assert route["optimal"] is True
+    assert route["finish_lower_bound"] == route["finish"] == "2099-04-11"
