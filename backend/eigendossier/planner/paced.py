@@ -9,7 +9,8 @@ the style of Demeulemeester and Herroelen's branch and bound for project schedul
   far starts at or before ``t``. The node branches over which eligible blocks start at ``t``
   and with which run (include before exclude, earliest deadline first, shortest run first,
   so the first leaf is a sensible list schedule), then jumps to the next moment a block could
-  start. Because everything chosen starts at or before ``t``, checking a pace limit for a run
+  start. Before the first node, the best of :mod:`~eigendossier.planner.packing`'s max-fill
+  list schedules becomes the incumbent: it finishes months earlier than that first leaf. Because everything chosen starts at or before ``t``, checking a pace limit for a run
   starting at ``t`` is just "count and hours of the runs still going at ``t``".
 - *Memoised.* The future depends only on ``(t, blocks chosen, runs still going)``, not on how
   we got there, and the objective splits into that state's future plus constants of the past.
@@ -34,7 +35,16 @@ from collections.abc import Iterator
 from math import gcd
 from typing import Any, Literal, cast
 
-from eigendossier.planner.types import EPS, Option, OutOfNodes, Problem, SearchStats, Solution
+from eigendossier.planner import packing
+from eigendossier.planner.types import (
+    EPS,
+    Option,
+    OutOfNodes,
+    Problem,
+    SearchStats,
+    Solution,
+    better,
+)
 
 INF = 1 << 62
 
@@ -225,6 +235,9 @@ class _Paced:
         self.floor = self._finish_floor(start)
         if self.floor > self.cap:
             return self.best
+        self.best = better(self.best, packing.best_schedule(self.p, self.max_score))
+        if self.best is not None and self.best.key <= (self.floor, self.p.base_score):
+            return self.best  # the list schedule meets both lower bounds
         assigned: list[Option | None] = [None] * self.n
         try:
             self._explore(start, assigned, 0, [], self.p.base_score)
