@@ -82,6 +82,7 @@ class _BlockIndex:
         "at",
         "by_start",
         "ends",
+        "known",
         "max_s",
         "min_cost",
         "min_e",
@@ -111,6 +112,7 @@ class _BlockIndex:
             self.min_steps[i] = min(o.steps, self.min_steps[i + 1])
             self.min_energy[i] = min(o.energy, self.min_energy[i + 1])
             self.min_load[i] = min(o.hpw * o.steps, self.min_load[i + 1])
+        self.known: dict[tuple[int, int], tuple[int, int, int, float, float]] = {}
         self.at: dict[int, list[Option]] = {}
         for o in sorted(by_start, key=lambda o: (o.e, o.cost)):
             self.at.setdefault(o.s, []).append(o)
@@ -126,8 +128,18 @@ class _BlockIndex:
         """Least cost, track days, moments, hour-days and hour-moments of window options.
 
         The window is "from index ``i`` on, ending by ``deadline``". The scan stops early once
-        every minimum has reached the suffix minimum, which no option can undercut.
+        every minimum has reached the suffix minimum, which no option can undercut; windows
+        recur from node to node, so each one is scanned once.
         """
+        key = (i, deadline)
+        known = self.known.get(key)
+        if known is not None:
+            return known
+        found = self._scan(i, deadline)
+        self.known[key] = found
+        return found
+
+    def _scan(self, i: int, deadline: int) -> tuple[int, int, int, float, float]:
         floor = (
             self.min_cost[i],
             self.min_eff[i],
