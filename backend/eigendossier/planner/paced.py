@@ -10,7 +10,8 @@ the style of Demeulemeester and Herroelen's branch and bound for project schedul
   and with which run (include before exclude, earliest deadline first, shortest run first,
   so the first leaf is a sensible list schedule), then jumps to the next moment a block could
   start. Before the first node, the best of :mod:`~eigendossier.planner.packing`'s max-fill
-  list schedules becomes the incumbent: it finishes months earlier than that first leaf. Because everything chosen starts at or before ``t``, checking a pace limit for a run
+  list schedules becomes the incumbent: it finishes months earlier than that first leaf.
+  Because everything chosen starts at or before ``t``, checking a pace limit for a run
   starting at ``t`` is just "count and hours of the runs still going at ``t``".
 - *Memoised.* The future depends only on ``(t, blocks chosen, runs still going)``, not on how
   we got there, and the objective splits into that state's future plus constants of the past.
