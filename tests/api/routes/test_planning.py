@@ -98,9 +98,13 @@ def test_the_default_horizon_counts_years_by_the_calendar():
 
 
 def test_a_plan_the_search_could_not_prove_says_so(client, learner, catalog, monkeypatch):
+    """A budget of 4 nodes, and no list schedule to start from (on this small catalogue it
+    would meet the lower bound and prove the plan without any search)."""
+    from eigendossier.planner import packing
     from eigendossier.routes import service
 
     monkeypatch.setattr(service, "NODE_LIMIT", 4)
+    monkeypatch.setattr(packing, "best_schedule", lambda *_: None)
     result = plan(client, preferences={"start_date": "2098-12-01"}).get_json()
     route = result["plan"]
     assert route["optimal"] is False
