@@ -97,6 +97,7 @@ class _Search:
         self.best = incumbent
         self.best_score = incumbent.score if incumbent else None
         self.stats = stats
+        self.longest = [max((o.e - o.s for o in opts), default=0) for opts in problem.options]
 
     def run(self) -> Solution | None:
         """The best solution found, or ``None`` when the finish pass finds nothing."""
@@ -181,11 +182,22 @@ class _Search:
                 start = a.s if (a := assigned[q]) is not None else summ[q][MAX_S]
                 deadline = min(deadline, start - 1)
             if summ[u][MAX_E] > deadline:
-                dom = [o for o in dom if o.e <= deadline]
+                dom = self._ending_by(u, dom, deadline)
                 if not dom:
                     return False
                 domains[u], summ[u] = dom, _summary(dom)
         return True
+
+    def _ending_by(self, u: int, dom: list[Option], deadline: int) -> list[Option]:
+        """The options of ``dom`` (sorted by start) that end by ``deadline``, in order.
+
+        Those starting early enough that even the block's longest run ends in time are kept
+        by bisection; only the few starting in the last run length before the deadline are
+        looked at one by one (a dense catalogue has thousands of options per block).
+        """
+        safe = bisect_right(dom, deadline - self.longest[u], key=_START)
+        stop = bisect_right(dom, deadline, key=_START)
+        return dom[:safe] + [o for o in dom[safe:stop] if o.e <= deadline]
 
     def _pruned(self, assigned: _Assigned, summ: _Summaries) -> bool:
         score = self.p.base_score
