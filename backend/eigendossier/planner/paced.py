@@ -228,7 +228,7 @@ class _Paced:
         self.max_score = max_score
         self.best = incumbent
         self.stats = stats
-        self.index = [_BlockIndex(opts) for opts in problem.options]
+        self.index = [_index_of(problem, opts) for opts in problem.options]
         self.full = (1 << self.n) - 1
         self.memo: dict[_Key, _Entry] = {}
         self.floor = 0  # a proven lower bound on every plan's finish
@@ -638,6 +638,16 @@ def _subsets(eligible: _Eligible, free_slots: int, free_hours: float) -> _Subset
             stack.pop()
             if stack:
                 picks.pop()
+
+
+def _index_of(problem: Problem, options: list[Option]) -> _BlockIndex:
+    """The block's index, built once per options list and shared by every search of it."""
+    known = problem.derived.get(id(options))
+    if known is not None and known[0] is options:
+        return cast(_BlockIndex, known[1])
+    index = _BlockIndex(options)
+    problem.derived[id(options)] = (options, index)
+    return index
 
 
 def _most_at_once(options: list[list[Option]], hours: float) -> int:
