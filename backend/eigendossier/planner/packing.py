@@ -13,6 +13,7 @@ only ever helps it prune (the optimum it proves is unchanged).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from eigendossier.planner.types import EPS, Option, Problem, Solution
 
@@ -39,13 +40,24 @@ VALUES: tuple[_Value, ...] = (_hours_first, _chains_first, _mixed)
 def best_schedule(problem: Problem, max_score: int | None) -> Solution | None:
     """The best of the list schedules (finish, then score) scoring below ``max_score``."""
     best: Solution | None = None
-    for value in VALUES:
-        found = schedule(problem, value)
+    for found in _schedules(problem):
         if found is None or (max_score is not None and found.score >= max_score):
             continue
         if best is None or found.key < best.key:
             best = found
     return best
+
+
+def _schedules(problem: Problem) -> list[Solution | None]:
+    """The schedules of every way of valuing, made once per variant of a question: the
+    searches for alternatives ask again with other score budgets."""
+    key = ("packing", problem.hard_parallel, problem.hard_hours, problem.base_score)
+    known = problem.derived.get(key)
+    if known is not None and known[0] is problem.options:
+        return cast(list[Solution | None], known[1])
+    found = [schedule(problem, value) for value in VALUES]
+    problem.derived[key] = (problem.options, found)
+    return found
 
 
 def schedule(problem: Problem, value: _Value) -> Solution | None:

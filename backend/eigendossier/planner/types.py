@@ -63,7 +63,7 @@ class Problem:
     base_score: int = 0  # soft pace limits given up in this variant (see search.solve)
     # What the engines derive from an options list once, by the list's id (the list is kept
     # with it, so a reused id is never mistaken): variants and repeated searches share it.
-    derived: dict[int, tuple[list[Option], object]] = field(
+    derived: dict[object, tuple[object, object]] = field(
         default_factory=dict, compare=False, repr=False
     )
 
