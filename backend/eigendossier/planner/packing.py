@@ -20,6 +20,7 @@ from eigendossier.planner.types import EPS, Option, Problem, Solution
 # How a set of picks is valued: from the (hours per week, chain length) of each pick.
 _Value = Callable[[list[tuple[float, int]]], tuple[float, ...]]
 _LEAVES_PER_MOMENT = 5_000  # the knapsack of one moment stops after this many complete sets
+_ELIGIBLE_PER_MOMENT = 32  # blocks it weighs at one moment (longest chains first): the depth
 
 
 def _hours_first(picks: list[tuple[float, int]]) -> tuple[float, ...]:
@@ -86,7 +87,9 @@ def schedule(problem: Problem, value: _Value) -> Solution | None:
             continue
         eligible.sort(key=lambda item: -chain[item[0]])
         free_hours = hours - sum(o.hpw for o in active)
-        picks = _knapsack(eligible, free_hours, slots - len(active), chain, value)
+        picks = _knapsack(
+            eligible[:_ELIGIBLE_PER_MOMENT], free_hours, slots - len(active), chain, value
+        )
         for u, o in picks:
             chosen[u] = o
             active.append(o)
