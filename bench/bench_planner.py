@@ -31,6 +31,7 @@ from eigendossier.planner import (
     LOCATION,
     MAX_HOURS_PER_WEEK,
     MAX_PARALLEL,
+    NODE_LIMIT,
     TIME_OF_DAY,
     Block,
     Preferences,
@@ -257,6 +258,7 @@ def months(outcome: Outcome, person: Learner) -> float | None:
 
 def report(people, planner: list[Outcome], baseline: list[Outcome], runs: int) -> None:
     print(f"## route planner: {BLOCKS} blocks, {runs:,} runs, {len(people)} learners\n")
+    print(f"Search budget: {NODE_LIMIT:,} nodes per plan request (past it: optimal false).\n")
     print("```")
     print(f"{'':16} {'p50 ms':>8} {'p95 ms':>8} {'routes':>7} {'proven':>7} {'months':>7}")
     p50s = []

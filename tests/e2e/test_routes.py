@@ -326,7 +326,8 @@ def test_axe_and_320_px_on_route_and_rooster(new_context):
 
 
 def test_alternatives_later_but_fitting_better(page):
-    """The test catalogue has one route only: add an alternative to the server's answer."""
+    """The test catalogue has one route only: add an alternative to the server's answer, and
+    let it say the search stopped at its step limit."""
     def with_alternative(route):
         answer = route.fetch().json()
         alternative = json.loads(json.dumps(answer["plan"]))
@@ -336,6 +337,8 @@ def test_alternatives_later_but_fitting_better(page):
             "score_gain": 1,
         })
         answer["alternatives"] = [alternative]
+        answer["plan"].update(optimal=False, finish_lower_bound="2099-03-28")
+        answer["alternatives_complete"] = False
         route.fulfill(json=answer)
 
     page.route("**/api/v1/routes/plan", with_alternative)
@@ -345,6 +348,10 @@ def test_alternatives_later_but_fitting_better(page):
     choice = page.get_by_role("group", name="Kies je route")
     fastest = choice.get_by_role("radio", name="Snelste route")
     expect(fastest).to_be_checked()
+    # the search ran out of steps: the answer says it is not proven, nor the list complete
+    result = page.locator(".result")
+    expect(result).to_contain_text("misschien kun je al op 28 maart 2099 klaar zijn")
+    expect(result).to_contain_text("Er zijn misschien meer alternatieven dan hier staan")
     expect(choice).to_contain_text(
         "49 dagen later klaar, past beter bij je voorkeuren: klaar op 30 mei 2099"
     )

@@ -9,7 +9,9 @@ the style of Demeulemeester and Herroelen's branch and bound for project schedul
   far starts at or before ``t``. The node branches over which eligible blocks start at ``t``
   and with which run (include before exclude, earliest deadline first, shortest run first,
   so the first leaf is a sensible list schedule), then jumps to the next moment a block could
-  start. Because everything chosen starts at or before ``t``, checking a pace limit for a run
+  start. Before the first node, the best of :mod:`~eigendossier.planner.packing`'s max-fill
+  list schedules becomes the incumbent: it finishes months earlier than that first leaf.
+  Because everything chosen starts at or before ``t``, checking a pace limit for a run
   starting at ``t`` is just "count and hours of the runs still going at ``t``".
 - *Memoised.* The future depends only on ``(t, blocks chosen, runs still going)``, not on how
   we got there, and the objective splits into that state's future plus constants of the past.
@@ -34,7 +36,16 @@ from collections.abc import Iterator
 from math import gcd
 from typing import Any, Literal, cast
 
-from eigendossier.planner.types import EPS, Option, OutOfNodes, Problem, SearchStats, Solution
+from eigendossier.planner import packing
+from eigendossier.planner.types import (
+    EPS,
+    Option,
+    OutOfNodes,
+    Problem,
+    SearchStats,
+    Solution,
+    better,
+)
 
 INF = 1 << 62
 
@@ -72,6 +83,7 @@ class _BlockIndex:
         "at",
         "by_start",
         "ends",
+        "known",
         "max_s",
         "min_cost",
         "min_e",
@@ -101,6 +113,7 @@ class _BlockIndex:
             self.min_steps[i] = min(o.steps, self.min_steps[i + 1])
             self.min_energy[i] = min(o.energy, self.min_energy[i + 1])
             self.min_load[i] = min(o.hpw * o.steps, self.min_load[i + 1])
+        self.known: dict[tuple[int, int], tuple[int, int, int, float, float]] = {}
         self.at: dict[int, list[Option]] = {}
         for o in sorted(by_start, key=lambda o: (o.e, o.cost)):
             self.at.setdefault(o.s, []).append(o)
@@ -116,8 +129,18 @@ class _BlockIndex:
         """Least cost, track days, moments, hour-days and hour-moments of window options.
 
         The window is "from index ``i`` on, ending by ``deadline``". The scan stops early once
-        every minimum has reached the suffix minimum, which no option can undercut.
+        every minimum has reached the suffix minimum, which no option can undercut; windows
+        recur from node to node, so each one is scanned once.
         """
+        key = (i, deadline)
+        known = self.known.get(key)
+        if known is not None:
+            return known
+        found = self._scan(i, deadline)
+        self.known[key] = found
+        return found
+
+    def _scan(self, i: int, deadline: int) -> tuple[int, int, int, float, float]:
         floor = (
             self.min_cost[i],
             self.min_eff[i],
@@ -205,7 +228,7 @@ class _Paced:
         self.max_score = max_score
         self.best = incumbent
         self.stats = stats
-        self.index = [_BlockIndex(opts) for opts in problem.options]
+        self.index = [_index_of(problem, opts) for opts in problem.options]
         self.full = (1 << self.n) - 1
         self.memo: dict[_Key, _Entry] = {}
         self.floor = 0  # a proven lower bound on every plan's finish
@@ -225,6 +248,9 @@ class _Paced:
         self.floor = self._finish_floor(start)
         if self.floor > self.cap:
             return self.best
+        self.best = better(self.best, packing.best_schedule(self.p, self.max_score))
+        if self.best is not None and self.best.key <= (self.floor, self.p.base_score):
+            return self.best  # the list schedule meets both lower bounds
         assigned: list[Option | None] = [None] * self.n
         try:
             self._explore(start, assigned, 0, [], self.p.base_score)
@@ -612,6 +638,16 @@ def _subsets(eligible: _Eligible, free_slots: int, free_hours: float) -> _Subset
             stack.pop()
             if stack:
                 picks.pop()
+
+
+def _index_of(problem: Problem, options: list[Option]) -> _BlockIndex:
+    """The block's index, built once per options list and shared by every search of it."""
+    known = problem.derived.get(id(options))
+    if known is not None and known[0] is options:
+        return cast(_BlockIndex, known[1])
+    index = _BlockIndex(options)
+    problem.derived[id(options)] = (options, index)
+    return index
 
 
 def _most_at_once(options: list[list[Option]], hours: float) -> int:

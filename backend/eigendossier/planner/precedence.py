@@ -29,6 +29,7 @@ from typing import cast
 from eigendossier.planner.types import Option, OutOfNodes, Problem, SearchStats, Solution, better
 
 _START = attrgetter("s")
+_COST = attrgetter("cost")
 MIN_S, MAX_S, MIN_E, MAX_E, MIN_COST = range(5)
 # A domain's (min start, max start, min end, max end, min cost), indexed by the names above.
 _Summary = tuple[int, int, int, int, int]
@@ -64,18 +65,26 @@ def floor(problem: Problem) -> int:
     return max(earliest, default=0)
 
 
-def _summary(dom: list[Option]) -> _Summary:
-    """Per-domain facts the bounds need, recomputed only when a domain changes."""
-    min_e = max_e = dom[0].e
-    min_cost = dom[0].cost
+def _summary(dom: list[Option], longest: int) -> _Summary:
+    """Per-domain facts the bounds need, recomputed only when a domain changes.
+
+    ``dom`` is sorted by start and no option lasts longer than ``longest`` days, so the
+    earliest end is among the first options and the latest among the last ones: the scans
+    stop as soon as no later (earlier) start could change them.
+    """
+    min_e = dom[0].e
     for o in dom:
+        if o.s > min_e:
+            break
         if o.e < min_e:
             min_e = o.e
-        elif o.e > max_e:
+    max_e = dom[-1].e
+    for o in reversed(dom):
+        if o.s + longest <= max_e:
+            break
+        if o.e > max_e:
             max_e = o.e
-        if o.cost < min_cost:
-            min_cost = o.cost
-    return (dom[0].s, dom[-1].s, min_e, max_e, min_cost)
+    return (dom[0].s, dom[-1].s, min_e, max_e, min(map(_COST, dom)))
 
 
 class _Search:
@@ -97,13 +106,14 @@ class _Search:
         self.best = incumbent
         self.best_score = incumbent.score if incumbent else None
         self.stats = stats
+        self.longest = [max((o.e - o.s for o in opts), default=0) for opts in problem.options]
 
     def run(self) -> Solution | None:
         """The best solution found, or ``None`` when the finish pass finds nothing."""
         domains: _Domains = [list(opts) for opts in self.p.options]
         if not all(domains):
             return self.best
-        summ: _Summaries = [_summary(d) for d in domains if d]
+        summ: _Summaries = [_summary(d, self.longest[u]) for u, d in enumerate(domains) if d]
         assigned: _Assigned = [None] * self.n
         try:
             if self._propagate(assigned, domains, summ):
@@ -171,7 +181,7 @@ class _Search:
                 dom = dom[bisect_right(dom, release, key=_START) :]
                 if not dom:
                     return False
-                domains[u], summ[u] = dom, _summary(dom)
+                domains[u], summ[u] = dom, _summary(dom, self.longest[u])
         for u in reversed(range(self.n)):
             dom = domains[u]
             if dom is None:
@@ -181,11 +191,22 @@ class _Search:
                 start = a.s if (a := assigned[q]) is not None else summ[q][MAX_S]
                 deadline = min(deadline, start - 1)
             if summ[u][MAX_E] > deadline:
-                dom = [o for o in dom if o.e <= deadline]
+                dom = self._ending_by(u, dom, deadline)
                 if not dom:
                     return False
-                domains[u], summ[u] = dom, _summary(dom)
+                domains[u], summ[u] = dom, _summary(dom, self.longest[u])
         return True
+
+    def _ending_by(self, u: int, dom: list[Option], deadline: int) -> list[Option]:
+        """The options of ``dom`` (sorted by start) that end by ``deadline``, in order.
+
+        Those starting early enough that even the block's longest run ends in time are kept
+        by bisection; only the few starting in the last run length before the deadline are
+        looked at one by one (a dense catalogue has thousands of options per block).
+        """
+        safe = bisect_right(dom, deadline - self.longest[u], key=_START)
+        stop = bisect_right(dom, deadline, key=_START)
+        return dom[:safe] + [o for o in dom[safe:stop] if o.e <= deadline]
 
     def _pruned(self, assigned: _Assigned, summ: _Summaries) -> bool:
         score = self.p.base_score

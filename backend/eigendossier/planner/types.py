@@ -9,7 +9,7 @@ tiebreak (:mod:`~eigendossier.planner.polish`) and the explanations read it and 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import overload
 
 from eigendossier.planner.model import Block, Run
@@ -61,6 +61,11 @@ class Problem:
     grid: list[int]  # every distinct start in the catalogue (also of unusable runs), sorted
     wanted: dict[str, frozenset[str]]  # the run-level preferences that are set
     base_score: int = 0  # soft pace limits given up in this variant (see search.solve)
+    # What the engines derive from an options list once, by the list's id (the list is kept
+    # with it, so a reused id is never mistaken): variants and repeated searches share it.
+    derived: dict[object, tuple[object, object]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def next_start(self, day: int) -> int:
         """The first option start after ``day`` (``day + 1`` when none): when a track frees."""

@@ -101,6 +101,8 @@ class PlanSchema(Schema):
     optimal = fields.Boolean(load_default=True, metadata={
         "description": "False when the search stopped at its step limit: the best plan found, "
                        "not proven the earliest"})
+    finish_lower_bound = fields.Date(allow_none=True, metadata={
+        "description": "No plan can finish before this date; equal to finish when optimal"})
 
 
 class RelaxationSchema(Schema):

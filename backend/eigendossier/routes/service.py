@@ -26,6 +26,8 @@ from eigendossier.routes.personas import BY_KEY, PERSONAS, Persona
 
 DEFAULT_HORIZON_YEARS = 3
 MAX_DEFAULT_PACE = 40  # a full working week: a default is never heavier than that
+NODE_LIMIT = planner.NODE_LIMIT
+"""Search steps one plan request may spend; past it the answer says it is not proven."""
 
 
 class NoRoute(DomainError):
@@ -196,6 +198,7 @@ def plan(account: Account, qualification_id: int, persona: str, given: dict,
         [_planner_run(r) for r in runs],
         _planner_preferences(chosen),
         exempt,
+        node_limit=NODE_LIMIT,
     )
     return PlanOutcome(result, qualification, {str(b.id): b for b in blocks},
                        {str(r.id): r for r in runs}, chosen, persona)
@@ -420,6 +423,7 @@ def _plan_view(chosen: planner.Plan, blocks: dict, runs: dict) -> dict:
         "violations": list(chosen.violations),
         "trade": chosen.trade,
         "optimal": chosen.optimal,
+        "finish_lower_bound": chosen.finish_lower_bound,
     }
 
 

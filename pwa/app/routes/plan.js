@@ -53,6 +53,17 @@ export function PlanView({ plan, blocks, timeZone }) {
   </div>`;
 }
 
+/** Said only when the search ran out of steps: the plan is the best found, not proven. */
+function SearchLimits({ result, plan }) {
+  const unproven = plan.optimal === false;
+  const incomplete = result.alternatives_complete === false;
+  if (!unproven && !incomplete) return null;
+  return html`<div class="fit fit--limits">
+    ${unproven && html`<p>${t('route.plan.unproven', { date: formatDate(plan.finish_lower_bound || plan.finish) })}</p>`}
+    ${incomplete && html`<p>${t('route.plan.moreAlternatives')}</p>`}
+  </div>`;
+}
+
 export function PlanResult({ result, selected, onSelect, blocks, timeZone, headingRef, children }) {
   const plans = [result.plan, ...(result.alternatives || [])];
   const plan = plans[selected] || plans[0];
@@ -61,6 +72,7 @@ export function PlanResult({ result, selected, onSelect, blocks, timeZone, headi
       ${t('route.plan.heading', { date: formatDate(plan.finish) })}
     </h2>
     <p class="result__summary">${planSummary(plan)}</p>
+    <${SearchLimits} result=${result} plan=${plan} />
     ${plans.length > 1 && html`<${PlanChoice} plans=${plans} selected=${selected} onSelect=${onSelect} />`}
     <${PlanView} plan=${plan} blocks=${blocks} timeZone=${timeZone} />
     ${children}

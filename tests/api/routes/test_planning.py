@@ -129,3 +129,24 @@ def test_the_persona_planned_with_is_remembered_for_this_learner_only(app, clien
     assert other.get("/api/v1/me").get_json()["persona"] is None
     plan(other, persona="opscholing")
     assert client.get("/api/v1/me").get_json()["persona"] == "omscholing"
+
+
+def test_a_plan_the_search_could_not_prove_says_so(client, learner, catalog, monkeypatch):
+    """A budget of 4 nodes, and no list schedule to start from (on this small catalogue it
+    would meet the lower bound and prove the plan without any search)."""
+    from eigendossier.planner import packing
+    from eigendossier.routes import service
+
+    monkeypatch.setattr(service, "NODE_LIMIT", 4)
+    monkeypatch.setattr(packing, "best_schedule", lambda *_: None)
+    result = plan(client, preferences={"start_date": "2098-12-01"}).get_json()
+    route = result["plan"]
+    assert route["optimal"] is False
+    assert route["finish_lower_bound"] <= route["finish"]
+    assert result["alternatives_complete"] is False
+
+
+def test_a_proven_plan_cannot_finish_before_its_finish(client, learner, catalog):
+    route = plan(client, preferences={"start_date": "2098-12-01"}).get_json()["plan"]
+    assert route["optimal"] is True
+    assert route["finish_lower_bound"] == route["finish"] == "2099-04-11"

@@ -280,9 +280,24 @@ def test_a_spent_node_budget_returns_the_best_plan_found_unproven():
     assert not cut.plan.optimal
     assert not cut.alternatives_complete
     assert cut.plan.finish_lower_bound < exact.plan.finish <= cut.plan.finish
-    nothing_yet = plan_route(blocks, runs, wishes, node_limit=3)
+
+
+def trap() -> tuple[list[Block], list[Run], Preferences]:
+    """One block at a time; filling the first week greedily (B, the busier run) leaves A no
+    run, so only the search finds the plan: A first, B in week 3."""
+    runs = [run("A", 0, 2), run("B", 0, 1), run("B", 3, 1)]
+    return [block("A"), block("B")], runs, prefs(max_parallel=1, hard={"max_parallel"})
+
+
+def test_a_budget_spent_before_any_plan_says_so():
+    blocks, runs, wishes = trap()
+    assert plan_route(blocks, runs, wishes, node_limit=None).plan.run_ids() == {
+        "A": "A@0",
+        "B": "B@3",
+    }
+    nothing_yet = plan_route(blocks, runs, wishes, node_limit=1)
     assert nothing_yet.plan is None
-    assert nothing_yet.infeasibility.causes[0] == {"code": "search_limit_reached", "node_limit": 3}
+    assert nothing_yet.infeasibility.causes[0] == {"code": "search_limit_reached", "node_limit": 1}
 
 
 def test_the_same_question_gets_the_same_answer():
@@ -326,9 +341,7 @@ def test_alternatives_say_when_the_budget_cut_them_short():
 
 def test_stats_count_the_search_nodes():
     stats = SearchStats()
-    plan_route(
-        [block("A")], [run("A", 0)], prefs(max_parallel=1, hard={"max_parallel"}), stats=stats
-    )
+    plan_route(*trap(), stats=stats)
     assert stats.nodes > 0
 
 

@@ -137,3 +137,56 @@ def test_a_long_chain_is_planned_without_touching_the_recursion_limit(monkeypatc
     assert found is not None
     assert found.proven
     assert found.finish == (DAY + timedelta(weeks=599, days=6)).toordinal()
+
+
+@settings(max_examples=60, derandomize=True, deadline=None)
+@given(
+    st.one_of(catalogues(5, 10), carousels()),
+    st.sampled_from((2, 1)),
+    st.sampled_from((None, 14.0)),
+)
+def test_starting_from_a_list_schedule_never_changes_the_optimum(catalogue, parallel, hours):
+    """The paced engine seeded by packing's max-fill schedules against the unseeded search."""
+    from eigendossier.planner import packing
+
+    blocks, runs = catalogue
+    todo, _ = remaining_blocks(blocks, ())
+    wishes = Preferences(
+        DAY,
+        DAY + timedelta(weeks=80),
+        times_of_day={"evening"},
+        max_parallel=parallel,
+        max_hours_per_week=hours,
+        hard={"max_parallel", "max_hours_per_week"},
+    )
+    problem = compile_problem(todo, runs, wishes, ())
+    seeded = solve(problem)
+    seed, packing.best_schedule = packing.best_schedule, lambda *_: None
+    try:
+        unseeded = solve(problem)
+    finally:
+        packing.best_schedule = seed
+    assert (seeded is None) == (unseeded is None)
+    event("no plan" if seeded is None else "plan")
+    if seeded is not None:
+        assert seeded.key == unseeded.key
+
+
+def test_a_list_schedule_that_meets_the_lower_bound_needs_no_search():
+    """Four blocks at 10 hours a week under a 20-hour limit: two at a time fill every week."""
+    blocks = [Block(f"b{i}", f"B{i}", 1, 40, set()) for i in range(4)]
+    runs = [
+        Run(f"r{i}.{w}", f"b{i}", DAY + timedelta(weeks=w), DAY + timedelta(weeks=w + 4, days=-1),
+            "daytime", "school", "physical", 3)
+        for i in range(4)
+        for w in (0, 4, 8)
+    ]
+    todo, _ = remaining_blocks(blocks, ())
+    wishes = Preferences(DAY, DAY + timedelta(weeks=20), max_hours_per_week=20,
+                         hard={"max_hours_per_week"})
+    stats = SearchStats()
+    found = solve(compile_problem(todo, runs, wishes, ()), stats=stats)
+    assert found is not None
+    assert found.proven
+    assert found.finish == (DAY + timedelta(weeks=8, days=-1)).toordinal()
+    assert stats.nodes == 0

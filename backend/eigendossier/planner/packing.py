@@ -1,0 +1,149 @@
+"""First incumbents for the paced search: chronological list schedules that fill each moment.
+
+The branch and bound in :mod:`~eigendossier.planner.paced` prunes against its incumbent, and
+its own first leaf (blocks by deadline, shortest run first) leaves much of the weekly hours
+unused: on a carousel-sized catalogue it finished months after the lower bound. These
+schedules walk the start moments once and, at each, start the set of eligible blocks that
+packs the free capacity best (a small knapsack, searched depth first), with
+three ways to weigh "best": hours first, the longest chain of dependants first, or a mix.
+Each costs a few milliseconds; the search keeps the best of them as its incumbent, which
+only ever helps it prune (the optimum it proves is unchanged).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import cast
+
+from eigendossier.planner.types import EPS, Option, Problem, Solution
+
+# How a set of picks is valued: from the (hours per week, chain length) of each pick.
+_Value = Callable[[list[tuple[float, int]]], tuple[float, ...]]
+_LEAVES_PER_MOMENT = 5_000  # the knapsack of one moment stops after this many complete sets
+_ELIGIBLE_PER_MOMENT = 32  # blocks it weighs at one moment (longest chains first): the depth
+
+
+def _hours_first(picks: list[tuple[float, int]]) -> tuple[float, ...]:
+    return (sum(h for h, _ in picks), sum(c for _, c in picks))
+
+
+def _chains_first(picks: list[tuple[float, int]]) -> tuple[float, ...]:
+    return (sum(c for _, c in picks), sum(h for h, _ in picks))
+
+
+def _mixed(picks: list[tuple[float, int]]) -> tuple[float, ...]:
+    return (sum(h * (1 + 0.05 * c) for h, c in picks),)
+
+
+VALUES: tuple[_Value, ...] = (_hours_first, _chains_first, _mixed)
+
+
+def best_schedule(problem: Problem, max_score: int | None) -> Solution | None:
+    """The best of the list schedules (finish, then score) scoring below ``max_score``."""
+    best: Solution | None = None
+    for found in _schedules(problem):
+        if found is None or (max_score is not None and found.score >= max_score):
+            continue
+        if best is None or found.key < best.key:
+            best = found
+    return best
+
+
+def _schedules(problem: Problem) -> list[Solution | None]:
+    """The schedules of every way of valuing, made once per variant of a question: the
+    searches for alternatives ask again with other score budgets."""
+    key = ("packing", problem.hard_parallel, problem.hard_hours, problem.base_score)
+    known = problem.derived.get(key)
+    if known is not None and known[0] is problem.options:
+        return cast(list[Solution | None], known[1])
+    found = [schedule(problem, value) for value in VALUES]
+    problem.derived[key] = (problem.options, found)
+    return found
+
+
+def schedule(problem: Problem, value: _Value) -> Solution | None:
+    """One chronological max-fill schedule, or ``None`` when some block finds no run."""
+    n = len(problem.blocks)
+    hours = problem.hard_hours if problem.hard_hours is not None else float("inf")
+    slots = problem.hard_parallel if problem.hard_parallel is not None else n
+    at: list[dict[int, list[Option]]] = [{} for _ in range(n)]
+    for u, options in enumerate(problem.options):
+        for o in options:
+            at[u].setdefault(o.s, []).append(o)
+    chain = _chains(problem)
+    chosen: list[Option | None] = [None] * n
+    active: list[Option] = []
+    left = n
+    for t in problem.starts:
+        active = [o for o in active if o.e >= t]
+        eligible = [
+            (u, at[u][t])
+            for u in range(n)
+            if chosen[u] is None
+            and t in at[u]
+            and all((q := chosen[p]) is not None and q.e < t for p in problem.preds[u])
+        ]
+        if not eligible:
+            continue
+        eligible.sort(key=lambda item: -chain[item[0]])
+        free_hours = hours - sum(o.hpw for o in active)
+        picks = _knapsack(
+            eligible[:_ELIGIBLE_PER_MOMENT], free_hours, slots - len(active), chain, value
+        )
+        for u, o in picks:
+            chosen[u] = o
+            active.append(o)
+        left -= len(picks)
+        if not left:
+            plan = tuple(o for o in chosen if o is not None)
+            finish = max(o.e for o in plan)
+            return Solution(plan, finish, problem.base_score + sum(o.cost for o in plan))
+    return None
+
+
+def _chains(problem: Problem) -> list[int]:
+    """Per block, how many blocks the longest chain of dependants from it holds."""
+    chain = [1] * len(problem.blocks)
+    for u in reversed(range(len(problem.blocks))):  # topological order: dependants come later
+        for v in problem.succs[u]:
+            chain[u] = max(chain[u], 1 + chain[v])
+    return chain
+
+
+def _knapsack(
+    eligible: list[tuple[int, list[Option]]],
+    free_hours: float,
+    free_slots: int,
+    chain: list[int],
+    value: _Value,
+) -> list[tuple[int, Option]]:
+    """The most valuable set of (block, option) picks that fits the free capacity.
+
+    Depth first over "this block with one of its options, or not now" (starting first),
+    stopped after ``_LEAVES_PER_MOMENT`` complete sets; the first best set found wins.
+    """
+    best: list[tuple[int, Option]] = []
+    best_value: tuple[float, ...] | None = None
+    leaves = 0
+    picks: list[tuple[int, Option]] = []
+
+    def dive(i: int, hours: float, slots: int) -> None:
+        nonlocal best, best_value, leaves
+        if leaves >= _LEAVES_PER_MOMENT:
+            return
+        if i == len(eligible) or slots == 0:
+            leaves += 1
+            got = value([(o.hpw, chain[u]) for u, o in picks])
+            if best_value is None or got > best_value:
+                best, best_value = list(picks), got
+            return
+        u, options = eligible[i]
+        for o in options:
+            if o.hpw <= hours + EPS:
+                picks.append((u, o))
+                dive(i + 1, hours - o.hpw, slots - 1)
+                picks.pop()
+        dive(i + 1, hours, slots)
+
+    dive(0, free_hours, free_slots)
+    return best
