@@ -65,6 +65,8 @@ def make_app(database_url, tmp_path, **overrides):
         "RATELIMIT_SIGN_IN": "1000 per minute",
         "RATELIMIT_SIGN_UP": "1000 per minute",
         **CHEAP_PASSWORD_HASHING,
+        # The OpenAPI document once per process (tests/api/test_openapi.py builds its own).
+        "OPENAPI_REUSE_SPEC": True,
         **overrides,
     }
     app = create_app(settings)
