@@ -20,6 +20,7 @@ from eigendossier import create_app
 from eigendossier.core import jobs
 from eigendossier.core.extensions import db
 from tests.support import ApiClient, sign_up
+from tests.support_examples import CI  # noqa: F401 - registers the profile before it loads
 from tests.support_mail import start_server
 
 # argon2id at the lowest cost the library takes: the production cost (config/default.toml,
