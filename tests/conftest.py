@@ -19,7 +19,7 @@ import pytest
 from eigendossier import create_app
 from eigendossier.core import jobs
 from eigendossier.core.extensions import db
-from tests.support import ApiClient, sign_up
+from tests.support import ApiClient, SharedTemplateCode, sign_up
 from tests.support_examples import CI  # noqa: F401 - registers the profile before it loads
 from tests.support_mail import start_server
 
@@ -30,6 +30,9 @@ CHEAP_PASSWORD_HASHING = {
     "PASSWORD_HASH_MEMORY_KIB": 8,
     "PASSWORD_HASH_PARALLELISM": 1,
 }
+
+
+TEMPLATE_CODE = SharedTemplateCode()
 
 
 def service_url(name: str, what: str) -> str:
@@ -72,6 +75,7 @@ def make_app(database_url, tmp_path, **overrides):
     }
     app = create_app(settings)
     app.test_client_class = ApiClient
+    app.jinja_env.bytecode_cache = TEMPLATE_CODE
     return app
 
 
