@@ -33,6 +33,8 @@ CHEAP_PASSWORD_HASHING = {
 
 
 TEMPLATE_CODE = SharedTemplateCode()
+# Set on a test whose database was copied with the catalogue in it (tests/api/conftest.py).
+HAS_CATALOG = pytest.StashKey[bool]()
 
 
 def service_url(name: str, what: str) -> str:
@@ -154,12 +156,18 @@ def _psycopg_dsn(sqlalchemy_url: str) -> str:
 
 @pytest.fixture
 def database_url(request, tmp_path):
-    """The test's database: a fresh copy of the SQLite schema, or (parametrized by the
-    `both_databases` mark) the session's PostgreSQL database, emptied afterwards."""
+    """The test's database: a fresh copy of the SQLite schema (with the catalogue when the
+    test uses it), or (parametrized by the `both_databases` mark) the session's PostgreSQL
+    database, emptied afterwards."""
     if getattr(request, "param", "sqlite") == "postgresql":
         return request.getfixturevalue("postgres_database")
+    # A test that uses the API tests' catalogue starts from a copy that has it already.
+    template = "sqlite_schema"
+    if "sqlite_catalog" in request.fixturenames:
+        template = "sqlite_catalog"
+        request.node.stash[HAS_CATALOG] = True
     path = tmp_path / "test.db"
-    shutil.copyfile(request.getfixturevalue("sqlite_schema"), path)
+    shutil.copyfile(request.getfixturevalue(template), path)
     return f"sqlite:///{path}"
 
 
