@@ -11,6 +11,7 @@ again on PostgreSQL."""
 import os
 import shutil
 import uuid
+from collections import Counter
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -46,6 +47,21 @@ def service_url(name: str, what: str) -> str:
             pytest.fail(reason)
         pytest.skip(reason)
     return url
+
+
+def pytest_collection_modifyitems(items):
+    """Modules that start servers, worker processes or a browser (marked `e2e` or `heavy`) run
+    first, then the others, larger before smaller. pytest-xdist hands out whole modules in this
+    order (--dist loadfile, --no-loadscope-reorder): a run ends on quick modules, instead of
+    one process finishing a slow module of few tests while the other has nothing left."""
+    sizes = Counter(_module(item) for item in items)
+    heavy = {_module(item) for item in items
+             if item.get_closest_marker("e2e") or item.get_closest_marker("heavy")}
+    items.sort(key=lambda item: (_module(item) not in heavy, -sizes[_module(item)]))
+
+
+def _module(item) -> str:
+    return item.nodeid.split("::", 1)[0]
 
 
 def pytest_generate_tests(metafunc):

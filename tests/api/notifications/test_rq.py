@@ -25,7 +25,7 @@ from tests.api.notifications.conftest import (
 )
 from tests.conftest import service_url
 
-pytestmark = [pytest.mark.redis, pytest.mark.postgres]
+pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.heavy]
 
 
 @pytest.fixture
