@@ -11,6 +11,7 @@ again on PostgreSQL."""
 import os
 import shutil
 import uuid
+from collections import Counter
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -19,7 +20,8 @@ import pytest
 from eigendossier import create_app
 from eigendossier.core import jobs
 from eigendossier.core.extensions import db
-from tests.support import ApiClient, sign_up
+from tests.support import ApiClient, SharedTemplateCode, sign_up
+from tests.support_examples import CI  # noqa: F401 - registers the profile before it loads
 from tests.support_mail import start_server
 
 # argon2id at the lowest cost the library takes: the production cost (config/default.toml,
@@ -31,6 +33,11 @@ CHEAP_PASSWORD_HASHING = {
 }
 
 
+TEMPLATE_CODE = SharedTemplateCode()
+# Set on a test whose database was copied with the catalogue in it (tests/api/conftest.py).
+HAS_CATALOG = pytest.StashKey[bool]()
+
+
 def service_url(name: str, what: str) -> str:
     """The URL of a real service for tests; skip clearly, or fail in CI, when it is not set."""
     url = os.environ.get(name)
@@ -40,6 +47,21 @@ def service_url(name: str, what: str) -> str:
             pytest.fail(reason)
         pytest.skip(reason)
     return url
+
+
+def pytest_collection_modifyitems(items):
+    """Modules that start servers, worker processes or a browser (marked `e2e` or `heavy`) run
+    first, then the others, larger before smaller. pytest-xdist hands out whole modules in this
+    order (--dist loadfile, --no-loadscope-reorder): a run ends on quick modules, instead of
+    one process finishing a slow module of few tests while the other has nothing left."""
+    sizes = Counter(_module(item) for item in items)
+    heavy = {_module(item) for item in items
+             if item.get_closest_marker("e2e") or item.get_closest_marker("heavy")}
+    items.sort(key=lambda item: (_module(item) not in heavy, -sizes[_module(item)]))
+
+
+def _module(item) -> str:
+    return item.nodeid.split("::", 1)[0]
 
 
 def pytest_generate_tests(metafunc):
@@ -65,10 +87,13 @@ def make_app(database_url, tmp_path, **overrides):
         "RATELIMIT_SIGN_IN": "1000 per minute",
         "RATELIMIT_SIGN_UP": "1000 per minute",
         **CHEAP_PASSWORD_HASHING,
+        # The OpenAPI document once per process (tests/api/test_openapi.py builds its own).
+        "OPENAPI_REUSE_SPEC": True,
         **overrides,
     }
     app = create_app(settings)
     app.test_client_class = ApiClient
+    app.jinja_env.bytecode_cache = TEMPLATE_CODE
     return app
 
 
@@ -147,12 +172,18 @@ def _psycopg_dsn(sqlalchemy_url: str) -> str:
 
 @pytest.fixture
 def database_url(request, tmp_path):
-    """The test's database: a fresh copy of the SQLite schema, or (parametrized by the
-    `both_databases` mark) the session's PostgreSQL database, emptied afterwards."""
+    """The test's database: a fresh copy of the SQLite schema (with the catalogue when the
+    test uses it), or (parametrized by the `both_databases` mark) the session's PostgreSQL
+    database, emptied afterwards."""
     if getattr(request, "param", "sqlite") == "postgresql":
         return request.getfixturevalue("postgres_database")
+    # A test that uses the API tests' catalogue starts from a copy that has it already.
+    template = "sqlite_schema"
+    if "sqlite_catalog" in request.fixturenames:
+        template = "sqlite_catalog"
+        request.node.stash[HAS_CATALOG] = True
     path = tmp_path / "test.db"
-    shutil.copyfile(request.getfixturevalue("sqlite_schema"), path)
+    shutil.copyfile(request.getfixturevalue(template), path)
     return f"sqlite:///{path}"
 
 

@@ -3,6 +3,7 @@ servers in a thread."""
 import threading
 
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
 
 from eigendossier.accounts.cookies import CSRF_COOKIE, CSRF_HEADER
 
@@ -92,3 +93,19 @@ def at_once(app, client, action, devices: int = 4) -> list:
     for thread in threads:
         thread.join()
     return answers
+
+
+class SharedTemplateCode(BytecodeCache):
+    """Compiled templates kept for every app a test process builds: Jinja compiles each
+    template once per app (a mail's two templates were a third of a first sign-up), and the
+    tests build an app per test. A template whose source changed is compiled again."""
+
+    def __init__(self):
+        self.compiled = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = bucket.bytecode_to_string()

@@ -46,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     hardening.init_app(app)
     _register_domains(app)
+    api.spec_complete(app)
     register_error_handlers(app)
     return app
 

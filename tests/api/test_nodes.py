@@ -16,7 +16,7 @@ from tests.credentials_support import signed_di
 from tests.support import PASSWORD
 from tests.support_servers import BIN, Node, node_environment, run
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis]
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.heavy]
 
 EMAIL = "sanne@example.nl"
 SHARED_KEYS = ("SECRET_KEY", "VOUCHER_PEPPER", "ENCRYPTION_KEYS", "VAPID_PRIVATE_KEY")

@@ -27,6 +27,7 @@ from eigendossier.credentials import FetchError
 from tests.api.conftest import CATALOG
 from tests.conftest import make_app
 from tests.support import sign_up
+from tests.support_examples import examples
 
 SPEC = Path(os.environ.get("EIGENDOSSIER_OPENAPI")
             or Path(__file__).parents[2] / "schemas" / "openapi.json")
@@ -36,7 +37,7 @@ SCHEMA = schemathesis.openapi.from_path(SPEC)
 EXCLUDED = {("DELETE", "/api/v1/session"), ("POST", "/api/v1/privacy/erase")}
 OPERATIONS = [operation for operation in (r.ok() for r in SCHEMA.get_all_operations())
               if (operation.method.upper(), operation.path) not in EXCLUDED]
-MAX_EXAMPLES = 25
+MAX_EXAMPLES = examples(25)
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]
 SESSION_COOKIE = "ed_session"

@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+# Builds a wheel and installs it into a virtualenv of its own.
+pytestmark = pytest.mark.heavy
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

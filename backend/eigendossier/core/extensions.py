@@ -35,19 +35,46 @@ class Base(DeclarativeBase):
 
 
 class ProblemApi(Api):
-    """flask-smorest Api whose HTTP errors are RFC 9457 problem documents."""
+    """flask-smorest Api whose HTTP errors are RFC 9457 problem documents.
+
+    With OPENAPI_REUSE_SPEC (tests only: they build an app per test) an app reuses the OpenAPI
+    document an earlier app of this process built with the same API settings: documenting the
+    views (apispec copies and resolves every operation) is about two thirds of `create_app`.
+    The views are the same for every app, and the document is this one object (`api.spec`)
+    for all of them either way."""
 
     def __init__(self):
         from eigendossier.core.errors import ProblemSchema
 
         super().__init__()
         self.ERROR_SCHEMA = ProblemSchema
+        self._built_specs: dict[tuple, tuple] = {}
+        self._reusing = False
 
     def init_app(self, app, *, spec_kwargs=None):
         super().init_app(app, spec_kwargs=spec_kwargs)
+        built = self._built_specs.get(_spec_settings(app.config))
+        self._reusing = built is not None and bool(app.config.get("OPENAPI_REUSE_SPEC"))
+        if self._reusing:
+            self.spec, self.ma_plugin, self.flask_plugin = built
+            return
         self.spec.components.security_scheme(
             "session", {"type": "apiKey", "in": "cookie", "name": "ed_session"}
         )
+
+    def register_blueprint(self, blp, *, parameters=None, **options):
+        if not self._reusing:
+            super().register_blueprint(blp, parameters=parameters, **options)
+            return
+        names = self._app.extensions["flask-smorest"]["blp_name_to_api"]
+        names[options.get("name", blp.name)] = self
+        self._app.register_blueprint(blp, **options)
+
+    def spec_complete(self, app) -> None:
+        """Every view of `app` is documented: later apps may reuse the document."""
+        if app.config.get("OPENAPI_REUSE_SPEC") and not self._reusing:
+            self._built_specs[_spec_settings(app.config)] = (
+                self.spec, self.ma_plugin, self.flask_plugin)
 
     def _register_responses(self):
         """smorest's shared error responses, documented as problem documents."""
@@ -63,6 +90,13 @@ class ProblemApi(Api):
         from eigendossier.core.errors import problem_from_http_exception
 
         return problem_from_http_exception(error)
+
+
+def _spec_settings(config) -> tuple:
+    """The settings the OpenAPI document is made from (flask-smorest's API_, OPENAPI_ and
+    ETAG_ keys)."""
+    return tuple(sorted((key, repr(value)) for key, value in config.items()
+                        if key.startswith(("API_", "OPENAPI_", "ETAG_"))))
 
 
 db = SQLAlchemy(model_class=Base)

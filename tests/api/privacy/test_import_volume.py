@@ -16,7 +16,7 @@ import pytest
 from tests.api.privacy.conftest import SETTINGS, import_zip, row_counts
 from tests.support import assert_problem
 
-pytestmark = pytest.mark.both_databases
+pytestmark = [pytest.mark.both_databases, pytest.mark.heavy]
 
 MAX_MEMORY = 100 * 1024 * 1024
 MAX_CPU_SECONDS = 5.0

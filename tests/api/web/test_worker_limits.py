@@ -13,7 +13,7 @@ from tests.api.web.test_rate_limits import WRONG, forget_limits
 from tests.conftest import service_url
 from tests.support_servers import Node, gunicorn_args, node_environment, run
 
-pytestmark = pytest.mark.both_databases
+pytestmark = [pytest.mark.both_databases, pytest.mark.heavy]
 
 
 def environment(tmp_path, database_url, **settings) -> dict:

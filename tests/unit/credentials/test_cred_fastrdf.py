@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from pyld import jsonld
 
 from eigendossier.credentials import fastrdf, linkeddata
+from tests.support_examples import examples
 from tests.unit.credentials import corpus
 from tests.unit.credentials.test_cred_linkeddata_fast import BASES, plain
 
@@ -115,7 +116,7 @@ def pyld_outcome(document):
         return ("error",)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(document=documents())
 def test_fast_path_equals_pyld_on_generated_documents(document):
     fast = fast_outcome(document)

@@ -14,6 +14,7 @@ from pyld.context_resolver import ContextResolver
 
 from eigendossier.credentials import linkeddata
 from eigendossier.credentials.errors import CredentialError
+from tests.support_examples import examples
 from tests.unit.credentials import corpus
 
 BASES = [
@@ -82,7 +83,7 @@ def credentials(draw):
     return document
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(document=credentials())
 def test_memoised_canonical_form_equals_pyld(document):
     assert outcome(linkeddata.canonicalize, document) == outcome(plain, document)

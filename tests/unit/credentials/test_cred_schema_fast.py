@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from eigendossier.credentials import schema
+from tests.support_examples import examples
 from tests.unit.credentials import corpus
 
 BASES = [
@@ -46,7 +47,7 @@ def mutated_credentials(draw):
     return document
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(document=mutated_credentials(), version=st.sampled_from(["1.1", "2.0"]))
 def test_fast_validator_agrees_with_jsonschema(document, version):
     slow = list(schema.validator(version).iter_errors(document))

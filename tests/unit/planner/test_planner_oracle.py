@@ -15,11 +15,12 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from eigendossier.planner import Block, Preferences, Run, plan_route
+from tests.support_examples import examples
 
 BASE = date(2030, 1, 7)
 NAMES = ("time_of_day", "location", "learning_form", "max_parallel", "max_hours_per_week")
 SETTINGS = settings(
-    max_examples=1000,
+    max_examples=examples(1000),
     derandomize=True,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -261,7 +262,7 @@ def test_plan_is_earliest_then_best_scored_and_alternatives_walk_the_pareto_fron
         assert alternative.trade["score_gain"] > 0
 
 
-@settings(SETTINGS, max_examples=300)
+@settings(SETTINGS, max_examples=examples(300))
 @given(instances(strict=True))
 def test_every_offered_relaxation_gives_the_plan_the_oracle_finds(instance):
     blocks, runs, prefs, exempt = instance

@@ -9,6 +9,7 @@ from eigendossier.planner import Block, Preferences, Run
 from eigendossier.planner.problem import compile_problem, remaining_blocks
 from eigendossier.planner.search import solve
 from eigendossier.planner.types import SearchStats
+from tests.support_examples import examples
 
 DAY = date(2031, 1, 6)
 
@@ -63,7 +64,7 @@ def carousels(draw):
     return blocks, runs
 
 
-@settings(max_examples=150, derandomize=True, deadline=None)
+@settings(max_examples=examples(150), derandomize=True, deadline=None)
 @given(catalogues(), st.booleans())
 def test_a_pace_limit_that_never_binds_changes_nothing(catalogue, soft_evening):
     blocks, runs = catalogue
@@ -81,7 +82,7 @@ def test_a_pace_limit_that_never_binds_changes_nothing(catalogue, soft_evening):
         assert (unpaced.finish, unpaced.score) == (paced.finish, paced.score)
 
 
-@settings(max_examples=150, derandomize=True, deadline=None)
+@settings(max_examples=examples(150), derandomize=True, deadline=None)
 @given(
     st.one_of(catalogues(5, 10), carousels()),
     st.sampled_from((2, 1, 3)),

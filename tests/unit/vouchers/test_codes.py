@@ -15,6 +15,7 @@ from eigendossier.vouchers.codes import (
     new_code,
     normalise,
 )
+from tests.support_examples import examples
 
 data_parts = st.text(alphabet=ALPHABET, min_size=16, max_size=16)
 
@@ -39,7 +40,7 @@ def test_people_may_type_it_loosely(data):
     assert normalise(code.replace("1", "I")) == code
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(data_parts, st.integers(0, 16), st.sampled_from(CHECK_SYMBOLS))
 def test_every_single_substitution_is_caught(data, position, replacement):
     code = with_check(data)
@@ -50,7 +51,7 @@ def test_every_single_substitution_is_caught(data, position, replacement):
         normalise(typo)
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(data_parts, st.integers(0, 15))
 def test_every_swap_of_neighbours_is_caught(data, position):
     code = with_check(data)
