@@ -1,11 +1,12 @@
 """The staff console's awards, vouchers and recognition screens in real Chromium, on a phone
 (390 px) and a desktop, each reached through the staff section's one navigation: a staff
 member awards a block, offers it to a wallet (QR code, a link that resolves to the offer,
-with and without a transaction code; a revoked award's offer refused) and revokes it, sees a refused CSV's lines, confirms a voucher claim,
-previews a list of graduates before issuing it, gets the letters, withdraws a voucher, and
-refuses then approves a recognition request, which the learner's route then shows. axe finds
-nothing serious on any of it, in Dutch or English; a learner who opens a staff address gets
-"not found"."""
+with and without a transaction code; a revoked award's offer refused) and revokes it, sees
+a refused CSV's lines, confirms a voucher claim, previews a list of graduates before issuing
+it, gets the letters, withdraws a voucher, and refuses then approves a recognition request,
+which the learner's route then shows; the vouchers and recognition screens name the school
+they show. axe finds nothing serious on any of it, in Dutch or English; a learner who opens
+a staff address gets "not found"."""
 import base64
 import re
 import uuid
@@ -23,6 +24,7 @@ from tests.support import ApiClient, sign_up
 
 pytestmark = pytest.mark.e2e
 
+PRE_AUTHORIZED = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
 WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 
 
@@ -60,8 +62,8 @@ def school(catalog):
                             f"Eva Visser,{unique('eva')},2025-07-01,25655\n").get_json()
     claimed = learner.post("/api/v1/vouchers/claim", json={"code": batch["vouchers"][0]["code"]})
     assert claimed.status_code == 202, "not her address: the school is asked"
-    return {"staff": staff_email, "staff_api": staff, "learner": learner, "learner_email": learner_email,
-            "learner_name": name}
+    return {"staff": staff_email, "staff_api": staff, "learner": learner,
+            "learner_email": learner_email, "learner_name": name}
 
 
 def sign_in(page, email):
@@ -134,7 +136,8 @@ def offer_to_a_wallet(page, school, viewport):
     ticked = offer.get_by_label("met transactiecode")
     expect(ticked).to_be_checked()
     offer.get_by_role("button", name="Aanbod maken").click()
-    qr = offer.get_by_role("img", name=f"QR-code van het aanbod voor {email}: scan hem met een wallet")
+    qr = offer.get_by_role(
+        "img", name=f"QR-code van het aanbod voor {email}: scan hem met een wallet")
     expect(qr).to_be_visible()
     source = qr.get_attribute("src")
     assert source.startswith("data:image/svg+xml;base64,")
@@ -150,7 +153,7 @@ def offer_to_a_wallet(page, school, viewport):
     assert link.startswith("openid-credential-offer://?")
     [by_reference] = parse_qs(urlsplit(link).query)["credential_offer_uri"]
     document = page.request.get(urlsplit(by_reference).path).json()
-    grant = document["grants"]["urn:ietf:params:oauth:grant-type:pre-authorized_code"]
+    grant = document["grants"][PRE_AUTHORIZED]
     assert grant["tx_code"]["length"] == 6
 
     ticked.uncheck()
@@ -160,7 +163,7 @@ def offer_to_a_wallet(page, school, viewport):
     assert without != link
     [by_reference] = parse_qs(urlsplit(without).query)["credential_offer_uri"]
     document = page.request.get(urlsplit(by_reference).path).json()
-    assert "tx_code" not in document["grants"]["urn:ietf:params:oauth:grant-type:pre-authorized_code"]
+    assert "tx_code" not in document["grants"][PRE_AUTHORIZED]
 
 
 def upload_preview_issue_and_withdraw(page, school, viewport):
