@@ -136,6 +136,8 @@ def offer_to_a_wallet(page, school, viewport):
     ticked = offer.get_by_label("met transactiecode")
     expect(ticked).to_be_checked()
     offer.get_by_role("button", name="Aanbod maken").click()
+    expect(offer.get_by_role("status").filter(has_text="Aanbod gemaakt")).to_have_text(
+        f"Aanbod gemaakt en naar {email} gemaild.")
     qr = offer.get_by_role(
         "img", name=f"QR-code van het aanbod voor {email}: scan hem met een wallet")
     expect(qr).to_be_visible()

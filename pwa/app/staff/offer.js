@@ -68,6 +68,7 @@ export function OfferPanel({ slug, row }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const [offer, setOffer] = useState(null);
+  const [made, setMade] = useState('');
 
   useEffect(() => {
     if (error) document.getElementById(`${id}-error`).focus();
@@ -77,8 +78,10 @@ export function OfferPanel({ slug, row }) {
     if (busy) return;
     setBusy(true);
     setError('');
+    setMade('');
     try {
       setOffer(await awardsApi.offer(slug, row.id, txCode));
+      setMade(t('staffAwards.offerMade', { learner: row.learner || '' }));
     } catch (failure) {
       setOffer(null);
       setError(problemMessage(failure));
@@ -97,6 +100,7 @@ export function OfferPanel({ slug, row }) {
     <p><button type="button" class="button button--primary button--small" onClick=${make}
       aria-disabled=${busy ? 'true' : undefined}>${t(offer ? 'staffAwards.offerAgain' : 'staffAwards.offerMake')}</button></p>
     <${LiveMessage} kind="error" id=${`${id}-error`}>${error}</${LiveMessage}>
+    <${LiveMessage} kind="status" id=${`${id}-status`}>${made}</${LiveMessage}>
     ${offer && html`<${OfferMade} id=${id} offer=${offer} learner=${learner} />`}
   </div>`;
 }
