@@ -1,12 +1,16 @@
 """The staff console's awards, vouchers and recognition screens in real Chromium, on a phone
 (390 px) and a desktop, each reached through the staff section's one navigation: a staff
-member awards a block and revokes it, sees a refused CSV's lines, confirms a voucher claim,
-previews a list of graduates before issuing it, gets the letters, withdraws a voucher, and
-refuses then approves a recognition request, which the learner's route then shows. axe finds
-nothing serious on any of it, in Dutch or English; a learner who opens a staff address gets
-"not found"."""
+member awards a block, offers it to a wallet (QR code, a link that resolves to the offer,
+with and without a transaction code; a revoked award's offer refused) and revokes it, sees
+a refused CSV's lines, confirms a voucher claim, previews a list of graduates before issuing
+it, gets the letters, withdraws a voucher, and refuses then approves a recognition request,
+which the learner's route then shows; the vouchers and recognition screens name the school
+they show. axe finds nothing serious on any of it, in Dutch or English; a learner who opens
+a staff address gets "not found"."""
+import base64
 import re
 import uuid
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -20,6 +24,7 @@ from tests.support import ApiClient, sign_up
 
 pytestmark = pytest.mark.e2e
 
+PRE_AUTHORIZED = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
 WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 
 
@@ -57,8 +62,8 @@ def school(catalog):
                             f"Eva Visser,{unique('eva')},2025-07-01,25655\n").get_json()
     claimed = learner.post("/api/v1/vouchers/claim", json={"code": batch["vouchers"][0]["code"]})
     assert claimed.status_code == 202, "not her address: the school is asked"
-    return {"staff": staff_email, "learner": learner, "learner_email": learner_email,
-            "learner_name": name}
+    return {"staff": staff_email, "staff_api": staff, "learner": learner,
+            "learner_email": learner_email, "learner_name": name}
 
 
 def sign_in(page, email):
@@ -98,6 +103,7 @@ def award_and_revoke(page, school, viewport):
     expect(page.locator("#awards-status")).to_contain_text(
         f"toegekend aan {school['learner_email']}")
     check_page(page, "awards", viewport)
+    offer_to_a_wallet(page, school, viewport)
 
     page.get_by_label("CSV-bestand").set_input_files(csv_file("awards.csv",
         f"email,block\n{school['learner_email']},TIM-02\nniemand@example.org,TIM-02\n"))
@@ -120,10 +126,53 @@ def award_and_revoke(page, school, viewport):
     expect(issued).to_contain_text("Toets ongeldig verklaard")
 
 
+def offer_to_a_wallet(page, school, viewport):
+    """The offer's QR code is the server's SVG as an image, its link leads to a live offer
+    with a pre-authorized code, and the transaction code is mailed apart unless unticked."""
+    email = school["learner_email"]
+    name = f"Aanbieden aan een wallet: Veilig werken van {email}"
+    page.get_by_role("button", name=name).click()
+    offer = page.get_by_role("group", name=name)
+    ticked = offer.get_by_label("met transactiecode")
+    expect(ticked).to_be_checked()
+    offer.get_by_role("button", name="Aanbod maken").click()
+    expect(offer.get_by_role("status").filter(has_text="Aanbod gemaakt")).to_have_text(
+        f"Aanbod gemaakt en naar {email} gemaild.")
+    qr = offer.get_by_role(
+        "img", name=f"QR-code van het aanbod voor {email}: scan hem met een wallet")
+    expect(qr).to_be_visible()
+    source = qr.get_attribute("src")
+    assert source.startswith("data:image/svg+xml;base64,")
+    assert base64.b64decode(source.split(",", 1)[1]).lstrip().startswith((b"<svg", b"<?xml"))
+    expect(offer).to_contain_text(f"De transactiecode is apart naar {email} gemaild")
+    expect(offer).to_contain_text(re.compile(r"Geldig tot .*\d{2}:\d{2} \(jouw tijd\)"))
+    link = offer.get_by_label("Link van het aanbod").input_value()
+    offer.get_by_role("button", name="Link kopiëren").click()
+    expect(offer.get_by_role("status").filter(has_text="Link gekopieerd.")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == link
+    check_page(page, "award offered to a wallet", viewport)
+
+    assert link.startswith("openid-credential-offer://?")
+    [by_reference] = parse_qs(urlsplit(link).query)["credential_offer_uri"]
+    document = page.request.get(urlsplit(by_reference).path).json()
+    grant = document["grants"][PRE_AUTHORIZED]
+    assert grant["tx_code"]["length"] == 6
+
+    ticked.uncheck()
+    offer.get_by_role("button", name="Nieuw aanbod maken").click()
+    expect(offer).to_contain_text("Zonder transactiecode")
+    without = offer.get_by_label("Link van het aanbod").input_value()
+    assert without != link
+    [by_reference] = parse_qs(urlsplit(without).query)["credential_offer_uri"]
+    document = page.request.get(urlsplit(by_reference).path).json()
+    assert "tx_code" not in document["grants"][PRE_AUTHORIZED]
+
+
 def upload_preview_issue_and_withdraw(page, school, viewport):
     first, second = unique("lars"), unique("mila")
     open_section(page, "Vouchers")
     expect(page.get_by_role("heading", level=1)).to_have_text("Vouchers")
+    expect(page.get_by_text("Je ziet hier alleen Techniek College Rijnmond.")).to_be_visible()
     name = school["learner_name"]
     page.get_by_role("button", name=f"Bevestigen voor {name}").click()
     expect(page.locator("#vouchers-status")).to_have_text(
@@ -169,6 +218,7 @@ def upload_preview_issue_and_withdraw(page, school, viewport):
 def decide_recognition(page, school, viewport):
     open_section(page, "Erkenningsverzoeken")
     expect(page.get_by_role("heading", level=1)).to_have_text("Erkenningsverzoeken")
+    expect(page.get_by_text("Je ziet hier alleen Techniek College Rijnmond.")).to_be_visible()
     name = school["learner_name"]
     request = page.get_by_role("listitem").filter(has_text=f"{name} vraagt erkenning")
     expect(request).to_contain_text("Bouwbedrijf Noord")
@@ -189,7 +239,8 @@ def decide_recognition(page, school, viewport):
 @pytest.mark.parametrize("size", WIDTHS)
 def test_staff_award_vouchers_and_recognition(new_context, school, size):
     viewport = WIDTHS[size]
-    page = new_context(viewport=viewport, bypass_csp=True).new_page()
+    page = new_context(viewport=viewport, bypass_csp=True,
+                       permissions=["clipboard-read", "clipboard-write"]).new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     sign_in(page, school["staff"])
@@ -208,6 +259,13 @@ def test_a_learner_gets_not_found_on_staff_screens(new_context, school, api):
 
 
 def test_the_staff_screens_speak_english(new_context, school):
+    """In English, and with the offer of an award revoked meanwhile refused in the view, the
+    message focused."""
+    staff, email = school["staff_api"], school["learner_email"]
+    with staff.application.app_context():
+        block = db.session.scalar(db.select(Block.id).filter_by(code="TIM-02"))
+    award = staff.post("/api/v1/issuing/tcr/awards", json={"block_id": block, "email": email})
+    assert award.status_code == 201, award.get_data(as_text=True)
     page = new_context(viewport=WIDTHS["desktop"], bypass_csp=True).new_page()
     sign_in(page, school["staff"])
     page.goto("/profile")
@@ -222,3 +280,17 @@ def test_the_staff_screens_speak_english(new_context, school):
     request.get_by_role("button", name=f"Refuse TIM-01 for {name}").click()
     expect(request.get_by_text("Say why you refuse")).to_be_visible()
     assert_no_serious_violations(page, "recognition in English")
+
+    open_section(page, "Awards", menu="School admin")
+    name = f"Offer to a wallet: Maatvoering of {email}"
+    page.get_by_role("button", name=name).click()
+    offer = page.get_by_role("group", name=name)
+    revoked = staff.post(f"/api/v1/issuing/tcr/credentials/{award.get_json()['id']}/revoke",
+                         json={"reason": "Given by mistake"})
+    assert revoked.status_code == 200, revoked.get_data(as_text=True)
+    offer.get_by_role("button", name="Make offer").click()
+    refused = offer.get_by_role("alert")
+    expect(refused).to_contain_text("This credential cannot be offered")
+    expect(refused).to_be_focused()
+    expect(offer.get_by_role("img")).to_have_count(0)
+    assert_no_serious_violations(page, "a refused offer in English")

@@ -7,6 +7,7 @@ import { problemMessage } from '../core/forms.js';
 import { FileField } from '../dossier/parts.js';
 import { awardsApi } from './school-api.js';
 import { LineErrors, ReasonDialog, StaffPage, when } from './school-parts.js';
+import { OfferPanel } from './offer.js';
 
 const FORMS = ['json', 'jwt', 'png'];
 
@@ -100,6 +101,8 @@ function AwardCsv({ slug, onIssued }) {
 
 function IssuedItem({ slug, row, onRevoke }) {
   const locale = getLocale();
+  const [offering, setOffering] = useState(false);
+  const offerable = !row.revoked_at && row.learner;
   return html`<li class="staff-item">
     <div class="staff-item__head">
       <h3 class="staff-item__title">${row.achievement_name}</h3>
@@ -112,7 +115,11 @@ function IssuedItem({ slug, row, onRevoke }) {
         aria-label=${t('staffAwards.downloadLabel', { form: form.toUpperCase(), name: row.achievement_name, learner: row.learner || '' })}>${form.toUpperCase()}</a>`)}
       ${!row.revoked_at && html`<button type="button" class="button button--danger button--small" onClick=${() => onRevoke(row)}
         aria-label=${t('staffAwards.revokeLabel', { name: row.achievement_name, learner: row.learner || '' })}>${t('staffAwards.revoke')}</button>`}
+      ${offerable && html`<button type="button" class="button button--secondary button--small" onClick=${() => setOffering(!offering)}
+        aria-expanded=${offering ? 'true' : 'false'} aria-controls=${offering ? `offer-${row.id}` : undefined}
+        aria-label=${t('staffAwards.offerButtonLabel', { name: row.achievement_name, learner: row.learner })}>${t('staffAwards.offerButton')}</button>`}
     </p>
+    ${offerable && offering && html`<${OfferPanel} slug=${slug} row=${row} />`}
   </li>`;
 }
 

@@ -7,7 +7,7 @@ import { LiveMessage } from '../core/components.js';
 import { problemMessage } from '../core/forms.js';
 import { StatusBadge, TextArea } from '../dossier/parts.js';
 import { recognitionApi } from './school-api.js';
-import { StaffPage, when } from './school-parts.js';
+import { ServerScope, StaffPage, when } from './school-parts.js';
 
 function Experience({ request }) {
   const locale = getLocale();
@@ -72,7 +72,7 @@ function Decided({ request }) {
   </li>`;
 }
 
-export default function RecognitionView() {
+export default function RecognitionView({ institution, role }) {
   const [requests, setRequests] = useState(null);
   const [message, setMessage] = useState('');
   const [status, setStatus] = useState('');
@@ -109,6 +109,7 @@ export default function RecognitionView() {
   const pending = (requests || []).filter((request) => request.status === 'requested');
   const decided = (requests || []).filter((request) => request.status !== 'requested');
   return html`<${StaffPage} intro="staffRecognition.intro">
+    <${ServerScope} institution=${institution} role=${role} />
     <${LiveMessage} kind="error" id="recognition-error">${message}</${LiveMessage}>
     <${LiveMessage} kind="status" id="recognition-status">${status}</${LiveMessage}>
     ${!requests && !message && html`<p class="loading" role="status">${t('app.loading')}</p>`}

@@ -17,6 +17,7 @@ export const awardsApi = {
   award: (slug, body) => request('POST', `${issuing(slug)}/awards`, body),
   awardCsv: (slug, file) => request('POST', `${issuing(slug)}/awards/csv`, csvForm(file)),
   revoke: (slug, issuedId, reason) => request('POST', `${issuing(slug)}/credentials/${id(issuedId)}/revoke`, { reason }),
+  offer: (slug, issuedId, txCode) => request('POST', `${issuing(slug)}/credentials/${id(issuedId)}/offer`, { tx_code: txCode }),
   downloadUrl: (slug, issuedId, form) => `${issuing(slug)}/credentials/${id(issuedId)}/download?form=${form}`,
 };
 

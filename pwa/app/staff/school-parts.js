@@ -13,6 +13,15 @@ export function StaffPage({ intro, children }) {
     ${children}`;
 }
 
+/** Which institution a screen shows when its API picks it from the staff member (vouchers,
+ * recognition requests): their own school, or every school for an admin, whatever the
+ * institution chooser above says. */
+export function ServerScope({ institution, role }) {
+  const text = role === 'admin' ? t('staffSchool.scopeAll')
+    : t('staffSchool.scopeOne', { name: institution ? institution.name : '' });
+  return html`<p class="notice notice--info">${text}</p>`;
+}
+
 /** A refused list's errors, line by line ("line 3: …"), as the server named them. */
 export function LineErrors({ error }) {
   if (!(error instanceof ApiError) || error.status !== 422) return null;

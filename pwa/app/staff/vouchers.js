@@ -7,7 +7,7 @@ import { Field, LiveMessage, SelectField } from '../core/components.js';
 import { problemMessage } from '../core/forms.js';
 import { FileField } from '../dossier/parts.js';
 import { schoolVoucherApi } from './school-api.js';
-import { LineErrors, ReasonDialog, StaffPage, when } from './school-parts.js';
+import { LineErrors, ReasonDialog, ServerScope, StaffPage, when } from './school-parts.js';
 
 const STATES = ['issued', 'claimed', 'redeemed', 'expired', 'void'];
 const LANGUAGES = ['nl', 'en'];
@@ -148,7 +148,7 @@ function Claims({ claims, busy, onDecide }) {
   </section>`;
 }
 
-export default function StaffVouchersView() {
+export default function StaffVouchersView({ institution, role }) {
   const [batches, setBatches] = useState(null);
   const [vouchers, setVouchers] = useState(null);
   const [claims, setClaims] = useState(null);
@@ -222,6 +222,7 @@ export default function StaffVouchersView() {
   const stateOptions = [{ value: '', label: t('staffVouchers.allStates') },
     ...STATES.map((state) => ({ value: state, label: t(`staffVouchers.state.${state}`) }))];
   return html`<${StaffPage} intro="staffVouchers.intro">
+    <${ServerScope} institution=${institution} role=${role} />
     <${LiveMessage} kind="error" id="vouchers-error">${message}</${LiveMessage}>
     <${LiveMessage} kind="status" id="vouchers-status">${status}${issuedBatch && html` <${Letters} batchId=${issuedBatch.id} parts=${Math.ceil(issuedBatch.count / LETTERS_PER_PDF)} label=${t('staffVouchers.batchLabel', { id: issuedBatch.id })} />`}</${LiveMessage}>
     <${Claims} claims=${claims} busy=${busy} onDecide=${(claim, approved) => act(
