@@ -129,6 +129,14 @@ class RouteSchema(Schema):
     plan = fields.Nested(PlanSchema)
 
 
+def _dump_block(run) -> dict:
+    return _BLOCK_SUMMARY.dump(run.block)
+
+
+def _dump_institution(run) -> dict:
+    return _INSTITUTION.dump(run.institution)
+
+
 class EnrolmentSchema(Schema):
     id = fields.Integer()
     status = fields.String(metadata={"enum": ["enrolled", "cancelled"]})
@@ -136,10 +144,10 @@ class EnrolmentSchema(Schema):
     created_at = UTCDateTime()
     cancelled_at = UTCDateTime(allow_none=True)
     run = fields.Nested(RunSchema)
-    block = fields.Function(lambda e: BlockSummarySchema().dump(e.run.block))
+    block = fields.Function(lambda e: _dump_block(e.run))
     qualification = fields.Function(lambda e: localized(e.run.block.qualification, "name"))
     qualification_id = fields.Function(lambda e: e.run.block.qualification_id)
-    institution = fields.Function(lambda e: InstitutionSchema().dump(e.run.institution))
+    institution = fields.Function(lambda e: _dump_institution(e.run))
 
 
 class ScheduleSchema(Schema):
@@ -182,3 +190,8 @@ class StaffRecognitionRequestSchema(RecognitionRequestSchema):
 
 class DecisionSchema(Schema):
     approved = fields.Boolean(required=True)
+
+
+# One instance each, for every enrolment dumped: making a schema copies all its fields.
+_BLOCK_SUMMARY = BlockSummarySchema()
+_INSTITUTION = InstitutionSchema()
