@@ -15,6 +15,7 @@ from eigendossier.core.config import (
 from eigendossier.core.errors import register_error_handlers
 from eigendossier.core.extensions import (
     CookieFirstSessionInterface,
+    EigenFlask,
     api,
     babel,
     db,
@@ -32,7 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
     settings = load_settings(config)
     check_start(settings)  # before any key is generated into the instance folder
     instance_path = str(settings.get("INSTANCE_PATH") or default_instance_path())
-    app = Flask(__name__, instance_path=instance_path, static_folder=None)
+    app = EigenFlask(__name__, instance_path=instance_path, static_folder=None)
     app.config.from_mapping(flask_settings(settings, instance_path))
     app.config.setdefault("PWA_DIR", str(project_dir("pwa")))
     app.config["FEATURES"] = set()
@@ -59,7 +60,6 @@ def _init_extensions(app: Flask) -> None:
     init_limiter(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
-    login_manager.session_protection = None
     login_manager.request_loader(account_from_request)
     login_manager.unauthorized_handler(lambda: abort(401))
     api.init_app(app)

@@ -1,12 +1,15 @@
 """Extensions, created once here and bound to the app in create_app."""
 from datetime import datetime
+from inspect import iscoroutinefunction
 
-from flask import request
+from flask import Flask, request
+from flask.globals import request_ctx
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_login.utils import _user_context_processor
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
@@ -99,12 +102,59 @@ def _spec_settings(config) -> tuple:
                         if key.startswith(("API_", "OPENAPI_", "ETAG_"))))
 
 
+class CookieLoginManager(LoginManager):
+    """Flask-Login that signs in from our own session cookie only (its request loader).
+
+    Flask-Login's other ways in are unused here: no login into Flask's session, no
+    remember-me cookie, no session protection (our cookie is the session). Its general path
+    still hashed the client's address and User-Agent for session protection, read Flask's
+    session twice and sent two signals on every request, and an after-request hook looked for
+    a remember cookie to refresh: together about a tenth of a small GET's CPU."""
+
+    def init_app(self, app, add_context_processor=True):
+        app.login_manager = self
+        if add_context_processor:
+            app.context_processor(_user_context_processor)
+
+    def _load_user(self):
+        self._update_request_context_with_user(self._request_callback(request))
+
+
+class EigenFlask(Flask):
+    """Flask, asking once per function whether it is a coroutine function.
+
+    Flask wraps every hook and view in ``ensure_sync`` on every request, and each call ran
+    ``inspect.iscoroutinefunction`` again: about seventeen per request here. Whether a
+    function is ``async def`` does not change, so the answer is kept per function (per
+    underlying function for bound methods, which MethodView makes anew per request)."""
+
+    _SYNC_MAX = 10_000
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._sync: dict = {}
+
+    def ensure_sync(self, func):
+        key = getattr(func, "__func__", func)
+        try:
+            is_sync = self._sync[key]
+        except (KeyError, TypeError):  # TypeError: not hashable, never kept
+            is_sync = not iscoroutinefunction(func)  # Flask's own test
+            try:
+                if len(self._sync) >= self._SYNC_MAX:
+                    self._sync.clear()
+                self._sync[key] = is_sync
+            except TypeError:
+                pass
+        return func if is_sync else self.async_to_sync(func)
+
+
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 api = ProblemApi()
 limiter = Limiter(key_func=get_remote_address)
 babel = Babel()
-login_manager = LoginManager()
+login_manager = CookieLoginManager()
 
 
 class CookieFirstSessionInterface(SecureCookieSessionInterface):
@@ -131,13 +181,14 @@ class CookieFirstSessionInterface(SecureCookieSessionInterface):
 
 
 def init_limiter(app) -> None:
-    """Bind the limiter; drop its per-request hook when no limit needs it.
+    """Bind the limiter; drop its per-request hooks when the request does not need them.
 
     Our limits are all per view (``@limiter.limit``), and those are checked inside the view.
     Flask-Limiter's ``before_request`` hook exists for application-wide and default limits;
     with none configured it resolves nothing on every request, at about a third of the cost
     of a small GET. Configure one (``RATELIMIT_DEFAULT``, ``RATELIMIT_APPLICATION``) and the
-    hook stays.
+    hook stays. Its after-request hook (deductions of failed requests, headers) and its
+    teardown (forgetting the request's limits) run only after a request that met a limit.
     """
     limiter.init_app(app)
     manager = limiter.limit_manager
@@ -147,6 +198,26 @@ def init_limiter(app) -> None:
     app.before_request_funcs[None] = [
         hook for hook in hooks if getattr(hook, "__func__", None) is not _LIMITER_HOOK
     ]
+    for funcs in (app.after_request_funcs, app.teardown_request_funcs):
+        funcs[None] = [_when_limited(hook) if _is_limiter_hook(hook) else hook
+                       for hook in funcs.get(None, [])]
+
+
+def _is_limiter_hook(hook) -> bool:
+    owner = getattr(hook, "__self__", None) or (getattr(hook, "args", None) or (None,))[0]
+    return owner is limiter
+
+
+def _when_limited(hook):
+    """The hook, run only when the request looked at a limit (Flask-Limiter keeps what it
+    needs on the request context, made on first use)."""
+
+    def run(arg):
+        if hasattr(request_ctx._get_current_object(), "_limiter_request_context"):
+            return hook(arg)
+        return arg
+
+    return run
 
 
 _LIMITER_HOOK = Limiter._check_request_limit

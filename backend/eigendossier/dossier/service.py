@@ -219,28 +219,32 @@ def reverify(account: Account, credential_id: int) -> Credential:
     return found
 
 
-def reverify_all(account: Account, credential_ids: list[int]) -> list[int]:
-    """Verify these credentials of the account again and store the results, in the caller's
-    transaction (not committed). Returns those that could not be verified again: their
-    stored result is left as it was."""
-    failed = []
-    for credential_id in credential_ids:
-        found = credential(account, credential_id)
+def verify_again(account: Account, credentials: list[Credential]) -> dict[int, tuple]:
+    """Verify these stored credentials of the account again, writing nothing: {credential id:
+    (result, original bytes)} for :func:`store_result`. One that cannot be verified again
+    (an issuer unreachable, a failure of ours) is left out and logged."""
+    results = {}
+    for found in credentials:
         original = found.original
         try:
-            result = verification.verify(verification.parse(original), account)
+            results[found.id] = (verification.verify(verification.parse(original), account),
+                                 original)
         except Exception:
-            log.warning("re-verifying credential %s failed", credential_id, exc_info=True)
-            _note_answer(found.verification, True)
-            failed.append(credential_id)
-            continue
-        if _same_result(found.verification, result):
-            found.verification.checked_at = utcnow()  # nothing else to write
-            _note_expiry(found, result)
-            _note_answer(found.verification, result.status == "unverifiable")
-        else:
-            _apply(found, result, original)
-    return failed
+            log.warning("re-verifying credential %s failed", found.id, exc_info=True)
+    return results
+
+
+def store_result(found: Credential, result, original: bytes,
+                 checked_at: datetime | None = None) -> None:
+    """Keep a new verification of a stored credential, in the caller's transaction (not
+    committed). When it says what the stored result says, only the result's time moves (to
+    `checked_at`, default now)."""
+    if _same_result(found.verification, result):
+        found.verification.checked_at = checked_at or utcnow()  # nothing else to write
+        _note_expiry(found, result)
+        _note_answer(found.verification, result.status == "unverifiable")
+    else:
+        _apply(found, result, original)
 
 
 def _same_result(stored: VerificationResult | None, result) -> bool:

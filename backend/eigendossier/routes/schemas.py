@@ -138,6 +138,14 @@ class RouteSchema(Schema):
     plan = fields.Nested(PlanSchema)
 
 
+def _dump_block(run) -> dict:
+    return _BLOCK_SUMMARY.dump(run.block)
+
+
+def _dump_institution(run) -> dict:
+    return _INSTITUTION.dump(run.institution)
+
+
 class EnrolmentSchema(Schema):
     id = fields.Integer()
     status = fields.String(metadata={"enum": ["enrolled", "cancelled"]})
@@ -145,10 +153,10 @@ class EnrolmentSchema(Schema):
     created_at = UTCDateTime()
     cancelled_at = UTCDateTime(allow_none=True)
     run = fields.Nested(RunSchema)
-    block = fields.Function(lambda e: BlockSummarySchema().dump(e.run.block))
+    block = fields.Function(lambda e: _dump_block(e.run))
     qualification = fields.Function(lambda e: localized(e.run.block.qualification, "name"))
     qualification_id = fields.Function(lambda e: e.run.block.qualification_id)
-    institution = fields.Function(lambda e: InstitutionSchema().dump(e.run.institution))
+    institution = fields.Function(lambda e: _dump_institution(e.run))
 
 
 class ScheduleSchema(Schema):
@@ -211,3 +219,8 @@ class DecisionSchema(Schema):
     def _reason_for_a_refusal(self, data, **kwargs):
         if data.get("approved") is False and len(data.get("reason", "").strip()) < 3:
             raise ValidationError(_("Say why the request is refused."), "reason")
+
+
+# One instance each, for every enrolment dumped: making a schema copies all its fields.
+_BLOCK_SUMMARY = BlockSummarySchema()
+_INSTITUTION = InstitutionSchema()

@@ -282,61 +282,78 @@ def enrol_route(account: Account, route_id: int, today: date) -> list[Enrolment]
     """Enrol in every run of the route at once, across institutions, or in none of them.
 
     Each seat is taken by one conditional UPDATE, so concurrent enrolments never overbook:
-    the database re-checks `seats_taken < seats_total` on the row it locks."""
+    the database re-checks `seats_taken < seats_total` on the row it locks. The seats are
+    taken last, in the order of the runs' ids: a run's row stays locked only until the
+    commit, and two routes sharing runs lock them in the same order (no deadlock)."""
     route = route_of(account, route_id)
-    enrolments = []
     try:
-        for choice in route.plan["choices"]:
-            enrolments.append(enrol_in_run(account, choice["run_id"], today, route.id))
+        claims = [claim_enrolment(account, choice["run_id"], route.id)
+                  for choice in route.plan["choices"]]
+        for enrolment, new in sorted(claims, key=lambda claim: claim[0].run_id):
+            if new:
+                take_seat(enrolment.run_id, today)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    return enrolments
+    return [enrolment for enrolment, _ in claims]
 
 
 def enrol_in_run(account: Account, run_id: int, today: date,
                  route_id: int | None = None) -> Enrolment:
-    """Take a seat in a run that has not started, in the caller's transaction (not committed).
+    """Take a seat in a run that has not started, in the caller's transaction (not committed):
+    :func:`claim_enrolment`, then :func:`take_seat` when the claim is new."""
+    enrolment, new = claim_enrolment(account, run_id, route_id)
+    if new:
+        take_seat(run_id, today)
+    return enrolment
 
-    The enrolment row is claimed first, then the seat by one conditional UPDATE, so
-    concurrent enrolments never overbook. The same enrolment sent twice at once (a double
-    tap, a retry) waits at the claim for the first: it then finds the learner enrolled and
-    answers with that enrolment, instead of failing on the unique constraint or taking a
-    second seat."""
-    if not _claim_enrolment(account.id, run_id, route_id):
-        return _enrolment(account.id, run_id)
+
+def claim_enrolment(account: Account, run_id: int,
+                    route_id: int | None = None) -> tuple[Enrolment, bool]:
+    """Make the learner's enrolment in the run "enrolled", in the caller's transaction:
+    a new row, or their cancelled one again. Returns it, and whether it is new: then the
+    caller must :func:`take_seat` before committing.
+
+    The same enrolment sent twice at once (a double tap, a retry) waits here for the first:
+    it then finds the learner enrolled and gets that enrolment (not new), instead of failing
+    on the unique constraint or taking a second seat."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    inserted = db.session.scalars(
+        insert(Enrolment)
+        .values(account_id=account.id, run_id=run_id, route_id=route_id, status="enrolled")
+        .on_conflict_do_nothing(index_elements=["account_id", "run_id"])
+        .returning(Enrolment)
+        .execution_options(populate_existing=True)
+    ).first()
+    if inserted is not None:
+        return inserted, True
+    again = db.session.scalars(
+        db.update(Enrolment)
+        .where(Enrolment.account_id == account.id, Enrolment.run_id == run_id,
+               Enrolment.status == "cancelled")
+        .values(status="enrolled", cancelled_at=None, route_id=route_id)
+        .returning(Enrolment)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    ).first()
+    if again is not None:
+        return again, True
+    return _enrolment(account.id, run_id), False
+
+
+def take_seat(run_id: int, today: date) -> None:
+    """One seat of a run that has not started, by one conditional UPDATE (RunFull when none
+    is left). The run's row stays locked until the transaction ends, so concurrent
+    enrolments in the run wait here: call it last, just before the commit."""
     taken = db.session.execute(
         db.update(Run)
         .where(Run.id == run_id, Run.seats_taken < Run.seats_total, Run.start_date > today)
         .values(seats_taken=Run.seats_taken + 1)
+        .execution_options(synchronize_session=False)
     )
     if taken.rowcount != 1:
         raise RunFull()
-    return _enrolment(account.id, run_id)
-
-
-def _claim_enrolment(account_id: int, run_id: int, route_id: int | None) -> bool:
-    """Make the learner's enrolment in the run "enrolled": a new row, or their cancelled one
-    again. False when it already was, by this request's twin among others."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    inserted = db.session.execute(
-        insert(Enrolment)
-        .values(account_id=account_id, run_id=run_id, route_id=route_id, status="enrolled")
-        .on_conflict_do_nothing(index_elements=["account_id", "run_id"])
-        .returning(Enrolment.id)
-    ).first()
-    if inserted is not None:
-        return True
-    again = db.session.execute(
-        db.update(Enrolment)
-        .where(Enrolment.account_id == account_id, Enrolment.run_id == run_id,
-               Enrolment.status == "cancelled")
-        .values(status="enrolled", cancelled_at=None, route_id=route_id)
-        .execution_options(synchronize_session=False)
-    )
-    return again.rowcount == 1
 
 
 def _enrolment(account_id: int, run_id: int) -> Enrolment:

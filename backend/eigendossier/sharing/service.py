@@ -6,6 +6,7 @@ its SHA-256; every write is one transaction."""
 import io
 import logging
 import secrets
+import threading
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
@@ -14,6 +15,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from eigendossier.accounts.models import Account
 from eigendossier.accounts.service import hash_token
@@ -285,55 +287,81 @@ def reverify_after() -> timedelta:
 def refresh_stale(share: Share) -> bool:
     """Verify again, now, each shared credential whose result is older than
     SHARE_REVERIFY_AFTER_SECONDS. One that cannot be verified again keeps its stored result
-    (the page says when that was). Returns whether this request took any (then the page's
-    data is loaded again).
+    (the page says when that was). Returns whether the page's data must be loaded again
+    (only after a database failure here).
 
-    The claims are committed at once (so other requests see them); the new results are left
-    in the session for :func:`save_page`, which writes them with the view log. A database
-    failure while storing them gives every claim back, so the next request tries again.
+    Nothing is written while verifying. Then one conditional UPDATE moves the results' time
+    from what this request read to now, only where no other request (of any process) stored a
+    newer result meanwhile, and this request's results are stored for those: left in the
+    session for :func:`save_page`, which writes them with the view log in the page's one
+    commit. Within this process, a credential one request is verifying is not verified by
+    another at the same time: that one shows the stored result.
     """
     cutoff = utcnow() - reverify_after()
-    stale = [(link.credential_id, link.credential.verification.checked_at)
+    stale = {link.credential_id: link.credential
              for link in share.credentials
              if link.credential.verification is not None
-             and link.credential.verification.checked_at <= cutoff]
-    claimed = {credential_id: seen for credential_id, seen in stale
-               if _claim(credential_id, seen)}  # others are being verified by another request
-    if not claimed:
+             and link.credential.verification.checked_at <= cutoff}
+    mine = _verifying.take(stale)
+    if not mine:
         return False
-    _commit()
     try:
-        failed = dossier.reverify_all(share.account, list(claimed))
-        for credential_id in failed:
-            _release(credential_id, claimed[credential_id])
+        seen = {credential_id: stale[credential_id].verification.checked_at
+                for credential_id in mine}
+        results = dossier.verify_again(share.account, [stale[i] for i in mine])
+        now = utcnow()
+        for credential_id in _claim({i: seen[i] for i in results}, now):
+            found = stale[credential_id]
+            set_committed_value(found.verification, "checked_at", now)  # what _claim wrote
+            dossier.store_result(found, *results[credential_id], checked_at=now)
         db.session.flush()
     except Exception:
         log.warning("storing re-verified results of share %s failed", share.id, exc_info=True)
-        for credential_id, seen in claimed.items():
-            _release(credential_id, seen)
-        _commit()
-    return True
+        db.session.rollback()
+        return True
+    finally:
+        _verifying.release(mine)
+    return False
 
 
-def _claim(credential_id: int, seen: datetime) -> bool:
-    """Take the re-verification of a credential: move its result's time from what this
-    request read to now, only if nobody else moved it first (one conditional UPDATE, so two
-    employers opening the page at once do not verify, and write, the same result twice).
-    The caller commits."""
-    return db.session.execute(
+def _claim(seen: dict[int, datetime], now: datetime) -> list[int]:
+    """Move the time of these credentials' results from what this request read to now, where
+    nobody moved it first (one conditional UPDATE: two employers opening the page at once do
+    not both write the same result). Returns the credentials whose result this request may
+    store; their rows stay locked until the commit."""
+    if not seen:
+        return []
+    return db.session.scalars(
         db.update(VerificationResult)
-        .where(VerificationResult.credential_id == credential_id,
-               VerificationResult.checked_at == seen)
-        .values(checked_at=utcnow()).execution_options(synchronize_session=False)
-    ).rowcount == 1
+        .where(db.or_(*(db.and_(VerificationResult.credential_id == credential_id,
+                                VerificationResult.checked_at == checked_at)
+                        for credential_id, checked_at in seen.items())))
+        .values(checked_at=now)
+        .returning(VerificationResult.credential_id)
+        .execution_options(synchronize_session=False)
+    ).all()
 
 
-def _release(credential_id: int, seen: datetime) -> None:
-    """A failed re-verification: the result is as old as it was (stale again). The caller
-    commits."""
-    db.session.execute(db.update(VerificationResult)
-                       .where(VerificationResult.credential_id == credential_id)
-                       .values(checked_at=seen).execution_options(synchronize_session=False))
+class _InProcess:
+    """Credentials that a request of this process is verifying again right now."""
+
+    def __init__(self):
+        self._ids: set[int] = set()
+        self._lock = threading.Lock()
+
+    def take(self, ids) -> list[int]:
+        """Those of `ids` nobody here is verifying; they are this caller's until released."""
+        with self._lock:
+            free = [i for i in ids if i not in self._ids]
+            self._ids.update(free)
+        return free
+
+    def release(self, ids) -> None:
+        with self._lock:
+            self._ids.difference_update(ids)
+
+
+_verifying = _InProcess()
 
 
 def shared_credential(share: Share, credential_id: int):

@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import json
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -221,9 +222,11 @@ def redeem(account: Account, voucher_id: int, run_id: int, key: str,
     transaction, claimed by one conditional UPDATE. A replay with the same Idempotency-Key
     gets the first response again. Returns (status, body).
 
-    The happy path is nine statements: the voucher and the run with what the answer shows
-    (two SELECTs), the claim, the seat (the enrolment SELECT, UPDATE and INSERT), the link,
-    and the audit event and stored answer written together at commit. A stored answer is
+    The happy path is eight statements: the voucher and the run with what the answer shows
+    (two SELECTs), the claim of the voucher, the enrolment (INSERT … RETURNING), its link to
+    the voucher, the audit event and the stored answer, and last the seat. Everyone redeeming
+    for the same run waits for that run's row, which stays locked until the commit: taking
+    the seat last keeps that wait to the seat's UPDATE and the commit. A stored answer is
     looked up only when the voucher cannot be redeemed (a replay finds it already used) or
     when storing ours collides with one under the same key.
     """
@@ -250,18 +253,22 @@ def redeem(account: Account, voucher_id: int, run_id: int, key: str,
         if taken is None:
             db.session.rollback()
             return _replay(account, key, fingerprint) or _refusal(voucher_id, now)
-        enrolment = routes.enrol_in_run(account, run_id, today)
-        db.session.flush()
+        enrolment, new_seat = routes.claim_enrolment(account, run_id)
         db.session.execute(db.update(Voucher).where(Voucher.id == voucher_id)
                            .values(enrolment_id=enrolment.id))
         set_committed_value(voucher, "redeemed_at", now)
         set_committed_value(voucher, "enrolment_id", enrolment.id)
         set_committed_value(voucher, "enrolment", enrolment)
         set_committed_value(enrolment, "run", run)
+        if new_seat:  # the answer shows the run as it is once the seat below is taken
+            set_committed_value(run, "seats_taken", run.seats_taken + 1)
         audit.record("voucher.redeemed", account.id, subject=voucher, run=run.code)
         body = _redemption_body(voucher, enrolment)
         db.session.add(IdempotentResponse(account_id=account.id, key=key,
                                           request_fingerprint=fingerprint, status=201, body=body))
+        db.session.flush()
+        if new_seat:
+            routes.take_seat(run_id, today)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()  # the same key stored meanwhile: its answer, or "key reused"
@@ -313,9 +320,16 @@ def _run_to_buy(account: Account, run_id: int) -> tuple[Run | None, bool]:
 
 
 def _redemption_body(voucher: Voucher, enrolment) -> dict:
+    return _redemption_schema().dump({"voucher": voucher, "enrolment": enrolment})
+
+
+@cache
+def _redemption_schema():
+    """One instance for every redemption: making a schema copies all its (nested) fields,
+    which cost a redemption more CPU than its SQL did."""
     from eigendossier.vouchers.schemas import RedemptionSchema
 
-    return RedemptionSchema().dump({"voucher": voucher, "enrolment": enrolment})
+    return RedemptionSchema()
 
 
 def _not_found():

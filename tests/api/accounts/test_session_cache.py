@@ -2,12 +2,16 @@
 in this process."""
 from contextlib import contextmanager
 
+import pytest
 from sqlalchemy import event, text
 
 from eigendossier.accounts import sessions
 from eigendossier.accounts.api import SESSION_COOKIE
 from eigendossier.core.extensions import db
 from tests.support import PASSWORD, assert_problem, sign_up
+
+# Signing out, erasing and editing the profile forget the remembered answer on either database.
+pytestmark = pytest.mark.both_databases
 
 
 @contextmanager

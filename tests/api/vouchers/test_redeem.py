@@ -8,7 +8,7 @@ from eigendossier.core.extensions import db
 from eigendossier.core.models import AuditEvent
 from eigendossier.core.timeutil import utcnow
 from eigendossier.vouchers.models import Voucher
-from tests.api.vouchers.conftest import redeem, run_id
+from tests.api.vouchers.conftest import issue, other_learner, redeem, run_id
 from tests.support import assert_problem
 
 # On SQLite and PostgreSQL: redeemed exactly once under concurrent requests.
@@ -181,8 +181,9 @@ def test_the_schedule_cannot_bypass_the_voucher_deadline(app, client, claimed):
     assert client.get(f"/api/v1/vouchers/{claimed['id']}").get_json()["status"] == "redeemed"
 
 
-def test_a_redemption_is_nine_statements(app, client, claimed):
-    """Pinned so the hot path does not grow back (it was seventeen)."""
+def test_a_redemption_is_eight_statements_with_the_seat_last(app, client, claimed):
+    """Pinned so the hot path does not grow back (it was seventeen, then nine). The seat is
+    the last statement: everyone buying the same run waits for its row until the commit."""
     from sqlalchemy import event
 
     run = run_id(client, claimed["id"])
@@ -198,7 +199,43 @@ def test_a_redemption_is_nine_statements(app, client, claimed):
         assert redeem(client, claimed["id"], run).status_code == 201
     finally:
         event.remove(engine, "before_cursor_execute", count)
-    assert len(seen) == 9, seen
+    assert len(seen) == 8, seen
+    assert seen[-1].startswith("UPDATE run SET seats_taken"), seen[-1]
+
+
+def test_learners_racing_for_the_last_seats_get_one_seat_each(app, staff, catalog):
+    """Eight learners with a voucher each redeem at once for a run with two seats left:
+    two enrolments, the run exactly full, and six vouchers still unused."""
+    emails = [f"learner{i}@example.nl" for i in range(8)]
+    graduates = "name,email,graduation_date,qualification\n" + "".join(
+        f"Learner {i},{email},2025-07-01,25655\n" for i, email in enumerate(emails))
+    codes = {v["email"]: v["code"] for v in issue(staff, graduates).get_json()["vouchers"]}
+    learners = []
+    for email in emails:
+        learner = other_learner(app, email)
+        voucher = learner.post("/api/v1/vouchers/claim", json={"code": codes[email]}).get_json()
+        learners.append((learner, voucher["id"]))
+    run = run_id(learners[0][0], learners[0][1])
+    with app.app_context():
+        db.session.execute(db.update(Run).filter_by(code="R-EVE").values(seats_taken=14))
+        db.session.commit()
+    barrier, statuses = threading.Barrier(len(learners)), []
+
+    def attempt(learner, voucher_id):
+        barrier.wait()
+        statuses.append(redeem(learner, voucher_id, run).status_code)
+
+    threads = [threading.Thread(target=attempt, args=pair) for pair in learners]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses.count(201) == 2, statuses
+    assert set(statuses) - {201} <= {409, 422}, statuses  # full at the seat, or already seen full
+    assert seats(app) == 16
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Voucher)
+                                 .where(Voucher.redeemed_at.is_not(None))) == 2
 
 
 def test_one_run_is_bought_by_the_rule_that_lists_the_runs(app, client, claimed):
