@@ -84,15 +84,15 @@ def _register_domains(app: Flask) -> None:
     from eigendossier.notifications import cli as notifications_cli
     from eigendossier.notifications import scheduler as notifications_scheduler
     from eigendossier.notifications import vapid
+    from eigendossier.openid4vci import api as openid4vci_api
     from eigendossier.openid4vp import api as openid4vp_api
     from eigendossier.openid4vp import verifier as openid4vp_verifier
-    from eigendossier.openid4vci import api as openid4vci_api
     from eigendossier.privacy import api as privacy_api
     from eigendossier.privacy import cli as privacy_cli
     from eigendossier.routes import api as routes_api
     from eigendossier.sharing import api as sharing_api
-    from eigendossier.staff import api as staff_api
     from eigendossier.sharing import presenting as sharing_presenting
+    from eigendossier.staff import api as staff_api
     from eigendossier.vcapi import api as vcapi_api
     from eigendossier.vcapi import cli as vcapi_cli
     from eigendossier.vcapi import oauth as vcapi_oauth
