@@ -149,3 +149,8 @@ def test_share_views_are_accessible_and_fit_320_px(new_context, tmp_path):
     page.get_by_label("Link laten werken tot").select_option("365")
     page.get_by_role("button", name="Nieuwe einddatum opslaan").click()
     expect(page.locator("#share-detail-status")).to_contain_text("De link werkt nu tot")
+    page.goto("/dossier/print")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Afdrukken als PDF")
+    expect(page.get_by_label("Nederlands")).to_be_checked()
+    no_horizontal_scroll(page)
+    assert_no_serious_violations(page, "print as PDF")
