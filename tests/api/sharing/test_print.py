@@ -2,6 +2,7 @@
 with pypdf; its QR codes (read with zxing-cpp) open a share page that works; refused input
 and another learner's credential write nothing."""
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -14,7 +15,10 @@ from pypdf import PdfReader
 
 from eigendossier.core.extensions import db
 from eigendossier.core.models import AuditEvent
+from eigendossier.credentials import dataintegrity
+from tests.api.dossier.conftest import EMAIL, upload
 from tests.api.sharing.conftest import SHARES, row_counts
+from tests.credentials_support import Issuer, microcredential
 from tests.support import assert_problem, sign_up
 
 PRINT = "/api/v1/dossier/print"
@@ -81,6 +85,23 @@ def test_the_full_dossier_has_a_page_per_credential_with_a_live_qr(client, emplo
     html = page.get_data(as_text=True)
     assert "Veilig werken met elektriciteit" in html
     assert "Werken op hoogte" in html
+
+
+def test_hours_learning_outcomes_and_any_script_are_printed(client, dossier):
+    issuer = Issuer()
+    document = microcredential(EMAIL, issuer, name="Lassen · Kaynak için güvenlik — Ł/ø")
+    document["credentialSubject"]["achievement"].update(
+        studyLoad=84, learningOutcome=["Leest een lastekening.", "Last een hoeknaad."])
+    signed = dataintegrity.sign(document, issuer.private, issuer.method, document["validFrom"])
+    added = upload(client, json.dumps(signed).encode(), "lassen.json").get_json()
+    assert added["verification"]["status"] == "verified", added
+    pages, codes, _ = read_pdf(printed(client, [added["id"]], lang="en").data)
+    assert len(pages) == 1
+    assert "Lassen · Kaynak için güvenlik — Ł/ø" in pages[0]
+    assert "Study load 84 hours" in pages[0]
+    assert "Learning outcomes • Leest een lastekening. • Last een hoeknaad." in pages[0]
+    assert "Level NLQF 4" in pages[0]
+    assert len(codes) == 1
 
 
 def test_the_summary_is_one_page_with_one_qr_in_english(app, client, employer, dossier):
