@@ -2,6 +2,7 @@
 browser with no cookies opens it and sees each credential verified; the learner withdraws
 the link and the employer's page answers 410."""
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -99,6 +100,21 @@ def test_share_verify_revoke(page, new_context, tmp_path):
     expect(employer.get_by_role("heading", level=1)).to_have_text("Deze link werkt niet meer")
     assert not errors, errors
 
+    # Print as PDF: a summary of the chosen credential downloads, behind a new share link.
+    page.goto("/dossier")
+    page.get_by_role("link", name="Afdrukken als PDF").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Afdrukken als PDF")
+    page.get_by_role("button", name="Afdrukken als PDF").click()  # nothing chosen yet
+    expect(page.locator("#print-credentials")).to_contain_text("Kies minstens één credential")
+    page.get_by_label("Veilig werken met elektriciteit").check()
+    page.get_by_label("Samenvatting op één pagina").check()
+    expect(page.get_by_label("Hoe lang werken de QR-codes?")).to_have_value("90")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Afdrukken als PDF").click()
+    assert download.value.suggested_filename.startswith("dossier-samenvatting-")
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
+    expect(page.locator("#print-status")).to_contain_text("De PDF is gedownload")
+
 
 def test_share_views_are_accessible_and_fit_320_px(new_context, tmp_path):
     page = new_context(bypass_csp=True, viewport={"width": 320, "height": 640}).new_page()
@@ -133,3 +149,8 @@ def test_share_views_are_accessible_and_fit_320_px(new_context, tmp_path):
     page.get_by_label("Link laten werken tot").select_option("365")
     page.get_by_role("button", name="Nieuwe einddatum opslaan").click()
     expect(page.locator("#share-detail-status")).to_contain_text("De link werkt nu tot")
+    page.goto("/dossier/print")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Afdrukken als PDF")
+    expect(page.get_by_label("Nederlands")).to_be_checked()
+    no_horizontal_scroll(page)
+    assert_no_serious_violations(page, "print as PDF")

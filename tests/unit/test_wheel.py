@@ -36,6 +36,9 @@ def test_the_wheel_carries_config_migrations_pwa_and_schemas(wheel):
                    "pwa/manifest.webmanifest", "schemas/catalog.schema.json"):
         assert f"eigendossier/_bundled/{needed}" in names, needed
     assert "eigendossier/translations/nl/LC_MESSAGES/messages.mo" in names
+    # the fonts every printed PDF embeds (voucher letters, the printable dossier)
+    assert "eigendossier/core/fonts/DejaVuSans.ttf" in names
+    assert "eigendossier/core/fonts/DejaVuSans-Bold.ttf" in names
 
 
 def test_an_app_from_the_wheel_alone_migrates_and_serves_the_pwa(wheel, tmp_path):

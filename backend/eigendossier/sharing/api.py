@@ -2,12 +2,8 @@
 employer's pages under /s/<token> (server-rendered, no account, no JavaScript needed)."""
 import json
 import re
-from datetime import UTC, datetime
 from typing import ClassVar
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal
 from flask import Blueprint as PlainBlueprint
 from flask import current_app, make_response, render_template, request, url_for
 from flask.views import MethodView
@@ -29,9 +25,10 @@ from eigendossier.core.errors import (
 )
 from eigendossier.core.extensions import limiter
 from eigendossier.core.i18n import LOCALES
-from eigendossier.sharing import page, presenting, service
+from eigendossier.sharing import page, presenting, printing, service
 from eigendossier.sharing.schemas import (
     ExpiryInputSchema,
+    PrintInputSchema,
     ShareCreatedSchema,
     ShareDetailSchema,
     ShareInputSchema,
@@ -47,6 +44,7 @@ PREVIEW_AGENTS = re.compile(
     r"facebookexternalhit|facebot|whatsapp|slackbot|linkedinbot|twitterbot|telegrambot|"
     r"discordbot|skypeuripreview|teams|googlebot|bingbot|applebot|embedly|preview", re.I)
 NOINDEX = "noindex"
+PDF = {"type": "string", "format": "binary"}
 
 
 # -- the learner's API -------------------------------------------------------------------
@@ -110,6 +108,31 @@ class ShareDetail(MethodView):
         service.revoke(current_user, share_id)
 
 
+def _print_limit():
+    return current_app.config.get("RATELIMIT_DOSSIER_PRINT", "20 per minute")
+
+
+@blp.route("/dossier/print")
+class PrintDossier(MethodView):
+    decorators: ClassVar = [login_required, limiter.limit(_print_limit, methods=["POST"])]
+
+    @blp.arguments(PrintInputSchema)
+    @blp.response(200, PDF, content_type="application/pdf")
+    @problem_response(blp, 404, "A credential is not in your dossier")
+    def post(self, data):
+        """The chosen credentials as an A4 PDF to print: a page per credential (`full`) or
+        one page for an application (`summary`), each with a QR code to a live check. It makes
+        a share link (see /shares) that works for `expires_in_days` (default 90); the PDF says
+        until when."""
+        printed = printing.print_dossier(
+            current_user, credential_ids=data["credential_ids"], layout=data["layout"],
+            language=data["lang"] or current_user.locale,
+            expires_in_days=data["expires_in_days"])
+        response = file_download(printed.data, "application/pdf", printed.filename)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+
 # -- the employer's pages --------------------------------------------------------------------
 
 
@@ -133,29 +156,6 @@ def prefers_html() -> bool:
     best = request.accept_mimetypes.best_match(
         ["application/problem+json", "application/json", "text/html"])
     return best == "text/html"
-
-
-def _formatters(locale: str, time_zone: str) -> dict:
-    try:
-        zone = ZoneInfo(time_zone)
-    except (KeyError, ValueError):
-        zone = ZoneInfo(current_app.config["DEFAULT_TIME_ZONE"])
-
-    def as_zone(moment: datetime) -> datetime:
-        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(zone)
-
-    def fmt_date(moment) -> str:
-        if not moment:
-            return ""
-        day = as_zone(moment).date() if isinstance(moment, datetime) else moment
-        return format_date(day, "long", locale=locale)
-
-    return {
-        "fmt_date": fmt_date,
-        "fmt_datetime": lambda m: format_datetime(as_zone(m), "d MMMM y, HH:mm", tzinfo=zone,
-                                                  locale=locale) if m else "",
-        "fmt_number": lambda n: format_decimal(n, "#,##0.#", locale=locale),
-    }
 
 
 def _page_headers(response, cache: str = "no-store"):
@@ -191,7 +191,7 @@ def view(token: str):
             "sharing/share.html", page=content, token=token, locale=locale,
             other_locale="en" if locale == "nl" else "nl",
             share_url=url_for("share_pages.view", token=token, _external=True),
-            **_formatters(locale, content["time_zone"]))
+            **page.formatters(locale, content["time_zone"]))
     return _page_headers(make_response(body))
 
 

@@ -1,6 +1,12 @@
 """What the employer's page shows: each shared credential with its checks, in words for an
 employer (the dossier's messages speak to the learner), in the page's language."""
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
@@ -146,4 +152,29 @@ def page(share: Share) -> dict:
                         "start_date": link.item.start_date, "end_date": link.item.end_date,
                         "description": link.item.description} for link in share.experience],
         "has_presentation": any(c["in_presentation"] for c in credentials),
+    }
+
+
+def formatters(locale: str, time_zone: str) -> dict:
+    """Dates, moments and numbers in a language and the learner's time zone (the page and
+    the printed dossier)."""
+    try:
+        zone = ZoneInfo(time_zone)
+    except (KeyError, ValueError):
+        zone = ZoneInfo(current_app.config["DEFAULT_TIME_ZONE"])
+
+    def as_zone(moment: datetime) -> datetime:
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(zone)
+
+    def fmt_date(moment) -> str:
+        if not moment:
+            return ""
+        day = as_zone(moment).date() if isinstance(moment, datetime) else moment
+        return format_date(day, "long", locale=locale)
+
+    return {
+        "fmt_date": fmt_date,
+        "fmt_datetime": lambda m: format_datetime(as_zone(m), "d MMMM y, HH:mm", tzinfo=zone,
+                                                  locale=locale) if m else "",
+        "fmt_number": lambda n: format_decimal(n, "#,##0.#", locale=locale),
     }

@@ -115,3 +115,22 @@ class ViewSchema(Schema):
 class ShareDetailSchema(ShareSchema):
     views = fields.List(fields.Nested(ViewSchema), metadata={
         "description": "When the page was opened, newest first (at most 100)"})
+
+
+class PrintInputSchema(Schema):
+    """Which credentials to print, how, in which language, and how long the QR codes work."""
+
+    credential_ids = fields.List(ID, required=True, validate=validate.Length(
+                                     min=1, max=50, error=_l("Choose 1 to 50 credentials.")),
+                                 metadata={"description": "Credentials from the dossier"})
+    layout = fields.String(load_default="full", validate=validate.OneOf(
+                               ("full", "summary"), error=_l("Choose full or summary.")),
+                           metadata={"description": "full: a page per credential; summary: "
+                                                    "one page for an application"})
+    lang = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(
+                             ("nl", "en"), error=_l("Choose nl or en.")),
+                         metadata={"description": "The PDF's language (default: yours)"})
+    expires_in_days = fields.Integer(strict=True, load_default=90, validate=validate.Range(
+                                         min=1, max=365, error=_l("Between 1 and 365 days.")),
+                                     metadata={"description": "How long the QR codes' share "
+                                                              "link works (default 90 days)"})

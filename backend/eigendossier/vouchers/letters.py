@@ -2,26 +2,20 @@
 validity date, in Dutch or English, as one PDF to print and post.
 
 The QR code holds the app's voucher address with the code at its end (``school.claim_url``):
-the app's scanner reads the code from it, a phone camera opens the app. segno's ``make_qr``,
-never ``make``, which may choose a Micro QR code that phone cameras do not read."""
-import io
+the app's scanner reads the code from it, a phone camera opens the app. Fonts and QR codes
+come from ``core.pdf``, shared with the printable dossier."""
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
-import segno
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 
+from eigendossier.core.pdf import GREY, INK, TEAL, document, qr_png
+from eigendossier.core.pdf import text as _text
 from eigendossier.vouchers import codes
 from eigendossier.vouchers.models import Voucher
 
-FONTS = Path(__file__).parent / "fonts"
-TEAL = (11, 95, 115)
-INK = (31, 41, 51)
-GREY = (82, 96, 109)
 QR_MM = 55
 
 
@@ -43,26 +37,12 @@ def letter_for(voucher: Voucher, code: str, claim_url: str, last_day: date,
 
 def render(letters: list[Letter], institution: str, app_url: str, language: str) -> bytes:
     """The letters as one PDF, a page each."""
-    pdf = FPDF(format="A4", unit="mm")
-    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    pdf.set_margins(22, 22, 22)
-    pdf.set_auto_page_break(False)
     with force_locale(language):
-        pdf.set_lang(language)
-        pdf.set_title(_("LLO voucher letters"))
-        pdf.set_author(institution)
-        pdf.set_creator("Eigen Dossier")
+        pdf = document(language, _("LLO voucher letters"), institution)
+        pdf.set_auto_page_break(False)
         for letter in letters:
             _page(pdf, letter, institution, app_url)
     return bytes(pdf.output())
-
-
-def _text(pdf: FPDF, text: str, size: float = 11, style: str = "", color=INK,
-          height: float = 6) -> None:
-    pdf.set_font("DejaVu", style, size)
-    pdf.set_text_color(*color)
-    pdf.multi_cell(0, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _page(pdf: FPDF, letter: Letter, institution: str, app_url: str) -> None:
@@ -84,10 +64,7 @@ def _page(pdf: FPDF, letter: Letter, institution: str, app_url: str) -> None:
           12, "B")
     pdf.ln(6)
     top = pdf.get_y()
-    qr = io.BytesIO()
-    segno.make_qr(letter.claim_url, error="m").save(qr, kind="png", scale=10, border=4)
-    qr.seek(0)
-    pdf.image(qr, x=pdf.l_margin, y=top, w=QR_MM, h=QR_MM)
+    pdf.image(qr_png(letter.claim_url), x=pdf.l_margin, y=top, w=QR_MM, h=QR_MM)
     pdf.set_xy(pdf.l_margin + QR_MM + 8, top + 4)
     pdf.set_left_margin(pdf.l_margin + QR_MM + 8)
     _text(pdf, _("How to use it"), 12, "B")

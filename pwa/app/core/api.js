@@ -126,3 +126,39 @@ export function takeLinkToken() {
   if (location.hash) history.replaceState(null, '', location.pathname + location.search);
   return match ? match[1] : '';
 }
+
+/** POST JSON and receive a file (a PDF, a zip) as {blob, filename}; a refusal as ApiError. */
+export async function requestFile(path, body, accept) {
+  if (!csrfToken()) await send('GET', '/api/v1/meta').catch(() => null);
+  let response;
+  try {
+    response = await fetch(path, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: {
+        'Content-Type': 'application/json',
+        Accept: `${accept}, application/problem+json`,
+        'Accept-Language': getLocale(),
+        'X-CSRF-Token': csrfToken() || '',
+      },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, {});
+  }
+  if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => ({})));
+  const name = /filename="?([^";]+)"?/.exec(response.headers.get('Content-Disposition') || '');
+  return { blob: await response.blob(), filename: name ? name[1] : 'download' };
+}
+
+/** Hand a downloaded file to the browser to save under its name. */
+export function saveFile({ blob, filename }) {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -1,6 +1,6 @@
 // The Dossier tab: the learner's credentials as cards (badge, title, issuer, date, status)
 // and their self-declared experience. Sub-pages: /dossier/add, /dossier/offer, /dossier/<id>,
-// /dossier/experience/new and /dossier/experience/<id>.
+// /dossier/print, /dossier/experience/new and /dossier/experience/<id>.
 import { html, useEffect, useState } from '../core/html.js';
 import { t, DEFAULT_TIME_ZONE } from '../core/i18n.js';
 import { LiveMessage, Icon } from '../core/components.js';
@@ -14,6 +14,7 @@ import { ReceiveOfferView } from '../openid4vci/receive.js';
 import { CredentialDetailView } from './detail.js';
 import { ExperienceFormView } from './experience.js';
 import { ShareNewView } from '../sharing/new.js';
+import { PrintView } from '../sharing/print.js';
 import { PresentView } from '../openid4vp/present.js';
 import { ShareDetailView, SharesSection } from '../sharing/list.js';
 import { shareApi } from '../sharing/api.js';
@@ -93,6 +94,7 @@ function DossierList({ user }) {
     </section>
     <${SharesSection} timeZone=${timeZone} loaded=${shares} />
     <p><${Link} class="button button--secondary button--block" href="/dossier/present">${t('present.button')}</${Link}></p>
+    ${credentials && credentials.length > 0 && html`<p><${Link} class="button button--secondary button--block" href="/dossier/print">${t('print.button')}</${Link}></p>`}
     <section class="card" aria-labelledby="experience-title">
       <div class="section-head">
         <h2 id="experience-title">${t('dossier.experience.heading')}</h2>
@@ -112,6 +114,7 @@ export function DossierView(props) {
   if (rest === 'add') return html`<${AddCredentialView} ...${props} />`;
   if (rest === 'offer') return html`<${ReceiveOfferView} ...${props} />`;
   if (rest === 'share') return html`<${ShareNewView} ...${props} />`;
+  if (rest === 'print') return html`<${PrintView} ...${props} />`;
   if (rest === 'present') return html`<${PresentView} ...${props} />`;
   const share = rest.match(/^shares\/(\d+)$/);
   if (share) return html`<${ShareDetailView} key=${share[1]} ...${props} shareId=${share[1]} />`;

@@ -2,7 +2,7 @@
 // a data file back, read what happened to my data, and delete the account.
 import { html, useEffect, useRef, useState } from '../core/html.js';
 import { t, getLocale } from '../core/i18n.js';
-import { ApiError, csrfToken, request } from '../core/api.js';
+import { ApiError, csrfToken, request, saveFile } from '../core/api.js';
 import { Field, Icon } from '../core/components.js';
 import { FileField } from '../dossier/parts.js';
 import { ConfirmDialog } from '../routes/ui.js';
@@ -74,17 +74,6 @@ function Busy({ label }) {
   </div>`;
 }
 
-function saveBlob({ blob, filename }) {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = filename;
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 function ExportCard() {
   const [passphrase, setPassphrase] = useState('');
   const [error, setError] = useState('');
@@ -105,7 +94,7 @@ function ExportCard() {
     setProgress(t('privacy.export.preparing'));
     try {
       const file = await downloadExport(passphrase, (bytes) => setProgress(t('privacy.export.receiving', { size: kilobytes(bytes) })));
-      saveBlob(file);
+      saveFile(file);
       setDone(t('privacy.export.done'));
       setPassphrase('');
     } catch (problem) {

@@ -11,18 +11,18 @@ import { StatusBadge, Progress, credentialTitle } from '../dossier/parts.js';
 import { shareApi, DEFAULT_EXPIRY } from './api.js';
 import { ExpirySelect, LinkExpiry, QrCode, credentialValidity } from './parts.js';
 
-function preselected() {
+export function preselected() {
   const value = new URLSearchParams(location.search).get('credential');
   return value && /^\d+$/.test(value) ? [Number(value)] : [];
 }
 
-function toggle(list, value) {
+export function toggle(list, value) {
   return list.includes(value) ? list.filter((item) => item !== value) : [...list, value];
 }
 
-function CredentialChoice({ credential, checked, onToggle, timeZone }) {
+export function CredentialChoice({ credential, checked, onToggle, timeZone, prefix = 'share' }) {
   const summary = credential.summary || {};
-  const id = `share-credential-${credential.id}`;
+  const id = `${prefix}-credential-${credential.id}`;
   return html`<li>
     <label class="option" for=${id}>
       <input type="checkbox" id=${id} name="credential_ids" value=${credential.id} checked=${checked} onChange=${onToggle} />
