@@ -146,15 +146,19 @@ def test_asking_is_rate_limited_per_client_address(app, sanne):
     assert ask_reset(client, address="192.0.2.99").status_code == 202
 
 
-def test_reset_mails_to_one_address_stop_quietly(app, sanne, mailbox):
+def test_reset_mails_to_one_address_stop_quietly(app, mailbox):
+    """Counted by address and Message-ID: on a loaded machine a late mail of an earlier
+    test (to Sanne) or a retried delivery must not count as one more mail."""
+    address = "stop-quietly@example.nl"
+    sign_up(app.test_client(), email=address)
     app.config["RATELIMIT_MAIL_PER_RECIPIENT"] = "2 per hour"
-    answers = {ask_reset(app.test_client(), address=f"192.0.2.{n}").status_code
+    answers = {ask_reset(app.test_client(), email=address, address=f"192.0.2.{n}").status_code
                for n in range(5)}
     assert answers == {202}
     drain(app)
-    resets = {m["Message-ID"] for m in mailbox.messages
+    resets = {m["Message-ID"] for m in mailbox.to(address)
               if m["Subject"] == "Kies een nieuw wachtwoord"}
-    assert len(resets) == 2, "one delivery retried on a slow machine is still one mail"
+    assert len(resets) == 2, "two reset mails, then nothing"
     assert count(app, AccountToken) == 1 + 2, "the sign-up link and two reset links"
 
 
