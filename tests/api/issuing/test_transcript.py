@@ -7,6 +7,7 @@ import pytest
 
 from eigendossier.catalog.models import Block
 from eigendossier.core.extensions import db
+from eigendossier.credentials import parse_credential
 from eigendossier.issuing.models import IssuedCredential
 from tests.api.issuing.conftest import DID, award
 from tests.support import assert_problem
@@ -133,3 +134,20 @@ def test_another_learner_gets_404_for_what_is_not_theirs(
     assert dossier_ids(other_learner) == held
     mine = other_learner.get(f"/api/v1/routes/qualifications/{carpenter}/progress").get_json()
     assert (mine["ec_done"], mine["done"]) == (0, [])
+
+
+@pytest.mark.parametrize("app_settings", [
+    {"ISSUING_BASE_URL": "http://localhost", "ISSUING_DEFAULT_PROOF": "vc-jwt"}])
+def test_a_school_that_signs_vc_jwt_gives_a_transcript_as_vc_jwt(
+        app, client, learner, staff, issuer_key, blocks, carpenter):
+    first = awarded(staff, blocks["TIM-01"])
+    second = awarded(staff, blocks["TIM-02"])
+    made = transcript(client, carpenter).get_json()
+    assert made["verification"]["status"] == "verified", made["verification"]["checks"]
+    assert made["container"] == "jws"
+    token = client.get(f"/api/v1/dossier/credentials/{made['id']}/original").data
+    clr = parse_credential(token).document
+    assert clr["type"] == ["VerifiableCredential", "ClrCredential"]
+    assert clr["partial"] is False
+    assert clr["credentialSubject"]["verifiableCredential"] == award_forms(
+        app, [first["id"], second["id"]])
