@@ -39,11 +39,12 @@ function ProgressCard({ progress }) {
     </p>
     ${progress.to_go.length === 0
       ? html`<p>${t('route.progress.allDone')}</p>`
-      : html`<h4>${t('route.progress.toGo', { n: progress.to_go.length })}</h4>
-        <ul class="progress__blocks">
+      : html`<h4 id=${`${id}-to-go`}>${t('route.progress.toGo', { n: progress.to_go.length })}</h4>
+        <ul class="progress__blocks" aria-labelledby=${`${id}-to-go`}>
           ${progress.to_go.map((block) => html`<li>
-            <strong>${block.code} ${block.name}</strong> (${formatNumber(block.ec)} EC):
-            ${block.next_start ? t('route.progress.nextStart', { date: formatDate(block.next_start) }) : t('route.progress.noStart')}
+            <strong>${block.code} ${block.name}</strong> (${formatNumber(block.ec)} EC):${' '}${block.next_start
+              ? t('route.progress.nextStart', { date: formatDate(block.next_start) })
+              : t('route.progress.noStart')}
           </li>`)}
         </ul>`}
     <${LiveMessage} kind="error" id=${`${id}-error`}>${error}</${LiveMessage}>
