@@ -53,6 +53,7 @@ def test_progress_card_and_a_transcript_into_the_dossier(new_context, learner_wi
     assert_no_serious_violations(page, "route with progress")
 
     progress.get_by_role("button", name="Maak een transcript (CLR)").click()
-    expect(progress.get_by_role("status")).to_contain_text("Je school heeft het transcript ondertekend")
+    expect(progress.get_by_role("status")).to_contain_text(
+        "Je school heeft het transcript ondertekend")
     progress.get_by_role("link", name="Naar mijn dossier").click()
     expect(page.get_by_text("Transcript Timmerman").first).to_be_visible()
