@@ -98,8 +98,9 @@ def _next_starts(blocks: list[Block], today: date) -> dict[int, date]:
 
 
 def progress(account: Account, qualification_id: int, today: date) -> Progress:
-    """How far the learner is: the blocks with a counted award are done."""
-    qualification = _qualification(qualification_id)
+    """How far the learner is: the blocks with a counted award are done. 404 when they hold
+    nothing of the qualification (the same answer as for one that does not exist)."""
+    qualification = _held_qualification(account, qualification_id)
     done_ids = {row.block_id for row in held_awards(account, qualification)}
     blocks = list(qualification.blocks)
     done = [b for b in blocks if b.id in done_ids]
@@ -125,9 +126,7 @@ def progress_overview(account: Account, today: date) -> list[Progress]:
 def make_transcript(account: Account, qualification_id: int) -> Credential:
     """Sign a CLR 2.0 of the learner's counted awards of the qualification and add it to
     their dossier. 404 when they hold nothing of it; 422 when nothing counts yet."""
-    qualification = _qualification(qualification_id)
-    if not _holds_any(account, qualification):
-        raise NotFound()
+    qualification = _held_qualification(account, qualification_id)
     awards = held_awards(account, qualification)
     if not awards:
         raise NothingCompleted()
@@ -143,11 +142,17 @@ def make_transcript(account: Account, qualification_id: int) -> Credential:
     return copy
 
 
-def _holds_any(account: Account, qualification: Qualification) -> bool:
-    return db.session.scalar(
+def _held_qualification(account: Account, qualification_id: int) -> Qualification:
+    """The qualification if the school issued the learner an award of it (even a revoked
+    one); otherwise 404."""
+    qualification = _qualification(qualification_id)
+    held = db.session.scalar(
         db.select(IssuedCredential.id).join(Block, Block.id == IssuedCredential.block_id)
         .where(IssuedCredential.account_id == account.id,
-               Block.qualification_id == qualification.id).limit(1)) is not None
+               Block.qualification_id == qualification.id).limit(1))
+    if held is None:
+        raise NotFound()
+    return qualification
 
 
 def _sign_and_keep(account: Account, profile: IssuerProfile, qualification: Qualification,

@@ -81,7 +81,7 @@ class QualificationProgress(MethodView):
     decorators: ClassVar = [login_required]
 
     @blp.response(200, ProgressSchema)
-    @problem_response(blp, 404, "No such qualification")
+    @problem_response(blp, 404, "No such qualification, or the learner holds nothing of it")
     def get(self, qualification_id):
         """EC done and in total, the blocks done (verified awards) and the blocks to go with
         their next start date."""

@@ -90,12 +90,17 @@ def test_a_changed_transcript_fails_our_verifier(client, learner, staff, issuer_
 def test_progress_counts_ec_and_names_the_next_start_of_the_blocks_to_go(
         client, learner, staff, issuer_key, blocks, carpenter):
     url = f"/api/v1/routes/qualifications/{carpenter}/progress"
-    before = client.get(url).get_json()
-    assert (before["ec_done"], before["ec_total"], before["done"]) == (0, 7.5, [])
-    # The 2020 run of TIM-01 is past: the next one starts in 2099.
-    assert [(b["code"], b["next_start"]) for b in before["to_go"]] == [
-        ("TIM-01", "2099-01-05"), ("TIM-02", "2099-03-07")]
+    assert_problem(client.get(url), 404)
     assert client.get("/api/v1/routes/progress").get_json() == []
+
+    issued = awarded(staff, blocks["TIM-01"])
+    staff.post(f"/api/v1/issuing/tcr/credentials/{issued['id']}/revoke",
+               json={"reason": "issued by mistake"})
+    revoked = client.get(url).get_json()
+    assert (revoked["ec_done"], revoked["ec_total"], revoked["done"]) == (0, 7.5, [])
+    # The 2020 run of TIM-01 is past: the next one starts in 2099.
+    assert [(b["code"], b["next_start"]) for b in revoked["to_go"]] == [
+        ("TIM-01", "2099-01-05"), ("TIM-02", "2099-03-07")]
 
     awarded(staff, blocks["TIM-01"])
     after = client.get(url).get_json()
@@ -132,8 +137,9 @@ def test_another_learner_gets_404_for_what_is_not_theirs(
     assert_problem(transcript(other_learner, carpenter), 404)
     assert_problem(other_learner.get(f"/api/v1/dossier/credentials/{made['id']}"), 404)
     assert dossier_ids(other_learner) == held
-    mine = other_learner.get(f"/api/v1/routes/qualifications/{carpenter}/progress").get_json()
-    assert (mine["ec_done"], mine["done"]) == (0, [])
+    assert_problem(other_learner.get(f"/api/v1/routes/qualifications/{carpenter}/progress"),
+                   404)
+    assert other_learner.get("/api/v1/routes/progress").get_json() == []
 
 
 @pytest.mark.parametrize("app_settings", [
