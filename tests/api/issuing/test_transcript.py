@@ -57,6 +57,8 @@ def test_the_transcript_holds_exactly_the_verified_awards_and_verifies(
     assert checks["proof"] == "proof.valid"
     assert checks["issuer_identity"] == "issuer_identity.confirmed"
     assert checks["recipient"] == "recipient.matches"
+    assert (made["summary"]["title"], made["summary"]["issuer_id"]) == (
+        "Transcript Timmerman", DID)
 
     clr = json.loads(client.get(f"/api/v1/dossier/credentials/{made['id']}/original").data)
     assert clr["type"] == ["VerifiableCredential", "ClrCredential"]
