@@ -35,7 +35,7 @@ def transcript(proof: str):
 
 @pytest.mark.parametrize("proof", documents.PROOFS)
 def test_a_transcript_verifies_offline_without_warnings(proof):
-    signed, awards = transcript(proof)
+    signed, _ = transcript(proof)
     result = verify_credential(signed if isinstance(signed, str) else
                                json.dumps(signed), recipient_emails=[EMAIL])
     assert result.status == "verified", [(c.id, c.message_code) for c in result.checks]
