@@ -41,6 +41,7 @@ def dossier_ids(client):
     return {c["id"] for c in client.get("/api/v1/dossier/credentials").get_json()}
 
 
+@pytest.mark.both_databases
 def test_the_transcript_holds_exactly_the_verified_awards_and_verifies(
         app, client, learner, staff, issuer_key, blocks, carpenter):
     first = awarded(staff, blocks["TIM-01"])
@@ -89,6 +90,7 @@ def test_a_changed_transcript_fails_our_verifier(client, learner, staff, issuer_
     assert imported.get_json()["verification"]["status"] == "failed"
 
 
+@pytest.mark.both_databases
 def test_progress_counts_ec_and_names_the_next_start_of_the_blocks_to_go(
         client, learner, staff, issuer_key, blocks, carpenter):
     url = f"/api/v1/routes/qualifications/{carpenter}/progress"
