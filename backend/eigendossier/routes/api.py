@@ -11,8 +11,6 @@ from eigendossier.core import access
 from eigendossier.core.arguments import Blueprint
 from eigendossier.core.downloads import file_download
 from eigendossier.core.errors import problem_response
-from eigendossier.dossier.schemas import CredentialSchema
-from eigendossier.issuing import transcript
 from eigendossier.routes import recognition, schedule, service
 from eigendossier.routes.schemas import (
     DecisionSchema,
@@ -23,7 +21,6 @@ from eigendossier.routes.schemas import (
     PersonaSchema,
     PlanRequestSchema,
     PlanResultSchema,
-    ProgressSchema,
     RecognitionRequestInSchema,
     RecognitionRequestSchema,
     RouteSchema,
@@ -64,41 +61,6 @@ class Plan(MethodView):
 def _plan_args(request: dict) -> dict:
     return {"qualification_id": request["qualification_id"], "persona": request["persona"],
             "given": request["preferences"], "use_exemptions": request["use_exemptions"]}
-
-
-@blp.route("/routes/progress")
-class ProgressOverview(MethodView):
-    decorators: ClassVar = [login_required]
-
-    @blp.response(200, ProgressSchema(many=True))
-    def get(self):
-        """Progress towards each qualification the learner holds an award of."""
-        return transcript.progress_overview(current_user, date.today())
-
-
-@blp.route("/routes/qualifications/<int:qualification_id>/progress")
-class QualificationProgress(MethodView):
-    decorators: ClassVar = [login_required]
-
-    @blp.response(200, ProgressSchema)
-    @problem_response(blp, 404, "No such qualification, or the learner holds nothing of it")
-    def get(self, qualification_id):
-        """EC done and in total, the blocks done (verified awards) and the blocks to go with
-        their next start date."""
-        return transcript.progress(current_user, qualification_id, date.today())
-
-
-@blp.route("/routes/qualifications/<int:qualification_id>/transcript")
-class Transcript(MethodView):
-    decorators: ClassVar = [login_required]
-
-    @blp.response(201, CredentialSchema)
-    @problem_response(blp, 404, "No such qualification, or the learner holds nothing of it")
-    @problem_response(blp, 422, "No completed block yet; nothing was made")
-    def post(self, qualification_id):
-        """Have the school sign a 1EdTech CLR 2.0 transcript of the learner's verified awards
-        of this qualification; it lands, verified, in the dossier."""
-        return transcript.make_transcript(current_user, qualification_id)
 
 
 @blp.route("/routes")

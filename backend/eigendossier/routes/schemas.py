@@ -224,39 +224,3 @@ class DecisionSchema(Schema):
 # One instance each, for every enrolment dumped: making a schema copies all its fields.
 _BLOCK_SUMMARY = BlockSummarySchema()
 _INSTITUTION = InstitutionSchema()
-
-
-class BlockToGoSchema(Schema):
-    id = fields.Integer(attribute="block.id")
-    code = fields.String(attribute="block.code")
-    name = fields.Method("_name")
-    ec = fields.Float(attribute="block.ec")
-    next_start = fields.Date(allow_none=True, metadata={
-        "description": "The first start date of a run of this block from today; null when "
-                       "none is planned."})
-
-    def _name(self, item):
-        return localized(item.block, "name")
-
-
-class BlockDoneSchema(Schema):
-    id = fields.Integer()
-    code = fields.String()
-    name = fields.Method("_name")
-    ec = fields.Float()
-
-    def _name(self, block):
-        return localized(block, "name")
-
-
-class ProgressSchema(Schema):
-    qualification_id = fields.Integer(attribute="qualification.id")
-    qualification = fields.Method("_qualification")
-    crebo = fields.String(attribute="qualification.crebo")
-    ec_done = fields.Float()
-    ec_total = fields.Float()
-    done = fields.List(fields.Nested(BlockDoneSchema))
-    to_go = fields.List(fields.Nested(BlockToGoSchema))
-
-    def _qualification(self, progress):
-        return localized(progress.qualification, "name")
