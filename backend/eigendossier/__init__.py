@@ -119,6 +119,7 @@ def _register_domains(app: Flask) -> None:
     app.config["FEATURES"].update({"route", "schedule"})
     api.register_blueprint(issuing_api.blp)
     app.register_blueprint(issuing_api.pages)
+    api.register_blueprint(issuing_api.transcripts)
     dossier_verification.add_local_source(app, issuing_service.local_document)
     app.config["FEATURES"].add("issuing")
     api.register_blueprint(sharing_api.blp)

@@ -28,6 +28,8 @@ VC_V1 = "https://www.w3.org/2018/credentials/v1"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 OB3_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/"
 OB3_TYPES = (*BADGE_TYPES, "EndorsementCredential")
+# A 1EdTech CLR 2.0 uses the OB 3.0 context for the achievements and awards it holds.
+CLR_TYPES = ("ClrCredential",)
 # A DID method we do not resolve is not evidence against the credential.
 UNRESOLVABLE = ("key.unsupported_did_method", "key.unsupported_scheme")
 JWT_CLAIMS = ("iss", "sub", "aud", "jti", "nbf", "exp", "iat", "cnf")
@@ -143,7 +145,7 @@ def _type_checks(document: dict[str, Any]) -> list[Check]:
                 types=types,
             )
         ]
-    if is_open_badge(document) and not any(t in OB3_TYPES for t in types):
+    if is_open_badge(document) and not any(t in (*OB3_TYPES, *CLR_TYPES) for t in types):
         return [
             c.warned(
                 "format",

@@ -1,7 +1,9 @@
-"""Issuing: the staff API under /api/v1/issuing/<institution>/…, the learner's downloads, and
-the public issuer documents under /issuers/<institution>/… (did:web, profile, status lists,
-achievements) that any wallet's verifier fetches."""
+"""Issuing: the staff API under /api/v1/issuing/<institution>/…, the learner's downloads, the
+learner's progress and CLR transcript under /api/v1/routes/…, and the public issuer
+documents under /issuers/<institution>/… (did:web, profile, status lists, achievements)
+that any wallet's verifier fetches."""
 import json
+from datetime import date
 from typing import ClassVar
 
 from flask import Blueprint as PlainBlueprint
@@ -12,7 +14,8 @@ from flask_login import current_user, login_required
 from eigendossier.core.arguments import Blueprint
 from eigendossier.core.downloads import file_download
 from eigendossier.core.errors import problem_response
-from eigendossier.issuing import awarding, service
+from eigendossier.dossier.schemas import CredentialSchema
+from eigendossier.issuing import awarding, service, transcript
 from eigendossier.issuing.schemas import (
     AwardSchema,
     BatchResultSchema,
@@ -23,12 +26,16 @@ from eigendossier.issuing.schemas import (
     IssuerProfileUpdateSchema,
     IssuingAchievementInputSchema,
     IssuingAchievementSchema,
+    ProgressSchema,
     RevokeSchema,
 )
 
 blp = Blueprint("issuing", __name__, url_prefix="/api/v1/issuing",
                 description="Issuing Open Badges 3.0 microcredentials (staff) and downloads")
 pages = PlainBlueprint("issuer_pages", __name__, url_prefix="/issuers")
+transcripts = Blueprint("transcripts", __name__, url_prefix="/api/v1/routes",
+                        description="Progress towards a qualification and a 1EdTech CLR 2.0 "
+                                    "transcript of its completed blocks (learner)")
 
 STAFF_ERRORS = (
     (403, "Staff only"),
@@ -253,3 +260,43 @@ def achievement(slug, crebo, code):
     language = "en" if request.args.get("lang") == "en" else "nl"
     document = service.achievement_document(slug, crebo, code, language)
     return _public(json.dumps(document, ensure_ascii=False), "application/ld+json", 3600)
+
+
+# -- the learner's progress and transcript --------------------------------------------------
+
+
+@transcripts.route("/progress")
+class ProgressOverview(MethodView):
+    decorators: ClassVar = [login_required]
+
+    @transcripts.response(200, ProgressSchema(many=True))
+    def get(self):
+        """Progress towards each qualification the learner holds an award of."""
+        return transcript.progress_overview(current_user, date.today())
+
+
+@transcripts.route("/qualifications/<int:qualification_id>/progress")
+class QualificationProgress(MethodView):
+    decorators: ClassVar = [login_required]
+
+    @transcripts.response(200, ProgressSchema)
+    @problem_response(transcripts, 404,
+                      "No such qualification, or the learner holds nothing of it")
+    def get(self, qualification_id):
+        """EC done and in total, the blocks done (verified awards) and the blocks to go with
+        their next start date."""
+        return transcript.progress(current_user, qualification_id, date.today())
+
+
+@transcripts.route("/qualifications/<int:qualification_id>/transcript")
+class Transcript(MethodView):
+    decorators: ClassVar = [login_required]
+
+    @transcripts.response(201, CredentialSchema)
+    @problem_response(transcripts, 404,
+                      "No such qualification, or the learner holds nothing of it")
+    @problem_response(transcripts, 422, "No completed block yet; nothing was made")
+    def post(self, qualification_id):
+        """Have the school sign a 1EdTech CLR 2.0 transcript of the learner's verified awards
+        of this qualification; it lands, verified, in the dossier."""
+        return transcript.make_transcript(current_user, qualification_id)

@@ -319,3 +319,52 @@ def set_bit(bits: bytes, index: int) -> bytes:
     changed = bytearray(bits)
     changed[index // 8] |= 0x80 >> (index % 8)
     return bytes(changed)
+
+
+CLR2 = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json"
+
+
+def qualification_achievement(achievement_id: str, name: dict, crebo: str, level: int,
+                              ec_total: float, language: str) -> dict:
+    """The whole qualification as the ``LearningProgram`` the blocks are children of."""
+    texts = TEXTS[language]
+    return {
+        "id": achievement_id, "type": ["Achievement"], "achievementType": "LearningProgram",
+        "name": name[language], "humanCode": crebo,
+        "description": texts["qualification"].format(qualification=name[language], crebo=crebo),
+        "criteria": {"narrative": texts["load"].format(
+            ec=_ec_text(ec_total, language),
+            hours=round(ec_total * HOURS_PER_EC))},
+        "creditsAvailable": _number(ec_total),
+        "alignment": [_alignment(texts["level"].format(framework="NLQF", level=level),
+                                 "NLQF", str(level), FRAMEWORK_URLS["NLQF"])],
+    }
+
+
+def clr_credential(issuer: Issuer, *, credential_id: str, name: str, description: str,
+                   email: str, salt: str, valid_from: datetime, qualification: dict,
+                   awards: list[dict], partial: bool) -> dict:
+    """An unsigned 1EdTech CLR 2.0 ``ClrCredential``: the learner's awards as they were
+    issued (``verifiableCredential``), the qualification and the blocks' achievements
+    (``achievement``), and that each block is a child of the qualification (``association``).
+    ``partial`` says the record is not (yet) the whole qualification."""
+    blocks = [award["credentialSubject"]["achievement"] for award in awards]
+    subject = {
+        "type": ["ClrSubject"], "identifier": [identity(email, salt)],
+        "achievement": [qualification, *blocks],
+        "verifiableCredential": awards,
+        "association": [{"type": "Association", "associationType": "isChildOf",
+                         "sourceId": block["id"], "targetId": qualification["id"]}
+                        for block in blocks],
+    }
+    return {
+        "@context": [VC2, CLR2, OB3],
+        "id": credential_id,
+        "type": ["VerifiableCredential", "ClrCredential"],
+        "issuer": issuer.profile(),
+        "validFrom": timestamp(valid_from),
+        "name": name,
+        "description": description,
+        "partial": partial,
+        "credentialSubject": subject,
+    }

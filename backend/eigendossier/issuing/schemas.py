@@ -2,6 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from eigendossier.core.fields import UTCDateTime
+from eigendossier.core.i18n import localized
 from eigendossier.issuing.models import ASSESSMENT_TYPES
 
 
@@ -93,3 +94,39 @@ class IssuedToLearnerSchema(Schema):
 
     credential_id = fields.Integer()
     downloads = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class BlockToGoSchema(Schema):
+    id = fields.Integer(attribute="block.id")
+    code = fields.String(attribute="block.code")
+    name = fields.Method("_name")
+    ec = fields.Float(attribute="block.ec")
+    next_start = fields.Date(allow_none=True, metadata={
+        "description": "The first start date of a run of this block from today; null when "
+                       "none is planned."})
+
+    def _name(self, item):
+        return localized(item.block, "name")
+
+
+class BlockDoneSchema(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    name = fields.Method("_name")
+    ec = fields.Float()
+
+    def _name(self, block):
+        return localized(block, "name")
+
+
+class ProgressSchema(Schema):
+    qualification_id = fields.Integer(attribute="qualification.id")
+    qualification = fields.Method("_qualification")
+    crebo = fields.String(attribute="qualification.crebo")
+    ec_done = fields.Float()
+    ec_total = fields.Float()
+    done = fields.List(fields.Nested(BlockDoneSchema))
+    to_go = fields.List(fields.Nested(BlockToGoSchema))
+
+    def _qualification(self, progress):
+        return localized(progress.qualification, "name")

@@ -45,6 +45,8 @@ MESSAGES = {
     "credential.offered": _l("%(institution)s offered a credential to your wallet."),
     "credential.delivered": _l("%(institution)s delivered a credential to a wallet."),
     "credential.received": _l("You received a credential from %(issuer)s in your dossier."),
+    "transcript.issued": _l(
+        "%(institution)s made a transcript (CLR) of %(awards)s completed blocks for you."),
     "credential.authorized": _l(
         "You gave a wallet at %(wallet)s a credential from %(institution)s."),
 }

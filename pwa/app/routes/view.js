@@ -13,6 +13,7 @@ import { NoRoute, PlanResult } from './plan.js';
 import { ConfirmDialog } from './ui.js';
 import { formatDate, formatDateRange } from './words.js';
 import { PushOffer } from '../notifications/push.js';
+import { ProgressCards } from './progress.js';
 
 // What the learner chose and got, kept while the app runs, so switching tabs loses nothing.
 // Only in memory and only for the same learner: nothing outlives the page or the session.
@@ -337,6 +338,7 @@ export function RouteView({ user }) {
     <${LiveMessage} kind="error" id="route-load-error">${loadError}</${LiveMessage}>
     ${!qualifications && !loadError && html`<p class="loading" role="status">${t('app.loading')}</p>`}
     ${qualifications && qualifications.length === 0 && html`<p class="card">${t('route.goal.noCatalog')}</p>`}
+    <${ProgressCards} />
     ${qualifications && qualifications.length > 0 && html`<form ref=${form} class="route-form" onSubmit=${submit} novalidate>
       <div class="card">
         <h2>${t('route.goal.heading')}</h2>
