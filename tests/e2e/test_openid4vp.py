@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from eigendossier.core import outbound
 from tests.credentials_support import baked_png
-from tests.e2e.test_accessibility import assert_no_serious_violations, no_horizontal_scroll
+from tests.e2e.test_accessibility import assert_no_violations, no_horizontal_scroll
 from tests.e2e.test_dossier import add_file, sign_up
 
 pytestmark = pytest.mark.e2e
@@ -48,7 +48,7 @@ def test_an_employer_asks_and_the_learner_answers_from_the_phone(
     expect(employer.locator("#request-state")).to_have_text("Wachten op het antwoord")
     link = employer.get_by_label("Link van het verzoek").input_value()
     assert link.startswith("openid4vp://?client_id=decentralized_identifier")
-    assert_no_serious_violations(employer, "the employer's request page")
+    assert_no_violations(employer, "the employer's request page")
 
     page.goto("/dossier")
     page.get_by_role("link", name="Beantwoord een verzoek om bewijs").click()
@@ -62,7 +62,7 @@ def test_an_employer_asks_and_the_learner_answers_from_the_phone(
            ).to_be_visible()
     expect(page.get_by_text("met de naam “Veilig werken met elektriciteit”")).to_be_visible()
     no_horizontal_scroll(page)
-    assert_no_serious_violations(page, "the wallet's request")
+    assert_no_violations(page, "the wallet's request")
     expect(page.get_by_label("Veilig werken met elektriciteit")).to_be_checked()
     page.get_by_role("button", name="Laat zien").click()  # no consent yet
     expect(page.locator("#vp-consent-error")).to_have_text(

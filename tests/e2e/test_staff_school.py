@@ -16,8 +16,8 @@ from playwright.sync_api import expect
 
 from eigendossier.accounts import service as accounts
 from eigendossier.catalog.service import import_catalog
-from tests.e2e.conftest import AXE_JS, PASSWORD, open_tab
-from tests.e2e.test_accessibility import AXE_RUN, no_horizontal_scroll
+from tests.e2e.conftest import PASSWORD, open_tab
+from tests.e2e.test_accessibility import assert_no_violations, no_horizontal_scroll
 
 pytestmark = pytest.mark.e2e
 
@@ -43,14 +43,6 @@ CATALOGUE = {
         }],
     }],
 }
-
-
-def assert_no_violations(page, view):
-    """axe-core, the same rules as test_accessibility.py, with no violation of any impact."""
-    if not page.evaluate("typeof axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE_JS))
-    violations = page.evaluate(AXE_RUN)
-    assert not violations, f"axe on {view}: {violations}"
 
 
 @pytest.fixture(scope="module")
