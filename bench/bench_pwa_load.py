@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -164,24 +165,44 @@ def load(browser, base, wire, path, cookie=None):
 
 def lighthouse(base, path, cookie=None):
     """Lighthouse's mobile performance score, CLS and LCP of `path` (signed in with the
-    session cookie when given), or None when `lighthouse` (npm) is not on PATH."""
+    session cookie when given), or None when `lighthouse` (npm) is not on PATH or the page did
+    not load signed in. Lighthouse drives a Chromium we start, with the cookie in its jar: a
+    Cookie header in `--extra-headers` does not reach the app's own fetches (they answered 401
+    and the app showed /sign-in, whose score was then reported as the dossier's)."""
+    from playwright.sync_api import sync_playwright
+
     binary = shutil.which("lighthouse")
     if not binary:
         return None
-    command = [binary, base + path, "--quiet", "--output=json",
-               "--only-categories=performance", f"--chrome-path={CHROMIUM}",
-               "--chrome-flags=--headless=new --no-sandbox"]
-    if cookie:
-        command.append("--extra-headers=" + json.dumps({"Cookie": f"ed_session={cookie}"}))
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300,
-                            env={**os.environ, "CHROME_PATH": CHROMIUM})
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with tempfile.TemporaryDirectory() as profile, sync_playwright() as playwright:
+        browser = playwright.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, headless=True,
+            args=[f"--remote-debugging-port={port}", "--no-sandbox"])
+        if cookie:
+            browser.add_cookies([{"name": "ed_session", "value": cookie, "url": base}])
+        result = subprocess.run(
+            [binary, base + path, "--quiet", "--output=json", "--only-categories=performance",
+             f"--port={port}"], capture_output=True, text=True, timeout=300)
+        browser.close()
     if result.returncode:
         return None
     report = json.loads(result.stdout)
     audits = report["audits"]
+    if cookie and not _answered_me(audits):
+        return None  # the page loaded signed out: its score would be of another page
     return (round(report["categories"]["performance"]["score"] * 100),
             audits["cumulative-layout-shift"]["numericValue"],
             audits["largest-contentful-paint"]["numericValue"])
+
+
+def _answered_me(audits) -> bool:
+    """Whether the page's own `/api/v1/me` answered 200 (the cookie reached the API)."""
+    requests = audits.get("network-requests", {}).get("details", {}).get("items", [])
+    return any(item.get("url", "").endswith("/api/v1/me") and item.get("statusCode") == 200
+               for item in requests)
 
 
 def main():
