@@ -95,6 +95,9 @@ export function RouteView({ user }) {
   memoryOf(user);
   const [qualifications, setQualifications] = useState(memory.qualifications || null);
   const [personas, setPersonas] = useState(memory.personas || []);
+  // The form waits for the first personas: their cards arriving later pushed everything
+  // below them down the page (a layout shift of 0.35 on a phone).
+  const [personasSettled, setPersonasSettled] = useState((memory.personas || []).length > 0);
   const [qualificationId, setQualificationId] = useState(memory.qualificationId || '');
   const [persona, setPersona] = useState(memory.persona || '');
   const [prefs, setPrefs] = useState(memory.prefs || preferencesFrom());
@@ -162,12 +165,14 @@ export function RouteView({ user }) {
     if (personasLoaded.current === key) return;
     personasLoaded.current = key;
     routeApi.personas(forQualification).then((list) => {
-      if (personasLoaded.current !== key || !list || !list.length) return;
+      if (personasLoaded.current !== key) return;
+      setPersonasSettled(true);
+      if (!list || !list.length) return;
       memory.personasFor = key;
       const before = now.current.personas;
       setPersonas(list);
       adoptDefaults(list, before, now.current.persona);
-    }).catch(() => { personasLoaded.current = null; });
+    }).catch(() => { personasLoaded.current = null; setPersonasSettled(true); });
   }
 
   function adoptDefaults(list, before, current) {
@@ -336,10 +341,10 @@ export function RouteView({ user }) {
     <h1 id="page-title" tabindex="-1">${t('route.title')}</h1>
     <p class="lead">${t('route.intro')}</p>
     <${LiveMessage} kind="error" id="route-load-error">${loadError}</${LiveMessage}>
-    ${!qualifications && !loadError && html`<p class="loading" role="status">${t('app.loading')}</p>`}
+    ${(!qualifications || (qualifications.length > 0 && !personasSettled)) && !loadError && html`<p class="loading" role="status">${t('app.loading')}</p>`}
     ${qualifications && qualifications.length === 0 && html`<p class="card">${t('route.goal.noCatalog')}</p>`}
     <${ProgressCards} />
-    ${qualifications && qualifications.length > 0 && html`<form ref=${form} class="route-form" onSubmit=${submit} novalidate>
+    ${qualifications && qualifications.length > 0 && personasSettled && html`<form ref=${form} class="route-form" onSubmit=${submit} novalidate>
       <div class="card">
         <h2>${t('route.goal.heading')}</h2>
         <${SelectField} id="qualification" label=${t('route.goal.qualification')} hint=${t('route.goal.qualificationHint')}
@@ -400,7 +405,7 @@ export function RouteView({ user }) {
     </${PlanResult}>`}
     ${result && !result.plan && html`<${NoRoute} result=${result} blocks=${blocks} preferences=${prefs}
       onApply=${applyRelaxation} busy=${Boolean(busy)} headingRef=${resultHeading} />`}
-    ${qualifications && html`<${SavedRoutes} routes=${routes} personas=${personas} enrolledRuns=${enrolledRuns}
+    ${qualifications && personasSettled && html`<${SavedRoutes} routes=${routes} personas=${personas} enrolledRuns=${enrolledRuns}
       message=${feedback.where === 'saved' && feedback.error} status=${feedback.where === 'saved' && feedback.status}
       onEnrol=${(route) => setConfirm({ kind: 'enrol', route, where: 'saved' })} onDelete=${(route) => setConfirm({ kind: 'delete', route, where: 'saved' })} />`}
     <${ConfirmDialog} open=${Boolean(confirm)} busy=${Boolean(busy)}
