@@ -4,11 +4,15 @@
  *   the version, and the content-hashed URL of every app file, split into `boot` (the shell and
  *   the screens before sign-in, precached at install), `app` (the other modules, precached when
  *   the page says a learner signed in), `staff` (the staff section, precached too when the
- *   one signed in is staff) and `rest` (other languages, install icons: kept once used). A changed file changes the version: the new worker then
- *   waits, the page shows "update available", and its button posts SKIP_WAITING.
+ *   one signed in is staff) and `rest` (other languages, install icons: kept once used). A
+ *   changed file changes the version: the new worker then waits, the page shows "update
+ *   available", and its button posts SKIP_WAITING.
  * - Precaching takes files from the HTTP cache, where the page has just loaded them (hashed
  *   URLs are immutable there), and copies unchanged files from the last version's cache: only
- *   what is new comes from the network.
+ *   what is new comes from the network. After sign-in the page asks twice (PRECACHE_APP): with
+ *   `loadedOnly` once its first screen is shown (what the page loaded, no download), and
+ *   without it once the page has loaded and been idle a while, so the rest of the app does not
+ *   compete with the first screen on a slow connection.
  * - Navigations to the app's own routes get the cached shell ("/"). Other navigations
  *   (/auth/..., server pages) go to the network, with the shell as offline fallback.
  * - API GETs (/api/...) are network-first; the last good answer is kept as offline fallback
@@ -31,8 +35,9 @@ function isAppRoute(path) {
 }
 
 /** Put `urls` in this version's cache: from an earlier version's cache when the file did not
- * change (same hashed URL), else through the HTTP cache (no reload: hashed files never change). */
-async function precache(urls) {
+ * change (same hashed URL), else through the HTTP cache (no reload: hashed files never change).
+ * With `loadedOnly`, only what the HTTP cache has: nothing is downloaded. */
+async function precache(urls, { loadedOnly = false } = {}) {
   const cache = await caches.open(SHELL_CACHE);
   const missing = [];
   await Promise.all(
@@ -47,7 +52,16 @@ async function precache(urls) {
       else missing.push(url);
     }),
   );
-  await cache.addAll(missing);
+  if (!loadedOnly) {
+    await cache.addAll(missing);
+    return;
+  }
+  await Promise.all(
+    missing.map(async (url) => {
+      const kept = await fetch(url, { cache: 'only-if-cached', mode: 'same-origin' }).catch(() => null);
+      if (kept && kept.ok) await cache.put(url, kept);
+    }),
+  );
 }
 
 /** The shell ("/") of this version: the copy the page has just loaded when it is this one
@@ -99,7 +113,7 @@ self.addEventListener('message', (event) => {
     self.skipWaiting();
   } else if (type === 'PRECACHE_APP') {
     const urls = event.data.staff ? [...BUILD.app, ...BUILD.staff] : BUILD.app;
-    event.waitUntil(precache(urls).catch(() => {}));
+    event.waitUntil(precache(urls, { loadedOnly: Boolean(event.data.loadedOnly) }).catch(() => {}));
   } else if (type === 'PRECACHE_API') {
     event.waitUntil(precacheApi(event.data.urls || []).catch(() => {}));
   } else if (type === 'CLEAR_API_CACHE') {

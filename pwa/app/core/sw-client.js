@@ -75,19 +75,59 @@ export function clearApiCache() {
   });
 }
 
-/** Ask the service worker to precache the rest of the app, for a signed-in learner offline
- * (with `staff`, the staff section too). */
-export function precacheApp({ staff = false } = {}) {
-  if (!('serviceWorker' in navigator)) return;
+// The rest of the app is precached once the page has loaded and nothing happened for this
+// long (or at once when the learner leaves the page): on a slow connection it must not compete
+// with what the first screen still fetches (its data, badge images).
+const REST_AFTER_MS = 2000;
+let precacheAsked = null;
+let restScheduled = false;
+
+function postToWorker(message) {
   navigator.serviceWorker.ready
-    .then((registration) => registration.active && registration.active.postMessage({ type: 'PRECACHE_APP', staff }))
+    .then((registration) => registration.active && registration.active.postMessage(message))
     .catch(() => {});
+}
+
+/** Run `fn` once: after the page's load event, REST_AFTER_MS and an idle moment; or as soon as
+ * the page is hidden (the learner switched away), whichever comes first. */
+function whenPageSettled(fn) {
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    document.removeEventListener('visibilitychange', hidden);
+    fn();
+  };
+  const hidden = () => {
+    if (document.visibilityState === 'hidden') once();
+  };
+  document.addEventListener('visibilitychange', hidden);
+  const idle = window.requestIdleCallback || ((callback) => setTimeout(callback, 0));
+  const later = () => setTimeout(() => idle(once, { timeout: REST_AFTER_MS }), REST_AFTER_MS);
+  if (document.readyState === 'complete') later();
+  else window.addEventListener('load', later, { once: true });
+}
+
+/** Precache the app for a signed-in learner offline (with `staff`, the staff section too):
+ * call once the first screen is shown. What the page has loaded is kept at once (from the
+ * browser's cache, nothing downloaded); the other screens' modules follow once the page has
+ * settled (see whenPageSettled). */
+export function precacheApp({ staff = false } = {}) {
+  if (!('serviceWorker' in navigator) || precacheAsked === staff || precacheAsked === true) return;
+  precacheAsked = staff;
+  postToWorker({ type: 'PRECACHE_APP', staff, loadedOnly: true });
+  if (restScheduled && !staff) return;
+  restScheduled = true;
+  whenPageSettled(() => {
+    // A mark in the page's timeline (devtools, bench/bench_pwa_load.py): the first screen's
+    // own load ends here.
+    performance.mark('ed-precache-rest');
+    postToWorker({ type: 'PRECACHE_APP', staff: precacheAsked === true });
+  });
 }
 
 /** Ask the service worker to keep these API answers for offline reading (those it has not). */
 export function precacheApi(urls) {
   if (!('serviceWorker' in navigator) || !urls.length) return;
-  navigator.serviceWorker.ready
-    .then((registration) => registration.active && registration.active.postMessage({ type: 'PRECACHE_API', urls }))
-    .catch(() => {});
+  postToWorker({ type: 'PRECACHE_API', urls });
 }

@@ -151,6 +151,9 @@ function App() {
       if (heading) heading.focus();
     }
     focusedPath.current = location.pathname;
+    // A signed-in learner gets the whole app precached, for use offline: what this screen
+    // loaded at once, the rest once the page has settled.
+    if (user) precacheApp({ staff: isStaff(user) });
   }
 
   useEffect(() => {
@@ -158,10 +161,6 @@ function App() {
     document.title = route.title ? `${t(route.title)}${t('app.titleSeparator')}${t('app.name')}` : t('app.name');
   });
 
-  // A signed-in learner gets the whole app precached, for use offline.
-  useEffect(() => {
-    if (user) precacheApp({ staff: isStaff(user) });
-  }, [user]);
 
   async function signedIn(profile) {
     await clearApiCache();
