@@ -218,9 +218,9 @@ def load(browser, base, wire, path, cookie=None, modules=()):
 
 
 def lighthouse(base, path, cookie=None):
-    """Lighthouse's mobile performance score, CLS and LCP of `path` (signed in with the
-    session cookie when given), or None when `lighthouse` (npm) is not on PATH or the page did
-    not load signed in. Lighthouse drives a Chromium we start, with the cookie in its jar: a
+    """Lighthouse's mobile performance score, CLS, LCP, bytes and requests (what it saw while
+    it loaded the page) of `path` (signed in with the session cookie when given), or None when
+    `lighthouse` (npm) is not on PATH or the page did not load signed in. Lighthouse drives a Chromium we start, with the cookie in its jar: a
     Cookie header in `--extra-headers` does not reach the app's own fetches (they answered 401
     and the app showed /sign-in, whose score was then reported as the dossier's)."""
     from playwright.sync_api import sync_playwright
@@ -249,7 +249,9 @@ def lighthouse(base, path, cookie=None):
         return None  # the page loaded signed out: its score would be of another page
     return (round(report["categories"]["performance"]["score"] * 100),
             audits["cumulative-layout-shift"]["numericValue"],
-            audits["largest-contentful-paint"]["numericValue"])
+            audits["largest-contentful-paint"]["numericValue"],
+            audits["total-byte-weight"]["numericValue"],
+            len(audits["network-requests"]["details"]["items"]))
 
 
 def _answered_me(audits) -> bool:
@@ -306,16 +308,17 @@ def main():
                  shifts == 0)
         if shutil.which("lighthouse"):
             print("\n## Lighthouse (mobile defaults: simulated slow 4G, 4x CPU slowdown)\n")
-            print("| page | performance | CLS | LCP |")
-            print("|---|---:|---:|---:|")
+            print("| page | performance | CLS | LCP | bytes | requests |")
+            print("|---|---:|---:|---:|---:|---:|")
             for path, signed_in in LIGHTHOUSE_PAGES:
                 found = lighthouse(base, path, cookie if signed_in else None)
                 label = f"`{path}`" + (" signed in" if signed_in else "")
                 if found is None:
-                    print(f"| {label} | failed | | |")
+                    print(f"| {label} | failed | | | | |")
                     continue
-                score, shifts, lcp = found
-                print(f"| {label} | {score} | {shifts:.3f} | {lcp / 1000:.1f} s |")
+                score, shifts, lcp, weight, requests = found
+                print(f"| {label} | {score} | {shifts:.3f} | {lcp / 1000:.1f} s "
+                      f"| {weight:,.0f} | {requests} |")
                 goal(f"Lighthouse mobile performance {path}", ">= 95", str(score), score / 95,
                      score >= 95)
                 goal(f"Lighthouse CLS {path}", "0", f"{shifts:.3f}", shifts, shifts == 0)

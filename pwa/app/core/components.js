@@ -198,3 +198,44 @@ export function Banner({ kind, icon, children }) {
     <div class="banner__body">${children}</div>
   </div>`;
 }
+
+// Views by their loader: the module being loaded, and the view once it is there.
+const viewModules = new Map();
+const loadedViews = new Map();
+
+/** Start loading a view's module (once; again after a failure, e.g. offline). */
+export function loadView(load) {
+  if (!viewModules.has(load)) {
+    const loading = load().then((component) => {
+      loadedViews.set(load, component);
+      return component;
+    });
+    loading.catch(() => viewModules.delete(load));
+    viewModules.set(load, loading);
+  }
+  return viewModules.get(load);
+}
+
+/** A screen (or a part of one) whose module is loaded on first use; calls onShown once it is on
+ * the page, and hands it on to the view, for the parts it loads on first use in turn. */
+export function LazyView({ load, onShown, ...props }) {
+  const [, setLoaded] = useState(0);
+  const [failed, setFailed] = useState(null);
+  const View = loadedViews.get(load);
+  useEffect(() => {
+    if (View) return undefined;
+    let current = true;
+    loadView(load)
+      .then(() => current && setLoaded((count) => count + 1))
+      .catch(() => current && setFailed(() => load)); // a function given to a setter is an updater
+    return () => {
+      current = false;
+    };
+  }, [load]);
+  useEffect(() => {
+    if (View && onShown) onShown();
+  });
+  if (View) return html`<${View} ...${props} onShown=${onShown} />`;
+  if (failed === load) return html`<p class="notice notice--error" role="alert">${t('app.viewFailed')}</p>`;
+  return html`<p class="loading" role="status">${t('app.loading')}</p>`;
+}

@@ -3,21 +3,26 @@
 // /dossier/print, /dossier/experience/new and /dossier/experience/<id>.
 import { html, useEffect, useState } from '../core/html.js';
 import { t, DEFAULT_TIME_ZONE } from '../core/i18n.js';
-import { LiveMessage, Icon } from '../core/components.js';
+import { LiveMessage, Icon, LazyView } from '../core/components.js';
 import { Link, useRoute } from '../core/router.js';
 import { problemMessage } from '../core/forms.js';
 import { dossierApi, takeNotice } from './api.js';
 import { precacheApi } from '../core/sw-client.js';
 import { BadgeImage, StatusBadge, credentialTitle, formatDate, issuerName, period } from './parts.js';
-import { AddCredentialView } from './add.js';
-import { ReceiveOfferView } from '../openid4vci/receive.js';
 import { CredentialDetailView } from './detail.js';
-import { ExperienceFormView } from './experience.js';
-import { ShareNewView } from '../sharing/new.js';
-import { PrintView } from '../sharing/print.js';
-import { PresentView } from '../openid4vp/present.js';
 import { ShareDetailView, SharesSection } from '../sharing/list.js';
 import { shareApi } from '../sharing/api.js';
+
+// The sub-pages that add or share, each loaded when first opened (a cold /dossier loads the
+// list only). A badge's details stay in this module: they open offline right after sign-in.
+const SUB_PAGES = {
+  add: () => import('./add.js').then((module) => module.AddCredentialView),
+  offer: () => import('../openid4vci/receive.js').then((module) => module.ReceiveOfferView),
+  share: () => import('../sharing/new.js').then((module) => module.ShareNewView),
+  print: () => import('../sharing/print.js').then((module) => module.PrintView),
+  present: () => import('../openid4vp/present.js').then((module) => module.PresentView),
+};
+const EXPERIENCE_FORM = () => import('./experience.js').then((module) => module.ExperienceFormView);
 
 function CredentialCard({ credential, timeZone }) {
   const summary = credential.summary || {};
@@ -111,16 +116,14 @@ function DossierList({ user }) {
 export function DossierView(props) {
   const path = useRoute();
   const rest = path.replace(/^\/dossier\/?/, '');
-  if (rest === 'add') return html`<${AddCredentialView} ...${props} />`;
-  if (rest === 'offer') return html`<${ReceiveOfferView} ...${props} />`;
-  if (rest === 'share') return html`<${ShareNewView} ...${props} />`;
-  if (rest === 'print') return html`<${PrintView} ...${props} />`;
-  if (rest === 'present') return html`<${PresentView} ...${props} />`;
+  if (Object.hasOwn(SUB_PAGES, rest)) return html`<${LazyView} key=${rest} load=${SUB_PAGES[rest]} ...${props} />`;
   const share = rest.match(/^shares\/(\d+)$/);
   if (share) return html`<${ShareDetailView} key=${share[1]} ...${props} shareId=${share[1]} />`;
-  if (rest === 'experience/new') return html`<${ExperienceFormView} ...${props} itemId=${null} />`;
+  if (rest === 'experience/new') return html`<${LazyView} key="new" load=${EXPERIENCE_FORM} ...${props} itemId=${null} />`;
   const experience = rest.match(/^experience\/(\d+)$/);
-  if (experience) return html`<${ExperienceFormView} key=${experience[1]} ...${props} itemId=${experience[1]} />`;
+  if (experience) {
+    return html`<${LazyView} key=${experience[1]} load=${EXPERIENCE_FORM} ...${props} itemId=${experience[1]} />`;
+  }
   if (/^\d+$/.test(rest)) return html`<${CredentialDetailView} key=${rest} ...${props} credentialId=${rest} />`;
   return html`<${DossierList} ...${props} />`;
 }

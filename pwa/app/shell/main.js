@@ -4,7 +4,7 @@ import { t, setLocale, storedLocale, getLocale, onLocaleChange, SUPPORTED, fileU
 import { api, ApiError, onCacheState } from '../core/api.js';
 import { navigate, useRoute } from '../core/router.js';
 import { isStaff, tabsFor, FEATURE_TABS, PROFILE_TAB, SIGNED_IN_ROUTES, LINK_ROUTES, NOT_FOUND } from './features.js';
-import { Banner, BottomNav, LanguageToggle } from '../core/components.js';
+import { Banner, BottomNav, LanguageToggle, LazyView, loadView } from '../core/components.js';
 import { registerServiceWorker, useWaitingWorker, applyUpdate, clearApiCache, precacheApp } from '../core/sw-client.js';
 
 const DEFAULT_META = { features: [], oidc_providers: [], version: '' };
@@ -21,23 +21,6 @@ const ANONYMOUS_ROUTES = {
 // The app's logo, by its content-hashed URL (the import map knows it).
 const LOGO = fileUrl('/icons/icon-192.png');
 
-// Views by their loader: the module being loaded, and the view once it is there.
-const viewModules = new Map();
-const loadedViews = new Map();
-
-/** Start loading a view's module (once; again after a failure, e.g. offline). */
-function loadView(load) {
-  if (!viewModules.has(load)) {
-    const loading = load().then((component) => {
-      loadedViews.set(load, component);
-      return component;
-    });
-    loading.catch(() => viewModules.delete(load));
-    viewModules.set(load, loading);
-  }
-  return viewModules.get(load);
-}
-
 /** The view the path most likely shows, loaded while the app asks who is signed in ("/"
  * leads to sign-in for a visitor; for a learner that module is precached anyway). */
 function preloadViewFor(path) {
@@ -45,29 +28,6 @@ function preloadViewFor(path) {
   const home = path === '/' || path === '' ? ANONYMOUS_ROUTES['/sign-in'] : null;
   const route = home || ANONYMOUS_ROUTES[path] || LINK_ROUTES[path] || SIGNED_IN_ROUTES[path] || tab;
   if (route) loadView(route.load).catch(() => {});
-}
-
-/** A screen whose module is loaded on first use; calls onShown once it is on the page. */
-function LazyView({ load, onShown, ...props }) {
-  const [, setLoaded] = useState(0);
-  const [failed, setFailed] = useState(null);
-  const View = loadedViews.get(load);
-  useEffect(() => {
-    if (View) return undefined;
-    let current = true;
-    loadView(load)
-      .then(() => current && setLoaded((count) => count + 1))
-      .catch(() => current && setFailed(() => load)); // a function given to a setter is an updater
-    return () => {
-      current = false;
-    };
-  }, [load]);
-  useEffect(() => {
-    if (View) onShown();
-  });
-  if (View) return html`<${View} ...${props} />`;
-  if (failed === load) return html`<p class="notice notice--error" role="alert">${t('app.viewFailed')}</p>`;
-  return html`<p class="loading" role="status">${t('app.loading')}</p>`;
 }
 
 function useOnline() {
@@ -145,15 +105,18 @@ function App() {
 
   // Title, and focus on the new page's heading when the learner moves between pages (once the
   // page's module is loaded and the heading is there).
+  // A part of a page loaded on first use (a sub-page of the dossier) calls this again once
+  // it is there.
   function pageShown() {
-    if (focusedPath.current !== null && focusedPath.current !== location.pathname) {
-      const heading = document.getElementById('page-title');
-      if (heading) heading.focus();
-    }
-    focusedPath.current = location.pathname;
     // A signed-in learner gets the whole app precached, for use offline: what this screen
     // loaded at once, the rest once the page has settled.
     if (user) precacheApp({ staff: isStaff(user) });
+    if (focusedPath.current !== null && focusedPath.current !== location.pathname) {
+      const heading = document.getElementById('page-title');
+      if (!heading) return; // its part of the page is still loading
+      heading.focus();
+    }
+    focusedPath.current = location.pathname;
   }
 
   useEffect(() => {
