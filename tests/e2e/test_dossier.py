@@ -28,7 +28,9 @@ def sign_up(page, name="Fatima El Amrani"):
 
 def add_file(page, path):
     page.get_by_role("link", name="Credential toevoegen").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Credential toevoegen")
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_text("Credential toevoegen")
+    expect(heading).to_be_focused()  # also when its module was loaded on this first click
     page.get_by_label("Bestand", exact=True).set_input_files(str(path))
     page.get_by_role("button", name="Bestand toevoegen").click()
 
