@@ -220,9 +220,10 @@ def load(browser, base, wire, path, cookie=None, modules=()):
 def lighthouse(base, path, cookie=None):
     """Lighthouse's mobile performance score, CLS, LCP, bytes and requests (what it saw while
     it loaded the page) of `path` (signed in with the session cookie when given), or None when
-    `lighthouse` (npm) is not on PATH or the page did not load signed in. Lighthouse drives a Chromium we start, with the cookie in its jar: a
-    Cookie header in `--extra-headers` does not reach the app's own fetches (they answered 401
-    and the app showed /sign-in, whose score was then reported as the dossier's)."""
+    `lighthouse` (npm) is not on PATH or the page did not load signed in. Lighthouse drives a
+    Chromium we start, with the cookie in its jar: a Cookie header in `--extra-headers` does
+    not reach the app's own fetches (they answered 401 and the app showed /sign-in, whose
+    score was then reported as the dossier's)."""
     from playwright.sync_api import sync_playwright
 
     binary = shutil.which("lighthouse")
