@@ -77,9 +77,10 @@ class Wire:
             self.requests, self.bytes, self.paths = 0, 0, []
 
     def __call__(self, environ, start_response):
-        head = []
+        head, codes = [], []
 
         def counting_start(status, headers, exc_info=None):
+            codes.append(status.split()[0])
             head.append(len(f"HTTP/1.1 {status}\r\n") + 2
                         + sum(len(f"{key}: {value}\r\n") for key, value in headers))
             return start_response(status, headers, exc_info)
@@ -97,7 +98,10 @@ class Wire:
             with self.lock:
                 self.requests += 1
                 self.bytes += body + sum(head)
-                self.paths.append((environ.get("PATH_INFO", ""), body + sum(head), started))
+                path = environ.get("PATH_INFO", "")
+                if codes and codes[-1] == "304":
+                    path += " (304)"
+                self.paths.append((path, body + sum(head), started))
 
     def snapshot(self):
         with self.lock:
@@ -301,7 +305,11 @@ def main():
             if max_requests:
                 goal(f"{name}: requests", f"<= {max_requests}", str(cold[0]),
                      cold[0] / max_requests, cold[0] <= max_requests)
-            statics = [(p, n) for p, n in repeat[2] if not p.startswith("/api/")]
+            # A navigation the service worker controls makes the browser check for a new
+            # worker (a 304 of /sw.js while nothing changed, when it falls in the window):
+            # that is no app file loaded again.
+            statics = [(p, n) for p, n in repeat[2]
+                       if not p.startswith("/api/") and p != "/sw.js (304)"]
             goal(f"repeat visit of {path}: static files", "0", str(len(statics)),
                  float(len(statics)), not statics)
             shifts = cold[3][0]
