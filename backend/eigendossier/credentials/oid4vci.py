@@ -9,6 +9,7 @@ wrong; unknown members of offers and metadata are ignored, as the specification 
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -155,6 +156,12 @@ def _tx_code(value: Any) -> TxCode:
     if not isinstance(description, str) or len(description) > 300:
         raise OfferError("offer.invalid", "tx_code description must be at most 300 characters.")
     return TxCode(mode, length, description)
+
+
+def pkce_challenge(verifier: str) -> str:
+    """The S256 code challenge of a PKCE verifier (RFC 7636): what the wallet sends with its
+    authorization request and the issuer recomputes from the verifier at the token endpoint."""
+    return b64url_encode(hashlib.sha256(verifier.encode("utf-8")).digest())
 
 
 def check_tx_code(tx_code: TxCode, value: str) -> bool:

@@ -13,7 +13,6 @@
 Claims conflict on the unique key, leases are taken by conditional UPDATEs, and a worker only
 writes deliveries that still carry its token.
 """
-import base64
 import functools
 import hashlib
 import hmac
@@ -35,6 +34,7 @@ from eigendossier.catalog.models import Block, Run
 from eigendossier.core.extensions import db
 from eigendossier.core.i18n import localized
 from eigendossier.core.timeutil import utcnow
+from eigendossier.credentials.keys import b64url_encode
 from eigendossier.notifications import alerts, messages, timing
 from eigendossier.notifications.models import (
     EXPIRED,
@@ -186,7 +186,7 @@ def topic_for(subject_type: str, subject_id: int, kind: str) -> str:
     secret = current_app.config["SECRET_KEY"].encode()
     digest = hmac.new(secret, f"{subject_type}:{subject_id}:{kind}".encode(),
                       hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest[:18]).decode()  # 24 characters
+    return b64url_encode(digest[:18])  # 24 characters
 
 
 def claim_due(now: datetime | None = None) -> int:
