@@ -24,7 +24,7 @@ from eigendossier.core import audit, outbound
 from eigendossier.core.errors import DomainError
 from eigendossier.core.extensions import db
 from eigendossier.core.timeutil import utcnow
-from eigendossier.credentials import FetchError, oid4vci
+from eigendossier.credentials import FetchError, keyproofs, oid4vci
 from eigendossier.dossier import service as dossier
 from eigendossier.dossier import verification
 from eigendossier.dossier.models import Credential
@@ -235,7 +235,7 @@ def _receive(account_id: int, resolved: Resolved, access_token: str) -> Credenti
     nonce = _nonce(resolved.metadata)
     key = holder_key(account_id)
     private = Ed25519PrivateKey.from_private_bytes(key.private_bytes)
-    proof = oid4vci.build_proof(private, key.verification_method,
+    proof = keyproofs.build_proof(private, key.verification_method,
                                 audience=offer.credential_issuer,
                                 issued_at=int(utcnow().timestamp()), nonce=nonce)
     status, answer = _post(
