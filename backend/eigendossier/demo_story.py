@@ -29,7 +29,7 @@ from eigendossier.dossier import service as dossier
 from eigendossier.issuing import awarding, documents
 from eigendossier.issuing import service as issuing
 from eigendossier.notifications.models import Notification
-from eigendossier.routes import recognition
+from eigendossier.routes import enrolments, recognition
 from eigendossier.routes import service as routes
 from eigendossier.sharing import service as sharing
 from eigendossier.vouchers import batches, claims
@@ -79,7 +79,7 @@ def _sanne(today: date) -> int:
               valid_until=utcnow() - timedelta(days=30))
     outcome = routes.plan(sanne, _qualification("25655").id, "bijscholing", {}, True, today)
     route = routes.save_route(sanne, outcome, 0)
-    routes.enrol_route(sanne, route.id, today)
+    enrolments.enrol_route(sanne, route.id, today)
     sharing.create_share(sanne, credential_ids=[awarded[0].credential_id, vca.id],
                          label="Sollicitatie Bouwbedrijf Van Dijk", expires_in_days=30)
     db.session.add_all([

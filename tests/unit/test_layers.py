@@ -10,6 +10,9 @@ from pathlib import Path
 import eigendossier
 
 PACKAGE = Path(eigendossier.__file__).parent
+ARCHITECTURE = Path(__file__).parents[2] / "docs" / "architecture.md"
+# Where a row's description starts in the drawing; the package names stand before it.
+DRAWING_NAMES = 24
 PURE = {"credentials", "planner"}
 FRAMEWORK = {"flask", "flask_babel", "flask_smorest", "flask_sqlalchemy", "sqlalchemy",
              "flask_login", "flask_limiter", "werkzeug"}
@@ -90,6 +93,28 @@ def test_the_pure_libraries_know_nothing_of_flask_the_database_or_the_domains():
                 assert top not in FRAMEWORK, f"{path.name} imports {module}"
                 if top == "eigendossier":
                     assert module.split(".")[1] == name, f"{path.name} imports {module}"
+
+
+def _drawing() -> list[set[str]]:
+    """The rows of the house drawing in docs/architecture.md, top first: each the packages
+    named at its start (a row's continuation lines start with spaces)."""
+    block = ARCHITECTURE.read_text().split("## Layers", 1)[1].split("```")[1]
+    return [set(line[:DRAWING_NAMES].split()) for line in block.splitlines()
+            if line and not line[0].isspace()]
+
+
+def test_the_drawing_names_every_package_once():
+    packages = {path.parent.name for path in PACKAGE.glob("*/__init__.py")}
+    named = [name for row in _drawing() for name in row]
+    assert sorted(named) == sorted(packages)
+
+
+def test_every_package_imports_only_packages_drawn_below_it():
+    rows, edges = _drawing(), _graph()
+    for height, row in enumerate(rows):
+        below = set().union(*rows[height + 1:])
+        for name in row:
+            assert edges[name] <= below, f"{name} imports {sorted(edges[name] - below)}"
 
 
 def test_a_cycle_is_found_when_there_is_one():

@@ -1,8 +1,11 @@
 """`make` installs from the lock files (every file by its hash), so a dependency cannot move
 under us: each lock must pin exactly what pyproject.toml pins. After changing a pin there,
 `make lock` brings the locks along."""
+import ast
 import re
+import sys
 import tomllib
+from importlib.metadata import packages_distributions
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,3 +51,26 @@ def test_every_locked_package_has_its_files_hashes():
         packages = [e for e in entries if LOCKED.match(e)]
         assert packages, name
         assert all("--hash=sha256:" in entry for entry in packages), name
+
+
+def test_every_package_the_backend_imports_is_declared():
+    """A dependency imported directly is pinned in pyproject.toml, not only brought along by
+    another (which may drop it in any release)."""
+    declared = set(pins(PROJECT["dependencies"]))
+    distributions = packages_distributions()
+    missing = set()
+    for path in (ROOT / "backend" / "eigendossier").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules = [node.module]
+            else:
+                continue
+            for module in modules:
+                top = module.split(".")[0]
+                if top in sys.stdlib_module_names or top == "eigendossier":
+                    continue
+                if not {canonical(d) for d in distributions.get(top, [])} & declared:
+                    missing.add(f"{top} ({path.relative_to(ROOT)})")
+    assert not missing, sorted(missing)

@@ -20,10 +20,11 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    # Built from a clean copy: setuptools reuses a build/ folder it finds in the source tree.
+    # Built from a clean copy, as a clone is: setuptools reuses a build/ folder it finds in the
+    # source tree, and the compiled catalogues (*.mo) are not checked in.
     source = out / "source"
     shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
-        ".git", ".venv*", "build", "instance", "*.egg-info", "__pycache__", ".*_cache"))
+        ".git", ".venv*", "build", "instance", "*.egg-info", "__pycache__", ".*_cache", "*.mo"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", str(source), "--no-deps",
                     "--no-build-isolation", "--quiet", "--wheel-dir", str(out)],
                    check=True, cwd=out, capture_output=True)
@@ -56,8 +57,12 @@ def test_an_app_from_the_wheel_alone_migrates_and_serves_the_pwa(wheel, tmp_path
                                         "DEMO_DATA": False, "SECRET_KEY": "x"}})
         with app.app_context():
             upgrade()
-        page = app.test_client().get("/")
+        client = app.test_client()
+        page = client.get("/")
         assert page.status_code == 200 and b"Eigen Dossier" in page.data, page.status_code
+        # the catalogues were compiled into the wheel: a refusal comes in Dutch
+        refused = client.get("/api/v1/no-such-thing", headers={{"Accept-Language": "nl"}})
+        assert refused.json["title"] == "Niet gevonden", refused.json
         print("served")
     """)
     result = subprocess.run([sys.executable, "-S", "-c", script], cwd=tmp_path,

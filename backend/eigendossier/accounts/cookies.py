@@ -11,8 +11,8 @@ import secrets
 from flask import current_app, g, request
 from flask_babel import lazy_gettext as _l
 
+from eigendossier.core.arguments import SAFE_METHODS
 from eigendossier.core.errors import DomainError
-from eigendossier.web.security import SAFE_METHODS
 
 SESSION_COOKIE = "ed_session"
 CSRF_COOKIE = "csrf_token"

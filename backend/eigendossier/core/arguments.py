@@ -13,6 +13,8 @@ from eigendossier.core.errors import MAX_FIELD_ERRORS, InvalidInput
 from eigendossier.core.validation import shape_errors
 
 BODY_LOCATIONS = {"json", "form", "json_or_form"}
+# Methods that change nothing: no body is read and no CSRF token asked for them.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
 def check_shape(schema: Schema, data) -> None:

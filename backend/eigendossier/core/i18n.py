@@ -12,6 +12,22 @@ def select_locale() -> str:
     return best or current_app.config["DEFAULT_LOCALE"]
 
 
+def page_locale() -> str:
+    """The language of a public page (the employer's share and request pages): ?lang= (the
+    page's switch link), else Accept-Language, else Dutch; never a signed-in profile's."""
+    asked = request.args.get("lang")
+    if asked in LOCALES:
+        return asked
+    return request.accept_languages.best_match(LOCALES) or current_app.config["DEFAULT_LOCALE"]
+
+
+def prefers_html() -> bool:
+    """Whether a public page's caller (a browser) wants HTML rather than a problem document."""
+    best = request.accept_mimetypes.best_match(
+        ["application/problem+json", "application/json", "text/html"])
+    return best == "text/html"
+
+
 def localized(obj, field: str) -> str:
     """`obj.<field>_nl` or `obj.<field>_en`, in the request's language."""
     from flask_babel import get_locale

@@ -12,7 +12,6 @@ more than one process (a shared database, or gunicorn workers) needs REDIS_URL.
 
 `flask keys init` is a Flask plugin command (pyproject's flask.commands entry point), so it
 runs while the app itself still refuses to start."""
-import base64
 import json
 import secrets
 import shlex
@@ -29,6 +28,7 @@ from eigendossier.core.encryption import (
     keyring_from_config,
     new_key,
 )
+from eigendossier.credentials.keys import b64url_encode
 
 # Setting → (the instance file it is otherwise generated into, what differs between machines).
 SHARED_KEYS = {
@@ -150,13 +150,12 @@ def _vapid_from(path: Path) -> dict:
     """The private number of the PEM key, base64url: the form VAPID_PRIVATE_KEY takes."""
     private = serialization.load_pem_private_key(path.read_bytes(), password=None)
     raw = private.private_numbers().private_value.to_bytes(32, "big")
-    return {"VAPID_PRIVATE_KEY": base64.urlsafe_b64encode(raw).rstrip(b"=").decode()}
+    return {"VAPID_PRIVATE_KEY": b64url_encode(raw)}
 
 
 def _new_vapid() -> dict:
     raw = ec.generate_private_key(ec.SECP256R1()).private_numbers().private_value
-    return {"VAPID_PRIVATE_KEY": base64.urlsafe_b64encode(
-        raw.to_bytes(32, "big")).rstrip(b"=").decode()}
+    return {"VAPID_PRIVATE_KEY": b64url_encode(raw.to_bytes(32, "big"))}
 
 
 _KEY_READERS = {"SECRET_KEY": _secret_from, "VOUCHER_PEPPER": _pepper_from,

@@ -1,3 +1,4 @@
+from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from eigendossier.core.fields import UTCDateTime
@@ -97,7 +98,7 @@ class ImportSchema(Schema):
     def exactly_one(self, data, **kwargs):
         given = [name for name in ("text", "url") if data.get(name)]
         if len(given) != 1:
-            raise ValidationError("Give either text or url.", "_schema")
+            raise ValidationError(_("Give either text or url."), "_schema")
 
 
 class EvidenceSchema(Schema):

@@ -22,14 +22,14 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from flask import current_app
 from flask_babel import gettext
 
 from eigendossier.core.timeutil import utcnow
-from eigendossier.credentials.jws import sign_compact
-from eigendossier.credentials.keys import b64url_decode, b64url_encode
+from eigendossier.credentials.errors import ParseError
+from eigendossier.credentials.jws import parse_compact, sign_compact
+from eigendossier.credentials.keys import PublicKey, b64url_decode, b64url_encode
 
 log = logging.getLogger(__name__)
 
@@ -93,21 +93,18 @@ def public_key_from(text: str) -> ed25519.Ed25519PublicKey:
 
 def read_list(token: str, public_key: ed25519.Ed25519PublicKey, now: datetime) -> Registry:
     """The registry in a signed list, or ListRefused: a bad signature, a malformed list or
-    one past its expiry."""
+    one past its expiry. Read by the project's one JWS code and strict JSON parser."""
     try:
-        header_b64, payload_b64, signature_b64 = token.strip().split(".")
-        header = json.loads(b64url_decode(header_b64))
-        if header.get("alg") != "EdDSA":
-            raise ListRefused(f"algorithm {header.get('alg')!r} is not EdDSA")
-        public_key.verify(b64url_decode(signature_b64),
-                          f"{header_b64}.{payload_b64}".encode("ascii"))
-        document = json.loads(b64url_decode(payload_b64))
-    except InvalidSignature:
-        raise ListRefused("the signature does not match the configured public key") from None
-    except (ValueError, UnicodeError) as error:
-        if isinstance(error, ListRefused):
-            raise
+        signed = parse_compact(token)
+        if signed.alg != "EdDSA":
+            raise ListRefused(f"algorithm {signed.alg!r} is not EdDSA")
+        if not signed.verify(PublicKey("Ed25519", public_key)):
+            raise ListRefused("the signature does not match the configured public key")
+        document = signed.payload_json()
+    except ParseError:
         raise ListRefused("not a compact JWS with a JSON payload") from None
+    if not isinstance(document, dict):
+        raise ListRefused("the list lacks name, expires or issuers")
     return _registry(document, now)
 
 

@@ -22,12 +22,12 @@ _lock = threading.Lock()
 
 def send_batch(token: str) -> dict:
     """The job: send the deliveries leased under `token`."""
-    from eigendossier.notifications import reminders
+    from eigendossier.notifications import delivery
 
     if has_app_context():
-        return reminders.deliver(token)
+        return delivery.deliver(token)
     with _app().app_context():
-        return reminders.deliver(token)
+        return delivery.deliver(token)
 
 
 def _app() -> Flask:

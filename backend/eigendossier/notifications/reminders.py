@@ -7,26 +7,21 @@
 2. ``dispatch`` (every tick): lease the deliveries that are pending (new, due for a retry,
    or left unsent by a worker that died: its lease ran out) under a batch token, and enqueue
    one job per batch (RQ, or in-process).
-3. ``deliver(token)`` (the job): take the batch's deliveries, send them, record every
-   attempt and the outcome of each delivery in its own transaction.
+3. ``delivery.deliver(token)`` (the job, in its own module): take the batch's deliveries,
+   send them, record every attempt and the outcome of each delivery in its own transaction.
 
 Claims conflict on the unique key, leases are taken by conditional UPDATEs, and a worker only
 writes deliveries that still carry its token.
 """
-import base64
-import functools
 import hashlib
 import hmac
-import json
-import time
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from types import SimpleNamespace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, or_, tuple_
+from sqlalchemy import and_, or_, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
@@ -35,18 +30,14 @@ from eigendossier.catalog.models import Block, Run
 from eigendossier.core.extensions import db
 from eigendossier.core.i18n import localized
 from eigendossier.core.timeutil import utcnow
+from eigendossier.credentials.keys import b64url_encode
 from eigendossier.notifications import alerts, messages, timing
 from eigendossier.notifications.models import (
-    EXPIRED,
-    FAILED,
-    GONE,
     PENDING,
     SENDING,
-    SENT,
     Delivery,
     Notification,
     NotificationSettings,
-    PushAttempt,
     PushSubscription,
     Reminder,
 )
@@ -186,7 +177,7 @@ def topic_for(subject_type: str, subject_id: int, kind: str) -> str:
     secret = current_app.config["SECRET_KEY"].encode()
     digest = hmac.new(secret, f"{subject_type}:{subject_id}:{kind}".encode(),
                       hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest[:18]).decode()  # 24 characters
+    return b64url_encode(digest[:18])  # 24 characters
 
 
 def claim_due(now: datetime | None = None) -> int:
@@ -291,125 +282,3 @@ def tick(now: datetime | None = None, jobs=None) -> TickResult:
     claimed = claim_due(now)
     dispatched = dispatch(jobs or jobs_for(current_app), now)
     return TickResult(claimed, dispatched)
-
-
-# -- step 3: sending ------------------------------------------------------------------------
-
-
-def _payload(row) -> bytes:
-    return json.dumps({"id": row.note_id, "title": row.title, "body": row.body,
-                       "url": row.url, "tag": f"ed-{row.note_id}"},
-                      ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def _ttl_left(row, now: datetime) -> float:
-    """What is left of the TTL, never more than all of it (clocks of machines differ)."""
-    elapsed = max(0.0, (now - row.created_at).total_seconds())
-    return row.ttl_seconds - elapsed
-
-
-def deliver(token: str, sender=None) -> dict:
-    """Send the deliveries leased under `token`. Outcomes are committed in small groups as
-    they come in (see ``PushSender.send_many``), so a worker that dies mid-batch leaves only
-    the messages in flight or in the last fraction of a second to be sent again."""
-    from eigendossier.notifications.jobs import sender_for
-    from eigendossier.notifications.sender import PushMessage, origin_of
-
-    sender = sender or sender_for(current_app)
-    now, wall = utcnow(), time.time()  # the TTL runs on the service's clock, then the sender's
-    lease = timedelta(seconds=int(current_app.config.get("PUSH_LEASE_SECONDS") or 300))
-    db.session.execute(db.update(Delivery)
-                       .where(Delivery.lease_token == token, Delivery.state == PENDING)
-                       .values(state=SENDING, lease_until=now + lease))
-    db.session.commit()
-    # Plain columns, not entities: the rows are only read, and building and tracking three
-    # ORM objects per message was a good part of the CPU a message cost.
-    rows = db.session.execute(
-        db.select(Delivery.id, Delivery.created_at, Delivery.ttl_seconds, Delivery.urgency,
-                  Delivery.topic, Delivery.attempts, Notification.id.label("note_id"),
-                  Notification.title, Notification.body, Notification.url,
-                  PushSubscription.id.label("subscription_id"), PushSubscription.endpoint,
-                  PushSubscription.p256dh, PushSubscription.auth)
-        .join(Notification, Delivery.notification_id == Notification.id)
-        .outerjoin(PushSubscription, Delivery.subscription_id == PushSubscription.id)
-        .where(Delivery.lease_token == token, Delivery.state == SENDING)
-        .order_by(Delivery.id)).all()
-    counts = {SENT: 0, GONE: 0, FAILED: 0, EXPIRED: 0, "retry": 0}
-    outbox = []
-    for row in rows:
-        if row.subscription_id is None:
-            _finish(row.id, token, GONE, None, [], now)
-            counts[GONE] += 1
-            continue
-        outbox.append(PushMessage(
-            key=row.id, endpoint=row.endpoint, p256dh=row.p256dh, auth=row.auth,
-            payload=_payload(row), deadline=wall + _ttl_left(row, now),
-            urgency=row.urgency, topic=row.topic, attempts_before=row.attempts))
-    devices = {row.id: (row.subscription_id, origin_of(row.endpoint)[:200])
-               for row in rows if row.subscription_id is not None}
-    db.session.commit()
-    for outcomes in sender.send_many(outbox):
-        _record(outcomes, token, devices)
-        for outcome in outcomes:
-            counts[outcome.result] += 1
-    return counts
-
-
-@functools.cache
-def _recording() -> SimpleNamespace:
-    """The statements that record outcomes, built once: building and cache-keying them anew
-    for every group cost more CPU than running them."""
-    table = Delivery.__table__
-    devices = PushSubscription.__table__
-    mine = and_(table.c.id == bindparam("b_id"), table.c.lease_token == bindparam("b_token"))
-    common = {"lease_token": None, "lease_until": None, "last_status": bindparam("b_status"),
-              "attempts": table.c.attempts + bindparam("b_attempts")}
-    some_devices = devices.c.id.in_(bindparam("b_devices", expanding=True))
-    return SimpleNamespace(
-        attempts=PushAttempt.__table__.insert(),
-        finished=table.update().where(mine).values(
-            **common, state=bindparam("b_state"), finished_at=bindparam("b_now")),
-        retried=table.update().where(mine).values(
-            **common, state=PENDING, next_attempt_at=bindparam("b_next")),
-        reached=devices.update().where(some_devices)
-        .values(last_success_at=bindparam("b_now")),
-        forgotten=devices.delete().where(some_devices))
-
-
-def _record(outcomes, token: str, devices: dict) -> None:
-    """Record outcomes that finished together, in one transaction: every attempt, each
-    delivery's new state (only while it still carries our token), and the devices."""
-    now = utcnow()
-    statements = _recording()
-    connection = db.session.connection()  # Core statements: no ORM work per row
-    attempts = [{"delivery_id": o.key, "number": a.number, "origin": devices[o.key][1],
-                 "status": a.status, "error": a.error, "retry_after": a.retry_after,
-                 "duration_ms": a.duration_ms, "created_at": a.at}
-                for o in outcomes for a in o.attempts]
-    if attempts:
-        connection.execute(statements.attempts, attempts)
-    finished = [{"b_id": o.key, "b_token": token, "b_status": o.status, "b_now": now,
-                 "b_attempts": len(o.attempts), "b_state": o.result}
-                for o in outcomes if o.result != "retry"]
-    if finished:
-        connection.execute(statements.finished, finished)
-    retried = [{"b_id": o.key, "b_token": token, "b_status": o.status,
-                "b_attempts": len(o.attempts), "b_next": now + timedelta(seconds=o.retry_in)}
-               for o in outcomes if o.result == "retry"]
-    if retried:
-        connection.execute(statements.retried, retried)
-    sent = {devices[o.key][0] for o in outcomes if o.result == SENT}
-    if sent:
-        connection.execute(statements.reached, {"b_devices": sorted(sent), "b_now": now})
-    gone = {devices[o.key][0] for o in outcomes if o.result == GONE}
-    if gone:
-        # The push service forgot these browsers (404 and 410 alike): forget them at once.
-        connection.execute(statements.forgotten, {"b_devices": sorted(gone)})
-    db.session.commit()
-
-
-def _finish(delivery_id: int, token: str, state: str, status, attempts, now) -> None:
-    db.session.execute(
-        db.update(Delivery).where(Delivery.id == delivery_id, Delivery.lease_token == token)
-        .values(state=state, lease_token=None, lease_until=None, finished_at=now,
-                attempts=Delivery.attempts + len(attempts), last_status=status))

@@ -8,7 +8,6 @@ trades it for the same one-credential token as a pre-authorized code.
 Wallets are public clients without registration: the client id is what the wallet calls
 itself, and the learner decides, seeing where the answer goes.
 """
-import base64
 import hashlib
 import hmac
 import secrets
@@ -24,6 +23,7 @@ from eigendossier.core import audit
 from eigendossier.core.errors import DomainError
 from eigendossier.core.extensions import db
 from eigendossier.core.timeutil import utcnow
+from eigendossier.credentials.oid4vci import pkce_challenge
 from eigendossier.issuing import service as issuing
 from eigendossier.issuing.models import IssuedCredential, IssuerProfile
 from eigendossier.openid4vci import issuer
@@ -157,8 +157,7 @@ def redeem_authorization_code(slug: str, code: str, client_id: str, redirect_uri
                                                     "redirect URI.")
     if not 43 <= len(verifier or "") <= 128:
         raise issuer.ProtocolError("invalid_request", "code_verifier is required.")
-    expected = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode("ascii", "replace"))
-                                        .digest()).rstrip(b"=").decode()
+    expected = pkce_challenge(verifier)
     if not hmac.compare_digest(expected, offer.code_challenge):
         raise issuer.ProtocolError("invalid_grant", "The code_verifier does not match.")
     return issuer.claim(offer)

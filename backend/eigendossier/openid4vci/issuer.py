@@ -23,7 +23,7 @@ from eigendossier.core import audit, erase, mail
 from eigendossier.core.errors import DomainError, NotFound
 from eigendossier.core.extensions import db
 from eigendossier.core.timeutil import utcnow
-from eigendossier.credentials import oid4vci
+from eigendossier.credentials import keyproofs, oid4vci
 from eigendossier.issuing import documents
 from eigendossier.issuing import service as issuing
 from eigendossier.issuing.models import IssuedCredential, IssuerProfile
@@ -103,7 +103,7 @@ def _configuration(fmt: str) -> dict:
         "credential_signing_alg_values_supported":
             ["eddsa-rdfc-2022"] if fmt == "ldp_vc" else ["EdDSA"],
         "proof_types_supported": {"jwt": {"proof_signing_alg_values_supported":
-                                          list(oid4vci.PROOF_ALGS)}},
+                                          list(keyproofs.PROOF_ALGS)}},
         "credential_definition": definition,
         "credential_metadata": {"display": [
             {"name": "Microcredential (Open Badges 3.0)", "locale": "en"},
@@ -295,7 +295,7 @@ def issue_credential(slug: str, authorization: str, body) -> dict:
     fmt = _requested_format(body)
     proof = _one_proof(body)
     try:
-        checked = oid4vci.check_proof(proof, audience=issuer_id(profile),
+        checked = keyproofs.check_proof(proof, audience=issuer_id(profile),
                                       now=int(utcnow().timestamp()))
     except oid4vci.OfferError as error:
         raise ProtocolError("invalid_proof", error.message) from None

@@ -7,8 +7,6 @@ Every request to the issuer goes through the guarded outbound client (HTTPS, pub
 addresses, capped size and time). No database transaction is held open while the issuer is
 asked: a slow issuer blocks no one else's writes.
 """
-import base64
-import hashlib
 import json
 import logging
 import secrets
@@ -26,7 +24,7 @@ from eigendossier.core import audit, outbound
 from eigendossier.core.errors import DomainError
 from eigendossier.core.extensions import db
 from eigendossier.core.timeutil import utcnow
-from eigendossier.credentials import FetchError, oid4vci
+from eigendossier.credentials import FetchError, keyproofs, oid4vci
 from eigendossier.dossier import service as dossier
 from eigendossier.dossier import verification
 from eigendossier.dossier.models import Credential
@@ -237,7 +235,7 @@ def _receive(account_id: int, resolved: Resolved, access_token: str) -> Credenti
     nonce = _nonce(resolved.metadata)
     key = holder_key(account_id)
     private = Ed25519PrivateKey.from_private_bytes(key.private_bytes)
-    proof = oid4vci.build_proof(private, key.verification_method,
+    proof = keyproofs.build_proof(private, key.verification_method,
                                 audience=offer.credential_issuer,
                                 issued_at=int(utcnow().timestamp()), nonce=nonce)
     status, answer = _post(
@@ -275,10 +273,9 @@ def start_authorization(account: Account, link: str, redirect_uri: str, client_i
     if "S256" not in (document.get("code_challenge_methods_supported") or []):
         raise OfferUnusable(detail=DETAILS["offer.no_pre_authorized_code"])
     verifier, state = secrets.token_urlsafe(48), secrets.token_urlsafe(32)
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
     config = resolved.metadata.configurations[resolved.configuration.id]
     params = {"response_type": "code", "client_id": client_id, "redirect_uri": redirect_uri,
-              "code_challenge": challenge.rstrip(b"=").decode(),
+              "code_challenge": oid4vci.pkce_challenge(verifier),
               "code_challenge_method": "S256", "state": state,
               "authorization_details": json.dumps([{
                   "type": "openid_credential",

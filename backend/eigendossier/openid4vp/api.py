@@ -22,7 +22,7 @@ from eigendossier.core.errors import (
     problem_response,
 )
 from eigendossier.core.extensions import limiter
-from eigendossier.core.i18n import LOCALES
+from eigendossier.core.i18n import page_locale, prefers_html
 from eigendossier.openid4vp import page, verifier, wallet
 from eigendossier.openid4vp.schemas import (
     AnswerInputSchema,
@@ -140,20 +140,6 @@ def _protocol_error(error: DomainError):
 
 
 # -- the employer's pages -------------------------------------------------------------------------
-
-
-def page_locale() -> str:
-    """?lang= (the switch link), else Accept-Language, else Dutch (as the share pages)."""
-    asked = request.args.get("lang")
-    if asked in LOCALES:
-        return asked
-    return request.accept_languages.best_match(LOCALES) or current_app.config["DEFAULT_LOCALE"]
-
-
-def prefers_html() -> bool:
-    best = request.accept_mimetypes.best_match(
-        ["application/problem+json", "application/json", "text/html"])
-    return best == "text/html"
 
 
 def _render(template: str, http_status: int = 200, **values):

@@ -24,8 +24,9 @@ from eigendossier.core import audit, outbound
 from eigendossier.core.errors import DomainError, InvalidInput
 from eigendossier.core.extensions import db
 from eigendossier.credentials import FetchError, parse_credential
-from eigendossier.credentials.errors import CredentialError
+from eigendossier.credentials.errors import CredentialError, ParseError
 from eigendossier.credentials.jws import parse_compact
+from eigendossier.credentials.limits import load_json
 from eigendossier.dossier import service as dossier
 from eigendossier.dossier import verification
 from eigendossier.openid4vp import dcql, x509
@@ -186,8 +187,8 @@ def _by_value(params: dict[str, str]) -> dict:
     for name in ("dcql_query", "client_metadata"):
         if name in claims:
             try:
-                claims[name] = json.loads(claims[name])
-            except ValueError:
+                claims[name] = load_json(claims[name], what=name)
+            except ParseError:
                 raise _refuse(_l("%(name)s is not JSON.", name=name)) from None
     if claims.get("response_uri") != claims["client_id"].removeprefix(REDIRECT_PREFIX):
         raise _refuse(_l("A redirect_uri client must receive the answer at that very URI."))

@@ -26,9 +26,14 @@ from pathlib import Path
 
 import pyzipper
 
+from eigendossier.credentials.errors import ParseError
+from eigendossier.credentials.limits import strict_loads
+
 FORMAT = "eigendossier-export"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
+# No JSON file of an export nests deeper than a few levels.
+JSON_MAX_DEPTH = 32
 
 
 class ArchiveError(Exception):
@@ -173,10 +178,16 @@ def _inflate(archive, info, out, limit: int, budget: list[int]) -> str:
     return digest.hexdigest()
 
 
+def read_json(raw: bytes):
+    """A JSON file of an archive, read by the project's one strict parser: a key twice, NaN
+    or nesting thousands deep is a damaged file (ParseError), never a server error."""
+    return strict_loads(raw.decode("utf-8"), max_depth=JSON_MAX_DEPTH)
+
+
 def _manifest(raw: bytes) -> dict:
     try:
-        manifest = json.loads(raw)
-    except (UnicodeDecodeError, ValueError):
+        manifest = read_json(raw)
+    except (UnicodeDecodeError, ParseError):
         raise ArchiveError("not_ours") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise ArchiveError("not_ours")

@@ -32,6 +32,7 @@ from eigendossier.notifications.schemas import (
 from eigendossier.openid4vp import wallet as openid4vp_wallet
 from eigendossier.openid4vp.schemas import SentSchema
 from eigendossier.privacy.messages import describe
+from eigendossier.routes import enrolments as routes_enrolments
 from eigendossier.routes import recognition
 from eigendossier.routes import service as routes
 from eigendossier.routes.schemas import (
@@ -100,7 +101,7 @@ def collect(account: Account, locale: str) -> tuple[dict[str, bytes], dict]:
     files["experience.json"] = _json(items)
     saved_routes = [routes.route_view(route) for route in routes.routes_of(account)]
     files["routes.json"] = _json(RouteSchema(many=True).dump(saved_routes))
-    enrolments = routes.enrolments_of(account, active_only=False)
+    enrolments = routes_enrolments.enrolments_of(account, active_only=False)
     files["enrolments.json"] = _json(EnrolmentSchema(many=True).dump(enrolments))
     files["recognition-requests.json"] = _json(RecognitionRequestSchema(many=True).dump(
         recognition.recognition_requests_of(account)))

@@ -15,7 +15,6 @@ seats (they are in the export to read).
 How much one file may bring is capped (ItemLimits, set in config/default.toml): each item
 costs work, and a credential a verification, so 20,000 of them held a worker for minutes.
 An archive over a cap is refused before anything is written."""
-import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -26,12 +25,13 @@ from marshmallow import ValidationError
 from eigendossier.accounts.models import Account
 from eigendossier.core.errors import DomainError
 from eigendossier.core.extensions import db
+from eigendossier.credentials.errors import ParseError
 from eigendossier.dossier import experience as dossier_experience
 from eigendossier.dossier import service as dossier
 from eigendossier.dossier import verification as dossier_verification
 from eigendossier.dossier.models import ExperienceItem
 from eigendossier.dossier.schemas import ExperienceInputSchema
-from eigendossier.privacy.archive import ArchiveError
+from eigendossier.privacy.archive import ArchiveError, read_json
 from eigendossier.privacy.export import CREDENTIALS_DIR
 
 EXPERIENCE_FIELDS = ("role", "employer", "start_date", "end_date", "description")
@@ -71,8 +71,8 @@ def experience_entries(files: Mapping, limits: ItemLimits) -> list:
     if files.size(EXPERIENCE_FILE) > limits.experience_bytes:
         raise ArchiveError("too_many_items", **limits.shown())
     try:
-        entries = json.loads(files[EXPERIENCE_FILE])
-    except (UnicodeDecodeError, ValueError):
+        entries = read_json(files[EXPERIENCE_FILE])
+    except (UnicodeDecodeError, ParseError):
         raise ArchiveError("damaged", name=EXPERIENCE_FILE) from None
     if not isinstance(entries, list):
         raise ArchiveError("damaged", name=EXPERIENCE_FILE)

@@ -11,7 +11,7 @@ from eigendossier.core import access
 from eigendossier.core.arguments import Blueprint
 from eigendossier.core.downloads import file_download
 from eigendossier.core.errors import problem_response
-from eigendossier.routes import recognition, schedule, service
+from eigendossier.routes import enrolments, recognition, schedule, service
 from eigendossier.routes.schemas import (
     DecisionSchema,
     EnrolmentSchema,
@@ -108,7 +108,7 @@ class RouteEnrolment(MethodView):
     @problem_response(blp, 409, "A module is full: nothing was booked")
     def post(self, route_id):
         """Enrol in every run of the route at once, across institutions, or in none."""
-        return service.enrol_route(current_user, route_id, date.today())
+        return enrolments.enrol_route(current_user, route_id, date.today())
 
 
 @blp.route("/enrolments")
@@ -118,7 +118,7 @@ class Enrolments(MethodView):
     @blp.response(200, EnrolmentSchema(many=True))
     def get(self):
         """All the learner's enrolments, cancelled ones included."""
-        return service.enrolments_of(current_user, active_only=False)
+        return enrolments.enrolments_of(current_user, active_only=False)
 
 
 @blp.route("/enrolments/<int:enrolment_id>")
@@ -129,14 +129,14 @@ class EnrolmentDetail(MethodView):
     @problem_response(blp, 404, "No such enrolment of yours")
     def get(self, enrolment_id):
         """One enrolment."""
-        return service.enrolment_of(current_user, enrolment_id)
+        return enrolments.enrolment_of(current_user, enrolment_id)
 
     @blp.response(200, EnrolmentSchema)
     @problem_response(blp, 404, "No such enrolment of yours")
     @problem_response(blp, 409, "The module has started")
     def delete(self, enrolment_id):
         """Cancel an enrolment before its run starts; the seat is given back."""
-        return service.cancel_enrolment(current_user, enrolment_id, date.today())
+        return enrolments.cancel_enrolment(current_user, enrolment_id, date.today())
 
 
 @blp.route("/schedule")
@@ -146,7 +146,8 @@ class Schedule(MethodView):
     @blp.response(200, ScheduleSchema)
     def get(self):
         """The learner's enrolled runs in date order; times are local to Europe/Amsterdam."""
-        return {"time_zone": "Europe/Amsterdam", "enrolments": service.enrolments_of(current_user)}
+        return {"time_zone": "Europe/Amsterdam",
+                "enrolments": enrolments.enrolments_of(current_user)}
 
 
 @blp.route("/schedule/feed")

@@ -8,10 +8,10 @@ from eigendossier.core.errors import NotFound
 from eigendossier.core.extensions import db
 from eigendossier.core.timeutil import utcnow
 from eigendossier.routes import calendar
+from eigendossier.routes.enrolments import enrolments_of
 from eigendossier.routes.models import (
     ScheduleFeed,
 )
-from eigendossier.routes.service import enrolments_of
 
 
 def create_feed(account: Account) -> str:

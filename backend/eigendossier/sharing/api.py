@@ -24,7 +24,7 @@ from eigendossier.core.errors import (
     sealed_data_unavailable,
 )
 from eigendossier.core.extensions import limiter
-from eigendossier.core.i18n import LOCALES
+from eigendossier.core.i18n import page_locale, prefers_html
 from eigendossier.sharing import page, presenting, printing, service
 from eigendossier.sharing.schemas import (
     ExpiryInputSchema,
@@ -142,20 +142,6 @@ def _view_limit():
 
 def _file_limit():
     return current_app.config.get("RATELIMIT_SHARE_FILES", "300 per minute")
-
-
-def page_locale() -> str:
-    """?lang= (the switch link), else Accept-Language, else Dutch: never a profile's."""
-    asked = request.args.get("lang")
-    if asked in LOCALES:
-        return asked
-    return request.accept_languages.best_match(LOCALES) or current_app.config["DEFAULT_LOCALE"]
-
-
-def prefers_html() -> bool:
-    best = request.accept_mimetypes.best_match(
-        ["application/problem+json", "application/json", "text/html"])
-    return best == "text/html"
 
 
 def _page_headers(response, cache: str = "no-store"):

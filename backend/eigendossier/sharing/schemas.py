@@ -38,7 +38,7 @@ class ShareInputSchema(Schema):
     @validates_schema
     def check(self, data, **kwargs):
         if "label" in data and not data["label"].strip():
-            raise ValidationError("Missing data for required field.", "label")
+            raise ValidationError(str(_l("This field is required.")), "label")
         _one_expiry(data)
 
 

@@ -12,7 +12,7 @@ from functools import cache
 
 from flask_babel import lazy_gettext as _l
 
-from eigendossier.credentials.keys import b58decode
+from eigendossier.credentials.keys import multibase_decode
 from eigendossier.credentials.linkeddata import CONTEXT_DIR, pinned_hashes, pinned_urls
 
 URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
@@ -142,10 +142,8 @@ def _digest_forms(data: bytes) -> set[bytes]:
 def _multibase_digests(value: str) -> set[bytes]:
     body = value[1:]
     try:
-        if value[0] == "u":
-            return {base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))}
-        if value[0] == "z":
-            return {b58decode(body)}
+        if value[0] in "uz":
+            return {multibase_decode(value)}
         if value[0] in "mM":
             return {base64.b64decode(body + "=" * (-len(body) % 4))}
         return {bytes.fromhex(body)}

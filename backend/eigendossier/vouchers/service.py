@@ -20,6 +20,7 @@ from eigendossier.core.errors import DomainError, NotFound
 from eigendossier.core.extensions import db
 from eigendossier.core.i18n import localized
 from eigendossier.core.timeutil import utcnow
+from eigendossier.routes import enrolments
 from eigendossier.routes import service as routes
 from eigendossier.routes.models import Enrolment
 from eigendossier.vouchers.models import IdempotentResponse, Voucher, VoucherBatch
@@ -144,7 +145,7 @@ def voucher_for_enrolment(enrolment_id: int) -> Voucher | None:
     return db.session.scalar(db.select(Voucher).filter_by(enrolment_id=enrolment_id))
 
 
-@routes.cancellation_rule("vouchers.redemption")
+@enrolments.cancellation_rule("vouchers.redemption")
 def _cancel_paid_enrolment(account: Account, enrolment, today: date) -> bool:
     """An enrolment paid with a voucher is cancelled by the voucher's rules."""
     voucher = voucher_for_enrolment(enrolment.id)
@@ -253,7 +254,7 @@ def redeem(account: Account, voucher_id: int, run_id: int, key: str,
         if taken is None:
             db.session.rollback()
             return _replay(account, key, fingerprint) or _refusal(voucher_id, now)
-        enrolment, new_seat = routes.claim_enrolment(account, run_id)
+        enrolment, new_seat = enrolments.claim_enrolment(account, run_id)
         db.session.execute(db.update(Voucher).where(Voucher.id == voucher_id)
                            .values(enrolment_id=enrolment.id))
         set_committed_value(voucher, "redeemed_at", now)
@@ -268,7 +269,7 @@ def redeem(account: Account, voucher_id: int, run_id: int, key: str,
                                           request_fingerprint=fingerprint, status=201, body=body))
         db.session.flush()
         if new_seat:
-            routes.take_seat(run_id, today)
+            enrolments.take_seat(run_id, today)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()  # the same key stored meanwhile: its answer, or "key reused"
@@ -374,7 +375,7 @@ def cancel_redemption(account: Account, voucher_id: int, today: date) -> Voucher
         raise TooLateToCancel(detail=_l(
             "A voucher enrolment can be cancelled up to %(days)s days before the module starts.",
             days=current_app.config["VOUCHER_CANCEL_DAYS"]))
-    routes.release(voucher.enrolment)
+    enrolments.release(voucher.enrolment)
     voucher.redeemed_at, voucher.enrolment_id = None, None
     audit.record("voucher.redemption_cancelled", account.id, subject=voucher)
     db.session.commit()

@@ -17,10 +17,10 @@ from flask import Flask, current_app, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
 
+from eigendossier.core.arguments import SAFE_METHODS
 from eigendossier.core.errors import DomainError
 from eigendossier.credentials import ParseError
 from eigendossier.credentials.limits import strict_loads
-from eigendossier.web.security import SAFE_METHODS
 
 # Ids are 32-bit integer columns: a larger id is nobody's (404), not a database error.
 MAX_ID = 2**31 - 1

@@ -1,52 +1,30 @@
 // Change the password, knowing the current one. Every other device is signed out.
-import { html, useRef, useState } from '../core/html.js';
+import { html, useState } from '../core/html.js';
 import { t } from '../core/i18n.js';
 import { api } from '../core/api.js';
 import { Field, LiveMessage } from '../core/components.js';
 import { Link } from '../core/router.js';
-import { check, focusFirstInvalid, problemMessage } from '../core/forms.js';
+import { useForm } from '../core/forms.js';
 
 export function ChangePasswordView({ onProfile }) {
   const [current, setCurrent] = useState('');
   const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState({});
-  const [message, setMessage] = useState('');
   const [done, setDone] = useState('');
-  const [busy, setBusy] = useState(false);
-  const form = useRef(null);
-
-  async function submit(event) {
-    event.preventDefault();
-    if (busy) return;
-    setDone('');
-    const found = check([
-      ['current_password', current, 'required'],
-      ['password', password, 'required', 'password'],
-    ]);
-    setErrors(found);
-    if (Object.keys(found).length) {
-      setMessage(t('app.fieldErrorsSummary'));
-      focusFirstInvalid(form.current, found);
-      return;
-    }
-    setBusy(true);
-    setMessage('');
-    try {
-      const profile = await api.changePassword(current, password);
-      setCurrent('');
-      setPassword('');
-      await onProfile(profile);
-      setDone(t('password.done'));
-    } catch (error) {
-      const fieldErrors = error.fieldErrors || {};
+  const { form, errors, message, busy, submit } = useForm(() => [
+    ['current_password', current, 'required'],
+    ['password', password, 'required', 'password'],
+  ], async () => {
+    const profile = await api.changePassword(current, password);
+    setCurrent('');
+    setPassword('');
+    await onProfile(profile);
+    setDone(t('password.done'));
+  }, {
+    starting: () => setDone(''),
+    refused: (error, fieldErrors) => {
       if (error.status === 403) fieldErrors.current_password = t('password.wrongCurrent');
-      setErrors(fieldErrors);
-      setMessage(problemMessage(error));
-      focusFirstInvalid(form.current, fieldErrors);
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+  });
 
   return html`<section class="card" aria-labelledby="page-title">
     <p class="back"><${Link} href="/profile">${t('password.back')}</${Link}></p>

@@ -1,11 +1,11 @@
 // The screens before sign-in, in one module (one request, precached at install): sign in,
 // create an account and "check your mail" after it, and ask for a new password.
-import { html, useRef, useState, useEffect } from '../core/html.js';
+import { html, useState, useEffect } from '../core/html.js';
 import { t, getLocale } from '../core/i18n.js';
 import { Link } from '../core/router.js';
 import { api, ApiError } from '../core/api.js';
 import { Field, LiveMessage } from '../core/components.js';
-import { check, focusFirstInvalid, problemMessage } from '../core/forms.js';
+import { useForm } from '../core/forms.js';
 
 // After sign-up: the same screen whether or not the address already had an account (the
 // server says no more). When signing in with the new password worked, the learner goes on.
@@ -26,38 +26,13 @@ export function CheckMail({ email, profile, onContinue }) {
 export function SignInView({ meta, onSignedIn, flash }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState({});
-  const [message, setMessage] = useState('');
-  const [busy, setBusy] = useState(false);
-  const form = useRef(null);
   const providers = (meta && meta.oidc_providers) || [];
-
-  async function submit(event) {
-    event.preventDefault();
-    if (busy) return;
-    const found = check([
-      ['email', email, 'required', 'email'],
-      ['password', password, 'required'],
-    ]);
-    setErrors(found);
-    if (Object.keys(found).length) {
-      setMessage(t('app.fieldErrorsSummary'));
-      focusFirstInvalid(form.current, found);
-      return;
-    }
-    setBusy(true);
-    setMessage('');
-    try {
-      const profile = await api.signIn(email.trim(), password);
-      await onSignedIn(profile);
-    } catch (error) {
-      setBusy(false);
-      const fieldErrors = error.fieldErrors || {};
-      setErrors(fieldErrors);
-      setMessage(problemMessage(error));
-      focusFirstInvalid(form.current, fieldErrors);
-    }
-  }
+  const { form, errors, message, busy, submit } = useForm(() => [
+    ['email', email, 'required', 'email'],
+    ['password', password, 'required'],
+  ], async () => {
+    await onSignedIn(await api.signIn(email.trim(), password));
+  }, { leaves: true });
 
   return html`<section class="card" aria-labelledby="page-title">
     <h1 id="page-title" tabindex="-1">${t('signin.title')}</h1>
@@ -93,55 +68,32 @@ export function SignUpView({ onSignedIn }) {
   const [displayName, setDisplayName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState({});
-  const [message, setMessage] = useState('');
-  const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(null);
-  const form = useRef(null);
 
   useEffect(() => {
     const heading = done && document.getElementById('page-title');
     if (heading) heading.focus();
   }, [done]);
 
-  async function submit(event) {
-    event.preventDefault();
-    if (busy) return;
-    const found = check([
-      ['display_name', displayName, 'required'],
-      ['email', email, 'required', 'email'],
-      ['password', password, 'required', 'password'],
-    ]);
-    setErrors(found);
-    if (Object.keys(found).length) {
-      setMessage(t('app.fieldErrorsSummary'));
-      focusFirstInvalid(form.current, found);
-      return;
-    }
-    setBusy(true);
-    setMessage('');
+  const { form, errors, message, busy, submit } = useForm(() => [
+    ['display_name', displayName, 'required'],
+    ['email', email, 'required', 'email'],
+    ['password', password, 'required', 'password'],
+  ], async () => {
+    await api.signUp({
+      email: email.trim(),
+      password,
+      display_name: displayName.trim(),
+      locale: getLocale(),
+    });
+    let profile = null;
     try {
-      await api.signUp({
-        email: email.trim(),
-        password,
-        display_name: displayName.trim(),
-        locale: getLocale(),
-      });
-      let profile = null;
-      try {
-        profile = await api.signIn(email.trim(), password);
-      } catch (error) {
-        if (!(error instanceof ApiError) || error.status !== 401) throw error;
-      }
-      setDone({ email: email.trim(), profile });
+      profile = await api.signIn(email.trim(), password);
     } catch (error) {
-      setBusy(false);
-      const fieldErrors = error.fieldErrors || {};
-      setErrors(fieldErrors);
-      setMessage(problemMessage(error));
-      focusFirstInvalid(form.current, fieldErrors);
+      if (!(error instanceof ApiError) || error.status !== 401) throw error;
     }
-  }
+    setDone({ email: email.trim(), profile });
+  }, { leaves: true });
 
   if (done) return html`<${CheckMail} email=${done.email} profile=${done.profile} onContinue=${onSignedIn} />`;
   return html`<section class="card" aria-labelledby="page-title">
@@ -166,37 +118,11 @@ export function SignUpView({ onSignedIn }) {
 // Forgot the password: ask for a link by mail. The answer is the same for every address.
 export function ForgotPasswordView() {
   const [email, setEmail] = useState('');
-  const [errors, setErrors] = useState({});
-  const [message, setMessage] = useState('');
   const [sent, setSent] = useState('');
-  const [busy, setBusy] = useState(false);
-  const form = useRef(null);
-
-  async function submit(event) {
-    event.preventDefault();
-    if (busy) return;
-    const found = check([['email', email, 'required', 'email']]);
-    setErrors(found);
-    setSent('');
-    if (Object.keys(found).length) {
-      setMessage(t('app.fieldErrorsSummary'));
-      focusFirstInvalid(form.current, found);
-      return;
-    }
-    setBusy(true);
-    setMessage('');
-    try {
-      const answer = await api.askPasswordReset(email.trim());
-      setSent(answer.message);
-    } catch (error) {
-      const fieldErrors = error.fieldErrors || {};
-      setErrors(fieldErrors);
-      setMessage(problemMessage(error));
-      focusFirstInvalid(form.current, fieldErrors);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { form, errors, message, busy, submit } = useForm(
+    () => [['email', email, 'required', 'email']],
+    async () => setSent((await api.askPasswordReset(email.trim())).message),
+    { starting: () => setSent('') });
 
   return html`<section class="card" aria-labelledby="page-title">
     <h1 id="page-title" tabindex="-1">${t('forgot.title')}</h1>

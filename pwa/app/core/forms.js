@@ -1,7 +1,7 @@
 // Turning API problems and client-side checks into messages next to the fields.
 import { t } from './i18n.js';
 import { ApiError } from './api.js';
-import { html } from './html.js';
+import { html, useRef, useState } from './html.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -41,4 +41,47 @@ export function focusFirstInvalid(form, errors) {
   const fields = Array.from(form.querySelectorAll('input, select, textarea'));
   const first = fields.find((element) => errors[element.name]);
   if (first) first.focus();
+}
+
+/**
+ * A form's errors, alert message, busy state and submit, the same for every form: the
+ * fields are checked first (`rules()` gives `check`'s rules), then `send()` runs; a refusal
+ * puts the server's field errors next to the fields (`refused(error, fieldErrors)` may add
+ * its own) and its problem in the alert region, and focus goes to the first field in error.
+ * With `leaves`, a form whose success leaves the screen stays busy after it. `starting()`
+ * runs at every submit (to clear a previous success message).
+ */
+export function useForm(rules, send, { leaves = false, refused, starting, message: first = '' } = {}) {
+  const [errors, setErrors] = useState({});
+  const [message, setMessage] = useState(first);
+  const [busy, setBusy] = useState(false);
+  const form = useRef(null);
+
+  async function submit(event) {
+    event.preventDefault();
+    if (busy) return;
+    if (starting) starting();
+    const found = check(rules());
+    setErrors(found);
+    if (Object.keys(found).length) {
+      setMessage(t('app.fieldErrorsSummary'));
+      focusFirstInvalid(form.current, found);
+      return;
+    }
+    setBusy(true);
+    setMessage('');
+    try {
+      await send();
+      if (!leaves) setBusy(false);
+    } catch (error) {
+      setBusy(false);
+      const fieldErrors = error.fieldErrors || {};
+      if (refused) refused(error, fieldErrors);
+      setErrors(fieldErrors);
+      setMessage(problemMessage(error));
+      focusFirstInvalid(form.current, fieldErrors);
+    }
+  }
+
+  return { form, errors, message, busy, submit };
 }

@@ -150,6 +150,12 @@ def test_bad_json_bodies_are_refused_with_field_errors(app, client, learner, pay
     assert row_counts(app) == NOTHING
 
 
+def test_text_and_url_together_are_refused_in_the_learners_language(app, client, learner):
+    response = client.post(CREDENTIALS, json={"text": "x", "url": "https://a.nl/b"})
+    assert assert_problem(response, 422, "validation")["errors"]["_schema"] == [
+        "Geef de tekst (text) of de url, niet allebei."]
+
+
 def test_missing_file_and_wrong_media_type(app, client, learner):
     response = client.post(CREDENTIALS, data={"other": "x"}, content_type="multipart/form-data")
     assert "file" in assert_problem(response, 422, "validation")["errors"]

@@ -8,7 +8,7 @@ import pytest
 from eigendossier.accounts.models import Account
 from eigendossier.catalog.models import Run
 from eigendossier.core.extensions import db
-from eigendossier.notifications import reminders, service, vapid
+from eigendossier.notifications import delivery, reminders, service, vapid
 from eigendossier.notifications.models import (
     Delivery,
     Notification,
@@ -86,6 +86,7 @@ def clock(monkeypatch):
     clock = Clock(datetime(2027, 1, 1, 12, 0, tzinfo=UTC))
     monkeypatch.setattr(service, "utcnow", clock)
     monkeypatch.setattr(reminders, "utcnow", clock)
+    monkeypatch.setattr(delivery, "utcnow", clock)
     return clock
 
 

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from eigendossier.core.extensions import db
-from eigendossier.notifications import reminders
+from eigendossier.notifications import delivery
 from eigendossier.notifications.models import (
     Notification,
     PushAttempt,
@@ -146,7 +146,7 @@ class DyingJobs:
         from eigendossier.notifications.jobs import sender_for
 
         try:
-            reminders.deliver(token, sender=DyingSender(sender_for(self.app), self.survive))
+            delivery.deliver(token, sender=DyingSender(sender_for(self.app), self.survive))
         except WorkerKilled:
             db.session.rollback()
 

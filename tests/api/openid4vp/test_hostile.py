@@ -4,6 +4,7 @@ a problem document and keeps nothing; our wallet refuses a wrong request (at a p
 address, badly signed, untyped, with unknown parameters, too large, expired, of a client id
 prefix it cannot check) before showing it, and sends nothing."""
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 import requests
@@ -173,6 +174,10 @@ def test_a_hostile_request_is_refused_before_it_is_shown(app, client, dossier, h
     assert stored(app)["sent"] == 0
 
 
+BY_VALUE = ("openid4vp://?client_id=redirect_uri:https://e.x/a&response_type=vp_token"
+            "&response_mode=direct_post&response_uri=https://e.x/a&nonce=n&dcql_query=")
+
+
 @pytest.mark.parametrize("link", [
     "https://example.com/?client_id=x&request_uri=https://example.com/r",
     "openid4vp://?client_id=decentralized_identifier:did:key:z6Mk&request_uri=https://e.x/r"
@@ -181,7 +186,12 @@ def test_a_hostile_request_is_refused_before_it_is_shown(app, client, dossier, h
     "openid4vp://?client_id=a&client_id=b&request_uri=https://e.x/r",
     "openid4vp://?client_id=decentralized_identifier:did:key:z6Mk&request_uri=https://e.x/r"
     "&request_uri_method=post",
-], ids=["not-openid4vp", "unknown-parameter", "unsigned-x509", "repeated", "post-method"])
+    # a query in the link itself goes through the strict JSON parser: no 500 on deep nesting,
+    # no silent choice between a key given twice
+    BY_VALUE + quote("[" * 1200 + "]" * 1200),
+    BY_VALUE + quote('{"credentials": [], "credentials": [{"id": "x"}]}'),
+], ids=["not-openid4vp", "unknown-parameter", "unsigned-x509", "repeated", "post-method",
+        "query-nested-deep", "query-key-twice"])
 def test_a_link_we_cannot_read_is_refused(client, learner, link):
     assert_problem(_open(client, link), 422, "vp-request-refused")
 

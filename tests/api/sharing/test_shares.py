@@ -134,6 +134,8 @@ def test_field_errors_are_in_dutch(client, dossier):
                                          "expires_at": later(days=400)})
     assert assert_problem(response, 422)["errors"]["expires_at"] == [
         "Een deellink werkt hooguit een jaar."]
+    response = client.post(SHARES, json={"credential_ids": [dossier.png], "label": "   "})
+    assert assert_problem(response, 422)["errors"]["label"] == ["Dit veld is verplicht."]
 
 
 def test_not_json_is_refused(client, dossier):

@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from eigendossier.credentials import oid4vci
+from eigendossier.credentials import keyproofs, oid4vci
 from eigendossier.credentials.jws import sign_compact
 from eigendossier.credentials.keys import PublicKey, b64url_encode
 
@@ -135,18 +135,18 @@ def _kid(key) -> str:
 
 def test_a_proof_made_here_is_checked_here(key):
     now = int(time.time())
-    jwt = oid4vci.build_proof(key, _kid(key), audience=ISSUER, issued_at=now, nonce="n-1")
-    checked = oid4vci.check_proof(jwt, audience=ISSUER, now=now)
-    assert checked == oid4vci.CheckedProof(_kid(key).split("#")[0], "n-1", now)
+    jwt = keyproofs.build_proof(key, _kid(key), audience=ISSUER, issued_at=now, nonce="n-1")
+    checked = keyproofs.check_proof(jwt, audience=ISSUER, now=now)
+    assert checked == keyproofs.CheckedProof(_kid(key).split("#")[0], "n-1", now)
 
 
 def test_a_proof_with_a_public_jwk_binds_to_did_jwk(key):
     now = int(time.time())
     jwk = {"kty": "OKP", "crv": "Ed25519",
            "x": b64url_encode(key.public_key().public_bytes_raw())}
-    jwt = sign_compact({"typ": oid4vci.PROOF_TYP, "alg": "EdDSA", "jwk": jwk},
+    jwt = sign_compact({"typ": keyproofs.PROOF_TYP, "alg": "EdDSA", "jwk": jwk},
                        json.dumps({"aud": ISSUER, "iat": now}).encode(), key)
-    checked = oid4vci.check_proof(jwt, audience=ISSUER, now=now)
+    checked = keyproofs.check_proof(jwt, audience=ISSUER, now=now)
     assert checked.holder.startswith("did:jwk:")
     assert json.loads(base64.urlsafe_b64decode(checked.holder[8:] + "==")) == jwk
 
@@ -163,19 +163,19 @@ def test_a_proof_with_a_public_jwk_binds_to_did_jwk(key):
 ])
 def test_proofs_that_do_not_hold(key, header, claims, code):
     now = int(time.time())
-    jwt = sign_compact({"typ": oid4vci.PROOF_TYP, "alg": "EdDSA", "kid": _kid(key), **header},
+    jwt = sign_compact({"typ": keyproofs.PROOF_TYP, "alg": "EdDSA", "kid": _kid(key), **header},
                        json.dumps({"aud": ISSUER, "iat": now, **claims}).encode(), key)
     with pytest.raises(oid4vci.OfferError) as refused:
-        oid4vci.check_proof(jwt, audience=ISSUER, now=now)
+        keyproofs.check_proof(jwt, audience=ISSUER, now=now)
     assert refused.value.code == code
 
 
 def test_a_proof_signed_by_another_key_is_refused(key):
     now = int(time.time())
     other = Ed25519PrivateKey.generate()
-    jwt = oid4vci.build_proof(other, _kid(key), audience=ISSUER, issued_at=now, nonce=None)
+    jwt = keyproofs.build_proof(other, _kid(key), audience=ISSUER, issued_at=now, nonce=None)
     with pytest.raises(oid4vci.OfferError, match="signature"):
-        oid4vci.check_proof(jwt, audience=ISSUER, now=now)
+        keyproofs.check_proof(jwt, audience=ISSUER, now=now)
 
 
 def test_tx_code_input_is_checked_against_its_description():
