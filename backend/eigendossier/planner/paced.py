@@ -477,7 +477,11 @@ class _Paced:
         if node is None:
             return None
         score_lb = score + sum(node.needs[u][0] for u in range(self.n) if assigned[u] is None)
-        if self.trades:
+        # The traded score bound costs more than the rest, so it is only worked out where a
+        # higher score bound could refute the state: under a score budget, or at a finish
+        # that ties the incumbent's.
+        traded = self.trades and self.max_score is not None and score_lb < self.max_score
+        if traded:
             score_lb = max(score_lb, score + self._traded_score(t, node, assigned, active))
         if self.max_score is not None and score_lb >= self.max_score:
             return None
@@ -488,6 +492,10 @@ class _Paced:
             if not self._overflows(t, node, assigned, active, self.cap - 1):
                 return node  # may still finish before the incumbent
             node.finish_lb = self.cap
+        best_finish, best_score = self.best.key
+        if self.trades and not traded and node.finish_lb == best_finish and score_lb < best_score:
+            score_lb = max(score_lb, score + self._traded_score(t, node, assigned, active))
+            node.score_lb = score_lb
         if (node.finish_lb, score_lb) >= self.best.key:
             return None
         return None if self._overflows(t, node, assigned, active, self.cap) else node
