@@ -21,7 +21,9 @@ the style of Demeulemeester and Herroelen's branch and bound for project schedul
   start backward from the incumbent's finish), the per-block cheapest-option score bound,
   and energy bounds: k parallel blocks are k tracks and a run holds its track until the next
   start after its end, so the runs forced into a window must fit k times its length (hours
-  per week: their hour-days must fit ``H`` times its days).
+  per week: their hour-days must fit ``H`` times its days). Where cheap runs are the long
+  ones, the score bound prices that time too (a Lagrangian relaxation of the track and
+  hour room left, see ``_traded_score``).
 
 Complexity: O(n log n) per node plus the branching (subsets of the eligible blocks that fit
 the free capacity). The number of nodes is exponential in the worst case; the memo bounds it
