@@ -21,7 +21,9 @@ the style of Demeulemeester and Herroelen's branch and bound for project schedul
   start backward from the incumbent's finish), the per-block cheapest-option score bound,
   and energy bounds: k parallel blocks are k tracks and a run holds its track until the next
   start after its end, so the runs forced into a window must fit k times its length (hours
-  per week: their hour-days must fit ``H`` times its days).
+  per week: their hour-days must fit ``H`` times its days). Where cheap runs are the long
+  ones, the score bound prices that time too (a Lagrangian relaxation of the track and
+  hour room left, see ``_traded_score``).
 
 Complexity: O(n log n) per node plus the branching (subsets of the eligible blocks that fit
 the free capacity). The number of nodes is exponential in the worst case; the memo bounds it
@@ -33,7 +35,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
-from math import gcd
+from itertools import pairwise
+from math import ceil, gcd
 from typing import Any, Literal, cast
 
 from eigendossier.planner import packing
@@ -59,6 +62,8 @@ _Entry = tuple[Literal["exact", "lower"], tuple[int, int], int | None, dict[int,
 # Blocks that may start now: (block, its runs starting now, must start now).
 _Eligible = list[tuple[int, list[Option], bool]]
 _Subsets = Iterator[list[tuple[int, Option]]]
+# A window's (cost, fewest moments, fewest hour-moments at that cost or less), cheapest first.
+_Front = tuple[tuple[int, int, float], ...]
 
 
 def search(
@@ -83,6 +88,7 @@ class _BlockIndex:
         "at",
         "by_start",
         "ends",
+        "fronts",
         "known",
         "max_s",
         "min_cost",
@@ -114,6 +120,7 @@ class _BlockIndex:
             self.min_energy[i] = min(o.energy, self.min_energy[i + 1])
             self.min_load[i] = min(o.hpw * o.steps, self.min_load[i + 1])
         self.known: dict[tuple[int, int], tuple[int, int, int, float, float]] = {}
+        self.fronts: dict[tuple[int, int], _Front] = {}
         self.at: dict[int, list[Option]] = {}
         for o in sorted(by_start, key=lambda o: (o.e, o.cost)):
             self.at.setdefault(o.s, []).append(o)
@@ -170,6 +177,36 @@ class _BlockIndex:
             if (cost, eff, steps, energy, load) == floor:
                 break
         return cost, eff, steps, energy, load
+
+    def front(self, i: int, deadline: int) -> _Front:
+        """Per cost of the window's options, the fewest moments and hour-moments at that cost
+        or less: the trade-off between score and track (or hours) use, cheapest first."""
+        key = (i, deadline)
+        known = self.fronts.get(key)
+        if known is not None:
+            return known
+        least: dict[int, tuple[int, float]] = {}
+        options = self.by_start
+        for j in range(i, len(options)):
+            o = options[j]
+            if o.s > deadline:
+                break
+            if o.e > deadline:
+                continue
+            got = least.get(o.cost)
+            load = o.hpw * o.steps
+            if got is None:
+                least[o.cost] = (o.steps, load)
+            elif o.steps < got[0] or load < got[1]:
+                least[o.cost] = (min(got[0], o.steps), min(got[1], load))
+        front: list[tuple[int, int, float]] = []
+        for cost in sorted(least):
+            steps, load = least[cost]
+            if front:
+                steps, load = min(steps, front[-1][1]), min(load, front[-1][2])
+            front.append((cost, steps, load))
+        self.fronts[key] = tuple(front)
+        return self.fronts[key]
 
     def latest_start(self, deadline: int) -> int:
         """The latest start of an option ending by ``deadline`` (``-INF`` if none)."""
@@ -232,6 +269,10 @@ class _Paced:
         self.full = (1 << self.n) - 1
         self.memo: dict[_Key, _Entry] = {}
         self.floor = 0  # a proven lower bound on every plan's finish
+        costs = [{o.cost for o in opts} for opts in problem.options]
+        self.trades = (self.k < self.n or problem.hard_hours is not None) and any(
+            len(c) > 1 for c in costs
+        )
         self.grain = gcd(*(o.steps for opts in problem.options for o in opts)) or 1
 
     @property
@@ -327,9 +368,7 @@ class _Paced:
         subsets = _subsets(eligible, free_slots, free_hours)
         stack.append(_State(t, assigned, mask, active, score, key, before, node, subsets))
 
-    def _next_child(
-        self, state: _State
-    ) -> tuple[int, _Assigned, int, list[Option], int] | None:
+    def _next_child(self, state: _State) -> tuple[int, _Assigned, int, list[Option], int] | None:
         """The next state below ``state`` worth a visit (leaves are recorded on the way)."""
         node = state.node
         for started in state.subsets:
@@ -440,6 +479,12 @@ class _Paced:
         if node is None:
             return None
         score_lb = score + sum(node.needs[u][0] for u in range(self.n) if assigned[u] is None)
+        # The traded score bound costs more than the rest, so it is only worked out where a
+        # higher score bound could refute the state: under a score budget, or at a finish
+        # that ties the incumbent's.
+        traded = self.trades and self.max_score is not None and score_lb < self.max_score
+        if traded:
+            score_lb = max(score_lb, score + self._traded_score(t, node, assigned, active))
         if self.max_score is not None and score_lb >= self.max_score:
             return None
         node.score_lb = score_lb
@@ -449,9 +494,39 @@ class _Paced:
             if not self._overflows(t, node, assigned, active, self.cap - 1):
                 return node  # may still finish before the incumbent
             node.finish_lb = self.cap
+        best_finish, best_score = self.best.key
+        if self.trades and not traded and node.finish_lb == best_finish and score_lb < best_score:
+            score_lb = max(score_lb, score + self._traded_score(t, node, assigned, active))
+            node.score_lb = score_lb
         if (node.finish_lb, score_lb) >= self.best.key:
             return None
         return None if self._overflows(t, node, assigned, active, self.cap) else node
+
+    def _traded_score(self, t: int, node: _Node, assigned: _Assigned, active: list[Option]) -> int:
+        """A score bound that knows cheap runs may cost pace: a Lagrangian relaxation.
+
+        The open blocks' runs all lie in ``[t, cap]``, so together they cover at most the
+        grid moments the k tracks still have free there (and at most ``H`` hours a moment).
+        For any price ``lam`` per moment, a plan's score is at least the sum, per block, of
+        its cheapest ``cost + lam * moments`` minus ``lam`` times that room. Where the
+        cheap runs are the long ones this is well above the sum of cheapest costs.
+        """
+        p, cap = self.p, self.cap
+        fronts = [
+            self.index[u].front(node.index[u], node.deadline[u])
+            for u in range(self.n)
+            if assigned[u] is None
+        ]
+        length = p.moments(t, cap)
+        best = 0.0
+        if self.k < self.n:
+            room = self.k * length - sum(p.moments(t, min(o.e, cap)) for o in active)
+            best = max(best, _lagrange(fronts, 1, room))
+        if p.hard_hours is not None:
+            used = sum(o.hpw * p.moments(t, min(o.e, cap)) for o in active)
+            room_hours = _slack(self.hours * length) - used
+            best = max(best, _lagrange(fronts, 2, room_hours))
+        return ceil(best - 1e-6)
 
     def _windows(self, t: int, assigned: _Assigned, active: list[Option]) -> _Node | None:
         """Earliest end forward, latest start backward; ``None`` if some block cannot fit."""
@@ -664,6 +739,25 @@ def _most_at_once(options: list[list[Option]], hours: float) -> int:
             break
         count += 1
     return max(count, 1)
+
+
+def _lagrange(fronts: list[_Front], use: int, room: float) -> float:
+    """The best Lagrangian bound on the open blocks' cost with their total ``use`` (1:
+    moments, 2: hour-moments) at most ``room``; the prices tried are the fronts' slopes,
+    where the bound, a concave piecewise linear function of the price, has its corners."""
+    prices = {0.0}
+    for front in fronts:
+        for a, b in pairwise(front):
+            drop = a[use] - b[use]
+            if drop > EPS:
+                prices.add((b[0] - a[0]) / drop)
+    best = 0.0
+    for price in prices:
+        total = -price * room
+        for front in fronts:
+            total += min(item[0] + price * item[use] for item in front)
+        best = max(best, total)
+    return best
 
 
 def _slack(capacity: float) -> float:

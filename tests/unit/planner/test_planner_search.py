@@ -191,3 +191,35 @@ def test_a_list_schedule_that_meets_the_lower_bound_needs_no_search():
     assert found.proven
     assert found.finish == (DAY + timedelta(weeks=8, days=-1)).toordinal()
     assert stats.nodes == 0
+
+
+def test_cheap_runs_that_take_longer_are_priced_so_the_best_score_is_proven():
+    """One block at a time, ten blocks wished in the evening, where evening runs take twice
+    as long; Z is only offered late, so the route finishes then. Fourteen moments hold at
+    most four long runs, so six blocks must go in the daytime: the best score is 6. Every
+    block on its own could be cheap, so only a bound that prices the time the cheap runs
+    take proves 6 (without it 100,000 nodes did not)."""
+
+    def run(block: str, week: int, weeks: int, time_of_day: str) -> Run:
+        start = DAY + timedelta(weeks=week)
+        end = start + timedelta(weeks=weeks, days=-1)
+        return Run(f"{block}@{week}{time_of_day}", block, start, end, time_of_day, "school",
+                   "physical", 3)
+
+    blocks = [Block(f"b{i}", f"B{i}", 1, 40, set()) for i in range(10)]
+    blocks.append(Block("z", "Z", 1, 40, set()))
+    runs = [
+        run(f"b{i}", week, weeks, time_of_day)
+        for i in range(10)
+        for week in range(0, 60, 4)
+        for weeks, time_of_day in ((4, "daytime"), (8, "evening"))
+    ]
+    runs.append(run("z", 56, 4, "evening"))
+    todo, _ = remaining_blocks(blocks, ())
+    wishes = Preferences(DAY, DAY + timedelta(weeks=80), times_of_day={"evening"},
+                         max_parallel=1, hard={"max_parallel"})
+    found = solve(compile_problem(todo, runs, wishes, ()), stats=SearchStats(200))
+    assert found is not None
+    assert found.proven
+    assert found.finish == (DAY + timedelta(weeks=60, days=-1)).toordinal()
+    assert found.score == 6
