@@ -64,9 +64,10 @@ class SummarySchema(Schema):
 class CredentialSchema(Schema):
     id = fields.Integer()
     format = fields.String(metadata={
-        "enum": ["ob2_hosted", "ob2_signed", "ob3_jwt", "ob3_data_integrity", "other_vc"]})
+        "enum": ["ob2_hosted", "ob2_signed", "ob3_jwt", "ob3_data_integrity", "other_vc",
+                 "sd_jwt_vc"]})
     kind = fields.String(metadata={"enum": ["open_badge", "endorsement", "other_credential"]})
-    container = fields.String(metadata={"enum": ["png", "svg", "json", "jws"],
+    container = fields.String(metadata={"enum": ["png", "svg", "json", "jws", "sd-jwt"],
                                         "description": "How the credential arrived"})
     summary = fields.Nested(SummarySchema)
     achievement_ids = fields.List(fields.String())

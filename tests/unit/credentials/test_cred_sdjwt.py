@@ -1,14 +1,17 @@
 """SD-JWT and SD-JWT VC: the RFC 9901 examples read as the RFC says, and tampering refused."""
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
-from eigendossier.credentials import sdjwt
+from eigendossier.credentials import sdjwt, sdjwtvc, verify_credential
 from eigendossier.credentials.jws import sign_compact
 from eigendossier.credentials.keys import PublicKey, b64url_encode, from_jwk
+
+from .helpers import Issuer
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "sdjwt"
 KEYS = json.loads((FIXTURES / "keys.json").read_text())
@@ -228,3 +231,48 @@ def test_another_digest_algorithm_and_a_doubled_disclosure_are_refused():
     one = sd.disclosures[0].encoded
     assert code_of(lambda: sdjwt.parse(sd.presentation_without_kb + one + "~")) == (
         "sdjwt.duplicate_disclosure")
+
+
+# -- as a credential of the dossier -----------------------------------------------------------
+
+
+def award_token(issuer, **kwargs) -> str:
+    claims, paths = sdjwtvc.award_claims(
+        issuer=issuer.did, issuer_name="ROC Test", credential_id="urn:uuid:1",
+        issued_at=datetime(2026, 1, 1, tzinfo=UTC),
+        achievement={"id": "https://school.example/a/1", "name": "Basis ICT", "ec": 15},
+        learner_name="Sanne de Vries", birth_date="2005-03-01", grade="8,1",
+        evidence=["portfolio.pdf"], **kwargs)
+    return sdjwt.issue(claims, paths, issuer.private,
+                       header={"alg": "EdDSA", "typ": sdjwt.VC_TYP, "kid": issuer.method})
+
+
+def test_an_award_as_sd_jwt_vc_verifies_with_the_issuers_did_and_reads_as_a_badge():
+    issuer = Issuer()
+    result = verify_credential(award_token(issuer), now=datetime(2026, 2, 1, tzinfo=UTC))
+    assert result.status == "verified", [(c.id, c.message_code) for c in result.checks]
+    assert result.summary.format == "sd_jwt_vc"
+    assert result.summary.title == "Basis ICT"
+    assert result.summary.achievement.ec == 15
+    assert result.summary.recipient == "Sanne de Vries"
+
+
+def test_an_award_signed_by_another_key_fails_its_proof():
+    issuer, other = Issuer(), Issuer()
+    forged = sdjwt.issue({"iss": issuer.did, "vct": "x"}, [], other.private,
+                         header={"alg": "EdDSA", "typ": sdjwt.VC_TYP, "kid": issuer.method})
+    result = verify_credential(forged, now=datetime(2026, 2, 1, tzinfo=UTC))
+    assert result.status == "failed"
+    assert result.outcome("proof") == "fail"
+
+
+def test_sharing_a_choice_withholds_the_rest_by_name():
+    token = award_token(Issuer())
+    assert sdjwtvc.disclosable(token) == ["learner_name", "birth_date", "grade", "evidence"]
+    shown, withheld = sdjwtvc.choose(token, {"learner_name", "evidence"})
+    assert withheld == ["birth_date", "grade"]
+    claims = sdjwt.resolve(sdjwt.parse(shown)).claims
+    assert claims["learner"] == {"name": "Sanne de Vries"}
+    assert claims["evidence"] == ["portfolio.pdf"]
+    assert "grade" not in claims
+    assert sdjwtvc.shown_fields(claims) == ["learner_name", "evidence"]
