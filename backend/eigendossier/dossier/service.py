@@ -39,8 +39,9 @@ CONTENT_TYPES = {
     "svg": "image/svg+xml",
     "json": "application/json",
     "jws": "application/jwt",
+    "sd-jwt": "application/dc+sd-jwt",
 }
-EXTENSIONS = {"png": "png", "svg": "svg", "json": "json", "jws": "jwt"}
+EXTENSIONS = {"png": "png", "svg": "svg", "json": "json", "jws": "jwt", "sd-jwt": "sd-jwt"}
 # Evidence files: what a phone's camera roll or a scanner gives, recognised by content.
 EVIDENCE_TYPES = {
     "application/pdf": "pdf",

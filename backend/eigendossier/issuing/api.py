@@ -109,7 +109,9 @@ class Awards(MethodView):
         """Award a block's achievement to one learner: a signed OpenBadgeCredential lands,
         verified, in their dossier."""
         return awarding.award(current_user, slug, data["block_id"], data["email"],
-                             data["completed_on"])
+                              data["completed_on"], proof=data["proof"],
+                              details=awarding.Details(data["grade"], data["birth_date"],
+                                                       data["evidence"]))
 
 
 @blp.route("/<slug>/awards/csv")

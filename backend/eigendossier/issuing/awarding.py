@@ -96,14 +96,25 @@ def allocate_status(profile: IssuerProfile, count: int) -> list[tuple[StatusList
 
 
 @dataclass(frozen=True)
+class Details:
+    """What only an SD-JWT VC award carries, each field for the learner to show or withhold."""
+
+    grade: str | None = None
+    birth_date: date | None = None
+    evidence: list[str] | None = None
+
+
+@dataclass(frozen=True)
 class Completion:
     learner: Account
     block: Block
     completed_on: date | None = None
+    details: Details | None = None
 
 
 def award(account: Account, slug: str, block_id: int, email: str,
-          completed_on: date | None = None) -> IssuedCredential:
+          completed_on: date | None = None, *, proof: str | None = None,
+          details: Details | None = None) -> IssuedCredential:
     """Award the achievement of one block to one learner (by their account's address)."""
     profile = staff_profile(account, slug)
     block = block_of(profile, block_id)
@@ -113,7 +124,10 @@ def award(account: Account, slug: str, block_id: int, email: str,
     problem = problem or _already_awarded(learner, block)
     if problem:
         raise AwardInvalid(errors={"email": [problem]})
-    return _issue(account, profile, [Completion(learner, block, completed_on)])[0]
+    if details and any(vars(details).values()) and proof != documents.SD_JWT_VC:
+        raise AwardInvalid(errors={"proof": ["grade, birth date and evidence need dc+sd-jwt"]})
+    return _issue(account, profile, [Completion(learner, block, completed_on, details)],
+                  proof)[0]
 
 
 def award_csv(account: Account, slug: str, raw: bytes) -> list[IssuedCredential]:
@@ -209,11 +223,11 @@ def _block_by_code(code: str, crebo: str, blocks: list[Block]) -> tuple[Block | 
     return found[0], None
 
 
-def _issue(account: Account, profile: IssuerProfile,
-           completions: list[Completion]) -> list[IssuedCredential]:
+def _issue(account: Account, profile: IssuerProfile, completions: list[Completion],
+           proof: str | None = None) -> list[IssuedCredential]:
     """Sign a credential per completion and add each to the learner's dossier, verified by
     the dossier's own verifier; one commit for all of them."""
-    sign_with, by, proof = signer(profile), issuer(profile), default_proof()
+    sign_with, by, proof = signer(profile), issuer(profile), proof or default_proof()
     try:
         slots = allocate_status(profile, len(completions))
         issued = [_issue_one(account, profile, sign_with, by, proof, completion, slot)
@@ -239,6 +253,11 @@ def _issue_one(account: Account, profile: IssuerProfile, sign_with: documents.Si
         list_url=status_list.url, index=index, completed_on=completion.completed_on)
     forms = {"json": documents.sign_data_integrity(unsigned, sign_with, now),
              "jwt": documents.sign_vc_jwt(unsigned, sign_with)}
+    if proof == documents.SD_JWT_VC:
+        details = completion.details or Details()
+        forms["sd_jwt"] = documents.sign_sd_jwt_vc(
+            unsigned, sign_with, learner_name=learner.display_name,
+            birth_date=details.birth_date, grade=details.grade, evidence=details.evidence)
     row = IssuedCredential(
         uuid=credential_uuid, profile_id=profile.id, block_id=block.id,
         achievement_id=about.id, achievement_name=block.name_nl, account_id=learner.id,

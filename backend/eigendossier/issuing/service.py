@@ -276,12 +276,14 @@ def download_of(row: IssuedCredential, form: str) -> tuple[bytes, str, str]:
         return form_bytes(forms, "eddsa-rdfc-2022"), content_type, filename
     if form == "jwt":
         return form_bytes(forms, "vc-jwt"), content_type, filename
-    baked = form_bytes(forms, row.proof).decode("utf-8")
+    # an SD-JWT VC stays the learner's to disclose: images carry the Data Integrity form
+    baked_proof = "eddsa-rdfc-2022" if row.proof == documents.SD_JWT_VC else row.proof
+    baked = form_bytes(forms, baked_proof).decode("utf-8")
     if form == "png":
         return bake_png(_png_image(), baked), content_type, filename
     achievement = forms["json"]["credentialSubject"]["achievement"]
     svg = documents.badge_svg(achievement["humanCode"], achievement["creditsAvailable"])
-    return (bake_svg(svg, baked, is_jws=row.proof == "vc-jwt").encode("utf-8"), content_type,
+    return (bake_svg(svg, baked, is_jws=baked_proof == "vc-jwt").encode("utf-8"), content_type,
             filename)
 
 
@@ -289,6 +291,8 @@ def form_bytes(forms: dict, proof: str) -> bytes:
     """The credential in the form it was signed as: the JWT, or the JSON with its proof."""
     if proof == "vc-jwt":
         return forms["jwt"].encode("ascii")
+    if proof == documents.SD_JWT_VC:
+        return forms["sd_jwt"].encode("ascii")
     return json.dumps(forms["json"], ensure_ascii=False, indent=2).encode("utf-8")
 
 
