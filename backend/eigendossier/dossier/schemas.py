@@ -76,6 +76,12 @@ class CredentialSchema(Schema):
         metadata={"type": ["string", "null"],
                   "description": "Same-origin or data: URL of the badge image, if any"})
     original_url = fields.Function(lambda c: f"/api/v1/dossier/credentials/{c.id}/original")
+    disclosable = fields.Function(
+        service.disclosable,
+        metadata={"type": ["array", "null"], "items": {"type": "string", "enum": [
+            "learner_name", "birth_date", "completion_date", "grade", "evidence"]},
+            "description": "An SD-JWT credential's fields the learner can show or withhold "
+                           "when sharing (disclose); null for other credentials"})
     created_at = UTCDateTime()
     verification = fields.Nested(VerificationSchema)
     issuer_trust = fields.Function(

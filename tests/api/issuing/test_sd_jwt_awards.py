@@ -29,6 +29,9 @@ def test_an_sd_jwt_award_lands_verified_with_its_fields_hidden_in_the_signed_par
     assert checks["issuer_identity"] == "issuer_identity.confirmed"
     assert sd_award["summary"]["title"] == "Veilig werken"
     assert sd_award["summary"]["achievement"]["ec"] == 3
+    # what the share form offers to show or withhold
+    assert sd_award["disclosable"] == ["learner_name", "birth_date", "completion_date", "grade",
+                                       "evidence"]
 
 
 def test_the_employer_sees_only_what_the_learner_chose_and_what_was_withheld(sd_award, client):
