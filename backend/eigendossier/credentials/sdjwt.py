@@ -26,6 +26,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from cryptography.hazmat.primitives import serialization
+
 from .errors import CredentialError, KeyResolutionError, ParseError
 from .jws import CompactJws, parse_compact, sign_compact
 from .keys import PublicKey, b64url_decode, b64url_encode, from_jwk, from_multikey
@@ -346,6 +348,33 @@ def present(sd: SdJwt, keep: Callable[[Disclosed], bool], *, holder_key: Any = N
     kb = sign_compact({"typ": KB_TYP, "alg": alg}, json.dumps(claims).encode("utf-8"),
                       holder_key)
     return base + kb
+
+
+def public_jwk(key: PublicKey) -> dict[str, str]:
+    """A public key as the JWK ``cnf`` carries (Ed25519 or an EC curve)."""
+    if key.kind == "Ed25519":
+        raw = key.key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        return {"kty": "OKP", "crv": "Ed25519", "x": b64url_encode(raw)}
+    if key.kind in ("P-256", "P-384"):
+        size = 32 if key.kind == "P-256" else 48
+        numbers = key.key.public_numbers()
+        return {"kty": "EC", "crv": key.kind, "x": b64url_encode(numbers.x.to_bytes(size, "big")),
+                "y": b64url_encode(numbers.y.to_bytes(size, "big"))}
+    raise SdJwtError("sdjwt.cnf_invalid", "Only Ed25519 and EC holder keys are bound.")
+
+
+def cnf_jwk_of_did(did: str) -> dict[str, str]:
+    """The public JWK of a holder named by ``did:key`` or ``did:jwk`` (what an OpenID4VCI key
+    proof gives), for the ``cnf`` of the credential bound to it."""
+    try:
+        if did.startswith("did:key:"):
+            return public_jwk(from_multikey(did[len("did:key:"):].split("#", 1)[0]))
+        if did.startswith("did:jwk:"):
+            jwk = json.loads(b64url_decode(did[len("did:jwk:"):].split("#", 1)[0]))
+            return public_jwk(from_jwk(jwk))
+    except (KeyResolutionError, ValueError):
+        pass
+    raise SdJwtError("sdjwt.cnf_invalid", "The holder's key cannot be read from its DID.")
 
 
 def holder_key(payload: dict[str, Any]) -> PublicKey | None:

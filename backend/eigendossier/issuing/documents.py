@@ -296,7 +296,8 @@ def sign_vc_jwt(document: dict, signer: Signer) -> str:
 
 def sign_sd_jwt_vc(document: dict, signer: Signer, *, learner_name: str | None = None,
                    birth_date: date | None = None, grade: str | None = None,
-                   evidence: list[str] | None = None) -> str:
+                   evidence: list[str] | None = None,
+                   holder_jwk: dict | None = None) -> str:
     """The award as an SD-JWT VC (``dc+sd-jwt``): issuer, achievement, EC and dates always
     shown; the learner's name, birth date, completion date, grade and evidence disclosable
     one by one, so the learner chooses what an employer sees."""
@@ -318,7 +319,7 @@ def sign_sd_jwt_vc(document: dict, signer: Signer, *, learner_name: str | None =
         learner_name=learner_name, birth_date=birth_date.isoformat() if birth_date else None,
         completion_date=completed[:10] if completed else None, grade=grade, evidence=evidence)
     header = {"alg": "EdDSA", "typ": sdjwt.VC_TYP, "kid": signer.method}
-    return sdjwt.issue(claims, paths, signer.private_key, header=header)
+    return sdjwt.issue(claims, paths, signer.private_key, header=header, holder_jwk=holder_jwk)
 
 
 def status_list_credential(url: str, issuer_did: str, bits: bytes, valid_from: datetime,
