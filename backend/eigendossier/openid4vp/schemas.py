@@ -48,6 +48,10 @@ class AnswerInputSchema(Schema):
         min=1, max=10, error=_l("Choose 1 to 10 credentials.")))
     consent = fields.Boolean(required=True, metadata={
         "description": "The learner confirmed showing these credentials"})
+    withhold = fields.List(fields.String(validate=validate.Length(min=1, max=64)),
+                           load_default=list, validate=validate.Length(max=20), metadata={
+        "description": "Claim ids of the query (e.g. grade) the learner does not show from an "
+                       "SD-JWT credential; the verifier sees them as withheld"})
 
 
 class DeclineInputSchema(Schema):
