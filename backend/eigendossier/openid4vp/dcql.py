@@ -325,6 +325,14 @@ def disclosure_for(query: CredentialQuery, document: dict[str, Any],
     return ()
 
 
+def withholdable(query: CredentialQuery) -> list[str]:
+    """Ids of an SD-JWT query's claims that some claim set lets the holder leave out."""
+    if query.format != SD_JWT or not query.claim_sets:
+        return []
+    return [c.id for c in query.claims
+            if c.id and any(c.id not in option for option in query.claim_sets)]
+
+
 def asked_values(query: CredentialQuery) -> list[str]:
     """The values a query asks for, to show the learner (e.g. an achievement's name)."""
     return [str(v) for claim in query.claims for v in claim.values]

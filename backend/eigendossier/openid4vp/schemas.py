@@ -15,8 +15,11 @@ class OpenRequestInputSchema(Schema):
 
 class AskSchema(Schema):
     id = fields.String(metadata={"description": "The DCQL credential query id"})
-    format = fields.String(metadata={"description": "ldp_vc or jwt_vc_json"})
+    format = fields.String(metadata={"description": "ldp_vc, jwt_vc_json or dc+sd-jwt"})
     types = fields.List(fields.String())
+    withholdable = fields.List(fields.String(), metadata={
+        "description": "Of an SD-JWT query: ids of the claims asked that the learner may "
+                       "withhold (answer.withhold) and still answer"})
     values = fields.List(fields.String(), metadata={"description": "Asked values, e.g. an "
                                                                    "achievement's name"})
 

@@ -259,8 +259,9 @@ def describe(request: dict) -> dict:
         "verifier_name": request["name"],
         "response_host": urlsplit(request["response_uri"]).netloc,
         "asks": [{"id": q.id, "format": q.format,
-                  "types": [t for group in q.type_values for t in group],
-                  "values": dcql.asked_values(q)} for q in query.credentials],
+                  "types": [t for group in q.type_values for t in group] or list(q.vct_values),
+                  "values": dcql.asked_values(q), "withholdable": dcql.withholdable(q)}
+                 for q in query.credentials],
     }
 
 

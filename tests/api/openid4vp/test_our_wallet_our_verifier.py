@@ -118,6 +118,7 @@ def test_an_sd_jwt_award_is_presented_with_only_the_approved_claims_and_a_key_bi
     assert body["candidates"] == [{"credential_id": card["id"], "title": ELEKTRA,
                                    "issuer_name": "ROC Test", "status": "verified",
                                    "query_id": "award_sd_jwt"}]
+    assert body["asks"][2]["withholdable"] == ["learner_name", "grade"]
     sent = client.post(f"{WALLET}/answers", json={
         "handle": body["handle"], "credential_ids": [card["id"]], "consent": True,
         "withhold": ["grade"]})
