@@ -8,7 +8,7 @@ import json
 import logging
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from marshmallow import ValidationError
@@ -22,6 +22,8 @@ from eigendossier.core.csvtext import sniff_dialect
 from eigendossier.core.errors import NotFound
 from eigendossier.core.extensions import db
 from eigendossier.core.timeutil import utcnow
+from eigendossier.credentials import sdjwt
+from eigendossier.credentials.keys import from_multikey
 from eigendossier.dossier import service as dossier
 from eigendossier.dossier.models import TRUSTED_STATUSES
 from eigendossier.issuing import documents
@@ -43,6 +45,7 @@ from eigendossier.issuing.service import (
     signer,
     staff_profile,
 )
+from eigendossier.sharing.presenting import holder_key
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +105,7 @@ class Details:
     grade: str | None = None
     birth_date: date | None = None
     evidence: list[str] | None = None
+    holder_jwk: dict | None = None  # the learner's holder key: their wallet can present it
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,12 @@ def award(account: Account, slug: str, block_id: int, email: str,
         raise AwardInvalid(errors={"email": [problem]})
     if details and any(vars(details).values()) and proof != documents.SD_JWT_VC:
         raise AwardInvalid(errors={"proof": ["grade, birth date and evidence need dc+sd-jwt"]})
+    if proof == documents.SD_JWT_VC:
+        # Bound (cnf) to the learner's holder key, made now if need be (its own commit, before
+        # the award's): the dossier can then present it with a key binding JWT (OpenID4VP).
+        key = holder_key(learner.id)
+        details = replace(details or Details(), holder_jwk=sdjwt.public_jwk(
+            from_multikey(key.public_multikey)))
     return _issue(account, profile, [Completion(learner, block, completed_on, details)],
                   proof)[0]
 
@@ -257,7 +267,8 @@ def _issue_one(account: Account, profile: IssuerProfile, sign_with: documents.Si
         details = completion.details or Details()
         forms["sd_jwt"] = documents.sign_sd_jwt_vc(
             unsigned, sign_with, learner_name=learner.display_name,
-            birth_date=details.birth_date, grade=details.grade, evidence=details.evidence)
+            birth_date=details.birth_date, grade=details.grade, evidence=details.evidence,
+            holder_jwk=details.holder_jwk)
     row = IssuedCredential(
         uuid=credential_uuid, profile_id=profile.id, block_id=block.id,
         achievement_id=about.id, achievement_name=block.name_nl, account_id=learner.id,

@@ -2,7 +2,11 @@
 share link shows the employer only the fields the learner chose, naming what was withheld."""
 import pytest
 
+from eigendossier.core.extensions import db
 from eigendossier.credentials import sdjwt
+from eigendossier.credentials.keys import from_multikey
+from eigendossier.dossier.models import Credential
+from eigendossier.sharing.presenting import holder_key
 from tests.api.issuing.conftest import award
 from tests.support import assert_problem, sign_up
 
@@ -32,6 +36,15 @@ def test_an_sd_jwt_award_lands_verified_with_its_fields_hidden_in_the_signed_par
     # what the share form offers to show or withhold
     assert sd_award["disclosable"] == ["learner_name", "birth_date", "completion_date", "grade",
                                        "evidence"]
+
+
+def test_the_award_is_bound_to_the_learners_holder_key_so_the_wallet_can_present_it(
+        sd_award, app):
+    with app.app_context():
+        stored = db.session.get(Credential, sd_award["id"])
+        payload = sdjwt.parse(stored.original.decode("ascii")).payload
+        key = holder_key(stored.account_id)
+        assert sdjwt.holder_key(payload) == from_multikey(key.public_multikey)
 
 
 def test_the_employer_sees_only_what_the_learner_chose_and_what_was_withheld(sd_award, client):
