@@ -9,14 +9,18 @@ disclosure (the learner's own copy); what is shown to others is chosen when shar
 
 from __future__ import annotations
 
+import json
+import zlib
 from datetime import UTC, datetime
 from typing import Any
 
 from . import checks as c
 from . import sdjwt
 from .context import VerifyContext
-from .errors import ParseError
-from .jws import parse_compact
+from .errors import CredentialError, FetchError, ParseError
+from .fetching import fetch_bytes
+from .jws import parse_compact, sign_compact
+from .keys import b64url_decode, b64url_encode
 from .limits import Limits
 from .model import Achievement, Check, CredentialSummary, ParsedCredential
 from .ob3 import dates_check, identity_check, resolve_key
@@ -40,12 +44,16 @@ def award_claims(*, issuer: str, issuer_name: str, credential_id: str, issued_at
                  achievement: dict[str, Any], learner_name: str | None = None,
                  birth_date: str | None = None, completion_date: str | None = None,
                  grade: str | None = None, evidence: list[str] | None = None,
+                 status: tuple[str, int] | None = None,
                  ) -> tuple[dict[str, Any], list[sdjwt.Path]]:
-    """The claims of an award as an SD-JWT VC and the paths to disclose selectively."""
+    """The claims of an award as an SD-JWT VC and the paths to disclose selectively;
+    ``status`` is (Status List Token URI, index) for revocation."""
     seconds = int(issued_at.astimezone(UTC).timestamp())
     claims: dict[str, Any] = {"iss": issuer, "iat": seconds, "nbf": seconds, "vct": AWARD_VCT,
                               "jti": credential_id, "issuer_name": issuer_name,
                               "achievement": achievement}
+    if status is not None:
+        claims["status"] = {"status_list": {"idx": status[1], "uri": status[0]}}
     learner = {k: v for k, v in (("name", learner_name), ("birthdate", birth_date)) if v}
     if learner:
         claims["learner"] = learner
@@ -136,7 +144,7 @@ def verify(parsed: ParsedCredential, ctx: VerifyContext) -> tuple[list[Check], C
     out.append(c.skipped("recipient", "recipient.not_checked", "No learner identifiers given."))
     claims = parsed.jwt_claims or {}
     out.append(dates_check(_epoch(claims.get("nbf")), _epoch(claims.get("exp")), ctx.now))
-    out.append(c.skipped("revocation", "revocation.none", "The credential declares no status."))
+    out.append(status_check(parsed, ctx))
     out.append(c.skipped("refresh", "refresh.none", "No refresh service."))
     return out, summary(parsed.document)
 
@@ -160,6 +168,79 @@ def proof_checks(parsed: ParsedCredential, ctx: VerifyContext) -> list[Check]:
                          alg=jws.alg), *out]
     return [c.passed("proof", "proof.valid", "The signature is valid.", alg=jws.alg), *out,
             identity_check(resolved, issuer if isinstance(issuer, str) else None)]
+
+
+# -- revocation: Token Status List (draft-ietf-oauth-status-list) ------------------------------
+
+STATUS_TYP = "statuslist+jwt"
+
+
+def _lsb_first(bits: bytes) -> bytes:
+    """A W3C Bitstring (index 0 = the first byte's most significant bit) as a Token Status
+    List with one bit per entry (index 0 = the first byte's least significant bit)."""
+    return bytes(int(f"{byte:08b}"[::-1], 2) for byte in bits)
+
+
+def status_list_token(uri: str, issuer: str, bits: bytes, private_key: Any, kid: str,
+                      issued_at: int, ttl: int = 300) -> str:
+    """A Status List Token of revocation bits (W3C order in, one bit per entry)."""
+    payload = {"sub": uri, "iss": issuer, "iat": issued_at, "ttl": ttl,
+               "status_list": {"bits": 1,
+                               "lst": b64url_encode(zlib.compress(_lsb_first(bits), 9))}}
+    return sign_compact({"alg": "EdDSA", "typ": STATUS_TYP, "kid": kid},
+                        json.dumps(payload).encode("utf-8"), private_key)
+
+
+def status_check(parsed: ParsedCredential, ctx: VerifyContext) -> Check:
+    reference = parsed.document.get("status")
+    if reference is None:
+        return c.skipped("revocation", "revocation.none", "The credential declares no status.")
+    entry = reference.get("status_list") if isinstance(reference, dict) else None
+    index = entry.get("idx") if isinstance(entry, dict) else None
+    uri = entry.get("uri") if isinstance(entry, dict) else None
+    if not isinstance(index, int) or isinstance(index, bool) or index < 0 or \
+            not isinstance(uri, str):
+        return c.failed("revocation", "revocation.entry_invalid", "The status entry is invalid.")
+    try:
+        body, _ = fetch_bytes(ctx.fetch, uri, ctx.limits)
+    except FetchError:
+        return c.skipped("revocation", "revocation.unavailable",
+                         "The status list could not be fetched.", url=uri)
+    try:
+        return _token_check(body, uri, index, parsed, ctx)
+    except (CredentialError, UnicodeDecodeError, zlib.error):
+        return c.failed("revocation", "revocation.list_invalid", "The status list is invalid.")
+
+
+def _token_check(body: bytes, uri: str, index: int, parsed: ParsedCredential,
+                 ctx: VerifyContext) -> Check:
+    jws = parse_compact(body.decode("ascii"), ctx.limits)
+    payload = jws.payload_json(ctx.limits)
+    if jws.header.get("typ") != STATUS_TYP or not isinstance(payload, dict) or \
+            payload.get("sub") != uri:
+        raise CredentialError("revocation.list_invalid", "Not the Status List Token named.")
+    issuer = (parsed.jwt_claims or {}).get("iss")
+    resolved, _ = resolve_key(jws.header.get("kid"), ctx)
+    if resolved is None or not jws.verify(resolved.key):
+        raise CredentialError("revocation.list_invalid", "The status list is not signed.")
+    if resolved.controller != issuer:
+        return c.warned("revocation", "revocation.list_issuer_mismatch",
+                        "The status list was issued by someone other than the credential's "
+                        "issuer.", list_issuer=str(resolved.controller))
+    status_list = payload.get("status_list")
+    if not isinstance(status_list, dict) or status_list.get("bits") != 1:
+        raise CredentialError("revocation.list_invalid", "Only one-bit status lists are read.")
+    inflater = zlib.decompressobj()
+    bits = inflater.decompress(b64url_decode(str(status_list.get("lst"))),
+                               ctx.limits.max_status_list_bits // 8)
+    if inflater.unconsumed_tail:
+        raise CredentialError("revocation.list_invalid", "The status list is too large.")
+    if index // 8 >= len(bits):
+        return c.failed("revocation", "revocation.index_out_of_range",
+                        "The credential is not on the status list.")
+    if bits[index // 8] >> (index % 8) & 1:
+        return c.failed("revocation", "revocation.revoked", "The issuer revoked this credential.")
+    return c.passed("revocation", "revocation.not_revoked", "Not on the issuer's revocation list.")
 
 
 # -- sharing ----------------------------------------------------------------------------------

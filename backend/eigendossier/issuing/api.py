@@ -256,6 +256,12 @@ def status_list(slug, list_id):
     return _public(service.status_list(slug, list_id), "application/vc+ld+json", 300)
 
 
+@pages.get("/<slug>/status/<int:list_id>/token")
+def status_list_token(slug, list_id):
+    """The same revocation list as a Status List Token, for the SD-JWT VCs issued here."""
+    return _public(service.status_list_token(slug, list_id), "application/statuslist+jwt", 300)
+
+
 @pages.get("/<slug>/achievements/<crebo>/<code>")
 def achievement(slug, crebo, code):
     """An achievement (OB 3.0) in Dutch, or in English with ?lang=en."""

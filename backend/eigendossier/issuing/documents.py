@@ -305,6 +305,9 @@ def sign_sd_jwt_vc(document: dict, signer: Signer, *, learner_name: str | None =
     achievement = document["credentialSubject"]["achievement"]
     levels = {a["targetFramework"]: a["targetCode"] for a in achievement.get("alignment", [])}
     completed = document["credentialSubject"].get("activityEndDate")
+    entry = document.get("credentialStatus") or {}
+    status = ((entry["statusListCredential"] + "/token", int(entry["statusListIndex"]))
+              if entry.get("statusListCredential") else None)
     moment = datetime.strptime(document["validFrom"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     claims, paths = sdjwtvc.award_claims(
         issuer=issuer["id"], issuer_name=issuer.get("name", ""), credential_id=document["id"],
@@ -317,7 +320,8 @@ def sign_sd_jwt_vc(document: dict, signer: Signer, *, learner_name: str | None =
                      "crebo": levels.get("Kwalificatiestructuur mbo (crebo)"),
                      "nlqf_level": levels.get("NLQF")},
         learner_name=learner_name, birth_date=birth_date.isoformat() if birth_date else None,
-        completion_date=completed[:10] if completed else None, grade=grade, evidence=evidence)
+        completion_date=completed[:10] if completed else None, grade=grade, evidence=evidence,
+        status=status)
     header = {"alg": "EdDSA", "typ": sdjwt.VC_TYP, "kid": signer.method}
     return sdjwt.issue(claims, paths, signer.private_key, header=header, holder_jwk=holder_jwk)
 

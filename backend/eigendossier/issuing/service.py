@@ -24,7 +24,8 @@ from eigendossier.catalog.models import Block, Institution, Qualification
 from eigendossier.core import access, erase, rotation
 from eigendossier.core.errors import DomainError, NotFound
 from eigendossier.core.extensions import db
-from eigendossier.credentials import bake_png, bake_svg
+from eigendossier.core.timeutil import utcnow
+from eigendossier.credentials import bake_png, bake_svg, sdjwtvc
 from eigendossier.credentials.dids import did_web_url
 from eigendossier.credentials.keys import PublicKey
 from eigendossier.issuing import documents
@@ -328,6 +329,24 @@ def status_list(slug: str, list_id: int) -> str:
     return found.document
 
 
+def status_list_token(slug: str, list_id: int) -> str:
+    token = _token_of(public_profile(slug), list_id)
+    if token is None:
+        raise NotFound()
+    return token
+
+
+def _token_of(profile: IssuerProfile, list_id: int) -> str | None:
+    """The Status List Token of a list (signed by the newest key, on each request)."""
+    found = db.session.get(StatusList, list_id)
+    if found is None or found.profile_id != profile.id or not profile.keys:
+        return None
+    sign_with = signer(profile)
+    return sdjwtvc.status_list_token(f"{found.url}/token", profile.did, found.bits,
+                                     sign_with.private_key, sign_with.method,
+                                     int(utcnow().timestamp()))
+
+
 def achievement_document(slug: str, crebo: str, code: str, language: str) -> dict:
     profile = public_profile(slug)
     block = db.session.scalar(
@@ -339,7 +358,8 @@ def achievement_document(slug: str, crebo: str, code: str, language: str) -> dic
     return {"@context": [documents.OB3], **documents.achievement(facts(profile, block), language)}
 
 
-_OWN_PATH = re.compile(r"/issuers/(?P<slug>[^/]+)/(?:did\.json|status/(?P<list>\d+))$")
+_OWN_PATH = re.compile(
+    r"/issuers/(?P<slug>[^/]+)/(?:did\.json|status/(?P<list>\d+)(?P<token>/token)?)$")
 
 
 def local_document(url: str) -> tuple[bytes, str] | None:
@@ -356,6 +376,12 @@ def local_document(url: str) -> tuple[bytes, str] | None:
         if did_web_url(profile.did) != url:
             return None
         return json.dumps(did_document(profile)).encode(), "application/did+json"
+    if match["token"]:
+        token = _token_of(profile, int(match["list"]))
+        own = db.session.get(StatusList, int(match["list"]))
+        if token is None or own is None or f"{own.url}/token" != url:
+            return None
+        return token.encode("ascii"), "application/statuslist+jwt"
     found = db.session.get(StatusList, int(match["list"]))
     if found is None or found.profile_id != profile.id or found.url != url:
         return None

@@ -1,5 +1,8 @@
 """Selective disclosure: a school awards as SD-JWT VC, the learner's dossier accepts it, and a
 share link shows the employer only the fields the learner chose, naming what was withheld."""
+import base64
+import json
+
 import pytest
 
 from eigendossier.core.extensions import db
@@ -15,11 +18,16 @@ SHARES = "/api/v1/shares"
 
 @pytest.fixture
 def sd_award(client, learner, staff, issuer_key, blocks):
+    return award_sd_jwt(client, staff, blocks)
+
+
+def award_sd_jwt(client, staff, blocks):
     response = award(staff, blocks["TIM-01"], completed_on="2025-06-20", proof="dc+sd-jwt",
                      grade="8,1", birth_date="2005-03-01", evidence=["Proeve: keukenblok"])
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["proof"] == "dc+sd-jwt"
     [credential] = client.get("/api/v1/dossier/credentials").get_json()
+    credential["issued_id"] = response.get_json()["id"]
     return credential
 
 
@@ -31,6 +39,7 @@ def test_an_sd_jwt_award_lands_verified_with_its_fields_hidden_in_the_signed_par
     checks = {c["id"]: c["message_code"] for c in sd_award["verification"]["checks"]}
     assert checks["proof"] == "proof.valid"
     assert checks["issuer_identity"] == "issuer_identity.confirmed"
+    assert checks["revocation"] == "revocation.not_revoked"
     assert sd_award["summary"]["title"] == "Veilig werken"
     assert sd_award["summary"]["achievement"]["ec"] == 3
     # what the share form offers to show or withhold
@@ -92,3 +101,16 @@ def test_another_learner_cannot_share_it(sd_award, app):
     assert_problem(other.post(SHARES, json={"credential_ids": [sd_award["id"]], "label": "x",
                                             "disclose": {str(sd_award["id"]): ["grade"]}}),
                    404, "not-found")
+
+
+def test_revoking_the_award_shows_the_sd_jwt_revoked_through_its_status_list_token(
+        sd_award, client, staff):
+    response = staff.post(f"/api/v1/issuing/tcr/credentials/{sd_award['issued_id']}/revoke",
+                          json={"reason": "Fraude bij de proeve"})
+    assert response.status_code == 200, response.get_json()
+    [credential] = client.get("/api/v1/dossier/credentials").get_json()
+    assert credential["verification"]["status"] == "revoked"
+    token = client.get("/issuers/tcr/status/1/token")
+    assert token.headers["Content-Type"] == "application/statuslist+jwt"
+    header = json.loads(base64.urlsafe_b64decode(token.data.split(b".")[0] + b"=="))
+    assert header["typ"] == "statuslist+jwt"

@@ -276,3 +276,13 @@ def test_sharing_a_choice_withholds_the_rest_by_name():
     assert claims["evidence"] == ["portfolio.pdf"]
     assert "grade" not in claims
     assert sdjwtvc.shown_fields(claims) == ["learner_name", "evidence"]
+
+
+def test_the_status_list_token_orders_bits_as_the_status_list_specification_example():
+    """draft-ietf-oauth-status-list, section 4.1: statuses 1,0,0,1,1,1,0,1, 1,1,0,0,0,1,0,1
+    are "eNrbuRgAAhcBXQ"; the same statuses in a W3C Bitstring are 0x9D 0xC5."""
+    import zlib
+
+    from eigendossier.credentials.keys import b64url_decode
+    spec = zlib.decompress(b64url_decode("eNrbuRgAAhcBXQ"))
+    assert sdjwtvc._lsb_first(bytes([0x9D, 0xC5])) == spec == bytes.fromhex("b9a3")
