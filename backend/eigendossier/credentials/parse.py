@@ -64,8 +64,9 @@ def _from_text(text: str, container: str, raw: bytes, limits: Limits) -> ParsedC
     if text.startswith("{"):
         return _from_json(load_json(text, limits), container, raw)
     if sdjwtvc.looks_like(text):
-        return sdjwtvc.parse(text, sdjwtvc.CONTAINER if container == "jws" else container, raw,
-                             limits)
+        if container != "jws":  # the dossier keeps an SD-JWT as text, to disclose from
+            raise ParseError("parse.not_a_credential", "An image holds no SD-JWT.")
+        return sdjwtvc.parse(text, sdjwtvc.CONTAINER, raw, limits)
     if looks_like_jws(text):
         return _from_jws(text, container, raw, limits)
     raise ParseError("parse.unknown_format", "Not an image, JSON or JWS.")

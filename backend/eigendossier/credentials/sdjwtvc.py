@@ -75,6 +75,11 @@ def _has(claims: dict[str, Any], path: sdjwt.Path) -> bool:
     return True
 
 
+def text_of(original: bytes) -> str:
+    """A stored SD-JWT as text (as parse read it: a BOM and surrounding space dropped)."""
+    return original.decode("utf-8").lstrip("\ufeff").strip()
+
+
 def looks_like(text: str) -> bool:
     return sdjwt.looks_like_sd_jwt(text)
 

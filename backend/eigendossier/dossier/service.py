@@ -285,7 +285,7 @@ def disclosable(found: Credential) -> list[str] | None:
     """The fields an SD-JWT credential lets its learner show or withhold; None for others."""
     if found.format != sdjwtvc.FORMAT:
         return None
-    return sdjwtvc.disclosable(found.original.decode("ascii"))
+    return sdjwtvc.disclosable(sdjwtvc.text_of(found.original))
 
 
 def image_src(found: Credential) -> str | None:

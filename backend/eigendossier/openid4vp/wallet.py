@@ -280,7 +280,7 @@ def _presentable(account: Account):
         if found.format == sdjwtvc.FORMAT:
             if holder_public is None:
                 holder_public = from_multikey(presenting.holder_key(account.id).public_multikey)
-            text = found.original.decode("ascii")
+            text = sdjwtvc.text_of(found.original)
             try:
                 parsed = parse_credential(found.original, limits=verification.limits())
                 bound = sdjwt.holder_key(sdjwt.parse(text).payload) == holder_public

@@ -146,7 +146,7 @@ def _disclosed(found: Credential, fields: list[str] | None) -> list[str] | None:
                 "Only SD-JWT credentials can show or withhold single fields."))]})
         return None
     chosen = list(dict.fromkeys(fields or []))
-    if set(chosen) - set(sdjwtvc.disclosable(found.original.decode("ascii"))):
+    if set(chosen) - set(sdjwtvc.disclosable(sdjwtvc.text_of(found.original))):
         raise InvalidShare(errors={"disclose": [str(_l(
             "This credential has no such field to show."))]})
     return chosen
@@ -157,7 +157,7 @@ def disclosure(link: ShareCredential) -> tuple[str, list[str]] | None:
     disclosures, and the names of the fields withheld; None for other credentials."""
     if link.credential.format != sdjwtvc.FORMAT:
         return None
-    return sdjwtvc.choose(link.credential.original.decode("ascii"), set(link.disclosed or []))
+    return sdjwtvc.choose(sdjwtvc.text_of(link.credential.original), set(link.disclosed or []))
 
 
 def _commit() -> None:

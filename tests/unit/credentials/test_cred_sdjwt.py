@@ -286,3 +286,11 @@ def test_the_status_list_token_orders_bits_as_the_status_list_specification_exam
     from eigendossier.credentials.keys import b64url_decode
     spec = zlib.decompress(b64url_decode("eNrbuRgAAhcBXQ"))
     assert sdjwtvc._lsb_first(bytes([0x9D, 0xC5])) == spec == bytes.fromhex("b9a3")
+
+
+def test_an_sd_jwt_baked_into_an_image_is_refused():
+    from eigendossier.credentials import ParseError, bake_svg, parse_credential
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"></svg>'
+    with pytest.raises(ParseError) as caught:
+        parse_credential(bake_svg(svg, award_token(Issuer()), is_jws=True).encode())
+    assert caught.value.code == "parse.not_a_credential"
