@@ -9,7 +9,8 @@ apart, for Data Integrity and JWS checks). They talk HTTP to the app like any pe
   ``aud``). Its knobs make it hostile for the wallet's tests.
 - :class:`MiniWallet` opens a link, fetches and checks the request object (its did:web
   document fetched over HTTP), and answers with a VP-JWT (``jwt_vc_json``) or a Data Integrity
-  presentation (``ldp_vc``) signed by its own did:key."""
+  presentation (``ldp_vc``) signed by its own did:key, or an SD-JWT VC (``dc+sd-jwt``) with
+  the disclosures it picks and a Key Binding JWT (RFC 9901)."""
 import base64
 import datetime
 import hashlib
@@ -327,6 +328,42 @@ class MiniWallet:
                     "holder": self.did, "verifiableCredential": credentials}
         return sign_data_integrity(document, self.key, self.method, challenge=nonce,
                                    domain=audience)
+
+    def sd_jwt_vc(self, issuer: Ed25519PrivateKey, claims: dict, hidden: dict) -> tuple[str, dict]:
+        """An SD-JWT VC (RFC 9901 sections 4.2.1-4.2.4, SD-JWT VC section 3) bound by ``cnf`` to
+        this wallet's key, issued by ``issuer`` (as a did:key), with the claims of ``hidden``
+        (``{path of the object: {name: value}}``) selectively disclosable. Returns the issuer's
+        JWT and the disclosures by name."""
+        did, method = did_key_of(issuer)
+        payload = json.loads(json.dumps(claims))
+        disclosures = {}
+        for where, members in hidden.items():
+            node = payload
+            for step in where:
+                node = node.setdefault(step, {})
+            for name, value in members.items():
+                disclosure = b64url(json.dumps([b64url(secrets.token_bytes(16)), name, value])
+                                    .encode())
+                node.setdefault("_sd", []).append(
+                    b64url(hashlib.sha256(disclosure.encode("ascii")).digest()))
+                disclosures[name] = disclosure
+        holder = b64url(self.key.public_key().public_bytes_raw())
+        payload.update({"iss": did, "_sd_alg": "sha-256",
+                        "cnf": {"jwk": {"kty": "OKP", "crv": "Ed25519", "x": holder}}})
+        return sign_jws({"alg": "EdDSA", "typ": "dc+sd-jwt", "kid": method}, payload,
+                        issuer), disclosures
+
+    def sd_jwt_presentation(self, issuer_jwt: str, disclosures: list[str], *, nonce: str,
+                            audience: str, key_binding: bool = True) -> str:
+        """``<issuer JWT>~<disclosures>~<KB-JWT>`` (RFC 9901 section 4.3): the KB-JWT's
+        ``sd_hash`` is the SHA-256 of everything before it."""
+        shown = "~".join([issuer_jwt, *disclosures]) + "~"
+        if not key_binding:
+            return shown
+        sd_hash = b64url(hashlib.sha256(shown.encode("ascii")).digest())
+        return shown + sign_jws({"alg": "EdDSA", "typ": "kb+jwt"},
+                                {"iat": int(time.time()), "aud": audience, "nonce": nonce,
+                                 "sd_hash": sd_hash}, self.key)
 
     @staticmethod
     def post(claims: dict, vp_token: dict, **extra) -> requests.Response:

@@ -2,12 +2,14 @@
 browser with no cookies opens it and sees each credential verified; the learner withdraws
 the link and the employer's page answers 410."""
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.credentials_support import baked_png
+from eigendossier.credentials import sdjwt, sdjwtvc
+from tests.credentials_support import Issuer, baked_png
 from tests.e2e.test_accessibility import assert_no_serious_violations, no_horizontal_scroll
 from tests.e2e.test_dossier import add_file, sign_up
 
@@ -116,6 +118,18 @@ def test_share_verify_revoke(page, new_context, tmp_path):
     expect(page.locator("#print-status")).to_contain_text("De PDF is gedownload")
 
 
+def sd_jwt_award() -> bytes:
+    """An SD-JWT VC award by a did:key school, with a grade and birth date to withhold."""
+    school = Issuer()
+    claims, paths = sdjwtvc.award_claims(
+        issuer=school.did, issuer_name="ROC Test", credential_id="urn:uuid:e2e-sd",
+        issued_at=datetime(2026, 1, 1, tzinfo=UTC),
+        achievement={"id": "https://roc.example/a/ict", "name": "Basis ICT", "ec": 3},
+        birth_date="2005-03-01", grade="8,1")
+    return sdjwt.issue(claims, paths, school.private, header={
+        "alg": "EdDSA", "typ": sdjwt.VC_TYP, "kid": school.method}).encode()
+
+
 def test_share_views_are_accessible_and_fit_320_px(new_context, tmp_path):
     page = new_context(bypass_csp=True, viewport={"width": 320, "height": 640}).new_page()
     email = sign_up(page, name="Bartholomeus Wilhelmina van Oldenbarnevelt-Schimmelpenninck")
@@ -123,8 +137,17 @@ def test_share_views_are_accessible_and_fit_320_px(new_context, tmp_path):
     badge.write_bytes(baked_png(email))
     add_file(page, badge)
     expect(page.locator(".credential-detail__head .status")).to_have_text("Geverifieerd")
+    award = tmp_path / "ict.sd-jwt"
+    award.write_bytes(sd_jwt_award())
+    page.goto("/dossier")
+    add_file(page, award)
+    expect(page.locator(".credential-detail__head .status")).to_have_text("Geverifieerd")
     page.get_by_role("link", name="Deze credential delen").click()
-    expect(page.get_by_label("Veilig werken met elektriciteit")).to_be_checked()
+    expect(page.get_by_role("checkbox", name=re.compile("^Basis ICT"))).to_be_checked()
+    page.get_by_label("Veilig werken met elektriciteit").check()
+    # the SD-JWT's fields: none shown unless ticked
+    expect(page.get_by_label("Geboortedatum")).not_to_be_checked()
+    page.get_by_label("Cijfer").check()
     no_horizontal_scroll(page)
     assert_no_serious_violations(page, "new share")
     page.get_by_label("Voor wie is de link?").fill("Gesprek")
@@ -141,7 +164,12 @@ def test_share_views_are_accessible_and_fit_320_px(new_context, tmp_path):
     employer = new_context(bypass_csp=True, viewport={"width": 320, "height": 640},
                            locale="nl-NL").new_page()
     employer.goto(url)
-    expect(employer.locator("article.credential .status")).to_have_text("Geverifieerd")
+    expect(employer.locator("article.credential .status")).to_have_text(
+        ["Geverifieerd", "Geverifieerd"])
+    ict = employer.locator("article.credential", has_text="Basis ICT")
+    expect(ict).to_contain_text("8,1")
+    expect(ict.locator(".withheld")).to_contain_text("Niet gedeeld door")
+    expect(ict.locator(".withheld")).to_contain_text("geboortedatum")
     no_horizontal_scroll(employer)
     assert_no_serious_violations(employer, "employer page")
     page.reload()

@@ -22,7 +22,7 @@ CHECK_IDS = (
     "revocation",
     "refresh",
 )
-FORMATS = ("ob2_hosted", "ob2_signed", "ob3_jwt", "ob3_data_integrity", "other_vc")
+FORMATS = ("ob2_hosted", "ob2_signed", "ob3_jwt", "ob3_data_integrity", "other_vc", "sd_jwt_vc")
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ OFFER_SCHEME = "openid-credential-offer"
 PRE_AUTHORIZED_GRANT = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
 ISSUER_WELL_KNOWN = "/.well-known/openid-credential-issuer"
 AS_WELL_KNOWN = "/.well-known/oauth-authorization-server"
-FORMATS = ("ldp_vc", "jwt_vc_json")
+FORMATS = ("ldp_vc", "jwt_vc_json", "dc+sd-jwt")
 MAX_LINK = 16 * 1024
 MAX_TX_CODE = 64
 OFFER_LIMITS = Limits(max_json_bytes=64 * 1024, max_json_depth=16)

@@ -1,14 +1,15 @@
 """Read any supported input into a :class:`ParsedCredential`, or raise :class:`ParseError`.
 
-Inputs: a baked PNG or SVG, JSON text, or a compact JWS. Formats: ``ob2_hosted``,
-``ob2_signed``, ``ob3_jwt``, ``ob3_data_integrity`` and ``other_vc`` (a W3C VC that is not an
-Open Badge; it gets the same checks).
+Inputs: a baked PNG or SVG, JSON text, a compact JWS or an SD-JWT. Formats: ``ob2_hosted``,
+``ob2_signed``, ``ob3_jwt``, ``ob3_data_integrity``, ``sd_jwt_vc`` and ``other_vc`` (a W3C VC
+that is not an Open Badge; it gets the same checks).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from . import sdjwtvc
 from .baking import is_png, looks_like_svg, unbake_png, unbake_svg
 from .errors import FetchError, ParseError
 from .fetching import Fetcher, fetch_bytes
@@ -62,6 +63,10 @@ def _from_baked(
 def _from_text(text: str, container: str, raw: bytes, limits: Limits) -> ParsedCredential:
     if text.startswith("{"):
         return _from_json(load_json(text, limits), container, raw)
+    if sdjwtvc.looks_like(text):
+        if container != "jws":  # the dossier keeps an SD-JWT as text, to disclose from
+            raise ParseError("parse.not_a_credential", "An image holds no SD-JWT.")
+        return sdjwtvc.parse(text, sdjwtvc.CONTAINER, raw, limits)
     if looks_like_jws(text):
         return _from_jws(text, container, raw, limits)
     raise ParseError("parse.unknown_format", "Not an image, JSON or JWS.")

@@ -14,6 +14,8 @@ from .model import CHECK_IDS, Check, ParsedCredential, VerificationResult
 from .ob2 import verify_ob2
 from .ob3 import verify_vc
 from .parse import parse_credential
+from .sdjwtvc import FORMAT as SD_JWT_VC
+from .sdjwtvc import verify as verify_sd_jwt_vc
 
 
 def verify_credential(
@@ -45,7 +47,8 @@ def verify_credential(
         recipient_emails=tuple(recipient_emails),
         recipient_ids=tuple(recipient_ids),
     )
-    run = verify_ob2 if parsed.format.startswith("ob2") else verify_vc
+    run = (verify_ob2 if parsed.format.startswith("ob2")
+           else verify_sd_jwt_vc if parsed.format == SD_JWT_VC else verify_vc)
     checks, summary = run(parsed, ctx)
     checks = ordered(checks)
     return VerificationResult(overall_status(checks), checks, summary)

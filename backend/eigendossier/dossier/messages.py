@@ -30,6 +30,8 @@ MESSAGES = {
                                     "or x5u); we do not fetch keys that way."),
     "parse.jws_header_too_large": _l("The signature header is too large (over {limit} bytes)."),
     "parse.jws_invalid": _l("The signed credential (JWS) is damaged or incomplete."),
+    "parse.sd_jwt_invalid": _l("The SD-JWT credential is damaged or its disclosed fields do not "
+                               "match what the issuer signed."),
     "parse.not_a_credential": _l("This file is not an awarded badge or credential."),
     "parse.presentation_unsupported": _l("This is a presentation with several credentials: import "
                                          "them one by one."),
@@ -54,6 +56,8 @@ MESSAGES = {
     "format.jwt_claim_mismatch": _l("The signed envelope says something else than the credential "
                                     "({claim})."),
     "format.vc_v1": _l("Uses the older version 1.1 of the credential standard."),
+    "format.sd_jwt_vc": _l("A well-formed SD-JWT credential: its holder can show some fields and "
+                           "withhold others."),
     "schema.valid": _l("The credential matches the Open Badges standard."),
     "schema.invalid": _l("The credential deviates from the Open Badges standard (the signature "
                          "holds): {errors}"),

@@ -65,9 +65,10 @@ class SummarySchema(Schema):
 class CredentialSchema(Schema):
     id = fields.Integer()
     format = fields.String(metadata={
-        "enum": ["ob2_hosted", "ob2_signed", "ob3_jwt", "ob3_data_integrity", "other_vc"]})
+        "enum": ["ob2_hosted", "ob2_signed", "ob3_jwt", "ob3_data_integrity", "other_vc",
+                 "sd_jwt_vc"]})
     kind = fields.String(metadata={"enum": ["open_badge", "endorsement", "other_credential"]})
-    container = fields.String(metadata={"enum": ["png", "svg", "json", "jws"],
+    container = fields.String(metadata={"enum": ["png", "svg", "json", "jws", "sd-jwt"],
                                         "description": "How the credential arrived"})
     summary = fields.Nested(SummarySchema)
     achievement_ids = fields.List(fields.String())
@@ -76,6 +77,12 @@ class CredentialSchema(Schema):
         metadata={"type": ["string", "null"],
                   "description": "Same-origin or data: URL of the badge image, if any"})
     original_url = fields.Function(lambda c: f"/api/v1/dossier/credentials/{c.id}/original")
+    disclosable = fields.Function(
+        service.disclosable,
+        metadata={"type": ["array", "null"], "items": {"type": "string", "enum": [
+            "learner_name", "birth_date", "completion_date", "grade", "evidence"]},
+            "description": "An SD-JWT credential's fields the learner can show or withhold "
+                           "when sharing (disclose); null for other credentials"})
     created_at = UTCDateTime()
     verification = fields.Nested(VerificationSchema)
     issuer_trust = fields.Function(

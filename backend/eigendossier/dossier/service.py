@@ -22,6 +22,7 @@ from eigendossier.core.extensions import db
 from eigendossier.core.timeutil import utcnow
 from eigendossier.credentials import (
     FetchError,
+    sdjwtvc,
 )
 from eigendossier.dossier import verification
 from eigendossier.dossier.models import (
@@ -39,8 +40,9 @@ CONTENT_TYPES = {
     "svg": "image/svg+xml",
     "json": "application/json",
     "jws": "application/jwt",
+    "sd-jwt": "application/dc+sd-jwt",
 }
-EXTENSIONS = {"png": "png", "svg": "svg", "json": "json", "jws": "jwt"}
+EXTENSIONS = {"png": "png", "svg": "svg", "json": "json", "jws": "jwt", "sd-jwt": "sd-jwt"}
 # Evidence files: what a phone's camera roll or a scanner gives, recognised by content.
 EVIDENCE_TYPES = {
     "application/pdf": "pdf",
@@ -277,6 +279,13 @@ def original(account: Account, credential_id: int) -> tuple[bytes, str, str]:
     extension = EXTENSIONS.get(found.container, "bin")
     return (found.original, CONTENT_TYPES.get(found.container, "application/octet-stream"),
             f"credential-{found.id}.{extension}")
+
+
+def disclosable(found: Credential) -> list[str] | None:
+    """The fields an SD-JWT credential lets its learner show or withhold; None for others."""
+    if found.format != sdjwtvc.FORMAT:
+        return None
+    return sdjwtvc.disclosable(sdjwtvc.text_of(found.original))
 
 
 def image_src(found: Credential) -> str | None:

@@ -109,7 +109,9 @@ class Awards(MethodView):
         """Award a block's achievement to one learner: a signed OpenBadgeCredential lands,
         verified, in their dossier."""
         return awarding.award(current_user, slug, data["block_id"], data["email"],
-                             data["completed_on"])
+                              data["completed_on"], proof=data["proof"],
+                              details=awarding.Details(data["grade"], data["birth_date"],
+                                                       data["evidence"]))
 
 
 @blp.route("/<slug>/awards/csv")
@@ -252,6 +254,12 @@ def did_document(slug):
 def status_list(slug, list_id):
     """The signed Bitstring Status List credential."""
     return _public(service.status_list(slug, list_id), "application/vc+ld+json", 300)
+
+
+@pages.get("/<slug>/status/<int:list_id>/token")
+def status_list_token(slug, list_id):
+    """The same revocation list as a Status List Token, for the SD-JWT VCs issued here."""
+    return _public(service.status_list_token(slug, list_id), "application/statuslist+jwt", 300)
 
 
 @pages.get("/<slug>/achievements/<crebo>/<code>")

@@ -8,7 +8,7 @@ import json
 import logging
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from marshmallow import ValidationError
@@ -22,6 +22,8 @@ from eigendossier.core.csvtext import sniff_dialect
 from eigendossier.core.errors import NotFound
 from eigendossier.core.extensions import db
 from eigendossier.core.timeutil import utcnow
+from eigendossier.credentials import sdjwt
+from eigendossier.credentials.keys import from_multikey
 from eigendossier.dossier import service as dossier
 from eigendossier.dossier.models import TRUSTED_STATUSES
 from eigendossier.issuing import documents
@@ -43,6 +45,7 @@ from eigendossier.issuing.service import (
     signer,
     staff_profile,
 )
+from eigendossier.sharing.presenting import holder_key
 
 log = logging.getLogger(__name__)
 
@@ -96,14 +99,26 @@ def allocate_status(profile: IssuerProfile, count: int) -> list[tuple[StatusList
 
 
 @dataclass(frozen=True)
+class Details:
+    """What only an SD-JWT VC award carries, each field for the learner to show or withhold."""
+
+    grade: str | None = None
+    birth_date: date | None = None
+    evidence: list[str] | None = None
+    holder_jwk: dict | None = None  # the learner's holder key: their wallet can present it
+
+
+@dataclass(frozen=True)
 class Completion:
     learner: Account
     block: Block
     completed_on: date | None = None
+    details: Details | None = None
 
 
 def award(account: Account, slug: str, block_id: int, email: str,
-          completed_on: date | None = None) -> IssuedCredential:
+          completed_on: date | None = None, *, proof: str | None = None,
+          details: Details | None = None) -> IssuedCredential:
     """Award the achievement of one block to one learner (by their account's address)."""
     profile = staff_profile(account, slug)
     block = block_of(profile, block_id)
@@ -113,7 +128,16 @@ def award(account: Account, slug: str, block_id: int, email: str,
     problem = problem or _already_awarded(learner, block)
     if problem:
         raise AwardInvalid(errors={"email": [problem]})
-    return _issue(account, profile, [Completion(learner, block, completed_on)])[0]
+    if details and any(vars(details).values()) and proof != documents.SD_JWT_VC:
+        raise AwardInvalid(errors={"proof": ["grade, birth date and evidence need dc+sd-jwt"]})
+    if proof == documents.SD_JWT_VC:
+        # Bound (cnf) to the learner's holder key, made now if need be (its own commit, before
+        # the award's): the dossier can then present it with a key binding JWT (OpenID4VP).
+        key = holder_key(learner.id)
+        details = replace(details or Details(), holder_jwk=sdjwt.public_jwk(
+            from_multikey(key.public_multikey)))
+    return _issue(account, profile, [Completion(learner, block, completed_on, details)],
+                  proof)[0]
 
 
 def award_csv(account: Account, slug: str, raw: bytes) -> list[IssuedCredential]:
@@ -209,11 +233,11 @@ def _block_by_code(code: str, crebo: str, blocks: list[Block]) -> tuple[Block | 
     return found[0], None
 
 
-def _issue(account: Account, profile: IssuerProfile,
-           completions: list[Completion]) -> list[IssuedCredential]:
+def _issue(account: Account, profile: IssuerProfile, completions: list[Completion],
+           proof: str | None = None) -> list[IssuedCredential]:
     """Sign a credential per completion and add each to the learner's dossier, verified by
     the dossier's own verifier; one commit for all of them."""
-    sign_with, by, proof = signer(profile), issuer(profile), default_proof()
+    sign_with, by, proof = signer(profile), issuer(profile), proof or default_proof()
     try:
         slots = allocate_status(profile, len(completions))
         issued = [_issue_one(account, profile, sign_with, by, proof, completion, slot)
@@ -239,6 +263,12 @@ def _issue_one(account: Account, profile: IssuerProfile, sign_with: documents.Si
         list_url=status_list.url, index=index, completed_on=completion.completed_on)
     forms = {"json": documents.sign_data_integrity(unsigned, sign_with, now),
              "jwt": documents.sign_vc_jwt(unsigned, sign_with)}
+    if proof == documents.SD_JWT_VC:
+        details = completion.details or Details()
+        forms["sd_jwt"] = documents.sign_sd_jwt_vc(
+            unsigned, sign_with, learner_name=learner.display_name,
+            birth_date=details.birth_date, grade=details.grade, evidence=details.evidence,
+            holder_jwk=details.holder_jwk)
     row = IssuedCredential(
         uuid=credential_uuid, profile_id=profile.id, block_id=block.id,
         achievement_id=about.id, achievement_name=block.name_nl, account_id=learner.id,

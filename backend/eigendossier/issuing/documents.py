@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from eigendossier.credentials import dataintegrity
+from eigendossier.credentials import dataintegrity, sdjwt, sdjwtvc
 from eigendossier.credentials.jws import sign_compact
 from eigendossier.credentials.status import encode_bitstring
 
@@ -28,6 +28,7 @@ VC2 = "https://www.w3.org/ns/credentials/v2"
 OB3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 DID_CONTEXTS = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
 PROOFS = ("eddsa-rdfc-2022", "vc-jwt")
+SD_JWT_VC = "dc+sd-jwt"  # on request per award: fields the learner can withhold when sharing
 LANGUAGES = ("nl", "en")
 HOURS_PER_EC = 28
 MICROCREDENTIAL_EC = (3, 30)
@@ -291,6 +292,38 @@ def sign_vc_jwt(document: dict, signer: Signer) -> str:
     header = {"alg": "EdDSA", "typ": "vc+jwt", "kid": signer.method}
     return sign_compact(header, json.dumps(payload, ensure_ascii=False).encode("utf-8"),
                         signer.private_key)
+
+
+def sign_sd_jwt_vc(document: dict, signer: Signer, *, learner_name: str | None = None,
+                   birth_date: date | None = None, grade: str | None = None,
+                   evidence: list[str] | None = None,
+                   holder_jwk: dict | None = None) -> str:
+    """The award as an SD-JWT VC (``dc+sd-jwt``): issuer, achievement, EC and dates always
+    shown; the learner's name, birth date, completion date, grade and evidence disclosable
+    one by one, so the learner chooses what an employer sees."""
+    issuer = document["issuer"]
+    achievement = document["credentialSubject"]["achievement"]
+    levels = {a["targetFramework"]: a["targetCode"] for a in achievement.get("alignment", [])}
+    completed = document["credentialSubject"].get("activityEndDate")
+    entry = document.get("credentialStatus") or {}
+    status = ((entry["statusListCredential"] + "/token", int(entry["statusListIndex"]))
+              if entry.get("statusListCredential") else None)
+    moment = datetime.strptime(document["validFrom"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    claims, paths = sdjwtvc.award_claims(
+        issuer=issuer["id"], issuer_name=issuer.get("name", ""), credential_id=document["id"],
+        issued_at=moment,
+        achievement={"id": achievement["id"], "name": achievement["name"],
+                     "description": achievement["description"],
+                     "type": achievement["achievementType"],
+                     "code": achievement["humanCode"], "ec": achievement["creditsAvailable"],
+                     "qualification": achievement.get("fieldOfStudy"),
+                     "crebo": levels.get("Kwalificatiestructuur mbo (crebo)"),
+                     "nlqf_level": levels.get("NLQF")},
+        learner_name=learner_name, birth_date=birth_date.isoformat() if birth_date else None,
+        completion_date=completed[:10] if completed else None, grade=grade, evidence=evidence,
+        status=status)
+    header = {"alg": "EdDSA", "typ": sdjwt.VC_TYP, "kid": signer.method}
+    return sdjwt.issue(claims, paths, signer.private_key, header=header, holder_jwk=holder_jwk)
 
 
 def status_list_credential(url: str, issuer_did: str, bits: bytes, valid_from: datetime,

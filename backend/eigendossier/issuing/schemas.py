@@ -56,6 +56,16 @@ class AwardSchema(Schema):
     block_id = fields.Integer(required=True)
     email = fields.Email(required=True, metadata={"description": "The learner's account address"})
     completed_on = fields.Date(load_default=None)
+    proof = fields.String(load_default=None, validate=validate.OneOf(
+        ["eddsa-rdfc-2022", "vc-jwt", "dc+sd-jwt"]), metadata={
+        "description": "The form in the learner's dossier (default: the installation's); "
+                       "dc+sd-jwt lets the learner withhold the name, birth date, completion "
+                       "date, grade and evidence when sharing"})
+    grade = fields.String(load_default=None, validate=validate.Length(1, 20))
+    birth_date = fields.Date(load_default=None)
+    evidence = fields.List(fields.String(validate=validate.Length(1, 300)), load_default=None,
+                           validate=validate.Length(max=10),
+                           metadata={"description": "Names or addresses of the work assessed"})
 
 
 class IssuedSchema(Schema):
@@ -66,7 +76,7 @@ class IssuedSchema(Schema):
     achievement_id = fields.String()
     achievement_name = fields.String()
     block_id = fields.Integer(allow_none=True)
-    proof = fields.String(metadata={"enum": ["eddsa-rdfc-2022", "vc-jwt"],
+    proof = fields.String(metadata={"enum": ["eddsa-rdfc-2022", "vc-jwt", "dc+sd-jwt"],
                                     "description": "The form in the learner's dossier"})
     issued_at = UTCDateTime()
     revoked_at = UTCDateTime(allow_none=True)

@@ -24,7 +24,8 @@ from eigendossier.catalog.models import Block, Institution, Qualification
 from eigendossier.core import access, erase, rotation
 from eigendossier.core.errors import DomainError, NotFound
 from eigendossier.core.extensions import db
-from eigendossier.credentials import bake_png, bake_svg
+from eigendossier.core.timeutil import utcnow
+from eigendossier.credentials import bake_png, bake_svg, sdjwtvc
 from eigendossier.credentials.dids import did_web_url
 from eigendossier.credentials.keys import PublicKey
 from eigendossier.issuing import documents
@@ -276,12 +277,14 @@ def download_of(row: IssuedCredential, form: str) -> tuple[bytes, str, str]:
         return form_bytes(forms, "eddsa-rdfc-2022"), content_type, filename
     if form == "jwt":
         return form_bytes(forms, "vc-jwt"), content_type, filename
-    baked = form_bytes(forms, row.proof).decode("utf-8")
+    # an SD-JWT VC stays the learner's to disclose: images carry the Data Integrity form
+    baked_proof = "eddsa-rdfc-2022" if row.proof == documents.SD_JWT_VC else row.proof
+    baked = form_bytes(forms, baked_proof).decode("utf-8")
     if form == "png":
         return bake_png(_png_image(), baked), content_type, filename
     achievement = forms["json"]["credentialSubject"]["achievement"]
     svg = documents.badge_svg(achievement["humanCode"], achievement["creditsAvailable"])
-    return (bake_svg(svg, baked, is_jws=row.proof == "vc-jwt").encode("utf-8"), content_type,
+    return (bake_svg(svg, baked, is_jws=baked_proof == "vc-jwt").encode("utf-8"), content_type,
             filename)
 
 
@@ -289,6 +292,8 @@ def form_bytes(forms: dict, proof: str) -> bytes:
     """The credential in the form it was signed as: the JWT, or the JSON with its proof."""
     if proof == "vc-jwt":
         return forms["jwt"].encode("ascii")
+    if proof == documents.SD_JWT_VC:
+        return forms["sd_jwt"].encode("ascii")
     return json.dumps(forms["json"], ensure_ascii=False, indent=2).encode("utf-8")
 
 
@@ -324,6 +329,24 @@ def status_list(slug: str, list_id: int) -> str:
     return found.document
 
 
+def status_list_token(slug: str, list_id: int) -> str:
+    token = _token_of(public_profile(slug), list_id)
+    if token is None:
+        raise NotFound()
+    return token
+
+
+def _token_of(profile: IssuerProfile, list_id: int) -> str | None:
+    """The Status List Token of a list (signed by the newest key, on each request)."""
+    found = db.session.get(StatusList, list_id)
+    if found is None or found.profile_id != profile.id or not profile.keys:
+        return None
+    sign_with = signer(profile)
+    return sdjwtvc.status_list_token(f"{found.url}/token", profile.did, found.bits,
+                                     sign_with.private_key, sign_with.method,
+                                     int(utcnow().timestamp()))
+
+
 def achievement_document(slug: str, crebo: str, code: str, language: str) -> dict:
     profile = public_profile(slug)
     block = db.session.scalar(
@@ -335,7 +358,8 @@ def achievement_document(slug: str, crebo: str, code: str, language: str) -> dic
     return {"@context": [documents.OB3], **documents.achievement(facts(profile, block), language)}
 
 
-_OWN_PATH = re.compile(r"/issuers/(?P<slug>[^/]+)/(?:did\.json|status/(?P<list>\d+))$")
+_OWN_PATH = re.compile(
+    r"/issuers/(?P<slug>[^/]+)/(?:did\.json|status/(?P<list>\d+)(?P<token>/token)?)$")
 
 
 def local_document(url: str) -> tuple[bytes, str] | None:
@@ -352,6 +376,12 @@ def local_document(url: str) -> tuple[bytes, str] | None:
         if did_web_url(profile.did) != url:
             return None
         return json.dumps(did_document(profile)).encode(), "application/did+json"
+    if match["token"]:
+        token = _token_of(profile, int(match["list"]))
+        own = db.session.get(StatusList, int(match["list"]))
+        if token is None or own is None or f"{own.url}/token" != url:
+            return None
+        return token.encode("ascii"), "application/statuslist+jwt"
     found = db.session.get(StatusList, int(match["list"]))
     if found is None or found.profile_id != profile.id or found.url != url:
         return None

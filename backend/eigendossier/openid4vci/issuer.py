@@ -23,7 +23,7 @@ from eigendossier.core import audit, erase, mail
 from eigendossier.core.errors import DomainError, NotFound
 from eigendossier.core.extensions import db
 from eigendossier.core.timeutil import utcnow
-from eigendossier.credentials import keyproofs, oid4vci
+from eigendossier.credentials import keyproofs, oid4vci, sdjwt, sdjwtvc
 from eigendossier.issuing import documents
 from eigendossier.issuing import service as issuing
 from eigendossier.issuing.models import IssuedCredential, IssuerProfile
@@ -39,7 +39,8 @@ from eigendossier.sharing.service import qr_svg
 log = logging.getLogger(__name__)
 
 CONFIGURATIONS = {"OpenBadgeCredential_ldp_vc": "ldp_vc",
-                  "OpenBadgeCredential_jwt_vc_json": "jwt_vc_json"}
+                  "OpenBadgeCredential_jwt_vc_json": "jwt_vc_json",
+                  "MboAward_dc+sd-jwt": "dc+sd-jwt"}
 TOKEN_SECONDS = 300
 NONCE_SECONDS = 300
 TX_CODE_LENGTH = 6
@@ -93,6 +94,21 @@ def metadata(slug: str, language: str) -> dict:
 
 
 def _configuration(fmt: str) -> dict:
+    if fmt == documents.SD_JWT_VC:
+        return {
+            "format": fmt,
+            "scope": "MboAward",
+            "vct": sdjwtvc.AWARD_VCT,
+            "cryptographic_binding_methods_supported": ["jwk"],
+            "credential_signing_alg_values_supported": ["EdDSA"],
+            "proof_types_supported": {"jwt": {"proof_signing_alg_values_supported":
+                                              list(keyproofs.PROOF_ALGS)}},
+            "credential_metadata": {"display": [
+                {"name": "Microcredential (SD-JWT: you choose which fields to show)",
+                 "locale": "en"},
+                {"name": "Microcredential (SD-JWT: je kiest welke velden je laat zien)",
+                 "locale": "nl"}]},
+        }
     definition: dict = {"type": ["VerifiableCredential", "OpenBadgeCredential"]}
     if fmt == "ldp_vc":
         definition = {"@context": [documents.VC2, documents.OB3], **definition}
@@ -198,8 +214,11 @@ def offer_document(slug: str, code: str) -> dict:
         grant["tx_code"] = {"input_mode": "numeric", "length": TX_CODE_LENGTH,
                             "description": str(_l("The code in the separate e-mail from your "
                                                   "school"))}
+    # the format the school chose for this award first: a wallet takes the first it can
+    own = next((c for c, fmt in CONFIGURATIONS.items() if fmt == offer.issued.proof), None)
+    ids = [own] if own else []
     return {"credential_issuer": issuer_id(profile),
-            "credential_configuration_ids": list(CONFIGURATIONS),
+            "credential_configuration_ids": ids + [c for c in CONFIGURATIONS if c != own],
             "grants": {oid4vci.PRE_AUTHORIZED_GRANT: grant}}
 
 
@@ -359,9 +378,32 @@ def _bound_credential(profile: IssuerProfile, row: IssuedCredential, holder: str
     unsigned["id"] = f"urn:uuid:{uuid.uuid4()}"
     unsigned["credentialSubject"] = {"id": holder, **unsigned["credentialSubject"]}
     sign_with = issuing.signer(profile)
+    if fmt == documents.SD_JWT_VC:
+        return _bound_sd_jwt(row, unsigned, sign_with, holder)
     if fmt == "jwt_vc_json":
         return documents.sign_vc_jwt(unsigned, sign_with)
     return documents.sign_data_integrity(unsigned, sign_with, utcnow())
+
+
+def _bound_sd_jwt(row: IssuedCredential, unsigned: dict, sign_with: documents.Signer,
+                  holder: str) -> str:
+    """The award as an SD-JWT VC bound (``cnf``) to the key of the wallet's proof: the same
+    claims and disclosable fields as the award's own SD-JWT (fresh salts), or, for an award
+    issued in another form, the learner's name disclosable."""
+    try:
+        jwk = sdjwt.cnf_jwk_of_did(holder)
+    except sdjwt.SdJwtError as error:
+        raise ProtocolError("invalid_proof", error.message) from None
+    if "sd_jwt" not in row.forms:
+        return documents.sign_sd_jwt_vc(unsigned, sign_with, holder_jwk=jwk,
+                                        learner_name=row.account.display_name
+                                        if row.account else None)
+    resolved = sdjwt.resolve(sdjwt.parse(row.forms["sd_jwt"]))
+    claims = {k: v for k, v in resolved.claims.items() if k != "cnf"}
+    claims["jti"] = unsigned["id"]
+    header = {"alg": "EdDSA", "typ": sdjwt.VC_TYP, "kid": sign_with.method}
+    return sdjwt.issue(claims, [d.path for d in resolved.disclosed], sign_with.private_key,
+                       header=header, holder_jwk=jwk)
 
 
 @erase.before_erase("openid4vci.delivered_to")

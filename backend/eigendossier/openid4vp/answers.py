@@ -3,6 +3,7 @@ the DCQL credential query ids), the holder binding of each presentation (signed 
 over our nonce and our client id) and each credential (the VC-API's verification, and does it
 answer the query). A refusal is an :class:`AnswerRefused`; a credential that is genuine but,
 say, revoked is not a refusal: the employer sees it as not valid."""
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -10,9 +11,10 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from eigendossier.core.errors import DomainError
-from eigendossier.credentials import ParseError
+from eigendossier.credentials import ParseError, parse_credential, sdjwt, sdjwtvc
 from eigendossier.credentials.errors import CredentialError
 from eigendossier.credentials.jws import looks_like_jws, parse_compact
+from eigendossier.credentials.keys import b64url_encode
 from eigendossier.credentials.limits import load_json
 from eigendossier.dossier import verification
 from eigendossier.openid4vp import dcql
@@ -77,6 +79,8 @@ def check_answer(vp_token: str, query: dcql.Query, *, nonce: str, audience: str)
 
 def _presentation(presented, asked: dcql.CredentialQuery, nonce: str,
                   audience: str) -> tuple[str, list[dict]]:
+    if asked.format == dcql.SD_JWT:
+        return _sd_jwt(presented, asked, nonce, audience)
     if asked.format == "ldp_vc":
         holder, members = _data_integrity(presented, nonce, audience)
     else:
@@ -132,6 +136,37 @@ def _vp_jwt(presented, nonce: str, audience: str) -> tuple[str, list]:
     return holder, members if isinstance(members, list) else [members]
 
 
+def _sd_jwt(presented, asked: dcql.CredentialQuery, nonce: str,
+            audience: str) -> tuple[str, list[dict]]:
+    """An SD-JWT VC presentation (OpenID4VP B.3.5): the issuer's JWT with the disclosures
+    the learner chose and a KB-JWT of the ``cnf`` key over them, our nonce and client id."""
+    if not isinstance(presented, str) or not sdjwt.looks_like_sd_jwt(presented):
+        raise _refuse(_l("A dc+sd-jwt answer is an SD-JWT with a key binding JWT."))
+    limits = verification.limits()
+    try:
+        sd = sdjwtvc.verify_presentation(presented, audience=audience, nonce=nonce,
+                                         now=int(datetime.now(UTC).timestamp()), limits=limits)
+        parsed = parse_credential(presented.encode("ascii"), limits=limits)
+        holder_jwk = sdjwt.public_jwk(sdjwt.holder_key(sd.payload))  # bound: checked above
+    except CredentialError as error:
+        raise _refuse(_l("The SD-JWT presentation does not hold: %(reason)s",
+                         reason=error.message)) from None
+    if not dcql.matches(asked, dcql.SD_JWT, parsed.document):
+        raise _refuse(_l("A presented credential is not what was asked for."))
+    holder = "did:jwk:" + b64url_encode(json.dumps(holder_jwk, separators=(",", ":"),
+                                                   sort_keys=True).encode("utf-8"))
+    shown = _shown(parsed.document, vcapi.verify(parsed), parsed.summary)
+    disclosed = {c.id for c in asked.claims if c.id and dcql.select(parsed.document, c.path)}
+    shown["withheld"] = [c.id for c in asked.claims if c.id and c.id not in disclosed]
+    shown["disclosed"] = {c.id: _text(dcql.select(parsed.document, c.path))
+                          for c in asked.claims if c.id in disclosed and c.id != "achievement"}
+    return holder, [shown]
+
+
+def _text(values: list) -> str:
+    return ", ".join(str(v) for v in values if isinstance(v, str | int | float))
+
+
 def _check_times(payload: dict) -> None:
     now = datetime.now(UTC).timestamp()
     expires, issued = payload.get("exp"), payload.get("iat")
@@ -150,8 +185,10 @@ def _credential(member, asked: dcql.CredentialQuery) -> dict:
     fmt = "jwt_vc_json" if parsed.jws else "ldp_vc"
     if not dcql.matches(asked, fmt, parsed.document):
         raise _refuse(_l("A presented credential is not what was asked for."))
-    result = vcapi.verify(parsed)
-    summary = parsed.summary
+    return _shown(parsed.document, vcapi.verify(parsed), parsed.summary)
+
+
+def _shown(document: dict, result, summary) -> dict:
     return {
         "title": summary.title or "",
         "issuer_name": summary.issuer_name or summary.issuer_id or "",

@@ -75,7 +75,7 @@ class WalletAnswers(MethodView):
         """Show the chosen credentials to the verifier (with the learner's consent): each in a
         presentation signed by the holder key over the verifier's nonce and client id."""
         return wallet.answer(current_user, data["handle"], data["credential_ids"],
-                             data["consent"])
+                             data["consent"], withhold=set(data["withhold"]))
 
 
 @blp.route("/wallet/declines")

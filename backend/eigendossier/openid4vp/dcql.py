@@ -1,8 +1,9 @@
 """DCQL, the Digital Credentials Query Language of OpenID4VP 1.0 (section 6): read a query
 strictly, build the ones our employer form asks, and match credentials against it.
 
-Only what W3C Verifiable Credentials need: the formats ``ldp_vc`` (Data Integrity) and
-``jwt_vc_json`` (VC-JWT), ``meta.type_values``, ``claims`` with ``path`` and ``values``,
+The formats ``ldp_vc`` (Data Integrity), ``jwt_vc_json`` (VC-JWT) with ``meta.type_values``
+and ``dc+sd-jwt`` (SD-JWT VC, Appendix B.3) with ``meta.vct_values``; ``claims`` with ``path``
+and ``values``,
 ``claim_sets`` and ``credential_sets``. Anything else in a query (an unknown format, an
 unknown member, ``trusted_authorities`` we cannot evaluate) is refused rather than ignored:
 a wallet that ignored a constraint would hand over more than was asked, or the wrong thing.
@@ -12,9 +13,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import combinations
 from typing import Any
 
-FORMATS = ("ldp_vc", "jwt_vc_json")
+SD_JWT = "dc+sd-jwt"
+FORMATS = ("ldp_vc", "jwt_vc_json", SD_JWT)
 IDENTIFIER = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 MAX_CREDENTIAL_QUERIES = 10
 MAX_CLAIMS = 20
@@ -46,6 +49,7 @@ class CredentialQuery:
     claims: tuple[ClaimQuery, ...] = ()
     claim_sets: tuple[tuple[str, ...], ...] = ()
     multiple: bool = False
+    vct_values: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,14 @@ def _type_values(meta: Any) -> tuple[tuple[str, ...], ...]:
     return tuple(found)
 
 
+def _vct_values(meta: Any) -> tuple[str, ...]:
+    raw = _object(meta, frozenset({"vct_values"}), "meta")
+    values = _list(raw.get("vct_values"), "vct_values", 1, 10)
+    if not all(isinstance(v, str) and v for v in values):
+        raise _refuse("vct_values holds type names")
+    return tuple(values)
+
+
 def _credential(value: Any) -> CredentialQuery:
     raw = _object(value, CREDENTIAL_MEMBERS, "a credential query")
     query_id = _identifier(raw.get("id"), "a credential query's id")
@@ -133,6 +145,7 @@ def _credential(value: Any) -> CredentialQuery:
         raise _refuse(f"format must be one of {', '.join(FORMATS)}")
     if "meta" not in raw:
         raise _refuse("a credential query needs meta")
+    sd_jwt = raw["format"] == SD_JWT
     claims = tuple(_claim(c) for c in _list(raw["claims"], "claims", 1, MAX_CLAIMS)) \
         if "claims" in raw else ()
     claim_ids = {c.id for c in claims if c.id}
@@ -148,6 +161,9 @@ def _credential(value: Any) -> CredentialQuery:
     binding = raw.get("require_cryptographic_holder_binding", True)
     if not isinstance(multiple, bool) or not isinstance(binding, bool):
         raise _refuse("multiple and require_cryptographic_holder_binding are booleans")
+    if sd_jwt:
+        return CredentialQuery(query_id, SD_JWT, (), claims, claim_sets, multiple,
+                               _vct_values(raw["meta"]))
     return CredentialQuery(query_id, raw["format"], _type_values(raw["meta"]), claims,
                            claim_sets, multiple)
 
@@ -190,9 +206,16 @@ OPEN_BADGE = "OpenBadgeCredential"
 ACHIEVEMENT_NAME = ("credentialSubject", "achievement", "name")
 
 
+AWARD_VCT = "urn:eigendossier:vct:mbo-award:1"  # credentials.sdjwtvc.AWARD_VCT
+# What the employer asks of an SD-JWT award beyond the achievement, most wanted first: the
+# learner may withhold these (the options of claim_sets, section 6.4.1, are in preference).
+ASKED_FIELDS = (("learner_name", ("learner", "name")), ("grade", ("grade",)))
+
+
 def employer_query(achievement: str | None = None) -> dict[str, Any]:
     """An Open Badges 3.0 credential (a microcredential or edubadge), optionally of one named
-    achievement, in either format: Data Integrity or VC-JWT."""
+    achievement, in any format: Data Integrity, VC-JWT, or an SD-JWT VC award of which the
+    learner's name and grade are asked (and may be withheld)."""
     claims = [{"path": list(ACHIEVEMENT_NAME), "values": [achievement]}] if achievement else []
     queries = []
     for query_id, fmt in (("badge_ldp", "ldp_vc"), ("badge_jwt", "jwt_vc_json")):
@@ -201,8 +224,18 @@ def employer_query(achievement: str | None = None) -> dict[str, Any]:
         if claims:
             query["claims"] = claims
         queries.append(query)
+    sd_claims: list[dict[str, Any]] = [{"id": "achievement", "path": ["achievement", "name"]}]
+    if achievement:
+        sd_claims[0]["values"] = [achievement]
+    sd_claims += [{"id": name, "path": list(path)} for name, path in ASKED_FIELDS]
+    names = [name for name, _ in ASKED_FIELDS]
+    options = [["achievement", *chosen] for n in range(len(names), -1, -1)
+               for chosen in combinations(names, n)]
+    queries.append({"id": "award_sd_jwt", "format": SD_JWT,
+                    "meta": {"vct_values": [AWARD_VCT]}, "claims": sd_claims,
+                    "claim_sets": options})
     return {"credentials": queries,
-            "credential_sets": [{"options": [["badge_ldp"], ["badge_jwt"]]}]}
+            "credential_sets": [{"options": [["badge_ldp"], ["badge_jwt"], ["award_sd_jwt"]]}]}
 
 
 # -- matching ----------------------------------------------------------------------------------
@@ -247,9 +280,13 @@ def matches(query: CredentialQuery, fmt: str, document: dict[str, Any]) -> bool:
     """Does a credential (its format and its JSON) answer this credential query?"""
     if fmt != query.format:
         return False
-    types = _types(document)
-    if query.type_values and not any(set(wanted) <= types for wanted in query.type_values):
-        return False
+    if fmt == SD_JWT:
+        if document.get("vct") not in query.vct_values:
+            return False
+    else:
+        types = _types(document)
+        if query.type_values and not any(set(wanted) <= types for wanted in query.type_values):
+            return False
     if not query.claims:
         return True
     if not query.claim_sets:
@@ -267,6 +304,33 @@ def satisfied(query: Query, answered: set[str]) -> bool:
         return {c.id for c in query.credentials} <= answered
     return all(any(set(option) <= answered for option in s.options)
                for s in query.credential_sets if s.required)
+
+
+def disclosure_for(query: CredentialQuery, document: dict[str, Any],
+                   withheld: set[str] = frozenset()) -> tuple[tuple[str | int | None, ...], ...]:
+    """The claim paths of an SD-JWT credential to disclose for ``query``: those of the first
+    claim set (in the verifier's preference) the credential holds without the claims the
+    learner withholds; all the claims asked without claim sets. Empty when none fits."""
+    if not query.claims:
+        return ()
+    if not query.claim_sets:
+        wanted = [c for c in query.claims if c.id not in withheld]
+        return tuple(c.path for c in wanted) if len(wanted) == len(query.claims) else ()
+    by_id = {claim.id: claim for claim in query.claims}
+    for option in query.claim_sets:
+        if withheld & set(option):
+            continue
+        if all(_claim_holds(document, by_id[name]) for name in option):
+            return tuple(by_id[name].path for name in option)
+    return ()
+
+
+def withholdable(query: CredentialQuery) -> list[str]:
+    """Ids of an SD-JWT query's claims that some claim set lets the holder leave out."""
+    if query.format != SD_JWT or not query.claim_sets:
+        return []
+    return [c.id for c in query.claims
+            if c.id and any(c.id not in option for option in query.claim_sets)]
 
 
 def asked_values(query: CredentialQuery) -> list[str]:

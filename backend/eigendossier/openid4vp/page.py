@@ -17,9 +17,16 @@ STATES = {
 }
 
 
+def _field(name: str) -> str:
+    return str(share_page.FIELD_NAMES.get(name, name))
+
+
 def _credential(stored: dict) -> dict:
     status = stored.get("status", "unverifiable")
     return {
+        "disclosed": [{"name": _field(name).capitalize(), "value": value}
+                      for name, value in (stored.get("disclosed") or {}).items()],
+        "withheld": [_field(name) for name in stored.get("withheld") or []],
         "title": stored.get("title") or str(_l("Credential without a name")),
         "issuer_name": stored.get("issuer_name"),
         "issued_on": parse_moment(stored.get("issued_on")),

@@ -15,8 +15,11 @@ class OpenRequestInputSchema(Schema):
 
 class AskSchema(Schema):
     id = fields.String(metadata={"description": "The DCQL credential query id"})
-    format = fields.String(metadata={"description": "ldp_vc or jwt_vc_json"})
+    format = fields.String(metadata={"description": "ldp_vc, jwt_vc_json or dc+sd-jwt"})
     types = fields.List(fields.String())
+    withholdable = fields.List(fields.String(), metadata={
+        "description": "Of an SD-JWT query: ids of the claims asked that the learner may "
+                       "withhold (answer.withhold) and still answer"})
     values = fields.List(fields.String(), metadata={"description": "Asked values, e.g. an "
                                                                    "achievement's name"})
 
@@ -48,6 +51,10 @@ class AnswerInputSchema(Schema):
         min=1, max=10, error=_l("Choose 1 to 10 credentials.")))
     consent = fields.Boolean(required=True, metadata={
         "description": "The learner confirmed showing these credentials"})
+    withhold = fields.List(fields.String(validate=validate.Length(min=1, max=64)),
+                           load_default=list, validate=validate.Length(max=20), metadata={
+        "description": "Claim ids of the query (e.g. grade) the learner does not show from an "
+                       "SD-JWT credential; the verifier sees them as withheld"})
 
 
 class DeclineInputSchema(Schema):

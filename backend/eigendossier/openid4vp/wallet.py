@@ -23,9 +23,10 @@ from eigendossier.accounts.models import Account
 from eigendossier.core import audit, outbound
 from eigendossier.core.errors import DomainError, InvalidInput
 from eigendossier.core.extensions import db
-from eigendossier.credentials import FetchError, parse_credential
+from eigendossier.credentials import FetchError, parse_credential, sdjwt, sdjwtvc
 from eigendossier.credentials.errors import CredentialError, ParseError
 from eigendossier.credentials.jws import parse_compact
+from eigendossier.credentials.keys import from_multikey
 from eigendossier.credentials.limits import load_json
 from eigendossier.dossier import service as dossier
 from eigendossier.dossier import verification
@@ -259,8 +260,9 @@ def describe(request: dict) -> dict:
         "verifier_name": request["name"],
         "response_host": urlsplit(request["response_uri"]).netloc,
         "asks": [{"id": q.id, "format": q.format,
-                  "types": [t for group in q.type_values for t in group],
-                  "values": dcql.asked_values(q)} for q in query.credentials],
+                  "types": [t for group in q.type_values for t in group] or list(q.vct_values),
+                  "values": dcql.asked_values(q), "withholdable": dcql.withholdable(q)}
+                 for q in query.credentials],
     }
 
 
@@ -272,8 +274,22 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def _presentable(account: Account):
-    """(credential, format, parsed) of each Verifiable Credential in the dossier."""
+    """(credential, format, parsed, carried) of each Verifiable Credential in the dossier; an
+    SD-JWT VC only when bound (cnf) to the learner's holder key, which signs its KB-JWT."""
+    holder_public = None
     for found in dossier.credentials(account):
+        if found.format == sdjwtvc.FORMAT:
+            if holder_public is None:
+                holder_public = from_multikey(presenting.holder_key(account.id).public_multikey)
+            text = sdjwtvc.text_of(found.original)
+            try:
+                parsed = parse_credential(found.original, limits=verification.limits())
+                bound = sdjwt.holder_key(sdjwt.parse(text).payload) == holder_public
+            except CredentialError:
+                continue
+            if bound:
+                yield found, dcql.SD_JWT, parsed, text
+            continue
         if found.format not in presentation.VC_FORMATS:
             continue
         try:
@@ -313,8 +329,9 @@ def _request_of(account: Account, handle: str) -> dict:
 
 
 def answer(account: Account, handle: str, credential_ids: list[int],
-           consent: bool) -> SentPresentation:
-    """Send the chosen credentials, each in a presentation bound to this request."""
+           consent: bool, withhold: set[str] | None = None) -> SentPresentation:
+    """Send the chosen credentials, each in a presentation bound to this request. Of an
+    SD-JWT VC only the claims asked and not in ``withhold`` are disclosed."""
     request = _request_of(account, handle)
     if not consent:
         raise InvalidInput(errors={"consent": [str(_l("Confirm that you want to show these "
@@ -331,27 +348,50 @@ def answer(account: Account, handle: str, credential_ids: list[int],
         if query_id is None:
             raise InvalidInput(errors={"credential_ids": [str(_l(
                 "A chosen credential is not what was asked for."))]})
-        grouped.setdefault(query_id, []).append(fits[2])
+        grouped.setdefault(query_id, []).append(
+            (fits[2], fits[1].document) if fits[0] == dcql.SD_JWT else fits[2])
     if not dcql.satisfied(query, set(grouped)) or any(
             len(items) > 1 and not query.by_id(qid).multiple for qid, items in grouped.items()):
         raise InvalidInput(errors={"credential_ids": [str(_l(
             "Choose one credential for each question asked."))]})
-    token = _vp_token(account, request, query, grouped)
+    token = _vp_token(account, request, query, grouped, withhold or set())
     _post(request, {"vp_token": json.dumps(token, ensure_ascii=False)})
     return _record(account, request, list(dict.fromkeys(credential_ids)))
 
 
-def _vp_token(account: Account, request: dict, query: dcql.Query, grouped: dict) -> dict:
+def _vp_token(account: Account, request: dict, query: dcql.Query, grouped: dict,
+              withhold: set[str]) -> dict:
     holder = presenting.holder(account.id)
     token = {}
     for query_id, carried in grouped.items():
-        if query.by_id(query_id).format == "ldp_vc":
+        asked = query.by_id(query_id)
+        if asked.format == dcql.SD_JWT:
+            token[query_id] = [_sd_jwt_presentation(holder, asked, text, document, request,
+                                                    withhold) for text, document in carried]
+        elif asked.format == "ldp_vc":
             token[query_id] = [presentation.sign_data_integrity(
                 holder, carried, domain=request["client_id"], challenge=request["nonce"])]
         else:
             token[query_id] = [presentation.sign_jwt(
                 holder, carried, audience=request["client_id"], nonce=request["nonce"])]
     return token
+
+
+def _sd_jwt_presentation(holder, asked: dcql.CredentialQuery, text: str, document: dict,
+                         request: dict, withhold: set[str]) -> str:
+    """The SD-JWT with only the claims of the first claim set the learner lets through, and
+    a KB-JWT over it for this verifier (aud = client_id) and request (nonce)."""
+    paths = dcql.disclosure_for(asked, document, withhold)
+    if asked.claims and not paths:
+        raise InvalidInput(errors={"withhold": [str(_l(
+            "Without these fields the credential does not answer the question."))]})
+
+    def keep(item: sdjwt.Disclosed) -> bool:
+        return any(item.path[:len(path)] == path for path in paths)
+
+    return sdjwt.present(sdjwt.parse(text), keep, holder_key=holder.private_key, alg="EdDSA",
+                         audience=request["client_id"], nonce=request["nonce"],
+                         issued_at=int(datetime.now(UTC).timestamp()))
 
 
 def _post(request: dict, form: dict) -> None:

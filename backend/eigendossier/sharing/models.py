@@ -2,7 +2,7 @@
 learner's holder key that signs presentations."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, LargeBinary, String
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eigendossier.core.encryption import SealedPrivateKey
@@ -57,6 +57,9 @@ class ShareCredential(db.Model):
         ForeignKey("credential.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     position: Mapped[int]
+    # An SD-JWT VC's fields the learner chose to show (sdjwtvc.AWARD_FIELDS names); the rest
+    # is withheld. None for credentials that cannot hide fields.
+    disclosed: Mapped[list | None] = mapped_column(JSON)
 
     credential = relationship("Credential")
 

@@ -11,10 +11,11 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from eigendossier.core.markdown import safe_html
+from eigendossier.credentials import sdjwt, sdjwtvc
 from eigendossier.dossier import messages as check_messages
 from eigendossier.dossier import service as dossier
 from eigendossier.dossier import trust
-from eigendossier.sharing import presentation
+from eigendossier.sharing import presentation, service
 from eigendossier.sharing.models import (
     Share,
 )
@@ -138,10 +139,40 @@ def credential_view(found, learner_name: str, words: dict | None = None) -> dict
     }
 
 
+FIELD_NAMES = {
+    "learner_name": _l("name"),
+    "birth_date": _l("birth date"),
+    "completion_date": _l("completion date"),
+    "grade": _l("grade"),
+    "evidence": _l("evidence"),
+}
+
+
+def disclosure_view(link) -> dict:
+    """What an SD-JWT credential shows on this share (read back from the chosen disclosures,
+    so nothing withheld can slip in) and, by name, what it withholds."""
+    shown = service.disclosure(link)
+    if shown is None:
+        return {"disclosed": [], "withheld": []}
+    presentation, withheld = shown
+    claims = sdjwt.resolve(sdjwt.parse(presentation)).claims
+    values = {"learner_name": (claims.get("learner") or {}).get("name"),
+              "birth_date": (claims.get("learner") or {}).get("birthdate"),
+              "completion_date": claims.get("completion_date"),
+              "grade": claims.get("grade"),
+              "evidence": ", ".join(str(e) for e in claims.get("evidence") or []) or None}
+    return {
+        "disclosed": [{"name": str(FIELD_NAMES[f]).capitalize(), "value": str(values[f])}
+                      for f in sdjwtvc.shown_fields(claims) if values.get(f) is not None],
+        "withheld": [str(FIELD_NAMES[f]) for f in withheld],
+    }
+
+
 def page(share: Share) -> dict:
     """Everything the employer's page shows, in the request's language."""
     name, words = share.account.display_name, _words()
-    credentials = [credential_view(link.credential, name, words) for link in share.credentials]
+    credentials = [{**credential_view(link.credential, name, words), **disclosure_view(link)}
+                   for link in share.credentials]
     return {
         "learner_name": name,
         "time_zone": share.account.time_zone,

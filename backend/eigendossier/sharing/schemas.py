@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from eigendossier.core.fields import UTCDateTime
+from eigendossier.credentials.sdjwtvc import AWARD_FIELDS as DISCLOSABLE
 
 ID = fields.Integer(strict=True, validate=validate.Range(min=1))
 EXPIRES_IN_DAYS = {
@@ -34,6 +35,15 @@ class ShareInputSchema(Schema):
                           metadata={"description": "Audience, e.g. a job application"})
     expires_in_days = fields.Integer(strict=True, allow_none=True, **EXPIRES_IN_DAYS)
     expires_at = fields.AwareDateTime(allow_none=True, **EXPIRES_AT)
+    disclose = fields.Dict(
+        keys=fields.String(validate=validate.Regexp(r"^[0-9]{1,12}$")),
+        values=fields.List(fields.String(validate=validate.OneOf(list(DISCLOSABLE))),
+                           validate=validate.Length(max=len(DISCLOSABLE))),
+        load_default=dict,
+        metadata={"description": "Per SD-JWT credential (its id as a string), the fields to "
+                                 "show; the others are withheld. An SD-JWT credential not named "
+                                 "here shows none of them.",
+                  "example": {"12": ["learner_name", "grade"]}})
 
     @validates_schema
     def check(self, data, **kwargs):
@@ -70,6 +80,10 @@ class SharedCredentialSchema(Schema):
         lambda link: link.credential.verification.status
         if link.credential.verification else None,
         metadata={"type": ["string", "null"], "description": "Its latest verification"})
+
+
+    disclosed = fields.List(fields.String(), allow_none=True, metadata={
+        "description": "An SD-JWT credential's fields shown on the page; null for others"})
 
 
 class SharedExperienceSchema(Schema):

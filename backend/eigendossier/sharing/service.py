@@ -23,6 +23,7 @@ from eigendossier.core import audit
 from eigendossier.core.errors import DomainError, InvalidInput
 from eigendossier.core.extensions import db
 from eigendossier.core.timeutil import utcnow
+from eigendossier.credentials import sdjwtvc
 from eigendossier.dossier import experience as dossier_experience
 from eigendossier.dossier import service as dossier
 from eigendossier.dossier.models import Credential, VerificationResult
@@ -105,15 +106,24 @@ def _unique(ids) -> list[int]:
 
 def create_share(account: Account, *, credential_ids: list[int], label: str,
                  experience_item_ids: list[int] | None = None, expires_in_days: int | None = None,
-                 expires_at: datetime | None = None) -> tuple[Share, str]:
+                 expires_at: datetime | None = None,
+                 disclose: dict[str, list[str]] | None = None) -> tuple[Share, str]:
     """Make a share link; returns the share and its token (shown once, stored as a hash).
-    A credential or experience item that is not the learner's is NotFound: nothing stored."""
+    A credential or experience item that is not the learner's is NotFound: nothing stored.
+    ``disclose`` names, per SD-JWT credential, the fields to show; the rest is withheld."""
     now = utcnow()
+    disclose = disclose or {}
+    unknown = set(disclose) - {str(i) for i in credential_ids}
+    if unknown:
+        raise InvalidShare(errors={"disclose": [str(_l("Choose fields of shared credentials "
+                                                        "only."))]})
     share = Share(account_id=account.id, label=label.strip(),
                   expires_at=_expiry(now, expires_in_days, expires_at), created_at=now)
     for position, credential_id in enumerate(_unique(credential_ids)):
         found = dossier.credential(account, credential_id)
-        share.credentials.append(ShareCredential(credential_id=found.id, position=position))
+        share.credentials.append(ShareCredential(
+            credential_id=found.id, position=position,
+            disclosed=_disclosed(found, disclose.get(str(found.id)))))
     for position, item_id in enumerate(_unique(experience_item_ids)):
         found = dossier_experience.experience_item(account, item_id)
         share.experience.append(ShareExperience(experience_item_id=found.id, position=position))
@@ -126,6 +136,28 @@ def create_share(account: Account, *, credential_ids: list[int], label: str,
                  expires_at=share.expires_at.isoformat())
     _commit()
     return share, token
+
+
+def _disclosed(found: Credential, fields: list[str] | None) -> list[str] | None:
+    """The fields of an SD-JWT credential to show (none unless chosen)."""
+    if found.format != sdjwtvc.FORMAT:
+        if fields:
+            raise InvalidShare(errors={"disclose": [str(_l(
+                "Only SD-JWT credentials can show or withhold single fields."))]})
+        return None
+    chosen = list(dict.fromkeys(fields or []))
+    if set(chosen) - set(sdjwtvc.disclosable(sdjwtvc.text_of(found.original))):
+        raise InvalidShare(errors={"disclose": [str(_l(
+            "This credential has no such field to show."))]})
+    return chosen
+
+
+def disclosure(link: ShareCredential) -> tuple[str, list[str]] | None:
+    """An SD-JWT credential as the share shows it: the SD-JWT with only the chosen
+    disclosures, and the names of the fields withheld; None for other credentials."""
+    if link.credential.format != sdjwtvc.FORMAT:
+        return None
+    return sdjwtvc.choose(sdjwtvc.text_of(link.credential.original), set(link.disclosed or []))
 
 
 def _commit() -> None:
@@ -372,8 +404,14 @@ def shared_credential(share: Share, credential_id: int):
 
 
 def original(share: Share, credential_id: int) -> tuple[bytes, str, str]:
-    """A shared credential's file as imported: (bytes, content type, file name)."""
+    """A shared credential's file as imported: (bytes, content type, file name). An SD-JWT
+    credential only with the fields the learner chose to show."""
     found = shared_credential(share, credential_id)
+    link = next(link for link in share.credentials if link.credential_id == credential_id)
+    shown = disclosure(link)
+    if shown is not None:
+        return (shown[0].encode("ascii"), dossier.CONTENT_TYPES["sd-jwt"],
+                f"credential-{found.id}.sd-jwt")
     extension = dossier.EXTENSIONS.get(found.container, "bin")
     return (found.original, dossier.CONTENT_TYPES.get(found.container, "application/octet-stream"),
             f"credential-{found.id}.{extension}")

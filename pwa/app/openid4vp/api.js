@@ -6,7 +6,7 @@ const WALLET = '/api/v1/openid4vp/wallet';
 
 export const presentApi = {
   open: (link) => request('POST', `${WALLET}/requests`, { link }),
-  answer: (handle, credentialIds) => request('POST', `${WALLET}/answers`, { handle, credential_ids: credentialIds, consent: true }),
+  answer: (handle, credentialIds, withhold = []) => request('POST', `${WALLET}/answers`, { handle, credential_ids: credentialIds, consent: true, withhold }),
   decline: (handle) => request('POST', `${WALLET}/declines`, { handle }),
   sent: () => request('GET', `${WALLET}/presentations`),
 };

@@ -64,9 +64,22 @@ function LinkForm({ onOpened }) {
   </form>`;
 }
 
+// The claims an SD-JWT query lets the learner leave out, for the credentials chosen.
+export function withholdable(request, chosen) {
+  const queries = new Set(request.candidates.filter((c) => chosen.includes(c.credential_id)).map((c) => c.query_id));
+  return [...new Set(request.asks.filter((ask) => queries.has(ask.id)).flatMap((ask) => ask.withholdable || []))];
+}
+
+function fieldName(claim) {
+  const key = `share.disclose.field.${claim}`;
+  const text = t(key);
+  return text === key ? claim : text;
+}
+
 function RequestShown({ request, onDone }) {
   const [chosen, setChosen] = useState(request.candidates.length === 1 ? [request.candidates[0].credential_id] : []);
   const [consent, setConsent] = useState(false);
+  const [withheld, setWithheld] = useState([]);
   const [errors, setErrors] = useState({});
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
@@ -85,7 +98,7 @@ function RequestShown({ request, onDone }) {
     setBusy(true);
     setMessage('');
     try {
-      await presentApi.answer(request.handle, chosen);
+      await presentApi.answer(request.handle, chosen, withheld);
       onDone(t('present.sent', { who }));
     } catch (problem) {
       setErrors(problem.fieldErrors || {});
@@ -131,6 +144,18 @@ function RequestShown({ request, onDone }) {
               </label>
             </li>`)}</ul>`}
       </fieldset>
+      ${withholdable(request, chosen).length > 0 && html`<fieldset class="share-disclose" id="vp-withhold"
+        aria-describedby=${errors.withhold ? 'vp-withhold-error' : 'vp-withhold-hint'}>
+        <legend>${t('present.disclose')}</legend>
+        <p class="field__hint" id="vp-withhold-hint">${t('present.discloseHint')}</p>
+        ${errors.withhold && html`<p class="field__error" id="vp-withhold-error">${errors.withhold}</p>`}
+        <ul class="share-options">${withholdable(request, chosen).map((claim) => html`<li key=${claim}>
+          <label class="option" for=${`vp-show-${claim}`}>
+            <input type="checkbox" id=${`vp-show-${claim}`} checked=${!withheld.includes(claim)}
+              onChange=${() => setWithheld((list) => toggle(list, claim))} />
+            <span class="option__text"><span class="option__name">${fieldName(claim)}</span></span>
+          </label></li>`)}</ul>
+      </fieldset>`}
       <div class=${errors.consent ? 'field field--invalid' : 'field'}>
         <label class="option" for="vp-consent">
           <input type="checkbox" id="vp-consent" checked=${consent} onChange=${() => setConsent(!consent)}

@@ -36,6 +36,27 @@ export function CredentialChoice({ credential, checked, onToggle, timeZone, pref
   </li>`;
 }
 
+export const DISCLOSABLE_FIELDS = ['learner_name', 'birth_date', 'completion_date', 'grade', 'evidence'];
+
+// An SD-JWT credential's fields, each shown to the employer only when ticked (none by default).
+export function DisclosureChoice({ credential, shown, onToggle }) {
+  const fields = DISCLOSABLE_FIELDS.filter((field) => (credential.disclosable || []).includes(field));
+  if (fields.length === 0) return null;
+  const legend = `share-disclose-${credential.id}-legend`;
+  return html`<fieldset class="share-disclose" aria-labelledby=${legend}>
+    <legend id=${legend}>${t('share.disclose.legend', { title: credentialTitle(credential.summary || {}) })}</legend>
+    <p class="field__hint">${t('share.disclose.hint')}</p>
+    <ul class="share-options">${fields.map((field) => {
+      const id = `share-disclose-${credential.id}-${field}`;
+      return html`<li key=${field}><label class="option" for=${id}>
+        <input type="checkbox" id=${id} name=${`disclose-${credential.id}`} value=${field}
+          checked=${shown.includes(field)} onChange=${() => onToggle(field)} />
+        <span class="option__text"><span class="option__name">${t(`share.disclose.field.${field}`)}</span></span>
+      </label></li>`;
+    })}</ul>
+  </fieldset>`;
+}
+
 function ExperienceChoice({ item, checked, onToggle }) {
   const id = `share-experience-${item.id}`;
   return html`<li>
@@ -55,6 +76,7 @@ function ShareForm({ timeZone, onCreated }) {
   const [experience, setExperience] = useState([]);
   const [chosen, setChosen] = useState(preselected);
   const [chosenItems, setChosenItems] = useState([]);
+  const [disclose, setDisclose] = useState({});
   const [label, setLabel] = useState('');
   const [days, setDays] = useState(DEFAULT_EXPIRY);
   const [errors, setErrors] = useState({});
@@ -85,7 +107,11 @@ function ShareForm({ timeZone, onCreated }) {
     }
     setBusy(true);
     try {
-      onCreated(await shareApi.create({ credential_ids: chosen, experience_item_ids: chosenItems, label: label.trim(), expires_in_days: days }));
+      const fields = {};
+      for (const credential of credentials) {
+        if (chosen.includes(credential.id) && credential.disclosable) fields[credential.id] = disclose[credential.id] || [];
+      }
+      onCreated(await shareApi.create({ credential_ids: chosen, experience_item_ids: chosenItems, label: label.trim(), expires_in_days: days, disclose: fields }));
     } catch (error) {
       setErrors(error.fieldErrors || {});
       setMessage(problemMessage(error));
@@ -106,6 +132,9 @@ function ShareForm({ timeZone, onCreated }) {
             credential=${credential} timeZone=${timeZone} checked=${chosen.includes(credential.id)}
             onToggle=${() => setChosen((list) => toggle(list, credential.id))} />`)}</ul>`}
     </fieldset>
+    ${credentials.filter((credential) => credential.disclosable && chosen.includes(credential.id)).map((credential) => html`<${DisclosureChoice}
+      key=${`disclose-${credential.id}`} credential=${credential} shown=${disclose[credential.id] || []}
+      onToggle=${(field) => setDisclose((all) => ({ ...all, [credential.id]: toggle(all[credential.id] || [], field) }))} />`)}
     ${experience.length > 0 && html`<fieldset class="share-pick">
       <legend>${t('share.pickExperience')}</legend>
       <ul class="share-options">${experience.map((item) => html`<${ExperienceChoice} key=${item.id} item=${item}

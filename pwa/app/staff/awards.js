@@ -4,7 +4,7 @@ import { html, useEffect, useState } from '../core/html.js';
 import { t, getLocale } from '../core/i18n.js';
 import { Field, LiveMessage, SelectField } from '../core/components.js';
 import { problemMessage } from '../core/forms.js';
-import { FileField } from '../dossier/parts.js';
+import { FileField, TextArea } from '../dossier/parts.js';
 import { awardsApi } from './school-api.js';
 import { LineErrors, ReasonDialog, StaffPage, when } from './school-parts.js';
 import { OfferPanel } from './offer.js';
@@ -15,6 +15,10 @@ function AwardOne({ slug, achievements, onIssued }) {
   const [blockId, setBlockId] = useState('');
   const [email, setEmail] = useState('');
   const [completedOn, setCompletedOn] = useState('');
+  const [selective, setSelective] = useState(false);
+  const [grade, setGrade] = useState('');
+  const [birthDate, setBirthDate] = useState('');
+  const [evidence, setEvidence] = useState('');
   const [errors, setErrors] = useState({});
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
@@ -36,9 +40,19 @@ function AwardOne({ slug, achievements, onIssued }) {
     try {
       const body = { block_id: Number(blockId), email: email.trim() };
       if (completedOn) body.completed_on = completedOn;
+      if (selective) {
+        body.proof = 'dc+sd-jwt';
+        if (grade.trim()) body.grade = grade.trim();
+        if (birthDate) body.birth_date = birthDate;
+        const items = evidence.split('\n').map((line) => line.trim()).filter(Boolean);
+        if (items.length) body.evidence = items;
+      }
       const issued = await awardsApi.award(slug, body);
       setEmail('');
       setCompletedOn('');
+      setGrade('');
+      setBirthDate('');
+      setEvidence('');
       onIssued(t('staffAwards.awarded', { name: issued.achievement_name, learner: issued.learner }));
     } catch (error) {
       setErrors(error.fieldErrors || {});
@@ -59,6 +73,21 @@ function AwardOne({ slug, achievements, onIssued }) {
       value=${email} onInput=${setEmail} error=${errors.email} autocomplete="off" />
     <${Field} id="award-completed" type="date" label=${t('staffAwards.completedOn')} value=${completedOn}
       onInput=${setCompletedOn} error=${errors.completed_on} />
+    <div class="field">
+      <label class="option" for="award-selective">
+        <input type="checkbox" id="award-selective" checked=${selective} onChange=${() => setSelective(!selective)}
+          aria-describedby="award-selective-hint" />
+        <span class="option__text">${t('staffAwards.selective')}</span>
+      </label>
+      <p class="field__hint" id="award-selective-hint">${t('staffAwards.selectiveHint')}</p>
+    </div>
+    ${selective && html`<${Field} id="award-grade" label=${t('staffAwards.grade')} value=${grade} onInput=${setGrade}
+        maxLength="20" error=${errors.grade} />
+      <${Field} id="award-birth-date" type="date" label=${t('staffAwards.birthDate')} value=${birthDate}
+        onInput=${setBirthDate} error=${errors.birth_date} />
+      <${TextArea} id="award-evidence" rows="3" label=${t('staffAwards.evidence')}
+        hint=${t('staffAwards.evidenceHint')} value=${evidence} onInput=${setEvidence}
+        error=${errors.evidence} />`}
     <button type="submit" class="button button--primary" aria-disabled=${busy ? 'true' : undefined}>${t('staffAwards.awardButton')}</button>
   </form>`;
 }

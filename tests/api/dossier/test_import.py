@@ -3,9 +3,12 @@ duplicates, encryption at rest."""
 import json
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import text
 
 from eigendossier.core.extensions import db
+from eigendossier.credentials import sdjwt
+from eigendossier.credentials.jws import sign_compact
 from tests.api.dossier.conftest import CREDENTIALS, EMAIL, row_counts, upload
 from tests.credentials_support import (
     ICON,
@@ -110,6 +113,16 @@ def test_url_that_does_not_answer_is_refused(app, client, learner, badge_host):
     assert row_counts(app) == NOTHING
 
 
+def _sd_jwt(*, extra=False, twice=False, typ=sdjwt.VC_TYP) -> bytes:
+    key = Ed25519PrivateKey.generate()
+    grade = sdjwt.make_disclosure("grade", "8,1")
+    claims = {"iss": "did:example:school", "vct": "urn:example:award",
+              "_sd": [grade.digest], "inner": {"_sd": [grade.digest] if twice else []}}
+    token = sign_compact({"alg": "EdDSA", "typ": typ}, json.dumps(claims).encode(), key)
+    forged = [sdjwt.make_disclosure("grade", "10").encoded] if extra else []
+    return ("~".join([token, grade.encoded, *forged]) + "~").encode()
+
+
 UNREADABLE = [
     (b"GIF89a not a badge", "badge.gif", "geen badge-afbeelding"),
     (ICON, "plain.png", "geen badge"),
@@ -125,6 +138,10 @@ UNREADABLE = [
     (b'{"a": ' * 100 + b"1" + b"}" * 100, "deep.json", "te diep genest"),
     (b"eyJhbGciOiAibm9uZSJ9.eyJ2YyI6IHt9fQ.c2lnbmF0dXJl", "none.jwt", "niet is toegestaan"),
     (b"eyJhbGciOiAiSFMyNTYifQ.eyJ2YyI6IHt9fQ.c2lnbmF0dXJl", "hs256.jws", "niet is toegestaan"),
+    # SD-JWT VC: a disclosure the issuer never signed, a digest used twice, not a VC
+    (_sd_jwt(extra=True), "forged.sd-jwt", "komen niet overeen"),
+    (_sd_jwt(twice=True), "twice.sd-jwt", "komen niet overeen"),
+    (_sd_jwt(typ="JWT"), "plain.sd-jwt", "geen uitgereikte"),
 ]
 
 

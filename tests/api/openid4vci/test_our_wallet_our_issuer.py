@@ -3,7 +3,10 @@ offer an award, the learner previews the offer, types the code from the separate
 the credential lands in the dossier verified, bound to the learner's holder key."""
 import json
 
+from eigendossier.catalog.models import Block
 from eigendossier.core.extensions import db
+from eigendossier.credentials import sdjwt
+from eigendossier.credentials.keys import from_multikey
 from eigendossier.dossier.models import Credential
 from eigendossier.openid4vci.models import VciOffer
 from eigendossier.sharing.presenting import holder_key
@@ -26,7 +29,7 @@ def test_an_offered_award_lands_verified_and_bound_to_the_learners_key(
     shown = preview.get_json()
     assert shown["issuer"] == {"id": f"{live}/issuers/tcr", "name": "Techniek College Rijnmond"}
     assert shown["tx_code"]["length"] == 6
-    assert [c["format"] for c in shown["credentials"]] == ["ldp_vc", "jwt_vc_json"]
+    assert [c["format"] for c in shown["credentials"]] == ["ldp_vc", "jwt_vc_json", "dc+sd-jwt"]
 
     before = client.get("/api/v1/dossier/credentials").get_json()
     accepted = client.post("/api/v1/openid4vci/offers/accept",
@@ -49,6 +52,32 @@ def test_an_offered_award_lands_verified_and_bound_to_the_learners_key(
     original = issued_row(app, awarded)
     assert document["credentialStatus"]["statusListIndex"] == str(original.status_index)
     assert document["id"] != f"urn:uuid:{original.uuid}"
+
+
+def test_an_sd_jwt_award_is_offered_as_sd_jwt_and_bound_by_cnf_to_the_learners_key(
+        app, live, staff, client, learner, issuer_key, mailbox):
+    with app.app_context():
+        block = db.session.scalar(db.select(Block).filter_by(code="TIM-01"))
+    issued = staff.post("/api/v1/issuing/tcr/awards", json={
+        "block_id": block.id, "email": LEARNER, "proof": "dc+sd-jwt", "grade": "7,5"})
+    assert issued.status_code == 201, issued.get_json()
+    offer = offer_for(staff, issued.get_json()["id"], tx_code=False)
+    preview = client.post("/api/v1/openid4vci/offers/preview", json={"link": offer["offer_uri"]})
+    assert preview.get_json()["credentials"][0]["format"] == "dc+sd-jwt"
+
+    accepted = client.post("/api/v1/openid4vci/offers/accept", json={"link": offer["offer_uri"]})
+    assert accepted.status_code == 201, accepted.get_json()
+    credential = accepted.get_json()
+    assert credential["format"] == "sd_jwt_vc"
+    assert credential["verification"]["status"] == "verified", credential["verification"]
+    assert credential["disclosable"] == ["learner_name", "grade"]
+    with app.app_context():
+        stored = db.session.get(Credential, credential["id"])
+        received = sdjwt.parse(stored.original.decode("ascii"))
+        key = holder_key(stored.account_id)
+        assert sdjwt.holder_key(received.payload) == from_multikey(key.public_multikey)
+        assert sdjwt.resolve(received).claims["grade"] == "7,5"
+        assert db.session.scalar(db.select(VciOffer)).delivered_format == "dc+sd-jwt"
 
 
 def test_the_link_and_the_code_travel_in_separate_mails(app, live, staff, client, awarded,

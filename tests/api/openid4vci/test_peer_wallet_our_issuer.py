@@ -52,7 +52,7 @@ def test_metadata_is_where_the_spec_puts_it(live, issuer_key, client):
     assert document["credential_issuer"] == f"{live}/issuers/tcr"
     assert document["credential_endpoint"] == f"{live}/issuers/tcr/openid4vci/credential"
     assert set(document["credential_configurations_supported"]) == {
-        "OpenBadgeCredential_ldp_vc", "OpenBadgeCredential_jwt_vc_json"}
+        "OpenBadgeCredential_ldp_vc", "OpenBadgeCredential_jwt_vc_json", "MboAward_dc+sd-jwt"}
     server = requests.get(f"{live}/.well-known/oauth-authorization-server/issuers/tcr",
                           timeout=10).json()
     assert server["issuer"] == document["credential_issuer"]

@@ -5,6 +5,7 @@ import re
 from urllib.parse import quote
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from tests.api.dossier.conftest import EMAIL
 from tests.api.openid4vp.conftest import ELEKTRA, WALLET, ask
@@ -111,6 +112,40 @@ def test_an_independent_wallet_answers_our_verifier_with_data_integrity(employer
     assert employer.get(page + "/status").get_json() == {"state": "verified"}
 
 
+AWARD_VCT = "urn:eigendossier:vct:mbo-award:1"
+
+
+def _sd_jwt_answer(employer, served, **presentation):
+    page, wallet, claims = _request_of(employer, served, achievement=ELEKTRA)
+    issuer_jwt, disclosures = wallet.sd_jwt_vc(
+        Ed25519PrivateKey.generate(),
+        {"vct": AWARD_VCT, "iat": 1767225600, "achievement": {"name": ELEKTRA, "ec": 3}},
+        {(): {"grade": "8,1"}, ("learner",): {"name": "Sanne de Vries"}})
+    options = {"nonce": claims["nonce"], "audience": claims["client_id"], **presentation}
+    shown = wallet.sd_jwt_presentation(issuer_jwt, [disclosures["name"]], **options)
+    return page, wallet.post(claims, {"award_sd_jwt": [shown]})
+
+
+def test_an_independent_wallet_answers_with_an_sd_jwt_vc_and_withholds_the_grade(employer,
+                                                                                 served):
+    page, response = _sd_jwt_answer(employer, served)
+    assert response.status_code == 200, response.text
+    assert employer.get(page + "/status").get_json() == {"state": "verified"}
+    html = employer.get(page, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Sanne de Vries" in html
+    assert "8,1" not in html
+    assert "Asked for but not shared: grade." in html
+
+
+@pytest.mark.parametrize("presentation", [
+    {"nonce": "another-request"}, {"audience": "decentralized_identifier:did:web:elsewhere"},
+    {"key_binding": False}])
+def test_an_sd_jwt_vc_not_bound_to_this_request_is_refused(employer, served, presentation):
+    page, response = _sd_jwt_answer(employer, served, **presentation)
+    assert response.status_code == 400, response.text
+    assert employer.get(page + "/status").get_json() == {"state": "waiting"}
+
+
 def test_the_request_object_is_what_the_specification_describes(employer, served):
     _page, _wallet, claims = _request_of(employer, served, achievement=ELEKTRA)
     assert claims["response_type"] == "vp_token"
@@ -119,12 +154,16 @@ def test_the_request_object_is_what_the_specification_describes(employer, served
     assert re.fullmatch(r"[A-Za-z0-9_-]{32}", claims["nonce"])
     assert claims["aud"] == "https://self-issued.me/v2"
     assert claims["exp"] > claims["iat"]
-    ldp, jwt = claims["dcql_query"]["credentials"]
-    assert (ldp["format"], jwt["format"]) == ("ldp_vc", "jwt_vc_json")
+    ldp, jwt, sd = claims["dcql_query"]["credentials"]
+    assert (ldp["format"], jwt["format"], sd["format"]) == ("ldp_vc", "jwt_vc_json", "dc+sd-jwt")
     assert ldp["claims"] == jwt["claims"] == [{
         "path": ["credentialSubject", "achievement", "name"], "values": [ELEKTRA]}]
-    assert claims["dcql_query"]["credential_sets"] == [{"options": [["badge_ldp"],
-                                                                    ["badge_jwt"]]}]
+    assert sd["meta"] == {"vct_values": [AWARD_VCT]}
+    assert sd["claims"][0] == {"id": "achievement", "path": ["achievement", "name"],
+                               "values": [ELEKTRA]}
+    assert sd["claim_sets"][0] == ["achievement", "learner_name", "grade"]
+    assert claims["dcql_query"]["credential_sets"] == [{"options": [
+        ["badge_ldp"], ["badge_jwt"], ["award_sd_jwt"]]}]
     assert "ldp_vc" in json.dumps(claims["client_metadata"]["vp_formats_supported"])
 
 

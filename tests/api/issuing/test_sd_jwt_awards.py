@@ -1,0 +1,116 @@
+"""Selective disclosure: a school awards as SD-JWT VC, the learner's dossier accepts it, and a
+share link shows the employer only the fields the learner chose, naming what was withheld."""
+import base64
+import json
+
+import pytest
+
+from eigendossier.core.extensions import db
+from eigendossier.credentials import sdjwt
+from eigendossier.credentials.keys import from_multikey
+from eigendossier.dossier.models import Credential
+from eigendossier.sharing.presenting import holder_key
+from tests.api.issuing.conftest import award
+from tests.support import assert_problem, sign_up
+
+SHARES = "/api/v1/shares"
+
+
+@pytest.fixture
+def sd_award(client, learner, staff, issuer_key, blocks):
+    return award_sd_jwt(client, staff, blocks)
+
+
+def award_sd_jwt(client, staff, blocks):
+    response = award(staff, blocks["TIM-01"], completed_on="2025-06-20", proof="dc+sd-jwt",
+                     grade="8,1", birth_date="2005-03-01", evidence=["Proeve: keukenblok"])
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["proof"] == "dc+sd-jwt"
+    [credential] = client.get("/api/v1/dossier/credentials").get_json()
+    credential["issued_id"] = response.get_json()["id"]
+    return credential
+
+
+def test_an_sd_jwt_award_lands_verified_with_its_fields_hidden_in_the_signed_part(sd_award,
+                                                                                  client):
+    assert sd_award["format"] == "sd_jwt_vc"
+    assert sd_award["container"] == "sd-jwt"
+    assert sd_award["verification"]["status"] == "verified"
+    checks = {c["id"]: c["message_code"] for c in sd_award["verification"]["checks"]}
+    assert checks["proof"] == "proof.valid"
+    assert checks["issuer_identity"] == "issuer_identity.confirmed"
+    assert checks["revocation"] == "revocation.not_revoked"
+    assert sd_award["summary"]["title"] == "Veilig werken"
+    assert sd_award["summary"]["achievement"]["ec"] == 3
+    # what the share form offers to show or withhold
+    assert sd_award["disclosable"] == ["learner_name", "birth_date", "completion_date", "grade",
+                                       "evidence"]
+
+
+def test_the_award_is_bound_to_the_learners_holder_key_so_the_wallet_can_present_it(
+        sd_award, app):
+    with app.app_context():
+        stored = db.session.get(Credential, sd_award["id"])
+        payload = sdjwt.parse(stored.original.decode("ascii")).payload
+        key = holder_key(stored.account_id)
+        assert sdjwt.holder_key(payload) == from_multikey(key.public_multikey)
+
+
+def test_the_employer_sees_only_what_the_learner_chose_and_what_was_withheld(sd_award, client):
+    response = client.post(SHARES, json={"credential_ids": [sd_award["id"]], "label": "Baan",
+                                         "disclose": {str(sd_award["id"]): ["grade"]}})
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["credentials"][0]["disclosed"] == ["grade"]
+    path = "/s/" + body["url"].rsplit("/s/", 1)[1]
+
+    page = client.get(path, headers={"Accept-Language": "nl"}).get_data(as_text=True)
+    assert "8,1" in page
+    assert "2005-03-01" not in page
+    assert "Proeve: keukenblok" not in page
+    assert "Niet gedeeld door" in page
+    assert "geboortedatum" in page
+    assert "bewijs" in page
+    english = client.get(path, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Withheld by" in english
+    assert "birth date" in english
+
+    # the file the employer can download carries the chosen disclosure only, still signed
+    original = client.get(f"{path}/credentials/{sd_award['id']}/original")
+    assert original.status_code == 200
+    shown = sdjwt.parse(original.get_data(as_text=True))
+    claims = sdjwt.resolve(shown).claims
+    assert claims["grade"] == "8,1"
+    assert claims.get("learner", {}) == {}  # neither name nor birth date
+    assert "evidence" not in claims
+    assert claims["achievement"]["name"] == "Veilig werken"
+
+
+def test_fields_the_credential_lacks_or_of_other_credentials_are_refused(sd_award, client, app):
+    def refused(body):
+        assert_problem(client.post(SHARES, json={"label": "x", **body}), 422)
+
+    refused({"credential_ids": [sd_award["id"]], "disclose": {str(sd_award["id"]): ["shoe"]}})
+    refused({"credential_ids": [sd_award["id"]], "disclose": {"999": ["grade"]}})
+    assert client.get(SHARES).get_json() == []
+
+
+def test_another_learner_cannot_share_it(sd_award, app):
+    other = app.test_client()
+    sign_up(other, email="indringer@example.nl", display_name="Indringer")
+    assert_problem(other.post(SHARES, json={"credential_ids": [sd_award["id"]], "label": "x",
+                                            "disclose": {str(sd_award["id"]): ["grade"]}}),
+                   404, "not-found")
+
+
+def test_revoking_the_award_shows_the_sd_jwt_revoked_through_its_status_list_token(
+        sd_award, client, staff):
+    response = staff.post(f"/api/v1/issuing/tcr/credentials/{sd_award['issued_id']}/revoke",
+                          json={"reason": "Fraude bij de proeve"})
+    assert response.status_code == 200, response.get_json()
+    [credential] = client.get("/api/v1/dossier/credentials").get_json()
+    assert credential["verification"]["status"] == "revoked"
+    token = client.get("/issuers/tcr/status/1/token")
+    assert token.headers["Content-Type"] == "application/statuslist+jwt"
+    header = json.loads(base64.urlsafe_b64decode(token.data.split(b".")[0] + b"=="))
+    assert header["typ"] == "statuslist+jwt"
