@@ -77,6 +77,7 @@ def _register_domains(app: Flask) -> None:
     from eigendossier.core.caching import add_cache_headers
     from eigendossier.dossier import api as dossier_api
     from eigendossier.dossier import cli as dossier_cli
+    from eigendossier.dossier import holder as dossier_holder
     from eigendossier.dossier import trust, trust_cli
     from eigendossier.dossier import verification as dossier_verification
     from eigendossier.issuing import api as issuing_api
@@ -93,7 +94,6 @@ def _register_domains(app: Flask) -> None:
     from eigendossier.privacy import cli as privacy_cli
     from eigendossier.routes import api as routes_api
     from eigendossier.sharing import api as sharing_api
-    from eigendossier.sharing import presenting as sharing_presenting
     from eigendossier.staff import api as staff_api
     from eigendossier.vcapi import api as vcapi_api
     from eigendossier.vcapi import cli as vcapi_cli
@@ -123,7 +123,7 @@ def _register_domains(app: Flask) -> None:
     dossier_verification.add_local_source(app, issuing_service.local_document)
     app.config["FEATURES"].add("issuing")
     api.register_blueprint(sharing_api.blp)
-    dossier_verification.add_identifier_source(app, sharing_presenting.holder_dids)
+    dossier_verification.add_identifier_source(app, dossier_holder.holder_dids)
     app.register_blueprint(sharing_api.pages)
     api.register_blueprint(vouchers_api.blp)
     api.register_blueprint(vouchers_api.staff_blp)

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from eigendossier.core.encryption import keyring
+from eigendossier.core.encryption import SealedPrivateKey, keyring
 from eigendossier.core.extensions import db
 from eigendossier.core.timeutil import utcnow
 
@@ -177,3 +177,30 @@ class ExperienceItem(db.Model):
         if self.evidence_sealed is None:
             return None
         return keyring().open(self.evidence_key_id, self.evidence_sealed, self._aad())
+
+
+class HolderKey(SealedPrivateKey, db.Model):
+    """The Ed25519 key that signs a learner's presentations, as did:key. The private key is
+    sealed with the encryption-at-rest keyring, bound to this account and public key."""
+
+    __tablename__ = "holder_key"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), unique=True
+    )
+    public_multikey: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(32))
+    private_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def _aad(self) -> str:
+        return f"holder_key:{self.account_id}:{self.public_multikey}"
+
+    @property
+    def did(self) -> str:
+        return f"did:key:{self.public_multikey}"
+
+    @property
+    def verification_method(self) -> str:
+        return f"{self.did}#{self.public_multikey}"

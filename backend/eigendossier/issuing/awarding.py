@@ -25,6 +25,7 @@ from eigendossier.core.timeutil import utcnow
 from eigendossier.credentials import sdjwt
 from eigendossier.credentials.keys import from_multikey
 from eigendossier.dossier import service as dossier
+from eigendossier.dossier.holder import holder_key
 from eigendossier.dossier.models import TRUSTED_STATUSES
 from eigendossier.issuing import documents
 from eigendossier.issuing.models import (
@@ -45,7 +46,6 @@ from eigendossier.issuing.service import (
     signer,
     staff_profile,
 )
-from eigendossier.sharing.presenting import holder_key
 
 log = logging.getLogger(__name__)
 

@@ -27,9 +27,9 @@ from eigendossier.core.timeutil import utcnow
 from eigendossier.credentials import FetchError, keyproofs, oid4vci
 from eigendossier.dossier import service as dossier
 from eigendossier.dossier import verification
+from eigendossier.dossier.holder import holder_key
 from eigendossier.dossier.models import Credential
 from eigendossier.openid4vci.models import VciWalletFlow, digest
-from eigendossier.sharing.presenting import holder_key
 
 log = logging.getLogger(__name__)
 

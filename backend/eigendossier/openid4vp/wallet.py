@@ -30,6 +30,7 @@ from eigendossier.credentials.keys import from_multikey
 from eigendossier.credentials.limits import load_json
 from eigendossier.dossier import service as dossier
 from eigendossier.dossier import verification
+from eigendossier.dossier.holder import holder_key
 from eigendossier.openid4vp import dcql, x509
 from eigendossier.openid4vp.models import SentPresentation
 from eigendossier.sharing import presentation, presenting
@@ -280,7 +281,7 @@ def _presentable(account: Account):
     for found in dossier.credentials(account):
         if found.format == sdjwtvc.FORMAT:
             if holder_public is None:
-                holder_public = from_multikey(presenting.holder_key(account.id).public_multikey)
+                holder_public = from_multikey(holder_key(account.id).public_multikey)
             text = sdjwtvc.text_of(found.original)
             try:
                 parsed = parse_credential(found.original, limits=verification.limits())

@@ -3,21 +3,16 @@ Verifiable Presentations of a share or of the whole dossier, as JSON with a Data
 proof and as VP-JWT."""
 import logging
 
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import current_app
-from sqlalchemy.exc import IntegrityError
 
-from eigendossier.core import rotation
 from eigendossier.core.config import public_domain
-from eigendossier.core.extensions import db
 from eigendossier.credentials import parse_credential
-from eigendossier.credentials.keys import PublicKey
 from eigendossier.dossier import verification as dossier_verification
+from eigendossier.dossier.holder import holder_key
 from eigendossier.dossier.models import Credential
 from eigendossier.sharing import presentation
 from eigendossier.sharing.models import (
-    HolderKey,
     Share,
 )
 from eigendossier.sharing.service import (
@@ -25,45 +20,6 @@ from eigendossier.sharing.service import (
 )
 
 log = logging.getLogger(__name__)
-
-
-def holder_key(account_id: int) -> HolderKey:
-    """The learner's holder key, made on first use (once, also when two requests race)."""
-    found = db.session.scalar(db.select(HolderKey).filter_by(account_id=account_id))
-    if found is None:
-        private = Ed25519PrivateKey.generate()
-        found = HolderKey(account_id=account_id,
-                          public_multikey=PublicKey("Ed25519", private.public_key()).to_multikey())
-        found.seal(private.private_bytes(serialization.Encoding.Raw,
-                                         serialization.PrivateFormat.Raw,
-                                         serialization.NoEncryption()))
-        db.session.add(found)
-        try:
-            db.session.commit()
-        except IntegrityError:
-            db.session.rollback()
-            return db.session.scalar(db.select(HolderKey).filter_by(account_id=account_id))
-    elif found.key_id != _current_key_id():
-        found.seal(found.private_bytes)  # the keyring was rotated: seal with the current key
-        db.session.commit()
-    return found
-
-
-def holder_dids(account_id: int) -> list[str]:
-    """The learner's holder DID, if they have a key (none is made here)."""
-    multikey = db.session.scalar(db.select(HolderKey.public_multikey)
-                                 .filter_by(account_id=account_id))
-    return [f"did:key:{multikey}"] if multikey else []
-
-
-def _current_key_id() -> str:
-    from eigendossier.core.encryption import keyring
-
-    return keyring().current
-
-
-rotation.register_rows("sharing.holder_keys", HolderKey.key_id,
-                       lambda key: key.seal(key.private_bytes))
 
 
 def holder(account_id: int) -> presentation.Holder:

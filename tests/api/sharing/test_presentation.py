@@ -7,7 +7,7 @@ from cryptography.exceptions import InvalidSignature
 
 from eigendossier.core.extensions import db
 from eigendossier.credentials import verify_credential
-from eigendossier.sharing.models import HolderKey
+from eigendossier.dossier.models import HolderKey
 from tests.api.sharing import independent
 from tests.api.sharing.conftest import EMAIL, OPEN_OUTBOUND, make_share, path_of
 
