@@ -1,7 +1,7 @@
 """Run seat shards: a run's seats are held in eight rows, so that learners enrolling in the
 same run at once each lock a row of their own (catalog/seats.py). The count of seats taken
-moves from run.seats_taken to the shards, spread evenly; the free seats are spread over them
-too.
+moves from run.seats_taken (then unused, 0) to the shards, spread evenly; the free seats are
+spread over them too.
 
 Revision ID: 0018_seats
 Revises: 0012_alerts
@@ -44,20 +44,13 @@ def upgrade():
             rows.append({'run_id': run_id, 'shard': i, 'seats': t + free, 'taken': t})
     if rows:
         op.bulk_insert(shard, rows)
-    with op.batch_alter_table('run', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('ck_run_seats'), type_='check')
-        batch_op.drop_column('seats_taken')
-        batch_op.create_check_constraint(batch_op.f('ck_run_seats'), 'seats_total >= 0')
+    # run.seats_taken stays, unused and 0 (its check then holds whatever the seats): dropping
+    # it would make SQLite rebuild the run table, and with foreign keys on, dropping the old
+    # one fails on the enrolments that refer to it (or empties the shards, ON DELETE CASCADE).
+    op.execute('UPDATE run SET seats_taken = 0')
 
 
 def downgrade():
-    with op.batch_alter_table('run', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('ck_run_seats'), type_='check')
-        batch_op.add_column(sa.Column('seats_taken', sa.Integer(), nullable=False,
-                                      server_default='0'))
     op.execute('UPDATE run SET seats_taken = (SELECT COALESCE(SUM(taken), 0) '
                'FROM run_seat_shard WHERE run_seat_shard.run_id = run.id)')
-    with op.batch_alter_table('run', schema=None) as batch_op:
-        batch_op.create_check_constraint(
-            batch_op.f('ck_run_seats'), 'seats_taken >= 0 AND seats_taken <= seats_total')
     op.drop_table('run_seat_shard')

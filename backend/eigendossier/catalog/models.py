@@ -122,16 +122,19 @@ class Run(db.Model):
     location_kind: Mapped[str] = mapped_column(String(20))
     address: Mapped[str] = mapped_column(String(300), default="")
     learning_form: Mapped[str] = mapped_column(String(20))
-    # The run's capacity; who holds its seats is counted in its seat shards (RunSeatShard):
+    # The run's capacity; the seats taken are counted in its seat shards (RunSeatShard):
     # seats_taken, below the class, is their sum.
     seats_total: Mapped[int]
+    # Unused since migration 0018_seats, always 0. Dropping it would make SQLite rebuild the
+    # run table, which enrolments and the seat shards refer to.
+    unused_seats_taken: Mapped[int] = mapped_column("seats_taken", default=0)
 
     block = relationship("Block", back_populates="runs")
     institution = relationship("Institution")
 
     __table_args__ = (
         CheckConstraint("end_date >= start_date", name="ends_after_start"),
-        CheckConstraint("seats_total >= 0", name="seats"),
+        CheckConstraint("seats_taken >= 0 AND seats_taken <= seats_total", name="seats"),
     )
 
     @property

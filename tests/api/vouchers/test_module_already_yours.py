@@ -21,7 +21,7 @@ def second_group_of_tim01(app) -> int:
     with app.app_context():
         first = db.session.scalar(db.select(Run).filter_by(code="R-EVE"))
         second = Run(**{c.name: getattr(first, c.name) for c in Run.__table__.columns
-                        if c.name not in ("id", "code", "start_date", "end_date")},
+                        if c.name not in ("id", "code", "start_date", "end_date", "seats_taken")},
                      code="R-EVE-2", start_date=first.start_date + timedelta(days=7),
                      end_date=first.end_date + timedelta(days=7))
         db.session.add(second)
