@@ -11,6 +11,11 @@ shard by shard, and the database re-checks ``taken < seats`` on the row it final
 seat is never sold twice, and "full" is only said when no shard has a seat left. A seat given
 back goes to any shard with a taken seat, which keeps the sums exact.
 
+A new run gets its shards, and a run given another seats_total has its free seats spread
+again, by the ORM events at the bottom: change seats_total on a Run object, never with a bulk
+UPDATE (which they do not see). ``run.unused_seats_taken`` is the column the count was in
+before migration 0018_seats; it stays 0.
+
 SQLite has no row locks (one writer at a time): the same statements run there without them.
 """
 from datetime import date
