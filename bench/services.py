@@ -56,3 +56,32 @@ qualifications:
         runs:
 {rows}
 """
+
+
+def one_run_blocks_catalogue(slug: str, name: str, code: str, crebo: str, blocks: int,
+                             start_in_days: int) -> str:
+    """Catalogue YAML: one institution, one qualification of `blocks` blocks, each with one
+    evening run of 1,000 seats, all starting `start_in_days` from today. A learner can buy
+    one group of a module only: learners each redeeming several vouchers need a module
+    per voucher."""
+    start = date.today() + timedelta(days=start_in_days)
+    rows = "\n".join(
+        f"""      - code: {code}-B{i}
+        name: {{nl: Blok {i}, en: Block {i}}}
+        ec: 3
+        hours: 84
+        runs:
+          - {{code: {code}-{i}, start: '{start}', end: '{start + timedelta(days=30)}',
+             time_of_day: evening, location_kind: school, learning_form: physical,
+             seats_total: 1000}}"""
+        for i in range(blocks)
+    )
+    return f"""institutions: [{{slug: {slug}, name: {name}}}]
+qualifications:
+  - institution: {slug}
+    crebo: "{crebo}"
+    name: {{nl: {name}, en: {name}}}
+    level: 3
+    blocks:
+{rows}
+"""

@@ -109,3 +109,17 @@ class SharedTemplateCode(BytecodeCache):
 
     def dump_bytecode(self, bucket):
         self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+def set_seats_taken(run, taken: int) -> None:
+    """In an app context, not committed: `taken` of the run's seats (a Run or its code) are
+    taken, as if learners had enrolled; the count lives in the run's seat shards."""
+    from eigendossier.catalog import seats
+    from eigendossier.catalog.models import Run
+    from eigendossier.core.extensions import db
+
+    if isinstance(run, str):
+        run = db.session.scalar(db.select(Run).filter_by(code=run))
+    db.session.flush()
+    seats.set_taken(run.id, taken)
+    db.session.expire(run, ["seats_taken"])

@@ -26,6 +26,7 @@ from tests.e2e.test_vouchers import (
     sign_up_and_open_vouchers,
     staff,  # noqa: F401 (a fixture)
 )
+from tests.support import set_seats_taken
 
 pytestmark = pytest.mark.e2e
 
@@ -104,7 +105,7 @@ def many_groups(e2e_app, staff):  # noqa: F811
         first = db.session.scalar(db.select(Run).filter_by(code="R-EVE"))
         columns = {c.name: getattr(first, c.name) for c in Run.__table__.columns
                    if c.name not in ("id", "code", "start_date", "end_date", "seats_taken")}
-        added = [Run(**columns, code=f"R-EVE-{n}", seats_taken=0,
+        added = [Run(**columns, code=f"R-EVE-{n}",
                      start_date=first.start_date + timedelta(days=7 * n),
                      end_date=first.end_date + timedelta(days=7 * n)) for n in range(1, 9)]
         db.session.add_all(added)
@@ -122,7 +123,7 @@ def enrol_directly(e2e_app, email, code):
         account = db.session.scalar(db.select(Account).filter_by(email=email))
         run = db.session.scalar(db.select(Run).filter_by(code=code))
         db.session.add(Enrolment(account_id=account.id, run_id=run.id))
-        run.seats_taken += 1
+        set_seats_taken(run, run.seats_taken + 1)
         db.session.commit()
         return run.id
 
@@ -212,7 +213,7 @@ def care_group(e2e_app):
                    if c.name not in ("id", "code", "block_id", "institution_id", "start_date",
                                      "end_date", "seats_taken")}
         start = date.today() + timedelta(days=30)
-        run = Run(**columns, code="VIG-01-E2E", block_id=block.id, seats_taken=0,
+        run = Run(**columns, code="VIG-01-E2E", block_id=block.id,
                   institution_id=block.qualification.institution_id,
                   start_date=start, end_date=start + timedelta(days=35))
         db.session.add(run)

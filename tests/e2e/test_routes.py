@@ -12,6 +12,7 @@ from eigendossier.catalog.models import Run
 from eigendossier.core.extensions import db
 from tests.e2e.conftest import PASSWORD, WAIT_FOR_CONTROL, open_tab
 from tests.e2e.test_accessibility import assert_no_serious_violations, no_horizontal_scroll
+from tests.support import set_seats_taken
 
 pytestmark = pytest.mark.e2e
 
@@ -190,7 +191,7 @@ def test_a_full_module_books_nothing_and_says_so(page, catalog):
     with catalog.app_context():  # someone else takes the last seats of TIM-02 meanwhile
         run = db.session.scalar(db.select(Run).filter_by(code="R-WKD"))
         taken = run.seats_taken
-        run.seats_taken = run.seats_total
+        set_seats_taken(run, run.seats_total)
         db.session.commit()
     try:
         enrol = page.get_by_role("button", name="Inschrijven voor alle modules", exact=True)
@@ -209,7 +210,7 @@ def test_a_full_module_books_nothing_and_says_so(page, catalog):
     finally:
         with catalog.app_context():
             run = db.session.scalar(db.select(Run).filter_by(code="R-WKD"))
-            run.seats_taken = taken
+            set_seats_taken(run, taken)
             db.session.commit()
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Rooster").click()
     expect(page.get_by_role("region", name="Mijn rooster")).to_contain_text(

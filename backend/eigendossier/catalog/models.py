@@ -10,8 +10,10 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    func,
+    select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from eigendossier.core.extensions import db
 from eigendossier.core.timeutil import utcnow
@@ -120,8 +122,12 @@ class Run(db.Model):
     location_kind: Mapped[str] = mapped_column(String(20))
     address: Mapped[str] = mapped_column(String(300), default="")
     learning_form: Mapped[str] = mapped_column(String(20))
+    # The run's capacity; the seats taken are counted in its seat shards (RunSeatShard):
+    # seats_taken, below the class, is their sum.
     seats_total: Mapped[int]
-    seats_taken: Mapped[int] = mapped_column(default=0)
+    # Unused since migration 0018_seats, always 0. Dropping it would make SQLite rebuild the
+    # run table, which enrolments and the seat shards refer to.
+    unused_seats_taken: Mapped[int] = mapped_column("seats_taken", default=0)
 
     block = relationship("Block", back_populates="runs")
     institution = relationship("Institution")
@@ -134,3 +140,30 @@ class Run(db.Model):
     @property
     def seats_left(self) -> int:
         return self.seats_total - self.seats_taken
+
+
+class RunSeatShard(db.Model):
+    """A share of a run's seats, so that learners enrolling in one run at once do not all
+    queue on one row: each enrolment takes a seat in a shard that no other transaction holds
+    (catalog/seats.py). The shards' seats add up to the run's seats_total, their taken to
+    its seats_taken; a shard never holds more than its seats (the database checks)."""
+
+    __tablename__ = "run_seat_shard"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("run.id", ondelete="CASCADE"),
+                                        primary_key=True)
+    shard: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    seats: Mapped[int]
+    taken: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (
+        CheckConstraint("taken >= 0 AND taken <= seats", name="seats"),
+    )
+
+
+Run.seats_taken = column_property(
+    select(func.coalesce(func.sum(RunSeatShard.taken), 0))
+    .where(RunSeatShard.run_id == Run.id)
+    .correlate_except(RunSeatShard)
+    .scalar_subquery()
+)

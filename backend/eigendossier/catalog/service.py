@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
+from eigendossier.catalog import seats
 from eigendossier.catalog.document import CatalogInvalid, Problem, read_catalog
 from eigendossier.catalog.models import Block, Institution, Qualification, Run
 from eigendossier.core.errors import DomainError, InvalidInput, NotFound
@@ -260,13 +261,18 @@ def _apply_run(block: Block, row: dict, default_institution: Institution,
     run.location_kind = row["location_kind"]
     run.address = row.get("address", "")
     run.learning_form = row["learning_form"]
-    run.seats_total = row["seats_total"]
     # Seats taken by enrolments are ours to count: an import never lowers them.
-    run.seats_taken = max(run.seats_taken or 0, row.get("seats_taken", 0))
-    if run.seats_taken > run.seats_total:
+    current = run.seats_taken or 0
+    taken = max(current, row.get("seats_taken", 0))
+    if taken > row["seats_total"]:
         return [Problem(None, f"{path}/seats_total", _l(
             "run %(code)s already has %(taken)s seats taken, more than the %(total)s in the "
-            "document", code=run.code, taken=run.seats_taken, total=run.seats_total))]
+            "document", code=run.code, taken=taken, total=row["seats_total"]))]
+    run.seats_total = row["seats_total"]
+    if taken > current:
+        db.session.flush()  # the run and its seat shards exist
+        seats.set_taken(run.id, taken)
+        db.session.expire(run, ["seats_taken"])
     return []
 
 

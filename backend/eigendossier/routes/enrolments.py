@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql, sqlite
 
 from eigendossier.accounts.models import Account
+from eigendossier.catalog import seats
 from eigendossier.catalog.models import Run
 from eigendossier.core import erase
 from eigendossier.core.errors import DomainError, NotFound
@@ -34,10 +35,10 @@ class TooLateToCancel(DomainError):
 def enrol_route(account: Account, route_id: int, today: date) -> list[Enrolment]:
     """Enrol in every run of the route at once, across institutions, or in none of them.
 
-    Each seat is taken by one conditional UPDATE, so concurrent enrolments never overbook:
-    the database re-checks `seats_taken < seats_total` on the row it locks. The seats are
-    taken last, in the order of the runs' ids: a run's row stays locked only until the
-    commit, and two routes sharing runs lock them in the same order (no deadlock)."""
+    Each seat is taken by one conditional UPDATE of a seat shard, so concurrent enrolments
+    never overbook: the database re-checks `taken < seats` on the shard it locks. The seats
+    are taken last, in the order of the runs' ids: a shard stays locked only until the
+    commit, and two routes sharing runs wait for them in the same order (no deadlock)."""
     route = route_of(account, route_id)
     try:
         claims = [claim_enrolment(account, choice["run_id"], route.id)
@@ -96,16 +97,10 @@ def claim_enrolment(account: Account, run_id: int,
 
 
 def take_seat(run_id: int, today: date) -> None:
-    """One seat of a run that has not started, by one conditional UPDATE (RunFull when none
-    is left). The run's row stays locked until the transaction ends, so concurrent
-    enrolments in the run wait here: call it last, just before the commit."""
-    taken = db.session.execute(
-        db.update(Run)
-        .where(Run.id == run_id, Run.seats_taken < Run.seats_total, Run.start_date > today)
-        .values(seats_taken=Run.seats_taken + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if taken.rowcount != 1:
+    """One seat of a run that has not started (RunFull when none is left), in a seat shard
+    of the run that no other enrolment holds (catalog/seats.py). The shard stays locked until
+    the transaction ends: call it last, just before the commit."""
+    if not seats.take(run_id, today):
         raise RunFull()
 
 
@@ -163,10 +158,7 @@ def release(enrolment: Enrolment) -> None:
     """Cancel an enrolment and give its seat back, in the caller's transaction."""
     if enrolment.status != "enrolled":
         return
-    db.session.execute(
-        db.update(Run).where(Run.id == enrolment.run_id, Run.seats_taken > 0)
-        .values(seats_taken=Run.seats_taken - 1)
-    )
+    seats.give_back(enrolment.run_id)
     enrolment.status, enrolment.cancelled_at = "cancelled", utcnow()
 
 

@@ -6,7 +6,7 @@ import yaml
 from eigendossier.catalog.models import Block, Qualification, Run
 from eigendossier.core.extensions import db
 from tests.api.conftest import CATALOG
-from tests.support import PASSWORD, assert_problem
+from tests.support import PASSWORD, assert_problem, set_seats_taken
 
 # On SQLite and PostgreSQL: JSON columns; an import is all or nothing.
 pytestmark = pytest.mark.both_databases
@@ -208,7 +208,7 @@ def lower_seats_below_those_taken(app):
     """Learners took 10 of R-EVE's 16 seats; the school's file now says 8 seats (and renames a
     block, to show nothing of it is written)."""
     with app.app_context():
-        db.session.execute(db.update(Run).filter_by(code="R-EVE").values(seats_taken=10))
+        set_seats_taken("R-EVE", 10)
         db.session.commit()
     return (CATALOG.replace("seats_total: 16, seats_taken: 4", "seats_total: 8")
             .replace("Maatvoering", "Maatvoering en uitzetten"))

@@ -17,6 +17,7 @@ from eigendossier.notifications.models import (
     Reminder,
 )
 from eigendossier.routes.models import Enrolment
+from tests.support import set_seats_taken
 from tests.support_push import PushService
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -118,7 +119,7 @@ def enrol(app, email="sanne@example.nl", code="R-EVE", start: date | None = None
         if starts_at is not None:
             run.starts_at = starts_at
         run.seats_total = max(run.seats_total, run.seats_taken + 1)
-        run.seats_taken += 1
+        set_seats_taken(run, run.seats_taken + 1)
         enrolment = Enrolment(account_id=account_id(app, email), run_id=run.id,
                               created_at=enrolled_at or datetime(2020, 1, 1, tzinfo=UTC))
         db.session.add(enrolment)

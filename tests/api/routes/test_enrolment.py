@@ -12,7 +12,7 @@ from eigendossier.core.extensions import db
 from tests.api.conftest import CATALOG
 from tests.api.routes.test_planning import carpentry
 from tests.conftest import make_app
-from tests.support import assert_problem, serve_in_thread, sign_up
+from tests.support import assert_problem, serve_in_thread, set_seats_taken, sign_up
 
 # On SQLite and PostgreSQL: seats taken atomically; one enrolment per run.
 pytestmark = pytest.mark.both_databases
@@ -62,7 +62,7 @@ def test_enrol_in_every_run_of_a_route_at_once(app, client, learner, catalog):
 def test_a_full_module_books_nothing(app, client, learner, catalog):
     route = save_route(client)
     with app.app_context():
-        db.session.execute(db.update(Run).filter_by(code="R-WKD").values(seats_taken=8))
+        set_seats_taken("R-WKD", 8)
         db.session.commit()
     body = assert_problem(client.post(f"/api/v1/routes/{route['id']}/enrolments"), 409,
                           "run-full")
@@ -214,7 +214,7 @@ def test_concurrent_enrolment_never_overbooks(postgres_app):
     """Ten learners enrol at once in a run with three seats left: three get in (row locks)."""
     app = postgres_app
     with app.app_context():
-        db.session.execute(db.update(Run).filter_by(code="R-EVE").values(seats_taken=13))
+        set_seats_taken("R-EVE", 13)
         db.session.commit()
     clients = []
     for i in range(10):

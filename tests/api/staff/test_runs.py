@@ -8,7 +8,7 @@ from eigendossier.core.extensions import db
 from eigendossier.core.models import AuditEvent
 from eigendossier.routes.models import Enrolment
 from tests.api.staff.conftest import TCR, ZAO
-from tests.support import assert_problem
+from tests.support import assert_problem, set_seats_taken
 
 
 def run_id(app, code):
@@ -23,7 +23,7 @@ def enrolled(app, learner, catalog):
         run = db.session.scalar(db.select(Run).filter_by(code="R-EVE"))
         account = db.session.scalar(db.select(Account).filter_by(email="sanne@example.nl"))
         db.session.add(Enrolment(account_id=account.id, run_id=run.id, status="enrolled"))
-        run.seats_taken += 1
+        set_seats_taken(run, run.seats_taken + 1)
         db.session.commit()
         return run.id
 

@@ -10,7 +10,7 @@ from eigendossier.routes.models import Enrolment
 from eigendossier.vouchers.models import Voucher
 from tests.api.notifications.conftest import account_id
 from tests.api.vouchers.conftest import other_learner, redeem, run_id
-from tests.support import assert_problem
+from tests.support import assert_problem, set_seats_taken
 
 # On SQLite and PostgreSQL: the standing is read with a correlated EXISTS.
 pytestmark = pytest.mark.both_databases
@@ -21,10 +21,9 @@ def second_group_of_tim01(app) -> int:
     with app.app_context():
         first = db.session.scalar(db.select(Run).filter_by(code="R-EVE"))
         second = Run(**{c.name: getattr(first, c.name) for c in Run.__table__.columns
-                        if c.name not in ("id", "code", "start_date", "end_date")},
+                        if c.name not in ("id", "code", "start_date", "end_date", "seats_taken")},
                      code="R-EVE-2", start_date=first.start_date + timedelta(days=7),
                      end_date=first.end_date + timedelta(days=7))
-        second.seats_taken = 0
         db.session.add(second)
         db.session.commit()
         return second.id
@@ -34,7 +33,7 @@ def enrol(app, email, code):
     with app.app_context():
         run = db.session.scalar(db.select(Run).filter_by(code=code))
         db.session.add(Enrolment(account_id=account_id(app, email), run_id=run.id))
-        run.seats_taken += 1
+        set_seats_taken(run, run.seats_taken + 1)
         db.session.commit()
 
 

@@ -3,13 +3,13 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from eigendossier.catalog.models import Run
+from eigendossier.catalog.models import Run, RunSeatShard
 from eigendossier.core.extensions import db
 from eigendossier.core.models import AuditEvent
 from eigendossier.core.timeutil import utcnow
 from eigendossier.vouchers.models import Voucher
 from tests.api.vouchers.conftest import issue, other_learner, redeem, run_id
-from tests.support import assert_problem
+from tests.support import assert_problem, set_seats_taken
 
 # On SQLite and PostgreSQL: redeemed exactly once under concurrent requests.
 pytestmark = pytest.mark.both_databases
@@ -96,7 +96,7 @@ def test_a_module_must_start_while_the_voucher_is_valid(app, client, claimed):
 def test_a_full_module_leaves_the_voucher_unused(app, client, claimed):
     run = run_id(client, claimed["id"])
     with app.app_context():
-        db.session.execute(db.update(Run).filter_by(code="R-EVE").values(seats_taken=16))
+        set_seats_taken("R-EVE", 16)
         db.session.commit()
     assert_problem(redeem(client, claimed["id"], run), 422, "voucher-run-not-eligible")
     with app.app_context():
@@ -183,7 +183,8 @@ def test_the_schedule_cannot_bypass_the_voucher_deadline(app, client, claimed):
 
 def test_a_redemption_is_eight_statements_with_the_seat_last(app, client, claimed):
     """Pinned so the hot path does not grow back (it was seventeen, then nine). The seat is
-    the last statement: everyone buying the same run waits for its row until the commit."""
+    the last statement: it locks one of the run's seat shards until the commit, one that no
+    other redemption holds."""
     from sqlalchemy import event
 
     run = run_id(client, claimed["id"])
@@ -200,12 +201,14 @@ def test_a_redemption_is_eight_statements_with_the_seat_last(app, client, claime
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert len(seen) == 8, seen
-    assert seen[-1].startswith("UPDATE run SET seats_taken"), seen[-1]
+    assert seen[-1].startswith("UPDATE run_seat_shard SET taken"), seen[-1]
 
 
 def test_learners_racing_for_the_last_seats_get_one_seat_each(app, staff, catalog):
-    """Eight learners with a voucher each redeem at once for a run with two seats left:
-    two enrolments, the run exactly full, and six vouchers still unused."""
+    """Eight learners with a voucher each redeem at once for a run with three seats left, in
+    three of its seat shards: three enrolments, the run exactly full, the five others told
+    so (problem+json) with their vouchers unused. A cancelled redemption frees a seat that
+    one of them then takes."""
     emails = [f"learner{i}@example.nl" for i in range(8)]
     graduates = "name,email,graduation_date,qualification\n" + "".join(
         f"Learner {i},{email},2025-07-01,25655\n" for i, email in enumerate(emails))
@@ -217,25 +220,51 @@ def test_learners_racing_for_the_last_seats_get_one_seat_each(app, staff, catalo
         learners.append((learner, voucher["id"]))
     run = run_id(learners[0][0], learners[0][1])
     with app.app_context():
-        db.session.execute(db.update(Run).filter_by(code="R-EVE").values(seats_taken=14))
+        set_seats_taken("R-EVE", 13)
         db.session.commit()
-    barrier, statuses = threading.Barrier(len(learners)), []
+    assert sum(s - t for s, t in shards(app)) == 3
+    assert sum(1 for s, t in shards(app) if t < s) == 3, "the free seats are in three shards"
+    barrier, answers = threading.Barrier(len(learners)), {}
 
     def attempt(learner, voucher_id):
         barrier.wait()
-        statuses.append(redeem(learner, voucher_id, run).status_code)
+        answers[voucher_id] = redeem(learner, voucher_id, run)
 
     threads = [threading.Thread(target=attempt, args=pair) for pair in learners]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert statuses.count(201) == 2, statuses
-    assert set(statuses) - {201} <= {409, 422}, statuses  # full at the seat, or already seen full
+    won = [v for v, answer in answers.items() if answer.status_code == 201]
+    assert len(won) == 3, {v: a.status_code for v, a in answers.items()}
+    for voucher_id, answer in answers.items():
+        if voucher_id not in won:  # full at the seat, or already seen full
+            slug = "run-full" if answer.status_code == 409 else "voucher-run-not-eligible"
+            assert_problem(answer, answer.status_code, slug)
     assert seats(app) == 16
+    assert all(t == s for s, t in shards(app)), "every shard full, none over"
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Voucher)
-                                 .where(Voucher.redeemed_at.is_not(None))) == 2
+                                 .where(Voucher.redeemed_at.is_not(None))) == 3
+
+    clients = dict((v, learner) for learner, v in learners)
+    cancelled = clients[won[0]].post(f"/api/v1/vouchers/{won[0]}/cancel")
+    assert cancelled.status_code == 200, cancelled.get_json()
+    assert seats(app) == 15
+    late = next(v for v in answers if v not in won)
+    assert redeem(clients[late], late, run, key="after-a-cancel").status_code == 201
+    assert seats(app) == 16
+    assert sum(s for s, _ in shards(app)) == 16
+    assert_problem(redeem(clients[won[0]], won[0], run, key="too-late-now"), 422,
+                   "voucher-run-not-eligible")
+
+
+def shards(app, code="R-EVE"):
+    """The run's seat shards: [(seats, taken)]."""
+    with app.app_context():
+        return db.session.execute(
+            db.select(RunSeatShard.seats, RunSeatShard.taken).join(Run)
+            .filter(Run.code == code).order_by(RunSeatShard.shard)).all()
 
 
 def test_one_run_is_bought_by_the_rule_that_lists_the_runs(app, client, claimed):
