@@ -7,9 +7,11 @@ with another, and signing in (a new session) gives a new token, set with the ses
 Without a session the cookie holds a random token of its own."""
 import hmac
 import secrets
+from functools import lru_cache
 
 from flask import current_app, g, request
 from flask_babel import lazy_gettext as _l
+from werkzeug.http import dump_cookie
 
 from eigendossier.core.arguments import SAFE_METHODS
 from eigendossier.core.errors import DomainError
@@ -40,6 +42,14 @@ def csrf_token_of(session_token: str) -> str:
 
 def _set_csrf_cookie(response, token: str) -> None:
     response.set_cookie(CSRF_COOKIE, token, samesite="Lax", secure=cookie_secure(), path="/")
+
+
+@lru_cache(maxsize=1024)
+def _csrf_cookie_header(token: str, secure: bool) -> str:
+    """The Set-Cookie header of a session's CSRF token: the same on every request of that
+    session, so written once per process (keep_csrf_cookie runs on every request). The token
+    is no secret of ours (scripts read it); the session cookie is not kept."""
+    return dump_cookie(CSRF_COOKIE, token, samesite="Lax", secure=secure, path="/")
 
 
 def set_session_cookie(response, token: str):
@@ -99,11 +109,12 @@ def keep_csrf_cookie(response):
         return response
     if any(h.startswith(f"{CSRF_COOKIE}=") for h in response.headers.getlist("Set-Cookie")):
         return response
-    session = request.cookies.get(SESSION_COOKIE)
+    cookies = request.cookies
+    session = cookies.get(SESSION_COOKIE)
     if session:
         token = csrf_token_of(session)
-        if request.cookies.get(CSRF_COOKIE) != token:
-            _set_csrf_cookie(response, token)
-    elif CSRF_COOKIE not in request.cookies:
+        if cookies.get(CSRF_COOKIE) != token:
+            response.headers.add("Set-Cookie", _csrf_cookie_header(token, cookie_secure()))
+    elif CSRF_COOKIE not in cookies:
         _set_csrf_cookie(response, secrets.token_urlsafe(32))
     return response

@@ -5,7 +5,7 @@ started, when it was last used (updated at most every `TOUCH_AFTER`, not on ever
 and a coarse label of the browser and system from the User-Agent at sign-in. Never an IP
 address."""
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 from time import monotonic
@@ -66,11 +66,16 @@ def start(account: Account, user_agent: str = "", method: str = "password") -> s
 
 @dataclass(frozen=True)
 class SignedIn:
-    """Who a session cookie signs in: the account, and the session's id and last use."""
+    """Who a session cookie signs in: the account, and the session's id and last use.
+
+    `memo` lives exactly as long as this answer is remembered (see :func:`signed_in`): what a
+    view derives from the account's columns alone may be kept there, and is as fresh as the
+    account (GET /api/v1/me keeps its answer's bytes)."""
 
     account: Account
     session_id: int
     last_seen_at: datetime
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def signed_in(token: str | None) -> SignedIn | None:
@@ -88,7 +93,7 @@ def signed_in(token: str | None) -> SignedIn | None:
     if cached is not None and cached[0] > monotonic() and cached[1] > utcnow():
         found = cached[2]
         return SignedIn(db.session.merge(found.account, load=False), found.session_id,
-                        found.last_seen_at)
+                        found.last_seen_at, found.memo)
     row = db.session.execute(
         db.select(Account, SignInSession.id, SignInSession.expires_at, SignInSession.last_seen_at)
         .join(SignInSession, SignInSession.account_id == Account.id)
@@ -96,13 +101,15 @@ def signed_in(token: str | None) -> SignedIn | None:
     ).first()
     if row is None or row.expires_at <= utcnow():
         return None
+    found = SignedIn(row.Account, row.id, row.last_seen_at)
     seconds = current_app.config["SESSION_CACHE_SECONDS"]
     if seconds > 0:
         if len(_remembered) >= _REMEMBERED_MAX:
             _remembered.clear()
         _remembered[token_hash] = (monotonic() + seconds, row.expires_at,
-                                   SignedIn(_detached_copy(row.Account), row.id, row.last_seen_at))
-    return SignedIn(row.Account, row.id, row.last_seen_at)
+                                   SignedIn(_detached_copy(row.Account), row.id, row.last_seen_at,
+                                            found.memo))
+    return found
 
 
 def forget() -> None:

@@ -225,12 +225,16 @@ def verify_again(account: Account, credentials: list[Credential]) -> dict[int, t
     """Verify these stored credentials of the account again, writing nothing: {credential id:
     (result, original bytes)} for :func:`store_result`. One that cannot be verified again
     (an issuer unreachable, a failure of ours) is left out and logged."""
-    results = {}
+    results: dict[int, tuple] = {}
+    if not credentials:
+        return results
+    identifiers = verification.learner_identifiers(account)  # the same for every credential
     for found in credentials:
         original = found.original
         try:
-            results[found.id] = (verification.verify(verification.parse(original), account),
-                                 original)
+            results[found.id] = (
+                verification.verify(verification.parse(original), account, identifiers),
+                original)
         except Exception:
             log.warning("re-verifying credential %s failed", found.id, exc_info=True)
     return results

@@ -137,10 +137,13 @@ def learner_identifiers(account: Account) -> dict:
     return {"recipient_emails": [account.email], "recipient_ids": ids}
 
 
-def verify(parsed, account: Account):
+def verify(parsed, account: Account, identifiers: dict | None = None):
+    """Verify for this learner; `identifiers` (from :func:`learner_identifiers`) when the
+    caller verifies several credentials of one learner: asked once, not once per credential
+    (each source may query the database)."""
     return verify_credential(
         parsed, fetch=verification_fetch, resolver=resolver(), limits=limits(),
-        **learner_identifiers(account),
+        **(identifiers if identifiers is not None else learner_identifiers(account)),
     )
 
 

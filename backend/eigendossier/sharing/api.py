@@ -167,9 +167,11 @@ def view(token: str):
     locale = page_locale()
     with force_locale(locale):
         share = service.for_page(service.open_share(token))
-        if service.refresh_stale(share):
+        refresh = service.refresh_stale(share)
+        if refresh.reload:
             share = service.for_page(share)
         content = page.page(share)  # read before the commit expires what it shows
+        service.keep_results(refresh)
         if _counts_as_view(share):
             service.record_view(share)
         service.save_page()

@@ -7,6 +7,7 @@ import io
 import logging
 import secrets
 import threading
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
@@ -316,18 +317,26 @@ def reverify_after() -> timedelta:
     return timedelta(seconds=float(current_app.config.get("SHARE_REVERIFY_AFTER_SECONDS", 3600)))
 
 
-def refresh_stale(share: Share) -> bool:
+@dataclass
+class Refresh:
+    """What :func:`refresh_stale` did: the results it verified (`seen`: the time of the
+    stored result each replaces), or `reload` after a failure here."""
+
+    reload: bool = False
+    seen: dict[int, datetime] = field(default_factory=dict)
+    now: datetime | None = None
+
+
+def refresh_stale(share: Share) -> Refresh:
     """Verify again, now, each shared credential whose result is older than
     SHARE_REVERIFY_AFTER_SECONDS. One that cannot be verified again keeps its stored result
-    (the page says when that was). Returns whether the page's data must be loaded again
-    (only after a database failure here).
+    (the page says when that was). `reload`: the page's data must be loaded again (only
+    after a failure here).
 
-    Nothing is written while verifying. Then one conditional UPDATE moves the results' time
-    from what this request read to now, only where no other request (of any process) stored a
-    newer result meanwhile, and this request's results are stored for those: left in the
-    session for :func:`save_page`, which writes them with the view log in the page's one
-    commit. Within this process, a credential one request is verifying is not verified by
-    another at the same time: that one shows the stored result.
+    Nothing is written while verifying, nor here: the new results are set on the loaded
+    rows, for the page to show, and :func:`keep_results` claims them just before the page's
+    one commit. Within this process, a credential one request is verifying is not verified
+    by another at the same time: that one shows the stored result.
     """
     cutoff = utcnow() - reverify_after()
     stale = {link.credential_id: link.credential
@@ -336,24 +345,45 @@ def refresh_stale(share: Share) -> bool:
              and link.credential.verification.checked_at <= cutoff}
     mine = _verifying.take(stale)
     if not mine:
-        return False
+        return Refresh()
     try:
         seen = {credential_id: stale[credential_id].verification.checked_at
                 for credential_id in mine}
         results = dossier.verify_again(share.account, [stale[i] for i in mine])
         now = utcnow()
-        for credential_id in _claim({i: seen[i] for i in results}, now):
-            found = stale[credential_id]
-            set_committed_value(found.verification, "checked_at", now)  # what _claim wrote
-            dossier.store_result(found, *results[credential_id], checked_at=now)
-        db.session.flush()
+        with db.session.no_autoflush:
+            for credential_id, (result, original) in results.items():
+                found = stale[credential_id]
+                # The time the claim writes, so that storing the same result writes nothing.
+                set_committed_value(found.verification, "checked_at", now)
+                dossier.store_result(found, result, original, checked_at=now)
     except Exception:
-        log.warning("storing re-verified results of share %s failed", share.id, exc_info=True)
+        log.warning("re-verifying share %s failed", share.id, exc_info=True)
         db.session.rollback()
-        return True
+        return Refresh(reload=True)
     finally:
         _verifying.release(mine)
-    return False
+    return Refresh(seen={i: seen[i] for i in results}, now=now)
+
+
+def keep_results(refresh: Refresh) -> None:
+    """Claim the results :func:`refresh_stale` verified, just before the page's commit: the
+    database's write lock is held from this UPDATE to the commit only (SQLite: the other
+    workers wait for it), not while the page is made. When another request stored a newer
+    result for any of them meanwhile, none of this request's results is kept (theirs stay;
+    the page still shows what this request verified)."""
+    if not refresh.seen or refresh.now is None:
+        return
+    try:
+        with db.session.no_autoflush:
+            claimed = _claim(refresh.seen, refresh.now)
+        if set(claimed) != set(refresh.seen):
+            db.session.rollback()
+        else:
+            db.session.flush()  # a failure here leaves the view log to commit
+    except Exception:
+        log.warning("storing re-verified results failed", exc_info=True)
+        db.session.rollback()
 
 
 def _claim(seen: dict[int, datetime], now: datetime) -> list[int]:

@@ -40,15 +40,23 @@ def mark_static_file():
     g.static_file = True
 
 
+_LOWER = {key: key.lower() for key, _ in (*SECURITY_HEADERS, *FILE_HEADERS)}
+_SECURITY_NAMES = frozenset(_LOWER[key] for key, _ in SECURITY_HEADERS)
+
+
 def add_security_headers(response):
     """Every header a view did not set itself (one pass over the response's headers: this
-    runs on every request, and each ``setdefault`` scanned them all again)."""
+    runs on every request, and each ``setdefault`` scanned them all again). A response
+    without any of them (most) gets the whole precomputed set at once."""
     headers = response.headers
     present = {key.lower() for key, _ in headers.items()}
     static_file = g.get("static_file", False)
-    for key, value in FILE_HEADERS if static_file else SECURITY_HEADERS:
-        if key.lower() not in present:
-            headers.add(key, value)
+    if not static_file and present.isdisjoint(_SECURITY_NAMES):
+        headers.extend(SECURITY_HEADERS)
+    else:
+        for key, value in FILE_HEADERS if static_file else SECURITY_HEADERS:
+            if _LOWER[key] not in present:
+                headers.add(key, value)
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
     return response
