@@ -8,6 +8,7 @@ instances and worker processes see what a test wrote.
 API tests run on SQLite. Those whose behaviour depends on the database (constraints, locks,
 concurrency, JSON, upserts, migrations, the erase walk) are marked `both_databases` and run
 again on PostgreSQL."""
+import gc
 import os
 import shutil
 import uuid
@@ -19,8 +20,8 @@ import pytest
 
 from eigendossier import create_app
 from eigendossier.core import jobs
-from eigendossier.core.extensions import db
-from tests.support import ApiClient, SharedTemplateCode, sign_up
+from eigendossier.core.extensions import EigenFlask, db
+from tests.support import ApiClient, SharedBuilderRule, SharedTemplateCode, sign_up
 from tests.support_examples import CI  # noqa: F401 - registers the profile before it loads
 from tests.support_mail import start_server
 
@@ -34,6 +35,8 @@ CHEAP_PASSWORD_HASHING = {
 
 
 TEMPLATE_CODE = SharedTemplateCode()
+# Each URL rule's builders compiled once per process, not once per app (tests/support.py).
+EigenFlask.url_rule_class = SharedBuilderRule
 # Set on a test whose database was copied with the catalogue in it (tests/api/conftest.py).
 HAS_CATALOG = pytest.StashKey[bool]()
 
@@ -47,6 +50,13 @@ def service_url(name: str, what: str) -> str:
             pytest.fail(reason)
         pytest.skip(reason)
     return url
+
+
+def pytest_collection_finish(session):
+    """What exists once the tests are collected (the app's modules, the test modules, the
+    libraries) lives to the end: the collector need not walk it again. Its full collections,
+    which the objects every test makes start often, went through all of it each time."""
+    gc.freeze()
 
 
 def pytest_collection_modifyitems(items):

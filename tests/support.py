@@ -1,9 +1,12 @@
 """Helpers for tests: a CSRF-aware client, signing up, checking problem documents, test
 servers in a thread."""
 import threading
+from collections.abc import Callable
+from typing import ClassVar
 
 from flask.testing import FlaskClient
 from jinja2 import BytecodeCache
+from werkzeug.routing import Rule
 
 from eigendossier.accounts.cookies import CSRF_COOKIE, CSRF_HEADER
 
@@ -123,3 +126,26 @@ def set_seats_taken(run, taken: int) -> None:
     db.session.flush()
     seats.set_taken(run.id, taken)
     db.session.expire(run, ["seats_taken"])
+
+
+class SharedBuilderRule(Rule):
+    """A URL rule whose URL builders are shared by every app a test process builds.
+
+    Werkzeug compiles two Python functions (via `ast` and `compile`) for every rule of every
+    app, to build its URLs: about two thirds of `create_app`, which the tests call once per
+    test. A builder depends only on the rule's text, its parts and the defaults it resolves,
+    and takes the rule as its first argument, so the function compiled for one app's rule
+    serves the same rule of every later app."""
+
+    _builders: ClassVar[dict[tuple, Callable]] = {}
+
+    def _compile_builder(self, append_unknown: bool = True) -> Callable:
+        defaults = self.defaults or {}
+        resolved = tuple(
+            (name, self._converters[name].to_url(value) if name in self._converters else None)
+            for name, value in defaults.items())
+        key = (self.rule, append_unknown, tuple(self._trace), resolved)
+        builder = self._builders.get(key)
+        if builder is None:
+            builder = self._builders[key] = super()._compile_builder(append_unknown)
+        return builder

@@ -47,8 +47,7 @@ SETTINGS = {
 }
 
 
-@pytest.fixture(scope="module", params=[
-    "sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(scope="module")
 def hostile(request, tmp_path_factory):
     """One app per database for the whole corpus, with a learner, staff of tcr and an
     anonymous visitor. Sharing it is sound because every case must leave it unchanged (the
@@ -192,7 +191,21 @@ def _case_id(case: dict) -> str:
     return f"{case['file']}->{case['endpoint'].split(' ', 1)[1].rsplit('/', 1)[-1]}"
 
 
-@pytest.mark.parametrize("case", CASES, ids=[_case_id(c) for c in CASES])
+def _on_postgresql(cases: list[dict]) -> list[dict]:
+    """The first case of each endpoint: refusing an input is the same work on either database
+    (it happens before any statement), so PostgreSQL sees one refusal per endpoint with its
+    row counts compared, not the whole corpus again."""
+    firsts: dict[str, dict] = {}
+    for case in cases:
+        firsts.setdefault(case["endpoint"], case)
+    return list(firsts.values())
+
+
+@pytest.mark.parametrize(("hostile", "case"), [
+    *(pytest.param("sqlite", case, id=f"sqlite-{_case_id(case)}") for case in CASES),
+    *(pytest.param("postgresql", case, id=f"postgresql-{_case_id(case)}",
+                   marks=pytest.mark.postgres) for case in _on_postgresql(CASES)),
+], indirect=["hostile"])
 def test_hostile_input_is_refused(request, hostile, connections, case):
     app, clients = hostile
     client = clients[case.get("who", "learner")]

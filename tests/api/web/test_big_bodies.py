@@ -15,8 +15,9 @@ from eigendossier.core.errors import MAX_FIELD_ERRORS
 from eigendossier.core.extensions import db
 from tests.support import assert_problem
 
-# Nothing may be written for a refused body, on either database.
-pytestmark = pytest.mark.both_databases
+# A refused body is refused by the parse or the schema, before any statement: the same work
+# on either database. The unknown-keys test (an endpoint of each domain, row counts compared)
+# runs on PostgreSQL too, so nothing written for a refused body is checked there as well.
 
 # Well above what a refusal costs now (~0.1 s), far below what these bodies cost before.
 MAX_CPU_SECONDS = 1.0
@@ -105,6 +106,7 @@ def test_a_body_too_big_to_walk_is_refused_cheaply(request, app, who, method, pa
     assert row_counts(app) == before
 
 
+@pytest.mark.both_databases
 @pytest.mark.parametrize(("who", "method", "path", "inside"), [
     ("anonymous", "POST", "/api/v1/session", None),
     ("anonymous", "POST", "/api/v1/accounts", None),
