@@ -39,7 +39,7 @@ from itertools import pairwise
 from math import ceil, gcd
 from typing import Any, Literal, cast
 
-from eigendossier.planner import packing
+from eigendossier.planner import packing, polish
 from eigendossier.planner.types import (
     EPS,
     Option,
@@ -296,7 +296,8 @@ class _Paced:
         try:
             self._explore(start, assigned, 0, [], self.p.base_score)
         except OutOfNodes:
-            raise OutOfNodes(self.best) from None
+            found = self.best
+            raise OutOfNodes(None if found is None else polish.cheaper(self.p, found)) from None
         return self.best
 
     def _finish_floor(self, start: int) -> int:

@@ -223,3 +223,29 @@ def test_cheap_runs_that_take_longer_are_priced_so_the_best_score_is_proven():
     assert found.proven
     assert found.finish == (DAY + timedelta(weeks=60, days=-1)).toordinal()
     assert found.score == 6
+
+
+def test_a_list_schedule_made_cheaper_meets_both_bounds_so_needs_no_search():
+    """One block at a time; A's daytime run fills the first weeks best, but its evening run
+    (wished for) ends before B, which is only offered late. The list schedule takes the
+    daytime run; moving A to its cheaper run gives the best finish and score 0, which the
+    lower bounds prove at once (before, that plan was only found by searching)."""
+
+    def run(block: str, week: int, weeks: int, time_of_day: str) -> Run:
+        start = DAY + timedelta(weeks=week)
+        end = start + timedelta(weeks=weeks, days=-1)
+        return Run(f"{block}@{week}{time_of_day}", block, start, end, time_of_day, "school",
+                   "physical", 3)
+
+    blocks = [Block("a", "A", 1, 40, set()), Block("b", "B", 1, 40, set())]
+    runs = [run("a", 0, 2, "daytime"), run("a", 0, 4, "evening"), run("b", 6, 2, "evening")]
+    todo, _ = remaining_blocks(blocks, ())
+    wishes = Preferences(DAY, DAY + timedelta(weeks=20), times_of_day={"evening"},
+                         max_parallel=1, hard={"max_parallel"})
+    stats = SearchStats()
+    found = solve(compile_problem(todo, runs, wishes, ()), stats=stats)
+    assert found is not None
+    assert found.proven
+    assert found.finish == (DAY + timedelta(weeks=8, days=-1)).toordinal()
+    assert found.score == 0
+    assert stats.nodes == 0
