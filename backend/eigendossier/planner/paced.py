@@ -283,6 +283,7 @@ class _Paced:
         return min(self.p.horizon, self.best.finish)
 
     def run(self) -> Solution | None:
+        incumbent = self.best
         if not all(self.p.options):
             return self.best
         start = min(ix.starts[0] for ix in self.index)
@@ -297,7 +298,11 @@ class _Paced:
             self._explore(start, assigned, 0, [], self.p.base_score)
         except OutOfNodes:
             found = self.best
-            raise OutOfNodes(None if found is None else polish.cheaper(self.p, found)) from None
+            if found is not None and found is not incumbent:
+                # Made by this variant, so its constraints and costs are the ones to keep
+                # (an incumbent from another variant may break them: it stays as it is).
+                found = polish.cheaper(self.p, found)
+            raise OutOfNodes(found) from None
         return self.best
 
     def _finish_floor(self, start: int) -> int:

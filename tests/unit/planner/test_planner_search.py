@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from eigendossier.planner import Block, Preferences, Run
 from eigendossier.planner.problem import compile_problem, remaining_blocks
 from eigendossier.planner.search import solve
-from eigendossier.planner.types import SearchStats
+from eigendossier.planner.types import OutOfNodes, SearchStats
 from tests.support_examples import examples
 
 DAY = date(2031, 1, 6)
@@ -249,3 +249,33 @@ def test_a_list_schedule_made_cheaper_meets_both_bounds_so_needs_no_search():
     assert found.finish == (DAY + timedelta(weeks=8, days=-1)).toordinal()
     assert found.score == 0
     assert stats.nodes == 0
+
+
+@settings(max_examples=examples(150), derandomize=True, deadline=None)
+@given(carousels(), st.sampled_from((2, 3)), st.sampled_from((14.0, 10.0)), st.integers(5, 150))
+def test_an_answer_cut_short_by_the_budget_never_claims_a_better_score_than_it_has(
+    catalogue, parallel, hours, budget
+):
+    """A soft hours limit: the search that gives it up passes its plan on to the one that
+    keeps it, and an unproven answer is made cheaper where it can be; its score must still
+    be the plan's own score or more (a plan over the limit pays for it)."""
+    from eigendossier.planner.polish import true_score
+
+    blocks, runs = catalogue
+    todo, _ = remaining_blocks(blocks, ())
+    wishes = Preferences(
+        DAY,
+        DAY + timedelta(weeks=80),
+        times_of_day={"evening"},
+        max_parallel=parallel,
+        max_hours_per_week=hours,
+        hard={"max_parallel"},
+    )
+    problem = compile_problem(todo, runs, wishes, ())
+    try:
+        found = solve(problem, stats=SearchStats(budget))
+    except OutOfNodes:
+        found = None
+    event("no plan" if found is None else "proven" if found.proven else "unproven")
+    if found is not None:
+        assert true_score(problem, list(found.options)) <= found.score
