@@ -39,7 +39,7 @@ from itertools import pairwise
 from math import ceil, gcd
 from typing import Any, Literal, cast
 
-from eigendossier.planner import packing
+from eigendossier.planner import packing, polish
 from eigendossier.planner.types import (
     EPS,
     Option,
@@ -283,6 +283,7 @@ class _Paced:
         return min(self.p.horizon, self.best.finish)
 
     def run(self) -> Solution | None:
+        incumbent = self.best
         if not all(self.p.options):
             return self.best
         start = min(ix.starts[0] for ix in self.index)
@@ -296,7 +297,12 @@ class _Paced:
         try:
             self._explore(start, assigned, 0, [], self.p.base_score)
         except OutOfNodes:
-            raise OutOfNodes(self.best) from None
+            found = self.best
+            if found is not None and found is not incumbent:
+                # Made by this variant, so its constraints and costs are the ones to keep
+                # (an incumbent from another variant may break them: it stays as it is).
+                found = polish.cheaper(self.p, found)
+            raise OutOfNodes(found) from None
         return self.best
 
     def _finish_floor(self, start: int) -> int:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import cast
 
+from eigendossier.planner.polish import cheaper
 from eigendossier.planner.types import EPS, Option, Problem, Solution
 
 # How a set of picks is valued: from the (hours per week, chain length) of each pick.
@@ -56,9 +57,15 @@ def _schedules(problem: Problem) -> list[Solution | None]:
     known = problem.derived.get(key)
     if known is not None and known[0] is problem.options:
         return cast(list[Solution | None], known[1])
-    found = [schedule(problem, value) for value in VALUES]
+    found = [_cheaper(problem, schedule(problem, value)) for value in VALUES]
     problem.derived[key] = (problem.options, found)
     return found
+
+
+def _cheaper(problem: Problem, found: Solution | None) -> Solution | None:
+    """The schedule with blocks moved to cheaper runs where it stays feasible (same finish
+    or earlier): the list schedules fill the weeks first and never look at the cost."""
+    return None if found is None else cheaper(problem, found)
 
 
 def schedule(problem: Problem, value: _Value) -> Solution | None:

@@ -68,3 +68,37 @@ def true_score(problem: Problem, chosen: list[Option]) -> int:
     if problem.soft_hours is not None and hours > problem.soft_hours.limit + EPS:
         score += problem.soft_hours.weight
     return score
+
+
+def cheaper(problem: Problem, solution: Solution) -> Solution:
+    """The solution with blocks moved to cheaper runs wherever the plan stays feasible.
+
+    A local search for the engines' incumbents: one block at a time takes its cheapest run
+    that keeps prerequisites and the hard pace limits and ends no later than the plan's
+    finish, until no block can. The finish never grows and the score only drops, so a list
+    schedule made this way is a stronger incumbent (more of the tree ties it and is pruned)
+    and an unproven answer is a better one. Only for a search variant (soft pace limits made
+    hard or given up): the score is ``base_score`` plus the runs' costs.
+    """
+    chosen = list(solution.options)
+    if solution.finish is None or not chosen:
+        return solution
+    finish = solution.finish
+    moved = True
+    while moved:
+        moved = False
+        for u in range(len(chosen)):
+            current = chosen[u]
+            offers = [o for o in problem.options[u] if o.cost < current.cost and o.e <= finish]
+            if not offers:
+                continue
+            others = profile_of([o for j, o in enumerate(chosen) if j != u])
+            for option in sorted(offers, key=lambda o: (o.cost, o.e, o.s)):
+                if fits(problem, chosen, u, option, others):
+                    chosen[u] = option
+                    moved = True
+                    break
+    score = problem.base_score + sum(o.cost for o in chosen)
+    if score >= solution.score:
+        return solution
+    return replace(solution, options=tuple(chosen), finish=max(o.e for o in chosen), score=score)

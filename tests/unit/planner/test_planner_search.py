@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from eigendossier.planner import Block, Preferences, Run
 from eigendossier.planner.problem import compile_problem, remaining_blocks
 from eigendossier.planner.search import solve
-from eigendossier.planner.types import SearchStats
+from eigendossier.planner.types import OutOfNodes, SearchStats
 from tests.support_examples import examples
 
 DAY = date(2031, 1, 6)
@@ -223,3 +223,59 @@ def test_cheap_runs_that_take_longer_are_priced_so_the_best_score_is_proven():
     assert found.proven
     assert found.finish == (DAY + timedelta(weeks=60, days=-1)).toordinal()
     assert found.score == 6
+
+
+def test_a_list_schedule_made_cheaper_meets_both_bounds_so_needs_no_search():
+    """One block at a time; A's daytime run fills the first weeks best, but its evening run
+    (wished for) ends before B, which is only offered late. The list schedule takes the
+    daytime run; moving A to its cheaper run gives the best finish and score 0, which the
+    lower bounds prove at once (before, that plan was only found by searching)."""
+
+    def run(block: str, week: int, weeks: int, time_of_day: str) -> Run:
+        start = DAY + timedelta(weeks=week)
+        end = start + timedelta(weeks=weeks, days=-1)
+        return Run(f"{block}@{week}{time_of_day}", block, start, end, time_of_day, "school",
+                   "physical", 3)
+
+    blocks = [Block("a", "A", 1, 40, set()), Block("b", "B", 1, 40, set())]
+    runs = [run("a", 0, 2, "daytime"), run("a", 0, 4, "evening"), run("b", 6, 2, "evening")]
+    todo, _ = remaining_blocks(blocks, ())
+    wishes = Preferences(DAY, DAY + timedelta(weeks=20), times_of_day={"evening"},
+                         max_parallel=1, hard={"max_parallel"})
+    stats = SearchStats()
+    found = solve(compile_problem(todo, runs, wishes, ()), stats=stats)
+    assert found is not None
+    assert found.proven
+    assert found.finish == (DAY + timedelta(weeks=8, days=-1)).toordinal()
+    assert found.score == 0
+    assert stats.nodes == 0
+
+
+@settings(max_examples=examples(150), derandomize=True, deadline=None)
+@given(carousels(), st.sampled_from((2, 3)), st.sampled_from((14.0, 10.0)), st.integers(5, 150))
+def test_an_answer_cut_short_by_the_budget_never_claims_a_better_score_than_it_has(
+    catalogue, parallel, hours, budget
+):
+    """A soft hours limit: the search that gives it up passes its plan on to the one that
+    keeps it, and an unproven answer is made cheaper where it can be; its score must still
+    be the plan's own score or more (a plan over the limit pays for it)."""
+    from eigendossier.planner.polish import true_score
+
+    blocks, runs = catalogue
+    todo, _ = remaining_blocks(blocks, ())
+    wishes = Preferences(
+        DAY,
+        DAY + timedelta(weeks=80),
+        times_of_day={"evening"},
+        max_parallel=parallel,
+        max_hours_per_week=hours,
+        hard={"max_parallel"},
+    )
+    problem = compile_problem(todo, runs, wishes, ())
+    try:
+        found = solve(problem, stats=SearchStats(budget))
+    except OutOfNodes:
+        found = None
+    event("no plan" if found is None else "proven" if found.proven else "unproven")
+    if found is not None:
+        assert true_score(problem, list(found.options)) <= found.score
