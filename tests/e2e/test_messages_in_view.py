@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.credentials_support import signed_di
-from tests.e2e.conftest import open_tab
+from tests.e2e.conftest import open_tab, sign_up_by_api
 from tests.e2e.test_dossier import sign_up
 
 pytestmark = pytest.mark.e2e
@@ -56,7 +56,7 @@ def test_a_url_that_cannot_be_fetched_is_told_on_screen_in_dutch(new_context, wi
 @pytest.mark.parametrize("width", WIDTHS)
 def test_choose_at_least_one_credential_is_shown_where_the_learner_looks(new_context, width):
     page = new_context(viewport={"width": width, "height": 640}).new_page()
-    email = sign_up(page)
+    email = sign_up_by_api(page)
     for number in range(5):
         add_by_text(page, email, f"Module {number + 1} veilig werken")
     page.goto("/dossier")
