@@ -195,6 +195,15 @@ def sign_up_by_api(page, name="Fatima El Amrani") -> str:
     return email
 
 
+def sign_up_by_api_and_open_dossier(page, name="Fatima El Amrani") -> str:
+    """Where the sign-up form leaves a new learner (the Dossier tab), reached by sign_up_by_api
+    and one load of the app. Returns the address."""
+    email = sign_up_by_api(page, name=name)
+    page.goto("/dossier")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dossier")
+    return email
+
+
 def find_mail(page, email: str, text: str):
     """The newest mail to `email` holding `text`, on the local outbox page (/dev/outbox)."""
     for _ in range(50):  # a background job writes the mail just after the answer

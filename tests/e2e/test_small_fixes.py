@@ -8,8 +8,11 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_up_by_api
 from tests.e2e.test_messages_in_view import add_by_text
-from tests.e2e.test_routes import choose_carpentry_as_upskilling, plan_route
-from tests.e2e.test_routes import sign_up as sign_up_on_route
+from tests.e2e.test_routes import (
+    choose_carpentry_as_upskilling,
+    plan_route,
+    sign_up_by_api_and_open_route,
+)
 from tests.e2e.test_sharing import make_share
 from tests.e2e.test_vouchers import staff  # noqa: F401 (a fixture)
 
@@ -25,7 +28,7 @@ def phone(new_context, width):
 @pytest.mark.parametrize("width", WIDTHS)
 def test_enrolled_says_modules_then_a_space_then_the_link(new_context, catalog, width):
     page = phone(new_context, width)
-    sign_up_on_route(page)
+    sign_up_by_api_and_open_route(page)
     choose_carpentry_as_upskilling(page)
     plan_route(page)
     page.get_by_role("button", name="Route opslaan").click()
