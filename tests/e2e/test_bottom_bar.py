@@ -7,8 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import sign_up_by_api_and_open_dossier
 from tests.e2e.test_accessibility import assert_no_serious_violations, no_horizontal_scroll
-from tests.e2e.test_dossier import sign_up
 
 pytestmark = pytest.mark.e2e
 
@@ -46,7 +46,7 @@ def switch_to_english(page):
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_bar_fits_in_dutch_and_english(new_context, width):
     page = new_context(viewport={"width": width, "height": 640}).new_page()
-    sign_up(page)
+    sign_up_by_api_and_open_dossier(page)
     nav = page.get_by_role("navigation", name="Hoofdmenu")
     expect(nav.get_by_role("button", name="Meer")).to_be_visible()
     assert_labels_fit(nav)
@@ -61,7 +61,7 @@ def test_the_bar_fits_in_dutch_and_english(new_context, width):
 @pytest.mark.parametrize("width", WIDTHS)
 def test_more_works_by_keyboard_and_says_where_you_are(new_context, width):
     page = new_context(bypass_csp=True, viewport={"width": width, "height": 640}).new_page()
-    sign_up(page)
+    sign_up_by_api_and_open_dossier(page)
     nav = page.get_by_role("navigation", name="Hoofdmenu")
     more = nav.get_by_role("button", name="Meer")
     expect(more).to_have_attribute("aria-expanded", "false")

@@ -8,8 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.credentials_support import signed_di
-from tests.e2e.conftest import open_tab
-from tests.e2e.test_dossier import sign_up
+from tests.e2e.conftest import open_tab, sign_up_by_api, sign_up_by_api_and_open_dossier
 
 pytestmark = pytest.mark.e2e
 
@@ -40,7 +39,7 @@ def add_by_text(page, email, name):
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_url_that_cannot_be_fetched_is_told_on_screen_in_dutch(new_context, width):
     page = new_context(viewport={"width": width, "height": 640}).new_page()
-    sign_up(page)
+    sign_up_by_api_and_open_dossier(page)
     page.get_by_role("link", name="Credential toevoegen").click()
     url_field = page.get_by_label("Webadres van je badge")
     url_field.fill("https://127.0.0.1:9/badge.json")
@@ -56,7 +55,7 @@ def test_a_url_that_cannot_be_fetched_is_told_on_screen_in_dutch(new_context, wi
 @pytest.mark.parametrize("width", WIDTHS)
 def test_choose_at_least_one_credential_is_shown_where_the_learner_looks(new_context, width):
     page = new_context(viewport={"width": width, "height": 640}).new_page()
-    email = sign_up(page)
+    email = sign_up_by_api(page)
     for number in range(5):
         add_by_text(page, email, f"Module {number + 1} veilig werken")
     page.goto("/dossier")
@@ -72,7 +71,7 @@ def test_choose_at_least_one_credential_is_shown_where_the_learner_looks(new_con
 @pytest.mark.parametrize("width", WIDTHS)
 def test_saved_reminder_settings_say_so_on_screen(new_context, width):
     page = new_context(viewport={"width": width, "height": 640}).new_page()
-    sign_up(page)
+    sign_up_by_api_and_open_dossier(page)
     open_tab(page, "Meldingen")
     save = page.get_by_role("button", name="Opslaan")
     save.scroll_into_view_if_needed()

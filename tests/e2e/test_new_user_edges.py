@@ -15,10 +15,9 @@ from eigendossier.catalog.models import Block, Run
 from eigendossier.core.extensions import db
 from eigendossier.routes.models import Enrolment
 from tests.credentials_support import hosted_ob2_png, signed_di
-from tests.e2e.conftest import WAIT_FOR_CONTROL
+from tests.e2e.conftest import WAIT_FOR_CONTROL, sign_up_by_api, sign_up_by_api_and_open_dossier
 from tests.e2e.test_dossier import add_file, sign_up
-from tests.e2e.test_routes import CARPENTRY, plan_route
-from tests.e2e.test_routes import sign_up as sign_up_on_route
+from tests.e2e.test_routes import CARPENTRY, plan_route, sign_up_by_api_and_open_route
 from tests.e2e.test_vouchers import (
     amsterdam_today,
     graduate_email,
@@ -47,7 +46,7 @@ def fits(page):
 def test_a_badge_whose_issuer_cannot_be_reached_is_reported_without_contradictions(
         new_context, tmp_path, width):
     page = phone(new_context, width)
-    email = sign_up(page)
+    email = sign_up_by_api_and_open_dossier(page)
     badge = tmp_path / "edubadge.png"
     badge.write_bytes(hosted_ob2_png(email))
     add_file(page, badge)
@@ -75,7 +74,7 @@ def test_a_badge_whose_issuer_cannot_be_reached_is_reported_without_contradictio
 def test_the_planner_opens_on_the_learners_persona_with_a_pace_the_groups_meet(
         new_context, catalog, width):
     page = phone(new_context, width)
-    sign_up_on_route(page)
+    sign_up_by_api_and_open_route(page)
     page.get_by_label("Opleiding").select_option(label=CARPENTRY)
     page.get_by_role("radio", name="Omscholing").check()
     page.get_by_label("Startdatum").fill("2099-01-01")
@@ -187,7 +186,7 @@ CRITERIA = ("# Degree Requirements\n\n- Praktijkexamen\n- **Kennistoets**\n\n"
 @pytest.mark.parametrize("width", WIDTHS)
 def test_criteria_in_markdown_read_as_text_with_headings_and_lists(new_context, width):
     page = phone(new_context, width)
-    email = sign_up(page)
+    email = sign_up_by_api(page)
     text = json.dumps(signed_di(email, name="Lassen", criteria=CRITERIA,
                                 achievement_id="https://roc.example/lassen"))
     added = page.request.post("/api/v1/dossier/credentials", data={"text": text},
@@ -243,7 +242,7 @@ def test_the_carousel_opens_on_the_learners_own_qualification(new_context, e2e_a
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_exported_index_fits_a_phone(new_context, width):
     page = phone(new_context, width)
-    email = sign_up(page)
+    email = sign_up_by_api(page)
     for name in ("Veilig werken met elektriciteit in een laagspanningsinstallatie", "Lassen"):
         text = json.dumps(signed_di(email, name=name, achievement_id=f"https://roc.example/{name}"))
         page.request.post("/api/v1/dossier/credentials", data={"text": text},

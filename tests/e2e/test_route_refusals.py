@@ -6,7 +6,11 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.test_messages_in_view import IN_VIEW
-from tests.e2e.test_routes import choose_carpentry_as_upskilling, plan_route, sign_up
+from tests.e2e.test_routes import (
+    choose_carpentry_as_upskilling,
+    plan_route,
+    sign_up_by_api_and_open_route,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -25,7 +29,7 @@ def background(locator) -> str:
 @pytest.mark.parametrize("width", WIDTHS)
 def test_no_route_is_a_neutral_message_with_a_way_forward(new_context, width):
     page = new_context(viewport={"width": width, "height": 640}).new_page()
-    sign_up(page, name="Mila Daglicht")
+    sign_up_by_api_and_open_route(page, name="Mila Daglicht")
     choose_carpentry_as_upskilling(page)
     times = page.get_by_role("group", name="Lestijden", exact=True)
     times.get_by_label("’s Avonds").uncheck()
@@ -49,7 +53,7 @@ def test_no_route_is_a_neutral_message_with_a_way_forward(new_context, width):
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_start_date_in_the_past_is_refused_at_the_field(new_context, width):
     page = new_context(viewport={"width": width, "height": 640}).new_page()
-    sign_up(page, name="Kees Gisteren")
+    sign_up_by_api_and_open_route(page, name="Kees Gisteren")
     choose_carpentry_as_upskilling(page, start="2020-01-01")
     requests = []
     page.on("request", lambda r: requests.append(r.url) if "/routes/plan" in r.url else None)

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from eigendossier.catalog.models import Run
 from eigendossier.core.extensions import db
-from tests.e2e.conftest import PASSWORD, WAIT_FOR_CONTROL, open_tab
+from tests.e2e.conftest import PASSWORD, WAIT_FOR_CONTROL, open_tab, sign_up_by_api
 from tests.e2e.test_accessibility import assert_no_serious_violations, no_horizontal_scroll
 from tests.support import set_seats_taken
 
@@ -36,6 +36,14 @@ def sign_up(page, name="Kees Timmer"):
     # signed up: the app opens its first tab; go to Route
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Route").click()
     expect(page).to_have_url(re.compile(r"/route$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn leerweg")
+
+
+def sign_up_by_api_and_open_route(page, name="Kees Timmer"):
+    """A new learner (signed up through the API: see sign_up_by_api) on the Route tab, for
+    tests of the planner rather than of signing up."""
+    sign_up_by_api(page, name=name)
+    page.goto("/route")
     expect(page.get_by_role("heading", level=1)).to_have_text("Mijn leerweg")
 
 

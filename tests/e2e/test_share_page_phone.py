@@ -4,8 +4,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.credentials_support import baked_png
+from tests.e2e.conftest import sign_up_by_api_and_open_dossier
 from tests.e2e.test_accessibility import no_horizontal_scroll
-from tests.e2e.test_dossier import add_file, sign_up
+from tests.e2e.test_dossier import add_file
 from tests.e2e.test_sharing import make_share
 
 pytestmark = pytest.mark.e2e
@@ -16,7 +17,7 @@ ISSUER_URL = ("https://www.rocvanamsterdam-flevoland.nl/opleidingen/techniek/"
 
 
 def test_a_long_issuer_name_and_address_fit_a_phone(page, new_context, tmp_path):
-    email = sign_up(page)
+    email = sign_up_by_api_and_open_dossier(page)
     badge = tmp_path / "badge.png"
     badge.write_bytes(baked_png(email, issuer_name=ISSUER, issuer_url=ISSUER_URL))
     add_file(page, badge)

@@ -10,8 +10,9 @@ from playwright.sync_api import expect
 
 from eigendossier.credentials import sdjwt, sdjwtvc
 from tests.credentials_support import Issuer, baked_png
+from tests.e2e.conftest import sign_up_by_api_and_open_dossier
 from tests.e2e.test_accessibility import assert_no_serious_violations, no_horizontal_scroll
-from tests.e2e.test_dossier import add_file, sign_up
+from tests.e2e.test_dossier import add_file
 
 pytestmark = pytest.mark.e2e
 
@@ -48,7 +49,7 @@ def make_share(page, label):
 
 
 def test_share_verify_revoke(page, new_context, tmp_path):
-    email = sign_up(page, name="Fatima El Amrani")
+    email = sign_up_by_api_and_open_dossier(page, name="Fatima El Amrani")
     badge = tmp_path / "elektra.png"
     badge.write_bytes(baked_png(email))
     add_file(page, badge)
@@ -132,7 +133,8 @@ def sd_jwt_award() -> bytes:
 
 def test_share_views_are_accessible_and_fit_320_px(new_context, tmp_path):
     page = new_context(bypass_csp=True, viewport={"width": 320, "height": 640}).new_page()
-    email = sign_up(page, name="Bartholomeus Wilhelmina van Oldenbarnevelt-Schimmelpenninck")
+    email = sign_up_by_api_and_open_dossier(
+        page, name="Bartholomeus Wilhelmina van Oldenbarnevelt-Schimmelpenninck")
     badge = tmp_path / "badge.png"
     badge.write_bytes(baked_png(email))
     add_file(page, badge)

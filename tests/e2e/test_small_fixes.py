@@ -6,10 +6,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_dossier import sign_up
+from tests.e2e.conftest import sign_up_by_api
 from tests.e2e.test_messages_in_view import add_by_text
-from tests.e2e.test_routes import choose_carpentry_as_upskilling, plan_route
-from tests.e2e.test_routes import sign_up as sign_up_on_route
+from tests.e2e.test_routes import (
+    choose_carpentry_as_upskilling,
+    plan_route,
+    sign_up_by_api_and_open_route,
+)
 from tests.e2e.test_sharing import make_share
 from tests.e2e.test_vouchers import staff  # noqa: F401 (a fixture)
 
@@ -25,7 +28,7 @@ def phone(new_context, width):
 @pytest.mark.parametrize("width", WIDTHS)
 def test_enrolled_says_modules_then_a_space_then_the_link(new_context, catalog, width):
     page = phone(new_context, width)
-    sign_up_on_route(page)
+    sign_up_by_api_and_open_route(page)
     choose_carpentry_as_upskilling(page)
     plan_route(page)
     page.get_by_role("button", name="Route opslaan").click()
@@ -38,7 +41,7 @@ def test_enrolled_says_modules_then_a_space_then_the_link(new_context, catalog, 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_withdrawing_a_share_link_asks_first(new_context, width):
     page = phone(new_context, width)
-    email = sign_up(page)
+    email = sign_up_by_api(page)
     add_by_text(page, email, "Veilig werken met elektriciteit")
     make_share(page, "Gesprek Bouwbedrijf")
     page.goto("/dossier")
@@ -59,7 +62,7 @@ def test_withdrawing_a_share_link_asks_first(new_context, width):
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_badge_from_elsewhere_asks_nothing_that_is_not_there(new_context, width):
     page = phone(new_context, width)
-    email = sign_up(page)
+    email = sign_up_by_api(page)
     add_by_text(page, email, "Veilig werken met elektriciteit")
     failed = []
     page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
@@ -77,7 +80,7 @@ def test_downloads_of_a_credential_issued_here_are_touch_targets(new_context, ca
     result = catalog.test_cli_runner().invoke(args=["issuing", "create-key", "tcr"])
     assert result.exit_code == 0, result.output
     page = phone(new_context, width)
-    email = sign_up(page)
+    email = sign_up_by_api(page)
     block = next(b for b in staff.get("/api/v1/issuing/tcr/achievements").get_json()
                  if b["code"] == "TIM-01")
     response = staff.post("/api/v1/issuing/tcr/awards", json={
