@@ -144,6 +144,13 @@ def test_share_views_are_accessible_and_fit_320_px(new_context, tmp_path):
     page.goto("/dossier")
     add_file(page, award)
     expect(page.locator(".credential-detail__head .status")).to_have_text("Geverifieerd")
+    # the learner's own copy lists every field it holds, each one theirs to withhold
+    held = page.get_by_role("region", name="Wat je bezit")
+    expect(held.locator("dt")).to_have_text(["Geboortedatum", "Cijfer"])
+    expect(held.locator("dd")).to_have_text([re.compile("^2005-03-01.*weglaten"),
+                                             re.compile("^8,1.*weglaten")])
+    no_horizontal_scroll(page)
+    assert_no_serious_violations(page, "SD-JWT detail")
     page.get_by_role("link", name="Deze credential delen").click()
     expect(page.get_by_role("checkbox", name=re.compile("^Basis ICT"))).to_be_checked()
     page.get_by_label("Veilig werken met elektriciteit").check()

@@ -258,6 +258,27 @@ def disclosable(text: str) -> list[str]:
     return [name for name, path in AWARD_FIELDS.items() if path in paths]
 
 
+def held_fields(text: str) -> list[tuple[str, str | list[str], bool]]:
+    """Every award field this SD-JWT VC holds, in :data:`AWARD_FIELDS` order: (name, value as
+    text or a list of texts, may the learner withhold it when sharing)."""
+    resolved = sdjwt.resolve(sdjwt.parse(text))
+    withholdable = {d.path for d in resolved.disclosed}
+    out: list[tuple[str, str | list[str], bool]] = []
+    for name, path in AWARD_FIELDS.items():
+        if not _has(resolved.claims, path):
+            continue
+        value: Any = resolved.claims
+        for step in path:
+            value = value[step]
+        shown = [_text(item) for item in value] if isinstance(value, list) else _text(value)
+        out.append((name, shown, path in withholdable))
+    return out
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
 def choose(text: str, fields: set[str]) -> tuple[str, list[str]]:
     """The SD-JWT with only the chosen award fields disclosed (no key binding), and the names
     of the fields withheld."""

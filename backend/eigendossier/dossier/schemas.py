@@ -83,6 +83,18 @@ class CredentialSchema(Schema):
             "learner_name", "birth_date", "completion_date", "grade", "evidence"]},
             "description": "An SD-JWT credential's fields the learner can show or withhold "
                            "when sharing (disclose); null for other credentials"})
+    held_fields = fields.Function(
+        service.held_fields,
+        metadata={"type": ["array", "null"], "items": {
+            "type": "object", "required": ["name", "value", "withholdable"], "properties": {
+                "name": {"type": "string", "enum": [
+                    "learner_name", "birth_date", "completion_date", "grade", "evidence"]},
+                "value": {"oneOf": [{"type": "string"},
+                                    {"type": "array", "items": {"type": "string"}}]},
+                "withholdable": {"type": "boolean"}}},
+            "description": "Every field an SD-JWT credential holds with its value, and whether "
+                           "the learner can withhold it when sharing; null for other "
+                           "credentials"})
     created_at = UTCDateTime()
     verification = fields.Nested(VerificationSchema)
     issuer_trust = fields.Function(

@@ -292,6 +292,15 @@ def disclosable(found: Credential) -> list[str] | None:
     return sdjwtvc.disclosable(sdjwtvc.text_of(found.original))
 
 
+def held_fields(found: Credential) -> list[dict] | None:
+    """Every field an SD-JWT credential holds (the learner's own copy has them all), with
+    whether the learner may withhold it when sharing; None for other credentials."""
+    if found.format != sdjwtvc.FORMAT:
+        return None
+    return [{"name": name, "value": value, "withholdable": withholdable}
+            for name, value, withholdable in sdjwtvc.held_fields(sdjwtvc.text_of(found.original))]
+
+
 def image_src(found: Credential) -> str | None:
     """Where the PWA can show the badge image from (CSP: our origin or data: only)."""
     if found.container in ("png", "svg"):

@@ -59,6 +59,20 @@ function Fields({ credential, timeZone }) {
   </dl>`;
 }
 
+/** An SD-JWT credential's own fields (the learner's copy holds them all) and, per field, whether
+ * the learner can leave it out when sharing: said in words, not only shown. */
+function HeldFields({ fields }) {
+  return html`<dl class="fields held-fields">
+    ${fields.map((field) => html`<div class="fields__row">
+      <dt>${t(`share.disclose.field.${field.name}`)}</dt>
+      <dd>${Array.isArray(field.value)
+        ? html`<ul class="fields__list">${field.value.map((item) => html`<li>${item}</li>`)}</ul>`
+        : field.value}
+        <span class="muted held-fields__note">${t(field.withholdable ? 'dossier.held.withholdable' : 'dossier.held.alwaysShown')}</span></dd>
+    </div>`)}
+  </dl>`;
+}
+
 /** When the document a check used was read (a did:web document or a status list, kept for
  * offline use): its age in words, the exact moment on hover and for screen readers. */
 function CheckedAt({ iso, timeZone }) {
@@ -165,6 +179,11 @@ export function CredentialDetailView({ user, credentialId }) {
         <h2 id="fields-title">${t('dossier.detail.fields')}</h2>
         <${Fields} credential=${credential} timeZone=${timeZone} />
       </section>
+      ${credential.held_fields && credential.held_fields.length > 0 && html`<section class="card" aria-labelledby="held-title">
+        <h2 id="held-title">${t('dossier.held.title')}</h2>
+        <p class="muted">${t('dossier.held.intro')}</p>
+        <${HeldFields} fields=${credential.held_fields} />
+      </section>`}
       <section class="card" aria-labelledby="checks-title">
         <h2 id="checks-title">${t('dossier.detail.checks')}</h2>
         <p class="muted checks__summary">${t(`dossier.statusExplained.${verification.status}`)}</p>

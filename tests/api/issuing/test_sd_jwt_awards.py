@@ -47,6 +47,20 @@ def test_an_sd_jwt_award_lands_verified_with_its_fields_hidden_in_the_signed_par
                                        "evidence"]
 
 
+def test_the_learner_sees_every_field_they_hold_and_which_they_may_withhold(sd_award, client,
+                                                                          other_learner):
+    detail = client.get(f"/api/v1/dossier/credentials/{sd_award['id']}")
+    assert detail.status_code == 200
+    held = {f["name"]: (f["value"], f["withholdable"]) for f in detail.get_json()["held_fields"]}
+    assert held == {"learner_name": ("Sanne", True),
+                    "birth_date": ("2005-03-01", True),
+                    "completion_date": ("2025-06-20", True),
+                    "grade": ("8,1", True),
+                    "evidence": (["Proeve: keukenblok"], True)}
+    assert sd_award["held_fields"] == detail.get_json()["held_fields"]  # the list says the same
+    assert_problem(other_learner.get(f"/api/v1/dossier/credentials/{sd_award['id']}"), 404, "not-found")
+
+
 def test_the_award_is_bound_to_the_learners_holder_key_so_the_wallet_can_present_it(
         sd_award, app):
     with app.app_context():

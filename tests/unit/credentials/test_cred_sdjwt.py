@@ -278,6 +278,22 @@ def test_sharing_a_choice_withholds_the_rest_by_name():
     assert sdjwtvc.shown_fields(claims) == ["learner_name", "evidence"]
 
 
+def test_the_learner_holds_every_field_and_may_withhold_only_the_disclosable_ones():
+    issuer = Issuer()
+    claims, paths = sdjwtvc.award_claims(
+        issuer=issuer.did, issuer_name="ROC Test", credential_id="urn:uuid:1",
+        issued_at=datetime(2026, 1, 1, tzinfo=UTC), achievement={"name": "Basis ICT"},
+        birth_date="2005-03-01", grade="8,1", evidence=["portfolio.pdf", "stage.pdf"])
+    # an issuer that makes the grade always visible: the learner holds it but cannot hide it
+    token = sdjwt.issue(claims, [p for p in paths if p != ("grade",)], issuer.private,
+                        header={"alg": "EdDSA", "typ": sdjwt.VC_TYP, "kid": issuer.method})
+    assert sdjwtvc.held_fields(token) == [
+        ("birth_date", "2005-03-01", True),
+        ("grade", "8,1", False),
+        ("evidence", ["portfolio.pdf", "stage.pdf"], True),
+    ]
+
+
 def test_the_status_list_token_orders_bits_as_the_status_list_specification_example():
     """draft-ietf-oauth-status-list, section 4.1: statuses 1,0,0,1,1,1,0,1, 1,1,0,0,0,1,0,1
     are "eNrbuRgAAhcBXQ"; the same statuses in a W3C Bitstring are 0x9D 0xC5."""
