@@ -108,14 +108,19 @@ def read_disclosure(encoded: str, limits: Limits = DEFAULT_LIMITS) -> Disclosure
 
 def issue(claims: dict[str, Any], disclosable: Iterable[Path], private_key: Any, *,
           header: dict[str, Any], holder_jwk: dict[str, Any] | None = None,
-          decoys: int = 0, salt: Callable[[], str] | None = None) -> str:
+          decoys: int | Callable[[], int] = 0,
+          salt: Callable[[], str] | None = None) -> str:
     """Sign ``claims`` as an SD-JWT whose claims at the ``disclosable`` paths are replaced by
     digests. A path is a tuple of object keys and array indexes; a disclosable claim may hold
     disclosable claims itself (a parent must then be disclosed for its children to be seen).
-    ``decoys`` adds that many decoy digests to each ``_sd`` (section 4.2.5). The issued SD-JWT
+    ``decoys`` adds that many decoy digests (section 4.2.5) to the payload's ``_sd`` and to each
+    object that holds a disclosable claim; a callable is asked once per such object, so a
+    random count per object hides how many claims each really has. The issued SD-JWT
     carries every disclosure; ``header`` needs ``alg`` (and ``typ``/``kid`` as the caller
     wants)."""
     wanted = {tuple(p) for p in disclosable}
+    holders = {p[:-1] for p in wanted} | {()}  # objects that get decoys
+    decoy_count = decoys if callable(decoys) else (lambda: decoys)
     disclosures: list[Disclosure] = []
     new_salt = salt or (lambda: b64url_encode(secrets.token_bytes(16)))
 
@@ -133,7 +138,9 @@ def issue(claims: dict[str, Any], disclosable: Iterable[Path], private_key: Any,
                     hidden.append(made.digest)
                 else:
                     out[key] = inner
-            hidden += [digest(b64url_encode(secrets.token_bytes(16))) for _ in range(decoys)]
+            if path in holders:
+                hidden += [digest(b64url_encode(secrets.token_bytes(16)))
+                           for _ in range(decoy_count())]
             if hidden:
                 out["_sd"] = sorted(hidden)  # sorted: the order must not reveal the claims'
             return out

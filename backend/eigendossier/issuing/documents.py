@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from html import escape
@@ -323,7 +324,14 @@ def sign_sd_jwt_vc(document: dict, signer: Signer, *, learner_name: str | None =
         completion_date=completed[:10] if completed else None, grade=grade, evidence=evidence,
         status=status)
     header = {"alg": "EdDSA", "typ": sdjwt.VC_TYP, "kid": signer.method}
-    return sdjwt.issue(claims, paths, signer.private_key, header=header, holder_jwk=holder_jwk)
+    return sdjwt.issue(claims, paths, signer.private_key, header=header, holder_jwk=holder_jwk,
+                       decoys=award_decoys)
+
+
+def award_decoys() -> int:
+    """Decoy digests per object of an award (RFC 9901 section 4.2.5): a random 2 to 5, so the
+    number of digests does not tell how many fields (grade, birth date, …) an award holds."""
+    return 2 + secrets.randbelow(4)
 
 
 def status_list_credential(url: str, issuer_did: str, bits: bytes, valid_from: datetime,

@@ -403,7 +403,7 @@ def _bound_sd_jwt(row: IssuedCredential, unsigned: dict, sign_with: documents.Si
     claims["jti"] = unsigned["id"]
     header = {"alg": "EdDSA", "typ": sdjwt.VC_TYP, "kid": sign_with.method}
     return sdjwt.issue(claims, [d.path for d in resolved.disclosed], sign_with.private_key,
-                       header=header, holder_jwk=jwk)
+                       header=header, holder_jwk=jwk, decoys=documents.award_decoys)
 
 
 @erase.before_erase("openid4vci.delivered_to")

@@ -70,6 +70,23 @@ def test_the_award_is_bound_to_the_learners_holder_key_so_the_wallet_can_present
         assert sdjwt.holder_key(payload) == from_multikey(key.public_multikey)
 
 
+def test_awards_carry_decoy_digests_that_verify_and_disclose_nothing(sd_award, app):
+    assert sd_award["verification"]["status"] == "verified"
+    with app.app_context():
+        stored = db.session.get(Credential, sd_award["id"]).original.decode("ascii")
+    sd = sdjwt.parse(stored)
+    resolved = sdjwt.resolve(sd)
+    # the learner's copy holds every disclosure: what no disclosure opens is a decoy, 2 to 5
+    # per object that holds fields (the payload and the learner)
+    assert 4 <= resolved.hidden <= 10
+    # the payload's digests: completion date, grade, evidence and learner, and the decoys
+    assert 2 <= len(sd.payload["_sd"]) - 4 <= 5
+    assert set(resolved.claims) == {"iss", "iat", "nbf", "vct", "jti", "issuer_name",
+                                    "achievement", "status", "learner", "completion_date",
+                                    "grade", "evidence", "cnf"}
+    assert "_sd" not in sd.payload["achievement"]  # nothing to hide there: no decoys either
+
+
 def test_the_employer_sees_only_what_the_learner_chose_and_what_was_withheld(sd_award, client):
     response = client.post(SHARES, json={"credential_ids": [sd_award["id"]], "label": "Baan",
                                          "disclose": {str(sd_award["id"]): ["grade"]}})

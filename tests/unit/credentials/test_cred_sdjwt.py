@@ -140,6 +140,19 @@ def test_issued_sd_jwt_vc_hides_the_chosen_claims_and_resolves_to_all_of_them():
     assert len(resolved.disclosed) == 6
 
 
+def test_decoys_go_where_claims_can_hide_and_resolve_to_nothing():
+    counts = iter([3, 4, 5])
+    sd = issued(decoys=lambda: next(counts))
+    learner = next(d for d in sdjwt.resolve(sd).disclosed if d.path == ("learner",))
+    # a count per object (the learner object is concealed first): the learner object (1
+    # disclosable claim) gets 3, the payload (3: learner, grade, evidence) 4; nothing else
+    assert len(learner.disclosure.value["_sd"]) == 1 + 3
+    assert len(sd.payload["_sd"]) == 3 + 4
+    resolved = sdjwt.resolve(sd)
+    assert resolved.claims == CLAIMS
+    assert resolved.hidden == 3 + 4  # a decoy reads as a withheld claim, never as a value
+
+
 def test_presenting_a_choice_shows_only_that_and_what_it_sits_in():
     sd = issued(holder_jwk=HOLDER_JWK)
     shown = sdjwt.present(sd, lambda item: item.path in {("learner", "birthdate"),
