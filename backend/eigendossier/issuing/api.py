@@ -259,7 +259,8 @@ def status_list(slug, list_id):
 @pages.get("/<slug>/status/<int:list_id>/token")
 def status_list_token(slug, list_id):
     """The same revocation list as a Status List Token, for the SD-JWT VCs issued here."""
-    return _public(service.status_list_token(slug, list_id), "application/statuslist+jwt", 300)
+    return _public(service.status_list_token(slug, list_id), "application/statuslist+jwt",
+                   service.STATUS_TOKEN_TTL)
 
 
 @pages.get("/<slug>/achievements/<crebo>/<code>")

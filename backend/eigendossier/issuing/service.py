@@ -5,6 +5,7 @@ status list, and the public documents (DID document, profile, status lists, achi
 No request, no response: the API, the CLI and the benchmark call these. An award, one or a
 whole CSV, is one transaction: any refused line leaves nothing issued.
 """
+import hashlib
 import json
 import logging
 import re
@@ -336,15 +337,37 @@ def status_list_token(slug: str, list_id: int) -> str:
     return token
 
 
+# How long a consumer may keep a Status List Token (its ``ttl`` and the HTTP max-age): a
+# revocation reaches a wallet that cached the token within a minute.
+STATUS_TOKEN_TTL = 60
+# A token is signed again when its bits or key change, else after this long (a fresh ``iat``).
+STATUS_TOKEN_RESIGN = 300
+_MAX_TOKENS = 256
+# Signed tokens by what they say: (list, url, key id, public key, SHA-256 of the bits) ->
+# (token, signed at). Nothing to invalidate: revoking changes the bits and so the key, on every node.
+_tokens: dict[tuple[int, str, str, str, str], tuple[str, int]] = {}
+
+
 def _token_of(profile: IssuerProfile, list_id: int) -> str | None:
-    """The Status List Token of a list (signed by the newest key, on each request)."""
+    """The Status List Token of a list, signed by the newest key; kept signed per process
+    while its bits and key stay the same (signing takes ~10 ms of CPU)."""
     found = db.session.get(StatusList, list_id)
     if found is None or found.profile_id != profile.id or not profile.keys:
         return None
+    newest, now = profile.keys[-1], int(utcnow().timestamp())
+    key = (found.id, found.url, f"{profile.did}#{newest.fragment}", newest.public_multikey,
+           hashlib.sha256(found.bits).hexdigest())
+    cached = _tokens.get(key)
+    if cached is not None and 0 <= now - cached[1] < STATUS_TOKEN_RESIGN:
+        return cached[0]
     sign_with = signer(profile)
-    return sdjwtvc.status_list_token(f"{found.url}/token", profile.did, found.bits,
-                                     sign_with.private_key, sign_with.method,
-                                     int(utcnow().timestamp()))
+    token = sdjwtvc.status_list_token(f"{found.url}/token", profile.did, found.bits,
+                                      sign_with.private_key, sign_with.method, now,
+                                      ttl=STATUS_TOKEN_TTL)
+    if len(_tokens) >= _MAX_TOKENS:
+        _tokens.clear()
+    _tokens[key] = (token, now)
+    return token
 
 
 def achievement_document(slug: str, crebo: str, code: str, language: str) -> dict:

@@ -2,11 +2,12 @@
 share link shows the employer only the fields the learner chose, naming what was withheld."""
 import base64
 import json
+import zlib
 
 import pytest
 
 from eigendossier.core.extensions import db
-from eigendossier.credentials import sdjwt
+from eigendossier.credentials import sdjwt, sdjwtvc
 from eigendossier.credentials.keys import from_multikey
 from eigendossier.dossier.models import Credential
 from eigendossier.sharing.presenting import holder_key
@@ -134,8 +135,27 @@ def test_another_learner_cannot_share_it(sd_award, app):
                    404, "not-found")
 
 
+def _revoked_bit(token: bytes, index: int) -> int:
+    payload = json.loads(base64.urlsafe_b64decode(token.split(b".")[1] + b"=="))
+    bits = zlib.decompress(base64.urlsafe_b64decode(payload["status_list"]["lst"] + "=="))
+    return bits[index // 8] >> (index % 8) & 1
+
+
 def test_revoking_the_award_shows_the_sd_jwt_revoked_through_its_status_list_token(
-        sd_award, client, staff):
+        sd_award, client, staff, app, monkeypatch):
+    with app.app_context():
+        stored = db.session.get(Credential, sd_award["id"]).original.decode("ascii")
+    index = sdjwt.parse(stored).payload["status"]["status_list"]["idx"]
+    signed = []
+    real = sdjwtvc.status_list_token
+    monkeypatch.setattr(sdjwtvc, "status_list_token",
+                        lambda *a, **k: signed.append(1) or real(*a, **k))
+    before = client.get("/issuers/tcr/status/1/token")
+    assert before.headers["Cache-Control"] == "public, max-age=60"
+    assert client.get("/issuers/tcr/status/1/token").data == before.data
+    assert _revoked_bit(before.data, index) == 0
+    assert signed == []  # signed once when the award was verified, kept since
+
     response = staff.post(f"/api/v1/issuing/tcr/credentials/{sd_award['issued_id']}/revoke",
                           json={"reason": "Fraude bij de proeve"})
     assert response.status_code == 200, response.get_json()
@@ -145,3 +165,5 @@ def test_revoking_the_award_shows_the_sd_jwt_revoked_through_its_status_list_tok
     assert token.headers["Content-Type"] == "application/statuslist+jwt"
     header = json.loads(base64.urlsafe_b64decode(token.data.split(b".")[0] + b"=="))
     assert header["typ"] == "statuslist+jwt"
+    assert _revoked_bit(token.data, index) == 1  # at once, not after the cache's time
+    assert len(signed) == 1  # signed again once, for the changed bits
