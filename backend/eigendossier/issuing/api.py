@@ -17,6 +17,7 @@ from eigendossier.core.errors import problem_response
 from eigendossier.dossier.schemas import CredentialSchema
 from eigendossier.issuing import awarding, service, transcript
 from eigendossier.issuing.schemas import (
+    AwardCsvQuerySchema,
     AwardSchema,
     BatchResultSchema,
     DownloadQuerySchema,
@@ -118,15 +119,16 @@ class Awards(MethodView):
 class AwardsCsv(MethodView):
     decorators: ClassVar = [login_required]
 
+    @blp.arguments(AwardCsvQuerySchema, location="query")
     @blp.doc(requestBody=CSV_BODY)
     @blp.response(201, BatchResultSchema)
     @staff_errors
     @problem_response(blp, 422, "The list has errors (per line); nothing was issued")
-    def post(self, slug):
-        """Award per line of a CSV of completions, all or nothing."""
+    def post(self, query, slug):
+        """Award per line of a CSV of completions, all or nothing, in one form (`proof`)."""
         upload = request.files.get("file")
         raw = upload.read() if upload else request.get_data()
-        issued = awarding.award_csv(current_user, slug, raw)
+        issued = awarding.award_csv(current_user, slug, raw, proof=query["proof"])
         return {"count": len(issued), "credentials": issued}
 
 

@@ -130,21 +130,33 @@ def award(account: Account, slug: str, block_id: int, email: str,
         raise AwardInvalid(errors={"email": [problem]})
     if details and any(vars(details).values()) and proof != documents.SD_JWT_VC:
         raise AwardInvalid(errors={"proof": ["grade, birth date and evidence need dc+sd-jwt"]})
+    completion = Completion(learner, block, completed_on, details)
     if proof == documents.SD_JWT_VC:
-        # Bound (cnf) to the learner's holder key, made now if need be (its own commit, before
-        # the award's): the dossier can then present it with a key binding JWT (OpenID4VP).
-        key = holder_key(learner.id)
-        details = replace(details or Details(), holder_jwk=sdjwt.public_jwk(
-            from_multikey(key.public_multikey)))
-    return _issue(account, profile, [Completion(learner, block, completed_on, details)],
-                  proof)[0]
+        completion = _bound(completion)
+    return _issue(account, profile, [completion], proof)[0]
 
 
-def award_csv(account: Account, slug: str, raw: bytes) -> list[IssuedCredential]:
+def _bound(completion: Completion) -> Completion:
+    """An SD-JWT award bound (cnf) to the learner's holder key, made now if need be (its own
+    commit, before the award's): the dossier can then present it with a key binding JWT
+    (OpenID4VP)."""
+    key = holder_key(completion.learner.id)
+    return replace(completion, details=replace(
+        completion.details or Details(),
+        holder_jwk=sdjwt.public_jwk(from_multikey(key.public_multikey))))
+
+
+def award_csv(account: Account, slug: str, raw: bytes,
+              proof: str | None = None) -> list[IssuedCredential]:
     """Award per line of a CSV of completions (``email``, ``block``, optional ``qualification``
-    crebo and ``completed_on``), all or nothing: every refused line is named."""
+    crebo and ``completed_on``), all or nothing: every refused line is named. ``proof`` is the
+    form of the whole batch (as for one award); as ``dc+sd-jwt`` each learner can withhold
+    their name and completion date when sharing."""
     profile = staff_profile(account, slug)
-    return _issue(account, profile, _read_completions(raw, profile))
+    completions = _read_completions(raw, profile)
+    if proof == documents.SD_JWT_VC:
+        completions = [_bound(completion) for completion in completions]
+    return _issue(account, profile, completions, proof)
 
 
 def _learner(email: str) -> tuple[Account | None, str | None]:

@@ -52,12 +52,14 @@ class IssuingAchievementSchema(Schema):
     document = fields.Dict(metadata={"description": "The OB 3.0 Achievement (Dutch edition)"})
 
 
+PROOFS = ("eddsa-rdfc-2022", "vc-jwt", "dc+sd-jwt")
+
+
 class AwardSchema(Schema):
     block_id = fields.Integer(required=True)
     email = fields.Email(required=True, metadata={"description": "The learner's account address"})
     completed_on = fields.Date(load_default=None)
-    proof = fields.String(load_default=None, validate=validate.OneOf(
-        ["eddsa-rdfc-2022", "vc-jwt", "dc+sd-jwt"]), metadata={
+    proof = fields.String(load_default=None, validate=validate.OneOf(PROOFS), metadata={
         "description": "The form in the learner's dossier (default: the installation's); "
                        "dc+sd-jwt lets the learner withhold the name, birth date, completion "
                        "date, grade and evidence when sharing"})
@@ -66,6 +68,13 @@ class AwardSchema(Schema):
     evidence = fields.List(fields.String(validate=validate.Length(1, 300)), load_default=None,
                            validate=validate.Length(max=10),
                            metadata={"description": "Names or addresses of the work assessed"})
+
+
+class AwardCsvQuerySchema(Schema):
+    proof = fields.String(load_default=None, validate=validate.OneOf(PROOFS), metadata={
+        "description": "The form of every credential of the batch in the learners' dossiers "
+                       "(default: the installation's); dc+sd-jwt (write %2B for the +) lets "
+                       "each learner withhold their name and completion date when sharing"})
 
 
 class IssuedSchema(Schema):

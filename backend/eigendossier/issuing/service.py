@@ -344,7 +344,8 @@ STATUS_TOKEN_TTL = 60
 STATUS_TOKEN_RESIGN = 300
 _MAX_TOKENS = 256
 # Signed tokens by what they say: (list, url, key id, public key, SHA-256 of the bits) ->
-# (token, signed at). Nothing to invalidate: revoking changes the bits and so the key, on every node.
+# (token, signed at). Nothing to invalidate: revoking changes the bits and so the key, on
+# every node.
 _tokens: dict[tuple[int, str, str, str, str], tuple[str, int]] = {}
 
 

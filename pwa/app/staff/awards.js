@@ -96,6 +96,7 @@ function AwardCsv({ slug, onIssued }) {
   const [file, setFile] = useState(null);
   const [error, setError] = useState(null);
   const [missing, setMissing] = useState('');
+  const [selective, setSelective] = useState(false);
   const [busy, setBusy] = useState(false);
 
   async function submit(event) {
@@ -110,7 +111,7 @@ function AwardCsv({ slug, onIssued }) {
     setBusy(true);
     setError(null);
     try {
-      const result = await awardsApi.awardCsv(slug, file);
+      const result = await awardsApi.awardCsv(slug, file, selective ? 'dc+sd-jwt' : null);
       onIssued(t('staffAwards.csvIssued', { count: result.count }));
     } catch (failure) {
       setError(failure);
@@ -124,6 +125,14 @@ function AwardCsv({ slug, onIssued }) {
     <p class="muted">${t('staffAwards.csvIntro')}</p>
     <${LiveMessage} kind="error" id="award-csv-error">${error && html`${problemMessage(error)}<${LineErrors} error=${error} />`}</${LiveMessage}>
     <${FileField} id="award-csv" label=${t('staffSchool.csvFile')} accept=".csv,text/csv" onChange=${setFile} error=${missing} />
+    <div class="field">
+      <label class="option" for="award-csv-selective">
+        <input type="checkbox" id="award-csv-selective" checked=${selective} onChange=${() => setSelective(!selective)}
+          aria-describedby="award-csv-selective-hint" />
+        <span class="option__text">${t('staffAwards.selective')}</span>
+      </label>
+      <p class="field__hint" id="award-csv-selective-hint">${t('staffAwards.csvSelectiveHint')}</p>
+    </div>
     <button type="submit" class="button button--primary" aria-disabled=${busy ? 'true' : undefined}>${t('staffAwards.csvButton')}</button>
   </form>`;
 }

@@ -1,6 +1,7 @@
 """Selective disclosure: a school awards as SD-JWT VC, the learner's dossier accepts it, and a
 share link shows the employer only the fields the learner chose, naming what was withheld."""
 import base64
+import io
 import json
 import zlib
 
@@ -171,3 +172,32 @@ def test_revoking_the_award_shows_the_sd_jwt_revoked_through_its_status_list_tok
     assert _revoked_bit(token.data, index) == 1  # at once, not after the cache's time
     assert len(signed) == 1  # signed again once, for the changed bits
 
+
+def test_a_csv_batch_can_be_issued_as_sd_jwt_bound_to_each_learner(client, learner,
+                                                                   other_learner, staff,
+                                                                   issuer_key, app):
+    csv_text = "email,block,completed_on\nsanne@example.nl,TIM-01,2025-06-20\n" \
+               "yusuf@example.nl,TIM-02,\n"
+    for refused in ("dc sd-jwt", "sd-jwt"):  # an unencoded + arrives as a space
+        body = assert_problem(staff.post(f"/api/v1/issuing/tcr/awards/csv?proof={refused}",
+                                         data=csv_text, headers={"Content-Type": "text/csv"}),
+                              422)
+        assert "proof" in body["errors"]
+    assert staff.get("/api/v1/issuing/tcr/credentials").get_json() == []
+
+    response = staff.post("/api/v1/issuing/tcr/awards/csv?proof=dc%2Bsd-jwt",
+                          data={"file": (io.BytesIO(csv_text.encode()), "awards.csv")},
+                          content_type="multipart/form-data")
+    assert response.status_code == 201, response.get_json()
+    assert [c["proof"] for c in response.get_json()["credentials"]] == ["dc+sd-jwt"] * 2
+    for who, held in ((client, {"learner_name", "completion_date"}),
+                      (other_learner, {"learner_name"})):
+        [credential] = who.get("/api/v1/dossier/credentials").get_json()
+        assert credential["format"] == "sd_jwt_vc"
+        assert credential["verification"]["status"] == "verified"
+        assert {f["name"] for f in credential["held_fields"] if f["withholdable"]} == held
+        with app.app_context():
+            stored = db.session.get(Credential, credential["id"])
+            payload = sdjwt.parse(stored.original.decode("ascii")).payload
+            key = holder_key(stored.account_id)
+        assert sdjwt.holder_key(payload) == from_multikey(key.public_multikey)
