@@ -107,6 +107,9 @@ def award_and_revoke(page, school, viewport):
 
     page.get_by_label("CSV-bestand").set_input_files(csv_file("awards.csv",
         f"email,block\n{school['learner_email']},TIM-02\nniemand@example.org,TIM-02\n"))
+    # the batch as SD-JWT: the form's proof is accepted, the list's own errors are named
+    page.get_by_role("form", name="Een lijst toekennen").get_by_label(
+        re.compile("^Uitgeven als SD-JWT")).check()
     page.get_by_role("button", name="Lijst toekennen").click()
     alert = page.locator("#award-csv-error")
     expect(alert).to_contain_text("Regel 3")
