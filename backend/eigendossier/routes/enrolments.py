@@ -87,26 +87,28 @@ def claim_enrolment(account: Account, run_id: int,
 
 @cache
 def _claim_statements(dialect: str):
-    """The INSERT of a new enrolment and the UPDATE of a cancelled one, built once per
-    database with bound parameters (a redemption's hot path; see claim_enrolment)."""
+    """The INSERT of a new enrolment and the UPDATE of a cancelled one, each returning the
+    row as an Enrolment, built once per database with bound parameters (a redemption's hot
+    path). Core statements on the table, read as the entity: SQLAlchemy's compiled cache
+    keeps them, where an ORM INSERT of the entity was compiled anew on every call."""
+    table = Enrolment.__table__
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     new = (
-        insert(Enrolment)
+        insert(table)
         .values(account_id=bindparam("account_ref"), run_id=bindparam("run_ref"),
                 route_id=bindparam("route_ref"), status="enrolled")
         .on_conflict_do_nothing(index_elements=["account_id", "run_id"])
-        .returning(Enrolment)
-        .execution_options(populate_existing=True)
+        .returning(*table.columns)
     )
     again = (
-        db.update(Enrolment)
-        .where(Enrolment.account_id == bindparam("account_ref"),
-               Enrolment.run_id == bindparam("run_ref"), Enrolment.status == "cancelled")
+        table.update()
+        .where(table.c.account_id == bindparam("account_ref"),
+               table.c.run_id == bindparam("run_ref"), table.c.status == "cancelled")
         .values(status="enrolled", cancelled_at=None, route_id=bindparam("route_ref"))
-        .returning(Enrolment)
-        .execution_options(synchronize_session=False, populate_existing=True)
+        .returning(*table.columns)
     )
-    return new, again
+    return tuple(db.select(Enrolment).from_statement(statement)
+                 .execution_options(populate_existing=True) for statement in (new, again))
 
 
 def take_seat(run_id: int, today: date) -> None:
