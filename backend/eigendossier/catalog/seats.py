@@ -19,8 +19,9 @@ before migration 0018_seats; it stays 0.
 SQLite has no row locks (one writer at a time): the same statements run there without them.
 """
 from datetime import date
+from functools import cache
 
-from sqlalchemy import Connection, event, func, inspect
+from sqlalchemy import Connection, Update, bindparam, event, func, inspect
 
 from eigendossier.catalog.models import Run, RunSeatShard
 from eigendossier.core.extensions import db
@@ -47,48 +48,54 @@ def spread(taken: int, shards: int = SHARDS) -> list[int]:
 def take(run_id: int, today: date) -> bool:
     """Take one seat of a run that has not started, in the caller's transaction; False when
     none is left. The shard stays locked until the transaction ends: call it last."""
-    shard = _pick(RunSeatShard.taken < RunSeatShard.seats,
-                  db.exists().where(Run.id == run_id, Run.start_date > today))
-    return _change(run_id, shard, RunSeatShard.taken + 1,
-                   RunSeatShard.taken < RunSeatShard.seats)
+    return _change(_take(), {"run_ref": run_id, "today": today})
 
 
 def give_back(run_id: int) -> None:
     """Give one taken seat of the run back, in the caller's transaction (nothing when none
     is taken)."""
-    _change(run_id, _pick(RunSeatShard.taken > 0), RunSeatShard.taken - 1,
-            RunSeatShard.taken > 0)
+    _change(_give_back(), {"run_ref": run_id})
 
 
-def _pick(*where):
-    """Which shard: (a random one not held by another transaction, the first one that is)."""
-    def shard(**lock):
-        return lambda run_id: (
-            db.select(RunSeatShard.shard)
-            .where(RunSeatShard.run_id == run_id, *where)
-            .order_by(func.random() if lock.get("skip_locked") else RunSeatShard.shard)
+@cache
+def _take():
+    shards = RunSeatShard.__table__.c
+    return _updates(shards.taken + 1, shards.taken < shards.seats,
+                    db.exists().where(Run.id == bindparam("run_ref"),
+                                      Run.start_date > bindparam("today")))
+
+
+@cache
+def _give_back():
+    shards = RunSeatShard.__table__.c
+    return _updates(shards.taken - 1, shards.taken > 0)
+
+
+def _updates(value, condition, *where) -> tuple[Update, Update]:
+    """The conditional UPDATEs of a shard (built once, bound to ``run_ref``): of a random one
+    that no other transaction holds, and of the first one that qualifies, waiting for it."""
+    table = RunSeatShard.__table__
+
+    def update(**lock) -> Update:
+        shard = (
+            db.select(table.c.shard)
+            .where(table.c.run_id == bindparam("run_ref"), condition, *where)
+            .order_by(func.random() if lock else table.c.shard)
             .limit(1)
             .with_for_update(**lock)
             .scalar_subquery()
         )
-    return shard(skip_locked=True), shard()
+        return (table.update()
+                .where(table.c.run_id == bindparam("run_ref"), table.c.shard == shard, condition)
+                .values(taken=value))
+    return update(skip_locked=True), update()
 
 
-def _change(run_id: int, pick, value, condition) -> bool:
-    """One conditional UPDATE of the shard that ``pick`` finds: first one that no other
-    transaction holds; when all are held, the first that still qualifies once its holder is
-    done (PostgreSQL re-checks the condition on the row it waited for)."""
-    for shard in pick:
-        changed = db.session.execute(
-            db.update(RunSeatShard)
-            .where(RunSeatShard.run_id == run_id, RunSeatShard.shard == shard(run_id),
-                   condition)
-            .values(taken=value)
-            .execution_options(synchronize_session=False)
-        )
-        if changed.rowcount == 1:
-            return True
-    return False
+def _change(updates: tuple[Update, Update], params: dict) -> bool:
+    """One conditional UPDATE of a shard: first one that no other transaction holds; when
+    all are held, the first that still qualifies once its holder is done (PostgreSQL
+    re-checks the condition on the row it waited for)."""
+    return any(db.session.execute(update, params).rowcount == 1 for update in updates)
 
 
 def set_taken(run_id: int, taken: int) -> None:

@@ -10,17 +10,25 @@ from eigendossier.core.models import AuditEvent
 def record(action: str, account_id: int | None, actor_id: int | None = None,
            subject=None, institution_id: int | None = None, **details) -> AuditEvent:
     """`institution_id`: the institution whose staff did it (its audit page lists it)."""
-    event = AuditEvent(
-        action=action,
-        institution_id=institution_id,
-        account_id=account_id,
-        actor_id=actor_id if actor_id is not None else account_id,
-        subject_type=type(subject).__name__.lower() if subject is not None else "",
-        subject_id=getattr(subject, "id", None),
-        details=details,
-    )
+    event = AuditEvent(**values(action, account_id, actor_id, subject, institution_id,
+                                **details))
     db.session.add(event)
     return event
+
+
+def values(action: str, account_id: int | None, actor_id: int | None = None,
+           subject=None, institution_id: int | None = None, **details) -> dict:
+    """The columns of the event :func:`record` adds (but `id` and `created_at`), for a hot
+    path that inserts it with its other rows in one statement of its own."""
+    return {
+        "action": action,
+        "institution_id": institution_id,
+        "account_id": account_id,
+        "actor_id": actor_id if actor_id is not None else account_id,
+        "subject_type": type(subject).__name__.lower() if subject is not None else "",
+        "subject_id": getattr(subject, "id", None),
+        "details": details,
+    }
 
 
 def events_of(account_id: int, action_prefix: str = "") -> list[AuditEvent]:

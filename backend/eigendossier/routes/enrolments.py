@@ -3,8 +3,10 @@ conditional UPDATE so that concurrent enrolments never overbook; cancelling, and
 by which a domain above (vouchers) cancels what it paid for."""
 from collections.abc import Callable
 from datetime import date
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 
 from eigendossier.accounts.models import Account
@@ -72,28 +74,41 @@ def claim_enrolment(account: Account, run_id: int,
     The same enrolment sent twice at once (a double tap, a retry) waits here for the first:
     it then finds the learner enrolled and gets that enrolment (not new), instead of failing
     on the unique constraint or taking a second seat."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    inserted = db.session.scalars(
-        insert(Enrolment)
-        .values(account_id=account.id, run_id=run_id, route_id=route_id, status="enrolled")
-        .on_conflict_do_nothing(index_elements=["account_id", "run_id"])
-        .returning(Enrolment)
-        .execution_options(populate_existing=True)
-    ).first()
+    new, again = _claim_statements(db.session.get_bind().dialect.name)
+    claim = {"account_ref": account.id, "run_ref": run_id, "route_ref": route_id}
+    inserted = db.session.scalars(new, claim).first()
     if inserted is not None:
         return inserted, True
-    again = db.session.scalars(
-        db.update(Enrolment)
-        .where(Enrolment.account_id == account.id, Enrolment.run_id == run_id,
-               Enrolment.status == "cancelled")
-        .values(status="enrolled", cancelled_at=None, route_id=route_id)
-        .returning(Enrolment)
-        .execution_options(synchronize_session=False, populate_existing=True)
-    ).first()
-    if again is not None:
-        return again, True
+    enrolled_again = db.session.scalars(again, claim).first()
+    if enrolled_again is not None:
+        return enrolled_again, True
     return _enrolment(account.id, run_id), False
+
+
+@cache
+def _claim_statements(dialect: str):
+    """The INSERT of a new enrolment and the UPDATE of a cancelled one, each returning the
+    row as an Enrolment, built once per database with bound parameters (a redemption's hot
+    path). Core statements on the table, read as the entity: SQLAlchemy's compiled cache
+    keeps them, where an ORM INSERT of the entity was compiled anew on every call."""
+    table = Enrolment.__table__
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    new = (
+        insert(table)
+        .values(account_id=bindparam("account_ref"), run_id=bindparam("run_ref"),
+                route_id=bindparam("route_ref"), status="enrolled")
+        .on_conflict_do_nothing(index_elements=["account_id", "run_id"])
+        .returning(*table.columns)
+    )
+    again = (
+        table.update()
+        .where(table.c.account_id == bindparam("account_ref"),
+               table.c.run_id == bindparam("run_ref"), table.c.status == "cancelled")
+        .values(status="enrolled", cancelled_at=None, route_id=bindparam("route_ref"))
+        .returning(*table.columns)
+    )
+    return tuple(db.select(Enrolment).from_statement(statement)
+                 .execution_options(populate_existing=True) for statement in (new, again))
 
 
 def take_seat(run_id: int, today: date) -> None:

@@ -5,10 +5,12 @@ import hmac
 import json
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import Insert, Select, Update, bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -19,6 +21,7 @@ from eigendossier.core import audit, erase, rotation
 from eigendossier.core.errors import DomainError, NotFound
 from eigendossier.core.extensions import db
 from eigendossier.core.i18n import localized
+from eigendossier.core.models import AuditEvent
 from eigendossier.core.timeutil import utcnow
 from eigendossier.routes import enrolments
 from eigendossier.routes import service as routes
@@ -219,55 +222,54 @@ def runs_to_choose(account: Account, voucher: Voucher, today: date) -> list[Run]
 
 def redeem(account: Account, voucher_id: int, run_id: int, key: str,
            today: date) -> tuple[int, dict]:
-    """Redeem the voucher for a run: the voucher, the seat and the enrolment in one
-    transaction, claimed by one conditional UPDATE. A replay with the same Idempotency-Key
-    gets the first response again. Returns (status, body).
+    """Redeem the voucher for a run: the enrolment, the voucher and the seat in one
+    transaction, the voucher claimed by one conditional UPDATE. A replay with the same
+    Idempotency-Key gets the first response again. Returns (status, body).
 
-    The happy path is eight statements: the voucher and the run with what the answer shows
-    (two SELECTs), the claim of the voucher, the enrolment (INSERT … RETURNING), its link to
-    the voucher, the audit event and the stored answer, and last the seat. Everyone redeeming
-    for the same run waits for that run's row, which stays locked until the commit: taking
-    the seat last keeps that wait to the seat's UPDATE and the commit. A stored answer is
-    looked up only when the voucher cannot be redeemed (a replay finds it already used) or
-    when storing ours collides with one under the same key.
+    The happy path is five statements on PostgreSQL (six on SQLite): the voucher and the run
+    with what the answer shows (one SELECT), the enrolment (INSERT … RETURNING), the claim of
+    the voucher that also links it to the enrolment, the audit event and the stored answer
+    (one INSERT with the other in a WITH on PostgreSQL), and last the seat. A concurrent
+    redemption of the same voucher finds it claimed at its UPDATE and rolls back, its
+    enrolment with it. The seat is taken last: it locks a seat shard until the commit (one no
+    other redemption holds). A stored answer is looked up only when the voucher cannot be
+    redeemed (a replay finds it already used) or when storing ours collides with one under
+    the same key. The statements are built once (see :func:`_statements`): building them
+    cost a redemption more CPU than running them.
     """
     fingerprint = hashlib.sha256(json.dumps([voucher_id, run_id]).encode()).hexdigest()
     now = utcnow()
-    voucher = _voucher_to_redeem(account, voucher_id)
-    if voucher is None:
+    statements = _statements()
+    row = db.session.execute(statements.redeemable, {
+        "voucher_id": voucher_id, "account_id": account.id, "run_id": run_id}).first()
+    if row is None:
         return _replay(account, key, fingerprint) or _not_found()
+    voucher, run, elsewhere = row
     if voucher.redeemed_at is not None or voucher.valid_until <= now:
         return _replay(account, key, fingerprint) or _refusal(voucher_id, now)
-    run, elsewhere = _run_to_buy(account, run_id)
     if run is None or not buys(voucher, run, today):
         return _replay(account, key, fingerprint) or _not_eligible()
     if elsewhere:
         return _replay(account, key, fingerprint) or _already_yours(run)
     try:
-        taken = db.session.execute(
-            db.update(Voucher)
-            .where(Voucher.id == voucher_id, Voucher.claimed_by_id == account.id,
-                   Voucher.redeemed_at.is_(None), Voucher.valid_until > now)
-            .values(redeemed_at=now)
-            .returning(Voucher.id)
-        ).first()
+        enrolment, new_seat = enrolments.claim_enrolment(account, run_id)
+        taken = db.session.execute(statements.claim, {
+            "voucher_id": voucher_id, "account_id": account.id, "now": now,
+            "enrolment_ref": enrolment.id}).first()
         if taken is None:
             db.session.rollback()
             return _replay(account, key, fingerprint) or _refusal(voucher_id, now)
-        enrolment, new_seat = enrolments.claim_enrolment(account, run_id)
-        db.session.execute(db.update(Voucher).where(Voucher.id == voucher_id)
-                           .values(enrolment_id=enrolment.id))
         set_committed_value(voucher, "redeemed_at", now)
         set_committed_value(voucher, "enrolment_id", enrolment.id)
         set_committed_value(voucher, "enrolment", enrolment)
         set_committed_value(enrolment, "run", run)
         if new_seat:  # the answer shows the run as it is once the seat below is taken
             set_committed_value(run, "seats_taken", run.seats_taken + 1)
-        audit.record("voucher.redeemed", account.id, subject=voucher, run=run.code)
         body = _redemption_body(voucher, enrolment)
-        db.session.add(IdempotentResponse(account_id=account.id, key=key,
-                                          request_fingerprint=fingerprint, status=201, body=body))
-        db.session.flush()
+        event = audit.values("voucher.redeemed", account.id, subject=voucher, run=run.code)
+        stored = {"account_id": account.id, "key": key, "request_fingerprint": fingerprint,
+                  "status": 201, "body": body, "created_at": now}
+        _write(statements, {**event, "created_at": now}, stored)
         if new_seat:
             enrolments.take_seat(run_id, today)
         db.session.commit()
@@ -283,6 +285,70 @@ def redeem(account: Account, voucher_id: int, run_id: int, key: str,
     return 201, body
 
 
+class _Statements(NamedTuple):
+    redeemable: Select
+    claim: Update
+    audit: Insert
+    stored: Insert
+    # PostgreSQL: the stored answer's INSERT with the audit event's in a WITH (one round trip).
+    both: Insert
+
+
+@cache
+def _statements() -> _Statements:
+    """The redemption's statements, built once with bound parameters: each redemption only
+    binds its values (and SQLAlchemy's compiled-statement cache finds them by a cache key
+    computed once)."""
+    other = aliased(Run)
+    elsewhere = db.exists().where(
+        Enrolment.account_id == bindparam("account_id"), Enrolment.status == "enrolled",
+        Enrolment.run_id == other.id, other.block_id == Run.block_id, other.id != Run.id)
+    redeemable = (
+        # The learner's voucher and the run, with what the answer shows (batch, institution,
+        # qualification; block, qualification, institution), and whether the learner has a
+        # seat in another group of the run's module. No voucher: no row; no run: None.
+        db.select(Voucher, Run, elsewhere.label("elsewhere"))
+        .outerjoin(Run, Run.id == bindparam("run_id"))
+        .options(joinedload(Voucher.batch).joinedload(VoucherBatch.institution),
+                 joinedload(Voucher.qualification),
+                 joinedload(Run.block).joinedload(Block.qualification),
+                 joinedload(Run.institution))
+        .filter(Voucher.id == bindparam("voucher_id"),
+                Voucher.claimed_by_id == bindparam("account_id"))
+    )
+    voucher = Voucher.__table__
+    claim = (
+        db.update(voucher)
+        .where(voucher.c.id == bindparam("voucher_id"),
+               voucher.c.claimed_by_id == bindparam("account_id"),
+               voucher.c.redeemed_at.is_(None), voucher.c.valid_until > bindparam("now"))
+        .values(redeemed_at=bindparam("now"), enrolment_id=bindparam("enrolment_ref"))
+        .returning(voucher.c.id)
+    )
+    audit_insert = _insert(AuditEvent.__table__, "audit_")
+    stored_insert = _insert(IdempotentResponse.__table__, "stored_")
+    return _Statements(redeemable, claim, audit_insert, stored_insert,
+                       stored_insert.add_cte(audit_insert.cte("audit_event_row")))
+
+
+def _insert(table, prefix: str) -> Insert:
+    """INSERT of one row of every column but the id, bound as prefix + column name."""
+    return db.insert(table).values({
+        column.name: bindparam(prefix + column.name, type_=column.type)
+        for column in table.columns if not column.primary_key})
+
+
+def _write(statements: _Statements, event: dict, stored: dict) -> None:
+    """The audit event and the stored answer: one statement on PostgreSQL, two elsewhere."""
+    event = {"audit_" + name: value for name, value in event.items()}
+    stored = {"stored_" + name: value for name, value in stored.items()}
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(statements.both, {**event, **stored})
+    else:
+        db.session.execute(statements.audit, event)
+        db.session.execute(statements.stored, stored)
+
+
 def buys(voucher: Voucher, run: Run, today: date) -> bool:
     """Can the voucher buy this run? The rule of :func:`eligible_runs`, for one run."""
     batch, block = voucher.batch, run.block
@@ -292,32 +358,6 @@ def buys(voucher: Voucher, run: Run, today: date) -> bool:
         and today < run.start_date <= voucher.valid_until.date()
         and run.seats_taken < run.seats_total
     )
-
-
-def _voucher_to_redeem(account: Account, voucher_id: int) -> Voucher | None:
-    """The learner's voucher with what the answer shows (batch, institution, qualification)."""
-    return db.session.scalar(
-        db.select(Voucher)
-        .options(joinedload(Voucher.batch).joinedload(VoucherBatch.institution),
-                 joinedload(Voucher.qualification))
-        .filter(Voucher.id == voucher_id, Voucher.claimed_by_id == account.id)
-    )
-
-
-def _run_to_buy(account: Account, run_id: int) -> tuple[Run | None, bool]:
-    """The run with what the answer shows (block, qualification, institution), and whether
-    the learner has a seat in another group of its module (in the same statement)."""
-    other = aliased(Run)
-    elsewhere = db.exists().where(
-        Enrolment.account_id == account.id, Enrolment.status == "enrolled",
-        Enrolment.run_id == other.id, other.block_id == Run.block_id, other.id != Run.id)
-    row = db.session.execute(
-        db.select(Run, elsewhere.label("elsewhere"))
-        .options(joinedload(Run.block).joinedload(Block.qualification),
-                 joinedload(Run.institution))
-        .filter(Run.id == run_id)
-    ).first()
-    return (row[0], bool(row[1])) if row else (None, False)
 
 
 def _redemption_body(voucher: Voucher, enrolment) -> dict:
