@@ -139,12 +139,19 @@ def browser(playwright_instance):
 
 
 @pytest.fixture
-def new_context(browser, live_server):
-    """Make browser contexts on the live server; all are closed after the test."""
+def new_context(browser, live_server, request):
+    """Make browser contexts on the live server; all are closed after the test.
+
+    Service workers are blocked unless the test module says `SERVICE_WORKERS = "allow"` (those
+    about offline use, installing, updating and push): installing the worker and filling its
+    caches cost each test about 0.4 s of CPU that a test of anything else does not need. In a
+    blocked context navigator.serviceWorker.ready never resolves (WAIT_FOR_CONTROL hangs)."""
     contexts = []
+    service_workers = getattr(request.module, "SERVICE_WORKERS", "block")
 
     def make(**options):
         options.setdefault("viewport", PHONE)
+        options.setdefault("service_workers", service_workers)
         context = browser.new_context(base_url=live_server, **options)
         context.set_default_timeout(10_000)
         contexts.append(context)

@@ -11,6 +11,8 @@ from tests.e2e.conftest import PASSWORD, WAIT_FOR_CONTROL, sign_up_by_api_and_op
 from tests.e2e.test_accessibility import assert_no_serious_violations, no_horizontal_scroll
 
 pytestmark = pytest.mark.e2e
+# Some tests here are about the service worker (offline use, install, update, push).
+SERVICE_WORKERS = "allow"
 
 
 def sign_up(page, name="Fatima El Amrani"):

@@ -34,6 +34,8 @@ from tests.e2e.test_vouchers import (
 from tests.support import set_seats_taken
 
 pytestmark = pytest.mark.e2e
+# Some tests here are about the service worker (offline use, install, update, push).
+SERVICE_WORKERS = "allow"
 
 WIDTHS = (390, 320)
 

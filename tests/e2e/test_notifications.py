@@ -24,6 +24,8 @@ from tests.e2e.test_accessibility import assert_no_serious_violations
 from tests.support_push import PushService
 
 pytestmark = pytest.mark.e2e
+# Some tests here are about the service worker (offline use, install, update, push).
+SERVICE_WORKERS = "allow"
 
 # 09:00 CET the day before R-EVE starts (Monday 5 January).
 DUE = datetime(2099, 1, 4, 8, 0, tzinfo=UTC)

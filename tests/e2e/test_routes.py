@@ -15,6 +15,8 @@ from tests.e2e.test_accessibility import assert_no_serious_violations, no_horizo
 from tests.support import set_seats_taken
 
 pytestmark = pytest.mark.e2e
+# Some tests here are about the service worker (offline use, install, update, push).
+SERVICE_WORKERS = "allow"
 
 CARPENTRY = "Timmerman (niveau 2, Techniek College Rijnmond)"
 BLOCKS = ["TIM-01 Veilig werken", "TIM-02 Maatvoering"]
