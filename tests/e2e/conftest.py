@@ -142,12 +142,15 @@ def browser(playwright_instance):
 def new_context(browser, live_server, request):
     """Make browser contexts on the live server; all are closed after the test.
 
-    Service workers are blocked unless the test module says `SERVICE_WORKERS = "allow"` (those
-    about offline use, installing, updating and push): installing the worker and filling its
-    caches cost each test about 0.4 s of CPU that a test of anything else does not need. In a
-    blocked context navigator.serviceWorker.ready never resolves (WAIT_FOR_CONTROL hangs)."""
+    Service workers are blocked unless the test uses the fixture with_service_worker, or its
+    module says `SERVICE_WORKERS = "allow"` (modules about offline use, installing, updating and
+    push): installing the worker and filling its caches cost each test about 0.5 s of CPU that
+    a test of anything else does not need. In a blocked context navigator.serviceWorker.ready
+    never resolves (WAIT_FOR_CONTROL hangs)."""
     contexts = []
     service_workers = getattr(request.module, "SERVICE_WORKERS", "block")
+    if "with_service_worker" in request.fixturenames:
+        service_workers = "allow"
 
     def make(**options):
         options.setdefault("viewport", PHONE)
@@ -160,6 +163,12 @@ def new_context(browser, live_server, request):
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def with_service_worker():
+    """For a test about offline use in a module of other things (see new_context):
+    `@pytest.mark.usefixtures("with_service_worker")` lets its contexts run the worker."""
 
 
 @pytest.fixture

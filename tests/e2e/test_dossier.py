@@ -11,8 +11,6 @@ from tests.e2e.conftest import PASSWORD, WAIT_FOR_CONTROL, sign_up_by_api_and_op
 from tests.e2e.test_accessibility import assert_no_serious_violations, no_horizontal_scroll
 
 pytestmark = pytest.mark.e2e
-# Some tests here are about the service worker (offline use, install, update, push).
-SERVICE_WORKERS = "allow"
 
 
 def sign_up(page, name="Fatima El Amrani"):
@@ -39,6 +37,7 @@ def add_file(page, path):
     page.get_by_role("button", name="Bestand toevoegen").click()
 
 
+@pytest.mark.usefixtures("with_service_worker")
 def test_import_by_file_picker_verified_details_and_offline(page, context, tmp_path):
     page.goto("/")
     page.evaluate(WAIT_FOR_CONTROL)  # from here the app and what it reads are kept offline
@@ -161,6 +160,7 @@ def test_dossier_views_are_accessible_and_fit_320_px(new_context, tmp_path):
     assert_no_serious_violations(page, "experience form")
 
 
+@pytest.mark.usefixtures("with_service_worker")
 def test_a_check_answered_from_a_kept_copy_shows_its_age(page, e2e_app, tmp_path):
     """A did:web document or status list read from the copy kept for offline use: the check
     says how long ago that copy was read, with the moment itself on hover."""

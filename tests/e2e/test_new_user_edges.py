@@ -34,8 +34,6 @@ from tests.e2e.test_vouchers import (
 from tests.support import set_seats_taken
 
 pytestmark = pytest.mark.e2e
-# Some tests here are about the service worker (offline use, install, update, push).
-SERVICE_WORKERS = "allow"
 
 WIDTHS = (390, 320)
 
@@ -276,6 +274,7 @@ KEPT_ANSWERS = """async () => {
 
 
 @pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.usefixtures("with_service_worker")
 def test_offline_every_badge_detail_reads_and_a_share_page_says_it_needs_internet(
         new_context, width):
     context = new_context(viewport={"width": width, "height": 640})

@@ -15,8 +15,6 @@ from tests.e2e.test_accessibility import assert_no_serious_violations, no_horizo
 from tests.support import set_seats_taken
 
 pytestmark = pytest.mark.e2e
-# Some tests here are about the service worker (offline use, install, update, push).
-SERVICE_WORKERS = "allow"
 
 CARPENTRY = "Timmerman (niveau 2, Techniek College Rijnmond)"
 BLOCKS = ["TIM-01 Veilig werken", "TIM-02 Maatvoering"]
@@ -272,6 +270,7 @@ def test_english_phrasing_and_keyboard_strictness_toggle(page):
     )
 
 
+@pytest.mark.usefixtures("with_service_worker")
 def test_schedule_works_offline_from_what_was_loaded(page, context):
     page.goto("/sign-up")
     page.evaluate(WAIT_FOR_CONTROL)
