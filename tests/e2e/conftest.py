@@ -47,6 +47,7 @@ def pytest_collection_modifyitems(items):
 
 
 PHONE = {"width": 390, "height": 844}
+PHONE_WIDTHS = (390, 320)
 PASSWORD = "correct horse battery"
 
 # Resolves once a service worker controls the page (after its clients.claim()).
@@ -138,12 +139,22 @@ def browser(playwright_instance):
 
 
 @pytest.fixture
-def new_context(browser, live_server):
-    """Make browser contexts on the live server; all are closed after the test."""
+def new_context(browser, live_server, request):
+    """Make browser contexts on the live server; all are closed after the test.
+
+    Service workers are blocked unless the test uses the fixture with_service_worker, or its
+    module says `SERVICE_WORKERS = "allow"` (modules about offline use, installing, updating and
+    push): installing the worker and filling its caches cost each test about 0.5 s of CPU that
+    a test of anything else does not need. In a blocked context navigator.serviceWorker.ready
+    never resolves (WAIT_FOR_CONTROL hangs)."""
     contexts = []
+    service_workers = getattr(request.module, "SERVICE_WORKERS", "block")
+    if "with_service_worker" in request.fixturenames:
+        service_workers = "allow"
 
     def make(**options):
         options.setdefault("viewport", PHONE)
+        options.setdefault("service_workers", service_workers)
         context = browser.new_context(base_url=live_server, **options)
         context.set_default_timeout(10_000)
         contexts.append(context)
@@ -152,6 +163,12 @@ def new_context(browser, live_server):
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def with_service_worker():
+    """For a test about offline use in a module of other things (see new_context):
+    `@pytest.mark.usefixtures("with_service_worker")` lets its contexts run the worker."""
 
 
 @pytest.fixture
@@ -202,6 +219,19 @@ def sign_up_by_api_and_open_dossier(page, name="Fatima El Amrani") -> str:
     page.goto("/dossier")
     expect(page.get_by_role("heading", level=1)).to_have_text("Dossier")
     return email
+
+
+def each_phone_width(page, path):
+    """Each phone width in PHONE_WIDTHS in turn, in one browser context for one learner: the
+    page is resized, and from the second width on `path` (if any) is opened afresh, as a new context
+    would have it, without a new context, a new learner and the app loaded cold again (about
+    1.5 s of CPU a width). Only for checks that write nothing a later width would see."""
+    for index, width in enumerate(PHONE_WIDTHS):
+        page.set_viewport_size({"width": width, "height": 640})
+        print(f"at {width} px")  # shown with a failure
+        if index and path:
+            page.goto(path)
+        yield width
 
 
 def find_mail(page, email: str, text: str):

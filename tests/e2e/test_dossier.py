@@ -7,13 +7,15 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.credentials_support import baked_png, unlinked_png
-from tests.e2e.conftest import PASSWORD, WAIT_FOR_CONTROL
+from tests.e2e.conftest import PASSWORD, WAIT_FOR_CONTROL, sign_up_by_api_and_open_dossier
 from tests.e2e.test_accessibility import assert_no_serious_violations, no_horizontal_scroll
 
 pytestmark = pytest.mark.e2e
 
 
 def sign_up(page, name="Fatima El Amrani"):
+    """Sign up through the form. Tests of what comes after use
+    sign_up_by_api_and_open_dossier (one app load and the form's CPU less)."""
     email = f"fatima-{uuid.uuid4().hex[:8]}@example.org"
     page.goto("/sign-up")
     page.get_by_label("Naam").fill(name)
@@ -35,10 +37,11 @@ def add_file(page, path):
     page.get_by_role("button", name="Bestand toevoegen").click()
 
 
+@pytest.mark.usefixtures("with_service_worker")
 def test_import_by_file_picker_verified_details_and_offline(page, context, tmp_path):
     page.goto("/")
-    page.evaluate(WAIT_FOR_CONTROL)
-    email = sign_up(page)
+    page.evaluate(WAIT_FOR_CONTROL)  # from here the app and what it reads are kept offline
+    email = sign_up_by_api_and_open_dossier(page)
     expect(page.get_by_text("Je hebt nog geen credentials.")).to_be_visible()
     badge = tmp_path / "elektra-veilig.png"
     badge.write_bytes(baked_png(email))
@@ -90,7 +93,7 @@ def test_import_by_file_picker_verified_details_and_offline(page, context, tmp_p
 
 
 def test_refusals_are_announced_and_experience_is_self_declared(page, tmp_path):
-    sign_up(page, name="Jan de Boer")
+    sign_up_by_api_and_open_dossier(page, name="Jan de Boer")
     unlinked = tmp_path / "teamwork.png"
     unlinked.write_bytes(unlinked_png())  # issued to a DID
     add_file(page, unlinked)
@@ -129,7 +132,8 @@ def test_refusals_are_announced_and_experience_is_self_declared(page, tmp_path):
 
 def test_dossier_views_are_accessible_and_fit_320_px(new_context, tmp_path):
     page = new_context(bypass_csp=True, viewport={"width": 320, "height": 640}).new_page()
-    email = sign_up(page, name="Bartholomeus Wilhelmina van Oldenbarnevelt-Schimmelpenninck")
+    email = sign_up_by_api_and_open_dossier(
+        page, name="Bartholomeus Wilhelmina van Oldenbarnevelt-Schimmelpenninck")
     no_horizontal_scroll(page)
     assert_no_serious_violations(page, "dossier (empty)")
     badge = tmp_path / "badge.png"
@@ -156,6 +160,7 @@ def test_dossier_views_are_accessible_and_fit_320_px(new_context, tmp_path):
     assert_no_serious_violations(page, "experience form")
 
 
+@pytest.mark.usefixtures("with_service_worker")
 def test_a_check_answered_from_a_kept_copy_shows_its_age(page, e2e_app, tmp_path):
     """A did:web document or status list read from the copy kept for offline use: the check
     says how long ago that copy was read, with the moment itself on hover."""
@@ -165,9 +170,8 @@ def test_a_check_answered_from_a_kept_copy_shows_its_age(page, e2e_app, tmp_path
     from eigendossier.core.timeutil import utcnow
     from eigendossier.dossier.models import Credential, VerificationCheck
 
-    page.goto("/")
+    email = sign_up_by_api_and_open_dossier(page)
     page.evaluate(WAIT_FOR_CONTROL)
-    email = sign_up(page)
     badge = tmp_path / "elektra-veilig.png"
     badge.write_bytes(baked_png(email))
     add_file(page, badge)

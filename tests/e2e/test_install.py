@@ -6,6 +6,8 @@ import pytest
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, WAIT_FOR_CONTROL
 
 pytestmark = pytest.mark.e2e
+# Some tests here are about the service worker (offline use, install, update, push).
+SERVICE_WORKERS = "allow"
 
 
 def png_size(body: bytes) -> tuple[int, int]:

@@ -8,11 +8,16 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.credentials_support import signed_di
-from tests.e2e.conftest import open_tab, sign_up_by_api, sign_up_by_api_and_open_dossier
+from tests.e2e.conftest import (
+    PHONE_WIDTHS,
+    each_phone_width,
+    open_tab,
+    sign_up_by_api,
+    sign_up_by_api_and_open_dossier,
+)
 
 pytestmark = pytest.mark.e2e
 
-WIDTHS = (390, 320)
 # The visible part of the screen: above the bottom bar.
 IN_VIEW = """(element) => {
   const box = element.getBoundingClientRect();
@@ -36,46 +41,46 @@ def add_by_text(page, email, name):
     assert response.status == 201, response.text()
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-def test_a_url_that_cannot_be_fetched_is_told_on_screen_in_dutch(new_context, width):
-    page = new_context(viewport={"width": width, "height": 640}).new_page()
+def test_a_url_that_cannot_be_fetched_is_told_on_screen_in_dutch(new_context):
+    page = new_context(viewport={"width": PHONE_WIDTHS[0], "height": 640}).new_page()
     sign_up_by_api_and_open_dossier(page)
-    page.get_by_role("link", name="Credential toevoegen").click()
-    url_field = page.get_by_label("Webadres van je badge")
-    url_field.fill("https://127.0.0.1:9/badge.json")
-    url_field.press("Enter")  # the form's own button is far below the message's place
-    error = page.locator("#add-error")
-    expect(error).to_contain_text("Het webadres kon niet worden opgehaald")
-    assert_seen(error)
-    text = error.inner_text()
-    assert "Error" not in text, text
-    assert "(" not in text, text
+    for _width in each_phone_width(page, "/dossier"):
+        page.get_by_role("link", name="Credential toevoegen").click()
+        url_field = page.get_by_label("Webadres van je badge")
+        url_field.fill("https://127.0.0.1:9/badge.json")
+        url_field.press("Enter")  # the form's own button is far below the message's place
+        error = page.locator("#add-error")
+        expect(error).to_contain_text("Het webadres kon niet worden opgehaald")
+        assert_seen(error)
+        text = error.inner_text()
+        assert "Error" not in text, text
+        assert "(" not in text, text
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-def test_choose_at_least_one_credential_is_shown_where_the_learner_looks(new_context, width):
-    page = new_context(viewport={"width": width, "height": 640}).new_page()
+def test_choose_at_least_one_credential_is_shown_where_the_learner_looks(new_context):
+    page = new_context(viewport={"width": PHONE_WIDTHS[0], "height": 640}).new_page()
     email = sign_up_by_api(page)
     for number in range(5):
         add_by_text(page, email, f"Module {number + 1} veilig werken")
     page.goto("/dossier")
-    page.get_by_role("link", name="Deellink maken").click()
-    page.get_by_label("Voor wie is de link?").fill("Gesprek")
-    page.get_by_role("button", name="Link maken").click()  # nothing chosen
-    error = page.locator("#share-credentials-error")
-    expect(error).to_have_text(re.compile("Kies minstens één credential"))
-    expect(page.locator("#share-credentials")).to_be_focused()
-    assert error.evaluate(IN_VIEW), "the error is not on the screen"
+    for _width in each_phone_width(page, "/dossier"):
+        page.get_by_role("link", name="Deellink maken").click()
+        page.get_by_label("Voor wie is de link?").fill("Gesprek")
+        page.get_by_role("button", name="Link maken").click()  # nothing chosen
+        error = page.locator("#share-credentials-error")
+        expect(error).to_have_text(re.compile("Kies minstens één credential"))
+        expect(page.locator("#share-credentials")).to_be_focused()
+        assert error.evaluate(IN_VIEW), "the error is not on the screen"
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-def test_saved_reminder_settings_say_so_on_screen(new_context, width):
-    page = new_context(viewport={"width": width, "height": 640}).new_page()
+def test_saved_reminder_settings_say_so_on_screen(new_context):
+    page = new_context(viewport={"width": PHONE_WIDTHS[0], "height": 640}).new_page()
     sign_up_by_api_and_open_dossier(page)
-    open_tab(page, "Meldingen")
-    save = page.get_by_role("button", name="Opslaan")
-    save.scroll_into_view_if_needed()
-    save.click()
-    status = page.locator("#settings-status")
-    expect(status).to_have_text("Opgeslagen.")
-    assert_seen(status)
+    for _width in each_phone_width(page, "/dossier"):
+        open_tab(page, "Meldingen")
+        save = page.get_by_role("button", name="Opslaan")
+        save.scroll_into_view_if_needed()
+        save.click()
+        status = page.locator("#settings-status")
+        expect(status).to_have_text("Opgeslagen.")
+        assert_seen(status)

@@ -15,8 +15,14 @@ from eigendossier.catalog.models import Block, Run
 from eigendossier.core.extensions import db
 from eigendossier.routes.models import Enrolment
 from tests.credentials_support import hosted_ob2_png, signed_di
-from tests.e2e.conftest import WAIT_FOR_CONTROL, sign_up_by_api, sign_up_by_api_and_open_dossier
-from tests.e2e.test_dossier import add_file, sign_up
+from tests.e2e.conftest import (
+    PHONE_WIDTHS,
+    WAIT_FOR_CONTROL,
+    each_phone_width,
+    sign_up_by_api,
+    sign_up_by_api_and_open_dossier,
+)
+from tests.e2e.test_dossier import add_file
 from tests.e2e.test_routes import CARPENTRY, plan_route, sign_up_by_api_and_open_route
 from tests.e2e.test_vouchers import (
     amsterdam_today,
@@ -183,23 +189,23 @@ CRITERIA = ("# Degree Requirements\n\n- Praktijkexamen\n- **Kennistoets**\n\n"
             "<script>window.__ran = true</script>")
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-def test_criteria_in_markdown_read_as_text_with_headings_and_lists(new_context, width):
-    page = phone(new_context, width)
+def test_criteria_in_markdown_read_as_text_with_headings_and_lists(new_context):
+    page = phone(new_context, PHONE_WIDTHS[0])
     email = sign_up_by_api(page)
     text = json.dumps(signed_di(email, name="Lassen", criteria=CRITERIA,
                                 achievement_id="https://roc.example/lassen"))
     added = page.request.post("/api/v1/dossier/credentials", data={"text": text},
                               headers={"X-CSRF-Token": csrf(page)})
     assert added.status == 201, added.text()
-    page.goto(f"/dossier/{added.json()['id']}")
-    criteria = page.locator(".fields__row", has_text="Eisen").locator(".markdown")
-    expect(criteria.get_by_role("heading", name="Degree Requirements")).to_be_visible()
-    expect(criteria.get_by_role("listitem")).to_have_text(["Praktijkexamen", "Kennistoets"])
-    expect(criteria).not_to_contain_text("# Degree")
-    expect(criteria.locator("script")).to_have_count(0)
-    assert page.evaluate("window.__ran === undefined")
-    fits(page)
+    for _width in each_phone_width(page, None):
+        page.goto(f"/dossier/{added.json()['id']}")
+        criteria = page.locator(".fields__row", has_text="Eisen").locator(".markdown")
+        expect(criteria.get_by_role("heading", name="Degree Requirements")).to_be_visible()
+        expect(criteria.get_by_role("listitem")).to_have_text(["Praktijkexamen", "Kennistoets"])
+        expect(criteria).not_to_contain_text("# Degree")
+        expect(criteria.locator("script")).to_have_count(0)
+        assert page.evaluate("window.__ran === undefined")
+        fits(page)
 
 
 @pytest.fixture
@@ -225,23 +231,22 @@ def care_group(e2e_app):
         db.session.commit()
 
 
-@pytest.mark.parametrize("width", WIDTHS)
 def test_the_carousel_opens_on_the_learners_own_qualification(new_context, e2e_app, catalog,
-                                                              care_group, width):
-    page = phone(new_context, width)
-    email = sign_up(page)
+                                                              care_group):
+    page = phone(new_context, PHONE_WIDTHS[0])
+    email = sign_up_by_api_and_open_dossier(page)
     enrol_directly(e2e_app, email, "VIG-01-E2E")
-    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Rooster").click()
-    chosen = page.get_by_label("Opleiding").locator("option:checked")
-    expect(chosen).to_have_text("Verzorgende-IG")
-    expect(page.get_by_role("list", name="Blokken van Verzorgende-IG in vaste volgorde")
-           ).to_be_visible()
-    fits(page)
+    for _width in each_phone_width(page, "/dossier"):
+        page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Rooster").click()
+        chosen = page.get_by_label("Opleiding").locator("option:checked")
+        expect(chosen).to_have_text("Verzorgende-IG")
+        expect(page.get_by_role("list", name="Blokken van Verzorgende-IG in vaste volgorde")
+               ).to_be_visible()
+        fits(page)
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-def test_the_exported_index_fits_a_phone(new_context, width):
-    page = phone(new_context, width)
+def test_the_exported_index_fits_a_phone(new_context):
+    page = phone(new_context, PHONE_WIDTHS[0])
     email = sign_up_by_api(page)
     for name in ("Veilig werken met elektriciteit in een laagspanningsinstallatie", "Lassen"):
         text = json.dumps(signed_di(email, name=name, achievement_id=f"https://roc.example/{name}"))
@@ -252,13 +257,14 @@ def test_the_exported_index_fits_a_phone(new_context, width):
     assert answer.status == 200, answer.text()
     with pyzipper.AESZipFile(io.BytesIO(answer.body())) as archive:
         index = archive.read("index.html").decode()
-    page.goto("about:blank")  # opened from the unpacked zip: none of the app's headers
-    page.set_content(index)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn gegevens in Eigen Dossier")
-    fits(page)
-    # Each line says what it is, now that the column headings are out of sight.
-    row = page.locator("tbody tr").first
-    expect(row.get_by_role("cell", name="Uitgever: ROC Voorbeeld")).to_be_visible()
+    for _width in each_phone_width(page, None):
+        page.goto("about:blank")  # opened from the unpacked zip: none of the app's headers
+        page.set_content(index)
+        expect(page.get_by_role("heading", level=1)).to_have_text("Mijn gegevens in Eigen Dossier")
+        fits(page)
+        # Each line says what it is, now that the column headings are out of sight.
+        row = page.locator("tbody tr").first
+        expect(row.get_by_role("cell", name="Uitgever: ROC Voorbeeld")).to_be_visible()
 
 
 KEPT_ANSWERS = """async () => {
@@ -268,13 +274,14 @@ KEPT_ANSWERS = """async () => {
 
 
 @pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.usefixtures("with_service_worker")
 def test_offline_every_badge_detail_reads_and_a_share_page_says_it_needs_internet(
         new_context, width):
     context = new_context(viewport={"width": width, "height": 640})
     page = context.new_page()
     page.goto("/")
     page.evaluate(WAIT_FOR_CONTROL)
-    email = sign_up(page)
+    email = sign_up_by_api(page)  # the app is loaded again below, with the learner signed in
     ids = []
     for name in ("Lassen", "Solderen"):
         text = json.dumps(signed_di(email, name=name, achievement_id=f"https://roc.example/{name}"))

@@ -8,7 +8,6 @@ end-to-end path uses a subscription whose endpoint is our local push service (th
 PushManager answers with it), and the push itself reaches the worker over DevTools."""
 import json
 import re
-import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -19,11 +18,13 @@ from eigendossier.catalog.models import Run
 from eigendossier.core.extensions import db
 from eigendossier.notifications import reminders, vapid
 from eigendossier.routes.models import Enrolment
-from tests.e2e.conftest import PASSWORD, WAIT_FOR_CONTROL, open_tab
+from tests.e2e.conftest import WAIT_FOR_CONTROL, open_tab, sign_up_by_api_and_open_dossier
 from tests.e2e.test_accessibility import assert_no_serious_violations
 from tests.support_push import PushService
 
 pytestmark = pytest.mark.e2e
+# Some tests here are about the service worker (offline use, install, update, push).
+SERVICE_WORKERS = "allow"
 
 # 09:00 CET the day before R-EVE starts (Monday 5 January).
 DUE = datetime(2099, 1, 4, 8, 0, tzinfo=UTC)
@@ -83,13 +84,9 @@ def local_push(e2e_app, monkeypatch):
 
 
 def sign_up(page, name="Noor Bakker"):
-    email = f"noor-{uuid.uuid4().hex[:8]}@example.org"
-    page.goto("/sign-up")
-    page.get_by_label("Naam").fill(name)
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Account aanmaken").click()
-    page.get_by_role("button", name="Verder naar mijn dossier").click()
+    """A new learner on the Dossier tab, signed up through the API (notifications, not the
+    sign-up form, are tested here)."""
+    email = sign_up_by_api_and_open_dossier(page, name=name)
     expect(page.get_by_role("navigation", name="Hoofdmenu")).to_be_visible()
     return email
 

@@ -10,6 +10,8 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import WAIT_FOR_CONTROL, open_tab
 
 pytestmark = pytest.mark.e2e
+# Some tests here are about the service worker (offline use, install, update, push).
+SERVICE_WORKERS = "allow"
 
 
 def shell_version(live_server) -> str:

@@ -16,8 +16,7 @@ from eigendossier.catalog.models import Block
 from eigendossier.core import jobs
 from eigendossier.core.extensions import db
 from eigendossier.issuing import service as issuing
-from tests.e2e.conftest import PASSWORD
-from tests.e2e.test_dossier import sign_up
+from tests.e2e.conftest import PASSWORD, sign_up_by_api_and_open_dossier
 from tests.e2e.test_vouchers import FAKE_SCANNER
 from tests.support import ApiClient
 
@@ -69,7 +68,7 @@ def tx_code_mailed(app, email: str) -> str:
 
 def test_a_schools_offer_is_received_verified_on_a_phone(page, catalog, loopback_issuer):
     app, staff = catalog, loopback_issuer
-    email = sign_up(page)
+    email = sign_up_by_api_and_open_dossier(page)
     with app.app_context():
         block = db.session.scalar(db.select(Block).filter_by(code="VIG-01")).id
     award = staff.post("/api/v1/issuing/zao/awards", json={"block_id": block, "email": email})
@@ -111,7 +110,7 @@ def test_an_offer_qr_code_is_scanned_with_the_camera(new_context, catalog, loopb
     context = new_context()
     context.add_init_script(FAKE_SCANNER)
     page = context.new_page()
-    email = sign_up(page)
+    email = sign_up_by_api_and_open_dossier(page)
     with app.app_context():
         block = db.session.scalar(db.select(Block).filter_by(code="VIG-01")).id
     award = staff.post("/api/v1/issuing/zao/awards", json={"block_id": block, "email": email})

@@ -7,8 +7,9 @@ from playwright.sync_api import expect
 
 from eigendossier.core import outbound
 from tests.credentials_support import baked_png
+from tests.e2e.conftest import sign_up_by_api_and_open_dossier
 from tests.e2e.test_accessibility import assert_no_violations, no_horizontal_scroll
-from tests.e2e.test_dossier import add_file, sign_up
+from tests.e2e.test_dossier import add_file
 
 pytestmark = pytest.mark.e2e
 CHANGED = ("PUBLIC_BASE_URL", "OUTBOUND_ALLOW_HTTP", "OUTBOUND_ALLOW_PRIVATE")
@@ -30,7 +31,7 @@ def verifier_on_live_server(e2e_app, live_server):
 def test_an_employer_asks_and_the_learner_answers_from_the_phone(
         new_context, tmp_path, verifier_on_live_server):
     page = new_context(bypass_csp=True).new_page()  # a phone, 390 px; CSP off for axe only
-    email = sign_up(page)
+    email = sign_up_by_api_and_open_dossier(page)
     badge = tmp_path / "elektra.png"
     badge.write_bytes(baked_png(email))
     add_file(page, badge)

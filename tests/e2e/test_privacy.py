@@ -6,14 +6,13 @@ import zipfile
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, open_tab
-from tests.e2e.test_dossier import sign_up
+from tests.e2e.conftest import PASSWORD, open_tab, sign_up_by_api_and_open_dossier
 
 pytestmark = pytest.mark.e2e
 
 
 def test_download_my_data_then_delete_the_account(page, tmp_path):
-    email = sign_up(page)
+    email = sign_up_by_api_and_open_dossier(page)
     open_tab(page, "Profiel")
     expect(page.get_by_role("heading", name="Mijn gegevens", exact=True)).to_be_visible()
     trail = page.get_by_role("region", name="Wat er met je gegevens gebeurde")

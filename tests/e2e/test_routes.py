@@ -27,6 +27,8 @@ def _catalogue(catalog):
 
 
 def sign_up(page, name="Kees Timmer"):
+    """Sign up through the form, then open Route: for the offline start right after signing up.
+    Other tests use sign_up_by_api_and_open_route."""
     page.goto("/sign-up")
     page.get_by_label("Naam").fill(name)
     page.get_by_label("E-mailadres").fill(f"{name.split()[0].lower()}-{os.urandom(4).hex()}@example.org")
@@ -59,7 +61,7 @@ def plan_route(page):
 
 def test_plan_save_enrol_schedule_and_calendar(page, context, api):
     context.grant_permissions(["clipboard-read", "clipboard-write"])
-    sign_up(page)
+    sign_up_by_api_and_open_route(page)
     nav = page.get_by_role("navigation", name="Hoofdmenu")
     expect(nav.get_by_role("link", name="Route")).to_have_attribute("aria-current", "page")
     expect(nav.get_by_role("link", name="Rooster")).to_be_visible()
@@ -157,7 +159,7 @@ def test_plan_save_enrol_schedule_and_calendar(page, context, api):
 
 
 def test_no_route_shows_causes_and_a_relaxation_to_apply(page):
-    sign_up(page, name="Mila Daglicht")
+    sign_up_by_api_and_open_route(page, name="Mila Daglicht")
     choose_carpentry_as_upskilling(page)
     times = page.get_by_role("group", name="Lestijden", exact=True)
     times.get_by_label("’s Avonds").uncheck()
@@ -189,7 +191,7 @@ def test_no_route_shows_causes_and_a_relaxation_to_apply(page):
 
 
 def test_a_full_module_books_nothing_and_says_so(page, catalog):
-    sign_up(page, name="Vera Vol")
+    sign_up_by_api_and_open_route(page, name="Vera Vol")
     choose_carpentry_as_upskilling(page)
     plan_route(page)
     expect(page.locator("#route-status")).to_contain_text("Route gevonden")
@@ -227,7 +229,7 @@ def test_a_full_module_books_nothing_and_says_so(page, catalog):
 
 
 def test_english_phrasing_and_keyboard_strictness_toggle(page):
-    sign_up(page, name="Sam Keyboard")
+    sign_up_by_api_and_open_route(page, name="Sam Keyboard")
     open_tab(page, "Profiel")
     page.get_by_label("Taal").select_option("en")
     page.get_by_label("Tijdzone").select_option("Europe/London")
@@ -268,6 +270,7 @@ def test_english_phrasing_and_keyboard_strictness_toggle(page):
     )
 
 
+@pytest.mark.usefixtures("with_service_worker")
 def test_schedule_works_offline_from_what_was_loaded(page, context):
     page.goto("/sign-up")
     page.evaluate(WAIT_FOR_CONTROL)
@@ -301,7 +304,8 @@ def test_schedule_works_offline_from_what_was_loaded(page, context):
 
 def test_axe_and_320_px_on_route_and_rooster(new_context):
     page = new_context(bypass_csp=True, viewport={"width": 320, "height": 640}).new_page()
-    sign_up(page, name="Bartholomeus Wilhelmina van Oldenbarnevelt-Schimmelpenninck")
+    sign_up_by_api_and_open_route(
+        page, name="Bartholomeus Wilhelmina van Oldenbarnevelt-Schimmelpenninck")
     expect(page.get_by_role("radio", name="Bijscholing")).to_be_visible()
     no_horizontal_scroll(page)
     assert_no_serious_violations(page, "route")
@@ -351,7 +355,7 @@ def test_alternatives_later_but_fitting_better(page):
         route.fulfill(json=answer)
 
     page.route("**/api/v1/routes/plan", with_alternative)
-    sign_up(page, name="Alex Ander")
+    sign_up_by_api_and_open_route(page, name="Alex Ander")
     choose_carpentry_as_upskilling(page)
     plan_route(page)
     choice = page.get_by_role("group", name="Kies je route")
@@ -377,7 +381,7 @@ def test_alternatives_later_but_fitting_better(page):
 
 
 def test_the_next_learner_on_this_device_sees_nothing_of_the_last(page):
-    sign_up(page, name="Anna Eerst")
+    sign_up_by_api_and_open_route(page, name="Anna Eerst")
     choose_carpentry_as_upskilling(page)
     plan_route(page)
     page.get_by_role("button", name="Route opslaan").click()

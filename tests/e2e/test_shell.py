@@ -12,6 +12,8 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import PASSWORD, WAIT_FOR_CONTROL
 
 pytestmark = pytest.mark.e2e
+# Some tests here are about the service worker (offline use, install, update, push).
+SERVICE_WORKERS = "allow"
 
 HASHED = re.compile(r"\.[0-9a-f]{12}\.[a-z0-9]+$")
 SIGNED_IN_VIEWS = ("/app/dossier/", "/app/routes/", "/app/schedule/", "/app/vouchers/",
