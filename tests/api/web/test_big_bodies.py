@@ -4,7 +4,10 @@ and counts the rest, at every endpoint.
 
 Before, `POST /api/v1/session` with 400,000 unknown keys (4.5 MB) took 12.5 s of CPU and
 answered 17 MB: one translated message per key. CPU time is this thread's (the test client
-runs the app in it): wall time on a shared machine measures the neighbours."""
+runs the app in it): wall time on a shared machine measures the neighbours. Bounds are in
+units of what Python's own json.loads spends on 400,000 keys on the machine at hand: CPU
+time too depends on the machine and on what shares its cores (one 4 MB refusal took 0.27 s
+alone and 1.06 s beside the other test process on a machine where the unit is 0.43 s)."""
 import json
 import time
 
@@ -19,8 +22,9 @@ from tests.support import assert_problem
 # on either database. The unknown-keys test (an endpoint of each domain, row counts compared)
 # runs on PostgreSQL too, so nothing written for a refused body is checked there as well.
 
-# Well above what a refusal costs now (~0.1 s), far below what these bodies cost before.
-MAX_CPU_SECONDS = 1.0
+# Well above what a refusal costs now (1-1.4 units, 2.5-4 beside a busy neighbour), far
+# below what these bodies cost before (30 units and more).
+MAX_CPU_UNITS = 5
 MAX_ANSWER_BYTES = 20_000
 BODY_CAP = 5 * 1024 * 1024
 
@@ -30,6 +34,17 @@ SETTINGS = {"RATELIMIT_ENABLED": False}
 @pytest.fixture
 def app_settings():
     return SETTINGS
+
+
+@pytest.fixture(scope="module")
+def cpu_unit() -> float:
+    """CPU seconds json.loads takes for 400,000 keys here (the better of two)."""
+    body, best = HOSTILE["400k-unknown-keys"][0], float("inf")
+    for _ in range(2):
+        started = time.thread_time()
+        json.loads(body)
+        best = min(best, time.thread_time() - started)
+    return best
 
 
 @pytest.fixture
@@ -63,12 +78,16 @@ def long_list(field: str, count: int, inside: str | None = None) -> bytes:
     return compact({inside: items} if inside else items)
 
 
-def measured(client, method: str, path: str, body: bytes):
+def assert_cheap(cpu: float, units: float, unit: float, what: str) -> None:
+    assert cpu < units * unit, f"{what}: {cpu:.2f} s CPU, {cpu / unit:.1f} units of {unit:.2f} s"
+
+
+def measured(client, method: str, path: str, body: bytes, unit: float):
     assert len(body) <= BODY_CAP
     started = time.thread_time()
     response = client.open(path, method=method, data=body, content_type="application/json")
     cpu = time.thread_time() - started
-    assert cpu < MAX_CPU_SECONDS, f"{method} {path} with {len(body)} bytes: {cpu:.2f} s CPU"
+    assert_cheap(cpu, MAX_CPU_UNITS, unit, f"{method} {path} with {len(body)} bytes")
     assert len(response.get_data()) < MAX_ANSWER_BYTES, len(response.get_data())
     return response
 
@@ -98,11 +117,12 @@ HOSTILE = {
     ("staff", "POST", "/api/v1/issuing/tcr/awards"),
     ("staff", "PUT", "/api/v1/catalog"),
 ])
-def test_a_body_too_big_to_walk_is_refused_cheaply(request, app, who, method, path, name):
+def test_a_body_too_big_to_walk_is_refused_cheaply(request, app, cpu_unit, who, method, path,
+                                                   name):
     client = client_of(request, app, who)
     body, status, slug = HOSTILE[name]
     before = row_counts(app)
-    assert_problem(measured(client, method, path, body), status, slug)
+    assert_problem(measured(client, method, path, body, cpu_unit), status, slug)
     assert row_counts(app) == before
 
 
@@ -115,12 +135,13 @@ def test_a_body_too_big_to_walk_is_refused_cheaply(request, app, who, method, pa
     ("learner", "POST", "/api/v1/dossier/experience", None),
     ("staff", "POST", "/api/v1/issuing/tcr/awards", None),
 ])
-def test_unknown_keys_are_refused_before_per_key_work(request, app, who, method, path, inside):
+def test_unknown_keys_are_refused_before_per_key_work(request, app, cpu_unit, who, method, path,
+                                                      inside):
     """45,000 unknown keys (under JSON_MAX_VALUES): a 422 naming the first 50 and counting
     the rest, without marshmallow's work (and translation) for each key."""
     client = client_of(request, app, who)
     before = row_counts(app)
-    body = assert_problem(measured(client, method, path, unknown_keys(45_000, inside)),
+    body = assert_problem(measured(client, method, path, unknown_keys(45_000, inside), cpu_unit),
                           422, "validation")
     listed = sum(len(messages) for messages in body["errors"].values())
     assert listed == MAX_FIELD_ERRORS
@@ -130,9 +151,9 @@ def test_unknown_keys_are_refused_before_per_key_work(request, app, who, method,
     assert row_counts(app) == before
 
 
-def test_a_long_list_is_refused_before_its_items_are_checked(signed_in):
+def test_a_long_list_is_refused_before_its_items_are_checked(signed_in, cpu_unit):
     body = assert_problem(measured(signed_in, "POST", "/api/v1/routes/plan",
-                                   long_list("times_of_day", 45_000, "preferences")),
+                                   long_list("times_of_day", 45_000, "preferences"), cpu_unit),
                           422, "validation")
     assert body["errors"] == {"preferences.times_of_day": ["Hooguit 100 onderdelen."]}
 
@@ -159,7 +180,7 @@ def test_every_api_blueprint_checks_the_shape_first(app):
     assert all(isinstance(bp, Blueprint) for bp in api_blueprints), api_blueprints
 
 
-def test_a_catalogue_of_many_wrong_items_lists_a_few(staff):
+def test_a_catalogue_of_many_wrong_items_lists_a_few(staff, cpu_unit):
     """The catalogue is read with line numbers (slower than JSON alone), so its bound is
     looser; before, 90,000 wrong items took 6.6 s of CPU and made 90,000 problems."""
     document = compact({"institutions": [1] * 90_000})
@@ -169,10 +190,10 @@ def test_a_catalogue_of_many_wrong_items_lists_a_few(staff):
     body = assert_problem(response, 422, "catalog-invalid")
     assert sum(len(messages) for messages in body["errors"].values()) == MAX_FIELD_ERRORS
     assert body["more_errors"] > 0
-    assert cpu < 3 * MAX_CPU_SECONDS, f"{cpu:.2f} s CPU"
+    assert_cheap(cpu, 4 * MAX_CPU_UNITS, cpu_unit, "90,000 wrong items")
 
 
-def test_a_catalogue_too_large_to_read_is_refused_before_it_is_composed(staff):
+def test_a_catalogue_too_large_to_read_is_refused_before_it_is_composed(staff, cpu_unit):
     """4.4 MB of YAML with 190,000 institutions: refused for its number of values, after
     counting the parser's events (before: after composing and constructing it all, 13 s)."""
     document = ("institutions:\n" + "  - {slug: x, name: y}\n" * 190_000).encode()
@@ -180,4 +201,4 @@ def test_a_catalogue_too_large_to_read_is_refused_before_it_is_composed(staff):
     response = staff.put("/api/v1/catalog", data=document, content_type="application/yaml")
     cpu = time.thread_time() - started
     assert_problem(response, 422, "catalog-invalid")
-    assert cpu < MAX_CPU_SECONDS, f"{cpu:.2f} s CPU"
+    assert_cheap(cpu, 2 * MAX_CPU_UNITS, cpu_unit, "190,000 institutions of YAML")
