@@ -14,10 +14,12 @@ export EIGENDOSSIER_CHROMIUM
 JOBS ?= auto
 # Extra pytest arguments, e.g. `make test JOBS=0 PYTEST_ARGS="tests/unit -x"`.
 PYTEST_ARGS ?=
-# uv for `make lock`, in a virtualenv of its own: one lock for every platform and every
-# Python from 3.11 on (packages some need only, like async-timeout before 3.11.3, carry markers).
-TOOLS := $(VENV)-tools
-LOCK := $(TOOLS)/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+# uv (pinned, the one package pip installs) installs the locks, in seconds where pip takes a
+# minute, and makes them (`make lock`): one lock for every platform and every Python from 3.11
+# on (packages some need only, like async-timeout before 3.11.3, carry markers).
+UV := $(BIN)/uv
+UV_INSTALL := $(UV) pip install --quiet --python $(BIN)/python --no-deps
+LOCK := $(UV) pip compile --quiet --universal --python-version 3.11 --generate-hashes \
 	--custom-compile-command "make lock" $(LOCKFLAGS)
 
 .PHONY: run test bench install install-test translations chromium openapi lint lock clean
@@ -39,16 +41,19 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 # Exactly the versions (and files, by hash) in the lock files: nothing moves under us.
-$(VENV)/.installed: pyproject.toml requirements.lock
-	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+$(VENV)/.installed: pyproject.toml requirements.lock | $(UV)
+	$(UV_INSTALL) --require-hashes -r requirements.lock
+	$(UV_INSTALL) -e .
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed requirements-test.lock
-	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-test.lock
+	$(UV_INSTALL) --require-hashes -r requirements-test.lock
 	touch $@
+
+$(UV):
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet uv==0.13.8
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d $(TRANSLATIONS)
@@ -77,12 +82,10 @@ lint: install-test  ## ruff over the code, tests and benchmarks; mypy --strict o
 	$(BIN)/ruff check backend tests bench
 	$(BIN)/mypy
 
-lock:  ## re-resolve requirements*.lock after changing pyproject.toml (LOCKFLAGS="-P NAME" moves NAME)
-	test -x $(TOOLS)/bin/uv || \
-	  { $(PYTHON) -m venv $(TOOLS) && $(TOOLS)/bin/python -m pip install --quiet uv==0.13.8; }
+lock: $(UV)  ## re-resolve requirements*.lock after changing pyproject.toml (LOCKFLAGS="-P NAME" moves NAME)
 	$(LOCK) --output-file requirements.lock pyproject.toml
 	$(LOCK) --extra test --constraints requirements.lock --output-file requirements-test.lock \
 	  pyproject.toml
 
 clean:
-	rm -rf $(VENV) $(TOOLS) .venv-peer instance .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) .venv-tools .venv-peer instance .pytest_cache .ruff_cache .mypy_cache
