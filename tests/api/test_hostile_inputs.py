@@ -205,7 +205,7 @@ def _on_postgresql(cases: list[dict]) -> list[dict]:
     *(pytest.param("sqlite", case, id=f"sqlite-{_case_id(case)}") for case in CASES),
     *(pytest.param("postgresql", case, id=f"postgresql-{_case_id(case)}",
                    marks=pytest.mark.postgres) for case in _on_postgresql(CASES)),
-], indirect=["hostile"])
+], indirect=["hostile"], scope="module")
 def test_hostile_input_is_refused(request, hostile, connections, case):
     app, clients = hostile
     client = clients[case.get("who", "learner")]
