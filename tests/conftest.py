@@ -21,7 +21,13 @@ import pytest
 from eigendossier import create_app
 from eigendossier.core import jobs
 from eigendossier.core.extensions import EigenFlask, db
-from tests.support import ApiClient, SharedBuilderRule, SharedTemplateCode, sign_up
+from tests.support import (
+    ApiClient,
+    SharedBuilderRule,
+    SharedDialects,
+    SharedTemplateCode,
+    sign_up,
+)
 from tests.support_examples import CI  # noqa: F401 - registers the profile before it loads
 from tests.support_mail import start_server
 
@@ -35,6 +41,7 @@ CHEAP_PASSWORD_HASHING = {
 
 
 TEMPLATE_CODE = SharedTemplateCode()
+DIALECTS = SharedDialects()
 # Each URL rule's builders compiled once per process, not once per app (tests/support.py).
 EigenFlask.url_rule_class = SharedBuilderRule
 # Set on a test whose database was copied with the catalogue in it (tests/api/conftest.py).
@@ -104,6 +111,8 @@ def make_app(database_url, tmp_path, **overrides):
     app = create_app(settings)
     app.test_client_class = ApiClient
     app.jinja_env.bytecode_cache = TEMPLATE_CODE
+    with app.app_context():
+        DIALECTS.share(app, db.engines.values())
     return app
 
 
