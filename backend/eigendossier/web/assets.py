@@ -246,6 +246,9 @@ def build(root: Path) -> Bundle:
 
 
 _lock = threading.Lock()
+# The bundle last built from each folder: apps of one process that serve the same folder
+# (the tests build one per test) share it instead of reading and compressing it all again.
+_built: dict[Path, Bundle] = {}
 
 
 def current(app, check: bool = False) -> Bundle:
@@ -255,8 +258,8 @@ def current(app, check: bool = False) -> Bundle:
     if bundle is not None and not (check and stamp_of(root) != bundle.stamp):
         return bundle
     with _lock:
-        bundle = app.extensions.get("pwa_assets")
+        bundle = app.extensions.get("pwa_assets") or _built.get(root)
         if bundle is None or stamp_of(root) != bundle.stamp:
-            bundle = build(root)
-            app.extensions["pwa_assets"] = bundle
+            bundle = _built[root] = build(root)
+        app.extensions["pwa_assets"] = bundle
     return bundle
