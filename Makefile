@@ -37,7 +37,12 @@ test: install-test translations chromium  ## install what the tests need and run
 	@# The app's own modules too (an editable install; up-to-date ones are skipped): the test
 	@# processes and the servers they start would otherwise compile them each, 0.4 s of CPU.
 	$(BIN)/python -m compileall -q -j 0 backend >/dev/null
-	$(BIN)/pytest -n $(JOBS) --dist loadfile $(PYTEST_ARGS)
+	@# Bytecode is written during the tests even where PYTHONDONTWRITEBYTECODE is set (into
+	@# .venv and the checkout's ignored __pycache__ folders): pytest keeps the modules it
+	@# rewrites for assertions there (its plugins' too: 270 modules of schemathesis, hypothesis
+	@# and anyio), which each pytest process and xdist worker parsed and compiled again
+	@# otherwise, 1.5 s of CPU each.
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n $(JOBS) --dist loadfile $(PYTEST_ARGS)
 
 bench: install-test translations  ## run every benchmark under bench/ and print one table
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null 2>&1; } || true
