@@ -62,8 +62,11 @@ def test_with_the_printed_keys_what_one_machine_stores_the_other_reads(shared, t
     assert set(keys) == {*SHARED_KEYS, "ENCRYPTION_KEY_ID"}
     nodes = []
     try:
+        # Both start at once (each loads the app; neither needs the other to do so).
         for name in ("node-a", "node-b"):
-            nodes.append(Node(node_environment(tmp_path / name, **shared, **keys)))
+            nodes.append(Node(node_environment(tmp_path / name, **shared, **keys), wait=False))
+        for node in nodes:
+            node.wait_until_serving()
         on_a, on_b = (node.client() for node in nodes)
         assert on_a.post("/api/v1/accounts", json={
             "email": EMAIL, "password": PASSWORD, "display_name": "Sanne",

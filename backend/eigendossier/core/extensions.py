@@ -1,4 +1,6 @@
 """Extensions, created once here and bound to the app in create_app."""
+import threading
+from collections.abc import Callable
 from datetime import datetime
 from inspect import iscoroutinefunction
 
@@ -45,17 +47,58 @@ class ProblemApi(Api):
     document an earlier app of this process built with the same API settings: documenting the
     views (apispec copies and resolves every operation) is about two thirds of `create_app`.
     The views are the same for every app, and the document is this one object (`api.spec`)
-    for all of them either way."""
+    for all of them either way.
+
+    Otherwise the views are documented when the document is first read (`api.spec`: the
+    /api/openapi.json view, `flask openapi`), in the order they were registered, not while
+    the app is built: every gunicorn worker, `flask` command and RQ worker built the whole
+    document at start (a fifth of `create_app`) and almost none of them ever serves it."""
 
     def __init__(self):
         from eigendossier.core.errors import ProblemSchema
 
+        self._later: list[Callable] = []  # what documents the views, in order
+        self._documenting = False
+        self._documenting_lock = threading.RLock()
         super().__init__()
         self.ERROR_SCHEMA = ProblemSchema
         self._built_specs: dict[tuple, tuple] = {}
         self._reusing = False
 
+    @property  # type: ignore[override]
+    def spec(self):
+        """The document, with every view registered so far documented in it."""
+        self._document_now()
+        return self._spec
+
+    @spec.setter
+    def spec(self, value) -> None:
+        self._spec = value
+
+    def _document_now(self) -> None:
+        """Document what is waiting; a worker's threads may ask at once: one documents, the
+        others wait for the whole document (a callback reading api.spec goes through)."""
+        if not self._later:
+            return
+        with self._documenting_lock:
+            if self._documenting:
+                return
+            self._documenting = True
+            try:
+                while self._later:
+                    self._later.pop(0)(self._spec)
+            finally:
+                self._documenting = False
+
+    def document_later(self, document: Callable) -> None:
+        """Call document(spec) before the document is next read (at once if reused)."""
+        if self._reusing:
+            document(self._spec)
+        else:
+            self._later.append(document)
+
     def init_app(self, app, *, spec_kwargs=None):
+        self._document_now()  # an earlier app's views, in its own document as they were
         built = self._built_specs.get(_spec_settings(app.config))
         self._reusing = built is not None and bool(app.config.get("OPENAPI_REUSE_SPEC"))
         super().init_app(app, spec_kwargs=spec_kwargs)
@@ -76,12 +119,19 @@ class ProblemApi(Api):
         self._app.cli.add_command(openapi_cli)
 
     def register_blueprint(self, blp, *, parameters=None, **options):
-        if not self._reusing:
-            super().register_blueprint(blp, parameters=parameters, **options)
-            return
-        names = self._app.extensions["flask-smorest"]["blp_name_to_api"]
-        names[options.get("name", blp.name)] = self
+        """flask-smorest's, with the documenting (register_views_in_doc and the tag) later."""
+        name = options.get("name", blp.name)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
         self._app.register_blueprint(blp, **options)
+        if self._reusing:
+            return
+        app = self._app
+
+        def document(spec) -> None:
+            blp.register_views_in_doc(self, app, spec, name=name, parameters=parameters)
+            spec.tag({"name": name, "description": blp.description})
+
+        self._later.append(document)
 
     def spec_complete(self, app) -> None:
         """Every view of `app` is documented: later apps may reuse the document."""

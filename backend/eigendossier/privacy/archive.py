@@ -14,7 +14,9 @@ a temporary folder while its bytes are counted and hashed, and refused as soon a
 its declared size, the size one file may have, or the archive passes its total. Memory holds
 one chunk, and later one file at a time (`Unpacked`).
 
-No Flask, no database: bytes in, bytes out, refusals as ``ArchiveError`` with a code."""
+No Flask, no database: bytes in, bytes out, refusals as ``ArchiveError`` with a code.
+pyzipper (with pycryptodomex) is imported when an archive is written or read, not with the
+app: every process that builds the app paid for it, few make an archive."""
 import hashlib
 import io
 import json
@@ -23,8 +25,6 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-import pyzipper
 
 from eigendossier.credentials.errors import ParseError
 from eigendossier.credentials.limits import strict_loads
@@ -91,6 +91,8 @@ def write(files: dict[str, bytes], manifest: dict, out, passphrase: str | None =
     manifest = {"format": FORMAT, "format_version": FORMAT_VERSION, **manifest,
                 "files": {name: {"size": len(data), "sha256": sha256(data)}
                           for name, data in files.items()}}
+    import pyzipper
+
     options = {"compression": pyzipper.ZIP_DEFLATED}
     if passphrase:
         options["encryption"] = pyzipper.WZ_AES
@@ -111,6 +113,8 @@ def read(source, passphrase: str | None = None,
 
     Counts and declared sizes are checked before anything is inflated; then the bytes
     actually inflated are counted against the same limits (a zip's header may lie)."""
+    import pyzipper
+
     try:
         archive = pyzipper.AESZipFile(source if hasattr(source, "read") else io.BytesIO(source))
     except (pyzipper.BadZipFile, ValueError, OSError, EOFError):
@@ -157,6 +161,8 @@ def _inflate(archive, info, out, limit: int, budget: list[int]) -> str:
     """Inflate one member into `out` in chunks, counting what comes out: refused past its
     declared size (damaged), past `limit` or past what is left of the total `budget` (too
     large). Returns the SHA-256 of its contents."""
+    import pyzipper
+
     digest, seen = hashlib.sha256(), 0
     try:
         with archive.open(info) as member:

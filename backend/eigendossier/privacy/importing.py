@@ -121,6 +121,7 @@ def import_experience(account: Account, entries: list, files: Mapping,
                       deadline: float) -> Tally:
     tally = Tally()
     pending_items = pending_bytes = 0
+    pending_keys: set[tuple] = set()  # the batch's items, added but not yet written
     for position, entry in enumerate(entries, 1):
         where = f"experience.json #{position}"
         if late(deadline):
@@ -135,7 +136,7 @@ def import_experience(account: Account, entries: list, files: Mapping,
             continue
         if pending_items == 0:
             _hold_dossier(account)
-        if _already_there(account, fields):
+        if _key(fields) in pending_keys or _already_there(account, fields):
             tally.duplicates += 1
             continue
         try:
@@ -145,9 +146,11 @@ def import_experience(account: Account, entries: list, files: Mapping,
             continue
         tally.imported += 1
         pending_items += 1
+        pending_keys.add(_key(fields))
         if pending_items >= BATCH_ITEMS or pending_bytes >= BATCH_BYTES:
             db.session.commit()
             pending_items = pending_bytes = 0
+            pending_keys.clear()
     db.session.commit()
     return tally
 
@@ -162,8 +165,12 @@ def _hold_dossier(account: Account) -> None:
 
 
 def _already_there(account: Account, fields: dict) -> bool:
-    same = db.session.scalars(db.select(ExperienceItem).filter_by(
-        account_id=account.id, role=fields["role"], start_date=fields["start_date"])).all()
+    """In the dossier already (what others committed included). The batch's own items are
+    not flushed for it (the caller checks those): they are written together at its commit,
+    not one INSERT per item before each look (a third of a 500 items import's time)."""
+    with db.session.no_autoflush:
+        same = db.session.scalars(db.select(ExperienceItem).filter_by(
+            account_id=account.id, role=fields["role"], start_date=fields["start_date"])).all()
     return any(_key(item) == _key(fields) for item in same)
 
 

@@ -4,8 +4,6 @@ attendees (for the teacher's own calendar).
 
 Also tells the catalogue which runs are in use: a run with enrolments (cancelled ones keep
 their row) is never removed by a catalogue import."""
-from icalendar import vCalAddress
-
 from eigendossier.accounts.models import Account
 from eigendossier.catalog import service as catalog
 from eigendossier.catalog.models import Run
@@ -38,6 +36,8 @@ def roster_csv(run: Run) -> str:
 
 
 def roster_calendar(run: Run, block_name: str) -> bytes:
+    from icalendar import vCalAddress  # with the calendar, not the app (routes.calendar)
+
     event = calendar.run_event(f"run-{run.id}@eigendossier", f"{run.block.code} {block_name}",
                                run, description=run.code)
     for enrolment, account in roster(run):

@@ -6,14 +6,15 @@ criteria, the stored verification with its date, a QR code to that credential on
 page) and ``summary`` (one page for an application: a table of the credentials and one QR
 code). Printing makes a share link first (``service.create_share``: another learner's
 credential is NotFound and nothing is written), so the paper says until when its link works."""
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from fpdf import FPDF
-from fpdf.fonts import FontFace
 
 from eigendossier.accounts.models import Account
 from eigendossier.core import audit
@@ -21,6 +22,9 @@ from eigendossier.core.extensions import db
 from eigendossier.core.pdf import FONT, GREY, INK, TEAL, document, qr_png, text
 from eigendossier.core.timeutil import utcnow
 from eigendossier.sharing import page, service
+
+if TYPE_CHECKING:
+    from fpdf import FPDF  # imported when a PDF is made (core.pdf)
 
 LAYOUTS = ("full", "summary")
 DEFAULT_DAYS = 90
@@ -161,6 +165,8 @@ class _Sheet:
         pdf.ln(2)
         pdf.set_font(FONT, "", 9.5)
         pdf.set_text_color(*INK)
+        from fpdf.fonts import FontFace
+
         bold = FontFace(family=FONT, emphasis="BOLD", color=INK, fill_color=(230, 240, 242))
         with pdf.table(col_widths=(60, 46, 32, 28), headings_style=bold, line_height=5.5,
                        text_align=("LEFT", "LEFT", "LEFT", "CENTER")) as table:

@@ -71,12 +71,12 @@ def init_app(app) -> None:
     protector = ResourceProtector()
     protector.register_token_validator(DigestBearerValidator())
     app.extensions[SERVER] = (server, protector)
-    _document_scheme()
+    api.document_later(_document_scheme)
 
 
-def _document_scheme() -> None:
+def _document_scheme(spec) -> None:
     """The OpenAPI security scheme the issue endpoint names."""
-    components = api.spec.components
+    components = spec.components
     if SCHEME not in components.security_schemes:
         components.security_scheme(SCHEME, {"type": "oauth2", "flows": {"clientCredentials": {
             "tokenUrl": "/vc-api/oauth/token", "scopes": {ISSUE_SCOPE: "Issue credentials in "

@@ -4,17 +4,22 @@ validity date, in Dutch or English, as one PDF to print and post.
 The QR code holds the app's voucher address with the code at its end (``school.claim_url``):
 the app's scanner reads the code from it, a phone camera opens the app. Fonts and QR codes
 come from ``core.pdf``, shared with the printable dossier."""
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
-from fpdf import FPDF
 
 from eigendossier.core.pdf import GREY, INK, TEAL, document, qr_png
 from eigendossier.core.pdf import text as _text
 from eigendossier.vouchers import codes
 from eigendossier.vouchers.models import Voucher
+
+if TYPE_CHECKING:
+    from fpdf import FPDF  # imported when a PDF is made (core.pdf)
 
 QR_MM = 55
 
