@@ -25,6 +25,8 @@ from tests.support_push import PushService
 pytestmark = pytest.mark.e2e
 # Some tests here are about the service worker (offline use, install, update, push).
 SERVICE_WORKERS = "allow"
+# Chromium's headless shell has no Push API and denies notifications: the full browser.
+BROWSER = "full"
 
 # 09:00 CET the day before R-EVE starts (Monday 5 January).
 DUE = datetime(2099, 1, 4, 8, 0, tzinfo=UTC)
