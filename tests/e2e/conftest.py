@@ -1,7 +1,8 @@
 """End-to-end fixtures: the real app on a live local server, driven by Debian's Chromium.
 
-One server and one browser per test session; a fresh browser context (cookies, storage,
-service workers) per test. The server serves a copy of pwa/ so that one test can publish a
+One server and one browser per test session (Chromium's headless shell, plus the full
+Chromium for a module that asks for it: see HEADLESS_SHELL); a fresh browser context (cookies,
+storage, service workers) per test. The server serves a copy of pwa/ so that one test can publish a
 "new version" of the service worker without touching the working tree.
 """
 import logging
