@@ -25,6 +25,8 @@ from tests.support_push import PushService
 pytestmark = pytest.mark.e2e
 # Some tests here are about the service worker (offline use, install, update, push).
 SERVICE_WORKERS = "allow"
+# Chromium's headless shell has no Push API and denies notifications: the full browser.
+BROWSER = "full"
 
 # 09:00 CET the day before R-EVE starts (Monday 5 January).
 DUE = datetime(2099, 1, 4, 8, 0, tzinfo=UTC)
@@ -184,9 +186,16 @@ def test_subscribe_then_a_tick_brings_the_reminder(e2e_app, new_context, local_p
     cdp.on("ServiceWorker.workerRegistrationUpdated",
            lambda event: registrations.extend(event["registrations"]))
     cdp.send("ServiceWorker.enable")
-    page.wait_for_timeout(200)
-    registration_id = next(r["registrationId"] for r in registrations
-                           if r["scopeURL"].endswith("/") and not r["isDeleted"])
+
+    def registered():
+        return [r["registrationId"] for r in registrations
+                if r["scopeURL"].endswith("/") and not r["isDeleted"]]
+
+    for _ in range(100):  # the events come just after enable: wait for them, not a fixed time
+        if registered():
+            break
+        page.wait_for_timeout(20)
+    registration_id = registered()[0]
     origin = page.evaluate("location.origin")
     cdp.send("ServiceWorker.deliverPushMessage", {
         "origin": origin, "registrationId": registration_id,
