@@ -96,15 +96,19 @@ def compile_problem(
     todo: list[Block], runs: Iterable[Run], prefs: Preferences, exempt: Iterable[str]
 ) -> Problem:
     """The search's view of the question; every run goes through :func:`candidate`'s rules,
-    inlined here because a catalogue has thousands of runs and this runs on every plan."""
+    inlined here because a catalogue has thousands of runs and this runs on every plan: a
+    run's cost depends only on its kind (time of day, location, learning form), so each kind
+    is priced once."""
     index = {block.id: i for i, block in enumerate(todo)}
     exempt_ids = set(exempt)
     options: list[list[Option]] = [[] for _ in todo]
+    hours = [block.hours for block in todo]
     checks = [
         (_RUN_FIELDS[name], prefs.wanted(name), prefs.is_hard(name), prefs.weight(name))
         for name in RUN_PREFERENCES
         if prefs.is_set(name)
     ]
+    prices: dict[tuple[str, str, str], int | None] = {}
     first, last = prefs.start_date, prefs.horizon_end
     starts = set()
     for run in runs:
@@ -114,14 +118,13 @@ def compile_problem(
         starts.add(run.start)
         if run.seats_left <= 0 or run.start < first or run.end > last:
             continue
-        cost = 0
-        for field, wanted, hard, weight in checks:
-            if getattr(run, field) not in wanted:
-                if hard:
-                    break
-                cost += weight
+        kind = (run.time_of_day, run.location_kind, run.learning_form)
+        if kind in prices:
+            cost = prices[kind]
         else:
-            options[i].append(Option(run, run.pace(todo[i]), cost))
+            cost = prices[kind] = _price(run, checks)
+        if cost is not None:
+            options[i].append(Option.of(run, hours[i], cost))
     grid = {day.toordinal() for day in starts}
     hours_matter = prefs.is_set(MAX_HOURS_PER_WEEK)
     options = [_undominated(opts, hours_matter) for opts in options]
@@ -147,6 +150,17 @@ def compile_problem(
             option.eff = problem.next_start(option.e) - option.s
             option.steps = problem.moments(option.s, option.e)
     return problem
+
+
+def _price(run: Run, checks: list[tuple[str, frozenset[str], bool, int]]) -> int | None:
+    """The soft cost of a run of this kind, or ``None`` when a hard preference excludes it."""
+    cost = 0
+    for field, wanted, hard, weight in checks:
+        if getattr(run, field) not in wanted:
+            if hard:
+                return None
+            cost += weight
+    return cost
 
 
 def _soft_limit(prefs: Preferences, name: str) -> PaceLimit | None:

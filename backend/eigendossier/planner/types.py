@@ -33,6 +33,22 @@ class Option:
         self.steps = 0  # set by Problem: how many grid moments the run covers
         self.energy = hpw * (self.e - self.s + 1)  # hour-rate x days, for the hours bound
 
+    @classmethod
+    def of(cls, run: Run, block_hours: float, cost: int) -> Option:
+        """The option of ``run`` with its pace worked out as :meth:`Run.pace` does, from the
+        ordinals it computes anyway (the same float: hours x 7 / days)."""
+        option = cls.__new__(cls)
+        option.run = run
+        option.s = s = run.start.toordinal()
+        option.e = e = run.end.toordinal()
+        given = run.hours_per_week
+        option.hpw = hpw = float(given) if given is not None else block_hours * 7 / (e - s + 1)
+        option.cost = cost
+        option.eff = 0
+        option.steps = 0
+        option.energy = hpw * (e - s + 1)
+        return option
+
     def __repr__(self) -> str:
         return f"Option({self.run.id}, {self.run.start}..{self.run.end}, cost={self.cost})"
 
