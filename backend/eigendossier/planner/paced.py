@@ -293,11 +293,17 @@ class _Paced:
         self.best = better(self.best, packing.best_schedule(self.p, self.max_score))
         if self.best is not None and self.best.key <= (self.floor, self.p.base_score):
             return self.best  # the list schedule meets both lower bounds
+        # Nodes kept back for perturbed schedules, should the search not finish: the best plan
+        # then comes from them more often than from the last nodes of the tree.
+        reserve = packing.reserve(self.stats) if self.max_score is None else 0
         assigned: list[Option | None] = [None] * self.n
         try:
-            self._explore(start, assigned, 0, [], self.p.base_score)
+            with self.stats.holding(reserve):
+                self._explore(start, assigned, 0, [], self.p.base_score)
         except OutOfNodes:
             found = self.best
+            if reserve:
+                found = packing.sampled(self.p, found, self.floor, self.stats)
             if found is not None and found is not incumbent:
                 # Made by this variant, so its constraints and costs are the ones to keep
                 # (an incumbent from another variant may break them: it stays as it is).

@@ -32,9 +32,12 @@ NODE_LIMIT = 1_000
 """Search nodes one call may spend (under a second). Small and carousel-shaped instances
 finish far below it with a proven optimum; when it runs out the best plan found so far is
 returned with ``optimal=False`` and a proven lower bound on the finish. On the benchmark's
-30 learners 1,000 and 2,000 nodes gave the same plans, alternatives and 19 proofs, and the
+30 learners 1,000 and 2,000 nodes gave the same plans, alternatives and proofs, and the
 searches not proven at 1,000 ended with the same plans, still unproven, at 20,000: past
-1,000 nodes a bigger budget bought time, not better answers."""
+1,000 nodes a bigger budget bought time, not better answers. So a search under hard pace
+limits keeps part of it back for perturbed list schedules (see
+:func:`~eigendossier.planner.packing.sampled`), which gave 2 of those learners a route a
+month earlier in the same time."""
 
 
 def plan_route(

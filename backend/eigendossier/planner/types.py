@@ -9,6 +9,8 @@ tiebreak (:mod:`~eigendossier.planner.polish`) and the explanations read it and 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import overload
 
@@ -139,6 +141,18 @@ class SearchStats:
         self.nodes += 1
         if self.limit is not None and self.nodes > self.limit:
             raise OutOfNodes(None)
+
+    @contextmanager
+    def holding(self, nodes: int) -> Iterator[None]:
+        """Keep ``nodes`` of the budget back while the block runs."""
+        if self.limit is None or not nodes:
+            yield
+            return
+        self.limit -= nodes
+        try:
+            yield
+        finally:
+            self.limit += nodes
 
     @property
     def spent(self) -> bool:

@@ -96,6 +96,7 @@ STDLIB = {
     "itertools",
     "math",
     "operator",
+    "random",
     "sys",
     "typing",
 }

@@ -1,0 +1,105 @@
+"""Perturbed list schedules: what a search that runs out of budget gains from them."""
+
+import random
+from datetime import date, timedelta
+
+import pytest
+
+from eigendossier.planner import Block, Preferences, Run, SearchStats, packing, plan_route
+from eigendossier.planner.route import NODE_LIMIT
+
+# (time of day, months): a carousel block is offered monthly in these four forms
+FORMS = (("daytime", 2), ("evening", 3), ("weekend", 3), ("evening", 2))
+TIGHT = Preferences(
+    date(2030, 1, 1),
+    date(2033, 12, 31),
+    max_parallel=2,
+    max_hours_per_week=24.0,
+    hard={"max_parallel", "max_hours_per_week"},
+)
+
+
+def _monday(year: int, month: int) -> date:
+    day = date(year, month, 1)
+    return day + timedelta(days=(7 - day.weekday()) % 7)
+
+
+def _months_later(year: int, month: int, months: int) -> tuple[int, int]:
+    index = year * 12 + month - 1 + months
+    return index // 12, index % 12 + 1
+
+
+def carousel(seed: int, blocks: int = 24) -> tuple[list[Block], list[Run]]:
+    """Four years of monthly runs of ``blocks`` blocks, half of them after the one before; a
+    tenth of the runs are not offered. 24 hours a week and two at a time is tight here: the
+    search cannot prove its plan within its budget."""
+    rng = random.Random(seed)  # noqa: S311 - a repeatable catalogue
+    catalogue = []
+    for i in range(blocks):
+        before = {f"B{i - 1}"} if i and rng.random() < 0.5 else set()
+        ec = rng.choice((3, 4, 5, 6))
+        catalogue.append(Block(f"B{i}", f"B{i}", ec, ec * 28, frozenset(before)))
+    runs = []
+    for block in catalogue:
+        for year in range(2030, 2034):
+            for month in range(1, 13):
+                for k, (time_of_day, months) in enumerate(FORMS):
+                    if rng.random() < 0.1:
+                        continue
+                    start = _monday(year, month)
+                    end = _monday(*_months_later(year, month, months)) - timedelta(days=1)
+                    runs.append(Run(f"{block.id}-{year}{month:02d}{k}", block.id, start, end,
+                                    time_of_day, "school", "physical", 5))
+    return catalogue, runs
+
+
+def _keeps_the_limits(plan, blocks: list[Block], prefs: Preferences) -> bool:
+    """Day by day: at most the runs and hours a week asked for, prerequisites finished first."""
+    by_block = {c.block_id: c for c in plan.choices}
+    for block in blocks:
+        for before in block.prerequisites:
+            if by_block[before].end >= by_block[block.id].start:
+                return False
+    day = min(c.start for c in plan.choices)
+    while day <= plan.finish:
+        going = [c for c in plan.choices if c.start <= day <= c.end]
+        if len(going) > prefs.max_parallel:
+            return False
+        if sum(c.hours_per_week for c in going) > prefs.max_hours_per_week + 1e-9:
+            return False
+        day += timedelta(days=1)
+    return True
+
+
+def test_a_search_out_of_budget_finishes_earlier_with_perturbed_schedules(monkeypatch):
+    blocks, runs = carousel(seed=6)
+    monkeypatch.setattr(packing, "SAMPLES", 0)
+    without = plan_route(blocks, runs, TIGHT).plan
+    monkeypatch.undo()
+    stats = SearchStats(NODE_LIMIT)
+    plan = plan_route(blocks, runs, TIGHT, stats=stats).plan
+    assert without is not None
+    assert plan is not None
+    assert not without.optimal
+    assert not plan.optimal
+    assert plan.finish < without.finish  # a month earlier on this catalogue
+    assert _keeps_the_limits(plan, blocks, TIGHT)
+    assert plan.finish_lower_bound <= plan.finish
+    assert stats.nodes <= NODE_LIMIT + 1  # the samples are paid from the budget
+
+
+@pytest.mark.parametrize("seed", [1, 3])
+def test_perturbed_schedules_are_repeatable(seed):
+    blocks, runs = carousel(seed)
+    first = plan_route(blocks, runs, TIGHT).plan
+    again = plan_route(blocks, runs, TIGHT).plan
+    assert first is not None
+    assert again is not None
+    assert [c.run_id for c in first.choices] == [c.run_id for c in again.choices]
+
+
+def test_a_search_without_a_budget_keeps_nothing_back():
+    assert packing.reserve(SearchStats()) == 0
+    spent = SearchStats(100)
+    spent.nodes = 90
+    assert packing.reserve(spent) == 5  # at most half of what is left
