@@ -108,4 +108,4 @@ lock: $(UV)  ## re-resolve requirements*.lock after changing pyproject.toml (LOC
 	  pyproject.toml
 
 clean:
-	rm -rf $(VENV) .venv-tools .venv-peer instance .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) .venv-tools .venv-peer .venv-cpsat instance .pytest_cache .ruff_cache .mypy_cache

@@ -10,12 +10,21 @@ so other load on a shared machine does not inflate them.
 
 Then it plans the first ten learners again on a catalogue with ten times the runs (a start
 every 3 days instead of every month: 115,200 runs) and reports how the time grows.
+
+Last, the peer: Google OR-Tools' CP-SAT (which issue #18 suggests) on the learners whose
+plan ours could not prove, with 10 s and both cores each (ours: one core, under a second).
+It runs in its own virtualenv, .venv-cpsat, built from bench/cpsat-requirements.txt on the
+first run; bench/cpsat_peer_worker.py holds the model. Its plans are checked here against
+every hard limit before they count.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
 import statistics
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -38,6 +47,9 @@ from eigendossier.planner import (
     Run,
     plan_route,
 )
+from eigendossier.planner.route import _compile
+from eigendossier.planner.search import variants
+from eigendossier.planner.types import EPS, peak, profile_of
 
 SEED = 20260101
 BLOCKS = 40
@@ -222,6 +234,7 @@ class Outcome:
     seconds: float
     finish: date | None
     proven: bool = False  # an optimal plan, or a proof that there is no route
+    score: int | None = None
 
 
 def measure(blocks, runs, people) -> tuple[list[Outcome], list[Outcome]]:
@@ -238,11 +251,11 @@ def measure(blocks, runs, people) -> tuple[list[Outcome], list[Outcome]]:
     return planner, baseline
 
 
-def _verdict(result) -> tuple[date | None, bool]:
+def _verdict(result) -> tuple[date | None, bool, int | None]:
     if result.plan is not None:
-        return result.plan.finish, result.plan.optimal
+        return result.plan.finish, result.plan.optimal, result.plan.score
     causes = {cause["code"] for cause in result.infeasibility.causes}
-    return None, "search_limit_reached" not in causes
+    return None, "search_limit_reached" not in causes, None
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -315,6 +328,116 @@ def growth(blocks, sparse, dense, people) -> None:
           f"range {ratios[0]:.1f}x to {ratios[-1]:.1f}x.")
 
 
+# -- the peer: CP-SAT ---------------------------------------------------------------------
+
+PEER_SECONDS = 10.0
+PEER_WORKERS = 2
+ROOT = Path(__file__).resolve().parents[1]
+PEER_VENV = ROOT / ".venv-cpsat"
+PEER_LOCK = ROOT / "bench" / "cpsat-requirements.txt"
+PEER_WORKER = ROOT / "bench" / "cpsat_peer_worker.py"
+
+
+def peer_python() -> Path:
+    """.venv-cpsat's python, (re)built with uv when cpsat-requirements.txt changed."""
+    python = PEER_VENV / "bin" / "python"
+    marker = PEER_VENV / ".installed"
+    wanted = hashlib.sha256(PEER_LOCK.read_bytes()).hexdigest()
+    if python.exists() and marker.exists() and marker.read_text() == wanted:
+        return python
+    print(f"building {PEER_VENV.name} from {PEER_LOCK.name} …", file=sys.stderr)
+    uv = Path(sys.executable).parent / "uv"
+    subprocess.run([str(uv), "venv", "--quiet", "--clear", "--python", sys.executable,
+                    str(PEER_VENV)], check=True)
+    subprocess.run([str(uv), "pip", "install", "--quiet", "--python", str(python),
+                    "--require-hashes", "-r", str(PEER_LOCK)], check=True)
+    marker.write_text(wanted)
+    return python
+
+
+def question(number: int, problem) -> dict:
+    """One learner's compiled question as the worker reads it (see its docstring)."""
+    return {
+        "learner": number,
+        "variants": [
+            {
+                "options": [[[o.s, o.e, o.hpw, o.cost] for o in opts] for opts in v.options],
+                "preds": [list(p) for p in v.preds],
+                "hard_hours": v.hard_hours,
+                "hard_parallel": v.hard_parallel,
+                "base_score": v.base_score,
+            }
+            for v in variants(problem)
+        ],
+    }
+
+
+def keeps_the_limits(variant, chosen) -> bool:
+    """A CP-SAT plan checked with our own arithmetic: prerequisites first, and at no start
+    date more runs or hours a week than the variant allows."""
+    for after, befores in enumerate(variant.preds):
+        if any(chosen[before].e >= chosen[after].s for before in befores):
+            return False
+    profile = profile_of(chosen)
+    for o in chosen:
+        count, hours = peak(profile, o.s, o.s)
+        if variant.hard_parallel is not None and count > variant.hard_parallel:
+            return False
+        if variant.hard_hours is not None and hours > variant.hard_hours + EPS:
+            return False
+    return True
+
+
+def peer(blocks, runs, people, planner: list[Outcome]) -> None:
+    """CP-SAT on the learners ours did not prove: finish and score side by side."""
+    unproven = [i for i, o in enumerate(planner) if not o.proven]
+    print(f"\n### peer: CP-SAT on the {len(unproven)} learners ours did not prove\n")
+    if not unproven:
+        print("Ours proved every answer.")
+        return
+    problems = {i: _compile(blocks, runs, people[i].preferences, people[i].exemptions)
+                for i in unproven}
+    lines = "".join(json.dumps(question(i, problems[i])) + "\n" for i in unproven)
+    done = subprocess.run(
+        [str(peer_python()), str(PEER_WORKER), str(PEER_SECONDS), str(PEER_WORKERS)],
+        input=lines, capture_output=True, text=True, timeout=3600, check=False)
+    if done.returncode:
+        raise SystemExit(f"the CP-SAT worker failed:\n{done.stderr[-3000:]}")
+    answers = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    print(f"CP-SAT {PEER_SECONDS:.0f} s and {PEER_WORKERS} workers per learner; ours: one core "
+          f"and its {NODE_LIMIT:,}-node budget. Finish as a date, score after the slash.\n")
+    print("| learner | ours | ours ms | CP-SAT | CP-SAT proven | CP-SAT CPU s | checked |")
+    print("|---:|---|---:|---|---|---:|---|")
+    earlier = same = later = proven = 0
+    for answer in answers:
+        i, best = answer["learner"], answer["best"]
+        ours = planner[i]
+        shown_ours = f"{ours.finish} / {ours.score}" if ours.finish else "none found"
+        checked, shown_peer = "-", "none found"
+        if best is not None:
+            variant = variants(problems[i])[best["variant"]]
+            chosen = [opts[k] for opts, k in zip(variant.options, best["picks"], strict=True)]
+            checked = "yes" if keeps_the_limits(variant, chosen) else "NO"
+            peer_finish = date.fromordinal(best["finish"])
+            shown_peer = f"{peer_finish} / {best['score']}"
+            mine = (ours.finish.toordinal(), ours.score) if ours.finish else None
+            theirs = (best["finish"], best["score"])
+            if mine is None or theirs < mine:
+                earlier += 1
+            elif theirs == mine:
+                same += 1
+            else:
+                later += 1
+        proven += answer["proven"]
+        print(f"| {i} | {shown_ours} | {ours.seconds * 1000:,.0f} | {shown_peer} | "
+              f"{'yes' if answer['proven'] else 'no'} | {answer['cpu']:.1f} | {checked} |")
+    ours_ms = statistics.median(planner[i].seconds * 1000 for i in unproven)
+    peer_ms = statistics.median(a["cpu"] * 1000 for a in answers)
+    print(f"\nCP-SAT better (finish, then score) for {earlier}, the same for {same}, worse for "
+          f"{later} of {len(answers)}; it proved {proven} of {len(answers)}. Median CPU: ours "
+          f"{ours_ms:,.0f} ms, CP-SAT {peer_ms:,.0f} ms ({peer_ms / ours_ms:.0f}x).")
+
+
 def main() -> None:
     rng = random.Random(SEED)  # noqa: S311 - a repeatable workload, not a secret
     blocks, runs = catalogue(rng)
@@ -323,6 +446,7 @@ def main() -> None:
     report(people, planner, baseline, len(runs))
     dense = dense_runs(blocks, random.Random(SEED + 10))  # noqa: S311 - as above
     growth(blocks, runs, dense, people[:GROWTH_PLANS])
+    peer(blocks, runs, people, planner)
 
 
 if __name__ == "__main__":

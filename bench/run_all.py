@@ -4,7 +4,8 @@ bench/REPORT.md (linked from the README).
 Each benchmark prints its own tables and one ``GOAL`` line per goal (bench/goals.py); the
 goals are gathered into the table at the top: goal, result, and the result over the goal.
 bench_ob20_peer.py builds .venv-peer (1EdTech's openbadges validator, pinned in
-bench/peer-requirements.txt) on its first run; nothing of it goes into .venv."""
+bench/peer-requirements.txt) on its first run, and bench_planner.py builds .venv-cpsat (OR-Tools'
+CP-SAT, bench/cpsat-requirements.txt); nothing of them goes into .venv."""
 
 import os
 import platform
