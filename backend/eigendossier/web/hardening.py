@@ -96,7 +96,7 @@ def check_json_body():
     except UnicodeDecodeError:
         return
     max_values = int(current_app.config.get("JSON_MAX_VALUES", 100_000))
-    if _containers(text) > max_values:
+    if _surely_more_than(text, max_values):
         raise _too_many(max_values)
     try:
         parsed = strict_loads(text, max_depth=JSON_MAX_DEPTH, max_int=MAX_JSON_INT,
@@ -111,16 +111,21 @@ def check_json_body():
     _check_values(parsed, max_values)
 
 
-def _containers(text: str) -> int:
-    """How many objects and arrays the text holds at most, without parsing it: making a
-    million empty lists costs the parser (and the garbage collector) a second, counting
-    brackets a few milliseconds. Brackets inside strings are only set aside when the plain
-    count is high."""
-    count = text.count("[") + text.count("{")
-    if count <= int(current_app.config.get("JSON_MAX_VALUES", 100_000)):
-        return count
-    bare = _JSON_STRING.sub("", text)
-    return bare.count("[") + bare.count("{")
+def _surely_more_than(text: str, max_values: int) -> bool:
+    """Does the text hold more than ``max_values`` keys and values, judged without parsing?
+
+    Two counts are each at most the keys and values a body holds: its objects and arrays, and
+    its colons and commas (a colon per key, a comma before every value but the first of its
+    object or array). Counting characters costs milliseconds where parsing 400,000 keys costs
+    half a second and making a million empty lists a second. Colons, commas and brackets
+    inside strings are set aside, only when a plain count is high."""
+    if max(_counts(text)) <= max_values:
+        return False
+    return max(_counts(_JSON_STRING.sub("", text))) > max_values
+
+
+def _counts(text: str) -> tuple[int, int]:
+    return text.count("[") + text.count("{"), text.count(":") + text.count(",")
 
 
 def _too_many(max_values: int) -> JsonRefused:

@@ -104,6 +104,9 @@ def row_counts(app) -> dict[str, int]:
 HOSTILE = {
     # Over JSON_MAX_VALUES keys and values: refused by the strict parse, before any schema.
     "400k-unknown-keys": (lambda: unknown_keys(400_000), 400, "json-refused"),
+    # Text values call none of the parser's hooks: only the colons counted first stop it.
+    "400k-keys-text-values": (
+        lambda: compact({f"k{i:05x}": "" for i in range(400_000)}), 400, "json-refused"),
     "deeply-nested": (lambda: deep(2_000_000), 400, "json-refused"),
     "400k-item-list": (lambda: long_list("email", 400_000), 400, "json-refused"),
     # Making a million and a half lists costs the parser and the garbage collector ~1 s.
@@ -165,6 +168,16 @@ def test_a_long_list_is_refused_before_its_items_are_checked(signed_in, cpu_unit
                                    long_list("times_of_day", 45_000, "preferences"), cpu_unit),
                           422, "validation")
     assert body["errors"] == {"preferences.times_of_day": ["Hooguit 100 onderdelen."]}
+
+
+def test_separators_inside_strings_do_not_count_as_values(signed_in):
+    """200,000 commas and colons in one text are one value, not 200,000: the body reaches
+    the view (which answers that the field is unknown) instead of being refused as too big."""
+    body = compact({"nonsense": "a, b: " * 100_000})
+    response = signed_in.open("/api/v1/me", method="PATCH", data=body,
+                              content_type="application/json")
+    problem = assert_problem(response, 422, "validation")
+    assert problem["errors"] == {"nonsense": ["Dit veld wordt niet verwacht."]}
 
 
 def test_a_small_unknown_key_is_still_named(client):
