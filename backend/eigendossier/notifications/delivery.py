@@ -5,11 +5,11 @@ its token, so a worker whose lease ran out changes nothing."""
 import functools
 import json
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 from flask import current_app
-from sqlalchemy import and_, bindparam
+from sqlalchemy import and_, bindparam, text
 
 from eigendossier.core.extensions import db
 from eigendossier.core.timeutil import utcnow
@@ -107,12 +107,51 @@ def _recording() -> SimpleNamespace:
         forgotten=devices.delete().where(some_devices))
 
 
+# On PostgreSQL a group is recorded by one statement that takes its rows as JSON documents:
+# the rows as parameter sets, one per row, and the devices as an expanding IN cost SQLAlchemy
+# and psycopg more CPU than sending the messages did.
+_RECORD_PG = text(
+    "WITH attempts AS (INSERT INTO push_attempt (delivery_id, number, origin, status, error,"
+    " retry_after, duration_ms, created_at) SELECT a.d, a.n, a.o, a.s, a.e, a.r, a.ms, a.at"
+    " FROM json_to_recordset(CAST(:attempts AS json)) AS a(d integer, n integer, o varchar,"
+    " s integer, e varchar, r float8, ms integer, at timestamp)),"
+    " finished AS (UPDATE push_delivery AS d SET state = v.state, lease_token = NULL,"
+    " lease_until = NULL, last_status = v.status, attempts = d.attempts + v.n,"
+    " finished_at = :now FROM json_to_recordset(CAST(:finished AS json))"
+    " AS v(id integer, state varchar, status integer, n integer)"
+    " WHERE d.id = v.id AND d.lease_token = :token)"
+    " UPDATE push_subscription SET last_success_at = :now"
+    " WHERE id IN (SELECT CAST(value AS integer) FROM json_array_elements_text(CAST(:sent AS json)))")
+
+
+def _naive(moment: datetime) -> datetime:
+    """How UTCDateTime stores a moment: UTC, without its offset."""
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
 def _record(outcomes, token: str, devices: dict) -> None:
     """Record outcomes that finished together, in one transaction: every attempt, each
     delivery's new state (only while it still carries our token), and the devices."""
     now = utcnow()
     statements = _recording()
     connection = db.session.connection()  # Core statements: no ORM work per row
+    if connection.dialect.name == "postgresql":
+        _record_json(connection, outcomes, token, devices, now)
+    else:
+        _record_rows(connection, statements, outcomes, token, devices, now)
+    retried = [{"b_id": o.key, "b_token": token, "b_status": o.status,
+                "b_attempts": len(o.attempts), "b_next": now + timedelta(seconds=o.retry_in)}
+               for o in outcomes if o.result == "retry"]
+    if retried:
+        connection.execute(statements.retried, retried)
+    gone = {devices[o.key][0] for o in outcomes if o.result == GONE}
+    if gone:
+        # The push service forgot these browsers (404 and 410 alike): forget them at once.
+        connection.execute(statements.forgotten, {"b_devices": sorted(gone)})
+    db.session.commit()
+
+
+def _record_rows(connection, statements, outcomes, token: str, devices: dict, now) -> None:
     attempts = [{"delivery_id": o.key, "number": a.number, "origin": devices[o.key][1],
                  "status": a.status, "error": a.error, "retry_after": a.retry_after,
                  "duration_ms": a.duration_ms, "created_at": a.at}
@@ -124,19 +163,25 @@ def _record(outcomes, token: str, devices: dict) -> None:
                 for o in outcomes if o.result != "retry"]
     if finished:
         connection.execute(statements.finished, finished)
-    retried = [{"b_id": o.key, "b_token": token, "b_status": o.status,
-                "b_attempts": len(o.attempts), "b_next": now + timedelta(seconds=o.retry_in)}
-               for o in outcomes if o.result == "retry"]
-    if retried:
-        connection.execute(statements.retried, retried)
     sent = {devices[o.key][0] for o in outcomes if o.result == SENT}
     if sent:
         connection.execute(statements.reached, {"b_devices": sorted(sent), "b_now": now})
-    gone = {devices[o.key][0] for o in outcomes if o.result == GONE}
-    if gone:
-        # The push service forgot these browsers (404 and 410 alike): forget them at once.
-        connection.execute(statements.forgotten, {"b_devices": sorted(gone)})
-    db.session.commit()
+
+
+def _record_json(connection, outcomes, token: str, devices: dict, now) -> None:
+    """The same rows as `_record_rows`, in one statement (`_RECORD_PG`)."""
+    attempts = [{"d": o.key, "n": a.number, "o": devices[o.key][1], "s": a.status,
+                 "e": a.error, "r": a.retry_after, "ms": a.duration_ms,
+                 "at": _naive(a.at).isoformat()}
+                for o in outcomes for a in o.attempts]
+    finished = [{"id": o.key, "state": o.result, "status": o.status, "n": len(o.attempts)}
+                for o in outcomes if o.result != "retry"]
+    sent = sorted({devices[o.key][0] for o in outcomes if o.result == SENT})
+    connection.execute(_RECORD_PG, {"attempts": _json(attempts), "finished": _json(finished),
+                                    "sent": _json(sent), "token": token, "now": _naive(now)})
+
+
+_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 
 
 def _finish(delivery_id: int, token: str, state: str, status, attempts, now) -> None:
