@@ -120,8 +120,8 @@ _RECORD_PG = text(
     " finished_at = :now FROM json_to_recordset(CAST(:finished AS json))"
     " AS v(id integer, state varchar, status integer, n integer)"
     " WHERE d.id = v.id AND d.lease_token = :token)"
-    " UPDATE push_subscription SET last_success_at = :now"
-    " WHERE id IN (SELECT CAST(value AS integer) FROM json_array_elements_text(CAST(:sent AS json)))")
+    " UPDATE push_subscription SET last_success_at = :now WHERE id IN"
+    " (SELECT CAST(value AS integer) FROM json_array_elements_text(CAST(:sent AS json)))")
 
 
 def _naive(moment: datetime) -> datetime:
