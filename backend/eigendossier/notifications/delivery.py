@@ -7,9 +7,10 @@ import json
 import time
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, text
+from sqlalchemy import Connection, and_, bindparam, text
 
 from eigendossier.core.extensions import db
 from eigendossier.core.timeutil import utcnow
@@ -25,6 +26,12 @@ from eigendossier.notifications.models import (
     PushAttempt,
     PushSubscription,
 )
+
+if TYPE_CHECKING:  # the sender (and the cryptography it needs) loads when a job first runs
+    from eigendossier.notifications.sender import Outcome
+
+# Per delivery id: its device's id and the origin of the device's push service.
+Devices = dict[int, tuple[int, str]]
 
 
 def _payload(row) -> bytes:
@@ -129,7 +136,7 @@ def _naive(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None)
 
 
-def _record(outcomes, token: str, devices: dict) -> None:
+def _record(outcomes: list["Outcome"], token: str, devices: Devices) -> None:
     """Record outcomes that finished together, in one transaction: every attempt, each
     delivery's new state (only while it still carries our token), and the devices."""
     now = utcnow()
@@ -140,7 +147,8 @@ def _record(outcomes, token: str, devices: dict) -> None:
     else:
         _record_rows(connection, statements, outcomes, token, devices, now)
     retried = [{"b_id": o.key, "b_token": token, "b_status": o.status,
-                "b_attempts": len(o.attempts), "b_next": now + timedelta(seconds=o.retry_in)}
+                "b_attempts": len(o.attempts),
+                "b_next": now + timedelta(seconds=o.retry_in or 0)}
                for o in outcomes if o.result == "retry"]
     if retried:
         connection.execute(statements.retried, retried)
@@ -151,7 +159,8 @@ def _record(outcomes, token: str, devices: dict) -> None:
     db.session.commit()
 
 
-def _record_rows(connection, statements, outcomes, token: str, devices: dict, now) -> None:
+def _record_rows(connection: Connection, statements: SimpleNamespace, outcomes: list["Outcome"],
+                 token: str, devices: Devices, now: datetime) -> None:
     attempts = [{"delivery_id": o.key, "number": a.number, "origin": devices[o.key][1],
                  "status": a.status, "error": a.error, "retry_after": a.retry_after,
                  "duration_ms": a.duration_ms, "created_at": a.at}
@@ -168,7 +177,8 @@ def _record_rows(connection, statements, outcomes, token: str, devices: dict, no
         connection.execute(statements.reached, {"b_devices": sorted(sent), "b_now": now})
 
 
-def _record_json(connection, outcomes, token: str, devices: dict, now) -> None:
+def _record_json(connection: Connection, outcomes: list["Outcome"], token: str,
+                 devices: Devices, now: datetime) -> None:
     """The same rows as `_record_rows`, in one statement (`_RECORD_PG`)."""
     attempts = [{"d": o.key, "n": a.number, "o": devices[o.key][1], "s": a.status,
                  "e": a.error, "r": a.retry_after, "ms": a.duration_ms,

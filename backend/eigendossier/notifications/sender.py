@@ -88,6 +88,10 @@ def split_endpoint(endpoint: str) -> tuple[str, str]:
     return f"{parts.scheme}://{parts.netloc}", f"{path}?{parts.query}" if parts.query else path
 
 
+# A message to send, its body, and where its outcome goes.
+_Work = tuple[PushMessage, bytes, "queue.SimpleQueue[Outcome]"]
+
+
 def origin_of(endpoint: str) -> str:
     return split_endpoint(endpoint)[0]
 
@@ -136,7 +140,7 @@ class PushSender:
         self._origins: dict[str, wire.Origin] = {}
         self._vapid_cache: dict[str, tuple[dict, int]] = {}
         self._lock = threading.Lock()
-        self._work: queue.SimpleQueue | None = None  # what the sending threads take
+        self._work: queue.SimpleQueue[_Work | None] | None = None  # the sending threads take
         self._threads: list[threading.Thread] = []
 
     # -- VAPID ----------------------------------------------------------------------------
@@ -294,7 +298,7 @@ class PushSender:
         except Exception as error:
             return _broken(message, error)
 
-    def _start_threads(self) -> queue.SimpleQueue:
+    def _start_threads(self) -> "queue.SimpleQueue[_Work | None]":
         """`concurrency` threads that send what is put on the work queue, started once.
         Not a ThreadPoolExecutor: a future, a work item and a semaphore per message cost
         more CPU than two queue operations."""
@@ -308,7 +312,7 @@ class PushSender:
                     thread.start()
             return self._work
 
-    def _serve(self, work: queue.SimpleQueue) -> None:
+    def _serve(self, work: "queue.SimpleQueue[_Work | None]") -> None:
         while (item := work.get()) is not None:
             message, body, finished = item
             finished.put(self._safe_send(message, body))
