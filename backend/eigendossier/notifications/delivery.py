@@ -35,9 +35,12 @@ Devices = dict[int, tuple[int, str]]
 
 
 def _payload(row) -> bytes:
-    return json.dumps({"id": row.note_id, "title": row.title, "body": row.body,
-                       "url": row.url, "tag": f"ed-{row.note_id}"},
-                      ensure_ascii=False, separators=(",", ":")).encode()
+    return _json({"id": row.note_id, "title": row.title, "body": row.body, "url": row.url,
+                  "tag": f"ed-{row.note_id}"}).encode()
+
+
+# One encoder for every payload and record: json.dumps with options builds a new one a call.
+_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 
 
 def _ttl_left(row, now: datetime) -> float:
@@ -56,22 +59,11 @@ def deliver(token: str, sender=None) -> dict:
     sender = sender or sender_for(current_app)
     now, wall = utcnow(), time.time()  # the TTL runs on the service's clock, then the sender's
     lease = timedelta(seconds=int(current_app.config.get("PUSH_LEASE_SECONDS") or 300))
-    db.session.execute(db.update(Delivery)
-                       .where(Delivery.lease_token == token, Delivery.state == PENDING)
-                       .values(state=SENDING, lease_until=now + lease))
+    statements = _taking()
+    db.session.connection().execute(statements.start,
+                                    {"b_token": token, "b_until": now + lease})
     db.session.commit()
-    # Plain columns, not entities: the rows are only read, and building and tracking three
-    # ORM objects per message was a good part of the CPU a message cost.
-    rows = db.session.execute(
-        db.select(Delivery.id, Delivery.created_at, Delivery.ttl_seconds, Delivery.urgency,
-                  Delivery.topic, Delivery.attempts, Notification.id.label("note_id"),
-                  Notification.title, Notification.body, Notification.url,
-                  PushSubscription.id.label("subscription_id"), PushSubscription.endpoint,
-                  PushSubscription.p256dh, PushSubscription.auth)
-        .join(Notification, Delivery.notification_id == Notification.id)
-        .outerjoin(PushSubscription, Delivery.subscription_id == PushSubscription.id)
-        .where(Delivery.lease_token == token, Delivery.state == SENDING)
-        .order_by(Delivery.id)).all()
+    rows = db.session.connection().execute(statements.rows, {"b_token": token}).all()
     counts = {SENT: 0, GONE: 0, FAILED: 0, EXPIRED: 0, "retry": 0}
     outbox = []
     for row in rows:
@@ -91,6 +83,29 @@ def deliver(token: str, sender=None) -> dict:
         for outcome in outcomes:
             counts[outcome.result] += 1
     return counts
+
+
+@functools.cache
+def _taking() -> SimpleNamespace:
+    """The statements that take a batch, built once and run as Core statements: plain
+    columns, not entities (the rows are only read, and building and tracking three ORM
+    objects per message was a good part of the CPU a message cost)."""
+    table = Delivery.__table__
+    return SimpleNamespace(
+        start=table.update()
+        .where(table.c.lease_token == bindparam("b_token"), table.c.state == PENDING)
+        .values(state=SENDING, lease_until=bindparam("b_until")),
+        rows=db.select(Delivery.id, Delivery.created_at, Delivery.ttl_seconds,
+                       Delivery.urgency, Delivery.topic, Delivery.attempts,
+                       Notification.id.label("note_id"), Notification.title,
+                       Notification.body, Notification.url,
+                       PushSubscription.id.label("subscription_id"),
+                       PushSubscription.endpoint, PushSubscription.p256dh,
+                       PushSubscription.auth)
+        .join(Notification, Delivery.notification_id == Notification.id)
+        .outerjoin(PushSubscription, Delivery.subscription_id == PushSubscription.id)
+        .where(Delivery.lease_token == bindparam("b_token"), Delivery.state == SENDING)
+        .order_by(Delivery.id))
 
 
 @functools.cache
@@ -189,9 +204,6 @@ def _record_json(connection: Connection, outcomes: list["Outcome"], token: str,
     sent = sorted({devices[o.key][0] for o in outcomes if o.result == SENT})
     connection.execute(_RECORD_PG, {"attempts": _json(attempts), "finished": _json(finished),
                                     "sent": _json(sent), "token": token, "now": _naive(now)})
-
-
-_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 
 
 def _finish(delivery_id: int, token: str, state: str, status, attempts, now) -> None:
