@@ -1,7 +1,8 @@
 """Step 3 of the reminder pipeline (see `reminders`): ``deliver(token)``, the job. It takes the
 deliveries leased under the batch's token, sends them, and records every attempt and the
-outcome of each delivery in its own transaction; it writes only deliveries that still carry
-its token, so a worker whose lease ran out changes nothing."""
+outcome of each delivery as they come in, one transaction per group of outcomes that finished
+together (on PostgreSQL one statement, too); it writes only deliveries that still carry its
+token, so a worker whose lease ran out changes no delivery."""
 import functools
 import json
 import time
