@@ -38,6 +38,7 @@ from eigendossier.notifications import ece, wire
 SENT, GONE, FAILED, EXPIRED, RETRY = "sent", "gone", "failed", "expired", "retry"
 VAPID_LIFETIME = 12 * 3600
 VAPID_REFRESH_BEFORE = 3600
+RETRY_AFTER_MAX = 366 * 86400  # longer than any TTL: the message expires either way
 USER_AGENT = "EigenDossier/0.1 (+https://eigendossier.nl)"
 
 
@@ -101,8 +102,9 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if value.isascii() and value.isdigit():
+        # Bounded: a number too large for a float is infinite, which no database takes.
+        return min(float(value), RETRY_AFTER_MAX)
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):

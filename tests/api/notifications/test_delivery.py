@@ -99,6 +99,14 @@ def test_never_past_the_ttl(app, due, push):
     assert (delivery.state, delivery.attempts) == ("expired", 1)
 
 
+def test_an_endless_retry_after_is_recorded_and_expires(app, due, push):
+    push.answer("phone", (503, {"Retry-After": "9" * 400}))
+    tick(app)
+    [delivery] = deliveries(app)
+    assert (delivery.state, delivery.attempts) == ("expired", 1)
+    assert attempts(app) == [(1, 503, push.origin)]
+
+
 def test_a_timeout_is_retried(app, due, push):
     push.answer("phone", (201, {}, 2.5))  # longer than PUSH_READ_TIMEOUT (2 s) in these tests
     tick(app)
