@@ -11,9 +11,9 @@ cached per push service, 16 in flight per process) as RQ jobs on 1 and on 2 work
 - The naive loop sends a sample (``--naive-messages``, default 1,000: at one message per
   ~55 ms all 10,000 would take ten minutes); its rate does not depend on the count.
 - Our figures include what the naive loop skips: the lease, a row per attempt and the state of
-  every delivery in PostgreSQL, committed one by one. Rate: messages over the sending window
-  (first attempt to last delivery, from the database); CPU: the workers' user+system time
-  minus what starting an idle worker costs, per message.
+  every delivery in PostgreSQL, committed as they come in (a transaction per group of outcomes).
+  Rate: messages over the sending window (first attempt to last delivery, from the database);
+  CPU: the workers' user+system time minus what starting an idle worker costs, per message.
 
 Needs PostgreSQL and Redis: EIGENDOSSIER_BENCH_DATABASE_URL / EIGENDOSSIER_BENCH_REDIS_URL,
 else the EIGENDOSSIER_TEST_* ones, else the local servers. Makes and drops its own database.

@@ -8,7 +8,7 @@
    or left unsent by a worker that died: its lease ran out) under a batch token, and enqueue
    one job per batch (RQ, or in-process).
 3. ``delivery.deliver(token)`` (the job, in its own module): take the batch's deliveries,
-   send them, record every attempt and the outcome of each delivery in its own transaction.
+   send them, record every attempt and the outcome of each delivery as they come in.
 
 Claims conflict on the unique key, leases are taken by conditional UPDATEs, and a worker only
 writes deliveries that still carry its token.

@@ -19,13 +19,13 @@
 """
 import contextlib
 import email.utils
+import functools
 import queue
 import random
 import ssl
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -38,6 +38,7 @@ from eigendossier.notifications import ece, wire
 SENT, GONE, FAILED, EXPIRED, RETRY = "sent", "gone", "failed", "expired", "retry"
 VAPID_LIFETIME = 12 * 3600
 VAPID_REFRESH_BEFORE = 3600
+RETRY_AFTER_MAX = 366 * 86400  # longer than any TTL: the message expires either way
 USER_AGENT = "EigenDossier/0.1 (+https://eigendossier.nl)"
 
 
@@ -79,9 +80,21 @@ class Outcome:
         return self.attempts[-1].status if self.attempts else None
 
 
-def origin_of(endpoint: str) -> str:
+@functools.lru_cache(maxsize=4096)
+def split_endpoint(endpoint: str) -> tuple[str, str]:
+    """The origin and the request target (path and query) of a push endpoint. Cached: the
+    job splits each endpoint for the record and every attempt needs it again."""
     parts = urlsplit(endpoint)
-    return f"{parts.scheme}://{parts.netloc}"
+    path = parts.path or "/"
+    return f"{parts.scheme}://{parts.netloc}", f"{path}?{parts.query}" if parts.query else path
+
+
+# A message to send, its body, and where its outcome goes.
+_Work = tuple[PushMessage, bytes, "queue.SimpleQueue[Outcome]"]
+
+
+def origin_of(endpoint: str) -> str:
+    return split_endpoint(endpoint)[0]
 
 
 def parse_retry_after(value: str | None, now: float) -> float | None:
@@ -89,8 +102,9 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if value.isascii() and value.isdigit():
+        # Bounded: a number too large for a float is infinite, which no database takes.
+        return min(float(value), RETRY_AFTER_MAX)
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
@@ -128,7 +142,8 @@ class PushSender:
         self._origins: dict[str, wire.Origin] = {}
         self._vapid_cache: dict[str, tuple[dict, int]] = {}
         self._lock = threading.Lock()
-        self._pool: ThreadPoolExecutor | None = None
+        self._work: queue.SimpleQueue[_Work | None] | None = None  # the sending threads take
+        self._threads: list[threading.Thread] = []
 
     # -- VAPID ----------------------------------------------------------------------------
 
@@ -206,9 +221,7 @@ class PushSender:
             return connections
 
     def _post(self, message: PushMessage, body: bytes, number: int, ttl: int) -> Attempt:
-        parts = urlsplit(message.endpoint)
-        origin = f"{parts.scheme}://{parts.netloc}"
-        path = f"{parts.path or '/'}?{parts.query}" if parts.query else parts.path or "/"
+        origin, path = split_endpoint(message.endpoint)
         headers = {
             "TTL": str(ttl),
             "Urgency": message.urgency,
@@ -252,10 +265,7 @@ class PushSender:
             for message in messages:
                 yield [self._safe_send(message)]
             return
-        with self._lock:
-            if self._pool is None:
-                self._pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="push")
-            pool = self._pool
+        work = self._start_threads()
         # Encrypt them all first, in one run: the same work done by a thread just woken from
         # waiting on the network runs on cold caches and cost three times the CPU.
         bodies = [self._safe_encrypt(message) for message in messages]
@@ -266,7 +276,7 @@ class PushSender:
             if isinstance(body, Outcome):
                 finished.put(body)
             else:
-                pool.submit(lambda m, b: finished.put(self._safe_send(m, b)), message, body)
+                work.put((message, body, finished))
         left = len(messages)
         while left:
             group = [finished.get()]
@@ -290,10 +300,33 @@ class PushSender:
         except Exception as error:
             return _broken(message, error)
 
+    def _start_threads(self) -> "queue.SimpleQueue[_Work | None]":
+        """`concurrency` threads that send what is put on the work queue, started once.
+        Not a ThreadPoolExecutor: a future, a work item and a semaphore per message cost
+        more CPU than two queue operations."""
+        with self._lock:
+            if self._work is None:
+                self._work = queue.SimpleQueue()
+                self._threads = [threading.Thread(target=self._serve, args=(self._work,),
+                                                  name=f"push-{n}", daemon=True)
+                                 for n in range(self.concurrency)]
+                for thread in self._threads:
+                    thread.start()
+            return self._work
+
+    def _serve(self, work: "queue.SimpleQueue[_Work | None]") -> None:
+        while (item := work.get()) is not None:
+            message, body, finished = item
+            finished.put(self._safe_send(message, body))
+
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
-            self._pool = None
+        with self._lock:
+            work, threads, self._work, self._threads = self._work, self._threads, None, []
+        if work is not None:
+            for _ in threads:
+                work.put(None)  # each thread ends on the first None it takes
+            for thread in threads:
+                thread.join()
         with self._lock:
             origins, self._origins = list(self._origins.values()), {}
         for connections in origins:

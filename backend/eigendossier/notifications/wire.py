@@ -31,6 +31,7 @@ MAX_LINE = 8192
 MAX_HEADERS = 100
 MAX_BODY = 64 * 1024
 _SAFE_TARGET = re.compile(r"^/[\x21-\x7e]*$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class WireError(OSError):
@@ -186,7 +187,9 @@ def _read_response(reader) -> tuple[Response, bool]:
     connection = headers.get("connection", "").lower()
     if "close" in connection or (version == b"HTTP/1.0" and "keep-alive" not in connection):
         reusable = False
-    return Response(status, reason.decode("latin-1")[:200], headers), reusable
+    # The reason phrase is kept as the attempt's error: without control characters (a NUL
+    # cannot be stored in PostgreSQL, and the batch's record would fail with it).
+    return Response(status, _CONTROL.sub("", reason.decode("latin-1"))[:200], headers), reusable
 
 
 def _read_headers(reader) -> dict[str, str]:

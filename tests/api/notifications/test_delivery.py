@@ -6,6 +6,7 @@ import pytest
 from eigendossier.core.extensions import db
 from eigendossier.notifications import delivery
 from eigendossier.notifications.models import (
+    Delivery,
     Notification,
     PushAttempt,
     PushSubscription,
@@ -98,6 +99,14 @@ def test_never_past_the_ttl(app, due, push):
     assert (delivery.state, delivery.attempts) == ("expired", 1)
 
 
+def test_an_endless_retry_after_is_recorded_and_expires(app, due, push):
+    push.answer("phone", (503, {"Retry-After": "9" * 400}))
+    tick(app)
+    [delivery] = deliveries(app)
+    assert (delivery.state, delivery.attempts) == ("expired", 1)
+    assert attempts(app) == [(1, 503, push.origin)]
+
+
 def test_a_timeout_is_retried(app, due, push):
     push.answer("phone", (201, {}, 2.5))  # longer than PUSH_READ_TIMEOUT (2 s) in these tests
     tick(app)
@@ -106,6 +115,22 @@ def test_a_timeout_is_retried(app, due, push):
     with app.app_context():
         errors = db.session.scalars(db.select(PushAttempt.error).order_by(PushAttempt.id)).all()
     assert errors == ["timeout", ""]
+
+
+def test_a_sent_message_is_recorded_in_full(app, due, push):
+    before = datetime.now(UTC)
+    tick(app)
+    [delivery] = deliveries(app)
+    assert (delivery.state, delivery.attempts, delivery.last_status) == ("sent", 1, 201)
+    assert (delivery.lease_token, delivery.lease_until, delivery.finished_at) == (None, None, DUE)
+    with app.app_context():
+        [attempt] = db.session.scalars(db.select(PushAttempt)).all()
+        device = db.session.get(PushSubscription, delivery.subscription_id)
+        assert (attempt.delivery_id, attempt.number, attempt.status, attempt.error,
+                attempt.retry_after, attempt.origin) == (delivery.id, 1, 201, "", None,
+                                                         push.origin)
+        assert before <= attempt.created_at <= datetime.now(UTC)
+        assert device.last_success_at == DUE
 
 
 # -- exactly once through crashes -----------------------------------------------------------
@@ -198,3 +223,31 @@ def test_a_worker_killed_mid_batch_loses_and_repeats_nothing(app, client, due, p
     assert sorted(names) == sorted(["phone"] + [f"device{n}" for n in range(5)])
     assert {d.state for d in deliveries(app)} == {"sent"}
     assert count(app, Notification) == 6
+
+
+class LeaseLostSender:
+    """Sends, but meanwhile the lease runs out and another worker takes the batch."""
+
+    def __init__(self, app, real):
+        self.app, self.real = app, real
+
+    def send_many(self, messages):
+        outcomes = [self.real.send(message) for message in messages]
+        with self.app.app_context():
+            db.session.execute(db.update(Delivery).values(lease_token="another-worker"))
+            db.session.commit()
+        yield outcomes
+
+
+def test_a_worker_whose_lease_ran_out_changes_no_delivery(app, due, push):
+    from eigendossier.notifications.jobs import sender_for
+
+    class Jobs:
+        def enqueue(self, token):
+            delivery.deliver(token, sender=LeaseLostSender(app, sender_for(app)))
+
+    assert tick(app, jobs=Jobs()) == TickResult(1, 1)
+    [row] = deliveries(app)
+    assert (row.state, row.lease_token, row.attempts, row.finished_at) == (
+        "sending", "another-worker", 0, None), "the other worker owns it now"
+    assert attempts(app) == [(1, 201, push.origin)], "what was sent is still on record"

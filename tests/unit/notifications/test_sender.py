@@ -15,6 +15,7 @@ from eigendossier.notifications.sender import (
     FAILED,
     GONE,
     RETRY,
+    RETRY_AFTER_MAX,
     SENT,
     PushMessage,
     PushSender,
@@ -172,6 +173,8 @@ def test_parse_retry_after():
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", 1445412470) == 10
     assert parse_retry_after("soon", 0) is None
     assert parse_retry_after(None, 0) is None
+    assert parse_retry_after("9" * 400, 0) == RETRY_AFTER_MAX, "not infinite"
+    assert parse_retry_after("\u00b2", 0) is None, "a digit, but not a number"
 
 
 def test_a_broken_browser_key_fails_that_message_only(vapid, push):

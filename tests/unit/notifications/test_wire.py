@@ -195,3 +195,9 @@ def test_private_addresses_and_plain_http_are_refused_unless_allowed(server):
     with pytest.raises(ValueError, match="policy"):
         wire.Origin(server.origin, Policy(allow_private=True), (1, 1))
     assert server.connections == 0
+
+
+def test_control_characters_never_reach_the_reason(server, origin):
+    server.answers = [b"HTTP/1.1 500 Server\x00 \x1b[31merror\x85\r\nContent-Length: 0\r\n\r\n"]
+    response = origin.post("/p", {}, b"x")
+    assert (response.status, response.reason) == (500, "Server [31merror")
