@@ -6,7 +6,7 @@ from datetime import date
 from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, text
+from sqlalchemy import Update, bindparam, text
 
 from eigendossier.accounts.models import Account
 from eigendossier.catalog import seats
@@ -118,11 +118,13 @@ def _claim_statements(dialect: str):
                  .execution_options(populate_existing=True) for statement in (new, again))
 
 
-def take_seat(run_id: int, today: date) -> None:
+def take_seat(run_id: int, today: date, first: Update | None = None,
+              params: dict | None = None) -> None:
     """One seat of a run that has not started (RunFull when none is left), in a seat shard
     of the run that no other enrolment holds (catalog/seats.py). The shard stays locked until
-    the transaction ends: call it last, just before the commit."""
-    if not seats.take(run_id, today):
+    the transaction ends: call it last, just before the commit. ``first`` and ``params``: the
+    caller's last writes taken along (see :func:`seats.take`)."""
+    if not seats.take(run_id, today, first, params):
         raise RunFull()
 
 

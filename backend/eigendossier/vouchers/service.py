@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from eigendossier.accounts.models import Account
+from eigendossier.catalog import seats
 from eigendossier.catalog.models import Block, Run
 from eigendossier.core import audit, erase, rotation
 from eigendossier.core.errors import DomainError, NotFound
@@ -226,12 +227,13 @@ def redeem(account: Account, voucher_id: int, run_id: int, key: str,
     transaction, the voucher claimed by one conditional UPDATE. A replay with the same
     Idempotency-Key gets the first response again. Returns (status, body).
 
-    The happy path is five statements on PostgreSQL (six on SQLite): the voucher and the run
+    The happy path is four statements on PostgreSQL (six on SQLite): the voucher and the run
     with what the answer shows (one SELECT), the enrolment (INSERT … RETURNING), the claim of
-    the voucher that also links it to the enrolment, the audit event and the stored answer
-    (one INSERT with the other in a WITH on PostgreSQL), and last the seat. A concurrent
-    redemption of the same voucher finds it claimed at its UPDATE and rolls back, its
-    enrolment with it. The seat is taken last: it locks a seat shard until the commit (one no
+    the voucher that also links it to the enrolment, and the audit event, the stored answer
+    and last the seat (on PostgreSQL one UPDATE of a seat shard with both INSERTs in its
+    WITH: each round trip to the database holds a worker, see :func:`_write_and_seat`). A
+    concurrent redemption of the same voucher finds it claimed at its UPDATE and rolls back,
+    its enrolment with it. The seat is taken last: it locks a seat shard until the commit (one no
     other redemption holds). A stored answer is looked up only when the voucher cannot be
     redeemed (a replay finds it already used) or when storing ours collides with one under
     the same key. The statements are built once (see :func:`_statements`): building them
@@ -269,9 +271,8 @@ def redeem(account: Account, voucher_id: int, run_id: int, key: str,
         event = audit.values("voucher.redeemed", account.id, subject=voucher, run=run.code)
         stored = {"account_id": account.id, "key": key, "request_fingerprint": fingerprint,
                   "status": 201, "body": body, "created_at": now}
-        _write(statements, {**event, "created_at": now}, stored)
-        if new_seat:
-            enrolments.take_seat(run_id, today)
+        _write_and_seat(statements, {**event, "created_at": now}, stored,
+                        run_id if new_seat else None, today)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()  # the same key stored meanwhile: its answer, or "key reused"
@@ -292,6 +293,8 @@ class _Statements(NamedTuple):
     stored: Insert
     # PostgreSQL: the stored answer's INSERT with the audit event's in a WITH (one round trip).
     both: Insert
+    # PostgreSQL: both INSERTs in a WITH of the UPDATE that takes the seat (one round trip).
+    both_and_seat: Update
 
 
 @cache
@@ -328,7 +331,9 @@ def _statements() -> _Statements:
     audit_insert = _insert(AuditEvent.__table__, "audit_")
     stored_insert = _insert(IdempotentResponse.__table__, "stored_")
     return _Statements(redeemable, claim, audit_insert, stored_insert,
-                       stored_insert.add_cte(audit_insert.cte("audit_event_row")))
+                       stored_insert.add_cte(audit_insert.cte("audit_event_row")),
+                       seats.taking().add_cte(audit_insert.cte("audit_event_row"),
+                                              stored_insert.cte("stored_answer_row")))
 
 
 def _insert(table, prefix: str) -> Insert:
@@ -338,15 +343,23 @@ def _insert(table, prefix: str) -> Insert:
         for column in table.columns if not column.primary_key})
 
 
-def _write(statements: _Statements, event: dict, stored: dict) -> None:
-    """The audit event and the stored answer: one statement on PostgreSQL, two elsewhere."""
+def _write_and_seat(statements: _Statements, event: dict, stored: dict, seat_in: int | None,
+                    today: date) -> None:
+    """The audit event, the stored answer and, when ``seat_in`` a run, the seat last (it
+    locks a seat shard until the commit; RunFull when none is left). On PostgreSQL one
+    statement (the INSERTs as CTEs of the seat's UPDATE; a second UPDATE only when every
+    shard with a seat left is held by another transaction); elsewhere one each."""
     event = {"audit_" + name: value for name, value in event.items()}
     stored = {"stored_" + name: value for name, value in stored.items()}
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(statements.both, {**event, **stored})
-    else:
+    if db.session.get_bind().dialect.name != "postgresql":
         db.session.execute(statements.audit, event)
         db.session.execute(statements.stored, stored)
+        if seat_in is not None:
+            enrolments.take_seat(seat_in, today)
+    elif seat_in is not None:
+        enrolments.take_seat(seat_in, today, statements.both_and_seat, {**event, **stored})
+    else:
+        db.session.execute(statements.both, {**event, **stored})
 
 
 def buys(voucher: Voucher, run: Run, today: date) -> bool:
