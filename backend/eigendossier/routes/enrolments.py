@@ -85,6 +85,15 @@ def claim_enrolment(account: Account, run_id: int,
     return _enrolment(account.id, run_id), False
 
 
+# A new enrolment; nothing when the learner has one in the run already, whatever its status
+# (bound: account_ref, run_ref, route_ref, created_ref). Text, see _claim_statements.
+NEW_ENROLMENT = (
+    "INSERT INTO enrolment (account_id, run_id, route_id, status, created_at) "
+    "VALUES (:account_ref, :run_ref, :route_ref, 'enrolled', :created_ref) "
+    "ON CONFLICT (account_id, run_id) DO NOTHING"
+)
+
+
 @cache
 def _claim_statements(dialect: str):
     """The INSERT of a new enrolment and the UPDATE of a cancelled one, each returning the
@@ -97,16 +106,8 @@ def _claim_statements(dialect: str):
     cache per database."""
     table = Enrolment.__table__
     columns = ", ".join(column.name for column in table.columns)  # the model's, no input
-    new = text(
-        "INSERT INTO enrolment (account_id, run_id, route_id, status, created_at) "  # noqa: S608
-        "VALUES (:account_ref, :run_ref, :route_ref, 'enrolled', :created_ref) "
-        f"ON CONFLICT (account_id, run_id) DO NOTHING RETURNING {columns}"
-    ).bindparams(
-        bindparam("account_ref", type_=table.c.account_id.type),
-        bindparam("run_ref", type_=table.c.run_id.type),
-        bindparam("route_ref", type_=table.c.route_id.type),
-        bindparam("created_ref", type_=table.c.created_at.type),
-    ).columns(*table.columns)
+    new = text(f"{NEW_ENROLMENT} RETURNING {columns}").bindparams(
+        *new_enrolment_types()).columns(*table.columns)
     again = (
         table.update()
         .where(table.c.account_id == bindparam("account_ref"),
@@ -116,6 +117,15 @@ def _claim_statements(dialect: str):
     )
     return tuple(db.select(Enrolment).from_statement(statement)
                  .execution_options(populate_existing=True) for statement in (new, again))
+
+
+def new_enrolment_types() -> tuple:
+    """The typed bound parameters of :data:`NEW_ENROLMENT`, for a text() that holds it."""
+    table = Enrolment.__table__
+    return (bindparam("account_ref", type_=table.c.account_id.type),
+            bindparam("run_ref", type_=table.c.run_id.type),
+            bindparam("route_ref", type_=table.c.route_id.type),
+            bindparam("created_ref", type_=table.c.created_at.type))
 
 
 def take_seat(run_id: int, today: date, first: Update | None = None,

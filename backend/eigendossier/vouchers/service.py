@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Insert, Select, Update, bindparam
+from sqlalchemy import Insert, Select, TextClause, Update, bindparam, text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased, joinedload, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from eigendossier.accounts.models import Account
@@ -254,11 +254,9 @@ def redeem(account: Account, voucher_id: int, run_id: int, key: str,
     if elsewhere:
         return _replay(account, key, fingerprint) or _already_yours(run)
     try:
-        enrolment, new_seat = enrolments.claim_enrolment(account, run_id)
-        taken = db.session.execute(statements.claim, {
-            "voucher_id": voucher_id, "account_id": account.id, "now": now,
-            "enrolment_ref": enrolment.id}).first()
-        if taken is None:
+        enrolment, new_seat, taken = _enrol_and_claim(statements, account, voucher_id, run_id,
+                                                      now)
+        if not taken:
             db.session.rollback()
             return _replay(account, key, fingerprint) or _refusal(voucher_id, now)
         set_committed_value(voucher, "redeemed_at", now)
@@ -286,9 +284,38 @@ def redeem(account: Account, voucher_id: int, run_id: int, key: str,
     return 201, body
 
 
+def _enrol_and_claim(statements: "_Statements", account: Account, voucher_id: int,
+                     run_id: int, now: datetime) -> tuple[Enrolment, bool, bool]:
+    """The learner's enrolment in the run and the claim of the voucher, linked to it: returns
+    the enrolment, whether it is new (then the caller takes a seat) and whether the voucher
+    was still there to claim (if not, the caller rolls back).
+
+    On PostgreSQL a new enrolment and the claim are one statement (the voucher's UPDATE in a
+    WITH after the INSERT): one round trip fewer while the worker waits. When the learner
+    has an enrolment in the run already (a cancelled one enrolled again, or a double submit
+    waiting for the first), and on SQLite, :func:`enrolments.claim_enrolment` and then the
+    claim."""
+    claim = {"voucher_id": voucher_id, "account_id": account.id, "now": now}
+    if db.session.get_bind().dialect.name == "postgresql":
+        row = db.session.execute(statements.enrol_and_claim, {
+            **claim, "account_ref": account.id, "run_ref": run_id, "route_ref": None,
+            "created_ref": now}).first()
+        if row is not None:
+            enrolment = Enrolment(id=row.enrolment_id, account_id=account.id, run_id=run_id,
+                                  route_id=None, status="enrolled", created_at=now,
+                                  cancelled_at=None)
+            make_transient_to_detached(enrolment)  # as stored: the row just inserted
+            return enrolment, True, row.claimed is not None
+    enrolment, new = enrolments.claim_enrolment(account, run_id)
+    taken = db.session.execute(statements.claim, {**claim, "enrolment_ref": enrolment.id})
+    return enrolment, new, taken.first() is not None
+
+
 class _Statements(NamedTuple):
     redeemable: Select
     claim: Update
+    # PostgreSQL: a new enrolment and the claim of the voucher linked to it (one round trip).
+    enrol_and_claim: TextClause
     audit: Insert
     stored: Insert
     # PostgreSQL: the stored answer's INSERT with the audit event's in a WITH (one round trip).
@@ -328,9 +355,21 @@ def _statements() -> _Statements:
         .values(redeemed_at=bindparam("now"), enrolment_id=bindparam("enrolment_ref"))
         .returning(voucher.c.id)
     )
+    enrol_and_claim = text(
+        f"WITH new_enrolment AS ({enrolments.NEW_ENROLMENT} RETURNING id), "  # noqa: S608
+        "claimed AS (UPDATE voucher SET redeemed_at = :now, enrolment_id = new_enrolment.id "
+        "FROM new_enrolment WHERE voucher.id = :voucher_id "
+        "AND voucher.claimed_by_id = :account_id AND voucher.redeemed_at IS NULL "
+        "AND voucher.valid_until > :now RETURNING voucher.id) "
+        "SELECT new_enrolment.id AS enrolment_id, claimed.id AS claimed "
+        "FROM new_enrolment LEFT JOIN claimed ON true"
+    ).bindparams(*enrolments.new_enrolment_types(),
+                 bindparam("now", type_=voucher.c.redeemed_at.type),
+                 bindparam("voucher_id", type_=voucher.c.id.type),
+                 bindparam("account_id", type_=voucher.c.claimed_by_id.type))
     audit_insert = _insert(AuditEvent.__table__, "audit_")
     stored_insert = _insert(IdempotentResponse.__table__, "stored_")
-    return _Statements(redeemable, claim, audit_insert, stored_insert,
+    return _Statements(redeemable, claim, enrol_and_claim, audit_insert, stored_insert,
                        stored_insert.add_cte(audit_insert.cte("audit_event_row")),
                        seats.taking().add_cte(audit_insert.cte("audit_event_row"),
                                               stored_insert.cte("stored_answer_row")))

@@ -58,6 +58,10 @@ def test_redeem_once_then_replay_then_refuse(app, client, claimed):
                    "idempotency-key-reused")
     schedule = client.get("/api/v1/schedule").get_json()["enrolments"]
     assert [e["run"]["code"] for e in schedule] == ["R-EVE"]
+    assert schedule[0] == body["enrolment"], "the answer shows the enrolment as stored"
+    shown = client.get(f"/api/v1/vouchers/{claimed['id']}").get_json()
+    assert {k: shown[k] for k in body["voucher"] if k != "seconds_left"} == \
+        {k: v for k, v in body["voucher"].items() if k != "seconds_left"}
 
 
 def test_redeeming_needs_an_idempotency_key_and_an_eligible_run(app, client, claimed):
@@ -181,11 +185,12 @@ def test_the_schedule_cannot_bypass_the_voucher_deadline(app, client, claimed):
     assert client.get(f"/api/v1/vouchers/{claimed['id']}").get_json()["status"] == "redeemed"
 
 
-def test_a_redemption_is_four_statements_with_the_seat_last(app, client, claimed):
+def test_a_redemption_is_three_statements_with_the_seat_last(app, client, claimed):
     """Pinned so the hot path does not grow back (it was seventeen, then nine, eight, five):
-    four on PostgreSQL, where the audit event and the stored answer go in with the seat's
-    UPDATE (in its WITH), six on SQLite. The seat is the last statement: it locks one of the
-    run's seat shards until the commit, one that no other redemption holds."""
+    three on PostgreSQL, where the voucher's claim goes in with the enrolment's INSERT and
+    the audit event and the stored answer with the seat's UPDATE (each in a WITH), six on
+    SQLite. The seat is the last statement: it locks one of the run's seat shards until the
+    commit, one that no other redemption holds."""
     from sqlalchemy import event
 
     run = run_id(client, claimed["id"])
@@ -203,7 +208,9 @@ def test_a_redemption_is_four_statements_with_the_seat_last(app, client, claimed
         event.remove(engine, "before_cursor_execute", count)
     last = " ".join(seen[-1].split())
     if engine.dialect.name == "postgresql":
-        assert len(seen) == 4, seen
+        assert len(seen) == 3, seen
+        assert " ".join(seen[1].split()).startswith(
+            "WITH new_enrolment AS (INSERT INTO enrolment"), seen[1]
         assert last.startswith("WITH audit_event_row AS (INSERT INTO audit_event"), last
         assert "stored_answer_row AS (INSERT INTO idempotent_response" in last, last
     else:
