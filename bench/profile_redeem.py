@@ -114,7 +114,7 @@ def main() -> None:
     parser.add_argument("--sqlite", action="store_true")
     parser.add_argument("--profile", type=int, default=0, metavar="N")
     parser.add_argument("--learners", type=int, default=20,
-                        help="each redeems bench_vouchers.VOUCHERS_PER_CLIENT vouchers")
+                        help="each redeems bench_vouchers.HELD vouchers")
     args = parser.parse_args()
     bench_vouchers.CLIENTS = args.learners
     if args.sqlite:

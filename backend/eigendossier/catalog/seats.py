@@ -45,10 +45,22 @@ def spread(taken: int, shards: int = SHARDS) -> list[int]:
     return [taken // shards + (1 if i < taken % shards else 0) for i in range(shards)]
 
 
-def take(run_id: int, today: date) -> bool:
+def take(run_id: int, today: date, first: Update | None = None,
+         params: dict | None = None) -> bool:
     """Take one seat of a run that has not started, in the caller's transaction; False when
-    none is left. The shard stays locked until the transaction ends: call it last."""
-    return _change(_take(), {"run_ref": run_id, "today": today})
+    none is left. The shard stays locked until the transaction ends: call it last.
+
+    ``first`` is :func:`taking` with the caller's last writes added as CTEs (one round trip
+    for them and the seat), ``params`` their values; they run whether or not a seat was
+    free in an unheld shard. Then, as always, the UPDATE that waits for a held shard."""
+    updates = _take() if first is None else (first, _take()[1])
+    return _change(updates, {**(params or {}), "run_ref": run_id, "today": today})
+
+
+def taking() -> Update:
+    """The first UPDATE of :func:`take` (a free seat in a shard no one holds, bound to
+    ``run_ref`` and ``today``), for a caller to add its own writes to as CTEs."""
+    return _take()[0]
 
 
 def give_back(run_id: int) -> None:

@@ -6,8 +6,7 @@ from datetime import date
 from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Update, bindparam, text
 
 from eigendossier.accounts.models import Account
 from eigendossier.catalog import seats
@@ -75,7 +74,8 @@ def claim_enrolment(account: Account, run_id: int,
     it then finds the learner enrolled and gets that enrolment (not new), instead of failing
     on the unique constraint or taking a second seat."""
     new, again = _claim_statements(db.session.get_bind().dialect.name)
-    claim = {"account_ref": account.id, "run_ref": run_id, "route_ref": route_id}
+    claim = {"account_ref": account.id, "run_ref": run_id, "route_ref": route_id,
+             "created_ref": utcnow()}
     inserted = db.session.scalars(new, claim).first()
     if inserted is not None:
         return inserted, True
@@ -85,21 +85,29 @@ def claim_enrolment(account: Account, run_id: int,
     return _enrolment(account.id, run_id), False
 
 
+# A new enrolment; nothing when the learner has one in the run already, whatever its status
+# (bound: account_ref, run_ref, route_ref, created_ref). Text, see _claim_statements.
+NEW_ENROLMENT = (
+    "INSERT INTO enrolment (account_id, run_id, route_id, status, created_at) "
+    "VALUES (:account_ref, :run_ref, :route_ref, 'enrolled', :created_ref) "
+    "ON CONFLICT (account_id, run_id) DO NOTHING"
+)
+
+
 @cache
 def _claim_statements(dialect: str):
     """The INSERT of a new enrolment and the UPDATE of a cancelled one, each returning the
-    row as an Enrolment, built once per database with bound parameters (a redemption's hot
-    path). Core statements on the table, read as the entity: SQLAlchemy's compiled cache
-    keeps them, where an ORM INSERT of the entity was compiled anew on every call."""
+    row as an Enrolment, built once with bound parameters (a redemption's hot path).
+
+    The INSERT is text: SQLAlchemy has no cache key for the dialects' INSERT … ON CONFLICT
+    constructs (their Insert classes set ``inherit_cache = False``), so that statement was
+    compiled anew on every call, a few tenths of a millisecond of each redemption. The same
+    text runs on PostgreSQL and on SQLite (3.35 or newer: RETURNING). ``dialect`` keeps the
+    cache per database."""
     table = Enrolment.__table__
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    new = (
-        insert(table)
-        .values(account_id=bindparam("account_ref"), run_id=bindparam("run_ref"),
-                route_id=bindparam("route_ref"), status="enrolled")
-        .on_conflict_do_nothing(index_elements=["account_id", "run_id"])
-        .returning(*table.columns)
-    )
+    columns = ", ".join(column.name for column in table.columns)  # the model's, no input
+    new = text(f"{NEW_ENROLMENT} RETURNING {columns}").bindparams(
+        *new_enrolment_types()).columns(*table.columns)
     again = (
         table.update()
         .where(table.c.account_id == bindparam("account_ref"),
@@ -111,11 +119,22 @@ def _claim_statements(dialect: str):
                  .execution_options(populate_existing=True) for statement in (new, again))
 
 
-def take_seat(run_id: int, today: date) -> None:
+def new_enrolment_types() -> tuple:
+    """The typed bound parameters of :data:`NEW_ENROLMENT`, for a text() that holds it."""
+    table = Enrolment.__table__
+    return (bindparam("account_ref", type_=table.c.account_id.type),
+            bindparam("run_ref", type_=table.c.run_id.type),
+            bindparam("route_ref", type_=table.c.route_id.type),
+            bindparam("created_ref", type_=table.c.created_at.type))
+
+
+def take_seat(run_id: int, today: date, first: Update | None = None,
+              params: dict | None = None) -> None:
     """One seat of a run that has not started (RunFull when none is left), in a seat shard
     of the run that no other enrolment holds (catalog/seats.py). The shard stays locked until
-    the transaction ends: call it last, just before the commit."""
-    if not seats.take(run_id, today):
+    the transaction ends: call it last, just before the commit. ``first`` and ``params``: the
+    caller's last writes taken along (see :func:`seats.take`)."""
+    if not seats.take(run_id, today, first, params):
         raise RunFull()
 
 

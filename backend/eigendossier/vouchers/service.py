@@ -10,13 +10,14 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Insert, Select, Update, bindparam
+from sqlalchemy import Insert, Select, TextClause, Update, bindparam, text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased, defer, joinedload, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from eigendossier.accounts.models import Account
-from eigendossier.catalog.models import Block, Run
+from eigendossier.catalog import seats
+from eigendossier.catalog.models import Block, Qualification, Run
 from eigendossier.core import audit, erase, rotation
 from eigendossier.core.errors import DomainError, NotFound
 from eigendossier.core.extensions import db
@@ -226,12 +227,13 @@ def redeem(account: Account, voucher_id: int, run_id: int, key: str,
     transaction, the voucher claimed by one conditional UPDATE. A replay with the same
     Idempotency-Key gets the first response again. Returns (status, body).
 
-    The happy path is five statements on PostgreSQL (six on SQLite): the voucher and the run
+    The happy path is four statements on PostgreSQL (six on SQLite): the voucher and the run
     with what the answer shows (one SELECT), the enrolment (INSERT … RETURNING), the claim of
-    the voucher that also links it to the enrolment, the audit event and the stored answer
-    (one INSERT with the other in a WITH on PostgreSQL), and last the seat. A concurrent
-    redemption of the same voucher finds it claimed at its UPDATE and rolls back, its
-    enrolment with it. The seat is taken last: it locks a seat shard until the commit (one no
+    the voucher that also links it to the enrolment, and the audit event, the stored answer
+    and last the seat (on PostgreSQL one UPDATE of a seat shard with both INSERTs in its
+    WITH: each round trip to the database holds a worker, see :func:`_write_and_seat`). A
+    concurrent redemption of the same voucher finds it claimed at its UPDATE and rolls back,
+    its enrolment with it. The seat is taken last: it locks a seat shard until the commit (one no
     other redemption holds). A stored answer is looked up only when the voucher cannot be
     redeemed (a replay finds it already used) or when storing ours collides with one under
     the same key. The statements are built once (see :func:`_statements`): building them
@@ -252,11 +254,9 @@ def redeem(account: Account, voucher_id: int, run_id: int, key: str,
     if elsewhere:
         return _replay(account, key, fingerprint) or _already_yours(run)
     try:
-        enrolment, new_seat = enrolments.claim_enrolment(account, run_id)
-        taken = db.session.execute(statements.claim, {
-            "voucher_id": voucher_id, "account_id": account.id, "now": now,
-            "enrolment_ref": enrolment.id}).first()
-        if taken is None:
+        enrolment, new_seat, taken = _enrol_and_claim(statements, account, voucher_id, run_id,
+                                                      now)
+        if not taken:
             db.session.rollback()
             return _replay(account, key, fingerprint) or _refusal(voucher_id, now)
         set_committed_value(voucher, "redeemed_at", now)
@@ -269,9 +269,8 @@ def redeem(account: Account, voucher_id: int, run_id: int, key: str,
         event = audit.values("voucher.redeemed", account.id, subject=voucher, run=run.code)
         stored = {"account_id": account.id, "key": key, "request_fingerprint": fingerprint,
                   "status": 201, "body": body, "created_at": now}
-        _write(statements, {**event, "created_at": now}, stored)
-        if new_seat:
-            enrolments.take_seat(run_id, today)
+        _write_and_seat(statements, {**event, "created_at": now}, stored,
+                        run_id if new_seat else None, today)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()  # the same key stored meanwhile: its answer, or "key reused"
@@ -285,13 +284,56 @@ def redeem(account: Account, voucher_id: int, run_id: int, key: str,
     return 201, body
 
 
+def _enrol_and_claim(statements: "_Statements", account: Account, voucher_id: int,
+                     run_id: int, now: datetime) -> tuple[Enrolment, bool, bool]:
+    """The learner's enrolment in the run and the claim of the voucher, linked to it: returns
+    the enrolment, whether it is new (then the caller takes a seat) and whether the voucher
+    was still there to claim (if not, the caller rolls back).
+
+    On PostgreSQL a new enrolment and the claim are one statement (the voucher's UPDATE in a
+    WITH after the INSERT): one round trip fewer while the worker waits. When the learner
+    has an enrolment in the run already (a cancelled one enrolled again, or a double submit
+    waiting for the first), and on SQLite, :func:`enrolments.claim_enrolment` and then the
+    claim."""
+    claim = {"voucher_id": voucher_id, "account_id": account.id, "now": now}
+    if db.session.get_bind().dialect.name == "postgresql":
+        row = db.session.execute(statements.enrol_and_claim, {
+            **claim, "account_ref": account.id, "run_ref": run_id, "route_ref": None,
+            "created_ref": now}).first()
+        if row is not None:
+            enrolment = Enrolment(id=row.enrolment_id, account_id=account.id, run_id=run_id,
+                                  route_id=None, status="enrolled", created_at=now,
+                                  cancelled_at=None)
+            make_transient_to_detached(enrolment)  # as stored: the row just inserted
+            return enrolment, True, row.claimed is not None
+    enrolment, new = enrolments.claim_enrolment(account, run_id)
+    taken = db.session.execute(statements.claim, {**claim, "enrolment_ref": enrolment.id})
+    return enrolment, new, taken.first() is not None
+
+
 class _Statements(NamedTuple):
     redeemable: Select
     claim: Update
+    # PostgreSQL: a new enrolment and the claim of the voucher linked to it (one round trip).
+    enrol_and_claim: TextClause
     audit: Insert
     stored: Insert
     # PostgreSQL: the stored answer's INSERT with the audit event's in a WITH (one round trip).
     both: Insert
+    # PostgreSQL: both INSERTs in a WITH of the UPDATE that takes the seat (one round trip).
+    both_and_seat: Update
+
+
+# Columns the redemption neither checks nor shows: not read (the sealed code, the texts and
+# lists of the catalogue), so each redemption decodes some twenty columns fewer.
+_UNSHOWN_VOUCHER = (Voucher.code_hash, Voucher.graduate_name, Voucher.graduate_email,
+                    Voucher.code_key_id, Voucher.code_sealed, Voucher.void_reason)
+_UNSHOWN_QUALIFICATION = (Qualification.description_nl, Qualification.description_en)
+_UNSHOWN_BLOCK = (Block.learning_outcomes, Block.exempting_achievements)
+
+
+def _unread(columns: tuple) -> list:
+    return [defer(column) for column in columns]
 
 
 @cache
@@ -310,9 +352,12 @@ def _statements() -> _Statements:
         db.select(Voucher, Run, elsewhere.label("elsewhere"))
         .outerjoin(Run, Run.id == bindparam("run_id"))
         .options(joinedload(Voucher.batch).joinedload(VoucherBatch.institution),
-                 joinedload(Voucher.qualification),
-                 joinedload(Run.block).joinedload(Block.qualification),
-                 joinedload(Run.institution))
+                 joinedload(Voucher.qualification).options(*_unread(_UNSHOWN_QUALIFICATION)),
+                 joinedload(Run.block).options(
+                     *_unread(_UNSHOWN_BLOCK),
+                     joinedload(Block.qualification).options(
+                         *_unread(_UNSHOWN_QUALIFICATION))),
+                 joinedload(Run.institution), *_unread(_UNSHOWN_VOUCHER))
         .filter(Voucher.id == bindparam("voucher_id"),
                 Voucher.claimed_by_id == bindparam("account_id"))
     )
@@ -325,10 +370,24 @@ def _statements() -> _Statements:
         .values(redeemed_at=bindparam("now"), enrolment_id=bindparam("enrolment_ref"))
         .returning(voucher.c.id)
     )
+    enrol_and_claim = text(
+        f"WITH new_enrolment AS ({enrolments.NEW_ENROLMENT} RETURNING id), "  # noqa: S608
+        "claimed AS (UPDATE voucher SET redeemed_at = :now, enrolment_id = new_enrolment.id "
+        "FROM new_enrolment WHERE voucher.id = :voucher_id "
+        "AND voucher.claimed_by_id = :account_id AND voucher.redeemed_at IS NULL "
+        "AND voucher.valid_until > :now RETURNING voucher.id) "
+        "SELECT new_enrolment.id AS enrolment_id, claimed.id AS claimed "
+        "FROM new_enrolment LEFT JOIN claimed ON true"
+    ).bindparams(*enrolments.new_enrolment_types(),
+                 bindparam("now", type_=voucher.c.redeemed_at.type),
+                 bindparam("voucher_id", type_=voucher.c.id.type),
+                 bindparam("account_id", type_=voucher.c.claimed_by_id.type))
     audit_insert = _insert(AuditEvent.__table__, "audit_")
     stored_insert = _insert(IdempotentResponse.__table__, "stored_")
-    return _Statements(redeemable, claim, audit_insert, stored_insert,
-                       stored_insert.add_cte(audit_insert.cte("audit_event_row")))
+    return _Statements(redeemable, claim, enrol_and_claim, audit_insert, stored_insert,
+                       stored_insert.add_cte(audit_insert.cte("audit_event_row")),
+                       seats.taking().add_cte(audit_insert.cte("audit_event_row"),
+                                              stored_insert.cte("stored_answer_row")))
 
 
 def _insert(table, prefix: str) -> Insert:
@@ -338,15 +397,23 @@ def _insert(table, prefix: str) -> Insert:
         for column in table.columns if not column.primary_key})
 
 
-def _write(statements: _Statements, event: dict, stored: dict) -> None:
-    """The audit event and the stored answer: one statement on PostgreSQL, two elsewhere."""
+def _write_and_seat(statements: _Statements, event: dict, stored: dict, seat_in: int | None,
+                    today: date) -> None:
+    """The audit event, the stored answer and, when ``seat_in`` a run, the seat last (it
+    locks a seat shard until the commit; RunFull when none is left). On PostgreSQL one
+    statement (the INSERTs as CTEs of the seat's UPDATE; a second UPDATE only when every
+    shard with a seat left is held by another transaction); elsewhere one each."""
     event = {"audit_" + name: value for name, value in event.items()}
     stored = {"stored_" + name: value for name, value in stored.items()}
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(statements.both, {**event, **stored})
-    else:
+    if db.session.get_bind().dialect.name != "postgresql":
         db.session.execute(statements.audit, event)
         db.session.execute(statements.stored, stored)
+        if seat_in is not None:
+            enrolments.take_seat(seat_in, today)
+    elif seat_in is not None:
+        enrolments.take_seat(seat_in, today, statements.both_and_seat, {**event, **stored})
+    else:
+        db.session.execute(statements.both, {**event, **stored})
 
 
 def buys(voucher: Voucher, run: Run, today: date) -> bool:
