@@ -13,7 +13,8 @@ the p95 of GET /api/v1/meta (the trivial endpoint, same clients, same run). Afte
 every write that was acknowledged with a 2xx is read back through the API (sessions,
 credentials, imported archives, claimed and redeemed vouchers, share views): a missing one is
 a lost write (must be 0); a redemption whose answer was lost is sent again with its
-Idempotency-Key and must end as one enrolment; an experience item in a dossier twice is a
+Idempotency-Key and must end as one enrolment, or as the refusal it would have had with its
+voucher still unredeemed; an experience item in a dossier twice is a
 write that landed twice (must be 0). Exit status 1 when a 5xx came outside the kill window,
 a request went unanswered outside it, or a write was lost or landed twice.
 
@@ -570,9 +571,17 @@ def run_load(learners: list[Learner], port: int, seconds: float, double_submit: 
 
 # -- after the run: every acknowledged write must be there -----------------------------------
 
+# A redemption refused when sent again: its voucher must still be unredeemed (checked with
+# the acknowledged ones in lost_writes).
+REFUSED_WHEN_RETRIED = -3
+
+
 def settle_unanswered(http: Http, learner: Learner) -> list[str]:
     """A redemption whose answer was lost (killed worker) is sent again with the same
-    Idempotency-Key, as the PWA does: it must end as exactly one enrolment."""
+    Idempotency-Key, as the PWA does: it must end as exactly one enrolment, or, when the
+    first request never ran, as the refusal (409) it would have had then, with nothing
+    written (the load makes such refusals: a learner already in another group of the
+    block). A first request that did run is replayed as it was answered: 201."""
     problems = []
     for voucher_id, run_id, key in learner.unanswered_redemptions:
         status, data, *_ = http.send(
@@ -582,6 +591,8 @@ def settle_unanswered(http: Http, learner: Learner) -> list[str]:
             headers={"Content-Type": "application/json", "Idempotency-Key": key})
         if status == 201:
             learner.redeemed[voucher_id] = run_id
+        elif status == 409:
+            learner.redeemed[voucher_id] = REFUSED_WHEN_RETRIED
         else:
             problems.append(f"{learner.email}: retried redemption of voucher {voucher_id} "
                             f"answered {status}: {data[:200]!r}")
@@ -636,6 +647,9 @@ def lost_writes(port: int, learners: list[Learner], views: dict[str, int]
                                 or (enrolment.get("run") or {}).get("id") != run_id):
                 lost.append(f"{learner.email}: redemption of voucher {voucher_id} for run "
                             f"{run_id} is missing ({voucher.get('status')})")
+            if run_id == REFUSED_WHEN_RETRIED and voucher.get("status") == "redeemed":
+                lost.append(f"{learner.email}: voucher {voucher_id} was redeemed, yet its "
+                            "redemption was refused when sent again with its key")
         counted = sum(s.get("view_count", 0) for s in read(learner, "/api/v1/shares") or [])
         if counted < views.get(learner.share_path, 0):
             lost.append(f"{learner.email}: {views[learner.share_path]} page views answered "
