@@ -22,7 +22,6 @@ the ratio ours/peer, and per file whether both call it valid or invalid.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import mimetypes
 import os
@@ -51,6 +50,8 @@ if not OB20.is_dir():  # third-party files kept outside the repository: skip, or
     print(f"bench_ob20_peer needs the OB 2.0 vectors, which are not there: {OB20} (clone shared/ "
           "beside the repository, or set EIGENDOSSIER_TEST_VECTORS)")
     sys.exit(1 if os.environ.get("EIGENDOSSIER_TEST_REQUIRE_SERVICES") else 0)
+
+from services import peer_python  # noqa: E402
 
 from tests.conformance.test_ob20_vectors import REDIRECTED, TABLE  # noqa: E402
 
@@ -165,25 +166,18 @@ def rewrite(base: str, url: str) -> str:
 # -- the peer --------------------------------------------------------------------------------
 
 
-def peer_python() -> Path:
-    """.venv-peer's python, (re)built when peer-requirements.txt changed."""
-    python = PEER_VENV / "bin" / "python"
-    marker = PEER_VENV / ".installed"
-    wanted = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
-    if python.exists() and marker.exists() and marker.read_text() == wanted:
-        return python
-    print(f"building {PEER_VENV.name} from {REQUIREMENTS.name} …", file=sys.stderr)
+def install_peer(python: Path) -> None:
+    """The validator's pins with pip, without their own (uninstallable) dependencies."""
     subprocess.run([sys.executable, "-m", "venv", "--clear", str(PEER_VENV)], check=True)
     subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps",
                     "-r", str(REQUIREMENTS)], check=True)
     subprocess.run([str(python), "-c", "from openbadges import verify"], check=True)
-    marker.write_text(wanted)
-    return python
 
 
 def run_peer(base: str, rounds: int, files: list[Path]) -> list[dict]:
     result = subprocess.run(
-        [str(peer_python()), str(WORKER), base, str(rounds), *map(str, files)],
+        [str(peer_python(PEER_VENV, REQUIREMENTS, install_peer)), str(WORKER), base,
+         str(rounds), *map(str, files)],
         capture_output=True, text=True, timeout=1800, check=False)
     if result.returncode:
         raise SystemExit(f"the peer worker failed:\n{result.stderr[-3000:]}")

@@ -20,7 +20,6 @@ every hard limit before they count.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import random
 import statistics
@@ -34,6 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "backend"))
 
 from goals import goal
+from services import peer_python
 
 from eigendossier.planner import (
     LEARNING_FORM,
@@ -338,21 +338,13 @@ PEER_LOCK = ROOT / "bench" / "cpsat-requirements.txt"
 PEER_WORKER = ROOT / "bench" / "cpsat_peer_worker.py"
 
 
-def peer_python() -> Path:
-    """.venv-cpsat's python, (re)built with uv when cpsat-requirements.txt changed."""
-    python = PEER_VENV / "bin" / "python"
-    marker = PEER_VENV / ".installed"
-    wanted = hashlib.sha256(PEER_LOCK.read_bytes()).hexdigest()
-    if python.exists() and marker.exists() and marker.read_text() == wanted:
-        return python
-    print(f"building {PEER_VENV.name} from {PEER_LOCK.name} …", file=sys.stderr)
+def install_peer(python: Path) -> None:
+    """OR-Tools and its dependencies with uv, exactly as hashed in the lock."""
     uv = Path(sys.executable).parent / "uv"
     subprocess.run([str(uv), "venv", "--quiet", "--clear", "--python", sys.executable,
                     str(PEER_VENV)], check=True)
     subprocess.run([str(uv), "pip", "install", "--quiet", "--python", str(python),
                     "--require-hashes", "-r", str(PEER_LOCK)], check=True)
-    marker.write_text(wanted)
-    return python
 
 
 def question(number: int, problem) -> dict:
@@ -399,7 +391,8 @@ def peer(blocks, runs, people, planner: list[Outcome]) -> None:
                 for i in unproven}
     lines = "".join(json.dumps(question(i, problems[i])) + "\n" for i in unproven)
     done = subprocess.run(
-        [str(peer_python()), str(PEER_WORKER), str(PEER_SECONDS), str(PEER_WORKERS)],
+        [str(peer_python(PEER_VENV, PEER_LOCK, install_peer)), str(PEER_WORKER),
+         str(PEER_SECONDS), str(PEER_WORKERS)],
         input=lines, capture_output=True, text=True, timeout=3600, check=False)
     if done.returncode:
         raise SystemExit(f"the CP-SAT worker failed:\n{done.stderr[-3000:]}")

@@ -1,11 +1,14 @@
-"""What the benchmarks that run against PostgreSQL share: the server they make a throwaway
-database on (dropped afterwards, whatever happens), and a catalogue of one block with as many
-evening runs as they need."""
+"""What the benchmarks share: the PostgreSQL server they make a throwaway database on
+(dropped afterwards, whatever happens), a catalogue of one block with as many evening runs as
+they need, and the virtualenvs of the peers they measure ours against."""
+import hashlib
 import os
+import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -85,3 +88,17 @@ qualifications:
     blocks:
 {rows}
 """
+
+
+def peer_python(venv: Path, requirements: Path, install: Callable[[Path], None]) -> Path:
+    """A peer's own virtualenv's python, (re)built by ``install(python)`` when its requirements
+    file changed: a peer pins what would clash with ours, so nothing of it goes into .venv."""
+    python = venv / "bin" / "python"
+    marker = venv / ".installed"
+    wanted = hashlib.sha256(requirements.read_bytes()).hexdigest()
+    if python.exists() and marker.exists() and marker.read_text() == wanted:
+        return python
+    print(f"building {venv.name} from {requirements.name} …", file=sys.stderr)
+    install(python)
+    marker.write_text(wanted)
+    return python
