@@ -9,7 +9,13 @@ from flask_babel import lazy_gettext as _l
 from eigendossier import planner
 from eigendossier.accounts.models import Account
 from eigendossier.catalog import service as catalog
-from eigendossier.catalog.models import Block, Qualification, Run
+from eigendossier.catalog.models import (
+    Block,
+    Qualification,
+    Run,
+    RunSeatShard,
+    block_prerequisite,
+)
 from eigendossier.core.errors import DomainError, NotFound
 from eigendossier.core.extensions import db
 from eigendossier.core.i18n import localized
@@ -80,31 +86,74 @@ class PlanOutcome:
     persona: str
 
 
-def catalogue_pace(qualification: Qualification, defaults: dict, today: date) -> int | None:
+@dataclass(frozen=True)
+class Offer:
+    """A qualification's blocks and its runs from some date on, as the planner sees them."""
+
+    blocks: list[planner.Block]
+    runs: list[planner.Run]
+
+
+def offer(qualification: Qualification, since: date) -> Offer:
+    """The blocks and the runs starting on or after `since`, read as plain rows: a carousel
+    offers thousands of runs, and loading each as an ORM object cost several times the
+    planning itself. Runs come in block order, then by start date."""
+    return Offer(_planner_blocks(qualification), _planner_runs(qualification, since))
+
+
+def _planner_blocks(qualification: Qualification) -> list[planner.Block]:
+    ids = [b.id for b in qualification.blocks]
+    needs: dict[int, set[str]] = {i: set() for i in ids}
+    for block_id, prerequisite_id in db.session.execute(
+            db.select(block_prerequisite.c.block_id, block_prerequisite.c.prerequisite_id)
+            .where(block_prerequisite.c.block_id.in_(ids))):
+        needs[block_id].add(str(prerequisite_id))
+    return [planner.Block(id=str(b.id), code=b.code, ec=float(b.ec), hours=float(b.hours),
+                          prerequisites=frozenset(needs[b.id]))
+            for b in qualification.blocks]
+
+
+def _planner_runs(qualification: Qualification, since: date) -> list[planner.Run]:
+    """Table columns, not ORM attributes: the ORM's statement path doubled the query's cost."""
+    run, block, shard = Run.__table__.c, Block.__table__.c, RunSeatShard.__table__.c
+    taken = (db.select(db.func.coalesce(db.func.sum(shard.taken), 0))
+             .where(shard.run_id == run.id).scalar_subquery())
+    rows = db.session.execute(
+        db.select(run.id, run.block_id, run.start_date, run.end_date, run.time_of_day,
+                  run.location_kind, run.learning_form, run.seats_total - taken)
+        .join_from(Run.__table__, Block.__table__, block.id == run.block_id)
+        .where(block.qualification_id == qualification.id, run.start_date >= since)
+        .order_by(block.position, block.id, run.start_date, run.id))
+    return [planner.Run(id=str(run_id), block_id=str(block_id), start=start, end=end,
+                        time_of_day=time_of_day, location_kind=location_kind,
+                        learning_form=learning_form, seats_left=seats_left)
+            for run_id, block_id, start, end, time_of_day, location_kind, learning_form,
+            seats_left in rows]
+
+
+def catalogue_pace(offered: Offer, defaults: dict, today: date) -> int | None:
     """The hours per week at which every block of the qualification has a group to follow:
     for each block the calmest group still to come (within the persona's times of day when
     those are a must), and of those the busiest, rounded up. None when nothing is offered."""
     times = set(defaults.get("times_of_day") or ()) if "time_of_day" in (
         defaults.get("hard") or ()) else set()
-    needed = []
-    for block in qualification.blocks:
-        runs = [r for r in block.runs if r.start_date >= today
-                and (not times or r.time_of_day in times)]
-        if runs:
-            plain = _planner_block(block)
-            needed.append(min(_planner_run(r).pace(plain) for r in runs))
-    return math.ceil(max(needed) - 1e-9) if needed else None
+    blocks = {b.id: b for b in offered.blocks}
+    calmest: dict[str, float] = {}
+    for run in offered.runs:
+        if run.start >= today and (not times or run.time_of_day in times):
+            pace = run.pace(blocks[run.block_id])
+            calmest[run.block_id] = min(pace, calmest.get(run.block_id, pace))
+    return math.ceil(max(calmest.values()) - 1e-9) if calmest else None
 
 
-def persona_defaults(persona: Persona, qualification: Qualification | None,
-                     today: date) -> dict:
+def persona_defaults(persona: Persona, offered: Offer | None, today: date) -> dict:
     """The persona's default preferences, with a pace the qualification's groups can meet: a
     limit below every group's pace would mark each step "busier than you would like"."""
     defaults = dict(persona.defaults)
     limit = defaults.get("max_hours_per_week")
-    if qualification is None or limit is None:
+    if offered is None or limit is None:
         return defaults
-    needed = catalogue_pace(qualification, defaults, today)
+    needed = catalogue_pace(offered, defaults, today)
     if needed is not None and needed > limit:
         defaults["max_hours_per_week"] = min(needed, MAX_DEFAULT_PACE)
     return defaults
@@ -112,17 +161,17 @@ def persona_defaults(persona: Persona, qualification: Qualification | None,
 
 def personas_for(qualification_id: int | None, today: date) -> list[dict]:
     """The personas with their defaults for this qualification (or in general)."""
-    qualification = catalog.qualification(qualification_id) if qualification_id else None
+    offered = offer(catalog.qualification(qualification_id), today) if qualification_id else None
     return [{"key": p.key, "name": p.name, "explanation": p.explanation,
-             "recognition": p.recognition, "defaults": persona_defaults(p, qualification, today)}
+             "recognition": p.recognition, "defaults": persona_defaults(p, offered, today)}
             for p in PERSONAS]
 
 
 def preferences_with_defaults(persona: str, given: dict, today: date,
-                              qualification: Qualification | None = None) -> dict:
+                              offered: Offer | None = None) -> dict:
     """The persona's defaults for what the learner left out; an explicit null pace means
     "no limit"."""
-    chosen = {**persona_defaults(BY_KEY[persona], qualification, today), **given}
+    chosen = {**persona_defaults(BY_KEY[persona], offered, today), **given}
     if chosen.get("start_date") is None:
         chosen["start_date"] = today
     if chosen.get("horizon_end") is None:
@@ -170,20 +219,29 @@ def _exempted(account: Account, blocks: list[Block]) -> set[str]:
 def plan(account: Account, qualification_id: int, persona: str, given: dict,
          use_exemptions: bool, today: date) -> PlanOutcome:
     qualification = catalog.qualification(qualification_id)
-    chosen = preferences_with_defaults(persona, given, today, qualification)
+    offered = offer(qualification, min(today, given.get("start_date") or today))
+    chosen = preferences_with_defaults(persona, given, today, offered)
     remember_persona(account, persona)
     blocks = list(qualification.blocks)
-    runs = [r for b in blocks for r in b.runs if r.start_date >= chosen["start_date"]]
     exempt = _exempted(account, blocks) if use_exemptions else set()
     result = planner.plan_route(
-        [_planner_block(b) for b in blocks],
-        [_planner_run(r) for r in runs],
+        offered.blocks,
+        [r for r in offered.runs if r.start >= chosen["start_date"]],
         _planner_preferences(chosen),
         exempt,
         node_limit=NODE_LIMIT,
     )
     return PlanOutcome(result, qualification, {str(b.id): b for b in blocks},
-                       {str(r.id): r for r in runs}, chosen, persona)
+                       _chosen_runs(result), chosen, persona)
+
+
+def _chosen_runs(result: planner.RouteResult) -> dict[str, Run]:
+    """The runs of the plan and its alternatives, by id: what the answer shows of the offer."""
+    plans = [result.plan, *result.alternatives] if result.plan else []
+    ids = {int(choice.run_id) for chosen in plans for choice in chosen.choices}
+    if not ids:
+        return {}
+    return {str(r.id): r for r in db.session.scalars(db.select(Run).where(Run.id.in_(ids)))}
 
 
 def remember_persona(account: Account, persona: str) -> None:
@@ -191,19 +249,6 @@ def remember_persona(account: Account, persona: str) -> None:
     if account.persona != persona:
         account.persona = persona
         db.session.commit()
-
-
-def _planner_block(block: Block) -> planner.Block:
-    return planner.Block(id=str(block.id), code=block.code, ec=float(block.ec),
-                         hours=float(block.hours),
-                         prerequisites=frozenset(str(p.id) for p in block.prerequisites))
-
-
-def _planner_run(run: Run) -> planner.Run:
-    return planner.Run(id=str(run.id), block_id=str(run.block_id), start=run.start_date,
-                       end=run.end_date, time_of_day=run.time_of_day,
-                       location_kind=run.location_kind, learning_form=run.learning_form,
-                       seats_left=run.seats_left)
 
 
 def plan_as_dict(chosen: planner.Plan) -> dict:
