@@ -78,6 +78,7 @@ def _profile_response():
     body = found.memo.get("profile") if found is not None else None
     if body is not None:
         g.sign_in_session = (found.session_id, found.last_seen_at)
+        g.sign_in_memo = found.memo
     else:
         if not current_user.is_authenticated:
             return current_app.login_manager.unauthorized()
