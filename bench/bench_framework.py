@@ -185,7 +185,8 @@ def main() -> None:
             "EIGENDOSSIER_SECRET_KEY": "bench",
             "EIGENDOSSIER_DEMO_DATA": "false",
             "BENCH_BODY_FILE": str(tmp / "body.json"),
-            "PYTHONPATH": str(ROOT / "bench"),
+            # This checkout's backend, not the one the virtualenv was installed from.
+            "PYTHONPATH": os.pathsep.join([str(ROOT / "backend"), str(ROOT / "bench")]),
         }
         ours_port, bare_port = free_port(), free_port()
         ours = serve("eigendossier:create_app()", ours_port, env)

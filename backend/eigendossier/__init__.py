@@ -28,6 +28,7 @@ from eigendossier.core.extensions import (
 from eigendossier.core.i18n import select_locale
 from eigendossier.core.keys import check_start
 from eigendossier.web import hardening
+from eigendossier.web.security import SecurityHeaders
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -42,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.session_interface = CookieFirstSessionInterface()
     Path(instance_path).mkdir(parents=True, exist_ok=True)
     create_private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.wsgi_app = SecurityHeaders(app.wsgi_app)
     if app.config["PROXY_COUNT"]:
         n = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
@@ -119,12 +121,10 @@ def _register_domains(app: Flask) -> None:
     from eigendossier.vouchers import api as vouchers_api
     from eigendossier.web import api as web_api
     from eigendossier.web import outbox
-    from eigendossier.web.security import add_security_headers
 
     app.before_request(check_csrf)
     app.after_request(accounts_api.note_session_use)
     app.before_request(hardening.check_json_body)
-    app.after_request(add_security_headers)
     app.after_request(keep_csrf_cookie)
     app.after_request(add_cache_headers)
 

@@ -89,9 +89,8 @@ def signed_in(token: str | None) -> SignedIn | None:
     if not token:
         return None
     token_hash = hash_token(token)
-    cached = _remembered.get(token_hash)
-    if cached is not None and cached[0] > monotonic() and cached[1] > utcnow():
-        found = cached[2]
+    found = _remembered_answer(token_hash)
+    if found is not None:
         return SignedIn(db.session.merge(found.account, load=False), found.session_id,
                         found.last_seen_at, found.memo)
     row = db.session.execute(
@@ -110,6 +109,21 @@ def signed_in(token: str | None) -> SignedIn | None:
                                    SignedIn(_detached_copy(row.Account), row.id, row.last_seen_at,
                                             found.memo))
     return found
+
+
+def remembered(token: str | None) -> SignedIn | None:
+    """The remembered answer of :func:`signed_in` for the cookie's token, or ``None`` (not
+    remembered, or no longer valid). Nothing is asked of the database and nothing is attached
+    to the request's session: its account is this process's shared detached copy, to read
+    and never to change or attach."""
+    return _remembered_answer(hash_token(token)) if token else None
+
+
+def _remembered_answer(token_hash: str) -> SignedIn | None:
+    cached = _remembered.get(token_hash)
+    if cached is not None and cached[0] > monotonic() and cached[1] > utcnow():
+        return cached[2]
+    return None
 
 
 def forget() -> None:

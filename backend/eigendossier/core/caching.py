@@ -27,8 +27,10 @@ def add_cache_headers(response):
     own `public` Cache-Control is kept."""
     if not request.path.startswith(API_PREFIX):
         return response
-    own = response.headers.get("Cache-Control", "")
-    if own.startswith("public") and response.status_code < 400:
+    # getlist, not get: get raises and catches a KeyError (a Werkzeug exception, built) when
+    # the header is missing, as on most answers.
+    own = response.headers.getlist("Cache-Control")
+    if own and own[0].startswith("public") and response.status_code < 400:
         return response
     if g.get("public_answer") and response.status_code < 400:
         response.headers["Cache-Control"] = PUBLIC

@@ -226,7 +226,7 @@ class CookieFirstSessionInterface(SecureCookieSessionInterface):
     """
 
     def open_session(self, app, request):
-        if not request.cookies.get(self.get_cookie_name(app)):
+        if not _has_cookie(request, self.get_cookie_name(app)):
             return self.session_class()
         return super().open_session(app, request)
 
@@ -234,10 +234,18 @@ class CookieFirstSessionInterface(SecureCookieSessionInterface):
         """Nothing, not even `Vary: Cookie`, for a request without the cookie that left the
         session empty: Flask adds the Vary whenever Flask-Login looked, and on the PWA's files
         it made browsers download them again once the CSRF cookie was set."""
-        if not session and not session.modified and not request.cookies.get(
-                self.get_cookie_name(app)):
+        if not session and not session.modified and not _has_cookie(
+                request, self.get_cookie_name(app)):
             return
         super().save_session(app, session, response)
+
+
+def _has_cookie(request, name: str) -> bool:
+    """Does the request carry the cookie, not empty? Without `cookies.get`, which raises and
+    catches a KeyError (a Werkzeug exception, built) for a cookie the request lacks: twice
+    on every request that has no Flask session (all but the OpenID Connect round trip)."""
+    cookies = request.cookies
+    return name in cookies and bool(cookies[name])
 
 
 def init_limiter(app) -> None:

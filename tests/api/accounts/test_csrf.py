@@ -51,3 +51,20 @@ def test_a_signed_out_browser_keeps_the_double_submit(client):
     response = client.post("/api/v1/session", csrf=False, headers={CSRF_HEADER: "forged"},
                            json={"email": "sanne@example.nl", "password": PASSWORD})
     assert_problem(response, 403, "csrf")
+
+
+def test_a_remembered_session_gives_back_its_own_token(app):
+    """GET /me answered from memory (session and profile remembered) still sets each
+    browser's own token when its cookie holds another session's."""
+    anne, bram = app.test_client(), app.test_client()
+    sign_up(anne, email="anne@example.nl", display_name="Anne")
+    sign_up(bram, email="bram@example.nl", display_name="Bram")
+    for client in (anne, bram):
+        client.get("/api/v1/me")
+        client.get("/api/v1/me")
+    own = {anne: csrf(anne), bram: csrf(bram)}
+    assert own[anne] != own[bram]
+    for client, other in ((anne, bram), (bram, anne)):
+        client.set_cookie(CSRF_COOKIE, own[other])
+        assert client.get("/api/v1/me").status_code == 200
+        assert csrf(client) == own[client]

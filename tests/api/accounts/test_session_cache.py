@@ -1,13 +1,17 @@
 """The session answer is kept briefly in memory: fewer round trips, never a stale sign-in
 in this process."""
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, text
 
+from eigendossier.accounts import api as accounts_api
 from eigendossier.accounts import sessions
 from eigendossier.accounts.api import SESSION_COOKIE
+from eigendossier.accounts.models import SignInSession
 from eigendossier.core.extensions import db
+from eigendossier.core.timeutil import utcnow
 from tests.support import PASSWORD, assert_problem, sign_up
 
 # Signing out, erasing and editing the profile forget the remembered answer on either database.
@@ -85,3 +89,20 @@ def test_without_the_cache_every_request_asks_the_database(app, client):
         db.session.execute(text("DELETE FROM sign_in_session"))
         db.session.commit()
     assert_problem(client.get("/api/v1/me"), 401)
+
+
+def test_a_remembered_answer_still_notes_when_the_browser_was_last_used(app, client, monkeypatch):
+    """GET /me answered from memory (no query) notes the session's use like any request."""
+    sign_up(client)
+    assert client.get("/api/v1/me").status_code == 200  # remembered, with its profile
+    with app.app_context():
+        first = db.session.scalar(db.select(SignInSession.last_seen_at))
+    later = utcnow() + sessions.TOUCH_AFTER + timedelta(minutes=1)
+    monkeypatch.setattr(accounts_api, "utcnow", lambda: later)
+    monkeypatch.setattr(sessions, "utcnow", lambda: later)
+    with statements(app) as seen:
+        assert client.get("/api/v1/me").get_json()["display_name"] == "Sanne"
+    [update] = seen  # no SELECT: the answer was remembered
+    assert update.lstrip().upper().startswith("UPDATE")
+    with app.app_context():
+        assert db.session.scalar(db.select(SignInSession.last_seen_at)) > first

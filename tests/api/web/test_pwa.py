@@ -3,6 +3,7 @@ import json
 
 import pytest
 
+from tests.conftest import make_app
 from tests.support import assert_problem
 
 
@@ -38,6 +39,20 @@ def test_api_responses_carry_the_security_headers_too(client):
     response = client.get("/api/v1/me")
     assert response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_pages_own_policy_is_sent_once(client):
+    """The shell's policy (with its import map's hash) replaces the default, never joins it."""
+    [policy] = fetch(client, "/").headers.getlist("Content-Security-Policy")
+    assert "'sha256-" in policy
+    assert len(fetch(client, "/").headers.getlist("X-Frame-Options")) == 1
+
+
+def test_hsts_behind_a_proxy_that_terminates_https(database_url, tmp_path):
+    client = make_app(database_url, tmp_path, PROXY_COUNT=1).test_client()
+    response = fetch(client, "/api/v1/me", headers={"X-Forwarded-Proto": "https"})
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    assert "Strict-Transport-Security" not in fetch(client, "/api/v1/me").headers
 
 
 @pytest.mark.parametrize("path", ["/profile", "/sign-in", "/dossier/12"])
