@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable
+from dataclasses import replace
 
 from eigendossier.planner.model import (
     LEARNING_FORM,
@@ -161,6 +162,22 @@ def _price(run: Run, checks: list[tuple[str, frozenset[str], bool, int]]) -> int
                 return None
             cost += weight
     return cost
+
+
+def with_pace_limits(problem: Problem, prefs: Preferences) -> Problem:
+    """The same question under ``prefs``' pace limits, without compiling again: the options
+    depend on the window and the run-level preferences only (and on whether hours per week
+    are set at all), so they are shared, and so is what the engines derived from them."""
+    hours_set = problem.hard_hours is not None or problem.soft_hours is not None
+    if prefs.is_set(MAX_HOURS_PER_WEEK) != hours_set:
+        raise ValueError("setting or clearing the hours limit changes the options: compile")
+    return replace(
+        problem,
+        hard_parallel=prefs.max_parallel if prefs.is_hard(MAX_PARALLEL) else None,
+        hard_hours=prefs.max_hours_per_week if prefs.is_hard(MAX_HOURS_PER_WEEK) else None,
+        soft_parallel=_soft_limit(prefs, MAX_PARALLEL),
+        soft_hours=_soft_limit(prefs, MAX_HOURS_PER_WEEK),
+    )
 
 
 def _soft_limit(prefs: Preferences, name: str) -> PaceLimit | None:

@@ -12,6 +12,7 @@ from eigendossier.planner.explain import (
     plan_violations,
 )
 from eigendossier.planner.model import (
+    PACE_PREFERENCES,
     PREFERENCE_NAMES,
     Block,
     Choice,
@@ -24,7 +25,7 @@ from eigendossier.planner.model import (
     Run,
 )
 from eigendossier.planner.polish import left_shift
-from eigendossier.planner.problem import compile_problem, remaining_blocks
+from eigendossier.planner.problem import compile_problem, remaining_blocks, with_pace_limits
 from eigendossier.planner.search import solve
 from eigendossier.planner.types import OutOfNodes, Problem, SearchStats, Solution
 
@@ -63,7 +64,9 @@ def plan_route(
     try:
         best = solve(problem, stats=stats)
     except OutOfNodes:
-        gave_up = explain_no_route(blocks, runs, preferences, exempt, node_limit, searched=False)
+        gave_up = explain_no_route(
+            blocks, runs, preferences, exempt, node_limit, searched=False, problem=problem
+        )
         return RouteResult(None, (), gave_up, alternatives_complete=False)
     if best is None:
         why = explain_no_route(blocks, runs, preferences, exempt, node_limit, problem=problem)
@@ -90,8 +93,14 @@ def find_plan(
     """
     exempt = frozenset(exemptions)
     problem = _compile(list(blocks), list(runs), preferences, exempt)
+    return _best_plan(problem, exempt, max_score, stats or SearchStats(node_limit))
+
+
+def _best_plan(
+    problem: Problem, exempt: frozenset[str], max_score: int | None, stats: SearchStats
+) -> Plan | None:
     try:
-        best = solve(problem, max_score=max_score, stats=stats or SearchStats(node_limit))
+        best = solve(problem, max_score=max_score, stats=stats)
     except OutOfNodes:
         return None
     return None if best is None else build_plan(problem, left_shift(problem, best), exempt)
@@ -204,13 +213,13 @@ def explain_no_route(
     relaxations tried share ``node_limit`` nodes in equal parts. ``problem`` is the question
     already compiled, if the caller has it (compiling a catalogue is not free).
     """
+    problem = problem or _compile(blocks, runs, prefs, exempt)
     if searched:
-        problem = problem or _compile(blocks, runs, prefs, exempt)
         causes = infeasibility_causes(problem, runs, prefs)
     else:
         causes = [{"code": "search_limit_reached", "node_limit": node_limit}]
     share = None if node_limit is None else max(node_limit // (len(prefs.hard_set()) + 2), 1)
-    relaxations = _single_relaxations(blocks, runs, prefs, exempt, share)
+    relaxations = _single_relaxations(blocks, runs, prefs, exempt, share, problem)
     if not relaxations:
         relaxations = _relax_everything(blocks, runs, prefs, exempt, share)
     return Infeasibility(tuple(causes), tuple(relaxations))
@@ -222,15 +231,22 @@ def _single_relaxations(
     prefs: Preferences,
     exempt: frozenset[str],
     share: int | None,
+    problem: Problem,
 ) -> list[Relaxation]:
     """Each hard preference made soft on its own, and a later horizon; best first.
 
     Best means the earliest finish, then the lowest soft score, then the fixed order of
-    preference names with the horizon last (a later horizon changes the most).
+    preference names with the horizon last (a later horizon changes the most). A pace
+    limit made soft leaves every run's options as they were, so that question reuses
+    ``problem``'s instead of compiling the catalogue again.
     """
     found: list[tuple[tuple[date | None, int, int], Relaxation]] = []
     for rank, name in enumerate(prefs.hard_set()):
-        plan = find_plan(blocks, runs, prefs.softened(name), exempt, node_limit=share)
+        softer = prefs.softened(name)
+        if name in PACE_PREFERENCES:
+            plan = _best_plan(with_pace_limits(problem, softer), exempt, None, SearchStats(share))
+        else:
+            plan = find_plan(blocks, runs, softer, exempt, node_limit=share)
         if plan is not None:
             change = {"code": "make_soft", "preference": name}
             found.append(((plan.finish, plan.score, rank), _relaxation(change, plan)))

@@ -2,8 +2,10 @@
 
 from datetime import date, timedelta
 
+import pytest
+
 from eigendossier.planner import Block, Preferences, Run
-from eigendossier.planner.problem import compile_problem, remaining_blocks
+from eigendossier.planner.problem import compile_problem, remaining_blocks, with_pace_limits
 
 DAY = date(2031, 1, 6)
 
@@ -57,3 +59,31 @@ def test_moments_count_catalogue_starts_in_a_window():
     first = DAY.toordinal()
     assert problem.moments(first, first + 14) == 3  # the closed run's start still counts
     assert problem.next_start(first) == first + 7
+
+
+def test_a_softened_pace_limit_is_the_compiled_question_without_compiling():
+    runs = [run("wide", 0, 30, hours_per_week=2.0), run("inside", 5, 20, hours_per_week=9.0),
+            run("evening", 40, 60, time_of_day="evening")]
+    wishes = Preferences(DAY, DAY + timedelta(200), times_of_day={"daytime"}, max_parallel=1,
+                         max_hours_per_week=8, hard={"max_parallel", "max_hours_per_week"})
+    todo, _ = remaining_blocks([Block("A", "A", 1, 28)], ())
+    problem = compile_problem(todo, runs, wishes, ())
+    for name in ("max_parallel", "max_hours_per_week"):
+        softer = wishes.softened(name)
+        derived = with_pace_limits(problem, softer)
+        fresh = compile_problem(todo, runs, softer, ())
+        assert derived.options is problem.options
+        assert [[(o.run.id, o.cost, o.eff, o.steps) for o in opts] for opts in derived.options] \
+            == [[(o.run.id, o.cost, o.eff, o.steps) for o in opts] for opts in fresh.options]
+        assert (derived.hard_parallel, derived.hard_hours, derived.soft_parallel,
+                derived.soft_hours) == (fresh.hard_parallel, fresh.hard_hours,
+                                        fresh.soft_parallel, fresh.soft_hours)
+
+
+def test_setting_or_clearing_the_hours_limit_needs_a_new_compile():
+    """Whether hours per week are set decides which runs dominate others."""
+    todo, _ = remaining_blocks([Block("A", "A", 1, 28)], ())
+    without = Preferences(DAY, DAY + timedelta(200))
+    problem = compile_problem(todo, [run("a", 0, 30)], without, ())
+    with pytest.raises(ValueError, match="compile"):
+        with_pace_limits(problem, Preferences(DAY, DAY + timedelta(200), max_hours_per_week=8))
