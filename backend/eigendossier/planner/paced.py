@@ -37,6 +37,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from itertools import pairwise
 from math import ceil, gcd
+from operator import itemgetter
 from typing import Any, Literal, cast
 
 from eigendossier.planner import packing, polish
@@ -588,12 +589,16 @@ class _Paced:
         self, t: int, node: _Node, assigned: _Assigned, active: list[Option], cap: int
     ) -> list[tuple[int, int, float, float]]:
         """(earliest start, latest end, hour-days, hour-moments) per running run and block."""
-        p = self.p
-        items = [(t, o.e, o.hpw * (o.e - t + 1), o.hpw * p.moments(t, o.e)) for o in active]
+        grid = self.p.grid
+        first = bisect_left(grid, t)
+        items = [
+            (t, o.e, o.hpw * (o.e - t + 1), o.hpw * (bisect_right(grid, o.e) - first))
+            for o in active
+        ]
+        release, deadline, needs = node.release, node.deadline, node.needs
         for u in range(self.n):
             if assigned[u] is None:
-                needs = node.needs[u]
-                items.append((node.release[u], min(node.deadline[u], cap), needs[3], needs[4]))
+                items.append((release[u], min(deadline[u], cap), needs[u][3], needs[u][4]))
         return items
 
     def _tracks_overflow(
@@ -606,44 +611,54 @@ class _Paced:
         where a track also holds a whole number of runs: at most its free moments divided by
         the shortest run, and a multiple of the runs' common divisor of moments. Blocks with
         the same release (or deadline) share one window, so it is checked once per group.
+        Window lengths in moments are differences of grid positions, as in
+        :meth:`Problem.moments`; the running runs' are looked up once per call.
         """
-        p = self.p
+        p, grid, k = self.p, self.p.grid, self.k
+        releases, deadlines, needs = node.release, node.deadline, node.needs
         blocks = [
-            (node.release[u], min(node.deadline[u], cap), node.needs[u][1], node.needs[u][2])
+            (releases[u], min(deadlines[u], cap), needs[u][1], needs[u][2])
             for u in range(self.n)
             if assigned[u] is None
         ]
+        frees = [p.next_start(o.e) for o in active]  # when each running run frees its track
+        ends = [bisect_right(grid, o.e) for o in active]  # the grid moments up to its end
         free_at_cap = p.next_start(cap)
-        blocks.sort(key=lambda it: -it[0])
+        cap_end = bisect_right(grid, cap)
+        blocks.sort(key=itemgetter(0), reverse=True)
+        last = len(blocks) - 1
         days = steps = count = 0
         shortest = INF
         for j, (release, _, need_days, need_steps) in enumerate(blocks):
             days, steps, count = days + need_days, steps + need_steps, count + 1
-            shortest = min(shortest, need_steps)
-            if j + 1 < len(blocks) and blocks[j + 1][0] == release:
+            if need_steps < shortest:
+                shortest = need_steps
+            if j < last and blocks[j + 1][0] == release:
                 continue
-            held = sum(max(0, p.next_start(o.e) - release) for o in active)
-            if days + held > self.k * (free_at_cap - release):
+            held = sum(max(0, free - release) for free in frees)
+            if days + held > k * (free_at_cap - release):
                 return True
-            length = p.moments(release, cap)
-            held_moments = [p.moments(release, o.e) for o in active]
-            if self._moments_overflow(steps, count, shortest, length, held_moments):
+            first = bisect_left(grid, release)
+            held_moments = [end - first for end in ends]
+            if self._moments_overflow(steps, count, shortest, cap_end - first, held_moments):
                 return True
-        blocks.sort(key=lambda it: it[1])
+        blocks.sort(key=itemgetter(1))
+        first = bisect_left(grid, t)
         days = steps = count = 0
         shortest = INF
         for j, (_, deadline, need_days, need_steps) in enumerate(blocks):
             days, steps, count = days + need_days, steps + need_steps, count + 1
-            shortest = min(shortest, need_steps)
-            if j + 1 < len(blocks) and blocks[j + 1][1] == deadline:
+            if need_steps < shortest:
+                shortest = need_steps
+            if j < last and blocks[j + 1][1] == deadline:
                 continue
             free_at_deadline = p.next_start(deadline)
-            held = sum(min(p.next_start(o.e), free_at_deadline) - t for o in active)
-            if days + held > self.k * (free_at_deadline - t):
+            held = sum(min(free, free_at_deadline) - t for free in frees)
+            if days + held > k * (free_at_deadline - t):
                 return True
-            length = p.moments(t, deadline)
-            held_moments = [p.moments(t, min(o.e, deadline)) for o in active]
-            if self._moments_overflow(steps, count, shortest, length, held_moments):
+            stop = bisect_right(grid, deadline)
+            held_moments = [min(end, stop) - first for end in ends]
+            if self._moments_overflow(steps, count, shortest, stop - first, held_moments):
                 return True
         return False
 
@@ -666,24 +681,26 @@ class _Paced:
         self, t: int, node: _Node, assigned: _Assigned, active: list[Option], cap: int
     ) -> bool:
         """Hours per week: the hour-days (and hour-moments) forced into a window must fit."""
-        p = self.p
+        grid = self.p.grid
         items = self._hour_items(t, node, assigned, active, cap)
         limit = self.hours
+        cap_end = bisect_right(grid, cap)
         days = moments = 0.0
-        for release, _, need_days, need_moments in sorted(items, key=lambda it: -it[0]):
+        for release, _, need_days, need_moments in sorted(items, key=itemgetter(0), reverse=True):
             days += need_days
             moments += need_moments
             if days > _slack(limit * (cap - release + 1)):
                 return True
-            if moments > _slack(limit * p.moments(release, cap)):
+            if moments > _slack(limit * (cap_end - bisect_left(grid, release))):
                 return True
+        first = bisect_left(grid, t)
         days = moments = 0.0
-        for _, deadline, need_days, need_moments in sorted(items, key=lambda it: it[1]):
+        for _, deadline, need_days, need_moments in sorted(items, key=itemgetter(1)):
             days += need_days
             moments += need_moments
             if days > _slack(limit * (deadline - t + 1)):
                 return True
-            if moments > _slack(limit * p.moments(t, deadline)):
+            if moments > _slack(limit * (bisect_right(grid, deadline) - first)):
                 return True
         return False
 
