@@ -36,7 +36,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from itertools import pairwise
-from math import ceil, gcd
+from math import ceil, gcd, inf
 from operator import itemgetter
 from typing import Any, Literal, cast
 
@@ -773,18 +773,32 @@ def _most_at_once(options: list[list[Option]], hours: float) -> int:
 def _lagrange(fronts: list[_Front], use: int, room: float) -> float:
     """The best Lagrangian bound on the open blocks' cost with their total ``use`` (1:
     moments, 2: hour-moments) at most ``room``; the prices tried are the fronts' slopes,
-    where the bound, a concave piecewise linear function of the price, has its corners."""
+    where the bound, a concave piecewise linear function of the price, has its corners.
+
+    Blocks often share a front, so each distinct front is priced once per price; the
+    totals still add one term per block, in block order, as the sum they stand for."""
+    slot: dict[_Front, int] = {}
+    which = [slot.setdefault(front, len(slot)) for front in fronts]
+    trades = [[(item[0], item[use]) for item in front] for front in slot]
     prices = {0.0}
-    for front in fronts:
-        for a, b in pairwise(front):
-            drop = a[use] - b[use]
+    for trade in trades:
+        for (cost_a, use_a), (cost_b, use_b) in pairwise(trade):
+            drop = use_a - use_b
             if drop > EPS:
-                prices.add((b[0] - a[0]) / drop)
+                prices.add((cost_b - cost_a) / drop)
     best = 0.0
     for price in prices:
+        cheapest = []
+        for trade in trades:
+            least = inf
+            for cost, amount in trade:
+                value = cost + price * amount
+                if value < least:
+                    least = value
+            cheapest.append(least)
         total = -price * room
-        for front in fronts:
-            total += min(item[0] + price * item[use] for item in front)
+        for j in which:
+            total += cheapest[j]
         best = max(best, total)
     return best
 
