@@ -37,8 +37,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from itertools import pairwise
 from math import ceil, gcd, inf
-from operator import itemgetter
-from typing import Any, Literal, cast
+from operator import attrgetter, itemgetter
+from typing import Any, Literal, TypeVar, cast
 
 from eigendossier.planner import packing, polish
 from eigendossier.planner.types import (
@@ -52,6 +52,7 @@ from eigendossier.planner.types import (
 )
 
 INF = 1 << 62
+_T = TypeVar("_T", int, float)
 
 # The option chosen per block, ``None`` while the block is open.
 _Assigned = list[Option | None]
@@ -102,35 +103,27 @@ class _BlockIndex:
     )
 
     def __init__(self, options: list[Option]) -> None:
-        by_start = sorted(options, key=lambda o: (o.s, o.e, o.cost))
+        by_start = sorted(options, key=attrgetter("s", "e", "cost"))
         self.by_start = by_start
         self.starts = [o.s for o in by_start]
-        m = len(by_start)
-        self.min_e = [INF] * (m + 1)
-        self.min_cost = [INF] * (m + 1)
-        self.min_eff = [INF] * (m + 1)
-        self.min_steps = [INF] * (m + 1)
-        self.min_energy = [float(INF)] * (m + 1)
-        self.min_load = [float(INF)] * (m + 1)
-        for i in range(m - 1, -1, -1):
-            o = by_start[i]
-            self.min_e[i] = min(o.e, self.min_e[i + 1])
-            self.min_cost[i] = min(o.cost, self.min_cost[i + 1])
-            self.min_eff[i] = min(o.eff, self.min_eff[i + 1])
-            self.min_steps[i] = min(o.steps, self.min_steps[i + 1])
-            self.min_energy[i] = min(o.energy, self.min_energy[i + 1])
-            self.min_load[i] = min(o.hpw * o.steps, self.min_load[i + 1])
+        self.min_e = _suffix_min([o.e for o in by_start], INF)
+        self.min_cost = _suffix_min([o.cost for o in by_start], INF)
+        self.min_eff = _suffix_min([o.eff for o in by_start], INF)
+        self.min_steps = _suffix_min([o.steps for o in by_start], INF)
+        self.min_energy = _suffix_min([o.energy for o in by_start], float(INF))
+        self.min_load = _suffix_min([o.hpw * o.steps for o in by_start], float(INF))
         self.known: dict[tuple[int, int], tuple[int, int, int, float, float]] = {}
         self.fronts: dict[tuple[int, int], _Front] = {}
         self.at: dict[int, list[Option]] = {}
-        for o in sorted(by_start, key=lambda o: (o.e, o.cost)):
+        for o in sorted(by_start, key=attrgetter("e", "cost")):
             self.at.setdefault(o.s, []).append(o)
-        by_end = sorted(options, key=lambda o: o.e)
+        by_end = sorted(options, key=attrgetter("e"))
         self.ends = [o.e for o in by_end]
         self.max_s = []
         top = -INF
         for o in by_end:
-            top = max(top, o.s)
+            if o.s > top:
+                top = o.s
             self.max_s.append(top)
 
     def needs(self, i: int, deadline: int) -> tuple[int, int, int, float, float]:
@@ -742,6 +735,19 @@ def _subsets(eligible: _Eligible, free_slots: int, free_hours: float) -> _Subset
             stack.pop()
             if stack:
                 picks.pop()
+
+
+def _suffix_min(values: list[_T], past: _T) -> list[_T]:
+    """Per index i, the least of ``values[i:]``; ``past`` at the end (one longer)."""
+    minima = []
+    least = past
+    for value in reversed(values):
+        if value < least:
+            least = value
+        minima.append(least)
+    minima.reverse()
+    minima.append(past)
+    return minima
 
 
 def _index_of(problem: Problem, options: list[Option]) -> _BlockIndex:
