@@ -536,35 +536,40 @@ class _Paced:
 
     def _windows(self, t: int, assigned: _Assigned, active: list[Option]) -> _Node | None:
         """Earliest end forward, latest start backward; ``None`` if some block cannot fit."""
-        p, cap = self.p, self.cap
+        p, cap, index = self.p, self.cap, self.index
         node = _Node(self.n)
+        release, deadline, latest = node.release, node.deadline, node.latest
         earliest = [0] * self.n
         finish = max((o.e for o in active), default=0)
-        for u in range(self.n):
+        for u, preds in enumerate(p.preds):
             if assigned[u] is not None:
                 continue
-            release = t
-            for q in p.preds[u]:
+            first = t
+            for q in preds:
                 end = a.e if (a := assigned[q]) is not None else earliest[q]
-                if end >= release:
-                    release = end + 1
-            ix = self.index[u]
-            i = bisect_left(ix.starts, release)
+                if end >= first:
+                    first = end + 1
+            ix = index[u]
+            i = bisect_left(ix.starts, first)
             if i == len(ix.starts) or ix.min_e[i] > cap:
                 return None
-            node.release[u], node.index[u], earliest[u] = release, i, ix.min_e[i]
-            finish = max(finish, ix.min_e[i])
+            end = ix.min_e[i]
+            release[u], node.index[u], earliest[u] = first, i, end
+            if end > finish:
+                finish = end
         for u in reversed(range(self.n)):
             if assigned[u] is not None:
                 continue
-            deadline = cap
+            last = cap
             for v in p.succs[u]:
-                deadline = min(deadline, node.latest[v] - 1)
-            if earliest[u] > deadline:
+                if latest[v] - 1 < last:
+                    last = latest[v] - 1
+            if earliest[u] > last:
                 return None
-            node.deadline[u] = deadline
-            node.latest[u] = self.index[u].latest_start(deadline)
-            node.needs[u] = self.index[u].needs(node.index[u], deadline)
+            ix = index[u]
+            deadline[u] = last
+            latest[u] = ix.latest_start(last)
+            node.needs[u] = ix.needs(node.index[u], last)
         node.finish_lb = max(finish, self.floor)
         return node
 
