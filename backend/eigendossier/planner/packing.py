@@ -28,6 +28,7 @@ from eigendossier.planner.types import EPS, Option, Problem, SearchStats, Soluti
 
 # How a set of picks is valued, from three sums over the picks: of their hours per week (h),
 # of their blocks' chain lengths (c), and of hours weighted by chain, h x (1 + 0.05 c) (w).
+# Each is monotone: no sum growing makes a set worth less (the knapsack relies on it).
 _Value = Callable[[float, float, float], tuple[float, ...]]
 # The blocks with runs starting at one moment: (block, those runs, their fewest hours a week).
 _Starting = list[tuple[int, list[Option], float]]
@@ -199,15 +200,21 @@ def _knapsack(
     items = [(u, options, chain[u], 1 + 0.05 * chain[u]) for u, options, _ in eligible]
     best: list[tuple[int, Option]] = []
     best_value: tuple[float, ...] | None = None
+    best_sums = (-1.0, -1.0, -1.0)  # the best set's (h, c, w): no set sums below zero
     leaves = 0
     picks: list[tuple[int, Option]] = []
 
     def leaf(h: float, c: float, w: float) -> None:
-        nonlocal best, best_value, leaves
+        """Count a complete set and keep it if it is worth more. A set whose three sums are
+        all at most the best set's is not worth more: every way of valuing is monotone."""
+        nonlocal best, best_value, best_sums, leaves
         leaves += 1
+        top_h, top_c, top_w = best_sums
+        if h <= top_h and c <= top_c and w <= top_w:
+            return
         got = value(h, c, w)
         if best_value is None or got > best_value:
-            best, best_value = list(picks), got
+            best, best_value, best_sums = list(picks), got, (h, c, w)
 
     def dive(i: int, hours: float, slots: int, h: float, c: float, w: float) -> None:
         """Branch at an incomplete set, with leaves to spare. A child that is complete is
