@@ -38,7 +38,7 @@ from collections.abc import Iterator
 from itertools import pairwise
 from math import ceil, gcd, inf
 from operator import attrgetter, itemgetter
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal, cast
 
 from eigendossier.planner import packing, polish
 from eigendossier.planner.types import (
@@ -52,7 +52,6 @@ from eigendossier.planner.types import (
 )
 
 INF = 1 << 62
-_T = TypeVar("_T", int, float)
 
 # The option chosen per block, ``None`` while the block is open.
 _Assigned = list[Option | None]
@@ -106,16 +105,19 @@ class _BlockIndex:
         by_start = sorted(options, key=attrgetter("s", "e", "cost"))
         self.by_start = by_start
         self.starts = [o.s for o in by_start]
-        self.min_e = _suffix_min([o.e for o in by_start], INF)
-        self.min_cost = _suffix_min([o.cost for o in by_start], INF)
-        self.min_eff = _suffix_min([o.eff for o in by_start], INF)
-        self.min_steps = _suffix_min([o.steps for o in by_start], INF)
-        self.min_energy = _suffix_min([o.energy for o in by_start], float(INF))
-        self.min_load = _suffix_min([o.hpw * o.steps for o in by_start], float(INF))
+        (
+            self.min_e,
+            self.min_cost,
+            self.min_eff,
+            self.min_steps,
+            self.min_energy,
+            self.min_load,
+        ) = _suffix_minima(by_start)
         self.known: dict[tuple[int, int], tuple[int, int, int, float, float]] = {}
         self.fronts: dict[tuple[int, int], _Front] = {}
+        # Sorted by start, end and cost, so each start's runs come in (end, cost) order.
         self.at: dict[int, list[Option]] = {}
-        for o in sorted(by_start, key=attrgetter("e", "cost")):
+        for o in by_start:
             self.at.setdefault(o.s, []).append(o)
         by_end = sorted(options, key=attrgetter("e"))
         self.ends = [o.e for o in by_end]
@@ -742,17 +744,32 @@ def _subsets(eligible: _Eligible, free_slots: int, free_hours: float) -> _Subset
                 picks.pop()
 
 
-def _suffix_min(values: list[_T], past: _T) -> list[_T]:
-    """Per index i, the least of ``values[i:]``; ``past`` at the end (one longer)."""
-    minima = []
-    least = past
-    for value in reversed(values):
-        if value < least:
-            least = value
-        minima.append(least)
-    minima.reverse()
-    minima.append(past)
-    return minima
+def _suffix_minima(
+    options: list[Option],
+) -> tuple[list[int], list[int], list[int], list[int], list[float], list[float]]:
+    """Per index i, the least end, cost, eff, steps, energy and hour-moments of
+    ``options[i:]``, in one pass; each list one longer, ending in ``INF``."""
+    e = cost = eff = steps = INF
+    energy = load = float(INF)
+    rows = []
+    for o in reversed(options):
+        if o.e < e:
+            e = o.e
+        if o.cost < cost:
+            cost = o.cost
+        if o.eff < eff:
+            eff = o.eff
+        if o.steps < steps:
+            steps = o.steps
+        if o.energy < energy:
+            energy = o.energy
+        if o.hpw * o.steps < load:
+            load = o.hpw * o.steps
+        rows.append((e, cost, eff, steps, energy, load))
+    rows.reverse()
+    rows.append((INF, INF, INF, INF, float(INF), float(INF)))
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    return columns[0], columns[1], columns[2], columns[3], columns[4], columns[5]
 
 
 def _index_of(problem: Problem, options: list[Option]) -> _BlockIndex:
