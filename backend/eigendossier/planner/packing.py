@@ -119,9 +119,11 @@ def schedule(problem: Problem, value: _Value, chain: list[float] | None = None) 
     n = len(problem.blocks)
     hours = problem.hard_hours if problem.hard_hours is not None else float("inf")
     slots = problem.hard_parallel if problem.hard_parallel is not None else n
-    preds = problem.preds
     chain = chain or _chains(problem)
     chosen: list[Option | None] = [None] * n
+    # A block may start once its prerequisites are all chosen (none waiting) and over.
+    waiting = [len(preds) for preds in problem.preds]
+    release = [0] * n
     active: list[Option] = []
     left = n
     for t, starting in _moments(problem):
@@ -129,8 +131,7 @@ def schedule(problem: Problem, value: _Value, chain: list[float] | None = None) 
         eligible = [
             item
             for item in starting
-            if chosen[item[0]] is None
-            and all((q := chosen[p]) is not None and q.e < t for p in preds[item[0]])
+            if chosen[u := item[0]] is None and not waiting[u] and release[u] <= t
         ]
         if not eligible:
             continue
@@ -142,6 +143,9 @@ def schedule(problem: Problem, value: _Value, chain: list[float] | None = None) 
         for u, o in picks:
             chosen[u] = o
             active.append(o)
+            for v in problem.succs[u]:
+                waiting[v] -= 1
+                release[v] = max(release[v], o.e + 1)
         left -= len(picks)
         if not left:
             plan = tuple(o for o in chosen if o is not None)
