@@ -680,24 +680,34 @@ class _Paced:
     def _hours_overflow(
         self, t: int, node: _Node, assigned: _Assigned, active: list[Option], cap: int
     ) -> bool:
-        """Hours per week: the hour-days (and hour-moments) forced into a window must fit."""
+        """Hours per week: the hour-days (and hour-moments) forced into a window must fit.
+
+        Items with the same release (or deadline) share a window and the sums only grow, so
+        each window is checked once, with all of its items counted."""
         grid = self.p.grid
         items = self._hour_items(t, node, assigned, active, cap)
         limit = self.hours
+        last = len(items) - 1
+        by_release = sorted(items, key=itemgetter(0), reverse=True)
         cap_end = bisect_right(grid, cap)
         days = moments = 0.0
-        for release, _, need_days, need_moments in sorted(items, key=itemgetter(0), reverse=True):
+        for j, (release, _, need_days, need_moments) in enumerate(by_release):
             days += need_days
             moments += need_moments
+            if j < last and by_release[j + 1][0] == release:
+                continue
             if days > _slack(limit * (cap - release + 1)):
                 return True
             if moments > _slack(limit * (cap_end - bisect_left(grid, release))):
                 return True
+        items.sort(key=itemgetter(1))
         first = bisect_left(grid, t)
         days = moments = 0.0
-        for _, deadline, need_days, need_moments in sorted(items, key=itemgetter(1)):
+        for j, (_, deadline, need_days, need_moments) in enumerate(items):
             days += need_days
             moments += need_moments
+            if j < last and items[j + 1][1] == deadline:
+                continue
             if days > _slack(limit * (deadline - t + 1)):
                 return True
             if moments > _slack(limit * (bisect_right(grid, deadline) - first)):
