@@ -9,9 +9,13 @@ the final plan can end earlier on its own without breaking something or costing 
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
+from operator import attrgetter
 
 from eigendossier.planner.types import EPS, Option, Problem, Profile, Solution, peak, profile_of
+
+_START = attrgetter("s")
 
 
 def left_shift(problem: Problem, solution: Solution) -> Solution:
@@ -88,8 +92,7 @@ def cheaper(problem: Problem, solution: Solution) -> Solution:
     while moved:
         moved = False
         for u in range(len(chosen)):
-            current = chosen[u]
-            offers = [o for o in problem.options[u] if o.cost < current.cost and o.e <= finish]
+            offers = _offers(problem, chosen, u, finish)
             if not offers:
                 continue
             others = profile_of([o for j, o in enumerate(chosen) if j != u])
@@ -102,3 +105,18 @@ def cheaper(problem: Problem, solution: Solution) -> Solution:
     if score >= solution.score:
         return solution
     return replace(solution, options=tuple(chosen), finish=max(o.e for o in chosen), score=score)
+
+
+def _offers(problem: Problem, chosen: list[Option], u: int, finish: int) -> list[Option]:
+    """Block ``u``'s runs cheaper than its chosen one that end by ``finish``, after its
+    prerequisites' runs and before its dependants' (the checks of :func:`fits` that need no
+    profile), in the order of ``problem.options``. Those are sorted by start, so only the
+    ones starting in that window are looked at."""
+    first = max((chosen[q].e + 1 for q in problem.preds[u]), default=0)
+    last = min((chosen[v].s - 1 for v in problem.succs[u]), default=finish)
+    last = min(last, finish)
+    options = problem.options[u]
+    lo = bisect_left(options, first, key=_START)
+    hi = bisect_right(options, last, key=_START)
+    cost = chosen[u].cost
+    return [o for o in options[lo:hi] if o.cost < cost and o.e <= last]
