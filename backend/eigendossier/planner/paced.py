@@ -257,7 +257,8 @@ class _Paced:
         self.p = problem
         self.n = len(problem.blocks)
         self.hours = problem.hard_hours if problem.hard_hours is not None else float(INF)
-        self.k = min(problem.hard_parallel or self.n, _most_at_once(problem.options, self.hours))
+        self.variant = variant = _variant_of(problem, self.n, self.hours)
+        self.k, self.trades, self.grain = variant.k, variant.trades, variant.grain
         self.max_score = max_score
         self.best = incumbent
         self.stats = stats
@@ -265,11 +266,6 @@ class _Paced:
         self.full = (1 << self.n) - 1
         self.memo: dict[_Key, _Entry] = {}
         self.floor = 0  # a proven lower bound on every plan's finish
-        costs = [{o.cost for o in opts} for opts in problem.options]
-        self.trades = (self.k < self.n or problem.hard_hours is not None) and any(
-            len(c) > 1 for c in costs
-        )
-        self.grain = gcd(*(o.steps for opts in problem.options for o in opts)) or 1
 
     @property
     def cap(self) -> int:
@@ -313,7 +309,7 @@ class _Paced:
         Any refuted cap c proves "no plan ends by c", so monotonicity is not needed: the
         binary search just looks for a refuted cap as late as it can find.
         """
-        ends = sorted({o.e for opts in self.p.options for o in opts if o.e <= self.cap})
+        ends = self.variant.ends[: bisect_right(self.variant.ends, self.cap)]
         assigned: list[Option | None] = [None] * self.n
         lo, hi = 0, len(ends)  # ends[:lo] refuted so far, ends[hi:] not refuted
         while lo < hi:
@@ -325,6 +321,15 @@ class _Paced:
         return ends[lo] if lo < len(ends) else INF
 
     def _refuted(self, t: int, assigned: _Assigned, cap: int) -> bool:
+        """Do the root bounds refute every plan ending by ``cap``? The answer depends on the
+        variant alone (the window pass reads no incumbent but the cap), so every search of
+        the variant shares it."""
+        known = self.variant.refuted.get((t, cap))
+        if known is None:
+            known = self.variant.refuted[(t, cap)] = self._refutes(t, assigned, cap)
+        return known
+
+    def _refutes(self, t: int, assigned: _Assigned, cap: int) -> bool:
         saved = self.best
         self.best = Solution((), cap, 0)  # makes self.cap == cap for the window pass
         try:
@@ -780,6 +785,35 @@ def _suffix_minima(
     rows.append((INF, INF, INF, INF, float(INF), float(INF)))
     columns = [list(column) for column in zip(*rows, strict=True)]
     return columns[0], columns[1], columns[2], columns[3], columns[4], columns[5]
+
+
+class _Variant:
+    """What every search of one variant (options and hard limits) shares: the tracks k,
+    whether score trades with pace, the runs' common divisor of moments, the distinct run
+    ends, and which root caps the bounds refute, by (start, cap)."""
+
+    __slots__ = ("ends", "grain", "k", "refuted", "trades")
+
+    def __init__(self, problem: Problem, n: int, hours: float) -> None:
+        self.k = min(problem.hard_parallel or n, _most_at_once(problem.options, hours))
+        costs = [{o.cost for o in opts} for opts in problem.options]
+        self.trades = (self.k < n or problem.hard_hours is not None) and any(
+            len(c) > 1 for c in costs
+        )
+        self.grain = gcd(*(o.steps for opts in problem.options for o in opts)) or 1
+        self.ends = sorted({o.e for opts in problem.options for o in opts})
+        self.refuted: dict[tuple[int, int], bool] = {}
+
+
+def _variant_of(problem: Problem, n: int, hours: float) -> _Variant:
+    """The variant's shared facts, made once per options list and hard limits."""
+    key = ("paced", problem.hard_parallel, problem.hard_hours)
+    known = problem.derived.get(key)
+    if known is not None and known[0] is problem.options:
+        return cast(_Variant, known[1])
+    variant = _Variant(problem, n, hours)
+    problem.derived[key] = (problem.options, variant)
+    return variant
 
 
 def _index_of(problem: Problem, options: list[Option]) -> _BlockIndex:
