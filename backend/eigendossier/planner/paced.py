@@ -144,13 +144,8 @@ class _BlockIndex:
         return found
 
     def _scan(self, i: int, deadline: int) -> tuple[int, int, int, float, float]:
-        floor = (
-            self.min_cost[i],
-            self.min_eff[i],
-            self.min_steps[i],
-            self.min_energy[i],
-            self.min_load[i],
-        )
+        floor_cost, floor_eff, floor_steps = self.min_cost[i], self.min_eff[i], self.min_steps[i]
+        floor_energy, floor_load = self.min_energy[i], self.min_load[i]
         cost = eff = steps = INF
         energy = load = float(INF)
         options = self.by_start
@@ -170,7 +165,13 @@ class _BlockIndex:
                 energy = o.energy
             if o.hpw * o.steps < load:
                 load = o.hpw * o.steps
-            if (cost, eff, steps, energy, load) == floor:
+            if (
+                eff == floor_eff
+                and steps == floor_steps
+                and load == floor_load
+                and energy == floor_energy
+                and cost == floor_cost
+            ):
                 break
         return cost, eff, steps, energy, load
 
