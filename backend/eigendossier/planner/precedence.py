@@ -65,12 +65,13 @@ def floor(problem: Problem) -> int:
     return max(earliest, default=0)
 
 
-def _summary(dom: list[Option], longest: int) -> _Summary:
+def _summary(dom: list[Option], longest: int, cheapest: int) -> _Summary:
     """Per-domain facts the bounds need, recomputed only when a domain changes.
 
     ``dom`` is sorted by start and no option lasts longer than ``longest`` days, so the
     earliest end is among the first options and the latest among the last ones: the scans
-    stop as soon as no later (earlier) start could change them.
+    stop as soon as no later (earlier) start could change them. No option of the block costs
+    less than ``cheapest``, so when one costs that, it is the least cost without a full scan.
     """
     min_e = dom[0].e
     for o in dom:
@@ -84,7 +85,8 @@ def _summary(dom: list[Option], longest: int) -> _Summary:
             break
         if o.e > max_e:
             max_e = o.e
-    return (dom[0].s, dom[-1].s, min_e, max_e, min(map(_COST, dom)))
+    least = cheapest if cheapest in map(_COST, dom) else min(map(_COST, dom))
+    return (dom[0].s, dom[-1].s, min_e, max_e, least)
 
 
 class _Search:
@@ -107,13 +109,16 @@ class _Search:
         self.best_score = incumbent.score if incumbent else None
         self.stats = stats
         self.longest = [max((o.e - o.s for o in opts), default=0) for opts in problem.options]
+        self.cheapest = [min(map(_COST, opts), default=0) for opts in problem.options]
 
     def run(self) -> Solution | None:
         """The best solution found, or ``None`` when the finish pass finds nothing."""
         domains: _Domains = [list(opts) for opts in self.p.options]
         if not all(domains):
             return self.best
-        summ: _Summaries = [_summary(d, self.longest[u]) for u, d in enumerate(domains) if d]
+        summ: _Summaries = [
+            _summary(d, self.longest[u], self.cheapest[u]) for u, d in enumerate(domains) if d
+        ]
         assigned: _Assigned = [None] * self.n
         try:
             if self._propagate(assigned, domains, summ):
@@ -181,7 +186,7 @@ class _Search:
                 dom = dom[bisect_right(dom, release, key=_START) :]
                 if not dom:
                     return False
-                domains[u], summ[u] = dom, _summary(dom, self.longest[u])
+                domains[u], summ[u] = dom, _summary(dom, self.longest[u], self.cheapest[u])
         for u in reversed(range(self.n)):
             dom = domains[u]
             if dom is None:
@@ -194,7 +199,7 @@ class _Search:
                 dom = self._ending_by(u, dom, deadline)
                 if not dom:
                     return False
-                domains[u], summ[u] = dom, _summary(dom, self.longest[u])
+                domains[u], summ[u] = dom, _summary(dom, self.longest[u], self.cheapest[u])
         return True
 
     def _ending_by(self, u: int, dom: list[Option], deadline: int) -> list[Option]:
