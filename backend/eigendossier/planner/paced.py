@@ -422,22 +422,23 @@ class _Paced:
 
     def _next_moment(self, t: int, assigned: _Assigned) -> int | None:
         """The first start after ``t`` of a block whose prerequisites are all chosen."""
-        p = self.p
+        preds = self.p.preds
         soonest = INF
-        for u in range(self.n):
+        for u, ix in enumerate(self.index):
             if assigned[u] is not None:
                 continue
             release = t + 1
-            for q in p.preds[u]:
+            for q in preds[u]:
                 before = assigned[q]
                 if before is None:
                     break
-                release = max(release, before.e + 1)
+                if before.e >= release:
+                    release = before.e + 1
             else:
-                ix = self.index[u]
-                i = bisect_left(ix.starts, release)
-                if i < len(ix.starts):
-                    soonest = min(soonest, ix.starts[i])
+                starts = ix.starts
+                i = bisect_left(starts, release)
+                if i < len(starts) and starts[i] < soonest:
+                    soonest = starts[i]
         return soonest if soonest < INF else None
 
     def _record(self, assigned: _Assigned, score: int) -> None:
