@@ -527,20 +527,20 @@ class _Paced:
         cheap runs are the long ones this is well above the sum of cheapest costs.
         """
         p, cap = self.p, self.cap
+        index, window, deadline = self.index, node.index, node.deadline
         fronts = [
-            self.index[u].front(node.index[u], node.deadline[u])
-            for u in range(self.n)
-            if assigned[u] is None
+            index[u].front(window[u], deadline[u]) for u in range(self.n) if assigned[u] is None
         ]
+        distinct, which = _distinct(fronts)
         length = p.moments(t, cap)
         best = 0.0
         if self.k < self.n:
             room = self.k * length - sum(p.moments(t, min(o.e, cap)) for o in active)
-            best = max(best, _lagrange(fronts, 1, room))
+            best = max(best, _lagrange(distinct, which, 1, room))
         if p.hard_hours is not None:
             used = sum(o.hpw * p.moments(t, min(o.e, cap)) for o in active)
             room_hours = _slack(self.hours * length) - used
-            best = max(best, _lagrange(fronts, 2, room_hours))
+            best = max(best, _lagrange(distinct, which, 2, room_hours))
         return ceil(best - 1e-6)
 
     def _windows(self, t: int, assigned: _Assigned, active: list[Option]) -> _Node | None:
@@ -844,16 +844,21 @@ def _most_at_once(options: list[list[Option]], hours: float) -> int:
     return max(count, 1)
 
 
-def _lagrange(fronts: list[_Front], use: int, room: float) -> float:
+def _distinct(fronts: list[_Front]) -> tuple[list[_Front], list[int]]:
+    """The distinct fronts, and per block which of them is its own: blocks often share one."""
+    slot: dict[_Front, int] = {}
+    which = [slot.setdefault(front, len(slot)) for front in fronts]
+    return list(slot), which
+
+
+def _lagrange(distinct: list[_Front], which: list[int], use: int, room: float) -> float:
     """The best Lagrangian bound on the open blocks' cost with their total ``use`` (1:
     moments, 2: hour-moments) at most ``room``; the prices tried are the fronts' slopes,
     where the bound, a concave piecewise linear function of the price, has its corners.
 
-    Blocks often share a front, so each distinct front is priced once per price; the
-    totals still add one term per block, in block order, as the sum they stand for."""
-    slot: dict[_Front, int] = {}
-    which = [slot.setdefault(front, len(slot)) for front in fronts]
-    trades = [[(item[0], item[use]) for item in front] for front in slot]
+    Each distinct front (see :func:`_distinct`) is priced once per price; the totals still
+    add one term per block, in block order, as the sum they stand for."""
+    trades = [[(item[0], item[use]) for item in front] for front in distinct]
     prices = {0.0}
     for trade in trades:
         for (cost_a, use_a), (cost_b, use_b) in pairwise(trade):
