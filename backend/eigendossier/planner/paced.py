@@ -585,12 +585,13 @@ class _Paced:
     def _overflows(
         self, t: int, node: _Node, assigned: _Assigned, active: list[Option], cap: int
     ) -> bool:
-        """Energy bounds: the work forced into a window exceeds what the window holds."""
-        if self.k < self.n and self._tracks_overflow(t, node, assigned, active, cap):
+        """Energy bounds: the work forced into a window exceeds what the window holds.
+
+        The hours bound goes first: where both apply it refutes far more states, at half
+        the cost of the track bound."""
+        if self.p.hard_hours is not None and self._hours_overflow(t, node, assigned, active, cap):
             return True
-        return self.p.hard_hours is not None and self._hours_overflow(
-            t, node, assigned, active, cap
-        )
+        return self.k < self.n and self._tracks_overflow(t, node, assigned, active, cap)
 
     def _hour_items(
         self, t: int, node: _Node, assigned: _Assigned, active: list[Option], cap: int
