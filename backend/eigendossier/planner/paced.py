@@ -509,13 +509,19 @@ class _Paced:
             if not self._overflows(t, node, assigned, active, self.cap - 1):
                 return node  # may still finish before the incumbent
             node.finish_lb = self.cap
+        if (node.finish_lb, score_lb) >= self.best.key:
+            return None
+        # At the incumbent's finish the energy bounds refute most states, at a fraction of
+        # the traded score bound's cost, so they go first (either refutes the state).
+        if self._overflows(t, node, assigned, active, self.cap):
+            return None
         best_finish, best_score = self.best.key
         if self.trades and not traded and node.finish_lb == best_finish and score_lb < best_score:
             score_lb = max(score_lb, score + self._traded_score(t, node, assigned, active))
             node.score_lb = score_lb
-        if (node.finish_lb, score_lb) >= self.best.key:
-            return None
-        return None if self._overflows(t, node, assigned, active, self.cap) else node
+            if (node.finish_lb, score_lb) >= self.best.key:
+                return None
+        return node
 
     def _traded_score(self, t: int, node: _Node, assigned: _Assigned, active: list[Option]) -> int:
         """A score bound that knows cheap runs may cost pace: a Lagrangian relaxation.
