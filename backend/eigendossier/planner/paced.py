@@ -148,11 +148,7 @@ class _BlockIndex:
         floor_energy, floor_load = self.min_energy[i], self.min_load[i]
         cost = eff = steps = INF
         energy = load = float(INF)
-        options = self.by_start
-        for j in range(i, len(options)):
-            o = options[j]
-            if o.s > deadline:
-                break
+        for o in self.by_start[i : bisect_right(self.starts, deadline)]:
             if o.e > deadline:
                 continue
             if o.cost < cost:
@@ -183,11 +179,7 @@ class _BlockIndex:
         if known is not None:
             return known
         least: dict[int, tuple[int, float]] = {}
-        options = self.by_start
-        for j in range(i, len(options)):
-            o = options[j]
-            if o.s > deadline:
-                break
+        for o in self.by_start[i : bisect_right(self.starts, deadline)]:
             if o.e > deadline:
                 continue
             got = least.get(o.cost)
