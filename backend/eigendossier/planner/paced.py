@@ -38,7 +38,7 @@ from collections.abc import Iterator
 from itertools import pairwise
 from math import ceil, gcd, inf
 from operator import attrgetter, itemgetter
-from typing import Any, Literal, cast
+from typing import Any, Literal, TypeVar, cast
 
 from eigendossier.planner import packing, polish
 from eigendossier.planner.types import (
@@ -52,6 +52,7 @@ from eigendossier.planner.types import (
 )
 
 INF = 1 << 62
+_T = TypeVar("_T", int, float)
 
 # The option chosen per block, ``None`` while the block is open.
 _Assigned = list[Option | None]
@@ -87,6 +88,7 @@ class _BlockIndex:
 
     __slots__ = (
         "at",
+        "by_cost",
         "by_start",
         "ends",
         "fronts",
@@ -115,6 +117,7 @@ class _BlockIndex:
         ) = _suffix_minima(by_start)
         self.known: dict[tuple[int, int], tuple[int, int, int, float, float]] = {}
         self.fronts: dict[tuple[int, int], _Front] = {}
+        self.by_cost: list[_CostRuns] | None = None  # made by the first front asked for
         # Sorted by start, end and cost, so each start's runs come in (end, cost) order.
         self.at: dict[int, list[Option]] = {}
         for o in by_start:
@@ -179,15 +182,11 @@ class _BlockIndex:
         if known is not None:
             return known
         least: dict[int, tuple[int, float]] = {}
-        for o in self.by_start[i : bisect_right(self.starts, deadline)]:
-            if o.e > deadline:
-                continue
-            got = least.get(o.cost)
-            load = o.hpw * o.steps
-            if got is None:
-                least[o.cost] = (o.steps, load)
-            elif o.steps < got[0] or load < got[1]:
-                least[o.cost] = (min(got[0], o.steps), min(got[1], load))
+        first = self.starts[i]  # the window: options starting from here, ending by deadline
+        for runs in self._by_cost():
+            found = runs.least(first, deadline)
+            if found is not None:
+                least[runs.cost] = found
         front: list[tuple[int, int, float]] = []
         for cost in sorted(least):
             steps, load = least[cost]
@@ -197,10 +196,65 @@ class _BlockIndex:
         self.fronts[key] = tuple(front)
         return self.fronts[key]
 
+    def _by_cost(self) -> list[_CostRuns]:
+        if self.by_cost is None:
+            costs = sorted({o.cost for o in self.by_start})
+            self.by_cost = [
+                _CostRuns(cost, [o for o in self.by_start if o.cost == cost]) for cost in costs
+            ]
+        return self.by_cost
+
     def latest_start(self, deadline: int) -> int:
         """The latest start of an option ending by ``deadline`` (``-INF`` if none)."""
         j = bisect_right(self.ends, deadline)
         return self.max_s[j - 1] if j else -INF
+
+
+class _CostRuns:
+    """A block's options of one cost, sorted by start, with suffix minima of their moments
+    and hour-moments: a window's least of both, found by a scan that stops once no later
+    option can lower them (as :meth:`_BlockIndex.needs` does)."""
+
+    __slots__ = ("cost", "min_load", "min_steps", "options", "starts")
+
+    def __init__(self, cost: int, options: list[Option]) -> None:
+        self.cost = cost
+        self.options = options
+        self.starts = [o.s for o in options]
+        self.min_steps = _suffix_min([o.steps for o in options], INF)
+        self.min_load = _suffix_min([o.hpw * o.steps for o in options], float(INF))
+
+    def least(self, first: int, deadline: int) -> tuple[int, float] | None:
+        """The fewest moments and hour-moments of the options starting from ``first`` and
+        ending by ``deadline``; ``None`` when there are none."""
+        k = bisect_left(self.starts, first)
+        floor_steps, floor_load = self.min_steps[k], self.min_load[k]
+        steps, load = INF, float(INF)
+        found = False
+        for o in self.options[k : bisect_right(self.starts, deadline)]:
+            if o.e > deadline:
+                continue
+            found = True
+            if o.steps < steps:
+                steps = o.steps
+            if o.hpw * o.steps < load:
+                load = o.hpw * o.steps
+            if steps == floor_steps and load == floor_load:
+                break
+        return (steps, load) if found else None
+
+
+def _suffix_min(values: list[_T], past: _T) -> list[_T]:
+    """Per index i, the least of ``values[i:]``; ``past`` at the end (one longer)."""
+    minima = []
+    least = past
+    for value in reversed(values):
+        if value < least:
+            least = value
+        minima.append(least)
+    minima.reverse()
+    minima.append(past)
+    return minima
 
 
 class _Node:
