@@ -223,28 +223,31 @@ def _knapsack(
     def dive(i: int, hours: float, slots: int, h: float, c: float, w: float) -> None:
         """Branch at an incomplete set, with leaves to spare. A child that is complete is
         valued here rather than entered, and once the leaves run out every level returns.
-        The sums are carried down in pick order, so they equal summing the picks."""
-        u, options, weight, factor = items[i]
-        j = i + 1
-        last = j == m
-        next_lightest = lightest[j]
+        Skipping a block is the last branch and changes nothing but the block, so it loops
+        on to the next one instead of recursing. The sums are carried down in pick order,
+        so they equal summing the picks."""
         room = hours + EPS
-        for o in options:
-            hpw = o.hpw
-            if hpw <= room:
-                picks.append((u, o))
-                rest = hours - hpw
-                if last or slots == 1 or next_lightest > rest + EPS:
-                    leaf(h + hpw, c + weight, w + hpw * factor)
-                else:
-                    dive(j, rest, slots - 1, h + hpw, c + weight, w + hpw * factor)
-                picks.pop()
-                if leaves >= _LEAVES_PER_MOMENT:
-                    return
-        if last or next_lightest > room:
-            leaf(h, c, w)
-        else:
-            dive(j, hours, slots, h, c, w)
+        while True:
+            u, options, weight, factor = items[i]
+            j = i + 1
+            last = j == m
+            next_lightest = lightest[j]
+            for o in options:
+                hpw = o.hpw
+                if hpw <= room:
+                    picks.append((u, o))
+                    rest = hours - hpw
+                    if last or slots == 1 or next_lightest > rest + EPS:
+                        leaf(h + hpw, c + weight, w + hpw * factor)
+                    else:
+                        dive(j, rest, slots - 1, h + hpw, c + weight, w + hpw * factor)
+                    picks.pop()
+                    if leaves >= _LEAVES_PER_MOMENT:
+                        return
+            if last or next_lightest > room:
+                leaf(h, c, w)
+                return
+            i = j
 
     if not eligible or free_slots == 0 or lightest[0] > free_hours + EPS:
         return []
