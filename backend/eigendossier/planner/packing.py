@@ -208,24 +208,21 @@ def _knapsack(
     leaves = 0
     picks: list[tuple[int, Option]] = []
 
-    def leaf(h: float, c: float, w: float) -> None:
-        """Count a complete set and keep it if it is worth more. A set whose three sums are
-        all at most the best set's is not worth more: every way of valuing is monotone."""
-        nonlocal best, best_value, best_sums, leaves
-        leaves += 1
-        top_h, top_c, top_w = best_sums
-        if h <= top_h and c <= top_c and w <= top_w:
-            return
+    def keep(h: float, c: float, w: float) -> None:
+        """Keep the current set if it is worth more than the best one."""
+        nonlocal best, best_value, best_sums
         got = value(h, c, w)
         if best_value is None or got > best_value:
             best, best_value, best_sums = list(picks), got, (h, c, w)
 
     def dive(i: int, hours: float, slots: int, h: float, c: float, w: float) -> None:
         """Branch at an incomplete set, with leaves to spare. A child that is complete is
-        valued here rather than entered, and once the leaves run out every level returns.
-        Skipping a block is the last branch and changes nothing but the block, so it loops
-        on to the next one instead of recursing. The sums are carried down in pick order,
-        so they equal summing the picks."""
+        counted here rather than entered, and valued only if one of its sums beats the best
+        set's (with all three at most those it is worth no more: every way of valuing is
+        monotone); once the leaves run out every level returns. Skipping a block is the last
+        branch and changes nothing but the block, so it loops on to the next one instead of
+        recursing. The sums are carried down in pick order, so they equal summing the picks."""
+        nonlocal leaves
         room = hours + EPS
         while True:
             u, options, weight, factor = items[i]
@@ -238,14 +235,21 @@ def _knapsack(
                     picks.append((u, o))
                     rest = hours - hpw
                     if last or slots == 1 or next_lightest > rest + EPS:
-                        leaf(h + hpw, c + weight, w + hpw * factor)
+                        leaves += 1
+                        top_h, top_c, top_w = best_sums
+                        sum_h, sum_c, sum_w = h + hpw, c + weight, w + hpw * factor
+                        if sum_h > top_h or sum_c > top_c or sum_w > top_w:
+                            keep(sum_h, sum_c, sum_w)
                     else:
                         dive(j, rest, slots - 1, h + hpw, c + weight, w + hpw * factor)
                     picks.pop()
                     if leaves >= _LEAVES_PER_MOMENT:
                         return
             if last or next_lightest > room:
-                leaf(h, c, w)
+                leaves += 1
+                top_h, top_c, top_w = best_sums
+                if h > top_h or c > top_c or w > top_w:
+                    keep(h, c, w)
                 return
             i = j
 
