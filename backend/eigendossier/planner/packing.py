@@ -198,9 +198,10 @@ def _knapsack(
     m = len(eligible)
     # lightest[i]: the fewest hours of any option of eligible[i:]; with less room than that
     # left, every later block can only be skipped: the set is complete as it is.
-    lightest = [float("inf")] * (m + 1)
-    for i in range(m - 1, -1, -1):
-        lightest[i] = min(lightest[i + 1], eligible[i][2])
+    lightest = [float("inf")]
+    for _, _, fewest in reversed(eligible):
+        lightest.append(fewest if fewest < lightest[-1] else lightest[-1])
+    lightest.reverse()
     items = [(u, options, chain[u], 1 + 0.05 * chain[u]) for u, options, _ in eligible]
     best: list[tuple[int, Option]] = []
     best_value: tuple[float, ...] | None = None
