@@ -87,7 +87,6 @@ class _BlockIndex:
     """One block's options sorted by start, with suffix minima for bounds from any release."""
 
     __slots__ = (
-        "at",
         "by_cost",
         "by_start",
         "ends",
@@ -118,10 +117,6 @@ class _BlockIndex:
         self.known: dict[tuple[int, int], tuple[int, int, int, float, float]] = {}
         self.fronts: dict[tuple[int, int], _Front] = {}
         self.by_cost: list[_CostRuns] | None = None  # made by the first front asked for
-        # Sorted by start, end and cost, so each start's runs come in (end, cost) order.
-        self.at: dict[int, list[Option]] = {}
-        for o in by_start:
-            self.at.setdefault(o.s, []).append(o)
         by_end = sorted(options, key=attrgetter("e"))
         self.ends = [o.e for o in by_end]
         self.max_s = []
@@ -460,7 +455,11 @@ class _Paced:
                 continue
             if any(assigned[q] is None for q in p.preds[u]):
                 continue
-            runs = [o for o in self.index[u].at.get(t, ()) if o.e <= node.deadline[u]]
+            # The block's release is t, so its runs starting at t begin at its window index
+            # (sorted by start, end and cost: in (end, cost) order).
+            ix = self.index[u]
+            starting = ix.by_start[node.index[u] : bisect_right(ix.starts, t)]
+            runs = [o for o in starting if o.e <= node.deadline[u]]
             if runs:
                 found.append((node.deadline[u], u, runs, node.latest[u] <= t))
         found.sort(key=lambda item: (item[0], item[1]))
