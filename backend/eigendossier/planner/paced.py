@@ -657,7 +657,8 @@ class _Paced:
         release, deadline, needs = node.release, node.deadline, node.needs
         for u in range(self.n):
             if assigned[u] is None:
-                items.append((release[u], min(deadline[u], cap), needs[u][3], needs[u][4]))
+                last, need = deadline[u], needs[u]
+                items.append((release[u], last if last < cap else cap, need[3], need[4]))
         return items
 
     def _tracks_overflow(
@@ -675,11 +676,11 @@ class _Paced:
         """
         p, grid, k = self.p, self.p.grid, self.k
         releases, deadlines, needs = node.release, node.deadline, node.needs
-        blocks = [
-            (releases[u], min(deadlines[u], cap), needs[u][1], needs[u][2])
-            for u in range(self.n)
-            if assigned[u] is None
-        ]
+        blocks = []
+        for u in range(self.n):
+            if assigned[u] is None:
+                last, need = deadlines[u], needs[u]
+                blocks.append((releases[u], last if last < cap else cap, need[1], need[2]))
         frees = [p.next_start(o.e) for o in active]  # when each running run frees its track
         ends = [bisect_right(grid, o.e) for o in active]  # the grid moments up to its end
         free_at_cap = p.next_start(cap)
