@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from math import inf
 from typing import cast
 
 from eigendossier.planner.polish import cheaper
@@ -205,7 +206,7 @@ def _knapsack(
     items = [(u, options, chain[u], 1 + 0.05 * chain[u]) for u, options, _ in eligible]
     best: list[tuple[int, Option]] = []
     best_value: tuple[float, ...] | None = None
-    best_sums = (-1.0, -1.0, -1.0)  # the best set's (h, c, w): no set sums below zero
+    best_sums = (-inf, -inf, -inf)  # the best set's (h, c, w)
     leaves = 0
     picks: list[tuple[int, Option]] = []
 
