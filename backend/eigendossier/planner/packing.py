@@ -129,6 +129,8 @@ def schedule(problem: Problem, value: _Value, chain: list[float] | None = None) 
     left = n
     for t, starting in _moments(problem):
         active = [o for o in active if o.e >= t]
+        if len(active) == slots:
+            continue  # no slot free: the knapsack could pick nothing
         eligible = [
             item
             for item in starting
@@ -203,6 +205,8 @@ def _knapsack(
     for _, _, fewest in reversed(eligible):
         lightest.append(fewest if fewest < lightest[-1] else lightest[-1])
     lightest.reverse()
+    if not eligible or free_slots == 0 or lightest[0] > free_hours + EPS:
+        return []
     items = [(u, options, chain[u], 1 + 0.05 * chain[u]) for u, options, _ in eligible]
     best: list[tuple[int, Option]] = []
     best_value: tuple[float, ...] | None = None
@@ -255,7 +259,5 @@ def _knapsack(
                 return
             i = j
 
-    if not eligible or free_slots == 0 or lightest[0] > free_hours + EPS:
-        return []
     dive(0, free_hours, free_slots, 0, 0, 0)
     return best
