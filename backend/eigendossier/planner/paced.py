@@ -255,7 +255,16 @@ def _suffix_min(values: list[_T], past: _T) -> list[_T]:
 class _Node:
     """Per-state facts: release, deadline and option index of every unchosen block."""
 
-    __slots__ = ("deadline", "finish_lb", "index", "latest", "needs", "release", "score_lb")
+    __slots__ = (
+        "deadline",
+        "finish_lb",
+        "index",
+        "latest",
+        "needs",
+        "open_cost",
+        "release",
+        "score_lb",
+    )
 
     def __init__(self, n: int) -> None:
         self.release = [0] * n
@@ -263,6 +272,7 @@ class _Node:
         self.latest = [0] * n
         self.index = [0] * n
         self.needs: list[tuple[int, int, int, float, float]] = [(0, 0, 0, 0.0, 0.0)] * n
+        self.open_cost = 0  # the unchosen blocks' least costs (their needs), summed
         self.finish_lb = 0
         self.score_lb = 0
 
@@ -538,7 +548,7 @@ class _Paced:
         node = self._windows(t, assigned, active)
         if node is None:
             return None
-        score_lb = score + sum(node.needs[u][0] for u in range(self.n) if assigned[u] is None)
+        score_lb = score + node.open_cost
         # The traded score bound costs more than the rest, so it is only worked out where a
         # higher score bound could refute the state: under a score budget, or at a finish
         # that ties the incumbent's.
@@ -629,7 +639,8 @@ class _Paced:
             ix = index[u]
             deadline[u] = last
             latest[u] = ix.latest_start(last)
-            node.needs[u] = ix.needs(node.index[u], last)
+            node.needs[u] = needs = ix.needs(node.index[u], last)
+            node.open_cost += needs[0]
         node.finish_lb = max(finish, self.floor)
         return node
 
