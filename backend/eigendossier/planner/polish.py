@@ -36,9 +36,10 @@ def left_shift(problem: Problem, solution: Solution) -> Solution:
 
 
 def _earlier_option(problem: Problem, chosen: list[Option], u: int, score: int) -> Option | None:
-    current = chosen[u]
+    earlier = _dated(problem, chosen, u, chosen[u].e - 1)
+    if not earlier:
+        return None
     others = profile_of([o for j, o in enumerate(chosen) if j != u])
-    earlier = [o for o in problem.options[u] if o.e < current.e]
     for option in sorted(earlier, key=lambda o: (o.e, o.cost, o.s)):
         if not fits(problem, chosen, u, option, others):
             continue
@@ -92,7 +93,8 @@ def cheaper(problem: Problem, solution: Solution) -> Solution:
     while moved:
         moved = False
         for u in range(len(chosen)):
-            offers = _offers(problem, chosen, u, finish)
+            cost = chosen[u].cost
+            offers = [o for o in _dated(problem, chosen, u, finish) if o.cost < cost]
             if not offers:
                 continue
             others = profile_of([o for j, o in enumerate(chosen) if j != u])
@@ -107,16 +109,15 @@ def cheaper(problem: Problem, solution: Solution) -> Solution:
     return replace(solution, options=tuple(chosen), finish=max(o.e for o in chosen), score=score)
 
 
-def _offers(problem: Problem, chosen: list[Option], u: int, finish: int) -> list[Option]:
-    """Block ``u``'s runs cheaper than its chosen one that end by ``finish``, after its
-    prerequisites' runs and before its dependants' (the checks of :func:`fits` that need no
-    profile), in the order of ``problem.options``. Those are sorted by start, so only the
-    ones starting in that window are looked at."""
+def _dated(problem: Problem, chosen: list[Option], u: int, last: int) -> list[Option]:
+    """Block ``u``'s runs that end by ``last``, after its prerequisites' runs and before its
+    dependants' (the checks of :func:`fits` that need no profile), in the order of
+    ``problem.options``. Those are sorted by start, so only the ones starting in that window
+    are looked at."""
     first = max((chosen[q].e + 1 for q in problem.preds[u]), default=0)
-    last = min((chosen[v].s - 1 for v in problem.succs[u]), default=finish)
-    last = min(last, finish)
+    for v in problem.succs[u]:
+        last = min(last, chosen[v].s - 1)
     options = problem.options[u]
     lo = bisect_left(options, first, key=_START)
     hi = bisect_right(options, last, key=_START)
-    cost = chosen[u].cost
-    return [o for o in options[lo:hi] if o.cost < cost and o.e <= last]
+    return [o for o in options[lo:hi] if o.e <= last]
