@@ -61,6 +61,8 @@ class Run:
     def __post_init__(self) -> None:
         if self.end < self.start:
             raise ValueError(f"run {self.id}: end {self.end} before start {self.start}")
+        if self.hours_per_week is not None and self.hours_per_week < 0:
+            raise ValueError(f"run {self.id}: hours_per_week must not be negative")
         _check_value("time_of_day", self.time_of_day, TIMES_OF_DAY)
         _check_value("location_kind", self.location_kind, LOCATION_KINDS)
         _check_value("learning_form", self.learning_form, LEARNING_FORMS)

@@ -36,8 +36,9 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from itertools import pairwise
-from math import ceil, gcd
-from typing import Any, Literal, cast
+from math import ceil, gcd, inf
+from operator import attrgetter, itemgetter
+from typing import Any, Literal, TypeVar, cast
 
 from eigendossier.planner import packing, polish
 from eigendossier.planner.types import (
@@ -51,6 +52,7 @@ from eigendossier.planner.types import (
 )
 
 INF = 1 << 62
+_T = TypeVar("_T", int, float)
 
 # The option chosen per block, ``None`` while the block is open.
 _Assigned = list[Option | None]
@@ -85,7 +87,7 @@ class _BlockIndex:
     """One block's options sorted by start, with suffix minima for bounds from any release."""
 
     __slots__ = (
-        "at",
+        "by_cost",
         "by_start",
         "ends",
         "fronts",
@@ -101,35 +103,27 @@ class _BlockIndex:
     )
 
     def __init__(self, options: list[Option]) -> None:
-        by_start = sorted(options, key=lambda o: (o.s, o.e, o.cost))
+        by_start = sorted(options, key=attrgetter("s", "e", "cost"))
         self.by_start = by_start
         self.starts = [o.s for o in by_start]
-        m = len(by_start)
-        self.min_e = [INF] * (m + 1)
-        self.min_cost = [INF] * (m + 1)
-        self.min_eff = [INF] * (m + 1)
-        self.min_steps = [INF] * (m + 1)
-        self.min_energy = [float(INF)] * (m + 1)
-        self.min_load = [float(INF)] * (m + 1)
-        for i in range(m - 1, -1, -1):
-            o = by_start[i]
-            self.min_e[i] = min(o.e, self.min_e[i + 1])
-            self.min_cost[i] = min(o.cost, self.min_cost[i + 1])
-            self.min_eff[i] = min(o.eff, self.min_eff[i + 1])
-            self.min_steps[i] = min(o.steps, self.min_steps[i + 1])
-            self.min_energy[i] = min(o.energy, self.min_energy[i + 1])
-            self.min_load[i] = min(o.hpw * o.steps, self.min_load[i + 1])
+        (
+            self.min_e,
+            self.min_cost,
+            self.min_eff,
+            self.min_steps,
+            self.min_energy,
+            self.min_load,
+        ) = _suffix_minima(by_start)
         self.known: dict[tuple[int, int], tuple[int, int, int, float, float]] = {}
         self.fronts: dict[tuple[int, int], _Front] = {}
-        self.at: dict[int, list[Option]] = {}
-        for o in sorted(by_start, key=lambda o: (o.e, o.cost)):
-            self.at.setdefault(o.s, []).append(o)
-        by_end = sorted(options, key=lambda o: o.e)
+        self.by_cost: list[_CostRuns] | None = None  # made by the first front asked for
+        by_end = sorted(options, key=attrgetter("e"))
         self.ends = [o.e for o in by_end]
         self.max_s = []
         top = -INF
         for o in by_end:
-            top = max(top, o.s)
+            if o.s > top:
+                top = o.s
             self.max_s.append(top)
 
     def needs(self, i: int, deadline: int) -> tuple[int, int, int, float, float]:
@@ -148,20 +142,11 @@ class _BlockIndex:
         return found
 
     def _scan(self, i: int, deadline: int) -> tuple[int, int, int, float, float]:
-        floor = (
-            self.min_cost[i],
-            self.min_eff[i],
-            self.min_steps[i],
-            self.min_energy[i],
-            self.min_load[i],
-        )
+        floor_cost, floor_eff, floor_steps = self.min_cost[i], self.min_eff[i], self.min_steps[i]
+        floor_energy, floor_load = self.min_energy[i], self.min_load[i]
         cost = eff = steps = INF
         energy = load = float(INF)
-        options = self.by_start
-        for j in range(i, len(options)):
-            o = options[j]
-            if o.s > deadline:
-                break
+        for o in self.by_start[i : bisect_right(self.starts, deadline)]:
             if o.e > deadline:
                 continue
             if o.cost < cost:
@@ -174,7 +159,13 @@ class _BlockIndex:
                 energy = o.energy
             if o.hpw * o.steps < load:
                 load = o.hpw * o.steps
-            if (cost, eff, steps, energy, load) == floor:
+            if (
+                eff == floor_eff
+                and steps == floor_steps
+                and load == floor_load
+                and energy == floor_energy
+                and cost == floor_cost
+            ):
                 break
         return cost, eff, steps, energy, load
 
@@ -186,19 +177,11 @@ class _BlockIndex:
         if known is not None:
             return known
         least: dict[int, tuple[int, float]] = {}
-        options = self.by_start
-        for j in range(i, len(options)):
-            o = options[j]
-            if o.s > deadline:
-                break
-            if o.e > deadline:
-                continue
-            got = least.get(o.cost)
-            load = o.hpw * o.steps
-            if got is None:
-                least[o.cost] = (o.steps, load)
-            elif o.steps < got[0] or load < got[1]:
-                least[o.cost] = (min(got[0], o.steps), min(got[1], load))
+        first = self.starts[i]  # the window: options starting from here, ending by deadline
+        for runs in self._by_cost():
+            found = runs.least(first, deadline)
+            if found is not None:
+                least[runs.cost] = found
         front: list[tuple[int, int, float]] = []
         for cost in sorted(least):
             steps, load = least[cost]
@@ -208,16 +191,80 @@ class _BlockIndex:
         self.fronts[key] = tuple(front)
         return self.fronts[key]
 
+    def _by_cost(self) -> list[_CostRuns]:
+        if self.by_cost is None:
+            costs = sorted({o.cost for o in self.by_start})
+            self.by_cost = [
+                _CostRuns(cost, [o for o in self.by_start if o.cost == cost]) for cost in costs
+            ]
+        return self.by_cost
+
     def latest_start(self, deadline: int) -> int:
         """The latest start of an option ending by ``deadline`` (``-INF`` if none)."""
         j = bisect_right(self.ends, deadline)
         return self.max_s[j - 1] if j else -INF
 
 
+class _CostRuns:
+    """A block's options of one cost, sorted by start, with suffix minima of their moments
+    and hour-moments: a window's least of both, found by a scan that stops once no later
+    option can lower them (as :meth:`_BlockIndex.needs` does)."""
+
+    __slots__ = ("cost", "min_load", "min_steps", "options", "starts")
+
+    def __init__(self, cost: int, options: list[Option]) -> None:
+        self.cost = cost
+        self.options = options
+        self.starts = [o.s for o in options]
+        self.min_steps = _suffix_min([o.steps for o in options], INF)
+        self.min_load = _suffix_min([o.hpw * o.steps for o in options], float(INF))
+
+    def least(self, first: int, deadline: int) -> tuple[int, float] | None:
+        """The fewest moments and hour-moments of the options starting from ``first`` and
+        ending by ``deadline``; ``None`` when there are none."""
+        k = bisect_left(self.starts, first)
+        floor_steps, floor_load = self.min_steps[k], self.min_load[k]
+        steps, load = INF, float(INF)
+        found = False
+        for o in self.options[k : bisect_right(self.starts, deadline)]:
+            if o.e > deadline:
+                continue
+            found = True
+            if o.steps < steps:
+                steps = o.steps
+            if o.hpw * o.steps < load:
+                load = o.hpw * o.steps
+            if steps == floor_steps and load == floor_load:
+                break
+        return (steps, load) if found else None
+
+
+def _suffix_min(values: list[_T], past: _T) -> list[_T]:
+    """Per index i, the least of ``values[i:]``; ``past`` at the end (one longer)."""
+    minima = []
+    least = past
+    for value in reversed(values):
+        if value < least:
+            least = value
+        minima.append(least)
+    minima.reverse()
+    minima.append(past)
+    return minima
+
+
 class _Node:
     """Per-state facts: release, deadline and option index of every unchosen block."""
 
-    __slots__ = ("deadline", "finish_lb", "index", "latest", "needs", "release", "score_lb")
+    __slots__ = (
+        "deadline",
+        "finish_lb",
+        "index",
+        "latest",
+        "needs",
+        "open_cost",
+        "release",
+        "score_lb",
+    )
 
     def __init__(self, n: int) -> None:
         self.release = [0] * n
@@ -225,6 +272,7 @@ class _Node:
         self.latest = [0] * n
         self.index = [0] * n
         self.needs: list[tuple[int, int, int, float, float]] = [(0, 0, 0, 0.0, 0.0)] * n
+        self.open_cost = 0  # the unchosen blocks' least costs (their needs), summed
         self.finish_lb = 0
         self.score_lb = 0
 
@@ -261,7 +309,8 @@ class _Paced:
         self.p = problem
         self.n = len(problem.blocks)
         self.hours = problem.hard_hours if problem.hard_hours is not None else float(INF)
-        self.k = min(problem.hard_parallel or self.n, _most_at_once(problem.options, self.hours))
+        self.variant = variant = _variant_of(problem, self.n, self.hours)
+        self.k, self.trades, self.grain = variant.k, variant.trades, variant.grain
         self.max_score = max_score
         self.best = incumbent
         self.stats = stats
@@ -269,11 +318,6 @@ class _Paced:
         self.full = (1 << self.n) - 1
         self.memo: dict[_Key, _Entry] = {}
         self.floor = 0  # a proven lower bound on every plan's finish
-        costs = [{o.cost for o in opts} for opts in problem.options]
-        self.trades = (self.k < self.n or problem.hard_hours is not None) and any(
-            len(c) > 1 for c in costs
-        )
-        self.grain = gcd(*(o.steps for opts in problem.options for o in opts)) or 1
 
     @property
     def cap(self) -> int:
@@ -317,7 +361,7 @@ class _Paced:
         Any refuted cap c proves "no plan ends by c", so monotonicity is not needed: the
         binary search just looks for a refuted cap as late as it can find.
         """
-        ends = sorted({o.e for opts in self.p.options for o in opts if o.e <= self.cap})
+        ends = self.variant.ends[: bisect_right(self.variant.ends, self.cap)]
         assigned: list[Option | None] = [None] * self.n
         lo, hi = 0, len(ends)  # ends[:lo] refuted so far, ends[hi:] not refuted
         while lo < hi:
@@ -329,6 +373,15 @@ class _Paced:
         return ends[lo] if lo < len(ends) else INF
 
     def _refuted(self, t: int, assigned: _Assigned, cap: int) -> bool:
+        """Do the root bounds refute every plan ending by ``cap``? The answer depends on the
+        variant alone (the window pass reads no incumbent but the cap), so every search of
+        the variant shares it."""
+        known = self.variant.refuted.get((t, cap))
+        if known is None:
+            known = self.variant.refuted[(t, cap)] = self._refutes(t, assigned, cap)
+        return known
+
+    def _refutes(self, t: int, assigned: _Assigned, cap: int) -> bool:
         saved = self.best
         self.best = Solution((), cap, 0)  # makes self.cap == cap for the window pass
         try:
@@ -412,7 +465,11 @@ class _Paced:
                 continue
             if any(assigned[q] is None for q in p.preds[u]):
                 continue
-            runs = [o for o in self.index[u].at.get(t, ()) if o.e <= node.deadline[u]]
+            # The block's release is t, so its runs starting at t begin at its window index
+            # (sorted by start, end and cost: in (end, cost) order).
+            ix = self.index[u]
+            starting = ix.by_start[node.index[u] : bisect_right(ix.starts, t)]
+            runs = [o for o in starting if o.e <= node.deadline[u]]
             if runs:
                 found.append((node.deadline[u], u, runs, node.latest[u] <= t))
         found.sort(key=lambda item: (item[0], item[1]))
@@ -420,22 +477,23 @@ class _Paced:
 
     def _next_moment(self, t: int, assigned: _Assigned) -> int | None:
         """The first start after ``t`` of a block whose prerequisites are all chosen."""
-        p = self.p
+        preds = self.p.preds
         soonest = INF
-        for u in range(self.n):
+        for u, ix in enumerate(self.index):
             if assigned[u] is not None:
                 continue
             release = t + 1
-            for q in p.preds[u]:
+            for q in preds[u]:
                 before = assigned[q]
                 if before is None:
                     break
-                release = max(release, before.e + 1)
+                if before.e >= release:
+                    release = before.e + 1
             else:
-                ix = self.index[u]
-                i = bisect_left(ix.starts, release)
-                if i < len(ix.starts):
-                    soonest = min(soonest, ix.starts[i])
+                starts = ix.starts
+                i = bisect_left(starts, release)
+                if i < len(starts) and starts[i] < soonest:
+                    soonest = starts[i]
         return soonest if soonest < INF else None
 
     def _record(self, assigned: _Assigned, score: int) -> None:
@@ -490,7 +548,7 @@ class _Paced:
         node = self._windows(t, assigned, active)
         if node is None:
             return None
-        score_lb = score + sum(node.needs[u][0] for u in range(self.n) if assigned[u] is None)
+        score_lb = score + node.open_cost
         # The traded score bound costs more than the rest, so it is only worked out where a
         # higher score bound could refute the state: under a score budget, or at a finish
         # that ties the incumbent's.
@@ -506,13 +564,19 @@ class _Paced:
             if not self._overflows(t, node, assigned, active, self.cap - 1):
                 return node  # may still finish before the incumbent
             node.finish_lb = self.cap
+        if (node.finish_lb, score_lb) >= self.best.key:
+            return None
+        # At the incumbent's finish the energy bounds refute most states, at a fraction of
+        # the traded score bound's cost, so they go first (either refutes the state).
+        if self._overflows(t, node, assigned, active, self.cap):
+            return None
         best_finish, best_score = self.best.key
         if self.trades and not traded and node.finish_lb == best_finish and score_lb < best_score:
             score_lb = max(score_lb, score + self._traded_score(t, node, assigned, active))
             node.score_lb = score_lb
-        if (node.finish_lb, score_lb) >= self.best.key:
-            return None
-        return None if self._overflows(t, node, assigned, active, self.cap) else node
+            if (node.finish_lb, score_lb) >= self.best.key:
+                return None
+        return node
 
     def _traded_score(self, t: int, node: _Node, assigned: _Assigned, active: list[Option]) -> int:
         """A score bound that knows cheap runs may cost pace: a Lagrangian relaxation.
@@ -524,76 +588,88 @@ class _Paced:
         cheap runs are the long ones this is well above the sum of cheapest costs.
         """
         p, cap = self.p, self.cap
+        index, window, deadline = self.index, node.index, node.deadline
         fronts = [
-            self.index[u].front(node.index[u], node.deadline[u])
-            for u in range(self.n)
-            if assigned[u] is None
+            index[u].front(window[u], deadline[u]) for u in range(self.n) if assigned[u] is None
         ]
+        distinct, which = _distinct(fronts)
         length = p.moments(t, cap)
         best = 0.0
         if self.k < self.n:
             room = self.k * length - sum(p.moments(t, min(o.e, cap)) for o in active)
-            best = max(best, _lagrange(fronts, 1, room))
+            best = max(best, _lagrange(distinct, which, 1, room))
         if p.hard_hours is not None:
             used = sum(o.hpw * p.moments(t, min(o.e, cap)) for o in active)
             room_hours = _slack(self.hours * length) - used
-            best = max(best, _lagrange(fronts, 2, room_hours))
+            best = max(best, _lagrange(distinct, which, 2, room_hours))
         return ceil(best - 1e-6)
 
     def _windows(self, t: int, assigned: _Assigned, active: list[Option]) -> _Node | None:
         """Earliest end forward, latest start backward; ``None`` if some block cannot fit."""
-        p, cap = self.p, self.cap
+        p, cap, index = self.p, self.cap, self.index
         node = _Node(self.n)
+        release, deadline, latest = node.release, node.deadline, node.latest
         earliest = [0] * self.n
         finish = max((o.e for o in active), default=0)
-        for u in range(self.n):
+        for u, preds in enumerate(p.preds):
             if assigned[u] is not None:
                 continue
-            release = t
-            for q in p.preds[u]:
+            first = t
+            for q in preds:
                 end = a.e if (a := assigned[q]) is not None else earliest[q]
-                if end >= release:
-                    release = end + 1
-            ix = self.index[u]
-            i = bisect_left(ix.starts, release)
+                if end >= first:
+                    first = end + 1
+            ix = index[u]
+            i = bisect_left(ix.starts, first)
             if i == len(ix.starts) or ix.min_e[i] > cap:
                 return None
-            node.release[u], node.index[u], earliest[u] = release, i, ix.min_e[i]
-            finish = max(finish, ix.min_e[i])
+            end = ix.min_e[i]
+            release[u], node.index[u], earliest[u] = first, i, end
+            if end > finish:
+                finish = end
         for u in reversed(range(self.n)):
             if assigned[u] is not None:
                 continue
-            deadline = cap
+            last = cap
             for v in p.succs[u]:
-                deadline = min(deadline, node.latest[v] - 1)
-            if earliest[u] > deadline:
+                if latest[v] - 1 < last:
+                    last = latest[v] - 1
+            if earliest[u] > last:
                 return None
-            node.deadline[u] = deadline
-            node.latest[u] = self.index[u].latest_start(deadline)
-            node.needs[u] = self.index[u].needs(node.index[u], deadline)
+            ix = index[u]
+            deadline[u] = last
+            latest[u] = ix.latest_start(last)
+            node.needs[u] = needs = ix.needs(node.index[u], last)
+            node.open_cost += needs[0]
         node.finish_lb = max(finish, self.floor)
         return node
 
     def _overflows(
         self, t: int, node: _Node, assigned: _Assigned, active: list[Option], cap: int
     ) -> bool:
-        """Energy bounds: the work forced into a window exceeds what the window holds."""
-        if self.k < self.n and self._tracks_overflow(t, node, assigned, active, cap):
+        """Energy bounds: the work forced into a window exceeds what the window holds.
+
+        The hours bound goes first: where both apply it refutes far more states, at half
+        the cost of the track bound."""
+        if self.p.hard_hours is not None and self._hours_overflow(t, node, assigned, active, cap):
             return True
-        return self.p.hard_hours is not None and self._hours_overflow(
-            t, node, assigned, active, cap
-        )
+        return self.k < self.n and self._tracks_overflow(t, node, assigned, active, cap)
 
     def _hour_items(
         self, t: int, node: _Node, assigned: _Assigned, active: list[Option], cap: int
     ) -> list[tuple[int, int, float, float]]:
         """(earliest start, latest end, hour-days, hour-moments) per running run and block."""
-        p = self.p
-        items = [(t, o.e, o.hpw * (o.e - t + 1), o.hpw * p.moments(t, o.e)) for o in active]
+        grid = self.p.grid
+        first = bisect_left(grid, t)
+        items = [
+            (t, o.e, o.hpw * (o.e - t + 1), o.hpw * (bisect_right(grid, o.e) - first))
+            for o in active
+        ]
+        release, deadline, needs = node.release, node.deadline, node.needs
         for u in range(self.n):
             if assigned[u] is None:
-                needs = node.needs[u]
-                items.append((node.release[u], min(node.deadline[u], cap), needs[3], needs[4]))
+                last, need = deadline[u], needs[u]
+                items.append((release[u], last if last < cap else cap, need[3], need[4]))
         return items
 
     def _tracks_overflow(
@@ -606,44 +682,54 @@ class _Paced:
         where a track also holds a whole number of runs: at most its free moments divided by
         the shortest run, and a multiple of the runs' common divisor of moments. Blocks with
         the same release (or deadline) share one window, so it is checked once per group.
+        Window lengths in moments are differences of grid positions, as in
+        :meth:`Problem.moments`; the running runs' are looked up once per call.
         """
-        p = self.p
-        blocks = [
-            (node.release[u], min(node.deadline[u], cap), node.needs[u][1], node.needs[u][2])
-            for u in range(self.n)
-            if assigned[u] is None
-        ]
+        p, grid, k = self.p, self.p.grid, self.k
+        releases, deadlines, needs = node.release, node.deadline, node.needs
+        blocks = []
+        for u in range(self.n):
+            if assigned[u] is None:
+                last, need = deadlines[u], needs[u]
+                blocks.append((releases[u], last if last < cap else cap, need[1], need[2]))
+        frees = [p.next_start(o.e) for o in active]  # when each running run frees its track
+        ends = [bisect_right(grid, o.e) for o in active]  # the grid moments up to its end
         free_at_cap = p.next_start(cap)
-        blocks.sort(key=lambda it: -it[0])
+        cap_end = bisect_right(grid, cap)
+        blocks.sort(key=itemgetter(0), reverse=True)
+        last = len(blocks) - 1
         days = steps = count = 0
         shortest = INF
         for j, (release, _, need_days, need_steps) in enumerate(blocks):
             days, steps, count = days + need_days, steps + need_steps, count + 1
-            shortest = min(shortest, need_steps)
-            if j + 1 < len(blocks) and blocks[j + 1][0] == release:
+            if need_steps < shortest:
+                shortest = need_steps
+            if j < last and blocks[j + 1][0] == release:
                 continue
-            held = sum(max(0, p.next_start(o.e) - release) for o in active)
-            if days + held > self.k * (free_at_cap - release):
+            held = sum(max(0, free - release) for free in frees)
+            if days + held > k * (free_at_cap - release):
                 return True
-            length = p.moments(release, cap)
-            held_moments = [p.moments(release, o.e) for o in active]
-            if self._moments_overflow(steps, count, shortest, length, held_moments):
+            first = bisect_left(grid, release)
+            held_moments = [end - first for end in ends]
+            if self._moments_overflow(steps, count, shortest, cap_end - first, held_moments):
                 return True
-        blocks.sort(key=lambda it: it[1])
+        blocks.sort(key=itemgetter(1))
+        first = bisect_left(grid, t)
         days = steps = count = 0
         shortest = INF
         for j, (_, deadline, need_days, need_steps) in enumerate(blocks):
             days, steps, count = days + need_days, steps + need_steps, count + 1
-            shortest = min(shortest, need_steps)
-            if j + 1 < len(blocks) and blocks[j + 1][1] == deadline:
+            if need_steps < shortest:
+                shortest = need_steps
+            if j < last and blocks[j + 1][1] == deadline:
                 continue
             free_at_deadline = p.next_start(deadline)
-            held = sum(min(p.next_start(o.e), free_at_deadline) - t for o in active)
-            if days + held > self.k * (free_at_deadline - t):
+            held = sum(min(free, free_at_deadline) - t for free in frees)
+            if days + held > k * (free_at_deadline - t):
                 return True
-            length = p.moments(t, deadline)
-            held_moments = [p.moments(t, min(o.e, deadline)) for o in active]
-            if self._moments_overflow(steps, count, shortest, length, held_moments):
+            stop = bisect_right(grid, deadline)
+            held_moments = [min(end, stop) - first for end in ends]
+            if self._moments_overflow(steps, count, shortest, stop - first, held_moments):
                 return True
         return False
 
@@ -665,25 +751,37 @@ class _Paced:
     def _hours_overflow(
         self, t: int, node: _Node, assigned: _Assigned, active: list[Option], cap: int
     ) -> bool:
-        """Hours per week: the hour-days (and hour-moments) forced into a window must fit."""
-        p = self.p
+        """Hours per week: the hour-days (and hour-moments) forced into a window must fit.
+
+        Items with the same release (or deadline) share a window and the sums only grow, so
+        each window is checked once, with all of its items counted."""
+        grid = self.p.grid
         items = self._hour_items(t, node, assigned, active, cap)
         limit = self.hours
+        last = len(items) - 1
+        by_release = sorted(items, key=itemgetter(0), reverse=True)
+        cap_end = bisect_right(grid, cap)
         days = moments = 0.0
-        for release, _, need_days, need_moments in sorted(items, key=lambda it: -it[0]):
+        for j, (release, _, need_days, need_moments) in enumerate(by_release):
             days += need_days
             moments += need_moments
+            if j < last and by_release[j + 1][0] == release:
+                continue
             if days > _slack(limit * (cap - release + 1)):
                 return True
-            if moments > _slack(limit * p.moments(release, cap)):
+            if moments > _slack(limit * (cap_end - bisect_left(grid, release))):
                 return True
+        items.sort(key=itemgetter(1))
+        first = bisect_left(grid, t)
         days = moments = 0.0
-        for _, deadline, need_days, need_moments in sorted(items, key=lambda it: it[1]):
+        for j, (_, deadline, need_days, need_moments) in enumerate(items):
             days += need_days
             moments += need_moments
+            if j < last and items[j + 1][1] == deadline:
+                continue
             if days > _slack(limit * (deadline - t + 1)):
                 return True
-            if moments > _slack(limit * p.moments(t, deadline)):
+            if moments > _slack(limit * (bisect_right(grid, deadline) - first)):
                 return True
         return False
 
@@ -727,6 +825,63 @@ def _subsets(eligible: _Eligible, free_slots: int, free_hours: float) -> _Subset
                 picks.pop()
 
 
+def _suffix_minima(
+    options: list[Option],
+) -> tuple[list[int], list[int], list[int], list[int], list[float], list[float]]:
+    """Per index i, the least end, cost, eff, steps, energy and hour-moments of
+    ``options[i:]``, in one pass; each list one longer, ending in ``INF``."""
+    e = cost = eff = steps = INF
+    energy = load = float(INF)
+    rows = []
+    for o in reversed(options):
+        if o.e < e:
+            e = o.e
+        if o.cost < cost:
+            cost = o.cost
+        if o.eff < eff:
+            eff = o.eff
+        if o.steps < steps:
+            steps = o.steps
+        if o.energy < energy:
+            energy = o.energy
+        if o.hpw * o.steps < load:
+            load = o.hpw * o.steps
+        rows.append((e, cost, eff, steps, energy, load))
+    rows.reverse()
+    rows.append((INF, INF, INF, INF, float(INF), float(INF)))
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    return columns[0], columns[1], columns[2], columns[3], columns[4], columns[5]
+
+
+class _Variant:
+    """What every search of one variant (options and hard limits) shares: the tracks k,
+    whether score trades with pace, the runs' common divisor of moments, the distinct run
+    ends, and which root caps the bounds refute, by (start, cap)."""
+
+    __slots__ = ("ends", "grain", "k", "refuted", "trades")
+
+    def __init__(self, problem: Problem, n: int, hours: float) -> None:
+        self.k = min(problem.hard_parallel or n, _most_at_once(problem.options, hours))
+        costs = [{o.cost for o in opts} for opts in problem.options]
+        self.trades = (self.k < n or problem.hard_hours is not None) and any(
+            len(c) > 1 for c in costs
+        )
+        self.grain = gcd(*(o.steps for opts in problem.options for o in opts)) or 1
+        self.ends = sorted({o.e for opts in problem.options for o in opts})
+        self.refuted: dict[tuple[int, int], bool] = {}
+
+
+def _variant_of(problem: Problem, n: int, hours: float) -> _Variant:
+    """The variant's shared facts, made once per options list and hard limits."""
+    key = ("paced", problem.hard_parallel, problem.hard_hours)
+    known = problem.derived.get(key)
+    if known is not None and known[0] is problem.options:
+        return cast(_Variant, known[1])
+    variant = _Variant(problem, n, hours)
+    problem.derived[key] = (problem.options, variant)
+    return variant
+
+
 def _index_of(problem: Problem, options: list[Option]) -> _BlockIndex:
     """The block's index, built once per options list and shared by every search of it."""
     known = problem.derived.get(id(options))
@@ -753,21 +908,40 @@ def _most_at_once(options: list[list[Option]], hours: float) -> int:
     return max(count, 1)
 
 
-def _lagrange(fronts: list[_Front], use: int, room: float) -> float:
+def _distinct(fronts: list[_Front]) -> tuple[list[_Front], list[int]]:
+    """The distinct fronts, and per block which of them is its own: blocks often share one."""
+    slot: dict[_Front, int] = {}
+    which = [slot.setdefault(front, len(slot)) for front in fronts]
+    return list(slot), which
+
+
+def _lagrange(distinct: list[_Front], which: list[int], use: int, room: float) -> float:
     """The best Lagrangian bound on the open blocks' cost with their total ``use`` (1:
     moments, 2: hour-moments) at most ``room``; the prices tried are the fronts' slopes,
-    where the bound, a concave piecewise linear function of the price, has its corners."""
+    where the bound, a concave piecewise linear function of the price, has its corners.
+
+    Each distinct front (see :func:`_distinct`) is priced once per price; the totals still
+    add one term per block, in block order, as the sum they stand for."""
+    trades = [[(item[0], item[use]) for item in front] for front in distinct]
     prices = {0.0}
-    for front in fronts:
-        for a, b in pairwise(front):
-            drop = a[use] - b[use]
+    for trade in trades:
+        for (cost_a, use_a), (cost_b, use_b) in pairwise(trade):
+            drop = use_a - use_b
             if drop > EPS:
-                prices.add((b[0] - a[0]) / drop)
+                prices.add((cost_b - cost_a) / drop)
     best = 0.0
     for price in prices:
+        cheapest = []
+        for trade in trades:
+            least = inf
+            for cost, amount in trade:
+                value = cost + price * amount
+                if value < least:
+                    least = value
+            cheapest.append(least)
         total = -price * room
-        for front in fronts:
-            total += min(item[0] + price * item[use] for item in front)
+        for j in which:
+            total += cheapest[j]
         best = max(best, total)
     return best
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from math import inf
 from typing import cast
 
 from eigendossier.planner.polish import cheaper
@@ -28,7 +29,10 @@ from eigendossier.planner.types import EPS, Option, Problem, SearchStats, Soluti
 
 # How a set of picks is valued, from three sums over the picks: of their hours per week (h),
 # of their blocks' chain lengths (c), and of hours weighted by chain, h x (1 + 0.05 c) (w).
+# Each is monotone: no sum growing makes a set worth less (the knapsack relies on it).
 _Value = Callable[[float, float, float], tuple[float, ...]]
+# The blocks with runs starting at one moment: (block, those runs, their fewest hours a week).
+_Starting = list[tuple[int, list[Option], float]]
 _LEAVES_PER_MOMENT = 5_000  # the knapsack of one moment stops after this many complete sets
 _ELIGIBLE_PER_MOMENT = 32  # blocks it weighs at one moment (longest chains first): the depth
 SAMPLES = 24  # perturbed schedules at most, per question
@@ -116,22 +120,21 @@ def schedule(problem: Problem, value: _Value, chain: list[float] | None = None) 
     n = len(problem.blocks)
     hours = problem.hard_hours if problem.hard_hours is not None else float("inf")
     slots = problem.hard_parallel if problem.hard_parallel is not None else n
-    at: list[dict[int, list[Option]]] = [{} for _ in range(n)]
-    for u, options in enumerate(problem.options):
-        for o in options:
-            at[u].setdefault(o.s, []).append(o)
     chain = chain or _chains(problem)
     chosen: list[Option | None] = [None] * n
+    # A block may start once its prerequisites are all chosen (none waiting) and over.
+    waiting = [len(preds) for preds in problem.preds]
+    release = [0] * n
     active: list[Option] = []
     left = n
-    for t in problem.starts:
+    for t, starting in _moments(problem):
         active = [o for o in active if o.e >= t]
+        if len(active) == slots:
+            continue  # no slot free: the knapsack could pick nothing
         eligible = [
-            (u, at[u][t])
-            for u in range(n)
-            if chosen[u] is None
-            and t in at[u]
-            and all((q := chosen[p]) is not None and q.e < t for p in problem.preds[u])
+            item
+            for item in starting
+            if chosen[u := item[0]] is None and not waiting[u] and release[u] <= t
         ]
         if not eligible:
             continue
@@ -143,12 +146,35 @@ def schedule(problem: Problem, value: _Value, chain: list[float] | None = None) 
         for u, o in picks:
             chosen[u] = o
             active.append(o)
+            for v in problem.succs[u]:
+                waiting[v] -= 1
+                release[v] = max(release[v], o.e + 1)
         left -= len(picks)
         if not left:
             plan = tuple(o for o in chosen if o is not None)
             finish = max(o.e for o in plan)
             return Solution(plan, finish, problem.base_score + sum(o.cost for o in plan))
     return None
+
+
+def _moments(problem: Problem) -> list[tuple[int, _Starting]]:
+    """Per start moment, the blocks with runs starting then: (block, those runs, the fewest
+    hours per week among them), blocks in order. Every schedule of the options walks these,
+    so they are worked out once per options list."""
+    key = ("moments",)
+    known = problem.derived.get(key)
+    if known is not None and known[0] is problem.options:
+        return cast(list[tuple[int, _Starting]], known[1])
+    at: dict[int, _Starting] = {t: [] for t in problem.starts}
+    for u, options in enumerate(problem.options):
+        runs: dict[int, list[Option]] = {}
+        for o in options:
+            runs.setdefault(o.s, []).append(o)
+        for t, starting in runs.items():
+            at[t].append((u, starting, min(o.hpw for o in starting)))
+    found = list(at.items())
+    problem.derived[key] = (problem.options, found)
+    return found
 
 
 def _chains(problem: Problem) -> list[float]:
@@ -161,7 +187,7 @@ def _chains(problem: Problem) -> list[float]:
 
 
 def _knapsack(
-    eligible: list[tuple[int, list[Option]]],
+    eligible: _Starting,
     free_hours: float,
     free_slots: int,
     chain: list[float],
@@ -172,37 +198,66 @@ def _knapsack(
     Depth first over "this block with one of its options, or not now" (starting first),
     stopped after ``_LEAVES_PER_MOMENT`` complete sets; the first best set found wins.
     """
+    m = len(eligible)
+    # lightest[i]: the fewest hours of any option of eligible[i:]; with less room than that
+    # left, every later block can only be skipped: the set is complete as it is.
+    lightest = [float("inf")]
+    for _, _, fewest in reversed(eligible):
+        lightest.append(fewest if fewest < lightest[-1] else lightest[-1])
+    lightest.reverse()
+    if not eligible or free_slots == 0 or lightest[0] > free_hours + EPS:
+        return []
+    items = [(u, options, chain[u], 1 + 0.05 * chain[u]) for u, options, _ in eligible]
     best: list[tuple[int, Option]] = []
     best_value: tuple[float, ...] | None = None
+    best_sums = (-inf, -inf, -inf)  # the best set's (h, c, w)
     leaves = 0
     picks: list[tuple[int, Option]] = []
 
-    # lightest[i]: the fewest hours of any option of eligible[i:]; with less room than that
-    # left, every later block can only be skipped: the set is complete as it is.
-    lightest = [float("inf")] * (len(eligible) + 1)
-    for i in range(len(eligible) - 1, -1, -1):
-        lightest[i] = min(lightest[i + 1], min(o.hpw for o in eligible[i][1]))
+    def keep(h: float, c: float, w: float) -> None:
+        """Keep the current set if it is worth more than the best one."""
+        nonlocal best, best_value, best_sums
+        got = value(h, c, w)
+        if best_value is None or got > best_value:
+            best, best_value, best_sums = list(picks), got, (h, c, w)
 
     def dive(i: int, hours: float, slots: int, h: float, c: float, w: float) -> None:
-        """The sums are carried down in pick order, so they equal summing the picks."""
-        nonlocal best, best_value, leaves
-        if leaves >= _LEAVES_PER_MOMENT:
-            return
-        if i == len(eligible) or slots == 0 or lightest[i] > hours + EPS:
-            leaves += 1
-            got = value(h, c, w)
-            if best_value is None or got > best_value:
-                best, best_value = list(picks), got
-            return
-        u, options = eligible[i]
-        weight = chain[u]
-        for o in options:
-            if o.hpw <= hours + EPS:
-                picks.append((u, o))
-                dive(i + 1, hours - o.hpw, slots - 1, h + o.hpw, c + weight,
-                     w + o.hpw * (1 + 0.05 * weight))
-                picks.pop()
-        dive(i + 1, hours, slots, h, c, w)
+        """Branch at an incomplete set, with leaves to spare. A child that is complete is
+        counted here rather than entered, and valued only if one of its sums beats the best
+        set's (with all three at most those it is worth no more: every way of valuing is
+        monotone); once the leaves run out every level returns. Skipping a block is the last
+        branch and changes nothing but the block, so it loops on to the next one instead of
+        recursing. The sums are carried down in pick order, so they equal summing the picks."""
+        nonlocal leaves
+        room = hours + EPS
+        while True:
+            u, options, weight, factor = items[i]
+            j = i + 1
+            last = j == m
+            next_lightest = lightest[j]
+            for o in options:
+                hpw = o.hpw
+                if hpw <= room:
+                    picks.append((u, o))
+                    rest = hours - hpw
+                    if last or slots == 1 or next_lightest > rest + EPS:
+                        leaves += 1
+                        top_h, top_c, top_w = best_sums
+                        sum_h, sum_c, sum_w = h + hpw, c + weight, w + hpw * factor
+                        if sum_h > top_h or sum_c > top_c or sum_w > top_w:
+                            keep(sum_h, sum_c, sum_w)
+                    else:
+                        dive(j, rest, slots - 1, h + hpw, c + weight, w + hpw * factor)
+                    picks.pop()
+                    if leaves >= _LEAVES_PER_MOMENT:
+                        return
+            if last or next_lightest > room:
+                leaves += 1
+                top_h, top_c, top_w = best_sums
+                if h > top_h or c > top_c or w > top_w:
+                    keep(h, c, w)
+                return
+            i = j
 
     dive(0, free_hours, free_slots, 0, 0, 0)
     return best

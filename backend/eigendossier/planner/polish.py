@@ -9,9 +9,13 @@ the final plan can end earlier on its own without breaking something or costing 
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
+from operator import attrgetter
 
 from eigendossier.planner.types import EPS, Option, Problem, Profile, Solution, peak, profile_of
+
+_START = attrgetter("s")
 
 
 def left_shift(problem: Problem, solution: Solution) -> Solution:
@@ -32,9 +36,10 @@ def left_shift(problem: Problem, solution: Solution) -> Solution:
 
 
 def _earlier_option(problem: Problem, chosen: list[Option], u: int, score: int) -> Option | None:
-    current = chosen[u]
+    earlier = _dated(problem, chosen, u, chosen[u].e - 1)
+    if not earlier:
+        return None
     others = profile_of([o for j, o in enumerate(chosen) if j != u])
-    earlier = [o for o in problem.options[u] if o.e < current.e]
     for option in sorted(earlier, key=lambda o: (o.e, o.cost, o.s)):
         if not fits(problem, chosen, u, option, others):
             continue
@@ -88,8 +93,8 @@ def cheaper(problem: Problem, solution: Solution) -> Solution:
     while moved:
         moved = False
         for u in range(len(chosen)):
-            current = chosen[u]
-            offers = [o for o in problem.options[u] if o.cost < current.cost and o.e <= finish]
+            cost = chosen[u].cost
+            offers = [o for o in _dated(problem, chosen, u, finish) if o.cost < cost]
             if not offers:
                 continue
             others = profile_of([o for j, o in enumerate(chosen) if j != u])
@@ -102,3 +107,17 @@ def cheaper(problem: Problem, solution: Solution) -> Solution:
     if score >= solution.score:
         return solution
     return replace(solution, options=tuple(chosen), finish=max(o.e for o in chosen), score=score)
+
+
+def _dated(problem: Problem, chosen: list[Option], u: int, last: int) -> list[Option]:
+    """Block ``u``'s runs that end by ``last``, after its prerequisites' runs and before its
+    dependants' (the checks of :func:`fits` that need no profile), in the order of
+    ``problem.options``. Those are sorted by start, so only the ones starting in that window
+    are looked at."""
+    first = max((chosen[q].e + 1 for q in problem.preds[u]), default=0)
+    for v in problem.succs[u]:
+        last = min(last, chosen[v].s - 1)
+    options = problem.options[u]
+    lo = bisect_left(options, first, key=_START)
+    hi = bisect_right(options, last, key=_START)
+    return [o for o in options[lo:hi] if o.e <= last]

@@ -30,6 +30,8 @@ from eigendossier.planner.types import Option, OutOfNodes, Problem, SearchStats,
 
 _START = attrgetter("s")
 _COST = attrgetter("cost")
+_BY_END = attrgetter("e", "cost", "s")
+_BY_COST = attrgetter("cost", "e", "s")
 MIN_S, MAX_S, MIN_E, MAX_E, MIN_COST = range(5)
 # A domain's (min start, max start, min end, max end, min cost), indexed by the names above.
 _Summary = tuple[int, int, int, int, int]
@@ -65,12 +67,13 @@ def floor(problem: Problem) -> int:
     return max(earliest, default=0)
 
 
-def _summary(dom: list[Option], longest: int) -> _Summary:
+def _summary(dom: list[Option], longest: int, cheapest: int) -> _Summary:
     """Per-domain facts the bounds need, recomputed only when a domain changes.
 
     ``dom`` is sorted by start and no option lasts longer than ``longest`` days, so the
     earliest end is among the first options and the latest among the last ones: the scans
-    stop as soon as no later (earlier) start could change them.
+    stop as soon as no later (earlier) start could change them. No option of the block costs
+    less than ``cheapest``, so when one costs that, it is the least cost without a full scan.
     """
     min_e = dom[0].e
     for o in dom:
@@ -84,7 +87,8 @@ def _summary(dom: list[Option], longest: int) -> _Summary:
             break
         if o.e > max_e:
             max_e = o.e
-    return (dom[0].s, dom[-1].s, min_e, max_e, min(map(_COST, dom)))
+    least = cheapest if cheapest in map(_COST, dom) else min(map(_COST, dom))
+    return (dom[0].s, dom[-1].s, min_e, max_e, least)
 
 
 class _Search:
@@ -107,13 +111,16 @@ class _Search:
         self.best_score = incumbent.score if incumbent else None
         self.stats = stats
         self.longest = [max((o.e - o.s for o in opts), default=0) for opts in problem.options]
+        self.cheapest = [min(map(_COST, opts), default=0) for opts in problem.options]
 
     def run(self) -> Solution | None:
         """The best solution found, or ``None`` when the finish pass finds nothing."""
         domains: _Domains = [list(opts) for opts in self.p.options]
         if not all(domains):
             return self.best
-        summ: _Summaries = [_summary(d, self.longest[u]) for u, d in enumerate(domains) if d]
+        summ: _Summaries = [
+            _summary(d, self.longest[u], self.cheapest[u]) for u, d in enumerate(domains) if d
+        ]
         assigned: _Assigned = [None] * self.n
         try:
             if self._propagate(assigned, domains, summ):
@@ -152,9 +159,7 @@ class _Search:
         return best
 
     def _values(self, dom: list[Option]) -> list[Option]:
-        if self.finish_pass:
-            return sorted(dom, key=lambda o: (o.e, o.cost, o.s))
-        return sorted(dom, key=lambda o: (o.cost, o.e, o.s))
+        return sorted(dom, key=_BY_END if self.finish_pass else _BY_COST)
 
     def _record(self, assigned: _Assigned) -> None:
         chosen = cast(tuple[Option, ...], tuple(assigned))  # a leaf: every block has its option
@@ -169,32 +174,36 @@ class _Search:
 
     def _propagate(self, assigned: _Assigned, domains: _Domains, summ: _Summaries) -> bool:
         """Prerequisite bounds to the fixpoint; ``False`` when some block has no option."""
-        p = self.p
+        preds, longest, cheapest = self.p.preds, self.longest, self.cheapest
         for u in range(self.n):
             dom = domains[u]
-            if dom is None or not p.preds[u]:
+            if dom is None or not preds[u]:
                 continue
-            release = max(
-                a.e if (a := assigned[q]) is not None else summ[q][MIN_E] for q in p.preds[u]
-            )
+            release = -1
+            for q in preds[u]:
+                end = a.e if (a := assigned[q]) is not None else summ[q][MIN_E]
+                if end > release:
+                    release = end
             if summ[u][MIN_S] <= release:
                 dom = dom[bisect_right(dom, release, key=_START) :]
                 if not dom:
                     return False
-                domains[u], summ[u] = dom, _summary(dom, self.longest[u])
+                domains[u], summ[u] = dom, _summary(dom, longest[u], cheapest[u])
+        succs = self.p.succs
         for u in reversed(range(self.n)):
             dom = domains[u]
             if dom is None:
                 continue
             deadline = self.cap
-            for q in p.succs[u]:
+            for q in succs[u]:
                 start = a.s if (a := assigned[q]) is not None else summ[q][MAX_S]
-                deadline = min(deadline, start - 1)
+                if start - 1 < deadline:
+                    deadline = start - 1
             if summ[u][MAX_E] > deadline:
                 dom = self._ending_by(u, dom, deadline)
                 if not dom:
                     return False
-                domains[u], summ[u] = dom, _summary(dom, self.longest[u])
+                domains[u], summ[u] = dom, _summary(dom, longest[u], cheapest[u])
         return True
 
     def _ending_by(self, u: int, dom: list[Option], deadline: int) -> list[Option]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import replace
+from operator import attrgetter
 
 from eigendossier.planner.model import (
     LEARNING_FORM,
@@ -194,29 +195,23 @@ def _undominated(options: list[Option], hours_matter: bool) -> list[Option]:
     is the one at p's place.
     """
 
-    def pace(o: Option) -> float:
-        return o.hpw if hours_matter else 0.0
-
     order = sorted(
-        range(len(options)),
-        key=lambda i: (-options[i].s, options[i].e, options[i].cost, pace(options[i]), i),
+        (-o.s, o.e, o.cost, o.hpw if hours_matter else 0.0, i) for i, o in enumerate(options)
     )
     fronts: dict[int, tuple[list[float], list[int]]] = {}
     kept: list[Option] = []
-    for i in order:
-        option = options[i]
-        hpw, end = pace(option), option.e
+    for _, end, cost, hpw, i in order:  # hpw: the pace compared, 0.0 when hours do not matter
         dominated = False
-        for cost, (paces, ends) in fronts.items():
-            if cost <= option.cost:
+        for other, (paces, ends) in fronts.items():
+            if other <= cost:
                 j = bisect_right(paces, hpw) - 1
                 if j >= 0 and ends[j] <= end:
                     dominated = True
                     break
         if dominated:
             continue
-        kept.append(option)
-        paces, ends = fronts.setdefault(option.cost, ([], []))
+        kept.append(options[i])
+        paces, ends = fronts.setdefault(cost, ([], []))
         j = bisect_right(paces, hpw)
         if j and ends[j - 1] <= end:
             continue
@@ -225,5 +220,5 @@ def _undominated(options: list[Option], hours_matter: bool) -> list[Option]:
             stop += 1
         paces[j:stop] = [hpw]
         ends[j:stop] = [end]
-    kept.sort(key=lambda o: (o.s, o.e, o.cost, o.hpw))
+    kept.sort(key=attrgetter("s", "e", "cost", "hpw"))
     return kept

@@ -25,6 +25,7 @@ def test_a_run_knows_its_pace_given_or_spread_over_its_weeks():
         {"time_of_day": "night"},
         {"location_kind": "moon"},
         {"learning_form": "osmosis"},
+        {"hours_per_week": -1.0},
     ],
 )
 def test_a_run_with_impossible_values_is_refused(fields):
