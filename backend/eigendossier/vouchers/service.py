@@ -12,22 +12,20 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Insert, Select, TextClause, Update, bindparam, text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, defer, joinedload, make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
 
 from eigendossier.accounts.models import Account
 from eigendossier.catalog import seats
-from eigendossier.catalog.models import Block, Qualification, Run
+from eigendossier.catalog.models import Block, Run
 from eigendossier.core import audit, erase, rotation
 from eigendossier.core.errors import DomainError, NotFound
 from eigendossier.core.extensions import db
-from eigendossier.core.i18n import localized
 from eigendossier.core.models import AuditEvent
 from eigendossier.core.timeutil import utcnow
 from eigendossier.routes import enrolments
 from eigendossier.routes import service as routes
 from eigendossier.routes.models import Enrolment
-from eigendossier.vouchers.models import IdempotentResponse, Voucher, VoucherBatch
+from eigendossier.vouchers import redemption
+from eigendossier.vouchers.models import IdempotentResponse, Voucher
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 VALID_YEARS = 5
@@ -227,17 +225,17 @@ def redeem(account: Account, voucher_id: int, run_id: int, key: str,
     transaction, the voucher claimed by one conditional UPDATE. A replay with the same
     Idempotency-Key gets the first response again. Returns (status, body).
 
-    The happy path is four statements on PostgreSQL (six on SQLite): the voucher and the run
-    with what the answer shows (one SELECT), the enrolment (INSERT … RETURNING), the claim of
-    the voucher that also links it to the enrolment, and the audit event, the stored answer
-    and last the seat (on PostgreSQL one UPDATE of a seat shard with both INSERTs in its
-    WITH: each round trip to the database holds a worker, see :func:`_write_and_seat`). A
-    concurrent redemption of the same voucher finds it claimed at its UPDATE and rolls back,
-    its enrolment with it. The seat is taken last: it locks a seat shard until the commit (one no
-    other redemption holds). A stored answer is looked up only when the voucher cannot be
-    redeemed (a replay finds it already used) or when storing ours collides with one under
-    the same key. The statements are built once (see :func:`_statements`): building them
-    cost a redemption more CPU than running them.
+    The happy path is three statements on PostgreSQL (six on SQLite): the voucher and the
+    run with what the answer shows (one SELECT of plain columns, see redemption.py), the
+    enrolment's INSERT with the claim of the voucher that also links it to the enrolment in
+    its WITH, and the audit event, the stored answer and last the seat (one UPDATE of a seat
+    shard with both INSERTs in its WITH: each round trip to the database holds a worker, see
+    :func:`_write_and_seat`). A concurrent redemption of the same voucher finds it claimed
+    at its UPDATE and rolls back, its enrolment with it. The seat is taken last: it locks a
+    seat shard until the commit (one no other redemption holds). A stored answer is looked
+    up only when the voucher cannot be redeemed (a replay finds it already used) or when
+    storing ours collides with one under the same key. The statements are built once (see
+    :func:`_statements`): building them cost a redemption more CPU than running them.
     """
     fingerprint = hashlib.sha256(json.dumps([voucher_id, run_id]).encode()).hexdigest()
     now = utcnow()
@@ -246,31 +244,26 @@ def redeem(account: Account, voucher_id: int, run_id: int, key: str,
         "voucher_id": voucher_id, "account_id": account.id, "run_id": run_id}).first()
     if row is None:
         return _replay(account, key, fingerprint) or _not_found()
-    voucher, run, elsewhere = row
-    if voucher.redeemed_at is not None or voucher.valid_until <= now:
+    if row.redeemed_at is not None or row.valid_until <= now:
         return _replay(account, key, fingerprint) or _refusal(voucher_id, now)
-    if run is None or not buys(voucher, run, today):
+    if not redemption.buys(row, today):
         return _replay(account, key, fingerprint) or _not_eligible()
-    if elsewhere:
-        return _replay(account, key, fingerprint) or _already_yours(run)
+    if row.elsewhere:
+        return _replay(account, key, fingerprint) or _already_yours(row)
     try:
         enrolment, new_seat, taken = _enrol_and_claim(statements, account, voucher_id, run_id,
                                                       now)
         if not taken:
             db.session.rollback()
             return _replay(account, key, fingerprint) or _refusal(voucher_id, now)
-        set_committed_value(voucher, "redeemed_at", now)
-        set_committed_value(voucher, "enrolment_id", enrolment.id)
-        set_committed_value(voucher, "enrolment", enrolment)
-        set_committed_value(enrolment, "run", run)
-        if new_seat:  # the answer shows the run as it is once the seat below is taken
-            set_committed_value(run, "seats_taken", run.seats_taken + 1)
-        body = _redemption_body(voucher, enrolment)
-        event = audit.values("voucher.redeemed", account.id, subject=voucher, run=run.code)
+        # The answer shows the run as it is once the seat below is taken.
+        body = redemption.answer(row, enrolment, row.seats_taken + new_seat, now,
+                                 current_app.config["VOUCHER_CANCEL_DAYS"])
+        event = {**audit.values("voucher.redeemed", account.id, run=row.run_code),
+                 "subject_type": "voucher", "subject_id": voucher_id, "created_at": now}
         stored = {"account_id": account.id, "key": key, "request_fingerprint": fingerprint,
                   "status": 201, "body": body, "created_at": now}
-        _write_and_seat(statements, {**event, "created_at": now}, stored,
-                        run_id if new_seat else None, today)
+        _write_and_seat(statements, event, stored, run_id if new_seat else None, today)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()  # the same key stored meanwhile: its answer, or "key reused"
@@ -285,7 +278,7 @@ def redeem(account: Account, voucher_id: int, run_id: int, key: str,
 
 
 def _enrol_and_claim(statements: "_Statements", account: Account, voucher_id: int,
-                     run_id: int, now: datetime) -> tuple[Enrolment, bool, bool]:
+                     run_id: int, now: datetime) -> tuple[redemption.Enrolled, bool, bool]:
     """The learner's enrolment in the run and the claim of the voucher, linked to it: returns
     the enrolment, whether it is new (then the caller takes a seat) and whether the voucher
     was still there to claim (if not, the caller rolls back).
@@ -300,15 +293,14 @@ def _enrol_and_claim(statements: "_Statements", account: Account, voucher_id: in
         row = db.session.execute(statements.enrol_and_claim, {
             **claim, "account_ref": account.id, "run_ref": run_id, "route_ref": None,
             "created_ref": now}).first()
-        if row is not None:
-            enrolment = Enrolment(id=row.enrolment_id, account_id=account.id, run_id=run_id,
-                                  route_id=None, status="enrolled", created_at=now,
-                                  cancelled_at=None)
-            make_transient_to_detached(enrolment)  # as stored: the row just inserted
-            return enrolment, True, row.claimed is not None
+        if row is not None:  # as stored: the row just inserted
+            enrolled = redemption.Enrolled(row.enrolment_id, "enrolled", None, now, None)
+            return enrolled, True, row.claimed is not None
     enrolment, new = enrolments.claim_enrolment(account, run_id)
     taken = db.session.execute(statements.claim, {**claim, "enrolment_ref": enrolment.id})
-    return enrolment, new, taken.first() is not None
+    enrolled = redemption.Enrolled(enrolment.id, enrolment.status, enrolment.route_id,
+                                   enrolment.created_at, enrolment.cancelled_at)
+    return enrolled, new, taken.first() is not None
 
 
 class _Statements(NamedTuple):
@@ -324,43 +316,11 @@ class _Statements(NamedTuple):
     both_and_seat: Update
 
 
-# Columns the redemption neither checks nor shows: not read (the sealed code, the texts and
-# lists of the catalogue), so each redemption decodes some twenty columns fewer.
-_UNSHOWN_VOUCHER = (Voucher.code_hash, Voucher.graduate_name, Voucher.graduate_email,
-                    Voucher.code_key_id, Voucher.code_sealed, Voucher.void_reason)
-_UNSHOWN_QUALIFICATION = (Qualification.description_nl, Qualification.description_en)
-_UNSHOWN_BLOCK = (Block.learning_outcomes, Block.exempting_achievements)
-
-
-def _unread(columns: tuple) -> list:
-    return [defer(column) for column in columns]
-
-
 @cache
 def _statements() -> _Statements:
     """The redemption's statements, built once with bound parameters: each redemption only
     binds its values (and SQLAlchemy's compiled-statement cache finds them by a cache key
     computed once)."""
-    other = aliased(Run)
-    elsewhere = db.exists().where(
-        Enrolment.account_id == bindparam("account_id"), Enrolment.status == "enrolled",
-        Enrolment.run_id == other.id, other.block_id == Run.block_id, other.id != Run.id)
-    redeemable = (
-        # The learner's voucher and the run, with what the answer shows (batch, institution,
-        # qualification; block, qualification, institution), and whether the learner has a
-        # seat in another group of the run's module. No voucher: no row; no run: None.
-        db.select(Voucher, Run, elsewhere.label("elsewhere"))
-        .outerjoin(Run, Run.id == bindparam("run_id"))
-        .options(joinedload(Voucher.batch).joinedload(VoucherBatch.institution),
-                 joinedload(Voucher.qualification).options(*_unread(_UNSHOWN_QUALIFICATION)),
-                 joinedload(Run.block).options(
-                     *_unread(_UNSHOWN_BLOCK),
-                     joinedload(Block.qualification).options(
-                         *_unread(_UNSHOWN_QUALIFICATION))),
-                 joinedload(Run.institution), *_unread(_UNSHOWN_VOUCHER))
-        .filter(Voucher.id == bindparam("voucher_id"),
-                Voucher.claimed_by_id == bindparam("account_id"))
-    )
     voucher = Voucher.__table__
     claim = (
         db.update(voucher)
@@ -384,7 +344,7 @@ def _statements() -> _Statements:
                  bindparam("account_id", type_=voucher.c.claimed_by_id.type))
     audit_insert = _insert(AuditEvent.__table__, "audit_")
     stored_insert = _insert(IdempotentResponse.__table__, "stored_")
-    return _Statements(redeemable, claim, enrol_and_claim, audit_insert, stored_insert,
+    return _Statements(redemption.redeemable(), claim, enrol_and_claim, audit_insert, stored_insert,
                        stored_insert.add_cte(audit_insert.cte("audit_event_row")),
                        seats.taking().add_cte(audit_insert.cte("audit_event_row"),
                                               stored_insert.cte("stored_answer_row")))
@@ -416,30 +376,6 @@ def _write_and_seat(statements: _Statements, event: dict, stored: dict, seat_in:
         db.session.execute(statements.both, {**event, **stored})
 
 
-def buys(voucher: Voucher, run: Run, today: date) -> bool:
-    """Can the voucher buy this run? The rule of :func:`eligible_runs`, for one run."""
-    batch, block = voucher.batch, run.block
-    return (
-        (block.qualification_id in (batch.eligible_qualification_ids or ())
-         or block.id in (batch.eligible_block_ids or ()))
-        and today < run.start_date <= voucher.valid_until.date()
-        and run.seats_taken < run.seats_total
-    )
-
-
-def _redemption_body(voucher: Voucher, enrolment) -> dict:
-    return _redemption_schema().dump({"voucher": voucher, "enrolment": enrolment})
-
-
-@cache
-def _redemption_schema():
-    """One instance for every redemption: making a schema copies all its (nested) fields,
-    which cost a redemption more CPU than its SQL did."""
-    from eigendossier.vouchers.schemas import RedemptionSchema
-
-    return RedemptionSchema()
-
-
 def _not_found():
     raise NotFound()
 
@@ -448,8 +384,8 @@ def _not_eligible():
     raise RunNotEligible()
 
 
-def _already_yours(run: Run):
-    name = f"{run.block.code} {localized(run.block, 'name')}"
+def _already_yours(row):
+    name = redemption.module_name(row)
     raise ModuleAlreadyYours(str(_l(
         "You are already enrolled in %(module)s, in another group. A voucher buys a module "
         "once: choose another module, or cancel that enrolment first.")) % {"module": name})

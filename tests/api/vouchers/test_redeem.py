@@ -64,6 +64,37 @@ def test_redeem_once_then_replay_then_refuse(app, client, claimed):
         {k: v for k, v in body["voucher"].items() if k != "seconds_left"}
 
 
+def schema_dump(app, voucher_id: int, locale: str) -> dict:
+    """RedemptionSchema's dump of the voucher as stored and its enrolment, in ``locale``."""
+    from eigendossier.vouchers.schemas import RedemptionSchema
+
+    with app.test_request_context(headers={"Accept-Language": locale}):
+        voucher = db.session.get(Voucher, voucher_id)
+        return RedemptionSchema().dump({"voucher": voucher, "enrolment": voucher.enrolment})
+
+
+@pytest.mark.parametrize("locale", ["nl", "en"])
+def test_the_answer_is_the_schemas_dump_of_what_was_stored(app, client, claimed, locale):
+    """The answer is written from the redemption's own row, not dumped from objects
+    (vouchers/redemption.py): it must be the schema's dump of the redeemed voucher and its
+    enrolment all the same, for a new enrolment and for a cancelled one enrolled again, in
+    the learner's language. Only ``seconds_left`` is counted at another moment."""
+    assert client.patch("/api/v1/me", json={"locale": locale}).status_code == 200
+    run = run_id(client, claimed["id"])
+    for key in ("first-key-0001", "again-key-0002"):
+        answer = redeem(client, claimed["id"], run, key=key)
+        assert answer.status_code == 201, answer.get_json()
+        body, expected = answer.get_json(), schema_dump(app, claimed["id"], locale)
+        for voucher in (body["voucher"], expected["voucher"]):
+            assert abs(voucher.pop("seconds_left") - claimed["seconds_left"]) < 60
+        assert body == expected
+        assert client.post(f"/api/v1/vouchers/{claimed['id']}/cancel").status_code == 200
+    assert expected["enrolment"]["created_at"] < expected["voucher"]["redeemed_at"]
+    names = (body["voucher"]["qualification"], body["enrolment"]["block"]["name"])
+    assert names == (("Carpenter", "Working safely") if locale == "en" else
+                     ("Timmerman", "Veilig werken")), names
+
+
 def test_redeeming_needs_an_idempotency_key_and_an_eligible_run(app, client, claimed):
     response = client.post(f"/api/v1/vouchers/{claimed['id']}/redeem", json={"run_id": 1})
     body = assert_problem(response, 422)
@@ -293,9 +324,11 @@ def shards(app, code="R-EVE"):
 
 
 def test_one_run_is_bought_by_the_rule_that_lists_the_runs(app, client, claimed):
+    """The redemption reads the rule off its own row (redemption.buys): it agrees with the
+    list of runs the voucher offers, run by run."""
     from datetime import date
 
-    from eigendossier.vouchers import service
+    from eigendossier.vouchers import redemption, service
 
     with app.app_context():
         voucher = db.session.get(Voucher, claimed["id"])
@@ -303,4 +336,7 @@ def test_one_run_is_bought_by_the_rule_that_lists_the_runs(app, client, claimed)
         listed = set(service.eligible_runs(voucher, date.today()))
         assert len(runs) > len(listed) > 0
         for run in runs:
-            assert service.buys(voucher, run, date.today()) == (run in listed), run.code
+            row = db.session.execute(redemption.redeemable(), {
+                "voucher_id": voucher.id, "account_id": voucher.claimed_by_id,
+                "run_id": run.id}).one()
+            assert redemption.buys(row, date.today()) == (run in listed), run.code
