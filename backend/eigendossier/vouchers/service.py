@@ -10,12 +10,24 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Insert, Select, TextClause, Update, bindparam, text
+from sqlalchemy import (
+    JSON,
+    Insert,
+    Select,
+    Update,
+    bindparam,
+    cast,
+    func,
+    literal_column,
+    text,
+    true,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 
 from eigendossier.accounts.models import Account
 from eigendossier.catalog import seats
-from eigendossier.catalog.models import Block, Run
+from eigendossier.catalog.models import Block, Run, RunSeatShard
 from eigendossier.core import audit, erase, rotation
 from eigendossier.core.errors import DomainError, NotFound
 from eigendossier.core.extensions import db
@@ -225,17 +237,16 @@ def redeem(account: Account, voucher_id: int, run_id: int, key: str,
     transaction, the voucher claimed by one conditional UPDATE. A replay with the same
     Idempotency-Key gets the first response again. Returns (status, body).
 
-    The happy path is three statements on PostgreSQL (six on SQLite): the voucher and the
-    run with what the answer shows (one SELECT of plain columns, see redemption.py), the
-    enrolment's INSERT with the claim of the voucher that also links it to the enrolment in
-    its WITH, and the audit event, the stored answer and last the seat (one UPDATE of a seat
-    shard with both INSERTs in its WITH: each round trip to the database holds a worker, see
-    :func:`_write_and_seat`). A concurrent redemption of the same voucher finds it claimed
-    at its UPDATE and rolls back, its enrolment with it. The seat is taken last: it locks a
-    seat shard until the commit (one no other redemption holds). A stored answer is looked
-    up only when the voucher cannot be redeemed (a replay finds it already used) or when
-    storing ours collides with one under the same key. The statements are built once (see
-    :func:`_statements`): building them cost a redemption more CPU than running them.
+    The happy path is two statements on PostgreSQL (six on SQLite): the voucher and the run
+    with what the answer shows (one SELECT of plain columns, see redemption.py), then every
+    write in one statement (:func:`_at_once`: each round trip to the database holds a
+    worker): the enrolment, the claim of the voucher linked to it, the audit event, the
+    stored answer and last the seat. A concurrent redemption of the same voucher finds it
+    claimed at its UPDATE and rolls back, its enrolment with it. The seat is taken last: it
+    locks a seat shard until the commit (one no other redemption holds). A stored answer is
+    looked up only when the voucher cannot be redeemed (a replay finds it already used) or
+    when storing ours collides with one under the same key. The statements are built once
+    (see :func:`_statements`): building them cost a redemption more CPU than running them.
     """
     fingerprint = hashlib.sha256(json.dumps([voucher_id, run_id]).encode()).hexdigest()
     now = utcnow()
@@ -250,7 +261,16 @@ def redeem(account: Account, voucher_id: int, run_id: int, key: str,
         return _replay(account, key, fingerprint) or _not_eligible()
     if row.elsewhere:
         return _replay(account, key, fingerprint) or _already_yours(row)
+    event = {**audit.values("voucher.redeemed", account.id, run=row.run_code),
+             "subject_type": "voucher", "subject_id": voucher_id, "created_at": now}
+    stored = {"account_id": account.id, "key": key, "request_fingerprint": fingerprint,
+              "status": 201, "created_at": now}
     try:
+        if db.session.get_bind().dialect.name == "postgresql":
+            done = _redeem_at_once(statements, row, account, run_id, now, today, event, stored)
+            if done is not None:
+                return done
+        # SQLite, or the learner has an enrolment in the run already.
         enrolment, new_seat, taken = _enrol_and_claim(statements, account, voucher_id, run_id,
                                                       now)
         if not taken:
@@ -259,11 +279,8 @@ def redeem(account: Account, voucher_id: int, run_id: int, key: str,
         # The answer shows the run as it is once the seat below is taken.
         body = redemption.answer(row, enrolment, row.seats_taken + new_seat, now,
                                  current_app.config["VOUCHER_CANCEL_DAYS"])
-        event = {**audit.values("voucher.redeemed", account.id, run=row.run_code),
-                 "subject_type": "voucher", "subject_id": voucher_id, "created_at": now}
-        stored = {"account_id": account.id, "key": key, "request_fingerprint": fingerprint,
-                  "status": 201, "body": body, "created_at": now}
-        _write_and_seat(statements, event, stored, run_id if new_seat else None, today)
+        _write_and_seat(statements, event, {**stored, "body": body},
+                        run_id if new_seat else None, today)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()  # the same key stored meanwhile: its answer, or "key reused"
@@ -277,27 +294,45 @@ def redeem(account: Account, voucher_id: int, run_id: int, key: str,
     return 201, body
 
 
+def _redeem_at_once(statements: "_Statements", row, account: Account, run_id: int,
+                    now: datetime, today: date, event: dict,
+                    stored: dict) -> tuple[int, dict] | None:
+    """PostgreSQL: a new enrolment, the claim of the voucher linked to it, the audit event,
+    the stored answer and a seat, in one statement (:func:`_at_once`), committed. None, with
+    nothing written, when the learner has an enrolment in the run already: the caller goes
+    the long way. The answer is written before the enrolment's id is known: the statement
+    puts the id into the stored answer, and it is put into ours here."""
+    body = redemption.answer(row, redemption.Enrolled(None, "enrolled", None, now, None),
+                             row.seats_taken + 1, now, current_app.config["VOUCHER_CANCEL_DAYS"])
+    done = db.session.execute(statements.at_once, {
+        "account_ref": account.id, "run_ref": run_id, "route_ref": None, "created_ref": now,
+        "voucher_id": row.voucher_id, "account_id": account.id, "now": now, "today": today,
+        **{"audit_" + name: value for name, value in event.items()},
+        **{"stored_" + name: value for name, value in {**stored, "body": body}.items()},
+    }).first()
+    if done is None:  # no row: no new enrolment
+        return None
+    if done.claimed is None:  # redeemed meanwhile by another request: its answer, or refused
+        db.session.rollback()
+        return _replay(account, stored["key"], stored["request_fingerprint"]) or _refusal(
+            row.voucher_id, now)
+    if done.seat is None:  # every shard with a seat left is held: wait for one (or RunFull)
+        enrolments.take_seat(run_id, today)
+    db.session.commit()
+    body["voucher"]["enrolment"]["id"] = body["enrolment"]["id"] = done.enrolment_id
+    return 201, body
+
+
 def _enrol_and_claim(statements: "_Statements", account: Account, voucher_id: int,
                      run_id: int, now: datetime) -> tuple[redemption.Enrolled, bool, bool]:
-    """The learner's enrolment in the run and the claim of the voucher, linked to it: returns
-    the enrolment, whether it is new (then the caller takes a seat) and whether the voucher
-    was still there to claim (if not, the caller rolls back).
-
-    On PostgreSQL a new enrolment and the claim are one statement (the voucher's UPDATE in a
-    WITH after the INSERT): one round trip fewer while the worker waits. When the learner
-    has an enrolment in the run already (a cancelled one enrolled again, or a double submit
-    waiting for the first), and on SQLite, :func:`enrolments.claim_enrolment` and then the
-    claim."""
-    claim = {"voucher_id": voucher_id, "account_id": account.id, "now": now}
-    if db.session.get_bind().dialect.name == "postgresql":
-        row = db.session.execute(statements.enrol_and_claim, {
-            **claim, "account_ref": account.id, "run_ref": run_id, "route_ref": None,
-            "created_ref": now}).first()
-        if row is not None:  # as stored: the row just inserted
-            enrolled = redemption.Enrolled(row.enrolment_id, "enrolled", None, now, None)
-            return enrolled, True, row.claimed is not None
+    """The learner's enrolment in the run (:func:`enrolments.claim_enrolment`: a new one, or
+    theirs again) and the claim of the voucher, linked to it: returns the enrolment, whether
+    it is new (then the caller takes a seat) and whether the voucher was still there to
+    claim (if not, the caller rolls back)."""
     enrolment, new = enrolments.claim_enrolment(account, run_id)
-    taken = db.session.execute(statements.claim, {**claim, "enrolment_ref": enrolment.id})
+    taken = db.session.execute(statements.claim, {
+        "voucher_id": voucher_id, "account_id": account.id, "now": now,
+        "enrolment_ref": enrolment.id})
     enrolled = redemption.Enrolled(enrolment.id, enrolment.status, enrolment.route_id,
                                    enrolment.created_at, enrolment.cancelled_at)
     return enrolled, new, taken.first() is not None
@@ -306,8 +341,9 @@ def _enrol_and_claim(statements: "_Statements", account: Account, voucher_id: in
 class _Statements(NamedTuple):
     redeemable: Select
     claim: Update
-    # PostgreSQL: a new enrolment and the claim of the voucher linked to it (one round trip).
-    enrol_and_claim: TextClause
+    # PostgreSQL: a new enrolment, the claim, the audit event, the answer, a seat (see
+    # _at_once).
+    at_once: Select
     audit: Insert
     stored: Insert
     # PostgreSQL: the stored answer's INSERT with the audit event's in a WITH (one round trip).
@@ -330,31 +366,67 @@ def _statements() -> _Statements:
         .values(redeemed_at=bindparam("now"), enrolment_id=bindparam("enrolment_ref"))
         .returning(voucher.c.id)
     )
-    enrol_and_claim = text(
-        f"WITH new_enrolment AS ({enrolments.NEW_ENROLMENT} RETURNING id), "  # noqa: S608
-        "claimed AS (UPDATE voucher SET redeemed_at = :now, enrolment_id = new_enrolment.id "
-        "FROM new_enrolment WHERE voucher.id = :voucher_id "
-        "AND voucher.claimed_by_id = :account_id AND voucher.redeemed_at IS NULL "
-        "AND voucher.valid_until > :now RETURNING voucher.id) "
-        "SELECT new_enrolment.id AS enrolment_id, claimed.id AS claimed "
-        "FROM new_enrolment LEFT JOIN claimed ON true"
-    ).bindparams(*enrolments.new_enrolment_types(),
-                 bindparam("now", type_=voucher.c.redeemed_at.type),
-                 bindparam("voucher_id", type_=voucher.c.id.type),
-                 bindparam("account_id", type_=voucher.c.claimed_by_id.type))
     audit_insert = _insert(AuditEvent.__table__, "audit_")
     stored_insert = _insert(IdempotentResponse.__table__, "stored_")
-    return _Statements(redemption.redeemable(), claim, enrol_and_claim, audit_insert, stored_insert,
-                       stored_insert.add_cte(audit_insert.cte("audit_event_row")),
+    return _Statements(redemption.redeemable(), claim, _at_once(claim), audit_insert,
+                       stored_insert, stored_insert.add_cte(audit_insert.cte("audit_event_row")),
                        seats.taking().add_cte(audit_insert.cte("audit_event_row"),
                                               stored_insert.cte("stored_answer_row")))
 
 
-def _insert(table, prefix: str) -> Insert:
-    """INSERT of one row of every column but the id, bound as prefix + column name."""
-    return db.insert(table).values({
-        column.name: bindparam(prefix + column.name, type_=column.type)
-        for column in table.columns if not column.primary_key})
+def _at_once(claim: Update) -> Select:
+    """PostgreSQL: the redemption's writes in one statement, each a WITH of the next: the
+    enrolment's INSERT (nothing when the learner has one in the run already), the claim of
+    the voucher linked to it (nothing when it was redeemed meanwhile), then, only when
+    claimed, the audit event, the stored answer with the enrolment's id put in, and a seat
+    in a shard no other transaction holds. Returns the enrolment's id, the voucher's (when
+    claimed) and the seat's shard (when taken); the transaction is the caller's, and a
+    caller that got no claim or no seat rolls back or waits for a seat. One round trip
+    where there were two: each holds a worker, and each costs CPU in the app and the
+    database."""
+    new_enrolment = (
+        text(f"{enrolments.NEW_ENROLMENT} RETURNING id")
+        .bindparams(*enrolments.new_enrolment_types())
+        .columns(Enrolment.__table__.c.id)
+        .cte("new_enrolment")
+    )
+    inserted = db.select(new_enrolment.c.id)
+    claimed = (
+        claim.values(enrolment_id=inserted.scalar_subquery())
+        .where(db.exists(inserted))
+        .returning(claim.table.c.enrolment_id)  # after the claim's voucher.id
+        .cte("claimed")
+    )
+    enrolment_id = func.to_jsonb(claimed.c.enrolment_id)
+    body = bindparam("stored_body", type_=IdempotentResponse.__table__.c.body.type)
+    for path in ("'{enrolment,id}'", "'{voucher,enrolment,id}'"):
+        body = func.jsonb_set(cast(body, JSONB), literal_column(f"{path}::text[]"), enrolment_id)
+    audit_row = _insert(AuditEvent.__table__, "audit_", claimed)
+    stored_row = _insert(IdempotentResponse.__table__, "stored_", claimed, body=cast(body, JSON))
+    seat = (
+        seats.taking().where(db.exists(db.select(claimed.c.id)))
+        .returning(RunSeatShard.__table__.c.shard)
+        .cte("seat")
+    )
+    return (
+        db.select(new_enrolment.c.id.label("enrolment_id"), claimed.c.id.label("claimed"),
+                  seat.c.shard.label("seat"))
+        .select_from(new_enrolment.outerjoin(claimed, true()).outerjoin(seat, true()))
+        .add_cte(audit_row.cte("audit_event_row"), stored_row.cte("stored_answer_row"))
+    )
+
+
+def _insert(table, prefix: str, after=None, **expressions) -> Insert:
+    """INSERT of one row of every column but the id, bound as prefix + column name (or the
+    given expression); with ``after`` (a CTE) one such row for each of its rows."""
+    columns = [column for column in table.columns if not column.primary_key]
+    values = {column.name: expressions.get(column.name,
+                                           bindparam(prefix + column.name, type_=column.type))
+              for column in columns}
+    if after is None:
+        return db.insert(table).values(values)
+    return db.insert(table).from_select(list(values),
+                                        db.select(*values.values()).select_from(after))
 
 
 def _write_and_seat(statements: _Statements, event: dict, stored: dict, seat_in: int | None,
