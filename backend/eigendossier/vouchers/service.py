@@ -14,15 +14,14 @@ from sqlalchemy import (
     JSON,
     Insert,
     Select,
+    Text,
     Update,
     bindparam,
     cast,
     func,
-    literal_column,
     text,
     true,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 
 from eigendossier.accounts.models import Account
@@ -251,7 +250,8 @@ def redeem(account: Account, voucher_id: int, run_id: int, key: str,
     fingerprint = hashlib.sha256(json.dumps([voucher_id, run_id]).encode()).hexdigest()
     now = utcnow()
     statements = _statements()
-    row = db.session.execute(statements.redeemable, {
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    row = db.session.execute(statements.numbered if postgres else statements.redeemable, {
         "voucher_id": voucher_id, "account_id": account.id, "run_id": run_id}).first()
     if row is None:
         return _replay(account, key, fingerprint) or _not_found()
@@ -266,7 +266,7 @@ def redeem(account: Account, voucher_id: int, run_id: int, key: str,
     stored = {"account_id": account.id, "key": key, "request_fingerprint": fingerprint,
               "status": 201, "created_at": now}
     try:
-        if db.session.get_bind().dialect.name == "postgresql":
+        if postgres:
             done = _redeem_at_once(statements, row, account, run_id, now, today, event, stored)
             if done is not None:
                 return done
@@ -297,18 +297,22 @@ def redeem(account: Account, voucher_id: int, run_id: int, key: str,
 def _redeem_at_once(statements: "_Statements", row, account: Account, run_id: int,
                     now: datetime, today: date, event: dict,
                     stored: dict) -> tuple[int, dict] | None:
-    """PostgreSQL: a new enrolment, the claim of the voucher linked to it, the audit event,
-    the stored answer and a seat, in one statement (:func:`_at_once`), committed. None, with
-    nothing written, when the learner has an enrolment in the run already: the caller goes
-    the long way. The answer is written before the enrolment's id is known: the statement
-    puts the id into the stored answer, and it is put into ours here."""
-    body = redemption.answer(row, redemption.Enrolled(None, "enrolled", None, now, None),
-                             row.seats_taken + 1, now, current_app.config["VOUCHER_CANCEL_DAYS"])
+    """PostgreSQL: a new enrolment under the number the SELECT took for it, the claim of
+    the voucher linked to it, the audit event, the stored answer and a seat, in one
+    statement (:func:`_at_once`), committed. None, with nothing written (the number stays
+    unused), when the learner has an enrolment in the run already: the caller goes the long
+    way. The answer is whole before the writes and stored as compact JSON text: usually
+    under the 2 kB at which PostgreSQL compresses a row (with spaces it was just over)."""
+    enrolled = redemption.Enrolled(row.enrolment_id, "enrolled", None, now, None)
+    body = redemption.answer(row, enrolled, row.seats_taken + 1, now,
+                             current_app.config["VOUCHER_CANCEL_DAYS"])
     done = db.session.execute(statements.at_once, {
-        "account_ref": account.id, "run_ref": run_id, "route_ref": None, "created_ref": now,
-        "voucher_id": row.voucher_id, "account_id": account.id, "now": now, "today": today,
+        "id_ref": enrolled.id, "account_ref": account.id, "run_ref": run_id,
+        "route_ref": None, "created_ref": now, "voucher_id": row.voucher_id,
+        "account_id": account.id, "now": now, "enrolment_ref": enrolled.id, "today": today,
         **{"audit_" + name: value for name, value in event.items()},
-        **{"stored_" + name: value for name, value in {**stored, "body": body}.items()},
+        **{"stored_" + name: value for name, value in stored.items()},
+        "stored_body": json.dumps(body, separators=(",", ":")),
     }).first()
     if done is None:  # no row: no new enrolment
         return None
@@ -319,7 +323,6 @@ def _redeem_at_once(statements: "_Statements", row, account: Account, run_id: in
     if done.seat is None:  # every shard with a seat left is held: wait for one (or RunFull)
         enrolments.take_seat(run_id, today)
     db.session.commit()
-    body["voucher"]["enrolment"]["id"] = body["enrolment"]["id"] = done.enrolment_id
     return 201, body
 
 
@@ -340,6 +343,8 @@ def _enrol_and_claim(statements: "_Statements", account: Account, voucher_id: in
 
 class _Statements(NamedTuple):
     redeemable: Select
+    # PostgreSQL: the same, with a number for the enrolment taken from its sequence.
+    numbered: Select
     claim: Update
     # PostgreSQL: a new enrolment, the claim, the audit event, the answer, a seat (see
     # _at_once).
@@ -368,7 +373,9 @@ def _statements() -> _Statements:
     )
     audit_insert = _insert(AuditEvent.__table__, "audit_")
     stored_insert = _insert(IdempotentResponse.__table__, "stored_")
-    return _Statements(redemption.redeemable(), claim, _at_once(claim), audit_insert,
+    numbered = redemption.redeemable().add_columns(
+        func.nextval(func.pg_get_serial_sequence("enrolment", "id")).label("enrolment_id"))
+    return _Statements(redemption.redeemable(), numbered, claim, _at_once(claim), audit_insert,
                        stored_insert, stored_insert.add_cte(audit_insert.cte("audit_event_row")),
                        seats.taking().add_cte(audit_insert.cte("audit_event_row"),
                                               stored_insert.cte("stored_answer_row")))
@@ -376,33 +383,25 @@ def _statements() -> _Statements:
 
 def _at_once(claim: Update) -> Select:
     """PostgreSQL: the redemption's writes in one statement, each a WITH of the next: the
-    enrolment's INSERT (nothing when the learner has one in the run already), the claim of
-    the voucher linked to it (nothing when it was redeemed meanwhile), then, only when
-    claimed, the audit event, the stored answer with the enrolment's id put in, and a seat
-    in a shard no other transaction holds. Returns the enrolment's id, the voucher's (when
-    claimed) and the seat's shard (when taken); the transaction is the caller's, and a
-    caller that got no claim or no seat rolls back or waits for a seat. One round trip
-    where there were two: each holds a worker, and each costs CPU in the app and the
-    database."""
+    enrolment's INSERT under the number the SELECT took (nothing when the learner has one
+    in the run already), the claim of the voucher linked to it (nothing when it was
+    redeemed meanwhile), then, only when claimed, the audit event, the stored answer (bound
+    as JSON text) and a seat in a shard no other transaction holds. Returns the enrolment's
+    id, the voucher's (when claimed) and the seat's shard (when taken); the transaction is
+    the caller's, and a caller that got no claim or no seat rolls back or waits for a seat.
+    One round trip where there were two: each holds a worker, and each costs CPU in the app
+    and the database."""
     new_enrolment = (
-        text(f"{enrolments.NEW_ENROLMENT} RETURNING id")
-        .bindparams(*enrolments.new_enrolment_types())
+        text(f"{enrolments.NEW_NUMBERED_ENROLMENT} RETURNING id")
+        .bindparams(bindparam("id_ref", type_=Enrolment.__table__.c.id.type),
+                    *enrolments.new_enrolment_types())
         .columns(Enrolment.__table__.c.id)
         .cte("new_enrolment")
     )
-    inserted = db.select(new_enrolment.c.id)
-    claimed = (
-        claim.values(enrolment_id=inserted.scalar_subquery())
-        .where(db.exists(inserted))
-        .returning(claim.table.c.enrolment_id)  # after the claim's voucher.id
-        .cte("claimed")
-    )
-    enrolment_id = func.to_jsonb(claimed.c.enrolment_id)
-    body = bindparam("stored_body", type_=IdempotentResponse.__table__.c.body.type)
-    for path in ("'{enrolment,id}'", "'{voucher,enrolment,id}'"):
-        body = func.jsonb_set(cast(body, JSONB), literal_column(f"{path}::text[]"), enrolment_id)
+    claimed = claim.where(db.exists(db.select(new_enrolment.c.id))).cte("claimed")
     audit_row = _insert(AuditEvent.__table__, "audit_", claimed)
-    stored_row = _insert(IdempotentResponse.__table__, "stored_", claimed, body=cast(body, JSON))
+    stored_row = _insert(IdempotentResponse.__table__, "stored_", claimed,
+                         body=cast(bindparam("stored_body", type_=Text), JSON))
     seat = (
         seats.taking().where(db.exists(db.select(claimed.c.id)))
         .returning(RunSeatShard.__table__.c.shard)
