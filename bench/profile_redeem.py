@@ -1,9 +1,10 @@
 """CPU of one voucher redemption, in-process: the same learners and vouchers as
 bench_vouchers.py, redeemed one after the other through Flask's test client (no gunicorn, no
 concurrency), so the number is this process's CPU time and holds steady on a loaded machine.
-Prints CPU per request (GET /api/v1/me, the redemption, and service.redeem within it) and the
-SQL statements of one redemption; with --profile, the top of a cProfile (CPU time) of the
-redemptions.
+Prints CPU per request (GET /api/v1/me, the redemption, and service.redeem within it; on
+PostgreSQL also its server processes' CPU per redemption, in 10 ms clock ticks: use a few
+hundred redemptions) and the SQL statements of one redemption; with --profile, the top of a
+cProfile (CPU time) of the redemptions.
 
     .venv/bin/python bench/profile_redeem.py [--sqlite] [--profile N]
 
@@ -11,6 +12,7 @@ PostgreSQL as bench_vouchers.py finds it (a throwaway database); --sqlite: a fil
 temporary folder."""
 import argparse
 import cProfile
+import os
 import pstats
 import sys
 import tempfile
@@ -24,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import bench_vouchers  # noqa: E402
+from bench_framework import process_stats  # noqa: E402
 from services import throwaway_database  # noqa: E402
 
 
@@ -74,6 +77,7 @@ def measure(url: str, tmp: Path, top: int) -> None:
 
     profiler = cProfile.Profile(time.process_time) if top else None
     spent = []
+    database = database_cpu(engine)
     for round_ in range(max(len(pairs) for _, pairs in clients)):
         for n, (client, pairs) in enumerate(clients):
             if round_ >= len(pairs):
@@ -92,6 +96,7 @@ def measure(url: str, tmp: Path, top: int) -> None:
                 event.remove(engine, "before_cursor_execute", count)
             assert response.status_code == 201, response.get_json()
     service.redeem = redeem
+    database = database_cpu(engine) - database
     with app.app_context():
         db.engine.dispose()
     skip = len(clients)  # the first round warms the redemption's code paths
@@ -100,6 +105,9 @@ def measure(url: str, tmp: Path, top: int) -> None:
     print(f"{engine.dialect.name}: {len(spent)} redemptions, CPU per request: "
           f"GET /api/v1/me {floor:.2f} ms, redeem {per:.2f} ms ({per / floor:.1f}x), "
           f"of which service.redeem {sum(inner[skip:]) / len(inner[skip:]) * 1000:.2f} ms")
+    if engine.dialect.name == "postgresql":
+        print(f"PostgreSQL server CPU per redemption (all rounds): "
+              f"{database / len(spent) * 1000:.2f} ms")
     print(f"statements of one redemption ({len(statements)}; bench counted {counted}):")
     for statement in statements:
         print("   ", " ".join(statement.split())[:160])
@@ -107,6 +115,19 @@ def measure(url: str, tmp: Path, top: int) -> None:
         stats = pstats.Stats(profiler)
         stats.sort_stats("cumulative").print_stats(top)
         stats.sort_stats("tottime").print_stats(top)
+
+
+def database_cpu(engine) -> float:
+    """CPU seconds so far of the PostgreSQL server processes serving this database (0 for
+    SQLite): its sessions, found in pg_stat_activity, on this machine."""
+    if engine.dialect.name != "postgresql":
+        return 0.0
+    with engine.connect() as conn:
+        pids = set(conn.exec_driver_sql(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()").scalars())
+    tick = os.sysconf("SC_CLK_TCK")
+    return sum((int(fields[11]) + int(fields[12])) / tick
+               for pid, fields in process_stats().items() if pid in pids)
 
 
 def main() -> None:

@@ -108,7 +108,8 @@ def flask_settings(settings: dict, instance_path: str) -> dict:
         "VOUCHER_PEPPER": settings.get("VOUCHER_PEPPER")
         or instance_secret(instance_path, "voucher_pepper"),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # No pool_pre_ping: a closed connection is found without a round trip (extensions.py).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False},
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_STRATEGY": "moving-window",

@@ -1,4 +1,5 @@
 """Extensions, created once here and bound to the app in create_app."""
+import select
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -18,6 +19,7 @@ from flask_smorest.spec import openapi_cli
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, registry
 
 from eigendossier.core.timeutil import UTCDateTime
@@ -298,3 +300,26 @@ def _sqlite_foreign_keys(dbapi_connection, _record):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+@event.listens_for(Engine, "checkout")
+def _drop_if_server_closed(dbapi_connection, _record, _proxy):
+    """A pooled PostgreSQL connection the server has closed (a restart, an administrator, an
+    idle timeout) is not handed out: the pool opens another (DisconnectionError).
+
+    The server says so on the socket before it closes it (a FATAL message, then EOF), so
+    between requests a live connection has nothing to read and a closed one has: one
+    poll() without waiting tells them apart. It replaces SQLAlchemy's pool_pre_ping, a
+    SELECT 1 per checkout, which cost each request 25-30 microseconds of CPU in the app
+    and a round trip to the database (Go's MySQL driver checks its connections the same
+    way). A connection cut without a word (a network partition) fails its first statement
+    instead, as it would have hung the ping."""
+    fileno = getattr(dbapi_connection, "fileno", None)
+    if fileno is None:  # SQLite
+        return
+    if dbapi_connection.closed:
+        raise DisconnectionError("the connection is closed")
+    poller = select.poll()
+    poller.register(fileno(), select.POLLIN)
+    if poller.poll(0):
+        raise DisconnectionError("the server closed the connection")

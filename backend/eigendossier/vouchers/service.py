@@ -10,24 +10,33 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Insert, Select, TextClause, Update, bindparam, text
+from sqlalchemy import (
+    JSON,
+    Insert,
+    Select,
+    Text,
+    Update,
+    bindparam,
+    cast,
+    func,
+    text,
+    true,
+)
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, defer, joinedload, make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
 
 from eigendossier.accounts.models import Account
 from eigendossier.catalog import seats
-from eigendossier.catalog.models import Block, Qualification, Run
+from eigendossier.catalog.models import Block, Run, RunSeatShard
 from eigendossier.core import audit, erase, rotation
 from eigendossier.core.errors import DomainError, NotFound
 from eigendossier.core.extensions import db
-from eigendossier.core.i18n import localized
 from eigendossier.core.models import AuditEvent
 from eigendossier.core.timeutil import utcnow
 from eigendossier.routes import enrolments
 from eigendossier.routes import service as routes
 from eigendossier.routes.models import Enrolment
-from eigendossier.vouchers.models import IdempotentResponse, Voucher, VoucherBatch
+from eigendossier.vouchers import redemption
+from eigendossier.vouchers.models import IdempotentResponse, Voucher
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 VALID_YEARS = 5
@@ -227,49 +236,50 @@ def redeem(account: Account, voucher_id: int, run_id: int, key: str,
     transaction, the voucher claimed by one conditional UPDATE. A replay with the same
     Idempotency-Key gets the first response again. Returns (status, body).
 
-    The happy path is four statements on PostgreSQL (six on SQLite): the voucher and the run
-    with what the answer shows (one SELECT), the enrolment (INSERT … RETURNING), the claim of
-    the voucher that also links it to the enrolment, and the audit event, the stored answer
-    and last the seat (on PostgreSQL one UPDATE of a seat shard with both INSERTs in its
-    WITH: each round trip to the database holds a worker, see :func:`_write_and_seat`). A
-    concurrent redemption of the same voucher finds it claimed at its UPDATE and rolls back,
-    its enrolment with it. The seat is taken last: it locks a seat shard until the commit (one no
-    other redemption holds). A stored answer is looked up only when the voucher cannot be
-    redeemed (a replay finds it already used) or when storing ours collides with one under
-    the same key. The statements are built once (see :func:`_statements`): building them
-    cost a redemption more CPU than running them.
+    The happy path is two statements on PostgreSQL (six on SQLite): the voucher and the run
+    with what the answer shows (one SELECT of plain columns, see redemption.py), then every
+    write in one statement (:func:`_at_once`: each round trip to the database holds a
+    worker): the enrolment, the claim of the voucher linked to it, the audit event, the
+    stored answer and last the seat. A concurrent redemption of the same voucher finds it
+    claimed at its UPDATE and rolls back, its enrolment with it. The seat is taken last: it
+    locks a seat shard until the commit (one no other redemption holds). A stored answer is
+    looked up only when the voucher cannot be redeemed (a replay finds it already used) or
+    when storing ours collides with one under the same key. The statements are built once
+    (see :func:`_statements`): building them cost a redemption more CPU than running them.
     """
     fingerprint = hashlib.sha256(json.dumps([voucher_id, run_id]).encode()).hexdigest()
     now = utcnow()
     statements = _statements()
-    row = db.session.execute(statements.redeemable, {
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    row = db.session.execute(statements.numbered if postgres else statements.redeemable, {
         "voucher_id": voucher_id, "account_id": account.id, "run_id": run_id}).first()
     if row is None:
         return _replay(account, key, fingerprint) or _not_found()
-    voucher, run, elsewhere = row
-    if voucher.redeemed_at is not None or voucher.valid_until <= now:
+    if row.redeemed_at is not None or row.valid_until <= now:
         return _replay(account, key, fingerprint) or _refusal(voucher_id, now)
-    if run is None or not buys(voucher, run, today):
+    if not redemption.buys(row, today):
         return _replay(account, key, fingerprint) or _not_eligible()
-    if elsewhere:
-        return _replay(account, key, fingerprint) or _already_yours(run)
+    if row.elsewhere:
+        return _replay(account, key, fingerprint) or _already_yours(row)
+    event = {**audit.values("voucher.redeemed", account.id, run=row.run_code),
+             "subject_type": "voucher", "subject_id": voucher_id, "created_at": now}
+    stored = {"account_id": account.id, "key": key, "request_fingerprint": fingerprint,
+              "status": 201, "created_at": now}
     try:
+        if postgres:
+            done = _redeem_at_once(statements, row, account, run_id, now, today, event, stored)
+            if done is not None:
+                return done
+        # SQLite, or the learner has an enrolment in the run already.
         enrolment, new_seat, taken = _enrol_and_claim(statements, account, voucher_id, run_id,
                                                       now)
         if not taken:
             db.session.rollback()
             return _replay(account, key, fingerprint) or _refusal(voucher_id, now)
-        set_committed_value(voucher, "redeemed_at", now)
-        set_committed_value(voucher, "enrolment_id", enrolment.id)
-        set_committed_value(voucher, "enrolment", enrolment)
-        set_committed_value(enrolment, "run", run)
-        if new_seat:  # the answer shows the run as it is once the seat below is taken
-            set_committed_value(run, "seats_taken", run.seats_taken + 1)
-        body = _redemption_body(voucher, enrolment)
-        event = audit.values("voucher.redeemed", account.id, subject=voucher, run=run.code)
-        stored = {"account_id": account.id, "key": key, "request_fingerprint": fingerprint,
-                  "status": 201, "body": body, "created_at": now}
-        _write_and_seat(statements, {**event, "created_at": now}, stored,
+        # The answer shows the run as it is once the seat below is taken.
+        body = redemption.answer(row, enrolment, row.seats_taken + new_seat, now,
+                                 current_app.config["VOUCHER_CANCEL_DAYS"])
+        _write_and_seat(statements, event, {**stored, "body": body},
                         run_id if new_seat else None, today)
         db.session.commit()
     except IntegrityError:
@@ -284,38 +294,61 @@ def redeem(account: Account, voucher_id: int, run_id: int, key: str,
     return 201, body
 
 
-def _enrol_and_claim(statements: "_Statements", account: Account, voucher_id: int,
-                     run_id: int, now: datetime) -> tuple[Enrolment, bool, bool]:
-    """The learner's enrolment in the run and the claim of the voucher, linked to it: returns
-    the enrolment, whether it is new (then the caller takes a seat) and whether the voucher
-    was still there to claim (if not, the caller rolls back).
+def _redeem_at_once(statements: "_Statements", row, account: Account, run_id: int,
+                    now: datetime, today: date, event: dict,
+                    stored: dict) -> tuple[int, dict] | None:
+    """PostgreSQL: a new enrolment under the number the SELECT took for it, the claim of
+    the voucher linked to it, the audit event, the stored answer and a seat, in one
+    statement (:func:`_at_once`), committed. None, with nothing written (the number stays
+    unused), when the learner has an enrolment in the run already: the caller goes the long
+    way. The answer is whole before the writes and stored as compact JSON text: usually
+    under the 2 kB at which PostgreSQL compresses a row (with spaces it was just over)."""
+    enrolled = redemption.Enrolled(row.enrolment_id, "enrolled", None, now, None)
+    body = redemption.answer(row, enrolled, row.seats_taken + 1, now,
+                             current_app.config["VOUCHER_CANCEL_DAYS"])
+    done = db.session.execute(statements.at_once, {
+        "id_ref": enrolled.id, "account_ref": account.id, "run_ref": run_id,
+        "route_ref": None, "created_ref": now, "voucher_id": row.voucher_id,
+        "account_id": account.id, "now": now, "enrolment_ref": enrolled.id, "today": today,
+        **{"audit_" + name: value for name, value in event.items()},
+        **{"stored_" + name: value for name, value in stored.items()},
+        "stored_body": json.dumps(body, separators=(",", ":")),
+    }).first()
+    if done is None:  # no row: no new enrolment
+        return None
+    if done.claimed is None:  # redeemed meanwhile by another request: its answer, or refused
+        db.session.rollback()
+        return _replay(account, stored["key"], stored["request_fingerprint"]) or _refusal(
+            row.voucher_id, now)
+    if done.seat is None:  # every shard with a seat left is held: wait for one (or RunFull)
+        enrolments.take_seat(run_id, today)
+    db.session.commit()
+    return 201, body
 
-    On PostgreSQL a new enrolment and the claim are one statement (the voucher's UPDATE in a
-    WITH after the INSERT): one round trip fewer while the worker waits. When the learner
-    has an enrolment in the run already (a cancelled one enrolled again, or a double submit
-    waiting for the first), and on SQLite, :func:`enrolments.claim_enrolment` and then the
-    claim."""
-    claim = {"voucher_id": voucher_id, "account_id": account.id, "now": now}
-    if db.session.get_bind().dialect.name == "postgresql":
-        row = db.session.execute(statements.enrol_and_claim, {
-            **claim, "account_ref": account.id, "run_ref": run_id, "route_ref": None,
-            "created_ref": now}).first()
-        if row is not None:
-            enrolment = Enrolment(id=row.enrolment_id, account_id=account.id, run_id=run_id,
-                                  route_id=None, status="enrolled", created_at=now,
-                                  cancelled_at=None)
-            make_transient_to_detached(enrolment)  # as stored: the row just inserted
-            return enrolment, True, row.claimed is not None
+
+def _enrol_and_claim(statements: "_Statements", account: Account, voucher_id: int,
+                     run_id: int, now: datetime) -> tuple[redemption.Enrolled, bool, bool]:
+    """The learner's enrolment in the run (:func:`enrolments.claim_enrolment`: a new one, or
+    theirs again) and the claim of the voucher, linked to it: returns the enrolment, whether
+    it is new (then the caller takes a seat) and whether the voucher was still there to
+    claim (if not, the caller rolls back)."""
     enrolment, new = enrolments.claim_enrolment(account, run_id)
-    taken = db.session.execute(statements.claim, {**claim, "enrolment_ref": enrolment.id})
-    return enrolment, new, taken.first() is not None
+    taken = db.session.execute(statements.claim, {
+        "voucher_id": voucher_id, "account_id": account.id, "now": now,
+        "enrolment_ref": enrolment.id})
+    enrolled = redemption.Enrolled(enrolment.id, enrolment.status, enrolment.route_id,
+                                   enrolment.created_at, enrolment.cancelled_at)
+    return enrolled, new, taken.first() is not None
 
 
 class _Statements(NamedTuple):
     redeemable: Select
+    # PostgreSQL: the same, with a number for the enrolment taken from its sequence.
+    numbered: Select
     claim: Update
-    # PostgreSQL: a new enrolment and the claim of the voucher linked to it (one round trip).
-    enrol_and_claim: TextClause
+    # PostgreSQL: a new enrolment, the claim, the audit event, the answer, a seat (see
+    # _at_once).
+    at_once: Select
     audit: Insert
     stored: Insert
     # PostgreSQL: the stored answer's INSERT with the audit event's in a WITH (one round trip).
@@ -324,43 +357,11 @@ class _Statements(NamedTuple):
     both_and_seat: Update
 
 
-# Columns the redemption neither checks nor shows: not read (the sealed code, the texts and
-# lists of the catalogue), so each redemption decodes some twenty columns fewer.
-_UNSHOWN_VOUCHER = (Voucher.code_hash, Voucher.graduate_name, Voucher.graduate_email,
-                    Voucher.code_key_id, Voucher.code_sealed, Voucher.void_reason)
-_UNSHOWN_QUALIFICATION = (Qualification.description_nl, Qualification.description_en)
-_UNSHOWN_BLOCK = (Block.learning_outcomes, Block.exempting_achievements)
-
-
-def _unread(columns: tuple) -> list:
-    return [defer(column) for column in columns]
-
-
 @cache
 def _statements() -> _Statements:
     """The redemption's statements, built once with bound parameters: each redemption only
     binds its values (and SQLAlchemy's compiled-statement cache finds them by a cache key
     computed once)."""
-    other = aliased(Run)
-    elsewhere = db.exists().where(
-        Enrolment.account_id == bindparam("account_id"), Enrolment.status == "enrolled",
-        Enrolment.run_id == other.id, other.block_id == Run.block_id, other.id != Run.id)
-    redeemable = (
-        # The learner's voucher and the run, with what the answer shows (batch, institution,
-        # qualification; block, qualification, institution), and whether the learner has a
-        # seat in another group of the run's module. No voucher: no row; no run: None.
-        db.select(Voucher, Run, elsewhere.label("elsewhere"))
-        .outerjoin(Run, Run.id == bindparam("run_id"))
-        .options(joinedload(Voucher.batch).joinedload(VoucherBatch.institution),
-                 joinedload(Voucher.qualification).options(*_unread(_UNSHOWN_QUALIFICATION)),
-                 joinedload(Run.block).options(
-                     *_unread(_UNSHOWN_BLOCK),
-                     joinedload(Block.qualification).options(
-                         *_unread(_UNSHOWN_QUALIFICATION))),
-                 joinedload(Run.institution), *_unread(_UNSHOWN_VOUCHER))
-        .filter(Voucher.id == bindparam("voucher_id"),
-                Voucher.claimed_by_id == bindparam("account_id"))
-    )
     voucher = Voucher.__table__
     claim = (
         db.update(voucher)
@@ -370,31 +371,61 @@ def _statements() -> _Statements:
         .values(redeemed_at=bindparam("now"), enrolment_id=bindparam("enrolment_ref"))
         .returning(voucher.c.id)
     )
-    enrol_and_claim = text(
-        f"WITH new_enrolment AS ({enrolments.NEW_ENROLMENT} RETURNING id), "  # noqa: S608
-        "claimed AS (UPDATE voucher SET redeemed_at = :now, enrolment_id = new_enrolment.id "
-        "FROM new_enrolment WHERE voucher.id = :voucher_id "
-        "AND voucher.claimed_by_id = :account_id AND voucher.redeemed_at IS NULL "
-        "AND voucher.valid_until > :now RETURNING voucher.id) "
-        "SELECT new_enrolment.id AS enrolment_id, claimed.id AS claimed "
-        "FROM new_enrolment LEFT JOIN claimed ON true"
-    ).bindparams(*enrolments.new_enrolment_types(),
-                 bindparam("now", type_=voucher.c.redeemed_at.type),
-                 bindparam("voucher_id", type_=voucher.c.id.type),
-                 bindparam("account_id", type_=voucher.c.claimed_by_id.type))
     audit_insert = _insert(AuditEvent.__table__, "audit_")
     stored_insert = _insert(IdempotentResponse.__table__, "stored_")
-    return _Statements(redeemable, claim, enrol_and_claim, audit_insert, stored_insert,
-                       stored_insert.add_cte(audit_insert.cte("audit_event_row")),
+    numbered = redemption.redeemable().add_columns(
+        func.nextval(func.pg_get_serial_sequence("enrolment", "id")).label("enrolment_id"))
+    return _Statements(redemption.redeemable(), numbered, claim, _at_once(claim), audit_insert,
+                       stored_insert, stored_insert.add_cte(audit_insert.cte("audit_event_row")),
                        seats.taking().add_cte(audit_insert.cte("audit_event_row"),
                                               stored_insert.cte("stored_answer_row")))
 
 
-def _insert(table, prefix: str) -> Insert:
-    """INSERT of one row of every column but the id, bound as prefix + column name."""
-    return db.insert(table).values({
-        column.name: bindparam(prefix + column.name, type_=column.type)
-        for column in table.columns if not column.primary_key})
+def _at_once(claim: Update) -> Select:
+    """PostgreSQL: the redemption's writes in one statement, each a WITH of the next: the
+    enrolment's INSERT under the number the SELECT took (nothing when the learner has one
+    in the run already), the claim of the voucher linked to it (nothing when it was
+    redeemed meanwhile), then, only when claimed, the audit event, the stored answer (bound
+    as JSON text) and a seat in a shard no other transaction holds. Returns the enrolment's
+    id, the voucher's (when claimed) and the seat's shard (when taken); the transaction is
+    the caller's, and a caller that got no claim or no seat rolls back or waits for a seat.
+    One round trip where there were two: each holds a worker, and each costs CPU in the app
+    and the database."""
+    new_enrolment = (
+        text(f"{enrolments.NEW_NUMBERED_ENROLMENT} RETURNING id")
+        .bindparams(bindparam("id_ref", type_=Enrolment.__table__.c.id.type),
+                    *enrolments.new_enrolment_types())
+        .columns(Enrolment.__table__.c.id)
+        .cte("new_enrolment")
+    )
+    claimed = claim.where(db.exists(db.select(new_enrolment.c.id))).cte("claimed")
+    audit_row = _insert(AuditEvent.__table__, "audit_", claimed)
+    stored_row = _insert(IdempotentResponse.__table__, "stored_", claimed,
+                         body=cast(bindparam("stored_body", type_=Text), JSON))
+    seat = (
+        seats.taking().where(db.exists(db.select(claimed.c.id)))
+        .returning(RunSeatShard.__table__.c.shard)
+        .cte("seat")
+    )
+    return (
+        db.select(new_enrolment.c.id.label("enrolment_id"), claimed.c.id.label("claimed"),
+                  seat.c.shard.label("seat"))
+        .select_from(new_enrolment.outerjoin(claimed, true()).outerjoin(seat, true()))
+        .add_cte(audit_row.cte("audit_event_row"), stored_row.cte("stored_answer_row"))
+    )
+
+
+def _insert(table, prefix: str, after=None, **expressions) -> Insert:
+    """INSERT of one row of every column but the id, bound as prefix + column name (or the
+    given expression); with ``after`` (a CTE) one such row for each of its rows."""
+    columns = [column for column in table.columns if not column.primary_key]
+    values = {column.name: expressions.get(column.name,
+                                           bindparam(prefix + column.name, type_=column.type))
+              for column in columns}
+    if after is None:
+        return db.insert(table).values(values)
+    return db.insert(table).from_select(list(values),
+                                        db.select(*values.values()).select_from(after))
 
 
 def _write_and_seat(statements: _Statements, event: dict, stored: dict, seat_in: int | None,
@@ -416,30 +447,6 @@ def _write_and_seat(statements: _Statements, event: dict, stored: dict, seat_in:
         db.session.execute(statements.both, {**event, **stored})
 
 
-def buys(voucher: Voucher, run: Run, today: date) -> bool:
-    """Can the voucher buy this run? The rule of :func:`eligible_runs`, for one run."""
-    batch, block = voucher.batch, run.block
-    return (
-        (block.qualification_id in (batch.eligible_qualification_ids or ())
-         or block.id in (batch.eligible_block_ids or ()))
-        and today < run.start_date <= voucher.valid_until.date()
-        and run.seats_taken < run.seats_total
-    )
-
-
-def _redemption_body(voucher: Voucher, enrolment) -> dict:
-    return _redemption_schema().dump({"voucher": voucher, "enrolment": enrolment})
-
-
-@cache
-def _redemption_schema():
-    """One instance for every redemption: making a schema copies all its (nested) fields,
-    which cost a redemption more CPU than its SQL did."""
-    from eigendossier.vouchers.schemas import RedemptionSchema
-
-    return RedemptionSchema()
-
-
 def _not_found():
     raise NotFound()
 
@@ -448,8 +455,8 @@ def _not_eligible():
     raise RunNotEligible()
 
 
-def _already_yours(run: Run):
-    name = f"{run.block.code} {localized(run.block, 'name')}"
+def _already_yours(row):
+    name = redemption.module_name(row)
     raise ModuleAlreadyYours(str(_l(
         "You are already enrolled in %(module)s, in another group. A voucher buys a module "
         "once: choose another module, or cancel that enrolment first.")) % {"module": name})
