@@ -21,6 +21,7 @@ from eigendossier.core.extensions import (
     api,
     babel,
     db,
+    end_reading_transaction,
     init_limiter,
     login_manager,
     migrate,
@@ -76,6 +77,7 @@ def _init_extensions(app: Flask) -> None:
     from eigendossier.accounts.api import account_from_request
 
     db.init_app(app)
+    app.teardown_appcontext(end_reading_transaction)  # runs before the session's removal
     migrate.init_app(app, db, directory=str(project_dir("migrations")))
     init_limiter(app)
     babel.init_app(app, locale_selector=select_locale)

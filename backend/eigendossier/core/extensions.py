@@ -323,3 +323,36 @@ def _drop_if_server_closed(dbapi_connection, _record, _proxy):
     poller.register(fileno(), select.POLLIN)
     if poller.poll(0):
         raise DisconnectionError("the server closed the connection")
+
+
+_WROTE = "eigendossier.wrote"
+
+
+@event.listens_for(Engine, "begin")
+def _transaction_begins(conn) -> None:
+    conn.info.pop(_WROTE, None)
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _note_write(conn, _cursor, statement, *_args) -> None:
+    """Anything but a plain SELECT counts as a write (a CTE, a savepoint, DDL: to be safe)."""
+    if not statement.startswith("SELECT"):
+        conn.info[_WROTE] = True
+
+
+def end_reading_transaction(exc: BaseException | None) -> None:
+    """End a request's PostgreSQL transaction that only read with COMMIT, before closing the
+    session would roll it back: psycopg forgets every statement it prepared on the connection
+    at a ROLLBACK, so each request that only read made the next ones plan their statements
+    again (a redemption's SELECT: about 0.5 ms of the server's CPU instead of 0.05). A
+    request that wrote or failed is rolled back as before. The commit is the connection's,
+    not the session's: no session event runs, so jobs the request left are dropped as
+    before."""
+    if exc is not None or not db.session.registry.has():
+        return
+    session = db.session()
+    if not session.in_transaction():
+        return
+    conn = session.connection()
+    if conn.dialect.name == "postgresql" and not conn.info.get(_WROTE):
+        conn.commit()
