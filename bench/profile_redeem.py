@@ -4,9 +4,10 @@ concurrency), so the number is this process's CPU time and holds steady on a loa
 Prints CPU per request (GET /api/v1/me, the redemption, and service.redeem within it; on
 PostgreSQL also its server processes' CPU per redemption, in 10 ms clock ticks: use a few
 hundred redemptions) and the SQL statements of one redemption; with --profile, the top of a
-cProfile (CPU time) of the redemptions.
+cProfile (CPU time) of the redemptions. With --reads each redemption follows a GET
+/api/v1/vouchers, as in the PWA (a request that only reads, on the same pooled connection).
 
-    .venv/bin/python bench/profile_redeem.py [--sqlite] [--profile N]
+    .venv/bin/python bench/profile_redeem.py [--sqlite] [--reads] [--profile N]
 
 PostgreSQL as bench_vouchers.py finds it (a throwaway database); --sqlite: a file in a
 temporary folder."""
@@ -30,7 +31,7 @@ from bench_framework import process_stats  # noqa: E402
 from services import throwaway_database  # noqa: E402
 
 
-def measure(url: str, tmp: Path, top: int) -> None:
+def measure(url: str, tmp: Path, top: int, reads: bool = False) -> None:
     from sqlalchemy import event
 
     from eigendossier import create_app
@@ -83,6 +84,8 @@ def measure(url: str, tmp: Path, top: int) -> None:
             if round_ >= len(pairs):
                 continue
             voucher, run = pairs[round_]
+            if reads:
+                assert client.get("/api/v1/vouchers").status_code == 200
             first = round_ == 1 and n == 0
             if first:
                 event.listen(engine, "before_cursor_execute", count)
@@ -106,7 +109,8 @@ def measure(url: str, tmp: Path, top: int) -> None:
           f"GET /api/v1/me {floor:.2f} ms, redeem {per:.2f} ms ({per / floor:.1f}x), "
           f"of which service.redeem {sum(inner[skip:]) / len(inner[skip:]) * 1000:.2f} ms")
     if engine.dialect.name == "postgresql":
-        print(f"PostgreSQL server CPU per redemption (all rounds): "
+        read = ", with its read" if reads else ""
+        print(f"PostgreSQL server CPU per redemption (all rounds{read}): "
               f"{database / len(spent) * 1000:.2f} ms")
     print(f"statements of one redemption ({len(statements)}; bench counted {counted}):")
     for statement in statements:
@@ -134,17 +138,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sqlite", action="store_true")
     parser.add_argument("--profile", type=int, default=0, metavar="N")
+    parser.add_argument("--reads", action="store_true")
     parser.add_argument("--learners", type=int, default=20,
                         help="each redeems bench_vouchers.HELD vouchers")
     args = parser.parse_args()
     bench_vouchers.CLIENTS = args.learners
     if args.sqlite:
         tmp = Path(tempfile.mkdtemp(prefix="ed_profile_"))
-        measure(f"sqlite:///{tmp / 'bench.db'}", tmp, args.profile)
+        measure(f"sqlite:///{tmp / 'bench.db'}", tmp, args.profile, args.reads)
         return
     with throwaway_database("ed_profile") as (name, url):
         tmp = Path(tempfile.mkdtemp(prefix=f"{name}_"))
-        measure(url, tmp, args.profile)
+        measure(url, tmp, args.profile, args.reads)
 
 
 if __name__ == "__main__":
