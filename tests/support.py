@@ -1,11 +1,13 @@
 """Helpers for tests: a CSRF-aware client, signing up, checking problem documents, test
 servers in a thread."""
+import re
 import threading
 from collections.abc import Callable
 from typing import ClassVar
 
 from flask.testing import FlaskClient
 from jinja2 import BytecodeCache
+from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.util import LRUCache
 from werkzeug.routing import Rule
@@ -209,3 +211,22 @@ def _connects(engine) -> bool:
             return True
     except SQLAlchemyError:
         return False
+
+
+def sql_statements(app, call: Callable):
+    """The SQL statements `call()` sent (whitespace collapsed), and what it returned."""
+    from eigendossier.core.extensions import db
+
+    seen: list[str] = []
+
+    def listen(conn, cursor, statement, *args):
+        seen.append(re.sub(r"\s+", " ", statement))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        result = call()
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    return seen, result

@@ -1,12 +1,9 @@
 """Planning reads the catalogue in a fixed number of statements: a carousel of thousands of
 runs used to cost a query per block and an ORM object per run, several times the planning."""
-import re
-
 import pytest
-from sqlalchemy import event
 
 from eigendossier.catalog.service import import_catalog
-from eigendossier.core.extensions import db
+from tests.support import sql_statements
 
 pytestmark = pytest.mark.both_databases
 
@@ -43,23 +40,7 @@ def qualification_id(client, crebo: str) -> int:
                 if q["crebo"] == crebo)
 
 
-def statements(app, call) -> tuple[list[str], object]:
-    seen: list[str] = []
-
-    def listen(conn, cursor, statement, *args):
-        seen.append(re.sub(r"\s+", " ", statement))
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", listen)
-    try:
-        response = call()
-    finally:
-        event.remove(engine, "before_cursor_execute", listen)
-    return seen, response
-
-
-def test_planning_a_longer_carousel_costs_no_more_statements(app, client, learner, catalog):
+def test_planning_a_longer_carousel_costs_no_more_sql_statements(app, client, learner, catalog):
     with app.app_context():
         import_catalog(carousel("90001", 2))
         import_catalog(carousel("90002", 6))
@@ -71,7 +52,7 @@ def test_planning_a_longer_carousel_costs_no_more_statements(app, client, learne
         body = {"qualification_id": qualification_id(client, crebo), "persona": "bijscholing",
                 "preferences": {"start_date": "2098-12-01", "max_parallel": 1,
                                 "hard": ["time_of_day", "max_parallel"]}}
-        seen, response = statements(app, lambda body=body: client.post("/api/v1/routes/plan",
+        seen, response = sql_statements(app, lambda body=body: client.post("/api/v1/routes/plan",
                                                                        json=body))
         assert response.status_code == 200, response.get_json()
         counts.append(len(seen))
@@ -84,7 +65,7 @@ def test_planning_a_longer_carousel_costs_no_more_statements(app, client, learne
     assert long["optimal"] is True
 
 
-def test_personas_for_a_longer_carousel_cost_no_more_statements(app, client, learner,
+def test_personas_for_a_longer_carousel_cost_no_more_sql_statements(app, client, learner,
                                                                catalog):
     with app.app_context():
         import_catalog(carousel("90001", 2))
@@ -92,7 +73,7 @@ def test_personas_for_a_longer_carousel_cost_no_more_statements(app, client, lea
     counts = []
     for crebo in ("90001", "90002"):
         path = f"/api/v1/routes/personas?qualification_id={qualification_id(client, crebo)}"
-        seen, response = statements(app, lambda path=path: client.get(path))
+        seen, response = sql_statements(app, lambda path=path: client.get(path))
         assert response.status_code == 200
         counts.append(len(seen))
         # Bijscholing's 8 hours a week fit no group: 40 hours in 20 days is 14 a week

@@ -17,7 +17,7 @@ from tests.api.sharing.conftest import (
     make_share,
     path_of,
 )
-from tests.support import assert_problem
+from tests.support import assert_problem, sql_statements
 
 EN = {**BROWSER, "Accept-Language": "en-GB,en;q=0.9"}
 
@@ -160,19 +160,7 @@ def test_a_withdrawn_link_is_410(client, employer, dossier, share):
 
 
 def statements(app, client, path) -> list[str]:
-    seen = []
-
-    def listen(conn, cursor, statement, *args):
-        seen.append(re.sub(r"\s+", " ", statement))
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", listen)
-    try:
-        client.get(path)
-    finally:
-        event.remove(engine, "before_cursor_execute", listen)
-    return seen
+    return sql_statements(app, lambda: client.get(path))[0]
 
 
 def test_unknown_expired_and_withdrawn_cost_the_same(app, client, employer, dossier,
