@@ -147,11 +147,23 @@ def compile_problem(
         grid=sorted(grid),
         wanted={n: prefs.wanted(n) for n in RUN_PREFERENCES if prefs.is_set(n)},
     )
-    for opts in options:
-        for option in opts:
-            option.eff = problem.next_start(option.e) - option.s
-            option.steps = problem.moments(option.s, option.e)
+    _set_bound_helpers(problem)
     return problem
+
+
+def _set_bound_helpers(problem: Problem) -> None:
+    """Each option's ``eff`` and ``steps``. They depend on its dates only, and the runs of
+    a catalogue share few distinct dates (every block starts on the same days), so each
+    pair of dates is looked up once."""
+    known: dict[tuple[int, int], tuple[int, int]] = {}
+    for opts in problem.options:
+        for option in opts:
+            dates = (option.s, option.e)
+            helpers = known.get(dates)
+            if helpers is None:
+                s, e = dates
+                helpers = known[dates] = (problem.next_start(e) - s, problem.moments(s, e))
+            option.eff, option.steps = helpers
 
 
 def _price(run: Run, checks: list[tuple[str, frozenset[str], bool, int]]) -> int | None:
