@@ -12,7 +12,6 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import replace
-from operator import attrgetter
 
 from eigendossier.planner.model import (
     LEARNING_FORM,
@@ -204,33 +203,55 @@ def _undominated(options: list[Option], hours_matter: bool) -> list[Option]:
     Options are visited latest start first, so every option that could dominate the current
     one has been seen. Per cost we keep the Pareto front of (pace, earliest end) seen so far:
     paces ascending, ends strictly descending, so the earliest end among the paces up to p
-    is the one at p's place.
+    is the one at p's place. Options visited are in (start descending, end, cost, pace)
+    order, so the ones kept come out sorted once their groups of one start are reversed.
     """
-
-    order = sorted(
-        (-o.s, o.e, o.cost, o.hpw if hours_matter else 0.0, i) for i, o in enumerate(options)
-    )
+    if not hours_matter:
+        return _undominated_by_dates(options)
+    order = sorted((-o.s, o.e, o.cost, o.hpw, i) for i, o in enumerate(options))
     fronts: dict[int, tuple[list[float], list[int]]] = {}
-    kept: list[Option] = []
-    for _, end, cost, hpw, i in order:  # hpw: the pace compared, 0.0 when hours do not matter
-        dominated = False
+    kept: list[list[Option]] = []
+    start = None
+    for s, end, cost, hpw, i in order:
         for other, (paces, ends) in fronts.items():
             if other <= cost:
-                j = bisect_right(paces, hpw) - 1
-                if j >= 0 and ends[j] <= end:
-                    dominated = True
+                j = bisect_right(paces, hpw)
+                if j and ends[j - 1] <= end:
                     break
-        if dominated:
-            continue
-        kept.append(options[i])
-        paces, ends = fronts.setdefault(cost, ([], []))
-        j = bisect_right(paces, hpw)
-        if j and ends[j - 1] <= end:
-            continue
-        stop = j
-        while stop < len(paces) and ends[stop] >= end:
-            stop += 1
-        paces[j:stop] = [hpw]
-        ends[j:stop] = [end]
-    kept.sort(key=attrgetter("s", "e", "cost", "hpw"))
-    return kept
+        else:
+            if s != start:
+                start = s
+                kept.append([])
+            kept[-1].append(options[i])
+            front = fronts.get(cost)
+            if front is None:
+                fronts[cost] = ([hpw], [end])
+                continue
+            paces, ends = front
+            j = bisect_right(paces, hpw)
+            stop = j
+            while stop < len(paces) and ends[stop] >= end:
+                stop += 1
+            paces[j:stop] = [hpw]
+            ends[j:stop] = [end]
+    return [option for same_start in reversed(kept) for option in same_start]
+
+
+def _undominated_by_dates(options: list[Option]) -> list[Option]:
+    """:func:`_undominated` when hours per week do not matter: every pace compares equal,
+    so each cost's front is just the earliest end seen."""
+    order = sorted((-o.s, o.e, o.cost, i) for i, o in enumerate(options))
+    earliest: dict[int, int] = {}
+    kept: list[list[Option]] = []
+    start = None
+    for s, end, cost, i in order:
+        for other, first in earliest.items():
+            if other <= cost and first <= end:
+                break
+        else:
+            if s != start:
+                start = s
+                kept.append([])
+            kept[-1].append(options[i])
+            earliest[cost] = end
+    return [option for same_start in reversed(kept) for option in same_start]
