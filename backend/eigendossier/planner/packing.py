@@ -247,7 +247,7 @@ def _knapsack(
                         if sum_h > top_h or sum_c > top_c or sum_w > top_w:
                             keep(sum_h, sum_c, sum_w)
                     else:
-                        dive(j, rest, slots - 1, h + hpw, c + weight, w + hpw * factor)
+                        dive(j, rest, slots - 1, h + hpw, c + weight, w + hpw * factor)  # noqa: F821
                     picks.pop()
                     if leaves >= _LEAVES_PER_MOMENT:
                         return
@@ -260,4 +260,8 @@ def _knapsack(
             i = j
 
     dive(0, free_hours, free_slots, 0, 0, 0)
+    # dive holds itself in its closure: dropping it frees the closure (and the picks it
+    # refers to) at once, instead of leaving a cycle to the garbage collector, whose full
+    # passes over the catalogue cost far more than the knapsack.
+    del dive
     return best
