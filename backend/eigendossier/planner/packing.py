@@ -214,12 +214,13 @@ def _knapsack(
     leaves = 0
     picks: list[tuple[int, Option]] = []
 
-    def keep(h: float, c: float, w: float) -> None:
-        """Keep the current set if it is worth more than the best one."""
+    def keep(h: float, c: float, w: float, *last: tuple[int, Option]) -> None:
+        """Keep the current set (the picks, and ``last`` if given) if it is worth more than
+        the best one."""
         nonlocal best, best_value, best_sums
         got = value(h, c, w)
         if best_value is None or got > best_value:
-            best, best_value, best_sums = list(picks), got, (h, c, w)
+            best, best_value, best_sums = [*picks, *last], got, (h, c, w)
 
     def dive(i: int, hours: float, slots: int, h: float, c: float, w: float) -> None:
         """Branch at an incomplete set, with leaves to spare. A child that is complete is
@@ -238,17 +239,17 @@ def _knapsack(
             for o in options:
                 hpw = o.hpw
                 if hpw <= room:
-                    picks.append((u, o))
                     rest = hours - hpw
                     if last or slots == 1 or next_lightest > rest + EPS:
                         leaves += 1
                         top_h, top_c, top_w = best_sums
                         sum_h, sum_c, sum_w = h + hpw, c + weight, w + hpw * factor
                         if sum_h > top_h or sum_c > top_c or sum_w > top_w:
-                            keep(sum_h, sum_c, sum_w)
+                            keep(sum_h, sum_c, sum_w, (u, o))
                     else:
+                        picks.append((u, o))
                         dive(j, rest, slots - 1, h + hpw, c + weight, w + hpw * factor)  # noqa: F821
-                    picks.pop()
+                        picks.pop()
                     if leaves >= _LEAVES_PER_MOMENT:
                         return
             if last or next_lightest > room:
