@@ -112,6 +112,7 @@ def compile_problem(
     prices: dict[tuple[str, str, str], int | None] = {}
     first, last = prefs.start_date, prefs.horizon_end
     starts = set()
+    option = Option.of  # bound once: the loop below makes thousands
     for run in runs:
         i = index.get(run.block_id)
         if i is None:
@@ -125,7 +126,7 @@ def compile_problem(
         else:
             cost = prices[kind] = _price(run, checks)
         if cost is not None:
-            options[i].append(Option.of(run, hours[i], cost))
+            options[i].append(option(run, hours[i], cost))
     grid = {day.toordinal() for day in starts}
     hours_matter = prefs.is_set(MAX_HOURS_PER_WEEK)
     options = [_undominated(opts, hours_matter) for opts in options]
