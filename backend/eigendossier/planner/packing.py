@@ -31,8 +31,12 @@ from eigendossier.planner.types import EPS, Option, Problem, SearchStats, Soluti
 # of their blocks' chain lengths (c), and of hours weighted by chain, h x (1 + 0.05 c) (w).
 # Each is monotone: no sum growing makes a set worth less (the knapsack relies on it).
 _Value = Callable[[float, float, float], tuple[float, ...]]
-# The blocks with runs starting at one moment: (block, those runs, their fewest hours a week).
+# The blocks the knapsack weighs at one moment: (block, its runs starting then, their fewest
+# hours a week).
 _Starting = list[tuple[int, list[Option], float]]
+# The blocks with runs starting at one moment, as columns: the blocks, those runs, the fewest
+# hours a week among each block's.
+_Columns = tuple[list[int], list[list[Option]], list[float]]
 _LEAVES_PER_MOMENT = 5_000  # the knapsack of one moment stops after this many complete sets
 _ELIGIBLE_PER_MOMENT = 32  # blocks it weighs at one moment (longest chains first): the depth
 SAMPLES = 24  # perturbed schedules at most, per question
@@ -127,14 +131,14 @@ def schedule(problem: Problem, value: _Value, chain: list[float] | None = None) 
     release = [0] * n
     active: list[Option] = []
     left = n
-    for t, starting in _moments(problem):
+    for t, (blocks, runs, fewest) in _moments(problem):
         active = [o for o in active if o.e >= t]
         if len(active) == slots:
             continue  # no slot free: the knapsack could pick nothing
         eligible = [
-            item
-            for item in starting
-            if chosen[u := item[0]] is None and not waiting[u] and release[u] <= t
+            (u, runs[k], fewest[k])
+            for k, u in enumerate(blocks)
+            if chosen[u] is None and not waiting[u] and release[u] <= t
         ]
         if not eligible:
             continue
@@ -157,21 +161,26 @@ def schedule(problem: Problem, value: _Value, chain: list[float] | None = None) 
     return None
 
 
-def _moments(problem: Problem) -> list[tuple[int, _Starting]]:
-    """Per start moment, the blocks with runs starting then: (block, those runs, the fewest
-    hours per week among them), blocks in order. Every schedule of the options walks these,
-    so they are worked out once per options list."""
+def _moments(problem: Problem) -> list[tuple[int, _Columns]]:
+    """Per start moment, the blocks with runs starting then: (blocks, their runs, the fewest
+    hours per week among those), blocks in order. Every schedule of the options walks these,
+    so they are worked out once per options list. As columns they hold one object per block
+    and moment (its runs) instead of two: they live as long as the question, and the garbage
+    collector's full passes come sooner the more long-lived objects pile up."""
     key = ("moments",)
     known = problem.derived.get(key)
     if known is not None and known[0] is problem.options:
-        return cast(list[tuple[int, _Starting]], known[1])
-    at: dict[int, _Starting] = {t: [] for t in problem.starts}
+        return cast(list[tuple[int, _Columns]], known[1])
+    at: dict[int, _Columns] = {t: ([], [], []) for t in problem.starts}
     for u, options in enumerate(problem.options):
         runs: dict[int, list[Option]] = {}
         for o in options:
             runs.setdefault(o.s, []).append(o)
         for t, starting in runs.items():
-            at[t].append((u, starting, min(o.hpw for o in starting)))
+            blocks, their_runs, fewest = at[t]
+            blocks.append(u)
+            their_runs.append(starting)
+            fewest.append(min(o.hpw for o in starting))
     found = list(at.items())
     problem.derived[key] = (problem.options, found)
     return found
