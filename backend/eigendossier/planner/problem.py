@@ -102,7 +102,8 @@ def compile_problem(
     is priced once."""
     index = {block.id: i for i, block in enumerate(todo)}
     exempt_ids = set(exempt)
-    options: list[list[Option]] = [[] for _ in todo]
+    usable: list[list[Run]] = [[] for _ in todo]  # per block, the runs that may be chosen
+    costs: list[list[int]] = [[] for _ in todo]  # and their costs
     hours = [block.hours for block in todo]
     checks = [
         (_RUN_FIELDS[name], prefs.wanted(name), prefs.is_hard(name), prefs.weight(name))
@@ -112,7 +113,6 @@ def compile_problem(
     prices: dict[tuple[str, str, str], int | None] = {}
     first, last = prefs.start_date, prefs.horizon_end
     starts = set()
-    option = Option.of  # bound once: the loop below makes thousands
     for run in runs:
         i = index.get(run.block_id)
         if i is None:
@@ -126,10 +126,14 @@ def compile_problem(
         else:
             cost = prices[kind] = _price(run, checks)
         if cost is not None:
-            options[i].append(option(run, hours[i], cost))
+            usable[i].append(run)
+            costs[i].append(cost)
     grid = {day.toordinal() for day in starts}
     hours_matter = prefs.is_set(MAX_HOURS_PER_WEEK)
-    options = [_undominated(opts, hours_matter) for opts in options]
+    options = [
+        _undominated(_options(usable[i], hours[i], costs[i]), hours_matter)
+        for i in range(len(todo))
+    ]
     preds = [tuple(sorted(index[p] for p in b.prerequisites if p not in exempt_ids)) for b in todo]
     succs = [tuple(j for j in range(len(todo)) if i in preds[j]) for i in range(len(todo))]
     problem = Problem(
@@ -164,6 +168,14 @@ def _set_bound_helpers(problem: Problem) -> None:
                 s, e = dates
                 helpers = known[dates] = (problem.next_start(e) - s, problem.moments(s, e))
             option.eff, option.steps = helpers
+
+
+def _options(runs: list[Run], block_hours: float, costs: list[int]) -> list[Option]:
+    """The runs of one block as options. Made block by block, just before dominance drops
+    many of them, so that those die young: made all at once, they would outlive a few
+    garbage collections and be counted towards its full passes."""
+    option = Option.of  # bound once: a catalogue makes thousands
+    return [option(run, block_hours, cost) for run, cost in zip(runs, costs, strict=True)]
 
 
 def _price(run: Run, checks: list[tuple[str, frozenset[str], bool, int]]) -> int | None:
