@@ -37,11 +37,15 @@ _Starting = list[tuple[int, list[Option], float]]
 # The blocks with runs starting at one moment, as columns: the blocks, those runs, the fewest
 # hours a week among each block's.
 _Columns = tuple[list[int], list[list[Option]], list[float]]
+# The knapsack's blocks: (block, its runs, its chain length, its hours' weight in the mix).
+_Items = list[tuple[int, list[Option], float, float]]
 _LEAVES_PER_MOMENT = 5_000  # the knapsack of one moment stops after this many complete sets
 _ELIGIBLE_PER_MOMENT = 32  # blocks it weighs at one moment (longest chains first): the depth
 SAMPLES = 24  # perturbed schedules at most, per question
 SAMPLE_NODES = 36  # what one costs of the node budget: about as much time as 36 search nodes
 _SEED = 20260101
+_FEW_LEAVES = 64  # a knapsack with no more complete sets than this is searched unbounded
+_PAD = 1e-6  # added to a bound on sums of a few dozen hours or chain lengths
 
 
 def _hours_first(h: float, c: float, w: float) -> tuple[float, ...]:
@@ -195,6 +199,78 @@ def _chains(problem: Problem) -> list[float]:
     return chain
 
 
+class _Bounds:
+    """What the knapsack may skip when hours do not bind (only a parallel limit), and how
+    many complete sets it would have counted there.
+
+    Every run fits then, so the sets below "block i with s slots left" are the same however
+    the search got there: ``leaves[i][s]`` of them, and none adds more to the three sums than
+    the s largest of each among the blocks from i on (``most[i][s]``). A part of the search
+    whose best sums are worth no more than the best set so far can change nothing but the
+    count of complete sets, which decides where the search stops: so it is skipped and only
+    counted, and the knapsack returns the set it would have returned.
+    """
+
+    __slots__ = ("leaves", "most")
+
+    def __init__(
+        self, leaves: list[list[int]], most: list[list[tuple[float, float, float]]]
+    ) -> None:
+        self.leaves = leaves
+        self.most = most
+
+    @classmethod
+    def of(cls, items: _Items, slots: int) -> _Bounds | None:
+        """The bounds, or ``None`` when the whole search is too small to be worth them."""
+        m = len(items)
+        leaves = [[0] * (slots + 1) for _ in range(m + 1)]
+        for i in range(m - 1, -1, -1):
+            last = i == m - 1
+            row, below = leaves[i], leaves[i + 1]
+            for s in range(1, slots + 1):
+                picked = 1 if last or s == 1 else below[s - 1]
+                row[s] = len(items[i][1]) * picked + (1 if last else below[s])
+        if leaves[0][slots] <= _FEW_LEAVES:
+            return None
+        return cls(leaves, _largest_sums(items, slots))
+
+    def hopeless(
+        self,
+        i: int,
+        slots: int,
+        sums: tuple[float, float, float],
+        value: _Value,
+        best_value: tuple[float, ...] | None,
+    ) -> bool:
+        """Can no set below "block i with ``slots`` left", from ``sums``, beat the best?
+        (The bound is padded, so float sums in another order never slip past it.)"""
+        if best_value is None:
+            return False
+        add_h, add_c, add_w = self.most[i][slots]
+        h, c, w = sums
+        return value(h + add_h + _PAD, c + add_c + _PAD, w + add_w + _PAD) <= best_value
+
+
+def _largest_sums(items: _Items, slots: int) -> list[list[tuple[float, float, float]]]:
+    """Per block i and count s up to ``slots``: what s picks among the blocks from i on add
+    to each of the three sums at most (the s largest gains of each, summed)."""
+    largest: tuple[list[float], list[float], list[float]] = ([], [], [])
+    most: list[list[tuple[float, float, float]]] = []
+    for _, options, weight, factor in reversed(items):
+        hours = max(o.hpw for o in options)
+        for column, gain in zip(largest, (hours, weight, hours * factor), strict=True):
+            column.append(max(gain, 0.0))  # picking fewer never adds less than nothing
+            column.sort(reverse=True)
+            del column[slots:]
+        sums = [(0.0, 0.0, 0.0)]
+        for s in range(1, slots + 1):
+            h, c, w = (sum(column[:s]) for column in largest)
+            sums.append((h, c, w))
+        most.append(sums)
+    most.reverse()
+    return most
+
+
 def _knapsack(
     eligible: _Starting,
     free_hours: float,
@@ -205,7 +281,9 @@ def _knapsack(
     """The most valuable set of (block, option) picks that fits the free capacity.
 
     Depth first over "this block with one of its options, or not now" (starting first),
-    stopped after ``_LEAVES_PER_MOMENT`` complete sets; the first best set found wins.
+    stopped after ``_LEAVES_PER_MOMENT`` complete sets; the first best set found wins. Where
+    hours do not bind, the parts that cannot beat the best set are counted, not searched
+    (see :class:`_Bounds`).
     """
     m = len(eligible)
     # lightest[i]: the fewest hours of any option of eligible[i:]; with less room than that
@@ -216,7 +294,8 @@ def _knapsack(
     lightest.reverse()
     if not eligible or free_slots == 0 or lightest[0] > free_hours + EPS:
         return []
-    items = [(u, options, chain[u], 1 + 0.05 * chain[u]) for u, options, _ in eligible]
+    items: _Items = [(u, options, chain[u], 1 + 0.05 * chain[u]) for u, options, _ in eligible]
+    bounds = _Bounds.of(items, free_slots) if free_hours == inf else None
     best: list[tuple[int, Option]] = []
     best_value: tuple[float, ...] | None = None
     best_sums = (-inf, -inf, -inf)  # the best set's (h, c, w)
@@ -241,6 +320,9 @@ def _knapsack(
         nonlocal leaves
         room = hours + EPS
         while True:
+            if bounds is not None and bounds.hopeless(i, slots, (h, c, w), value, best_value):
+                leaves = min(leaves + bounds.leaves[i][slots], _LEAVES_PER_MOMENT)
+                return
             u, options, weight, factor = items[i]
             j = i + 1
             last = j == m
