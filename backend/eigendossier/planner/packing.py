@@ -31,13 +31,21 @@ from eigendossier.planner.types import EPS, Option, Problem, SearchStats, Soluti
 # of their blocks' chain lengths (c), and of hours weighted by chain, h x (1 + 0.05 c) (w).
 # Each is monotone: no sum growing makes a set worth less (the knapsack relies on it).
 _Value = Callable[[float, float, float], tuple[float, ...]]
-# The blocks with runs starting at one moment: (block, those runs, their fewest hours a week).
+# The blocks the knapsack weighs at one moment: (block, its runs starting then, their fewest
+# hours a week).
 _Starting = list[tuple[int, list[Option], float]]
+# The blocks with runs starting at one moment, as columns: the blocks, those runs, the fewest
+# hours a week among each block's.
+_Columns = tuple[list[int], list[list[Option]], list[float]]
+# The knapsack's blocks: (block, its runs, its chain length, its hours' weight in the mix).
+_Items = list[tuple[int, list[Option], float, float]]
 _LEAVES_PER_MOMENT = 5_000  # the knapsack of one moment stops after this many complete sets
 _ELIGIBLE_PER_MOMENT = 32  # blocks it weighs at one moment (longest chains first): the depth
 SAMPLES = 24  # perturbed schedules at most, per question
 SAMPLE_NODES = 36  # what one costs of the node budget: about as much time as 36 search nodes
 _SEED = 20260101
+_FEW_LEAVES = 64  # a knapsack with no more complete sets than this is searched unbounded
+_PAD = 1e-6  # added to a bound on sums of a few dozen hours or chain lengths
 
 
 def _hours_first(h: float, c: float, w: float) -> tuple[float, ...]:
@@ -127,14 +135,14 @@ def schedule(problem: Problem, value: _Value, chain: list[float] | None = None) 
     release = [0] * n
     active: list[Option] = []
     left = n
-    for t, starting in _moments(problem):
+    for t, (blocks, runs, fewest) in _moments(problem):
         active = [o for o in active if o.e >= t]
         if len(active) == slots:
             continue  # no slot free: the knapsack could pick nothing
         eligible = [
-            item
-            for item in starting
-            if chosen[u := item[0]] is None and not waiting[u] and release[u] <= t
+            (u, runs[k], fewest[k])
+            for k, u in enumerate(blocks)
+            if chosen[u] is None and not waiting[u] and release[u] <= t
         ]
         if not eligible:
             continue
@@ -157,21 +165,26 @@ def schedule(problem: Problem, value: _Value, chain: list[float] | None = None) 
     return None
 
 
-def _moments(problem: Problem) -> list[tuple[int, _Starting]]:
-    """Per start moment, the blocks with runs starting then: (block, those runs, the fewest
-    hours per week among them), blocks in order. Every schedule of the options walks these,
-    so they are worked out once per options list."""
+def _moments(problem: Problem) -> list[tuple[int, _Columns]]:
+    """Per start moment, the blocks with runs starting then: (blocks, their runs, the fewest
+    hours per week among those), blocks in order. Every schedule of the options walks these,
+    so they are worked out once per options list. As columns they hold one object per block
+    and moment (its runs) instead of two: they live as long as the question, and the garbage
+    collector's full passes come sooner the more long-lived objects pile up."""
     key = ("moments",)
     known = problem.derived.get(key)
     if known is not None and known[0] is problem.options:
-        return cast(list[tuple[int, _Starting]], known[1])
-    at: dict[int, _Starting] = {t: [] for t in problem.starts}
+        return cast(list[tuple[int, _Columns]], known[1])
+    at: dict[int, _Columns] = {t: ([], [], []) for t in problem.starts}
     for u, options in enumerate(problem.options):
         runs: dict[int, list[Option]] = {}
         for o in options:
             runs.setdefault(o.s, []).append(o)
         for t, starting in runs.items():
-            at[t].append((u, starting, min(o.hpw for o in starting)))
+            blocks, their_runs, fewest = at[t]
+            blocks.append(u)
+            their_runs.append(starting)
+            fewest.append(min(o.hpw for o in starting))
     found = list(at.items())
     problem.derived[key] = (problem.options, found)
     return found
@@ -186,6 +199,78 @@ def _chains(problem: Problem) -> list[float]:
     return chain
 
 
+class _Bounds:
+    """What the knapsack may skip when hours do not bind (only a parallel limit), and how
+    many complete sets it would have counted there.
+
+    Every run fits then, so the sets below "block i with s slots left" are the same however
+    the search got there: ``leaves[i][s]`` of them, and none adds more to the three sums than
+    the s largest of each among the blocks from i on (``most[i][s]``). A part of the search
+    whose best sums are worth no more than the best set so far can change nothing but the
+    count of complete sets, which decides where the search stops: so it is skipped and only
+    counted, and the knapsack returns the set it would have returned.
+    """
+
+    __slots__ = ("leaves", "most")
+
+    def __init__(
+        self, leaves: list[list[int]], most: list[list[tuple[float, float, float]]]
+    ) -> None:
+        self.leaves = leaves
+        self.most = most
+
+    @classmethod
+    def of(cls, items: _Items, slots: int) -> _Bounds | None:
+        """The bounds, or ``None`` when the whole search is too small to be worth them."""
+        m = len(items)
+        leaves = [[0] * (slots + 1) for _ in range(m + 1)]
+        for i in range(m - 1, -1, -1):
+            last = i == m - 1
+            row, below = leaves[i], leaves[i + 1]
+            for s in range(1, slots + 1):
+                picked = 1 if last or s == 1 else below[s - 1]
+                row[s] = len(items[i][1]) * picked + (1 if last else below[s])
+        if leaves[0][slots] <= _FEW_LEAVES:
+            return None
+        return cls(leaves, _largest_sums(items, slots))
+
+    def hopeless(
+        self,
+        i: int,
+        slots: int,
+        sums: tuple[float, float, float],
+        value: _Value,
+        best_value: tuple[float, ...] | None,
+    ) -> bool:
+        """Can no set below "block i with ``slots`` left", from ``sums``, beat the best?
+        (The bound is padded, so float sums in another order never slip past it.)"""
+        if best_value is None:
+            return False
+        add_h, add_c, add_w = self.most[i][slots]
+        h, c, w = sums
+        return value(h + add_h + _PAD, c + add_c + _PAD, w + add_w + _PAD) <= best_value
+
+
+def _largest_sums(items: _Items, slots: int) -> list[list[tuple[float, float, float]]]:
+    """Per block i and count s up to ``slots``: what s picks among the blocks from i on add
+    to each of the three sums at most (the s largest gains of each, summed)."""
+    largest: tuple[list[float], list[float], list[float]] = ([], [], [])
+    most: list[list[tuple[float, float, float]]] = []
+    for _, options, weight, factor in reversed(items):
+        hours = max(o.hpw for o in options)
+        for column, gain in zip(largest, (hours, weight, hours * factor), strict=True):
+            column.append(max(gain, 0.0))  # picking fewer never adds less than nothing
+            column.sort(reverse=True)
+            del column[slots:]
+        sums = [(0.0, 0.0, 0.0)]
+        for s in range(1, slots + 1):
+            h, c, w = (sum(column[:s]) for column in largest)
+            sums.append((h, c, w))
+        most.append(sums)
+    most.reverse()
+    return most
+
+
 def _knapsack(
     eligible: _Starting,
     free_hours: float,
@@ -196,7 +281,9 @@ def _knapsack(
     """The most valuable set of (block, option) picks that fits the free capacity.
 
     Depth first over "this block with one of its options, or not now" (starting first),
-    stopped after ``_LEAVES_PER_MOMENT`` complete sets; the first best set found wins.
+    stopped after ``_LEAVES_PER_MOMENT`` complete sets; the first best set found wins. Where
+    hours do not bind, the parts that cannot beat the best set are counted, not searched
+    (see :class:`_Bounds`).
     """
     m = len(eligible)
     # lightest[i]: the fewest hours of any option of eligible[i:]; with less room than that
@@ -207,19 +294,21 @@ def _knapsack(
     lightest.reverse()
     if not eligible or free_slots == 0 or lightest[0] > free_hours + EPS:
         return []
-    items = [(u, options, chain[u], 1 + 0.05 * chain[u]) for u, options, _ in eligible]
+    items: _Items = [(u, options, chain[u], 1 + 0.05 * chain[u]) for u, options, _ in eligible]
+    bounds = _Bounds.of(items, free_slots) if free_hours == inf else None
     best: list[tuple[int, Option]] = []
     best_value: tuple[float, ...] | None = None
     best_sums = (-inf, -inf, -inf)  # the best set's (h, c, w)
     leaves = 0
     picks: list[tuple[int, Option]] = []
 
-    def keep(h: float, c: float, w: float) -> None:
-        """Keep the current set if it is worth more than the best one."""
+    def keep(h: float, c: float, w: float, *last: tuple[int, Option]) -> None:
+        """Keep the current set (the picks, and ``last`` if given) if it is worth more than
+        the best one."""
         nonlocal best, best_value, best_sums
         got = value(h, c, w)
         if best_value is None or got > best_value:
-            best, best_value, best_sums = list(picks), got, (h, c, w)
+            best, best_value, best_sums = [*picks, *last], got, (h, c, w)
 
     def dive(i: int, hours: float, slots: int, h: float, c: float, w: float) -> None:
         """Branch at an incomplete set, with leaves to spare. A child that is complete is
@@ -231,6 +320,9 @@ def _knapsack(
         nonlocal leaves
         room = hours + EPS
         while True:
+            if bounds is not None and bounds.hopeless(i, slots, (h, c, w), value, best_value):
+                leaves = min(leaves + bounds.leaves[i][slots], _LEAVES_PER_MOMENT)
+                return
             u, options, weight, factor = items[i]
             j = i + 1
             last = j == m
@@ -238,17 +330,17 @@ def _knapsack(
             for o in options:
                 hpw = o.hpw
                 if hpw <= room:
-                    picks.append((u, o))
                     rest = hours - hpw
                     if last or slots == 1 or next_lightest > rest + EPS:
                         leaves += 1
                         top_h, top_c, top_w = best_sums
                         sum_h, sum_c, sum_w = h + hpw, c + weight, w + hpw * factor
                         if sum_h > top_h or sum_c > top_c or sum_w > top_w:
-                            keep(sum_h, sum_c, sum_w)
+                            keep(sum_h, sum_c, sum_w, (u, o))
                     else:
-                        dive(j, rest, slots - 1, h + hpw, c + weight, w + hpw * factor)
-                    picks.pop()
+                        picks.append((u, o))
+                        dive(j, rest, slots - 1, h + hpw, c + weight, w + hpw * factor)  # noqa: F821
+                        picks.pop()
                     if leaves >= _LEAVES_PER_MOMENT:
                         return
             if last or next_lightest > room:
@@ -260,4 +352,8 @@ def _knapsack(
             i = j
 
     dive(0, free_hours, free_slots, 0, 0, 0)
+    # dive holds itself in its closure: dropping it frees the closure (and the picks it
+    # refers to) at once, instead of leaving a cycle to the garbage collector, whose full
+    # passes over the catalogue cost far more than the knapsack.
+    del dive
     return best

@@ -12,7 +12,6 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import replace
-from operator import attrgetter
 
 from eigendossier.planner.model import (
     LEARNING_FORM,
@@ -103,7 +102,8 @@ def compile_problem(
     is priced once."""
     index = {block.id: i for i, block in enumerate(todo)}
     exempt_ids = set(exempt)
-    options: list[list[Option]] = [[] for _ in todo]
+    usable: list[list[Run]] = [[] for _ in todo]  # per block, the runs that may be chosen
+    costs: list[list[int]] = [[] for _ in todo]  # and their costs
     hours = [block.hours for block in todo]
     checks = [
         (_RUN_FIELDS[name], prefs.wanted(name), prefs.is_hard(name), prefs.weight(name))
@@ -126,10 +126,14 @@ def compile_problem(
         else:
             cost = prices[kind] = _price(run, checks)
         if cost is not None:
-            options[i].append(Option.of(run, hours[i], cost))
+            usable[i].append(run)
+            costs[i].append(cost)
     grid = {day.toordinal() for day in starts}
     hours_matter = prefs.is_set(MAX_HOURS_PER_WEEK)
-    options = [_undominated(opts, hours_matter) for opts in options]
+    options = [
+        _undominated(_options(usable[i], hours[i], costs[i]), hours_matter)
+        for i in range(len(todo))
+    ]
     preds = [tuple(sorted(index[p] for p in b.prerequisites if p not in exempt_ids)) for b in todo]
     succs = [tuple(j for j in range(len(todo)) if i in preds[j]) for i in range(len(todo))]
     problem = Problem(
@@ -147,11 +151,31 @@ def compile_problem(
         grid=sorted(grid),
         wanted={n: prefs.wanted(n) for n in RUN_PREFERENCES if prefs.is_set(n)},
     )
-    for opts in options:
-        for option in opts:
-            option.eff = problem.next_start(option.e) - option.s
-            option.steps = problem.moments(option.s, option.e)
+    _set_bound_helpers(problem)
     return problem
+
+
+def _set_bound_helpers(problem: Problem) -> None:
+    """Each option's ``eff`` and ``steps``. They depend on its dates only, and the runs of
+    a catalogue share few distinct dates (every block starts on the same days), so each
+    pair of dates is looked up once."""
+    known: dict[tuple[int, int], tuple[int, int]] = {}
+    for opts in problem.options:
+        for option in opts:
+            dates = (option.s, option.e)
+            helpers = known.get(dates)
+            if helpers is None:
+                s, e = dates
+                helpers = known[dates] = (problem.next_start(e) - s, problem.moments(s, e))
+            option.eff, option.steps = helpers
+
+
+def _options(runs: list[Run], block_hours: float, costs: list[int]) -> list[Option]:
+    """The runs of one block as options. Made block by block, just before dominance drops
+    many of them, so that those die young: made all at once, they would outlive a few
+    garbage collections and be counted towards its full passes."""
+    option = Option.of  # bound once: a catalogue makes thousands
+    return [option(run, block_hours, cost) for run, cost in zip(runs, costs, strict=True)]
 
 
 def _price(run: Run, checks: list[tuple[str, frozenset[str], bool, int]]) -> int | None:
@@ -192,33 +216,55 @@ def _undominated(options: list[Option], hours_matter: bool) -> list[Option]:
     Options are visited latest start first, so every option that could dominate the current
     one has been seen. Per cost we keep the Pareto front of (pace, earliest end) seen so far:
     paces ascending, ends strictly descending, so the earliest end among the paces up to p
-    is the one at p's place.
+    is the one at p's place. Options visited are in (start descending, end, cost, pace)
+    order, so the ones kept come out sorted once their groups of one start are reversed.
     """
-
-    order = sorted(
-        (-o.s, o.e, o.cost, o.hpw if hours_matter else 0.0, i) for i, o in enumerate(options)
-    )
+    if not hours_matter:
+        return _undominated_by_dates(options)
+    order = sorted((-o.s, o.e, o.cost, o.hpw, i) for i, o in enumerate(options))
     fronts: dict[int, tuple[list[float], list[int]]] = {}
-    kept: list[Option] = []
-    for _, end, cost, hpw, i in order:  # hpw: the pace compared, 0.0 when hours do not matter
-        dominated = False
+    kept: list[list[Option]] = []
+    start = None
+    for s, end, cost, hpw, i in order:
         for other, (paces, ends) in fronts.items():
             if other <= cost:
-                j = bisect_right(paces, hpw) - 1
-                if j >= 0 and ends[j] <= end:
-                    dominated = True
+                j = bisect_right(paces, hpw)
+                if j and ends[j - 1] <= end:
                     break
-        if dominated:
-            continue
-        kept.append(options[i])
-        paces, ends = fronts.setdefault(cost, ([], []))
-        j = bisect_right(paces, hpw)
-        if j and ends[j - 1] <= end:
-            continue
-        stop = j
-        while stop < len(paces) and ends[stop] >= end:
-            stop += 1
-        paces[j:stop] = [hpw]
-        ends[j:stop] = [end]
-    kept.sort(key=attrgetter("s", "e", "cost", "hpw"))
-    return kept
+        else:
+            if s != start:
+                start = s
+                kept.append([])
+            kept[-1].append(options[i])
+            front = fronts.get(cost)
+            if front is None:
+                fronts[cost] = ([hpw], [end])
+                continue
+            paces, ends = front
+            j = bisect_right(paces, hpw)
+            stop = j
+            while stop < len(paces) and ends[stop] >= end:
+                stop += 1
+            paces[j:stop] = [hpw]
+            ends[j:stop] = [end]
+    return [option for same_start in reversed(kept) for option in same_start]
+
+
+def _undominated_by_dates(options: list[Option]) -> list[Option]:
+    """:func:`_undominated` when hours per week do not matter: every pace compares equal,
+    so each cost's front is just the earliest end seen."""
+    order = sorted((-o.s, o.e, o.cost, i) for i, o in enumerate(options))
+    earliest: dict[int, int] = {}
+    kept: list[list[Option]] = []
+    start = None
+    for s, end, cost, i in order:
+        for other, first in earliest.items():
+            if other <= cost and first <= end:
+                break
+        else:
+            if s != start:
+                start = s
+                kept.append([])
+            kept[-1].append(options[i])
+            earliest[cost] = end
+    return [option for same_start in reversed(kept) for option in same_start]

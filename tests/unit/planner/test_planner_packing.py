@@ -103,3 +103,29 @@ def test_a_search_without_a_budget_keeps_nothing_back():
     spent = SearchStats(100)
     spent.nodes = 90
     assert packing.reserve(spent) == 5  # at most half of what is left
+
+
+@pytest.mark.parametrize("seed", [2, 5])
+def test_skipping_what_cannot_beat_the_best_set_changes_no_plan(monkeypatch, seed):
+    """With a parallel limit alone hours never bind, and the knapsack skips the sets that
+    cannot beat its best one: the routes are the ones the full search gives."""
+    blocks, runs = carousel(seed)
+    wishes = Preferences(
+        date(2030, 1, 1), date(2033, 12, 31), max_parallel=3, hard={"max_parallel"}
+    )
+    skipping = plan_route(blocks, runs, wishes)
+    monkeypatch.setattr(packing._Bounds, "of", classmethod(lambda *_: None))
+    assert plan_route(blocks, runs, wishes) == skipping
+
+
+def test_the_knapsack_stops_after_the_same_sets_when_it_skips(monkeypatch):
+    """A wide moment with three slots free has more complete sets than the knapsack looks
+    at: skipping must count what it skips, or it would stop elsewhere and pick another set."""
+    rng = random.Random(7)  # noqa: S311 - repeatable hours
+    _, runs = carousel(seed=1)
+    options = [packing.Option(run, rng.choice((3.0, 4.5, 6.0, 7.0)), 0) for run in runs[:48]]
+    eligible = [(u, options[2 * u : 2 * u + 2], 3.0) for u in range(24)]
+    chain = [float(rng.randint(1, 5)) for _ in range(24)]
+    found = [packing._knapsack(eligible, float("inf"), 3, chain, v) for v in packing.VALUES]
+    monkeypatch.setattr(packing._Bounds, "of", classmethod(lambda *_: None))
+    assert [packing._knapsack(eligible, float("inf"), 3, chain, v) for v in packing.VALUES] == found
