@@ -180,29 +180,33 @@ def test_subscribe_then_a_tick_brings_the_reminder(e2e_app, new_context, local_p
     inbox.get_by_role("link", name="Bekijken").click()
     expect(page).to_have_url(re.compile(r"/rooster$"))
 
-    # The same message through the service worker: shown, tagged with the inbox entry.
+    # The same message through the service worker: shown, tagged with the inbox entry. The push
+    # goes to the registration whose activated worker controls this page (the browser reports
+    # the registrations and versions just after ServiceWorker.enable).
     cdp = context.new_cdp_session(page)
-    registrations = []
-    cdp.on("ServiceWorker.workerRegistrationUpdated",
-           lambda event: registrations.extend(event["registrations"]))
+    page_target = cdp.send("Target.getTargetInfo")["targetInfo"]["targetId"]
+    versions, worker_errors = [], []
+    cdp.on("ServiceWorker.workerVersionUpdated", lambda event: versions.extend(event["versions"]))
+    cdp.on("ServiceWorker.workerErrorReported",
+           lambda event: worker_errors.append(event["errorMessage"]))
     cdp.send("ServiceWorker.enable")
 
-    def registered():
-        return [r["registrationId"] for r in registrations
-                if r["scopeURL"].endswith("/") and not r["isDeleted"]]
+    def controlling():
+        return [v["registrationId"] for v in versions
+                if v["status"] == "activated" and page_target in v.get("controlledClients", [])]
 
-    for _ in range(100):  # the events come just after enable: wait for them, not a fixed time
-        if registered():
+    for _ in range(250):  # up to 5 s: waits for the events, not a fixed time
+        if controlling():
             break
         page.wait_for_timeout(20)
-    registration_id = registered()[0]
+    assert controlling(), f"no activated worker controls the page: {versions}"
     origin = page.evaluate("location.origin")
     cdp.send("ServiceWorker.deliverPushMessage", {
-        "origin": origin, "registrationId": registration_id,
+        "origin": origin, "registrationId": controlling()[-1],
         "data": json.dumps(message.payload)})
     shown = page.evaluate("""async () => {
       const registration = await navigator.serviceWorker.ready;
-      for (let i = 0; i < 50; i += 1) {
+      for (let i = 0; i < 150; i += 1) {
         const found = await registration.getNotifications();
         if (found.length) {
           return found.map((n) => ({ title: n.title, body: n.body, tag: n.tag, data: n.data }));
@@ -212,7 +216,8 @@ def test_subscribe_then_a_tick_brings_the_reminder(e2e_app, new_context, local_p
       return [];
     }""")
     assert shown == [{"title": "Je module begint morgen", "body": message.payload["body"],
-                      "tag": message.payload["tag"], "data": {"url": "/rooster"}}]
+                      "tag": message.payload["tag"], "data": {"url": "/rooster"}}], (
+        f"worker errors: {worker_errors}")
 
 
 def test_remove_a_device(e2e_app, new_context, local_push):
