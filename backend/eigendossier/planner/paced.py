@@ -13,6 +13,9 @@ the style of Demeulemeester and Herroelen's branch and bound for project schedul
   list schedules becomes the incumbent: it finishes months earlier than that first leaf.
   Because everything chosen starts at or before ``t``, checking a pace limit for a run
   starting at ``t`` is just "count and hours of the runs still going at ``t``".
+- *Probed.* Before the search proper, deadline probes look for any plan that finishes at
+  the root's lower bound on the finish (see ``_Paced._probe``): one found has the optimal
+  finish, and a probe that finds none within its few nodes has raised the bound.
 - *Memoised.* The future depends only on ``(t, blocks chosen, runs still going)``, not on how
   we got there, and the objective splits into that state's future plus constants of the past.
   So each explored state remembers the best future it found (or a lower bound on it when it
@@ -52,6 +55,7 @@ from eigendossier.planner.types import (
 )
 
 INF = 1 << 62
+PROBE_NODES = 150  # what the deadline probes may spend of a search's budget (see _probe)
 _T = TypeVar("_T", int, float)
 
 # The option chosen per block, ``None`` while the block is open.
@@ -338,8 +342,16 @@ class _Paced:
         if self.best is not None and self.best.key <= (self.floor, self.p.base_score):
             return self.best  # the list schedule meets both lower bounds
         # Nodes kept back for perturbed schedules, should the search not finish: the best plan
-        # then comes from them more often than from the last nodes of the tree.
+        # then comes from them more often than from the last nodes of the tree. The deadline
+        # probes are paid from them first: the search proper keeps the nodes it had.
         reserve = packing.reserve(self.stats) if self.max_score is None else 0
+        if reserve:
+            reserve -= self._probe(start, min(PROBE_NODES, reserve))
+            if self.floor > self.cap:
+                return self.best  # the probes proved the incumbent's finish, or no plan
+            if self.best is not None and self.best.key <= (self.floor, self.p.base_score):
+                return self.best
+            reserve = max(reserve, 0)
         assigned: list[Option | None] = [None] * self.n
         try:
             with self.stats.holding(reserve):
@@ -354,6 +366,41 @@ class _Paced:
                 found = polish.cheaper(self.p, found)
             raise OutOfNodes(found) from None
         return self.best
+
+    def _probe(self, start: int, budget: int) -> int:
+        """Deadline probes: search for any plan that finishes at the floor, on a small budget;
+        returns the nodes spent.
+
+        With the cap at the floor the windows are tight, most states are refuted at once and
+        the blocks that must start now are forced, so where a plan meets the floor a probe
+        tends to find it within a few dozen nodes, while the search proper, capped only by a
+        list schedule's later finish, wanders the many plans in between. A plan found is the
+        incumbent, with the optimal finish. A probe that ends without one has proved that no
+        plan finishes by the floor, so the floor moves to the next run end and it probes
+        again. A probe that runs out of nodes proves nothing and changes nothing. Each probe
+        has its own memo (its states' futures are relative to its own cap).
+        """
+        left = budget
+        ends = self.variant.ends
+        while left > 0 and self.floor <= self.cap:
+            if self.best is not None and self.best.key[0] <= self.floor:
+                break
+            target = Solution((), self.floor, INF)  # "beat this": finish by the floor
+            probe = _Paced(self.p, None, target, SearchStats(left))
+            probe.floor, probe.trades = self.floor, False  # no score bound: any plan will do
+            try:
+                probe._explore(start, [None] * self.n, 0, [], self.p.base_score)
+            except OutOfNodes:
+                break
+            finally:
+                self.stats.nodes += probe.stats.nodes
+                left -= probe.stats.nodes
+            if probe.best is not target:
+                self.best = better(self.best, probe.best)
+                break
+            after = bisect_right(ends, self.floor)
+            self.floor = ends[after] if after < len(ends) else INF
+        return budget - left
 
     def _finish_floor(self, start: int) -> int:
         """The root's finish lower bound: one past the latest cap the root bounds refute.
