@@ -205,6 +205,34 @@ def with_pace_limits(problem: Problem, prefs: Preferences) -> Problem:
     )
 
 
+def within_budget(variant: Problem, max_score: int | None) -> Problem:
+    """The variant without the options no plan scoring below ``max_score`` can use.
+
+    A plan pays every block's cost, each at least that block's cheapest option's, so an
+    option costing more than its block's cheapest by the budget's slack (what is left of
+    ``max_score`` once ``base_score`` and every cheapest cost are paid) or more is in no such
+    plan. The alternatives walk asks for plans below the best one's score, which is often
+    one or two: then most options go, and the engines search a much smaller question (with
+    every block's options gone when even the cheapest plan is over the budget). The
+    variant's own caches are for its options, so the smaller one starts with none.
+    """
+    if max_score is None:
+        return variant
+    cheapest = [min((o.cost for o in opts), default=0) for opts in variant.options]
+    slack = max_score - variant.base_score - sum(cheapest)
+    if all(
+        o.cost - least < slack
+        for opts, least in zip(variant.options, cheapest, strict=True)
+        for o in opts
+    ):
+        return variant
+    options = [
+        [o for o in opts if o.cost - least < slack]
+        for opts, least in zip(variant.options, cheapest, strict=True)
+    ]
+    return replace(variant, options=options, derived={})
+
+
 def _soft_limit(prefs: Preferences, name: str) -> PaceLimit | None:
     limit = prefs.limit(name) if prefs.is_soft(name) else None  # soft: set, so not None
     return None if limit is None else PaceLimit(limit, prefs.weight(name))

@@ -25,6 +25,7 @@ from itertools import product
 from typing import Protocol
 
 from eigendossier.planner import paced, precedence
+from eigendossier.planner.problem import within_budget
 from eigendossier.planner.types import OutOfNodes, PaceLimit, Problem, SearchStats, Solution, better
 
 
@@ -42,6 +43,7 @@ def solve(
     best: Solution | None = None
     try:
         for variant in variants(problem):
+            variant = within_budget(variant, max_score)
             best = _engine(variant).search(variant, max_score, best, stats)
     except OutOfNodes as stop:
         best = better(stop.best, best)
