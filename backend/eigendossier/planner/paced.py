@@ -44,6 +44,7 @@ from operator import attrgetter, itemgetter
 from typing import Any, Literal, TypeVar, cast
 
 from eigendossier.planner import packing, polish
+from eigendossier.planner.problem import within_budget
 from eigendossier.planner.types import (
     EPS,
     Option,
@@ -368,39 +369,51 @@ class _Paced:
         return self.best
 
     def _probe(self, start: int, budget: int) -> int:
-        """Deadline probes: search for any plan that finishes at the floor, on a small budget;
-        returns the nodes spent.
+        """Deadline probes: look for a plan at the floor on a small budget; returns the nodes
+        spent.
 
         With the cap at the floor the windows are tight, most states are refuted at once and
         the blocks that must start now are forced, so where a plan meets the floor a probe
         tends to find it within a few dozen nodes, while the search proper, capped only by a
-        list schedule's later finish, wanders the many plans in between. A plan found is the
-        incumbent, with the optimal finish. A probe that ends without one has proved that no
-        plan finishes by the floor, so the floor moves to the next run end and it probes
-        again. A probe that runs out of nodes proves nothing and changes nothing. Each probe
-        has its own memo (its states' futures are relative to its own cap).
+        list schedule's later finish, wanders the many plans in between. The first probe
+        takes each block's cheapest runs only: a plan it finds meets both lower bounds and is
+        optimal at once. Then, while the floor is not met, one takes every run: a plan found
+        has the optimal finish, and a probe that ends without one has proved that no plan
+        finishes by the floor, so the floor moves to the next run end and it probes again.
+        A probe that runs out of nodes proves nothing, but keeps what it found.
         """
-        left = budget
+        cheapest = self.p.base_score + sum(min(o.cost for o in opts) for opts in self.p.options)
+        found, _, left = self._reach(within_budget(self.p, cheapest + 1), start, budget)
+        self.best = better(self.best, found)
         ends = self.variant.ends
         while left > 0 and self.floor <= self.cap:
             if self.best is not None and self.best.key[0] <= self.floor:
                 break
-            target = Solution((), self.floor, INF)  # "beat this": finish by the floor
-            probe = _Paced(self.p, None, target, SearchStats(left))
-            probe.floor, probe.trades = self.floor, False  # no score bound: any plan will do
-            try:
-                probe._explore(start, [None] * self.n, 0, [], self.p.base_score)
-            except OutOfNodes:
-                break
-            finally:
-                self.stats.nodes += probe.stats.nodes
-                left -= probe.stats.nodes
-            if probe.best is not target:
-                self.best = better(self.best, probe.best)
+            found, refuted, left = self._reach(self.p, start, left)
+            self.best = better(self.best, found)
+            if not refuted:
                 break
             after = bisect_right(ends, self.floor)
             self.floor = ends[after] if after < len(ends) else INF
         return budget - left
+
+    def _reach(
+        self, problem: Problem, start: int, budget: int
+    ) -> tuple[Solution | None, bool, int]:
+        """One probe of ``problem`` (this variant, or it with fewer runs) for the best plan
+        that finishes by the floor: (that plan or ``None``, whether it proved there is none,
+        the budget left). Its memo is its own: its states' futures are relative to its cap."""
+        target = Solution((), self.floor, INF)  # "beat this": finish by the floor
+        probe = _Paced(problem, None, target, SearchStats(budget))
+        probe.floor, probe.trades = self.floor, False  # no score bound: any plan will do
+        finished = True
+        try:
+            probe._explore(start, [None] * self.n, 0, [], problem.base_score)
+        except OutOfNodes:
+            finished = False
+        self.stats.nodes += probe.stats.nodes
+        found = probe.best if probe.best is not target else None
+        return found, finished and found is None, budget - probe.stats.nodes
 
     def _finish_floor(self, start: int) -> int:
         """The root's finish lower bound: one past the latest cap the root bounds refute.
