@@ -43,7 +43,7 @@ _LEAVES_PER_MOMENT = 5_000  # the knapsack of one moment stops after this many c
 _ELIGIBLE_PER_MOMENT = 32  # blocks it weighs at one moment (longest chains first): the depth
 SAMPLES = 32  # perturbed schedules at most, per question
 # What one costs of the node budget: about as much time as 17 search nodes (on the benchmark's
-# catalogue a schedule took 1.7 ms and a paced search node 0.1 ms, after the knapsack got
+# catalogue a schedule took 0.8 ms and a paced search node 0.1 ms, after the knapsack got
 # faster). With half the budget held back, that buys 29 schedules where 36 bought 13.
 SAMPLE_NODES = 17
 _SEED = 20260101
