@@ -41,11 +41,8 @@ _Columns = tuple[list[int], list[list[Option]], list[float]]
 _Items = list[tuple[int, list[Option], float, float]]
 _LEAVES_PER_MOMENT = 5_000  # the knapsack of one moment stops after this many complete sets
 _ELIGIBLE_PER_MOMENT = 32  # blocks it weighs at one moment (longest chains first): the depth
-SAMPLES = 32  # perturbed schedules at most, per question
-# What one costs of the node budget: about as much time as 17 search nodes (on the benchmark's
-# catalogue a schedule took 0.8 ms and a paced search node 0.1 ms, after the knapsack got
-# faster). With half the budget held back, that buys 29 schedules where 36 bought 13.
-SAMPLE_NODES = 17
+SAMPLES = 24  # perturbed schedules at most, per question
+SAMPLE_NODES = 36  # what one costs of the node budget: about as much time as 36 search nodes
 _SEED = 20260101
 _FEW_LEAVES = 64  # a knapsack with no more complete sets than this is searched unbounded
 _PAD = 1e-6  # added to a bound on sums of a few dozen hours or chain lengths
