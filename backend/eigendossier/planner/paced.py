@@ -56,7 +56,7 @@ from eigendossier.planner.types import (
 )
 
 INF = 1 << 62
-PROBE_NODES = 150  # what the deadline probes may spend of a search's budget (see _probe)
+PROBE_NODES = 150  # what the deadline probes may spend of a search's share (see _probe)
 _T = TypeVar("_T", int, float)
 
 # The option chosen per block, ``None`` while the block is open.
@@ -344,15 +344,15 @@ class _Paced:
             return self.best  # the list schedule meets both lower bounds
         # Nodes kept back for perturbed schedules, should the search not finish: the best plan
         # then comes from them more often than from the last nodes of the tree. The deadline
-        # probes are paid from them first: the search proper keeps the nodes it had.
+        # probes search too, so they are paid from the search's share, not from these.
         reserve = packing.reserve(self.stats) if self.max_score is None else 0
-        if reserve:
-            reserve -= self._probe(start, min(PROBE_NODES, reserve))
+        if reserve and self.stats.limit is not None:
+            room = self.stats.limit - self.stats.nodes - reserve
+            self._probe(start, min(PROBE_NODES, room))
             if self.floor > self.cap:
                 return self.best  # the probes proved the incumbent's finish, or no plan
             if self.best is not None and self.best.key <= (self.floor, self.p.base_score):
                 return self.best
-            reserve = max(reserve, 0)
         assigned: list[Option | None] = [None] * self.n
         try:
             with self.stats.holding(reserve):
