@@ -213,24 +213,29 @@ def within_budget(variant: Problem, max_score: int | None) -> Problem:
     ``max_score`` once ``base_score`` and every cheapest cost are paid) or more is in no such
     plan. The alternatives walk asks for plans below the best one's score, which is often
     one or two: then most options go, and the engines search a much smaller question (with
-    every block's options gone when even the cheapest plan is over the budget). The
-    variant's own caches are for its options, so the smaller one starts with none.
+    every block's options gone when even the cheapest plan is over the budget). A block
+    that loses no option keeps its list, and with it what the engines derived from that
+    list (a copy of the variant's caches: what they derive from the smaller question as a
+    whole stays with it).
     """
     if max_score is None:
         return variant
     cheapest = [min((o.cost for o in opts), default=0) for opts in variant.options]
     slack = max_score - variant.base_score - sum(cheapest)
-    if all(
-        o.cost - least < slack
-        for opts, least in zip(variant.options, cheapest, strict=True)
-        for o in opts
-    ):
-        return variant
     options = [
-        [o for o in opts if o.cost - least < slack]
+        _affordable(opts, least + slack)
         for opts, least in zip(variant.options, cheapest, strict=True)
     ]
-    return replace(variant, options=options, derived={})
+    if all(kept is opts for kept, opts in zip(options, variant.options, strict=True)):
+        return variant
+    return replace(variant, options=options, derived=dict(variant.derived))
+
+
+def _affordable(options: list[Option], limit: int) -> list[Option]:
+    """The options costing less than ``limit``: the list itself when that is all of them."""
+    if all(o.cost < limit for o in options):
+        return options
+    return [o for o in options if o.cost < limit]
 
 
 def _soft_limit(prefs: Preferences, name: str) -> PaceLimit | None:
