@@ -382,6 +382,8 @@ class _Paced:
         finishes by the floor, so the floor moves to the next run end and it probes again.
         A probe that runs out of nodes proves nothing, but keeps what it found.
         """
+        if budget <= 0:
+            return 0
         cheapest = self.p.base_score + sum(min(o.cost for o in opts) for opts in self.p.options)
         found, _, left = self._reach(within_budget(self.p, cheapest + 1), start, budget)
         self.best = better(self.best, found)
