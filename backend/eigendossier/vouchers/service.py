@@ -246,6 +246,8 @@ def redeem(account: Account, voucher_id: int, run_id: int, key: str,
     looked up only when the voucher cannot be redeemed (a replay finds it already used) or
     when storing ours collides with one under the same key. The statements are built once
     (see :func:`_statements`): building them cost a redemption more CPU than running them.
+    Of the account only its id is read (the view may pass a detached copy, see
+    ``accounts.signin``).
     """
     fingerprint = hashlib.sha256(json.dumps([voucher_id, run_id]).encode()).hexdigest()
     now = utcnow()
