@@ -12,6 +12,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
+    Connection,
     Insert,
     Select,
     Text,
@@ -252,8 +253,11 @@ def redeem(account: Account, voucher_id: int, run_id: int, key: str,
     fingerprint = hashlib.sha256(json.dumps([voucher_id, run_id]).encode()).hexdigest()
     now = utcnow()
     statements = _statements()
-    postgres = db.session.get_bind().dialect.name == "postgresql"
-    row = db.session.execute(statements.numbered if postgres else statements.redeemable, {
+    # The session's transaction's connection: Core statements of plain columns need none of
+    # Session.execute's ORM handling (a tenth of the redemption's CPU for the two).
+    conn = db.session.connection()
+    postgres = conn.dialect.name == "postgresql"
+    row = conn.execute(statements.numbered if postgres else statements.redeemable, {
         "voucher_id": voucher_id, "account_id": account.id, "run_id": run_id}).first()
     if row is None:
         return _replay(account, key, fingerprint) or _not_found()
@@ -269,7 +273,8 @@ def redeem(account: Account, voucher_id: int, run_id: int, key: str,
               "status": 201, "created_at": now}
     try:
         if postgres:
-            done = _redeem_at_once(statements, row, account, run_id, now, today, event, stored)
+            done = _redeem_at_once(conn, statements, row, account, run_id, now, today, event,
+                                   stored)
             if done is not None:
                 return done
         # SQLite, or the learner has an enrolment in the run already.
@@ -296,19 +301,20 @@ def redeem(account: Account, voucher_id: int, run_id: int, key: str,
     return 201, body
 
 
-def _redeem_at_once(statements: "_Statements", row, account: Account, run_id: int,
-                    now: datetime, today: date, event: dict,
+def _redeem_at_once(conn: Connection, statements: "_Statements", row, account: Account,
+                    run_id: int, now: datetime, today: date, event: dict,
                     stored: dict) -> tuple[int, dict] | None:
     """PostgreSQL: a new enrolment under the number the SELECT took for it, the claim of
     the voucher linked to it, the audit event, the stored answer and a seat, in one
-    statement (:func:`_at_once`), committed. None, with nothing written (the number stays
-    unused), when the learner has an enrolment in the run already: the caller goes the long
-    way. The answer is whole before the writes and stored as compact JSON text: usually
-    under the 2 kB at which PostgreSQL compresses a row (with spaces it was just over)."""
+    statement (:func:`_at_once`) on the session's connection, committed. None, with nothing
+    written (the number stays unused), when the learner has an enrolment in the run already:
+    the caller goes the long way. The answer is whole before the writes and stored as
+    compact JSON text: usually under the 2 kB at which PostgreSQL compresses a row (with
+    spaces it was just over)."""
     enrolled = redemption.Enrolled(row.enrolment_id, "enrolled", None, now, None)
     body = redemption.answer(row, enrolled, row.seats_taken + 1, now,
                              current_app.config["VOUCHER_CANCEL_DAYS"])
-    done = db.session.execute(statements.at_once, {
+    done = conn.execute(statements.at_once, {
         "id_ref": enrolled.id, "account_ref": account.id, "run_ref": run_id,
         "route_ref": None, "created_ref": now, "voucher_id": row.voucher_id,
         "account_id": account.id, "now": now, "enrolment_ref": enrolled.id, "today": today,
