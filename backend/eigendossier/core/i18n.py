@@ -1,15 +1,23 @@
 """The request's language: the signed-in learner's profile, else Accept-Language, else Dutch."""
+from babel import Locale
 from flask import current_app, request
 from flask_login import current_user
 
 LOCALES = ("nl", "en")
+# Made once: flask_babel parses a language name the selector returns anew on every request.
+_PARSED = {name: Locale.parse(name) for name in LOCALES}
 
 
-def select_locale() -> str:
-    if current_user and getattr(current_user, "is_authenticated", False):
-        return current_user.locale
-    best = request.accept_languages.best_match(LOCALES) if request else None
-    return best or current_app.config["DEFAULT_LOCALE"]
+def select_locale() -> Locale | str:
+    """flask_babel's locale selector (once per request that translates), reading
+    current_user once."""
+    user = current_user._get_current_object()
+    if getattr(user, "is_authenticated", False):
+        name = user.locale
+    else:
+        best = request.accept_languages.best_match(LOCALES) if request else None
+        name = best or current_app.config["DEFAULT_LOCALE"]
+    return _PARSED.get(name, name)
 
 
 def page_locale() -> str:
