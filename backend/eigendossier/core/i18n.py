@@ -36,9 +36,14 @@ def prefers_html() -> bool:
     return best == "text/html"
 
 
-def localized(obj, field: str) -> str:
-    """`obj.<field>_nl` or `obj.<field>_en`, in the request's language."""
+def localized(obj, field: str, language: str | None = None) -> str:
+    """`obj.<field>_nl` or `obj.<field>_en`, in ``language`` (see :func:`request_language`; by
+    default the request's: pass it when writing many fields, to ask once)."""
+    return getattr(obj, f"{field}_{language or request_language()}")
+
+
+def request_language() -> str:
+    """The request's language as the catalogue has it: "en", else "nl"."""
     from flask_babel import get_locale
 
-    locale = str(get_locale() or "nl")
-    return getattr(obj, f"{field}_{'en' if locale == 'en' else 'nl'}")
+    return "en" if str(get_locale() or "nl") == "en" else "nl"
