@@ -179,9 +179,7 @@ class Redeem(MethodView):
         a replay with the same key returns the same response."""
         status, body = service.redeem(current_user._get_current_object(), voucher_id,
                                       data["run_id"], headers["key"], date.today())
-        response = jsonify(body)
-        response.status_code = status
-        return response
+        return current_app.response_class(body, status=status, mimetype="application/json")
 
 
 @blp.route("/<int:voucher_id>/cancel")
