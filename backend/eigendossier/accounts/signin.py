@@ -5,7 +5,9 @@ request's database session (a merge, and the session made for it), so that a vie
 it like any loaded row. A view that only reads the account's columns (its id, its
 language) needs none of that: it takes the remembered answer's detached copy as it is
 (``sessions.remembered``), as GET /api/v1/me does."""
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from flask import current_app, g, request
 from flask_login import current_user
@@ -24,7 +26,7 @@ def remembered_sign_in() -> sessions.SignedIn | None:
     return found
 
 
-def account_reader_required(view):
+def account_reader_required(view: Callable) -> Callable:
     """``login_required`` for a view that only reads the signed-in account's columns, and
     never changes the account nor hands it to the database session: with a remembered
     answer, its shared detached copy is Flask-Login's user for this request, without the
@@ -33,7 +35,7 @@ def account_reader_required(view):
     is checked), so they take effect here as they do with ``login_required``."""
 
     @wraps(view)
-    def checked(*args, **kwargs):
+    def checked(*args: Any, **kwargs: Any) -> Any:
         found = remembered_sign_in()
         if found is not None:
             current_app.login_manager._update_request_context_with_user(found.account)
