@@ -30,7 +30,7 @@ def account_reader_required(view: Callable) -> Callable:
     """``login_required`` for a view that only reads the signed-in account's columns, and
     never changes the account nor hands it to the database session: with a remembered
     answer, its shared detached copy is Flask-Login's user for this request, without the
-    request loader's merge (a tenth of a redemption's CPU). Signing out, erasure and expiry
+    request loader's merge (about 7% of a redemption's CPU). Signing out, erasure and expiry
     end a remembered answer in this process at once (``sessions.forget``, and its expiry
     is checked), so they take effect here as they do with ``login_required``."""
 

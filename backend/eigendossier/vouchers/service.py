@@ -255,7 +255,7 @@ def redeem(account: Account, voucher_id: int, run_id: int, key: str,
     now = utcnow()
     statements = _statements()
     # The session's transaction's connection: Core statements of plain columns need none of
-    # Session.execute's ORM handling (a tenth of the redemption's CPU for the two).
+    # Session.execute's ORM handling (its options, events and bind lookup per call).
     conn = db.session.connection()
     postgres = conn.dialect.name == "postgresql"
     row = conn.execute(statements.numbered if postgres else statements.redeemable, {
