@@ -7,6 +7,7 @@ from flask.views import MethodView
 from flask_login import current_user, login_required
 from marshmallow import Schema, fields, validate
 
+from eigendossier.accounts.signin import account_reader_required
 from eigendossier.core import access
 from eigendossier.core.arguments import Blueprint
 from eigendossier.core.csvtext import csv_text
@@ -164,7 +165,7 @@ class VoucherDetail(MethodView):
 
 @blp.route("/<int:voucher_id>/redeem")
 class Redeem(MethodView):
-    decorators: ClassVar = [login_required]
+    decorators: ClassVar = [account_reader_required]  # service.redeem reads only the id
 
     @blp.arguments(IdempotencyKeySchema, location="headers")
     @blp.arguments(RedeemSchema)
@@ -176,11 +177,9 @@ class Redeem(MethodView):
     def post(self, headers, data, voucher_id):
         """Redeem the voucher for a run: one enrolment, exactly once. Send an Idempotency-Key;
         a replay with the same key returns the same response."""
-        status, body = service.redeem(current_user, voucher_id, data["run_id"], headers["key"],
-                                      date.today())
-        response = jsonify(body)
-        response.status_code = status
-        return response
+        status, body = service.redeem(current_user._get_current_object(), voucher_id,
+                                      data["run_id"], headers["key"], date.today())
+        return current_app.response_class(body, status=status, mimetype="application/json")
 
 
 @blp.route("/<int:voucher_id>/cancel")

@@ -15,7 +15,7 @@ from sqlalchemy import Row, Select, bindparam, func
 
 from eigendossier.catalog.models import Block, Institution, Qualification, Run, RunSeatShard
 from eigendossier.core.extensions import db
-from eigendossier.core.i18n import localized
+from eigendossier.core.i18n import localized, request_language
 from eigendossier.routes.models import Enrolment
 from eigendossier.vouchers.models import Voucher, VoucherBatch
 
@@ -135,8 +135,9 @@ def answer(
 ) -> dict:
     """The redemption's answer, as ``RedemptionSchema`` dumps the redeemed voucher and its
     enrolment: ``seats_taken`` the run's once the enrolment's seat is taken."""
-    enrolled = _enrolment(row, enrolment, seats_taken)
-    qualification = localized(row, "diploma_name")
+    language = request_language()
+    enrolled = _enrolment(row, enrolment, seats_taken, language)
+    qualification = localized(row, "diploma_name", language)
     graduated = row.graduation_date.isoformat()
     return {
         "voucher": {
@@ -162,7 +163,7 @@ def answer(
     }
 
 
-def _enrolment(row: Row, enrolment: Enrolled, seats_taken: int) -> dict:
+def _enrolment(row: Row, enrolment: Enrolled, seats_taken: int, language: str) -> dict:
     """``EnrolmentSchema``'s dump of the enrolment in the row's run."""
     return {
         "id": enrolment.id,
@@ -190,11 +191,11 @@ def _enrolment(row: Row, enrolment: Enrolled, seats_taken: int) -> dict:
         "block": {
             "id": row.block_id,
             "code": row.block_code,
-            "name": localized(row, "block_name"),
+            "name": localized(row, "block_name", language),
             "ec": float(row.block_ec),
             "hours": row.block_hours,
         },
-        "qualification": localized(row, "module_name"),
+        "qualification": localized(row, "module_name", language),
         "qualification_id": row.block_qualification_id,
         "institution": _provider(row),
     }

@@ -12,6 +12,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
+    Connection,
     Insert,
     Select,
     Text,
@@ -231,10 +232,11 @@ def runs_to_choose(account: Account, voucher: Voucher, today: date) -> list[Run]
 
 
 def redeem(account: Account, voucher_id: int, run_id: int, key: str,
-           today: date) -> tuple[int, dict]:
+           today: date) -> tuple[int, str]:
     """Redeem the voucher for a run: the enrolment, the voucher and the seat in one
     transaction, the voucher claimed by one conditional UPDATE. A replay with the same
-    Idempotency-Key gets the first response again. Returns (status, body).
+    Idempotency-Key gets the first response again. Returns (status, body as compact JSON
+    text: the text stored for replays is the answer's, not encoded a second time).
 
     The happy path is two statements on PostgreSQL (six on SQLite): the voucher and the run
     with what the answer shows (one SELECT of plain columns, see redemption.py), then every
@@ -246,12 +248,17 @@ def redeem(account: Account, voucher_id: int, run_id: int, key: str,
     looked up only when the voucher cannot be redeemed (a replay finds it already used) or
     when storing ours collides with one under the same key. The statements are built once
     (see :func:`_statements`): building them cost a redemption more CPU than running them.
+    Of the account only its id is read (the view may pass a detached copy, see
+    ``accounts.signin``).
     """
     fingerprint = hashlib.sha256(json.dumps([voucher_id, run_id]).encode()).hexdigest()
     now = utcnow()
     statements = _statements()
-    postgres = db.session.get_bind().dialect.name == "postgresql"
-    row = db.session.execute(statements.numbered if postgres else statements.redeemable, {
+    # The session's transaction's connection: Core statements of plain columns need none of
+    # Session.execute's ORM handling (its options, events and bind lookup per call).
+    conn = db.session.connection()
+    postgres = conn.dialect.name == "postgresql"
+    row = conn.execute(statements.numbered if postgres else statements.redeemable, {
         "voucher_id": voucher_id, "account_id": account.id, "run_id": run_id}).first()
     if row is None:
         return _replay(account, key, fingerprint) or _not_found()
@@ -267,7 +274,8 @@ def redeem(account: Account, voucher_id: int, run_id: int, key: str,
               "status": 201, "created_at": now}
     try:
         if postgres:
-            done = _redeem_at_once(statements, row, account, run_id, now, today, event, stored)
+            done = _redeem_at_once(conn, statements, row, account, run_id, now, today, event,
+                                   stored)
             if done is not None:
                 return done
         # SQLite, or the learner has an enrolment in the run already.
@@ -282,6 +290,7 @@ def redeem(account: Account, voucher_id: int, run_id: int, key: str,
         _write_and_seat(statements, event, {**stored, "body": body},
                         run_id if new_seat else None, today)
         db.session.commit()
+        return 201, _compact(body)
     except IntegrityError:
         db.session.rollback()  # the same key stored meanwhile: its answer, or "key reused"
         replay = _replay(account, key, fingerprint)
@@ -291,28 +300,28 @@ def redeem(account: Account, voucher_id: int, run_id: int, key: str,
     except Exception:
         db.session.rollback()
         raise
-    return 201, body
 
 
-def _redeem_at_once(statements: "_Statements", row, account: Account, run_id: int,
-                    now: datetime, today: date, event: dict,
-                    stored: dict) -> tuple[int, dict] | None:
+def _redeem_at_once(conn: Connection, statements: "_Statements", row, account: Account,
+                    run_id: int, now: datetime, today: date, event: dict,
+                    stored: dict) -> tuple[int, str] | None:
     """PostgreSQL: a new enrolment under the number the SELECT took for it, the claim of
     the voucher linked to it, the audit event, the stored answer and a seat, in one
-    statement (:func:`_at_once`), committed. None, with nothing written (the number stays
-    unused), when the learner has an enrolment in the run already: the caller goes the long
-    way. The answer is whole before the writes and stored as compact JSON text: usually
-    under the 2 kB at which PostgreSQL compresses a row (with spaces it was just over)."""
+    statement (:func:`_at_once`) on the session's connection, committed. None, with nothing
+    written (the number stays unused), when the learner has an enrolment in the run already:
+    the caller goes the long way. The answer is whole before the writes and stored as
+    compact JSON text: usually under the 2 kB at which PostgreSQL compresses a row (with
+    spaces it was just over)."""
     enrolled = redemption.Enrolled(row.enrolment_id, "enrolled", None, now, None)
-    body = redemption.answer(row, enrolled, row.seats_taken + 1, now,
-                             current_app.config["VOUCHER_CANCEL_DAYS"])
-    done = db.session.execute(statements.at_once, {
+    body = _compact(redemption.answer(row, enrolled, row.seats_taken + 1, now,
+                                      current_app.config["VOUCHER_CANCEL_DAYS"]))
+    done = conn.execute(statements.at_once, {
         "id_ref": enrolled.id, "account_ref": account.id, "run_ref": run_id,
         "route_ref": None, "created_ref": now, "voucher_id": row.voucher_id,
         "account_id": account.id, "now": now, "enrolment_ref": enrolled.id, "today": today,
         **{"audit_" + name: value for name, value in event.items()},
         **{"stored_" + name: value for name, value in stored.items()},
-        "stored_body": json.dumps(body, separators=(",", ":")),
+        "stored_body": body,
     }).first()
     if done is None:  # no row: no new enrolment
         return None
@@ -462,7 +471,11 @@ def _already_yours(row):
         "once: choose another module, or cancel that enrolment first.")) % {"module": name})
 
 
-def _replay(account: Account, key: str, fingerprint: str) -> tuple[int, dict] | None:
+def _compact(body: dict) -> str:
+    return json.dumps(body, separators=(",", ":"))
+
+
+def _replay(account: Account, key: str, fingerprint: str) -> tuple[int, str] | None:
     stored = db.session.scalar(
         db.select(IdempotentResponse).filter_by(account_id=account.id, key=key)
     )
@@ -470,7 +483,7 @@ def _replay(account: Account, key: str, fingerprint: str) -> tuple[int, dict] | 
         return None
     if stored.request_fingerprint != fingerprint:
         raise KeyReused()
-    return stored.status, stored.body
+    return stored.status, _compact(stored.body)
 
 
 def _refusal(voucher_id: int, now: datetime):

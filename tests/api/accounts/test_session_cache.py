@@ -9,6 +9,7 @@ from sqlalchemy import event, text
 from eigendossier.accounts import api as accounts_api
 from eigendossier.accounts import sessions
 from eigendossier.accounts.api import SESSION_COOKIE
+from eigendossier.accounts.cookies import CSRF_COOKIE
 from eigendossier.accounts.models import SignInSession
 from eigendossier.core.extensions import db
 from eigendossier.core.timeutil import utcnow
@@ -56,6 +57,23 @@ def test_signing_out_ends_the_remembered_session_at_once(client):
     client.delete("/api/v1/session")
     client.set_cookie(SESSION_COOKIE, token)
     assert_problem(client.get("/api/v1/me"), 401)
+
+
+def test_signing_out_refuses_a_redemption_at_once(client):
+    """A redemption reads the remembered answer as GET /me does (accounts.signin)."""
+    sign_up(client)
+    token, csrf = client.get_cookie(SESSION_COOKIE).value, client.get_cookie(CSRF_COOKIE).value
+    assert client.get("/api/v1/me").status_code == 200
+
+    def redeem():
+        return client.post("/api/v1/vouchers/999/redeem", json={"run_id": 1},
+                           headers={"Idempotency-Key": "key-0000-0001"})
+
+    assert_problem(redeem(), 404)  # signed in: no such voucher of hers
+    client.delete("/api/v1/session")
+    client.set_cookie(SESSION_COOKIE, token)
+    client.set_cookie(CSRF_COOKIE, csrf)
+    assert_problem(redeem(), 401)
 
 
 def test_erasing_the_account_ends_the_remembered_session_at_once(client):
