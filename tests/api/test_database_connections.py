@@ -65,23 +65,3 @@ def test_a_transaction_that_wrote_without_commit_is_still_rolled_back(app, datab
         db.session.flush()
     with app.app_context():
         assert db.session.scalar(db.select(Institution).filter_by(slug="uncommitted")) is None
-
-
-@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
-def test_a_cursor_describes_its_results_as_psycopg_does(app, database_url):
-    """core/cursors.py: the Column objects are made when read, and describe the result
-    they came with even after the cursor ran another statement."""
-    dsn = database_url.replace("postgresql+psycopg://", "postgresql://", 1)
-    query = "SELECT 1 AS one, 'x'::text AS letter, now() AS moment"
-    with app.app_context(), db.engine.connect() as conn, psycopg.connect(dsn) as plain:
-        cursor = conn.connection.driver_connection.cursor()
-        cursor.execute(query)
-        described = cursor.description
-        expected = plain.execute(query).description
-        assert [tuple(column) for column in described] == [tuple(c) for c in expected]
-        assert len(described) == 3
-        cursor.execute("SELECT 2 AS two")
-        assert [column.name for column in described] == ["one", "letter", "moment"]
-        assert [column.name for column in cursor.description] == ["two"]
-        cursor.execute("SET application_name = 'described'")
-        assert cursor.description is None

@@ -22,7 +22,6 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, registry
 
-from eigendossier.core.cursors import use_lazy_descriptions
 from eigendossier.core.timeutil import UTCDateTime
 
 
@@ -301,12 +300,6 @@ def _sqlite_foreign_keys(dbapi_connection, _record):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
-
-
-@event.listens_for(Engine, "connect")
-def _lazy_descriptions(dbapi_connection, _record):
-    """PostgreSQL: cursors that describe their results only when asked (core/cursors.py)."""
-    use_lazy_descriptions(dbapi_connection)
 
 
 @event.listens_for(Engine, "checkout")
