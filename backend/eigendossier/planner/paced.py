@@ -88,6 +88,41 @@ def floor(problem: Problem) -> int:
     return search._finish_floor(min(ix.starts[0] for ix in search.index))
 
 
+def too_few_moments(problem: Problem) -> bool:
+    """Does counting start moments prove that no plan keeps the hard pace limits?
+
+    At most k runs at a time (k from max-parallel, or from the hours limit as in
+    :func:`_most_at_once`) put a plan's runs on k tracks, since intervals colour with as
+    many colours as the most of them that overlap. The runs on one track cover disjoint
+    sets of the grid's moments, all from the first option start on, and every run but the
+    last on its track ends before the grid's last moment (the next one starts at a moment
+    after its end). So at most k runs may be cut short by the end of the grid, and the
+    others cover at least their block's fewest moments among the runs ending earlier.
+    The root bounds miss this: each block alone may take a run the grid's end cuts short.
+    Costs one pass over the options; answers for the hard limits, whatever is soft.
+    """
+    n = len(problem.blocks)
+    if not n or not all(problem.options):
+        return False
+    hours = problem.hard_hours if problem.hard_hours is not None else float(INF)
+    k = min(problem.hard_parallel or n, _most_at_once(problem.options, hours))
+    if k >= n:
+        return False
+    last = problem.grid[-1]
+    fewest: list[tuple[int, int]] = []  # per block: fewest moments of any run, of a whole one
+    for options in problem.options:
+        cut = whole = INF
+        for o in options:
+            if o.steps < cut:
+                cut = o.steps
+            if o.e < last and o.steps < whole:
+                whole = o.steps
+        fewest.append((cut, whole))
+    fewest.sort(key=lambda pair: pair[0] - pair[1])  # the most saved by a cut run first
+    need = sum(cut for cut, _ in fewest[:k]) + sum(whole for _, whole in fewest[k:])
+    return need > k * problem.moments(problem.origin, last)
+
+
 class _BlockIndex:
     """One block's options sorted by start, with suffix minima for bounds from any release."""
 

@@ -26,7 +26,7 @@ from eigendossier.planner.model import (
 )
 from eigendossier.planner.polish import left_shift
 from eigendossier.planner.problem import compile_problem, remaining_blocks, with_pace_limits
-from eigendossier.planner.search import solve
+from eigendossier.planner.search import hopeless, solve
 from eigendossier.planner.types import OutOfNodes, Problem, SearchStats, Solution
 
 NODE_LIMIT = 1_000
@@ -244,16 +244,16 @@ def _single_relaxations(
     for rank, name in enumerate(prefs.hard_set()):
         softer = prefs.softened(name)
         if name in PACE_PREFERENCES:
-            plan = _best_plan(with_pace_limits(problem, softer), exempt, None, SearchStats(share))
+            plan = _relaxed_plan(with_pace_limits(problem, softer), exempt, share)
         else:
-            plan = find_plan(blocks, runs, softer, exempt, node_limit=share)
+            plan = _relaxed_plan(_compile(blocks, runs, softer, exempt), exempt, share)
         if plan is not None:
             change = {"code": "make_soft", "preference": name}
             found.append(((plan.finish, plan.score, rank), _relaxation(change, plan)))
     latest = _latest_end(blocks, runs, exempt)
     if latest is not None and latest > prefs.horizon_end:
         later = replace(prefs, horizon_end=latest)
-        plan = find_plan(blocks, runs, later, exempt, node_limit=share)
+        plan = _relaxed_plan(_compile(blocks, runs, later, exempt), exempt, share)
         if plan is not None and plan.finish is not None:
             change = {"code": "extend_horizon", "horizon_end": plan.finish.isoformat()}
             rank = len(PREFERENCE_NAMES)
@@ -272,7 +272,7 @@ def _relax_everything(
     """Last resort: every hard preference soft and the horizon as late as runs go."""
     latest = _latest_end(blocks, runs, exempt) or prefs.horizon_end
     relaxed = replace(prefs, hard=frozenset(), horizon_end=max(latest, prefs.horizon_end))
-    plan = find_plan(blocks, runs, relaxed, exempt, node_limit=share)
+    plan = _relaxed_plan(_compile(blocks, runs, relaxed, exempt), exempt, share)
     if plan is None or plan.finish is None:
         return []
     change = {
@@ -281,6 +281,16 @@ def _relax_everything(
         "horizon_end": plan.finish.isoformat(),
     }
     return [_relaxation(change, plan)]
+
+
+def _relaxed_plan(problem: Problem, exempt: frozenset[str], share: int | None) -> Plan | None:
+    """The best plan of a relaxed question on ``share`` nodes, or ``None``. A question that
+    counting proves hopeless is not searched: the search could only prove the same or run
+    out of nodes, and both mean no relaxation (on the bench a later horizon under one track
+    spent a whole share of nodes, 60 ms, to run out)."""
+    if hopeless(problem):
+        return None
+    return _best_plan(problem, exempt, None, SearchStats(share))
 
 
 def _relaxation(change: Reason, plan: Plan) -> Relaxation:

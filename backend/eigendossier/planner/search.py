@@ -58,6 +58,12 @@ def finish_floor(problem: Problem) -> int:
     return min(_engine(v).floor(v) for v in variants(problem))
 
 
+def hopeless(problem: Problem) -> bool:
+    """A proof without search that no plan exists: a block without options, or more start
+    moments needed than the pace limits leave (see :func:`paced.too_few_moments`)."""
+    return not all(problem.options) or paced.too_few_moments(problem)
+
+
 class _Engine(Protocol):
     """What :mod:`precedence` and :mod:`paced` both offer."""
 
