@@ -9,7 +9,7 @@ only get easier) and never worsens finish, score or the dates, so the optimum is
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -105,11 +105,7 @@ def compile_problem(
     usable: list[list[Run]] = [[] for _ in todo]  # per block, the runs that may be chosen
     costs: list[list[int]] = [[] for _ in todo]  # and their costs
     hours = [block.hours for block in todo]
-    checks = [
-        (_RUN_FIELDS[name], prefs.wanted(name), prefs.is_hard(name), prefs.weight(name))
-        for name in RUN_PREFERENCES
-        if prefs.is_set(name)
-    ]
+    checks = _checks(prefs)
     prices: dict[tuple[str, str, str], int | None] = {}
     first, last = prefs.start_date, prefs.horizon_end
     starts = set()
@@ -153,6 +149,16 @@ def compile_problem(
     )
     _set_bound_helpers(problem)
     return problem
+
+
+def _checks(prefs: Preferences) -> list[tuple[str, frozenset[str], bool, int]]:
+    """Per run-level preference that is set: the run's field, the wanted values, whether
+    it is hard, its weight (what :func:`_price` reads)."""
+    return [
+        (_RUN_FIELDS[name], prefs.wanted(name), prefs.is_hard(name), prefs.weight(name))
+        for name in RUN_PREFERENCES
+        if prefs.is_set(name)
+    ]
 
 
 def _set_bound_helpers(problem: Problem) -> None:
@@ -203,6 +209,99 @@ def with_pace_limits(problem: Problem, prefs: Preferences) -> Problem:
         soft_parallel=_soft_limit(prefs, MAX_PARALLEL),
         soft_hours=_soft_limit(prefs, MAX_HOURS_PER_WEEK),
     )
+
+
+def with_horizon(
+    problem: Problem, runs: Iterable[Run], before: Preferences, prefs: Preferences
+) -> Problem:
+    """``problem``, compiled under ``before``, as :func:`compile_problem` would compile it
+    under ``prefs``, the same preferences with a later horizon, without compiling again.
+
+    The runs the later horizon admits all end after every option of ``problem``, so none
+    of them dominates an old option: only they are made options, and only they are checked
+    for dominance, against each other and the block's options starting as late as they
+    do. A block that gets none keeps its list, and with it what the engines derived from
+    it, unless the new start days change its options' bound helpers (then those options
+    are copied with the new ones).
+    """
+    first, old_last, last = prefs.start_date, before.horizon_end, prefs.horizon_end
+    if last < old_last or replace(prefs, horizon_end=old_last) != before:
+        raise ValueError("only the horizon may change, and only to a later day")
+    index = {block.id: i for i, block in enumerate(problem.blocks)}
+    added: list[list[Option]] = [[] for _ in problem.blocks]
+    checks = _checks(prefs)
+    prices: dict[tuple[str, str, str], int | None] = {}
+    for run in runs:
+        if run.end <= old_last or run.end > last or run.start < first or run.seats_left <= 0:
+            continue
+        i = index.get(run.block_id)
+        if i is None:
+            continue
+        kind = (run.time_of_day, run.location_kind, run.learning_form)
+        if kind in prices:
+            cost = prices[kind]
+        else:
+            cost = prices[kind] = _price(run, checks)
+        if cost is not None:
+            added[i].append(Option.of(run, problem.blocks[i].hours, cost))
+    hours_matter = prefs.is_set(MAX_HOURS_PER_WEEK)
+    options = [
+        _with_added(opts, new, hours_matter) if new else opts
+        for opts, new in zip(problem.options, added, strict=True)
+    ]
+    starts = sorted({o.s for opts in options for o in opts})
+    wider = replace(
+        problem,
+        options=options,
+        horizon=prefs.horizon_end.toordinal(),
+        origin=starts[0] if starts else 0,
+        starts=starts,
+        derived=dict(problem.derived),
+    )
+    helpers: dict[tuple[int, int], tuple[int, int]] = {}
+    wider.options = [
+        _helped(wider, block, opts, helpers)
+        for block, opts in zip(problem.blocks, options, strict=True)
+    ]
+    return wider
+
+
+def _with_added(options: list[Option], added: list[Option], hours_matter: bool) -> list[Option]:
+    """A block's options (sorted by start) and the undominated of ``added``, which end after
+    every one of them: only the options starting from the earliest added start can
+    dominate an added one, so only those are checked again (and they all stay). The list
+    itself when every added one is dominated."""
+    first = min(o.s for o in added)
+    k = bisect_left([o.s for o in options], first)
+    tail = _undominated(options[k:] + added, hours_matter)
+    return options if len(tail) == len(options) - k else options[:k] + tail
+
+
+def _helped(
+    problem: Problem,
+    block: Block,
+    options: list[Option],
+    known: dict[tuple[int, int], tuple[int, int]],
+) -> list[Option]:
+    """``options`` with their bound helpers as ``problem``'s starts and grid give them: a
+    new option (``eff`` still 0) gets them, an old one whose helpers changed (a start day
+    came after its end) is copied, and the list stays the same object when neither
+    happened."""
+    result = options
+    for k, option in enumerate(options):
+        dates = (option.s, option.e)
+        found = known.get(dates)
+        if found is None:
+            s, e = dates
+            found = known[dates] = (problem.next_start(e) - s, problem.moments(s, e))
+        if (option.eff, option.steps) == found:
+            continue
+        if option.eff:
+            if result is options:
+                result = options.copy()
+            option = result[k] = Option.of(option.run, block.hours, option.cost)
+        option.eff, option.steps = found
+    return result
 
 
 def within_budget(variant: Problem, max_score: int | None) -> Problem:

@@ -25,7 +25,12 @@ from eigendossier.planner.model import (
     Run,
 )
 from eigendossier.planner.polish import left_shift
-from eigendossier.planner.problem import compile_problem, remaining_blocks, with_pace_limits
+from eigendossier.planner.problem import (
+    compile_problem,
+    remaining_blocks,
+    with_horizon,
+    with_pace_limits,
+)
 from eigendossier.planner.search import hopeless, solve
 from eigendossier.planner.types import OutOfNodes, Problem, SearchStats, Solution
 
@@ -237,8 +242,9 @@ def _single_relaxations(
 
     Best means the earliest finish, then the lowest soft score, then the fixed order of
     preference names with the horizon last (a later horizon changes the most). A pace
-    limit made soft leaves every run's options as they were, so that question reuses
-    ``problem``'s instead of compiling the catalogue again.
+    limit made soft leaves every run's options as they were, and a later horizon only adds
+    runs that end after them, so those questions reuse ``problem``'s options instead of
+    compiling the catalogue again.
     """
     found: list[tuple[tuple[date | None, int, int], Relaxation]] = []
     for rank, name in enumerate(prefs.hard_set()):
@@ -253,7 +259,7 @@ def _single_relaxations(
     latest = _latest_end(blocks, runs, exempt)
     if latest is not None and latest > prefs.horizon_end:
         later = replace(prefs, horizon_end=latest)
-        plan = _relaxed_plan(_compile(blocks, runs, later, exempt), exempt, share)
+        plan = _relaxed_plan(with_horizon(problem, runs, prefs, later), exempt, share)
         if plan is not None and plan.finish is not None:
             change = {"code": "extend_horizon", "horizon_end": plan.finish.isoformat()}
             rank = len(PREFERENCE_NAMES)
