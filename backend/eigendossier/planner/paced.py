@@ -44,7 +44,8 @@ from operator import attrgetter, itemgetter
 from typing import Any, Literal, TypeVar, cast
 
 from eigendossier.planner import packing, polish
-from eigendossier.planner.problem import within_budget
+from eigendossier.planner.problem import most_at_once, within_budget
+from eigendossier.planner.problem import too_few_moments as _too_few_moments
 from eigendossier.planner.types import (
     EPS,
     Option,
@@ -89,23 +90,15 @@ def floor(problem: Problem) -> int:
 
 
 def too_few_moments(problem: Problem) -> bool:
-    """Does counting start moments prove that no plan keeps the hard pace limits?
-
-    At most k runs at a time (k from max-parallel, or from the hours limit as in
-    :func:`_most_at_once`) put a plan's runs on k tracks, since intervals colour with as
-    many colours as the most of them that overlap. The runs on one track cover disjoint
-    sets of the grid's moments, all from the first option start on, and every run but the
-    last on its track ends before the grid's last moment (the next one starts at a moment
-    after its end). So at most k runs may be cut short by the end of the grid, and the
-    others cover at least their block's fewest moments among the runs ending earlier.
-    The root bounds miss this: each block alone may take a run the grid's end cuts short.
-    Costs one pass over the options; answers for the hard limits, whatever is soft.
-    """
+    """Does counting start moments prove that no plan keeps the hard pace limits (see
+    :func:`~eigendossier.planner.problem.too_few_moments`)? The tracks are the variants'
+    under the hard limits only, so this answers whatever is soft. One pass over the
+    options."""
     n = len(problem.blocks)
     if not n or not all(problem.options):
         return False
     hours = problem.hard_hours if problem.hard_hours is not None else float(INF)
-    k = min(problem.hard_parallel or n, _most_at_once(_facts_of(problem).lightest, hours))
+    k = min(problem.hard_parallel or n, most_at_once(_facts_of(problem).lightest, hours))
     if k >= n:
         return False
     last = problem.grid[-1]
@@ -118,9 +111,7 @@ def too_few_moments(problem: Problem) -> bool:
             if o.e < last and o.steps < whole:
                 whole = o.steps
         fewest.append((cut, whole))
-    fewest.sort(key=lambda pair: pair[0] - pair[1])  # the most saved by a cut run first
-    need = sum(cut for cut, _ in fewest[:k]) + sum(whole for _, whole in fewest[k:])
-    return need > k * problem.moments(problem.origin, last)
+    return _too_few_moments(fewest, k, problem.moments(problem.origin, last))
 
 
 class _BlockIndex:
@@ -959,7 +950,7 @@ class _Variant:
 
     def __init__(self, problem: Problem, n: int, hours: float) -> None:
         facts = _facts_of(problem)
-        self.k = min(problem.hard_parallel or n, _most_at_once(facts.lightest, hours))
+        self.k = min(problem.hard_parallel or n, most_at_once(facts.lightest, hours))
         self.trades = (self.k < n or problem.hard_hours is not None) and facts.costs_differ
         self.grain = facts.grain
         self.ends = facts.ends
@@ -1012,22 +1003,6 @@ def _index_of(problem: Problem, options: list[Option]) -> _BlockIndex:
     index = _BlockIndex(options)
     problem.derived[id(options)] = (options, index)
     return index
-
-
-def _most_at_once(lightest: list[float], hours: float) -> int:
-    """How many blocks can run at once under the hours limit: the lightest ones together
-    (``lightest``: each block's lightest pace, ascending).
-
-    Any set of simultaneous runs is a set of distinct blocks, each at least as heavy as its
-    lightest option, so this count also bounds max-parallel: the track bounds then apply.
-    """
-    total, count = 0.0, 0
-    for hpw in lightest:
-        total += hpw
-        if total > hours + EPS:
-            break
-        count += 1
-    return max(count, 1)
 
 
 def _distinct(fronts: list[_Front]) -> tuple[list[_Front], list[int]]:

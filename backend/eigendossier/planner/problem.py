@@ -12,6 +12,8 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import replace
+from datetime import date
+from math import inf
 
 from eigendossier.planner.model import (
     LEARNING_FORM,
@@ -24,7 +26,9 @@ from eigendossier.planner.model import (
     Preferences,
     Run,
 )
-from eigendossier.planner.types import Option, PaceLimit, Problem
+from eigendossier.planner.types import EPS, Option, PaceLimit, Problem
+
+_NONE = 1 << 62  # more moments than any grid has: no such run
 
 
 def remaining_blocks(
@@ -100,11 +104,43 @@ def compile_problem(
     inlined here because a catalogue has thousands of runs and this runs on every plan: a
     run's cost depends only on its kind (time of day, location, learning form), so each kind
     is priced once."""
+    usable, costs, grid = _usable(todo, runs, prefs)
+    return _assembled(todo, usable, costs, grid, prefs, exempt)
+
+
+def compile_unless_hopeless(
+    todo: list[Block], runs: Iterable[Run], prefs: Preferences, exempt: Iterable[str]
+) -> Problem | None:
+    """:func:`compile_problem`, or ``None`` when counting proves that no plan exists: some
+    block without a usable run, or too few start moments (:func:`too_few_moments`). The
+    count reads the usable runs before dominance drops any, which only loosens it (no
+    option dominates with more moments, a heavier pace or an earlier start), and the
+    larger part of the compile, making options and dropping the dominated ones, is saved
+    when it proves its point."""
+    usable, costs, grid = _usable(todo, runs, prefs)
+    if not all(usable):
+        return None
+    hard_hours = prefs.max_hours_per_week if prefs.is_hard(MAX_HOURS_PER_WEEK) else None
+    hard_parallel = prefs.max_parallel if prefs.is_hard(MAX_PARALLEL) else None
+    if hard_hours is not None or hard_parallel is not None:
+        ordered = sorted(grid)
+        fewest, lightest, first = _fewest_moments(todo, usable, ordered)
+        hours = hard_hours if hard_hours is not None else inf
+        k = min(hard_parallel or len(todo), most_at_once(sorted(lightest), hours))
+        moments = len(ordered) - bisect_left(ordered, first)
+        if too_few_moments(fewest, k, moments):
+            return None
+    return _assembled(todo, usable, costs, grid, prefs, exempt)
+
+
+def _usable(
+    todo: list[Block], runs: Iterable[Run], prefs: Preferences
+) -> tuple[list[list[Run]], list[list[int]], set[int]]:
+    """Per block the runs that may be chosen (in catalogue order) and their costs, and the
+    grid: every start of a run of these blocks (also of unusable runs), as ordinals."""
     index = {block.id: i for i, block in enumerate(todo)}
-    exempt_ids = set(exempt)
-    usable: list[list[Run]] = [[] for _ in todo]  # per block, the runs that may be chosen
-    costs: list[list[int]] = [[] for _ in todo]  # and their costs
-    hours = [block.hours for block in todo]
+    usable: list[list[Run]] = [[] for _ in todo]
+    costs: list[list[int]] = [[] for _ in todo]
     checks = _checks(prefs)
     prices: dict[tuple[str, str, str], int | None] = {}
     first, last = prefs.start_date, prefs.horizon_end
@@ -124,11 +160,24 @@ def compile_problem(
         if cost is not None:
             usable[i].append(run)
             costs[i].append(cost)
-    grid = {day.toordinal() for day in starts}
+    return usable, costs, {day.toordinal() for day in starts}
+
+
+def _assembled(
+    todo: list[Block],
+    usable: list[list[Run]],
+    costs: list[list[int]],
+    grid: set[int],
+    prefs: Preferences,
+    exempt: Iterable[str],
+) -> Problem:
+    """The problem of these usable runs: their options, once dominance has dropped some."""
+    index = {block.id: i for i, block in enumerate(todo)}
+    exempt_ids = set(exempt)
     hours_matter = prefs.is_set(MAX_HOURS_PER_WEEK)
     options = [
-        _undominated(_options(usable[i], hours[i], costs[i]), hours_matter)
-        for i in range(len(todo))
+        _undominated(_options(usable[i], block.hours, costs[i]), hours_matter)
+        for i, block in enumerate(todo)
     ]
     preds = [tuple(sorted(index[p] for p in b.prerequisites if p not in exempt_ids)) for b in todo]
     succs = [tuple(j for j in range(len(todo)) if i in preds[j]) for i in range(len(todo))]
@@ -149,6 +198,73 @@ def compile_problem(
     )
     _set_bound_helpers(problem)
     return problem
+
+
+def _fewest_moments(
+    todo: list[Block], usable: list[list[Run]], grid: list[int]
+) -> tuple[list[tuple[int, int]], list[float], int]:
+    """Per block the fewest grid moments of its usable runs and of those ending before the
+    grid's last moment, each block's lightest pace, and the first usable start."""
+    last = grid[-1]
+    known: dict[tuple[date, date], tuple[int, int, int]] = {}  # dates: start, end, moments
+    fewest: list[tuple[int, int]] = []
+    lightest: list[float] = []
+    first = _NONE
+    for block, runs in zip(todo, usable, strict=True):
+        cut = whole = _NONE
+        light = inf
+        for run in runs:
+            dates = (run.start, run.end)
+            found = known.get(dates)
+            if found is None:
+                s, e = run.start.toordinal(), run.end.toordinal()
+                found = known[dates] = (s, e, bisect_right(grid, e) - bisect_left(grid, s))
+            s, e, steps = found
+            hpw = run.hours_per_week
+            light = min(light, float(hpw) if hpw is not None else block.hours * 7 / (e - s + 1))
+            first = min(first, s)
+            cut = min(cut, steps)
+            if e < last:
+                whole = min(whole, steps)
+        fewest.append((cut, whole))
+        lightest.append(light)
+    return fewest, lightest, first
+
+
+def most_at_once(lightest: list[float], hours: float) -> int:
+    """How many blocks can run at once under the hours limit: the lightest ones together
+    (``lightest``: each block's lightest pace, ascending).
+
+    Any set of simultaneous runs is a set of distinct blocks, each at least as heavy as its
+    lightest option, so this count also bounds max-parallel: the track bounds then apply.
+    """
+    total, count = 0.0, 0
+    for hpw in lightest:
+        total += hpw
+        if total > hours + EPS:
+            break
+        count += 1
+    return max(count, 1)
+
+
+def too_few_moments(fewest: list[tuple[int, int]], k: int, moments: int) -> bool:
+    """Does counting start moments prove that no plan runs on ``k`` tracks?
+
+    ``fewest`` holds per block the fewest grid moments (catalogue start days) of any of its
+    runs and of those ending before the grid's last moment; ``moments`` is how many the
+    grid has from the first start on. At most k runs at a time put a plan's runs on k
+    tracks, since intervals colour with as many colours as the most of them that overlap.
+    The runs on one track cover disjoint sets of moments, and every run but the last on its
+    track ends before the grid's last moment (the next one starts at a moment after its
+    end). So at most k runs may be cut short by the end of the grid, and the others cover
+    at least their block's fewest moments of a whole run. The search's root bounds miss
+    this: each block alone may take a run the grid's end cuts short.
+    """
+    if k >= len(fewest):
+        return False
+    ordered = sorted(fewest, key=lambda pair: pair[0] - pair[1])  # most saved by a cut first
+    need = sum(cut for cut, _ in ordered[:k]) + sum(whole for _, whole in ordered[k:])
+    return need > k * moments
 
 
 def _checks(prefs: Preferences) -> list[tuple[str, frozenset[str], bool, int]]:

@@ -27,11 +27,12 @@ from eigendossier.planner.model import (
 from eigendossier.planner.polish import left_shift
 from eigendossier.planner.problem import (
     compile_problem,
+    compile_unless_hopeless,
     remaining_blocks,
     with_horizon,
     with_pace_limits,
 )
-from eigendossier.planner.search import hopeless, solve
+from eigendossier.planner.search import counted_out, hopeless, solve
 from eigendossier.planner.types import OutOfNodes, Problem, SearchStats, Solution
 
 NODE_LIMIT = 1_000
@@ -116,6 +117,13 @@ def _compile(
 ) -> Problem:
     todo, _ = remaining_blocks(blocks, exempt)
     return compile_problem(todo, runs, prefs, exempt)
+
+
+def _compile_unless_hopeless(
+    blocks: list[Block], runs: list[Run], prefs: Preferences, exempt: frozenset[str]
+) -> Problem | None:
+    todo, _ = remaining_blocks(blocks, exempt)
+    return compile_unless_hopeless(todo, runs, prefs, exempt)
 
 
 def build_plan(
@@ -247,12 +255,15 @@ def _single_relaxations(
     compiling the catalogue again.
     """
     found: list[tuple[tuple[date | None, int, int], Relaxation]] = []
+    # A run-level preference made soft only adds runs, so it can be counted out (and
+    # spared its compile) only if the question itself is: else counting would be wasted.
+    compiled = _compile_unless_hopeless if counted_out(problem) else _compile
     for rank, name in enumerate(prefs.hard_set()):
         softer = prefs.softened(name)
         if name in PACE_PREFERENCES:
             plan = _relaxed_plan(with_pace_limits(problem, softer), exempt, share)
         else:
-            plan = _relaxed_plan(_compile(blocks, runs, softer, exempt), exempt, share)
+            plan = _relaxed_plan(compiled(blocks, runs, softer, exempt), exempt, share)
         if plan is not None:
             change = {"code": "make_soft", "preference": name}
             found.append(((plan.finish, plan.score, rank), _relaxation(change, plan)))
@@ -289,12 +300,15 @@ def _relax_everything(
     return [_relaxation(change, plan)]
 
 
-def _relaxed_plan(problem: Problem, exempt: frozenset[str], share: int | None) -> Plan | None:
+def _relaxed_plan(
+    problem: Problem | None, exempt: frozenset[str], share: int | None
+) -> Plan | None:
     """The best plan of a relaxed question on ``share`` nodes, or ``None``. A question that
-    counting proves hopeless is not searched: the search could only prove the same or run
-    out of nodes, and both mean no relaxation (on the bench a later horizon under one track
-    spent a whole share of nodes, 60 ms, to run out)."""
-    if hopeless(problem):
+    counting proves hopeless (``None``: proved so before it was compiled) is not searched:
+    the search could only prove the same or run out of nodes, and both mean no relaxation
+    (on the bench a later horizon under one track spent a whole share of nodes, 60 ms, to
+    run out)."""
+    if problem is None or hopeless(problem):
         return None
     return _best_plan(problem, exempt, None, SearchStats(share))
 

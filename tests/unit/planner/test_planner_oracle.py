@@ -15,7 +15,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from eigendossier.planner import Block, Preferences, Run, plan_route
-from eigendossier.planner.problem import compile_problem, remaining_blocks
+from eigendossier.planner.problem import (
+    compile_problem,
+    compile_unless_hopeless,
+    remaining_blocks,
+)
 from eigendossier.planner.search import hopeless
 from tests.support_examples import examples
 
@@ -341,9 +345,15 @@ def cut_short(draw):
 @settings(SETTINGS, max_examples=examples(300))
 @given(cut_short())
 def test_counting_moments_proves_no_route_only_when_there_is_none(instance):
-    """:func:`hopeless` lets the explanations skip a search: it must never be wrong."""
+    """:func:`hopeless` and :func:`compile_unless_hopeless` let the explanations skip a
+    search (and a compile): they must never be wrong."""
     blocks, runs, prefs = instance
-    problem = compile_problem(remaining_blocks(blocks, ())[0], runs, prefs, ())
+    todo = remaining_blocks(blocks, ())[0]
+    problem = compile_problem(todo, runs, prefs, ())
+    unless = compile_unless_hopeless(todo, runs, prefs, ())
+    if unless is None:
+        event("hopeless before compiling")
+        assert hopeless(problem)  # the compiled count is at least as tight
     if hopeless(problem):
         event("hopeless")
         assert not oracle(blocks, runs, prefs, frozenset())

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from eigendossier.planner import Block, Preferences, Run
 from eigendossier.planner.problem import (
     compile_problem,
+    compile_unless_hopeless,
     remaining_blocks,
     with_horizon,
     with_pace_limits,
@@ -145,6 +146,17 @@ def test_a_later_horizon_is_the_compiled_question_without_compiling(instance):
     for old, new in zip(problem.options, wider.options, strict=True):
         assert new is old or [o.run.id for o in new] != [o.run.id for o in old] \
             or [o.eff for o in new] != [o.eff for o in old]
+
+
+@settings(max_examples=examples(200), deadline=None, derandomize=True)
+@given(horizons())
+def test_compiling_unless_hopeless_is_compiling_when_not_hopeless(instance):
+    blocks, runs, wishes, _ = instance
+    todo, _ = remaining_blocks(blocks, ())
+    for prefs in (wishes, replace(wishes, max_parallel=1, hard=wishes.hard | {"max_parallel"})):
+        found = compile_unless_hopeless(todo, runs, prefs, ())
+        if found is not None:
+            assert _view(found) == _view(compile_problem(todo, runs, prefs, ()))
 
 
 def test_with_horizon_refuses_any_other_change():
