@@ -213,19 +213,23 @@ def _fewest_moments(
     for block, runs in zip(todo, usable, strict=True):
         cut = whole = _NONE
         light = inf
-        for run in runs:
-            dates = (run.start, run.end)
+        # Runs of one block share dates (variants start together): each kind counted once.
+        for start, end, given in {(run.start, run.end, run.hours_per_week) for run in runs}:
+            dates = (start, end)
             found = known.get(dates)
             if found is None:
-                s, e = run.start.toordinal(), run.end.toordinal()
+                s, e = start.toordinal(), end.toordinal()
                 found = known[dates] = (s, e, bisect_right(grid, e) - bisect_left(grid, s))
             s, e, steps = found
-            hpw = run.hours_per_week
-            light = min(light, float(hpw) if hpw is not None else block.hours * 7 / (e - s + 1))
-            first = min(first, s)
-            cut = min(cut, steps)
-            if e < last:
-                whole = min(whole, steps)
+            hpw = float(given) if given is not None else block.hours * 7 / (e - s + 1)
+            if hpw < light:
+                light = hpw
+            if s < first:
+                first = s
+            if steps < cut:
+                cut = steps
+            if e < last and steps < whole:
+                whole = steps
         fewest.append((cut, whole))
         lightest.append(light)
     return fewest, lightest, first
