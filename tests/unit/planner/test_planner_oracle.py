@@ -357,3 +357,33 @@ def test_counting_moments_proves_no_route_only_when_there_is_none(instance):
     if hopeless(problem):
         event("hopeless")
         assert not oracle(blocks, runs, prefs, frozenset())
+
+
+@settings(SETTINGS, max_examples=examples(300))
+@given(st.one_of(instances(strict=True), cut_short().map(lambda i: (*i, frozenset()))))
+def test_every_relaxation_the_oracle_finds_a_plan_for_is_offered(instance):
+    """Without a node budget a relaxation is left out only when it has no plan: the
+    counting that skips searches (and compiles) must never drop one that has."""
+    blocks, runs, prefs, exempt = instance
+    result = plan_route(blocks, runs, prefs, exempt, max_alternatives=0, node_limit=None)
+    if result.plan is not None:
+        return
+    offered = {_change_key(r.change) for r in result.infeasibility.relaxations}
+    expected = set()
+    for name in prefs.hard_set():
+        if oracle(blocks, runs, replace(prefs, hard=prefs.hard - {name}), exempt):
+            expected.add(("make_soft", name))
+    latest = max((r.end for r in runs if r.block_id not in exempt), default=prefs.horizon_end)
+    if latest > prefs.horizon_end and oracle(blocks, runs, replace(prefs, horizon_end=latest),
+                                             exempt):
+        expected.add(("extend_horizon", None))
+    if not expected:
+        everything = replace(prefs, hard=frozenset(), horizon_end=max(latest, prefs.horizon_end))
+        if oracle(blocks, runs, everything, exempt):
+            expected.add(("relax_all", None))
+    event(f"relaxations: {len(expected)}")
+    assert offered == expected
+
+
+def _change_key(change) -> tuple[str, str | None]:
+    return change["code"], change.get("preference")
