@@ -143,16 +143,16 @@ def infeasibility_causes(problem: Problem, runs: list[Run], prefs: Preferences) 
     Checked in order of bluntness: a block without any usable run, then prerequisite chains
     that cannot fit before the horizon, and only then the hard pace limits.
     """
-    by_block: dict[str, list[Run]] = {}
-    for run in runs:
-        by_block.setdefault(run.block_id, []).append(run)
     empty = [
-        block_cause(block, by_block.get(block.id, []), prefs)
-        for block, options in zip(problem.blocks, problem.options, strict=True)
+        block for block, options in zip(problem.blocks, problem.options, strict=True)
         if not options
     ]
     if empty:
-        return empty
+        by_block: dict[str, list[Run]] = {block.id: [] for block in empty}
+        for run in runs:
+            if run.block_id in by_block:
+                by_block[run.block_id].append(run)
+        return [block_cause(block, by_block[block.id], prefs) for block in empty]
     chain = _chain_causes(problem, prefs)
     if chain:
         return chain

@@ -44,7 +44,8 @@ from operator import attrgetter, itemgetter
 from typing import Any, Literal, TypeVar, cast
 
 from eigendossier.planner import packing, polish
-from eigendossier.planner.problem import within_budget
+from eigendossier.planner.problem import most_at_once, within_budget
+from eigendossier.planner.problem import too_few_moments as _too_few_moments
 from eigendossier.planner.types import (
     EPS,
     Option,
@@ -86,6 +87,31 @@ def floor(problem: Problem) -> int:
     if not all(problem.options):
         return INF
     return search._finish_floor(min(ix.starts[0] for ix in search.index))
+
+
+def too_few_moments(problem: Problem) -> bool:
+    """Does counting start moments prove that no plan keeps the hard pace limits (see
+    :func:`~eigendossier.planner.problem.too_few_moments`)? The tracks are the variants'
+    under the hard limits only, so this answers whatever is soft. One pass over the
+    options."""
+    n = len(problem.blocks)
+    if not n or not all(problem.options):
+        return False
+    hours = problem.hard_hours if problem.hard_hours is not None else float(INF)
+    k = min(problem.hard_parallel or n, most_at_once(_facts_of(problem).lightest, hours))
+    if k >= n:
+        return False
+    last = problem.grid[-1]
+    fewest: list[tuple[int, int]] = []  # per block: fewest moments of any run, of a whole one
+    for options in problem.options:
+        cut = whole = INF
+        for o in options:
+            if o.steps < cut:
+                cut = o.steps
+            if o.e < last and o.steps < whole:
+                whole = o.steps
+        fewest.append((cut, whole))
+    return _too_few_moments(fewest, k, problem.moments(problem.origin, last))
 
 
 class _BlockIndex:
@@ -923,14 +949,39 @@ class _Variant:
     __slots__ = ("ends", "grain", "k", "refuted", "trades")
 
     def __init__(self, problem: Problem, n: int, hours: float) -> None:
-        self.k = min(problem.hard_parallel or n, _most_at_once(problem.options, hours))
-        costs = [{o.cost for o in opts} for opts in problem.options]
-        self.trades = (self.k < n or problem.hard_hours is not None) and any(
-            len(c) > 1 for c in costs
-        )
-        self.grain = gcd(*(o.steps for opts in problem.options for o in opts)) or 1
-        self.ends = sorted({o.e for opts in problem.options for o in opts})
+        facts = _facts_of(problem)
+        self.k = min(problem.hard_parallel or n, most_at_once(facts.lightest, hours))
+        self.trades = (self.k < n or problem.hard_hours is not None) and facts.costs_differ
+        self.grain = facts.grain
+        self.ends = facts.ends
         self.refuted: dict[tuple[int, int], bool] = {}
+
+
+class _Facts:
+    """What :class:`_Variant` reads of the options alone, whatever the limits: each block's
+    lightest pace (ascending), whether some block's options differ in cost, the runs'
+    common divisor of moments and the distinct run ends. A question's variants, and the
+    pace limits made soft to explain a missing route, share one options list: each of them
+    would otherwise pass over every option four times again."""
+
+    __slots__ = ("costs_differ", "ends", "grain", "lightest")
+
+    def __init__(self, options: list[list[Option]]) -> None:
+        self.lightest = sorted(min((o.hpw for o in opts), default=0.0) for opts in options)
+        self.costs_differ = any(len({o.cost for o in opts}) > 1 for opts in options)
+        self.grain = gcd(*(o.steps for opts in options for o in opts)) or 1
+        self.ends = sorted({o.e for opts in options for o in opts})
+
+
+def _facts_of(problem: Problem) -> _Facts:
+    """The options' facts, made once per options list."""
+    key = ("paced facts",)
+    known = problem.derived.get(key)
+    if known is not None and known[0] is problem.options:
+        return cast(_Facts, known[1])
+    facts = _Facts(problem.options)
+    problem.derived[key] = (problem.options, facts)
+    return facts
 
 
 def _variant_of(problem: Problem, n: int, hours: float) -> _Variant:
@@ -952,22 +1003,6 @@ def _index_of(problem: Problem, options: list[Option]) -> _BlockIndex:
     index = _BlockIndex(options)
     problem.derived[id(options)] = (options, index)
     return index
-
-
-def _most_at_once(options: list[list[Option]], hours: float) -> int:
-    """How many blocks can run at once under the hours limit: the lightest ones together.
-
-    Any set of simultaneous runs is a set of distinct blocks, each at least as heavy as its
-    lightest option, so this count also bounds max-parallel: the track bounds then apply.
-    """
-    lightest = sorted(min((o.hpw for o in opts), default=0.0) for opts in options)
-    total, count = 0.0, 0
-    for hpw in lightest:
-        total += hpw
-        if total > hours + EPS:
-            break
-        count += 1
-    return max(count, 1)
 
 
 def _distinct(fronts: list[_Front]) -> tuple[list[_Front], list[int]]:

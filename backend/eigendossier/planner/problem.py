@@ -9,9 +9,11 @@ only get easier) and never worsens finish, score or the dates, so the optimum is
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import replace
+from datetime import date
+from math import inf
 
 from eigendossier.planner.model import (
     LEARNING_FORM,
@@ -24,7 +26,9 @@ from eigendossier.planner.model import (
     Preferences,
     Run,
 )
-from eigendossier.planner.types import Option, PaceLimit, Problem
+from eigendossier.planner.types import EPS, Option, PaceLimit, Problem
+
+_NONE = 1 << 62  # more moments than any grid has: no such run
 
 
 def remaining_blocks(
@@ -100,16 +104,44 @@ def compile_problem(
     inlined here because a catalogue has thousands of runs and this runs on every plan: a
     run's cost depends only on its kind (time of day, location, learning form), so each kind
     is priced once."""
+    usable, costs, grid = _usable(todo, runs, prefs)
+    return _assembled(todo, usable, costs, grid, prefs, exempt)
+
+
+def compile_unless_hopeless(
+    todo: list[Block], runs: Iterable[Run], prefs: Preferences, exempt: Iterable[str]
+) -> Problem | None:
+    """:func:`compile_problem`, or ``None`` when counting proves that no plan exists: some
+    block without a usable run, or too few start moments (:func:`too_few_moments`). The
+    count reads the usable runs before dominance drops any, which only loosens it (no
+    option dominates with more moments, a heavier pace or an earlier start), and the
+    larger part of the compile, making options and dropping the dominated ones, is saved
+    when it proves its point."""
+    usable, costs, grid = _usable(todo, runs, prefs)
+    if not all(usable):
+        return None
+    hard_hours = prefs.max_hours_per_week if prefs.is_hard(MAX_HOURS_PER_WEEK) else None
+    hard_parallel = prefs.max_parallel if prefs.is_hard(MAX_PARALLEL) else None
+    if hard_hours is not None or hard_parallel is not None:
+        ordered = sorted(grid)
+        fewest, lightest, first = _fewest_moments(todo, usable, ordered)
+        hours = hard_hours if hard_hours is not None else inf
+        k = min(hard_parallel or len(todo), most_at_once(sorted(lightest), hours))
+        moments = len(ordered) - bisect_left(ordered, first)
+        if too_few_moments(fewest, k, moments):
+            return None
+    return _assembled(todo, usable, costs, grid, prefs, exempt)
+
+
+def _usable(
+    todo: list[Block], runs: Iterable[Run], prefs: Preferences
+) -> tuple[list[list[Run]], list[list[int]], set[int]]:
+    """Per block the runs that may be chosen (in catalogue order) and their costs, and the
+    grid: every start of a run of these blocks (also of unusable runs), as ordinals."""
     index = {block.id: i for i, block in enumerate(todo)}
-    exempt_ids = set(exempt)
-    usable: list[list[Run]] = [[] for _ in todo]  # per block, the runs that may be chosen
-    costs: list[list[int]] = [[] for _ in todo]  # and their costs
-    hours = [block.hours for block in todo]
-    checks = [
-        (_RUN_FIELDS[name], prefs.wanted(name), prefs.is_hard(name), prefs.weight(name))
-        for name in RUN_PREFERENCES
-        if prefs.is_set(name)
-    ]
+    usable: list[list[Run]] = [[] for _ in todo]
+    costs: list[list[int]] = [[] for _ in todo]
+    checks = _checks(prefs)
     prices: dict[tuple[str, str, str], int | None] = {}
     first, last = prefs.start_date, prefs.horizon_end
     starts = set()
@@ -128,11 +160,24 @@ def compile_problem(
         if cost is not None:
             usable[i].append(run)
             costs[i].append(cost)
-    grid = {day.toordinal() for day in starts}
+    return usable, costs, {day.toordinal() for day in starts}
+
+
+def _assembled(
+    todo: list[Block],
+    usable: list[list[Run]],
+    costs: list[list[int]],
+    grid: set[int],
+    prefs: Preferences,
+    exempt: Iterable[str],
+) -> Problem:
+    """The problem of these usable runs: their options, once dominance has dropped some."""
+    index = {block.id: i for i, block in enumerate(todo)}
+    exempt_ids = set(exempt)
     hours_matter = prefs.is_set(MAX_HOURS_PER_WEEK)
     options = [
-        _undominated(_options(usable[i], hours[i], costs[i]), hours_matter)
-        for i in range(len(todo))
+        _undominated(_options(usable[i], block.hours, costs[i]), hours_matter)
+        for i, block in enumerate(todo)
     ]
     preds = [tuple(sorted(index[p] for p in b.prerequisites if p not in exempt_ids)) for b in todo]
     succs = [tuple(j for j in range(len(todo)) if i in preds[j]) for i in range(len(todo))]
@@ -153,6 +198,87 @@ def compile_problem(
     )
     _set_bound_helpers(problem)
     return problem
+
+
+def _fewest_moments(
+    todo: list[Block], usable: list[list[Run]], grid: list[int]
+) -> tuple[list[tuple[int, int]], list[float], int]:
+    """Per block the fewest grid moments of its usable runs and of those ending before the
+    grid's last moment, each block's lightest pace, and the first usable start."""
+    last = grid[-1]
+    known: dict[tuple[date, date], tuple[int, int, int]] = {}  # dates: start, end, moments
+    fewest: list[tuple[int, int]] = []
+    lightest: list[float] = []
+    first = _NONE
+    for block, runs in zip(todo, usable, strict=True):
+        cut = whole = _NONE
+        light = inf
+        # Runs of one block share dates (variants start together): each kind counted once.
+        for start, end, given in {(run.start, run.end, run.hours_per_week) for run in runs}:
+            dates = (start, end)
+            found = known.get(dates)
+            if found is None:
+                s, e = start.toordinal(), end.toordinal()
+                found = known[dates] = (s, e, bisect_right(grid, e) - bisect_left(grid, s))
+            s, e, steps = found
+            hpw = float(given) if given is not None else block.hours * 7 / (e - s + 1)
+            if hpw < light:
+                light = hpw
+            if s < first:
+                first = s
+            if steps < cut:
+                cut = steps
+            if e < last and steps < whole:
+                whole = steps
+        fewest.append((cut, whole))
+        lightest.append(light)
+    return fewest, lightest, first
+
+
+def most_at_once(lightest: list[float], hours: float) -> int:
+    """How many blocks can run at once under the hours limit: the lightest ones together
+    (``lightest``: each block's lightest pace, ascending).
+
+    Any set of simultaneous runs is a set of distinct blocks, each at least as heavy as its
+    lightest option, so this count also bounds max-parallel: the track bounds then apply.
+    """
+    total, count = 0.0, 0
+    for hpw in lightest:
+        total += hpw
+        if total > hours + EPS:
+            break
+        count += 1
+    return max(count, 1)
+
+
+def too_few_moments(fewest: list[tuple[int, int]], k: int, moments: int) -> bool:
+    """Does counting start moments prove that no plan runs on ``k`` tracks?
+
+    ``fewest`` holds per block the fewest grid moments (catalogue start days) of any of its
+    runs and of those ending before the grid's last moment; ``moments`` is how many the
+    grid has from the first start on. At most k runs at a time put a plan's runs on k
+    tracks, since intervals colour with as many colours as the most of them that overlap.
+    The runs on one track cover disjoint sets of moments, and every run but the last on its
+    track ends before the grid's last moment (the next one starts at a moment after its
+    end). So at most k runs may be cut short by the end of the grid, and the others cover
+    at least their block's fewest moments of a whole run. The search's root bounds miss
+    this: each block alone may take a run the grid's end cuts short.
+    """
+    if k >= len(fewest):
+        return False
+    ordered = sorted(fewest, key=lambda pair: pair[0] - pair[1])  # most saved by a cut first
+    need = sum(cut for cut, _ in ordered[:k]) + sum(whole for _, whole in ordered[k:])
+    return need > k * moments
+
+
+def _checks(prefs: Preferences) -> list[tuple[str, frozenset[str], bool, int]]:
+    """Per run-level preference that is set: the run's field, the wanted values, whether
+    it is hard, its weight (what :func:`_price` reads)."""
+    return [
+        (_RUN_FIELDS[name], prefs.wanted(name), prefs.is_hard(name), prefs.weight(name))
+        for name in RUN_PREFERENCES
+        if prefs.is_set(name)
+    ]
 
 
 def _set_bound_helpers(problem: Problem) -> None:
@@ -203,6 +329,99 @@ def with_pace_limits(problem: Problem, prefs: Preferences) -> Problem:
         soft_parallel=_soft_limit(prefs, MAX_PARALLEL),
         soft_hours=_soft_limit(prefs, MAX_HOURS_PER_WEEK),
     )
+
+
+def with_horizon(
+    problem: Problem, runs: Iterable[Run], before: Preferences, prefs: Preferences
+) -> Problem:
+    """``problem``, compiled under ``before``, as :func:`compile_problem` would compile it
+    under ``prefs``, the same preferences with a later horizon, without compiling again.
+
+    The runs the later horizon admits all end after every option of ``problem``, so none
+    of them dominates an old option: only they are made options, and only they are checked
+    for dominance, against each other and the block's options starting as late as they
+    do. A block that gets none keeps its list, and with it what the engines derived from
+    it, unless the new start days change its options' bound helpers (then those options
+    are copied with the new ones).
+    """
+    first, old_last, last = prefs.start_date, before.horizon_end, prefs.horizon_end
+    if last < old_last or replace(prefs, horizon_end=old_last) != before:
+        raise ValueError("only the horizon may change, and only to a later day")
+    index = {block.id: i for i, block in enumerate(problem.blocks)}
+    added: list[list[Option]] = [[] for _ in problem.blocks]
+    checks = _checks(prefs)
+    prices: dict[tuple[str, str, str], int | None] = {}
+    for run in runs:
+        if run.end <= old_last or run.end > last or run.start < first or run.seats_left <= 0:
+            continue
+        i = index.get(run.block_id)
+        if i is None:
+            continue
+        kind = (run.time_of_day, run.location_kind, run.learning_form)
+        if kind in prices:
+            cost = prices[kind]
+        else:
+            cost = prices[kind] = _price(run, checks)
+        if cost is not None:
+            added[i].append(Option.of(run, problem.blocks[i].hours, cost))
+    hours_matter = prefs.is_set(MAX_HOURS_PER_WEEK)
+    options = [
+        _with_added(opts, new, hours_matter) if new else opts
+        for opts, new in zip(problem.options, added, strict=True)
+    ]
+    starts = sorted({o.s for opts in options for o in opts})
+    wider = replace(
+        problem,
+        options=options,
+        horizon=prefs.horizon_end.toordinal(),
+        origin=starts[0] if starts else 0,
+        starts=starts,
+        derived=dict(problem.derived),
+    )
+    helpers: dict[tuple[int, int], tuple[int, int]] = {}
+    wider.options = [
+        _helped(wider, block, opts, helpers)
+        for block, opts in zip(problem.blocks, options, strict=True)
+    ]
+    return wider
+
+
+def _with_added(options: list[Option], added: list[Option], hours_matter: bool) -> list[Option]:
+    """A block's options (sorted by start) and the undominated of ``added``, which end after
+    every one of them: only the options starting from the earliest added start can
+    dominate an added one, so only those are checked again (and they all stay). The list
+    itself when every added one is dominated."""
+    first = min(o.s for o in added)
+    k = bisect_left([o.s for o in options], first)
+    tail = _undominated(options[k:] + added, hours_matter)
+    return options if len(tail) == len(options) - k else options[:k] + tail
+
+
+def _helped(
+    problem: Problem,
+    block: Block,
+    options: list[Option],
+    known: dict[tuple[int, int], tuple[int, int]],
+) -> list[Option]:
+    """``options`` with their bound helpers as ``problem``'s starts and grid give them: a
+    new option (``eff`` still 0) gets them, an old one whose helpers changed (a start day
+    came after its end) is copied, and the list stays the same object when neither
+    happened."""
+    result = options
+    for k, option in enumerate(options):
+        dates = (option.s, option.e)
+        found = known.get(dates)
+        if found is None:
+            s, e = dates
+            found = known[dates] = (problem.next_start(e) - s, problem.moments(s, e))
+        if (option.eff, option.steps) == found:
+            continue
+        if option.eff:
+            if result is options:
+                result = options.copy()
+            option = result[k] = Option.of(option.run, block.hours, option.cost)
+        option.eff, option.steps = found
+    return result
 
 
 def within_budget(variant: Problem, max_score: int | None) -> Problem:

@@ -25,8 +25,14 @@ from eigendossier.planner.model import (
     Run,
 )
 from eigendossier.planner.polish import left_shift
-from eigendossier.planner.problem import compile_problem, remaining_blocks, with_pace_limits
-from eigendossier.planner.search import solve
+from eigendossier.planner.problem import (
+    compile_problem,
+    compile_unless_hopeless,
+    remaining_blocks,
+    with_horizon,
+    with_pace_limits,
+)
+from eigendossier.planner.search import counted_out, hopeless, solve
 from eigendossier.planner.types import OutOfNodes, Problem, SearchStats, Solution
 
 NODE_LIMIT = 1_000
@@ -111,6 +117,13 @@ def _compile(
 ) -> Problem:
     todo, _ = remaining_blocks(blocks, exempt)
     return compile_problem(todo, runs, prefs, exempt)
+
+
+def _compile_unless_hopeless(
+    blocks: list[Block], runs: list[Run], prefs: Preferences, exempt: frozenset[str]
+) -> Problem | None:
+    todo, _ = remaining_blocks(blocks, exempt)
+    return compile_unless_hopeless(todo, runs, prefs, exempt)
 
 
 def build_plan(
@@ -237,23 +250,27 @@ def _single_relaxations(
 
     Best means the earliest finish, then the lowest soft score, then the fixed order of
     preference names with the horizon last (a later horizon changes the most). A pace
-    limit made soft leaves every run's options as they were, so that question reuses
-    ``problem``'s instead of compiling the catalogue again.
+    limit made soft leaves every run's options as they were, and a later horizon only adds
+    runs that end after them, so those questions reuse ``problem``'s options instead of
+    compiling the catalogue again.
     """
     found: list[tuple[tuple[date | None, int, int], Relaxation]] = []
+    # A run-level preference made soft only adds runs, so it can be counted out (and
+    # spared its compile) only if the question itself is: else counting would be wasted.
+    compiled = _compile_unless_hopeless if counted_out(problem) else _compile
     for rank, name in enumerate(prefs.hard_set()):
         softer = prefs.softened(name)
         if name in PACE_PREFERENCES:
-            plan = _best_plan(with_pace_limits(problem, softer), exempt, None, SearchStats(share))
+            plan = _relaxed_plan(with_pace_limits(problem, softer), exempt, share)
         else:
-            plan = find_plan(blocks, runs, softer, exempt, node_limit=share)
+            plan = _relaxed_plan(compiled(blocks, runs, softer, exempt), exempt, share)
         if plan is not None:
             change = {"code": "make_soft", "preference": name}
             found.append(((plan.finish, plan.score, rank), _relaxation(change, plan)))
     latest = _latest_end(blocks, runs, exempt)
     if latest is not None and latest > prefs.horizon_end:
         later = replace(prefs, horizon_end=latest)
-        plan = find_plan(blocks, runs, later, exempt, node_limit=share)
+        plan = _relaxed_plan(with_horizon(problem, runs, prefs, later), exempt, share)
         if plan is not None and plan.finish is not None:
             change = {"code": "extend_horizon", "horizon_end": plan.finish.isoformat()}
             rank = len(PREFERENCE_NAMES)
@@ -272,7 +289,7 @@ def _relax_everything(
     """Last resort: every hard preference soft and the horizon as late as runs go."""
     latest = _latest_end(blocks, runs, exempt) or prefs.horizon_end
     relaxed = replace(prefs, hard=frozenset(), horizon_end=max(latest, prefs.horizon_end))
-    plan = find_plan(blocks, runs, relaxed, exempt, node_limit=share)
+    plan = _relaxed_plan(_compile(blocks, runs, relaxed, exempt), exempt, share)
     if plan is None or plan.finish is None:
         return []
     change = {
@@ -281,6 +298,19 @@ def _relax_everything(
         "horizon_end": plan.finish.isoformat(),
     }
     return [_relaxation(change, plan)]
+
+
+def _relaxed_plan(
+    problem: Problem | None, exempt: frozenset[str], share: int | None
+) -> Plan | None:
+    """The best plan of a relaxed question on ``share`` nodes, or ``None``. A question that
+    counting proves hopeless (``None``: proved so before it was compiled) is not searched:
+    the search could only prove the same or run out of nodes, and both mean no relaxation
+    (on the bench a later horizon under one track spent a whole share of nodes, 60 ms, to
+    run out)."""
+    if problem is None or hopeless(problem):
+        return None
+    return _best_plan(problem, exempt, None, SearchStats(share))
 
 
 def _relaxation(change: Reason, plan: Plan) -> Relaxation:

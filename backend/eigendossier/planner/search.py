@@ -58,6 +58,19 @@ def finish_floor(problem: Problem) -> int:
     return min(_engine(v).floor(v) for v in variants(problem))
 
 
+def hopeless(problem: Problem) -> bool:
+    """A proof without search that no plan exists: a block without options, or more start
+    moments needed than the pace limits leave (:func:`counted_out`)."""
+    return not all(problem.options) or counted_out(problem)
+
+
+def counted_out(problem: Problem) -> bool:
+    """More start moments needed than the hard pace limits leave (see
+    :func:`paced.too_few_moments`). More runs only loosen the count: a question that adds
+    runs to one that is not counted out is not counted out either."""
+    return paced.too_few_moments(problem)
+
+
 class _Engine(Protocol):
     """What :mod:`precedence` and :mod:`paced` both offer."""
 

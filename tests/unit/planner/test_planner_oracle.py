@@ -15,6 +15,12 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from eigendossier.planner import Block, Preferences, Run, plan_route
+from eigendossier.planner.problem import (
+    compile_problem,
+    compile_unless_hopeless,
+    remaining_blocks,
+)
+from eigendossier.planner.search import hopeless
 from tests.support_examples import examples
 
 BASE = date(2030, 1, 7)
@@ -310,3 +316,74 @@ def relaxed_preferences(prefs: Preferences, change, blocks, runs, exempt) -> Pre
         return replace(prefs, horizon_end=max(latest, prefs.horizon_end))
     assert change["code"] == "relax_all"
     return replace(prefs, hard=frozenset(), horizon_end=max(latest, prefs.horizon_end))
+
+
+@st.composite
+def cut_short(draw):
+    """Blocks on a weekly grid under one or two tracks, with runs the grid's end cuts short."""
+    n = draw(st.integers(2, 5))
+    weeks = draw(st.integers(n, 2 * n + 1))
+    blocks, runs = [], []
+    for i in range(n):
+        before = draw(st.sets(st.integers(0, i - 1), max_size=1)) if i else set()
+        blocks.append(Block(f"b{i}", f"B{i}", 1, 14, {f"b{j}" for j in before}))
+        for k, week in enumerate(draw(st.sets(st.integers(0, weeks - 1), min_size=1, max_size=3))):
+            start = BASE + timedelta(weeks=week)
+            length = timedelta(weeks=draw(st.integers(1, 3)), days=-1)
+            runs.append(Run(f"r{i}.{k}", f"b{i}", start, start + length, "daytime", "school",
+                            "physical", 5))
+    prefs = Preferences(
+        start_date=BASE,
+        horizon_end=BASE + timedelta(weeks=weeks + 3),
+        max_parallel=draw(st.sampled_from((1, 2))),
+        max_hours_per_week=draw(st.sampled_from((None, 7.0, 14.0))),
+        hard={"max_parallel", "max_hours_per_week"},
+    )
+    return blocks, runs, prefs
+
+
+@settings(SETTINGS, max_examples=examples(300))
+@given(cut_short())
+def test_counting_moments_proves_no_route_only_when_there_is_none(instance):
+    """:func:`hopeless` and :func:`compile_unless_hopeless` let the explanations skip a
+    search (and a compile): they must never be wrong."""
+    blocks, runs, prefs = instance
+    todo = remaining_blocks(blocks, ())[0]
+    problem = compile_problem(todo, runs, prefs, ())
+    unless = compile_unless_hopeless(todo, runs, prefs, ())
+    if unless is None:
+        event("hopeless before compiling")
+        assert hopeless(problem)  # the compiled count is at least as tight
+    if hopeless(problem):
+        event("hopeless")
+        assert not oracle(blocks, runs, prefs, frozenset())
+
+
+@settings(SETTINGS, max_examples=examples(300))
+@given(st.one_of(instances(strict=True), cut_short().map(lambda i: (*i, frozenset()))))
+def test_every_relaxation_the_oracle_finds_a_plan_for_is_offered(instance):
+    """Without a node budget a relaxation is left out only when it has no plan: the
+    counting that skips searches (and compiles) must never drop one that has."""
+    blocks, runs, prefs, exempt = instance
+    result = plan_route(blocks, runs, prefs, exempt, max_alternatives=0, node_limit=None)
+    if result.plan is not None:
+        return
+    offered = {_change_key(r.change) for r in result.infeasibility.relaxations}
+    expected = set()
+    for name in prefs.hard_set():
+        if oracle(blocks, runs, replace(prefs, hard=prefs.hard - {name}), exempt):
+            expected.add(("make_soft", name))
+    latest = max((r.end for r in runs if r.block_id not in exempt), default=prefs.horizon_end)
+    if latest > prefs.horizon_end and oracle(blocks, runs, replace(prefs, horizon_end=latest),
+                                             exempt):
+        expected.add(("extend_horizon", None))
+    if not expected:
+        everything = replace(prefs, hard=frozenset(), horizon_end=max(latest, prefs.horizon_end))
+        if oracle(blocks, runs, everything, exempt):
+            expected.add(("relax_all", None))
+    event(f"relaxations: {len(expected)}")
+    assert offered == expected
+
+
+def _change_key(change) -> tuple[str, str | None]:
+    return change["code"], change.get("preference")

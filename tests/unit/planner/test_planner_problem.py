@@ -1,11 +1,21 @@
 """Compiling the catalogue: which runs the search may still use."""
 
+from dataclasses import fields, replace
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from eigendossier.planner import Block, Preferences, Run
-from eigendossier.planner.problem import compile_problem, remaining_blocks, with_pace_limits
+from eigendossier.planner.problem import (
+    compile_problem,
+    compile_unless_hopeless,
+    remaining_blocks,
+    with_horizon,
+    with_pace_limits,
+)
+from tests.support_examples import examples
 
 DAY = date(2031, 1, 6)
 
@@ -87,3 +97,72 @@ def test_setting_or_clearing_the_hours_limit_needs_a_new_compile():
     problem = compile_problem(todo, [run("a", 0, 30)], without, ())
     with pytest.raises(ValueError, match="compile"):
         with_pace_limits(problem, Preferences(DAY, DAY + timedelta(200), max_hours_per_week=8))
+
+
+@st.composite
+def horizons(draw):
+    """A few blocks with runs of varied dates, kinds and paces, and two horizons."""
+    blocks, runs = [], []
+    for i in range(draw(st.integers(1, 4))):
+        before = {f"b{j}" for j in draw(st.sets(st.integers(0, i - 1), max_size=1))} if i else set()
+        blocks.append(Block(f"b{i}", f"B{i}", 1, 28, before))
+        for k in range(draw(st.integers(0, 12))):
+            start = draw(st.integers(0, 12)) * 7
+            runs.append(Run(
+                f"r{i}.{k}", f"b{i}", DAY + timedelta(start),
+                DAY + timedelta(start + draw(st.sampled_from((6, 13, 27, 34)))),
+                draw(st.sampled_from(("daytime", "evening"))), "school", "physical",
+                draw(st.sampled_from((3, 0, 5))), draw(st.sampled_from((None, 4.0, 9.0))),
+            ))
+    wishes = Preferences(
+        DAY + timedelta(draw(st.integers(0, 14))),
+        DAY + timedelta(draw(st.integers(20, 90))),
+        times_of_day=draw(st.sampled_from(((), ("daytime",)))),
+        max_hours_per_week=draw(st.sampled_from((None, 10.0))),
+        hard=draw(st.sampled_from(((), ("time_of_day",), ("max_hours_per_week",)))),
+    )
+    later = replace(wishes, horizon_end=wishes.horizon_end + timedelta(draw(st.integers(0, 60))))
+    return blocks, runs, wishes, later
+
+
+def _view(problem):
+    """Every field but the engines' caches, options by run, cost, pace and bound helpers."""
+    view = {f.name: getattr(problem, f.name) for f in fields(problem) if f.name != "derived"}
+    view["options"] = [[(o.run.id, o.cost, o.hpw, o.eff, o.steps) for o in opts]
+                       for opts in problem.options]
+    return view
+
+
+@settings(max_examples=examples(300), deadline=None, derandomize=True)
+@given(horizons())
+def test_a_later_horizon_is_the_compiled_question_without_compiling(instance):
+    blocks, runs, wishes, later = instance
+    todo, _ = remaining_blocks(blocks, ())
+    problem = compile_problem(todo, runs, wishes, ())
+    before = _view(problem)
+    wider = with_horizon(problem, runs, wishes, later)
+    assert _view(wider) == _view(compile_problem(todo, runs, later, ()))
+    assert _view(problem) == before  # the question it came from is left as it was
+    for old, new in zip(problem.options, wider.options, strict=True):
+        assert new is old or [o.run.id for o in new] != [o.run.id for o in old] \
+            or [o.eff for o in new] != [o.eff for o in old]
+
+
+@settings(max_examples=examples(200), deadline=None, derandomize=True)
+@given(horizons())
+def test_compiling_unless_hopeless_is_compiling_when_not_hopeless(instance):
+    blocks, runs, wishes, _ = instance
+    todo, _ = remaining_blocks(blocks, ())
+    for prefs in (wishes, replace(wishes, max_parallel=1, hard=wishes.hard | {"max_parallel"})):
+        found = compile_unless_hopeless(todo, runs, prefs, ())
+        if found is not None:
+            assert _view(found) == _view(compile_problem(todo, runs, prefs, ()))
+
+
+def test_with_horizon_refuses_any_other_change():
+    todo, _ = remaining_blocks([Block("A", "A", 1, 28)], ())
+    wishes = Preferences(DAY, DAY + timedelta(200), times_of_day={"daytime"}, hard={"time_of_day"})
+    problem = compile_problem(todo, [run("a", 0, 30)], wishes, ())
+    for other in (wishes.softened("time_of_day"), replace(wishes, horizon_end=DAY)):
+        with pytest.raises(ValueError, match="horizon"):
+            with_horizon(problem, [run("a", 0, 30)], wishes, other)
