@@ -79,9 +79,7 @@ def _hard_pace_block(problem: Problem, o: Option, others: Profile) -> Reason | N
     return None
 
 
-def _soft_gain(
-    problem: Problem, chosen: Option, o: Option, others: Profile
-) -> Reason | None:
+def _soft_gain(problem: Problem, chosen: Option, o: Option, others: Profile) -> Reason | None:
     """The soft preference the chosen run keeps and the earlier run ``o`` would break."""
     kept = {r["preference"] for r in _soft_violations(problem, o, others)}
     kept -= {r["preference"] for r in _soft_violations(problem, chosen, others)}
@@ -144,8 +142,7 @@ def infeasibility_causes(problem: Problem, runs: list[Run], prefs: Preferences) 
     that cannot fit before the horizon, and only then the hard pace limits.
     """
     empty = [
-        block for block, options in zip(problem.blocks, problem.options, strict=True)
-        if not options
+        block for block, options in zip(problem.blocks, problem.options, strict=True) if not options
     ]
     if empty:
         by_block: dict[str, list[Run]] = {block.id: [] for block in empty}

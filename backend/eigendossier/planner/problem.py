@@ -302,22 +302,30 @@ def _block_options(
     """The undominated runs of one block as options, sorted by start (:func:`_undominated`).
     Dominance reads only dates, cost and pace, worked out here from the runs, so only the
     runs it keeps are made options (three in five on the benchmark's catalogue): fewer
-    objects made, and fewer that outlive a garbage collection."""
+    objects made, and fewer that outlive a garbage collection. They are made from the
+    ordinals and pace worked out for dominance, not worked out again."""
+    at = Option.at  # bound once: a catalogue makes thousands
     if hours_matter:
         rows: list[tuple[int, int, int, float, int]] = []
         for i, (run, cost) in enumerate(zip(runs, costs, strict=True)):
             s, e, given = run.start.toordinal(), run.end.toordinal(), run.hours_per_week
             hpw = float(given) if given is not None else block_hours * 7 / (e - s + 1)
             rows.append((-s, e, cost, hpw, i))
-        kept = _kept_by_pace(rows)
-    else:
-        by_dates = [
-            (-run.start.toordinal(), run.end.toordinal(), cost, i)
-            for i, (run, cost) in enumerate(zip(runs, costs, strict=True))
+        return [
+            at(runs[i], -minus_s, e, hpw, cost)
+            for minus_s, e, cost, hpw, i in map(rows.__getitem__, _kept_by_pace(rows))
         ]
-        kept = _kept_by_dates(by_dates)
-    option = Option.of  # bound once: a catalogue makes thousands
-    return [option(runs[i], block_hours, costs[i]) for i in kept]
+    by_dates = [
+        (-run.start.toordinal(), run.end.toordinal(), cost, i)
+        for i, (run, cost) in enumerate(zip(runs, costs, strict=True))
+    ]
+    options = []
+    for minus_s, e, cost, i in map(by_dates.__getitem__, _kept_by_dates(by_dates)):
+        run = runs[i]
+        given = run.hours_per_week
+        hpw = float(given) if given is not None else block_hours * 7 / (e + minus_s + 1)
+        options.append(at(run, -minus_s, e, hpw, cost))
+    return options
 
 
 def _price(run: Run, checks: list[tuple[str, frozenset[str], bool, int]]) -> int | None:

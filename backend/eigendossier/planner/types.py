@@ -51,6 +51,21 @@ class Option:
         option.energy = hpw * (e - s + 1)
         return option
 
+    @classmethod
+    def at(cls, run: Run, s: int, e: int, hpw: float, cost: int) -> Option:
+        """The option of ``run`` from the ordinals and pace its caller worked out already
+        (as :meth:`of` would: ``run``'s dates, :meth:`Run.pace`), for the compile's hot loop."""
+        option = cls.__new__(cls)
+        option.run = run
+        option.s = s
+        option.e = e
+        option.hpw = hpw
+        option.cost = cost
+        option.eff = 0
+        option.steps = 0
+        option.energy = hpw * (e - s + 1)
+        return option
+
     def __repr__(self) -> str:
         return f"Option({self.run.id}, {self.run.start}..{self.run.end}, cost={self.cost})"
 
