@@ -9,12 +9,15 @@ from hypothesis import strategies as st
 
 from eigendossier.planner import Block, Preferences, Run
 from eigendossier.planner.problem import (
+    _block_options,
+    _undominated,
     compile_problem,
     compile_unless_hopeless,
     remaining_blocks,
     with_horizon,
     with_pace_limits,
 )
+from eigendossier.planner.types import Option
 from tests.support_examples import examples
 
 DAY = date(2031, 1, 6)
@@ -51,6 +54,29 @@ def test_a_dominating_run_must_not_cost_more_or_weigh_more():
 
 def test_identical_runs_keep_the_first():
     assert [o.run.id for o in compiled([run("x", 0, 9), run("y", 0, 9)]).options[0]] == ["x"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 30), st.integers(0, 30), st.integers(0, 3),
+                  st.sampled_from((None, None, None, 4.0, 9.0))),
+        max_size=30,
+    ),
+    st.sampled_from((0, 0.5, 28, 84.0)),
+    st.booleans(),
+)
+def test_compiling_a_block_keeps_what_the_general_dominance_check_keeps(rows, hours, matter):
+    """The compile's short cuts (options made only for kept runs, one per dates when every
+    pace follows from the dates) agree with dominance checked on all the options."""
+    runs = [run(f"r{i}", s, s + d, hours_per_week=g) for i, (s, d, _, g) in enumerate(rows)]
+    costs = [cost for _, _, cost, _ in rows]
+    options = [Option.of(r, hours, c) for r, c in zip(runs, costs, strict=True)]
+    general = _undominated(options, matter)
+    compiled_block = _block_options(runs, hours, costs, matter)
+    assert [(o.run.id, o.s, o.e, o.hpw, o.cost, o.energy) for o in compiled_block] == [
+        (o.run.id, o.s, o.e, o.hpw, o.cost, o.energy) for o in general
+    ]
 
 
 def test_closed_late_early_and_hard_excluded_runs_are_dropped():
