@@ -29,6 +29,7 @@ from eigendossier.planner.model import (
 from eigendossier.planner.types import EPS, Option, PaceLimit, Problem
 
 _NONE = 1 << 62  # more moments than any grid has: no such run
+_UNPRICED = -1  # no kind costs less than nothing: a kind not priced yet
 
 
 def remaining_blocks(
@@ -153,9 +154,8 @@ def _usable(
         if run.seats_left <= 0 or run.start < first or run.end > last:
             continue
         kind = (run.time_of_day, run.location_kind, run.learning_form)
-        if kind in prices:
-            cost = prices[kind]
-        else:
+        cost = prices.get(kind, _UNPRICED)
+        if cost is _UNPRICED:
             cost = prices[kind] = _price(run, checks)
         if cost is not None:
             usable[i].append(run)
@@ -181,6 +181,7 @@ def _assembled(
     ]
     preds = [tuple(sorted(index[p] for p in b.prerequisites if p not in exempt_ids)) for b in todo]
     succs = [tuple(j for j in range(len(todo)) if i in preds[j]) for i in range(len(todo))]
+    starts = sorted({o.s for opts in options for o in opts})
     problem = Problem(
         blocks=todo,
         preds=preds,
@@ -191,8 +192,8 @@ def _assembled(
         soft_parallel=_soft_limit(prefs, MAX_PARALLEL),
         soft_hours=_soft_limit(prefs, MAX_HOURS_PER_WEEK),
         horizon=prefs.horizon_end.toordinal(),
-        origin=min((o.s for opts in options for o in opts), default=0),
-        starts=sorted({o.s for opts in options for o in opts}),
+        origin=starts[0] if starts else 0,
+        starts=starts,
         grid=sorted(grid),
         wanted={n: prefs.wanted(n) for n in RUN_PREFERENCES if prefs.is_set(n)},
     )
