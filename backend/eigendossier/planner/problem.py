@@ -306,10 +306,10 @@ def _block_options(
     objects made, and fewer that outlive a garbage collection. They are made from the
     ordinals and pace worked out for dominance, not worked out again."""
     at = Option.at  # bound once: a catalogue makes thousands
-    if hours_matter and block_hours > 0 and all(run.hours_per_week is None for run in runs):
+    cheapest = _cheapest_per_dates(runs, costs) if hours_matter and block_hours > 0 else None
+    if cheapest is not None:
         return [
-            at(runs[i], s, e, block_hours * 7 / (e - s + 1), cost)
-            for (s, e), (cost, i) in _cheapest_per_dates(runs, costs)
+            at(runs[i], s, e, block_hours * 7 / (e - s + 1), cost) for (s, e), (cost, i) in cheapest
         ]
     if hours_matter:
         rows: list[tuple[int, int, int, float, int]] = []
@@ -336,15 +336,18 @@ def _block_options(
 
 def _cheapest_per_dates(
     runs: list[Run], costs: list[int]
-) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+) -> list[tuple[tuple[int, int], tuple[int, int]]] | None:
     """Per distinct dates (start and end ordinals, ascending) the cheapest run's cost and
     index (the first of equals): :func:`_kept_by_pace` when every pace is the block's hours
-    spread over the run's days. A run that lies inside another one's dates and is shorter
-    is then strictly heavier (the hours are positive, and no two day counts a calendar
-    holds are close enough for their quotients to round alike), so a run dominates only
-    runs of its own dates, and of those the cheapest one stays."""
+    spread over the run's days, ``None`` when some run gives its own pace. A run that lies
+    inside another one's dates and is shorter is then strictly heavier (the hours are
+    positive, and no two day counts a calendar holds are close enough for their quotients
+    to round alike), so a run dominates only runs of its own dates, and of those the
+    cheapest one stays."""
     best: dict[tuple[int, int], tuple[int, int]] = {}
     for i, (run, cost) in enumerate(zip(runs, costs, strict=True)):
+        if run.hours_per_week is not None:
+            return None
         dates = (run.start.toordinal(), run.end.toordinal())
         found = best.get(dates)
         if found is None or cost < found[0]:
