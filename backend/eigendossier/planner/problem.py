@@ -17,11 +17,14 @@ from math import inf
 
 from eigendossier.planner.model import (
     LEARNING_FORM,
+    LEARNING_FORMS,
     LOCATION,
+    LOCATION_KINDS,
     MAX_HOURS_PER_WEEK,
     MAX_PARALLEL,
     RUN_PREFERENCES,
     TIME_OF_DAY,
+    TIMES_OF_DAY,
     Block,
     Preferences,
     Run,
@@ -29,7 +32,6 @@ from eigendossier.planner.model import (
 from eigendossier.planner.types import EPS, Option, PaceLimit, Problem
 
 _NONE = 1 << 62  # more moments than any grid has: no such run
-_UNPRICED = -1  # no kind costs less than nothing: a kind not priced yet
 
 
 def remaining_blocks(
@@ -142,8 +144,7 @@ def _usable(
     index = {block.id: i for i, block in enumerate(todo)}
     usable: list[list[Run]] = [[] for _ in todo]
     costs: list[list[int]] = [[] for _ in todo]
-    checks = _checks(prefs)
-    prices: dict[tuple[str, str, str], int | None] = {}
+    prices = _prices(prefs)
     first, last = prefs.start_date, prefs.horizon_end
     starts = set()
     for run in runs:
@@ -153,10 +154,7 @@ def _usable(
         starts.add(run.start)
         if run.seats_left <= 0 or run.start < first or run.end > last:
             continue
-        kind = (run.time_of_day, run.location_kind, run.learning_form)
-        cost = prices.get(kind, _UNPRICED)
-        if cost is _UNPRICED:
-            cost = prices[kind] = _price(run, checks)
+        cost = prices[run.time_of_day][run.location_kind][run.learning_form]
         if cost is not None:
             usable[i].append(run)
             costs[i].append(cost)
@@ -272,6 +270,27 @@ def too_few_moments(fewest: list[tuple[int, int]], k: int, moments: int) -> bool
     return need > k * moments
 
 
+def _prices(prefs: Preferences) -> dict[str, dict[str, dict[str, int | None]]]:
+    """The soft cost of every kind of run (``None``: a hard preference excludes it) by time
+    of day, location kind and learning form. A run's cost depends on its kind only, and
+    there are 48 kinds: priced up front, a run's cost is three subscripts in the loops over
+    the catalogue, with no key to build."""
+    checks = _checks(prefs)
+    return {
+        time_of_day: {
+            location: {
+                form: _price(
+                    {"time_of_day": time_of_day, "location_kind": location, "learning_form": form},
+                    checks,
+                )
+                for form in LEARNING_FORMS
+            }
+            for location in LOCATION_KINDS
+        }
+        for time_of_day in TIMES_OF_DAY
+    }
+
+
 def _checks(prefs: Preferences) -> list[tuple[str, frozenset[str], bool, int]]:
     """Per run-level preference that is set: the run's field, the wanted values, whether
     it is hard, its weight (what :func:`_price` reads)."""
@@ -355,11 +374,12 @@ def _cheapest_per_dates(
     return sorted(best.items())
 
 
-def _price(run: Run, checks: list[tuple[str, frozenset[str], bool, int]]) -> int | None:
-    """The soft cost of a run of this kind, or ``None`` when a hard preference excludes it."""
+def _price(kind: dict[str, str], checks: list[tuple[str, frozenset[str], bool, int]]) -> int | None:
+    """The soft cost of a run of this kind (its field values by field name), or ``None``
+    when a hard preference excludes it."""
     cost = 0
     for field, wanted, hard, weight in checks:
-        if getattr(run, field) not in wanted:
+        if kind[field] not in wanted:
             if hard:
                 return None
             cost += weight
@@ -400,19 +420,14 @@ def with_horizon(
         raise ValueError("only the horizon may change, and only to a later day")
     index = {block.id: i for i, block in enumerate(problem.blocks)}
     added: list[list[Option]] = [[] for _ in problem.blocks]
-    checks = _checks(prefs)
-    prices: dict[tuple[str, str, str], int | None] = {}
+    prices = _prices(prefs)
     for run in runs:
         if run.end <= old_last or run.end > last or run.start < first or run.seats_left <= 0:
             continue
         i = index.get(run.block_id)
         if i is None:
             continue
-        kind = (run.time_of_day, run.location_kind, run.learning_form)
-        if kind in prices:
-            cost = prices[kind]
-        else:
-            cost = prices[kind] = _price(run, checks)
+        cost = prices[run.time_of_day][run.location_kind][run.learning_form]
         if cost is not None:
             added[i].append(Option.of(run, problem.blocks[i].hours, cost))
     hours_matter = prefs.is_set(MAX_HOURS_PER_WEEK)
