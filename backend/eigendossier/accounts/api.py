@@ -24,6 +24,7 @@ from eigendossier.accounts.schemas import (
     SignUpSchema,
     TokenSchema,
 )
+from eigendossier.accounts.signin import note_sign_in
 from eigendossier.core.arguments import Blueprint
 from eigendossier.core.errors import problem_response
 from eigendossier.core.extensions import db, limiter
@@ -49,8 +50,7 @@ def account_from_request(req):
     found = sessions.signed_in(req.cookies.get(SESSION_COOKIE))
     if found is None:
         return None
-    g.sign_in_session = (found.session_id, found.last_seen_at)
-    g.sign_in_memo = found.memo
+    note_sign_in(found)
     return found.account
 
 
@@ -77,8 +77,7 @@ def _profile_response():
     found = sessions.remembered(request.cookies.get(SESSION_COOKIE))
     body = found.memo.get("profile") if found is not None else None
     if body is not None:
-        g.sign_in_session = (found.session_id, found.last_seen_at)
-        g.sign_in_memo = found.memo
+        note_sign_in(found)
     else:
         if not current_user.is_authenticated:
             return current_app.login_manager.unauthorized()

@@ -16,13 +16,19 @@ from eigendossier.accounts import sessions
 from eigendossier.accounts.cookies import SESSION_COOKIE
 
 
+def note_sign_in(found: sessions.SignedIn) -> None:
+    """Note the request's sign-in for the after-request hooks: the session's last use
+    (``api.note_session_use``) and the memo of its answers."""
+    g.sign_in_session = (found.session_id, found.last_seen_at)
+    g.sign_in_memo = found.memo
+
+
 def remembered_sign_in() -> sessions.SignedIn | None:
-    """The request's remembered sign-in answer, or None; noted for the after-request hooks
-    (the session's last use, the memo) as the request loader notes it."""
+    """The request's remembered sign-in answer, or None; noted as the request loader notes
+    it."""
     found = sessions.remembered(request.cookies.get(SESSION_COOKIE))
     if found is not None:
-        g.sign_in_session = (found.session_id, found.last_seen_at)
-        g.sign_in_memo = found.memo
+        note_sign_in(found)
     return found
 
 
