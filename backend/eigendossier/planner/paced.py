@@ -76,6 +76,8 @@ _Eligible = list[tuple[int, list[Option], bool]]
 _Subsets = Iterator[list[tuple[int, Option]]]
 # A window's (cost, fewest moments, fewest hour-moments at that cost or less), cheapest first.
 _Front = tuple[tuple[int, int, float], ...]
+# Options alike for the packing bound: (pace, grid moments, days).
+_Kind = tuple[float, int, int]
 
 
 def search(
@@ -123,6 +125,7 @@ class _BlockIndex:
 
     __slots__ = (
         "by_cost",
+        "by_kind",
         "by_start",
         "ends",
         "fronts",
@@ -152,6 +155,7 @@ class _BlockIndex:
         self.known: dict[tuple[int, int], tuple[int, int, int, float, float]] = {}
         self.fronts: dict[tuple[int, int], _Front] = {}
         self.by_cost: list[_CostRuns] | None = None  # made by the first front asked for
+        self.by_kind: dict[_Kind, list[int]] | None = None  # made by the first kinds asked for
         by_end = sorted(options, key=attrgetter("e"))
         self.ends = [o.e for o in by_end]
         self.max_s = []
@@ -233,6 +237,25 @@ class _BlockIndex:
                 _CostRuns(cost, [o for o in self.by_start if o.cost == cost]) for cost in costs
             ]
         return self.by_cost
+
+    def kinds(self, i: int, deadline: int) -> list[_Kind]:
+        """The distinct (pace, moments, days) of the window's options (see :meth:`needs`).
+
+        Options of one kind last the same days, so the window holds one iff one of them
+        starts between ``starts[i]`` and ``deadline`` minus its days: one bisection per
+        kind, and a block's options come in a few kinds."""
+        if self.by_kind is None:
+            by_kind: dict[_Kind, list[int]] = {}
+            for o in self.by_start:
+                by_kind.setdefault((o.hpw, o.steps, o.e - o.s + 1), []).append(o.s)
+            self.by_kind = by_kind
+        first = self.starts[i]
+        found = []
+        for kind, starts in self.by_kind.items():
+            j = bisect_left(starts, first)
+            if j < len(starts) and starts[j] <= deadline - kind[2] + 1:
+                found.append(kind)
+        return found
 
     def latest_start(self, deadline: int) -> int:
         """The latest start of an option ending by ``deadline`` (``-INF`` if none)."""
@@ -515,16 +538,12 @@ class _Paced:
         """
         hours = self.hours
         release, deadline, window = node.release, node.deadline, node.index
-        shapes: list[tuple[int, int, set[tuple[float, int, int]]]] = []
+        shapes: list[tuple[int, int, list[_Kind]]] = []
         for u in range(self.n):
             if assigned[u] is not None:
                 continue
             ix, last = self.index[u], deadline[u]
-            shape = {
-                (o.hpw, o.steps, o.e - o.s + 1)
-                for o in ix.by_start[window[u] : bisect_right(ix.starts, last)]
-                if o.e <= last and o.hpw <= hours + EPS
-            }
+            shape = [kind for kind in ix.kinds(window[u], last) if kind[0] <= hours + EPS]
             if not shape:
                 return True  # every run that fits the window is faster than the limit
             shapes.append((release[u], last if last < cap else cap, shape))
