@@ -26,7 +26,10 @@ the style of Demeulemeester and Herroelen's branch and bound for project schedul
   start after its end, so the runs forced into a window must fit k times its length (hours
   per week: their hour-days must fit ``H`` times its days). Where cheap runs are the long
   ones, the score bound prices that time too (a Lagrangian relaxation of the track and
-  hour room left, see ``_traded_score``).
+  hour room left, see ``_traded_score``). At the root the hours bound is asked once more
+  with each pace counted by a dual feasible function (``_packing_overflows``): paces that
+  cannot run side by side fill the limit badly, which raises the finish floor and can prove
+  that no plan fits the horizon without a search.
 
 Complexity: O(n log n) per node plus the branching (subsets of the eligible blocks that fit
 the free capacity). The number of nodes is exponential in the worst case; the memo bounds it
@@ -58,6 +61,7 @@ from eigendossier.planner.types import (
 
 INF = 1 << 62
 PROBE_NODES = 150  # what the deadline probes may spend of a search's share (see _probe)
+_TOL = 1e-6  # a pace margin well above the float noise (EPS) the hours checks allow
 _T = TypeVar("_T", int, float)
 
 # The option chosen per block, ``None`` while the block is open.
@@ -72,6 +76,8 @@ _Eligible = list[tuple[int, list[Option], bool]]
 _Subsets = Iterator[list[tuple[int, Option]]]
 # A window's (cost, fewest moments, fewest hour-moments at that cost or less), cheapest first.
 _Front = tuple[tuple[int, int, float], ...]
+# Options alike for the packing bound: (pace, grid moments, days).
+_Kind = tuple[float, int, int]
 
 
 def search(
@@ -119,6 +125,7 @@ class _BlockIndex:
 
     __slots__ = (
         "by_cost",
+        "by_kind",
         "by_start",
         "ends",
         "fronts",
@@ -148,6 +155,7 @@ class _BlockIndex:
         self.known: dict[tuple[int, int], tuple[int, int, int, float, float]] = {}
         self.fronts: dict[tuple[int, int], _Front] = {}
         self.by_cost: list[_CostRuns] | None = None  # made by the first front asked for
+        self.by_kind: dict[_Kind, list[int]] | None = None  # made by the first kinds asked for
         by_end = sorted(options, key=attrgetter("e"))
         self.ends = [o.e for o in by_end]
         self.max_s = []
@@ -229,6 +237,25 @@ class _BlockIndex:
                 _CostRuns(cost, [o for o in self.by_start if o.cost == cost]) for cost in costs
             ]
         return self.by_cost
+
+    def kinds(self, i: int, deadline: int) -> list[_Kind]:
+        """The distinct (pace, moments, days) of the window's options (see :meth:`needs`).
+
+        Options of one kind last the same days, so the window holds one iff one of them
+        starts between ``starts[i]`` and ``deadline`` minus its days: one bisection per
+        kind, and a block's options come in a few kinds."""
+        if self.by_kind is None:
+            by_kind: dict[_Kind, list[int]] = {}
+            for o in self.by_start:
+                by_kind.setdefault((o.hpw, o.steps, o.e - o.s + 1), []).append(o.s)
+            self.by_kind = by_kind
+        first = self.starts[i]
+        found = []
+        for kind, starts in self.by_kind.items():
+            j = bisect_left(starts, first)
+            if j < len(starts) and starts[j] <= deadline - kind[2] + 1:
+                found.append(kind)
+        return found
 
     def latest_start(self, deadline: int) -> int:
         """The latest start of an option ending by ``deadline`` (``-INF`` if none)."""
@@ -458,6 +485,9 @@ class _Paced:
                 lo = mid + 1
             else:
                 hi = mid
+        if self.p.hard_hours is not None:
+            while lo < len(ends) and self._packed_out(start, assigned, ends[lo]):
+                lo += 1
         return ends[lo] if lo < len(ends) else INF
 
     def _refuted(self, t: int, assigned: _Assigned, cap: int) -> bool:
@@ -477,6 +507,64 @@ class _Paced:
             return node is None or self._overflows(t, node, assigned, [], cap)
         finally:
             self.best = saved
+
+    def _packed_out(self, t: int, assigned: _Assigned, cap: int) -> bool:
+        """Does the packing bound (see :meth:`_packing_overflows`) refute every plan ending
+        by ``cap``? Asked only of caps the other root bounds leave, from the lowest up, and
+        shared by every search of the variant as :meth:`_refuted` is."""
+        known = self.variant.packed.get((t, cap))
+        if known is None:
+            saved = self.best
+            self.best = Solution((), cap, 0)
+            try:
+                node = self._windows(t, assigned, [])
+                known = node is None or self._packing_overflows(t, node, assigned, cap)
+            finally:
+                self.best = saved
+            self.variant.packed[(t, cap)] = known
+        return known
+
+    def _packing_overflows(self, t: int, node: _Node, assigned: _Assigned, cap: int) -> bool:
+        """The hours bound again, with each pace replaced by a dual feasible function of it.
+
+        The runs going at any moment keep at most ``H`` hours a week together, but they
+        seldom fill it: a 12-hour run under a 16-hour limit leaves 4 hours no run can use.
+        For a threshold ``a`` of at most ``H / 2`` (see :func:`_dual`), a pace above ``H - a``
+        counts as the whole ``H`` (what may run beside it is below ``a``) and a pace below
+        ``a`` counts as nothing; the counted paces of runs going together still add up to at
+        most ``H``, so the energy bound holds for them as for the paces themselves. Runs
+        faster than ``H`` never start, so they are left out. Each threshold worth trying
+        (one that moves a pace across a boundary) is one more pass of the window sums.
+        """
+        hours = self.hours
+        release, deadline, window = node.release, node.deadline, node.index
+        shapes: list[tuple[int, int, list[_Kind]]] = []
+        for u in range(self.n):
+            if assigned[u] is not None:
+                continue
+            ix, last = self.index[u], deadline[u]
+            shape = [kind for kind in ix.kinds(window[u], last) if kind[0] <= hours + EPS]
+            if not shape:
+                return True  # every run that fits the window is faster than the limit
+            shapes.append((release[u], last if last < cap else cap, shape))
+        paces = sorted({hpw for _, _, shape in shapes for hpw, _, _ in shape})
+        tried: set[tuple[float, ...]] = set()
+        for a in _thresholds(paces, hours):
+            counted = tuple(_dual(x, hours, a) for x in paces)
+            if counted in tried or all(c == x for c, x in zip(counted, paces, strict=True)):
+                continue
+            tried.add(counted)
+            items = []
+            for first, last, shape in shapes:
+                days = moments = float(INF)
+                for hpw, steps, span in shape:
+                    worth = _dual(hpw, hours, a)
+                    days = min(days, worth * span)
+                    moments = min(moments, worth * steps)
+                items.append((first, last, days, moments))
+            if self._hours_exceed(items, t, cap, hours + EPS):
+                return True
+        return False
 
     # -- the tree -----------------------------------------------------------------------
 
@@ -843,9 +931,16 @@ class _Paced:
 
         Items with the same release (or deadline) share a window and the sums only grow, so
         each window is checked once, with all of its items counted."""
-        grid = self.p.grid
         items = self._hour_items(t, node, assigned, active, cap)
-        limit = self.hours
+        return self._hours_exceed(items, t, cap, self.hours)
+
+    def _hours_exceed(
+        self, items: list[tuple[int, int, float, float]], t: int, cap: int, limit: float
+    ) -> bool:
+        """Do the items' hour-days (hour-moments) forced into some window exceed ``limit``
+        hours a week over it? Windows: from each release to ``cap``, from ``t`` to each
+        deadline."""
+        grid = self.p.grid
         last = len(items) - 1
         by_release = sorted(items, key=itemgetter(0), reverse=True)
         cap_end = bisect_right(grid, cap)
@@ -946,7 +1041,7 @@ class _Variant:
     whether score trades with pace, the runs' common divisor of moments, the distinct run
     ends, and which root caps the bounds refute, by (start, cap)."""
 
-    __slots__ = ("ends", "grain", "k", "refuted", "trades")
+    __slots__ = ("ends", "grain", "k", "packed", "refuted", "trades")
 
     def __init__(self, problem: Problem, n: int, hours: float) -> None:
         facts = _facts_of(problem)
@@ -955,6 +1050,7 @@ class _Variant:
         self.grain = facts.grain
         self.ends = facts.ends
         self.refuted: dict[tuple[int, int], bool] = {}
+        self.packed: dict[tuple[int, int], bool] = {}  # the same for the packing bound
 
 
 class _Facts:
@@ -1041,6 +1137,33 @@ def _lagrange(distinct: list[_Front], which: list[int], use: int, room: float) -
             total += cheapest[j]
         best = max(best, total)
     return best
+
+
+def _thresholds(paces: list[float], hours: float) -> list[float]:
+    """The thresholds of :func:`_dual` worth trying: each pace up to half the limit (it
+    and the paces above it stay, those below count nothing), and just below each limit
+    minus a pace (that pace counts as the whole limit), all at most half the limit."""
+    half = hours / 2
+    found = {x for x in paces if x <= half}
+    found |= {hours - x + 2 * _TOL for x in paces if hours - x + 2 * _TOL <= half}
+    found.add(half)
+    return sorted(found)
+
+
+def _dual(pace: float, hours: float, a: float) -> float:
+    """A dual feasible function of a pace under an ``hours`` limit, ``0 < a <= hours / 2``:
+    the whole limit above ``hours - a``, nothing below ``a``, the pace itself between.
+
+    Paces going together add up to at most ``hours`` (and float noise, below ``_TOL``).
+    With one of them above ``hours - a + _TOL`` the others are below ``a``, so they count
+    nothing; two such would exceed the limit. Without one, each counts at most its pace.
+    So the counted paces add up to at most the limit plus that noise too.
+    """
+    if pace > hours - a + _TOL:
+        return hours
+    if pace < a:
+        return 0.0
+    return pace
 
 
 def _slack(capacity: float) -> float:

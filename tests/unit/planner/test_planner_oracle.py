@@ -20,7 +20,7 @@ from eigendossier.planner.problem import (
     compile_unless_hopeless,
     remaining_blocks,
 )
-from eigendossier.planner.search import hopeless
+from eigendossier.planner.search import finish_floor, hopeless
 from tests.support_examples import examples
 
 BASE = date(2030, 1, 7)
@@ -387,3 +387,49 @@ def test_every_relaxation_the_oracle_finds_a_plan_for_is_offered(instance):
 
 def _change_key(change) -> tuple[str, str | None]:
     return change["code"], change.get("preference")
+
+
+@st.composite
+def ill_fitting(draw):
+    """Blocks on a weekly grid at paces that fill a weekly hours limit badly side by side
+    (a 10-hour run under 16 leaves 6 hours only the lightest runs can use)."""
+    n = draw(st.integers(2, 5))
+    weeks = draw(st.integers(n, 2 * n + 1))
+    blocks, runs = [], []
+    for i in range(n):
+        before = draw(st.sets(st.integers(0, i - 1), max_size=1)) if i else set()
+        blocks.append(Block(f"b{i}", f"B{i}", 1, 28, {f"b{j}" for j in before}))
+        for k, week in enumerate(draw(st.sets(st.integers(0, weeks - 1), min_size=1, max_size=3))):
+            start = BASE + timedelta(weeks=week)
+            length = timedelta(weeks=draw(st.integers(1, 3)), days=-1)
+            pace = draw(st.sampled_from((6.0, 10.0, 11.0, 12.0)))
+            runs.append(Run(f"r{i}.{k}", f"b{i}", start, start + length, "daytime", "school",
+                            "physical", 5, hours_per_week=pace))
+    prefs = Preferences(
+        start_date=BASE,
+        horizon_end=BASE + timedelta(weeks=weeks + 1),
+        max_parallel=draw(st.sampled_from((None, 3))),
+        max_hours_per_week=draw(st.sampled_from((16.0, 20.0))),
+        hard={"max_hours_per_week"} | ({"max_parallel"} if draw(st.booleans()) else set()),
+    )
+    return blocks, runs, prefs
+
+
+@settings(SETTINGS, max_examples=examples(500))
+@given(ill_fitting())
+def test_the_proven_finish_floor_never_passes_the_earliest_plan(instance):
+    """Plans that fill the weekly hours badly let the packing bound raise the finish floor,
+    and a floor past the last date proves that there is no route: it must never pass a
+    plan the oracle finds."""
+    blocks, runs, prefs = instance
+    problem = compile_problem(remaining_blocks(blocks, ())[0], runs, prefs, ())
+    floor = finish_floor(problem)
+    found = oracle(blocks, runs, prefs, frozenset())
+    if not found:
+        event("no route")
+        return
+    event("floor met" if floor == min(f.finish for f in found).toordinal() else "floor below")
+    assert floor <= min(f.finish for f in found).toordinal()
+    result = plan_route(blocks, runs, prefs, max_alternatives=0, node_limit=None)
+    assert result.plan is not None
+    assert (result.plan.finish, result.plan.score) == pareto(found)[0]
