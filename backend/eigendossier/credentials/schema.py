@@ -9,12 +9,16 @@ The shipped schema (``schemas/``, 1EdTech, Apache-2.0) was written for VC data m
   (the later 3.0.x schemas allow additional properties), and the signature covers them.
 
 Embedded endorsements are separate credentials with their own proofs and are not validated as
-part of the badge. No ``$ref`` is ever fetched.
+part of the badge: the adapted schema leaves ``endorsement`` and ``endorsementJwt`` open
+(the schema has no pattern properties, dependencies or property counts that could still see
+them), and the error messages are made for the credential without them. No ``$ref`` is ever
+fetched.
 
 Speed: a valid credential is the common case, so jsonschema-rs (compiled, ~200× faster) says
-yes or no first; only a credential it finds invalid goes through ``jsonschema`` for the error
-messages. Both validate the same adapted schema without format assertions, and a
-hypothesis test checks that they agree.
+yes or no first, on the credential as it is, and nothing more is done; only a credential it
+finds invalid goes through ``jsonschema`` for the error messages, remembered per document.
+Both validate the same adapted schema without format assertions, and a hypothesis test
+checks that they agree.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from .memo import DocumentMemo
 SCHEMA_DIR = Path(__file__).with_name("schemas")
 ACHIEVEMENT_SCHEMA = "ob_v3p0_achievementcredential_schema_draft4.json"
 _RENAMES = {"issuanceDate": "validFrom", "expirationDate": "validUntil"}
+_ENDORSEMENTS = ("endorsement", "endorsementJwt")
 
 # property → required type, per class of the object holding the property
 _EXPECTED_TYPES: dict[str, dict[str, str]] = {
@@ -74,6 +79,10 @@ def _adapt(node: Any, rename: bool) -> Any:
         out = {k: _adapt(v, rename) for k, v in node.items()}
         if out.get("additionalProperties") is False:
             out["additionalProperties"] = True
+        props = out.get("properties")
+        if isinstance(props, dict):
+            for name in _ENDORSEMENTS:
+                props.pop(name, None)
         if not rename:
             return out
         props = out.get("properties")
@@ -110,7 +119,10 @@ def fast_validator(vc_version: str) -> Any:
 
 
 def schema_errors(credential: dict[str, Any], vc_version: str, limit: int = 5) -> list[str]:
-    """Human-readable JSON Schema violations (at most ``limit``); remembered per document."""
+    """Human-readable JSON Schema violations (at most ``limit``); those of an invalid
+    credential are remembered per document (a valid one costs less than its memo key)."""
+    if fast_validator(vc_version).is_valid(credential):
+        return []
     return list(_SCHEMA_ERRORS.get_or_compute(
         [credential, vc_version, limit], lambda: _schema_errors(credential, vc_version, limit)
     ))
@@ -121,8 +133,6 @@ _SCHEMA_ERRORS = DocumentMemo(maxsize=512)
 
 def _schema_errors(credential: dict[str, Any], vc_version: str, limit: int) -> tuple[str, ...]:
     document = _without_endorsements(credential)
-    if fast_validator(vc_version).is_valid(document):
-        return ()
     errors = sorted(validator(vc_version).iter_errors(document), key=lambda e: list(e.path))
     return tuple(
         f"{'/'.join(str(p) for p in e.path) or '(root)'}: {e.message}" for e in errors[:limit]
@@ -134,7 +144,7 @@ def _without_endorsements(node: Any) -> Any:
         return {
             k: _without_endorsements(v)
             for k, v in node.items()
-            if k not in ("endorsement", "endorsementJwt")
+            if k not in _ENDORSEMENTS
         }
     if isinstance(node, list):
         return [_without_endorsements(v) for v in node]

@@ -6,9 +6,10 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from eigendossier.credentials import schema
+from eigendossier.credentials import schema, verify_credential
 from tests.support_examples import examples
 from tests.unit.credentials import corpus
+from tests.unit.credentials.helpers import NOW, Issuer, badge
 
 BASES = [
     entry.document()
@@ -57,3 +58,18 @@ def test_fast_validator_agrees_with_jsonschema(document, version):
 def test_bases_cover_valid_and_invalid_credentials():
     answers = {schema.fast_validator("2.0").is_valid(d) for d in BASES}
     assert answers == {True, False}
+
+
+def test_embedded_endorsements_are_not_held_to_the_badge_schema():
+    issuer = Issuer()
+    document = badge(issuer.did, endorsement=[{"type": 5}, "not a credential"], endorsementJwt=7)
+    document["issuer"]["endorsement"] = {"proof": []}
+    document["credentialSubject"]["achievement"]["endorsementJwt"] = [{"iss": None}]
+    token = issuer.sign_jwt({**document, "iss": issuer.did}, {"kid": issuer.method})
+    result = verify_credential(token, now=NOW)
+    assert result.status == "verified"
+    assert result.outcome("schema") == "pass"
+
+    document["credentialSubject"]["achievement"]["name"] = 5
+    errors = schema.schema_errors(document, "2.0")
+    assert errors == ["credentialSubject/achievement/name: 5 is not of type 'string'"]
