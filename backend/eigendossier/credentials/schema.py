@@ -153,7 +153,9 @@ def _without_endorsements(node: Any) -> Any:
 
 def _types(node: dict[str, Any]) -> list[str]:
     value = node.get("type", [])
-    return [value] if isinstance(value, str) else [t for t in value if isinstance(t, str)]
+    if isinstance(value, str):
+        return [value]
+    return [t for t in value if isinstance(t, str)] if isinstance(value, list) else []
 
 
 def type_errors(credential: dict[str, Any]) -> list[str]:

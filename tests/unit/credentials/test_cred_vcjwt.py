@@ -139,3 +139,15 @@ def test_vc_jose_es384_credential_is_verified():
     result = verify_credential(token, now=NOW)
     assert multikey.startswith("z82")
     assert result.status == "verified", [(c.id, c.message_code) for c in result.checks]
+
+
+@pytest.mark.parametrize("kind", [None, 5, {"Profile": True}])
+def test_an_issuer_type_that_is_no_list_of_names_is_reported_not_a_crash(kind):
+    issuer = Issuer()
+    document = badge(issuer.id)
+    document["issuer"]["type"] = kind
+    result = verify_credential(issuer.sign_jwt({**document, "iss": issuer.id},
+                                               {"kid": issuer.method}), now=NOW)
+    assert result.status == "verified_with_warnings"
+    schema_check = result.checks_for("schema")[0]
+    assert "issuer: type must include Profile" in schema_check.params["errors"]
