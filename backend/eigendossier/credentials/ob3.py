@@ -41,7 +41,11 @@ def contexts_of(document: dict[str, Any]) -> list[Any]:
 
 
 def vc_version(document: dict[str, Any]) -> str:
-    return "1.1" if contexts_of(document)[:1] == [VC_V1] else "2.0"
+    return _version(contexts_of(document))
+
+
+def _version(contexts: list[Any]) -> str:
+    return "1.1" if contexts[:1] == [VC_V1] else "2.0"
 
 
 def is_vc(document: dict[str, Any]) -> bool:
@@ -50,10 +54,16 @@ def is_vc(document: dict[str, Any]) -> bool:
 
 
 def is_open_badge(document: dict[str, Any]) -> bool:
-    has_context = any(
-        isinstance(x, str) and x.startswith(OB3_CONTEXT_PREFIX) for x in contexts_of(document)
-    )
-    return has_context or any(t in OB3_TYPES for t in types_of(document))
+    contexts = contexts_of(document)
+    return _has_ob3_context(contexts) or _has_ob3_type(types_of(document))
+
+
+def _has_ob3_context(contexts: list[Any]) -> bool:
+    return any(isinstance(x, str) and x.startswith(OB3_CONTEXT_PREFIX) for x in contexts)
+
+
+def _has_ob3_type(types: list[str]) -> bool:
+    return any(t in OB3_TYPES for t in types)
 
 
 def verify_vc(
@@ -86,7 +96,11 @@ def _summary(parsed: ParsedCredential) -> CredentialSummary:
 
 
 def format_checks(document: dict[str, Any], claims: dict[str, Any] | None) -> list[Check]:
-    out = _context_checks(document) + _type_checks(document)
+    contexts, types = contexts_of(document), types_of(document)
+    ob3_context = _has_ob3_context(contexts)
+    open_badge = ob3_context or _has_ob3_type(types)
+    out = _context_checks(contexts, open_badge and not ob3_context)
+    out += _type_checks(types, open_badge)
     if claims is not None:
         out += _claim_checks(document, claims)
     if not any(x.outcome == "fail" for x in out):
@@ -95,15 +109,14 @@ def format_checks(document: dict[str, Any], claims: dict[str, Any] | None) -> li
                 "format",
                 "format.ok",
                 "The credential is well-formed.",
-                vc_version=vc_version(document),
-                open_badge=is_open_badge(document),
+                vc_version=_version(contexts),
+                open_badge=open_badge,
             )
         )
     return out
 
 
-def _context_checks(document: dict[str, Any]) -> list[Check]:
-    contexts = contexts_of(document)
+def _context_checks(contexts: list[Any], ob3_context_missing: bool) -> list[Check]:
     first = contexts[0] if contexts else None
     out: list[Check] = []
     if first == VC_V1:
@@ -123,9 +136,7 @@ def _context_checks(document: dict[str, Any]) -> list[Check]:
                 found=str(first),
             )
         )
-    if is_open_badge(document) and not any(
-        isinstance(x, str) and x.startswith(OB3_CONTEXT_PREFIX) for x in contexts
-    ):
+    if ob3_context_missing:
         out.append(
             c.warned(
                 "format", "format.ob_context_missing", "The Open Badges 3.0 @context is missing."
@@ -134,8 +145,7 @@ def _context_checks(document: dict[str, Any]) -> list[Check]:
     return out
 
 
-def _type_checks(document: dict[str, Any]) -> list[Check]:
-    types = types_of(document)
+def _type_checks(types: list[str], open_badge: bool) -> list[Check]:
     if "VerifiableCredential" not in types:
         return [
             c.failed(
@@ -145,7 +155,7 @@ def _type_checks(document: dict[str, Any]) -> list[Check]:
                 types=types,
             )
         ]
-    if is_open_badge(document) and not any(t in (*OB3_TYPES, *CLR_TYPES) for t in types):
+    if open_badge and not any(t in (*OB3_TYPES, *CLR_TYPES) for t in types):
         return [
             c.warned(
                 "format",

@@ -61,6 +61,7 @@ _EXPECTED_TYPES: dict[str, dict[str, str]] = {
     "Result": {"alignment": "Alignment"},
     "ResultDescription": {"alignment": "Alignment"},
 }
+_NO_EXPECTATIONS: dict[str, str] = {}
 
 
 @cache
@@ -151,11 +152,9 @@ def _without_endorsements(node: Any) -> Any:
     return node
 
 
-def _types(node: dict[str, Any]) -> list[str]:
-    value = node.get("type", [])
-    if isinstance(value, str):
-        return [value]
-    return [t for t in value if isinstance(t, str)] if isinstance(value, list) else []
+def _has_type(node: dict[str, Any], expected: str) -> bool:
+    value = node.get("type")
+    return value == expected or (isinstance(value, list) and expected in value)
 
 
 def type_errors(credential: dict[str, Any]) -> list[str]:
@@ -166,12 +165,17 @@ def type_errors(credential: dict[str, Any]) -> list[str]:
 
 
 def _walk(node: dict[str, Any], cls: str, path: str, errors: list[str]) -> None:
-    for prop, expected in _EXPECTED_TYPES.get(cls, {}).items():
+    for prop, expected in _EXPECTED_TYPES.get(cls, _NO_EXPECTATIONS).items():
         values = node.get(prop)
-        for index, child in enumerate(values if isinstance(values, list) else [values]):
-            if not isinstance(child, dict):
-                continue
-            where = f"{path}/{prop}" + (f"/{index}" if isinstance(values, list) else "")
-            if expected not in _types(child):
-                errors.append(f"{where.lstrip('/')}: type must include {expected}")
-            _walk(child, expected, where, errors)
+        if isinstance(values, dict):
+            _visit(values, expected, f"{path}/{prop}", errors)
+        elif isinstance(values, list):
+            for index, child in enumerate(values):
+                if isinstance(child, dict):
+                    _visit(child, expected, f"{path}/{prop}/{index}", errors)
+
+
+def _visit(node: dict[str, Any], expected: str, where: str, errors: list[str]) -> None:
+    if not _has_type(node, expected):
+        errors.append(f"{where.lstrip('/')}: type must include {expected}")
+    _walk(node, expected, where, errors)
