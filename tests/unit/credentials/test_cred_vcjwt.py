@@ -151,3 +151,16 @@ def test_an_issuer_type_that_is_no_list_of_names_is_reported_not_a_crash(kind):
     assert result.status == "verified_with_warnings"
     schema_check = result.checks_for("schema")[0]
     assert "issuer: type must include Profile" in schema_check.params["errors"]
+
+
+def test_each_verification_gives_a_summary_of_its_own():
+    issuer = Issuer()
+    parsed = parse_credential(vc2_jwt(issuer, {"kid": issuer.method}))
+    first = verify_credential(parsed, now=NOW).summary
+    first.title = "changed"
+    first.achievement.name = "changed"
+    first.achievement.learning_outcomes.append("changed")
+    second = verify_credential(parsed, now=NOW).summary
+    assert second == parsed.summary
+    assert (second.title, second.achievement.name) == ("Basis veiligheid VCA",) * 2
+    assert "changed" not in second.achievement.learning_outcomes
