@@ -553,10 +553,16 @@ def validity_checks(
     start_raw = document.get("validFrom", document.get("issuanceDate"))
     end_raw = document.get("validUntil", document.get("expirationDate"))
     start, end = parse_datetime(start_raw), parse_datetime(end_raw)
-    if (start_raw is not None and start is None) or (end_raw is not None and end is None):
+    malformed = (start_raw is not None and start is None) or (end_raw is not None and end is None)
+    not_before = expires = None
+    try:
+        not_before, expires = _epoch(claims.get("nbf")), _epoch(claims.get("exp"))
+    except (OverflowError, OSError, ValueError):  # beyond the years a datetime holds
+        malformed = True
+    if malformed:
         return [c.failed("validity", "validity.date_invalid", "A validity date is malformed.")]
-    start = max(filter(None, [start, _epoch(claims.get("nbf"))]), default=None)
-    end = min(filter(None, [end, _epoch(claims.get("exp"))]), default=None)
+    start = max(filter(None, [start, not_before]), default=None)
+    end = min(filter(None, [end, expires]), default=None)
     return [dates_check(start, end, now)]
 
 

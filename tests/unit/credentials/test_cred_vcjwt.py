@@ -164,3 +164,11 @@ def test_each_verification_gives_a_summary_of_its_own():
     assert second == parsed.summary
     assert (second.title, second.achievement.name) == ("Basis veiligheid VCA",) * 2
     assert "changed" not in second.achievement.learning_outcomes
+
+
+@pytest.mark.parametrize("claim", ["nbf", "exp"])
+def test_a_jwt_time_beyond_the_calendar_is_a_malformed_date_not_a_crash(claim):
+    issuer = Issuer()
+    result = verify_credential(vc2_jwt(issuer, {"kid": issuer.method}, **{claim: 10**20}), now=NOW)
+    assert result.status == "failed"
+    assert "validity.date_invalid" in codes(result)
