@@ -561,8 +561,10 @@ def validity_checks(
         malformed = True
     if malformed:
         return [c.failed("validity", "validity.date_invalid", "A validity date is malformed.")]
-    start = max(filter(None, [start, not_before]), default=None)
-    end = min(filter(None, [end, expires]), default=None)
+    if not_before and (start is None or not_before > start):
+        start = not_before
+    if expires and (end is None or expires < end):
+        end = expires
     return [dates_check(start, end, now)]
 
 
