@@ -172,3 +172,14 @@ def test_a_jwt_time_beyond_the_calendar_is_a_malformed_date_not_a_crash(claim):
     result = verify_credential(vc2_jwt(issuer, {"kid": issuer.method}, **{claim: 10**20}), now=NOW)
     assert result.status == "failed"
     assert "validity.date_invalid" in codes(result)
+
+
+def test_a_remembered_did_key_vouches_only_for_its_own_issuer():
+    issuer, other = Issuer(), Issuer()
+    assert verify_credential(vc2_jwt(other, {"kid": other.method}), now=NOW).status == "verified"
+    assert verify_credential(vc2_jwt(issuer, {"kid": issuer.method}), now=NOW).status == "verified"
+    forged = other.sign_jwt({**badge(issuer.id), "nbf": EPOCH_2024}, {"kid": other.method})
+    assert verify_credential(forged, now=NOW).status == "failed"
+    signed_by_issuer_under_others_kid = vc2_jwt(issuer, {"kid": other.method})
+    result = verify_credential(signed_by_issuer_under_others_kid, now=NOW)
+    assert (result.status, result.outcome("proof")) == ("failed", "fail")
