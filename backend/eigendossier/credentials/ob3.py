@@ -28,8 +28,11 @@ VC_V1 = "https://www.w3.org/2018/credentials/v1"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 OB3_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/"
 OB3_TYPES = (*BADGE_TYPES, "EndorsementCredential")
+_OB3_TYPES = frozenset(OB3_TYPES)
+_BADGE_TYPES = frozenset(BADGE_TYPES)
 # A 1EdTech CLR 2.0 uses the OB 3.0 context for the achievements and awards it holds.
 CLR_TYPES = ("ClrCredential",)
+_OB3_OR_CLR_TYPES = frozenset((*OB3_TYPES, *CLR_TYPES))
 # A DID method we do not resolve is not evidence against the credential.
 UNRESOLVABLE = ("key.unsupported_did_method", "key.unsupported_scheme")
 JWT_CLAIMS = ("iss", "sub", "aud", "jti", "nbf", "exp", "iat", "cnf")
@@ -63,7 +66,7 @@ def _has_ob3_context(contexts: list[Any]) -> bool:
 
 
 def _has_ob3_type(types: list[str]) -> bool:
-    return any(t in OB3_TYPES for t in types)
+    return not _OB3_TYPES.isdisjoint(types)
 
 
 def verify_vc(
@@ -156,7 +159,7 @@ def _type_checks(types: list[str], open_badge: bool) -> list[Check]:
                 types=types,
             )
         ]
-    if open_badge and not any(t in (*OB3_TYPES, *CLR_TYPES) for t in types):
+    if open_badge and _OB3_OR_CLR_TYPES.isdisjoint(types):
         return [
             c.warned(
                 "format",
@@ -196,7 +199,7 @@ def _subject(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def schema_checks(document: dict[str, Any]) -> list[Check]:
-    if not any(t in BADGE_TYPES for t in types_of(document)):
+    if _BADGE_TYPES.isdisjoint(types_of(document)):
         return [
             c.skipped(
                 "schema",
