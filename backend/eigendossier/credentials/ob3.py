@@ -20,7 +20,7 @@ from .keys import from_jwk
 from .limits import Limits, count_objects
 from .linkeddata import ContextRefused
 from .model import Achievement, Check, CredentialSummary, Outcome, ParsedCredential
-from .schema import schema_errors, shipped_schema_ids, type_errors
+from .schema import schema_errors, shipped_schema_ids
 from .status import ListVerifier, check_vc_status, issuer_id
 from .summary import BADGE_TYPES, parse_datetime, types_of, vc_summary
 
@@ -208,7 +208,7 @@ def schema_checks(document: dict[str, Any]) -> list[Check]:
             )
         ]
     version = vc_version(document)
-    errors = schema_errors(document, version) + type_errors(document)
+    errors = schema_errors(document, version)
     out = [
         c.warned(
             "schema",

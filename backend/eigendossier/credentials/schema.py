@@ -16,9 +16,10 @@ fetched.
 
 Speed: a valid credential is the common case, so jsonschema-rs (compiled, ~200× faster) says
 yes or no first, on the credential as it is, and nothing more is done; only a credential it
-finds invalid goes through ``jsonschema`` for the error messages, remembered per document.
-Both validate the same adapted schema without format assertions, and a hypothesis test
-checks that they agree.
+finds invalid goes through ``jsonschema`` and the type walk for the error messages (the
+schema's remembered per document). The compiled schema is the adapted one without format
+assertions, plus the type rules written out in draft 4 (``contains`` as ``not items not``);
+a hypothesis test checks that it says yes exactly when both explanations find nothing.
 """
 
 from __future__ import annotations
@@ -111,22 +112,63 @@ def _no_retrieval(uri: str) -> Any:
 
 @cache
 def fast_validator(vc_version: str) -> Any:
-    """The same schema compiled by jsonschema-rs, for the yes/no answer."""
-    return jsonschema_rs.Draft4Validator(
-        _adapt(_base_schema(), rename=vc_version != "1.1"),
-        validate_formats=False,
-        retriever=_no_retrieval,
-    )
+    """The same schema and the type rules compiled by jsonschema-rs, for the yes/no answer."""
+    schema = _adapt(_base_schema(), rename=vc_version != "1.1")
+    schema["$defs"].update(_type_rules())
+    schema["allOf"] = [_rule_ref("credential")]
+    return jsonschema_rs.Draft4Validator(schema, validate_formats=False, retriever=_no_retrieval)
+
+
+def _type_rules() -> dict[str, Any]:
+    """:data:`_EXPECTED_TYPES` as draft-4 definitions: ``props:<class>`` for what an object
+    of a class holds, ``node:<class>`` for a value that must be of a class (a non-object
+    passes, as in :func:`type_errors`)."""
+    rules: dict[str, Any] = {}
+    for cls, props in _EXPECTED_TYPES.items():
+        rules[f"{_RULE}props:{cls}"] = {
+            "properties": {
+                prop: {"anyOf": [{"type": "array", "items": _node_ref(expected)},
+                                 {"not": {"type": "array"}, "allOf": [_node_ref(expected)]}]}
+                for prop, expected in props.items()
+            }
+        }
+    for expected in {e for props in _EXPECTED_TYPES.values() for e in props.values()}:
+        named = {"enum": [expected]}
+        typed: dict[str, Any] = {
+            "required": ["type"],
+            "properties": {"type": {"anyOf": [
+                named, {"type": "array", "not": {"items": {"not": named}}}
+            ]}},
+        }
+        if expected in _EXPECTED_TYPES:
+            typed["allOf"] = [_rule_ref(expected)]
+        rules[f"{_RULE}node:{expected}"] = {"anyOf": [{"not": {"type": "object"}}, typed]}
+    return rules
+
+
+_RULE = "eigendossier-types:"
+
+
+def _rule_ref(cls: str) -> dict[str, str]:
+    return {"$ref": f"#/$defs/{_RULE}props:{cls}"}
+
+
+def _node_ref(cls: str) -> dict[str, str]:
+    return {"$ref": f"#/$defs/{_RULE}node:{cls}"}
 
 
 def schema_errors(credential: dict[str, Any], vc_version: str, limit: int = 5) -> list[str]:
-    """Human-readable JSON Schema violations (at most ``limit``); those of an invalid
-    credential are remembered per document (a valid one costs less than its memo key)."""
+    """Human-readable JSON Schema violations (at most ``limit``), then the paths whose type
+    lacks its class (:func:`type_errors`). Those of an invalid credential are remembered per
+    document; a valid one costs one compiled check, less than its memo key."""
     if fast_validator(vc_version).is_valid(credential):
         return []
-    return list(_SCHEMA_ERRORS.get_or_compute(
-        [credential, vc_version, limit], lambda: _schema_errors(credential, vc_version, limit)
-    ))
+    return [
+        *_SCHEMA_ERRORS.get_or_compute(
+            [credential, vc_version, limit], lambda: _schema_errors(credential, vc_version, limit)
+        ),
+        *type_errors(credential),
+    ]
 
 
 _SCHEMA_ERRORS = DocumentMemo(maxsize=512)
