@@ -1,5 +1,5 @@
-"""Structural checks of OB 3.0 credentials: the 1EdTech JSON Schema plus the type checks the
-schema cannot express (draft 4 has no ``contains``).
+"""Structural checks of OB 3.0 credentials: the 1EdTech JSON Schema plus the type checks it
+leaves out (an issuer's ``type`` must include ``Profile``, and so on).
 
 The shipped schema (``schemas/``, 1EdTech, Apache-2.0) was written for VC data model 1.1
 (``issuanceDate``/``expirationDate``). Two deliberate adaptations:
