@@ -28,14 +28,6 @@ def from_error(check_id: str, error: CredentialError, outcome: Outcome = "fail")
     return Check(check_id, outcome, error.code, dict(error.params), error.message)
 
 
-def _failing(checks: list[Check]) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {}
-    for check in checks:
-        if check.outcome == "fail":
-            out.setdefault(check.id, set()).add(check.message_code)
-    return out
-
-
 # Skipped checks that leave the verdict open: the key is not tied to the issuer, or a declared
 # status could not be read. Without them the credential may be fine, or may be revoked.
 UNDETERMINED = frozenset(
@@ -60,18 +52,29 @@ def overall_status(checks: list[Check]) -> Status:
     ``unverifiable``: its dates and status cannot be trusted either. Expiry alone gives
     ``expired``; any other date problem (not yet valid, expires before issue) is a failure.
     """
-    failing = _failing(checks)
-    hard = set(failing) - {"validity", "revocation"}
-    if hard or failing.get("validity", set()) - {"validity.expired"}:
+    hard = revoked = expired = signed = undetermined = warning = False
+    for check in checks:
+        if check.outcome == "fail":
+            if check.id == "revocation":
+                revoked = True
+            elif check.id == "validity" and check.message_code == "validity.expired":
+                expired = True
+            else:
+                hard = True
+        elif check.outcome == "pass":
+            signed = signed or check.id == "proof"
+        elif check.outcome == "skipped":
+            undetermined = undetermined or check.message_code in UNDETERMINED
+        elif check.outcome == "warn":
+            warning = True
+    if hard:
         return "failed"
-    if not any(c.id == "proof" and c.outcome == "pass" for c in checks):
+    if not signed:
         return "unverifiable"
-    if "revocation" in failing:
+    if revoked:
         return "revoked"
-    if any(c.outcome == "skipped" and c.message_code in UNDETERMINED for c in checks):
+    if undetermined:
         return "unverifiable"
-    if "validity" in failing:
+    if expired:
         return "expired"
-    if any(c.outcome == "warn" for c in checks):
-        return "verified_with_warnings"
-    return "verified"
+    return "verified_with_warnings" if warning else "verified"

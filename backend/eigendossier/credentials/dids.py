@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote, urldefrag
 
@@ -155,6 +156,8 @@ class DidResolver:
             raise _invalid_reference(str(reference))
         scheme = reference.split(":", 1)[0] if ":" in reference else ""
         if scheme == "did":
+            if reference.startswith("did:key:"):
+                return resolve_did_key(reference)
             resolved = self._resolve_did_url(reference)
             if reference.startswith("did:web:"):
                 read_at = self._read_at(did_web_url(reference.split("#", 1)[0]))
@@ -173,18 +176,7 @@ class DidResolver:
 
     def _resolve_did_url(self, reference: str) -> ResolvedKey:
         did, fragment = urldefrag(reference)
-        document = self.resolve_did(did)
-        if not fragment and did.startswith("did:key:"):
-            fragment = did[len("did:key:") :]
-            reference = f"{did}#{fragment}"
-        method = find_method(document, reference, fragment)
-        return ResolvedKey(
-            key=from_verification_method(method),
-            method_id=_absolute_id(method.get("id", reference), did),
-            controller=method.get("controller", did),
-            confirmed=True,
-            source=did.split(":")[1] if did.count(":") >= 2 else "did",
-        )
+        return _method_key(self.resolve_did(did), did, reference, fragment)
 
     def _resolve_http(self, reference: str) -> ResolvedKey:
         base, fragment = urldefrag(reference)
@@ -216,6 +208,30 @@ class DidResolver:
             return _same_key(method, key)
         except (FetchError, KeyResolutionError):
             return False
+
+
+@lru_cache(maxsize=256)
+def resolve_did_key(reference: str) -> ResolvedKey:
+    """The key a ``did:key`` URL names. It depends on the string alone (the key is the
+    identifier), so the result is kept, keyed by the whole reference: an issuer's key is
+    decoded once, not on every verification. A refusal (malformed key, a fragment naming
+    another key) raises and is not kept."""
+    did, fragment = urldefrag(reference)
+    if not fragment:
+        fragment = did[len("did:key:") :]
+        reference = f"{did}#{fragment}"
+    return _method_key(did_key_document(did), did, reference, fragment)
+
+
+def _method_key(document: dict[str, Any], did: str, reference: str, fragment: str) -> ResolvedKey:
+    method = find_method(document, reference, fragment)
+    return ResolvedKey(
+        key=from_verification_method(method),
+        method_id=_absolute_id(method.get("id", reference), did),
+        controller=method.get("controller", did),
+        confirmed=True,
+        source=did.split(":")[1] if did.count(":") >= 2 else "did",
+    )
 
 
 def _same_key(method: dict[str, Any], key: PublicKey) -> bool:

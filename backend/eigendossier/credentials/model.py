@@ -25,7 +25,7 @@ CHECK_IDS = (
 FORMATS = ("ob2_hosted", "ob2_signed", "ob3_jwt", "ob3_data_integrity", "other_vc", "sd_jwt_vc")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Check:
     """One verification step. ``message_code`` + ``params`` are for translation (nl/en);
     ``message`` is the English default."""
@@ -35,6 +35,24 @@ class Check:
     message_code: str
     params: dict[str, Any] = field(default_factory=dict)
     message: str = ""
+
+    def __init__(
+        self,
+        id: str,
+        outcome: Outcome,
+        message_code: str,
+        params: dict[str, Any] | None = None,
+        message: str = "",
+    ) -> None:
+        # Still frozen, but filled in one go: the generated __init__ of a frozen dataclass
+        # sets each field through object.__setattr__, 1 us more a check on this machine,
+        # and a verification makes ten of them.
+        values = self.__dict__
+        values["id"] = id
+        values["outcome"] = outcome
+        values["message_code"] = message_code
+        values["params"] = {} if params is None else params
+        values["message"] = message
 
 
 @dataclass

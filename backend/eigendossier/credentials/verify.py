@@ -54,6 +54,9 @@ def verify_credential(
     return VerificationResult(overall_status(checks), checks, summary)
 
 
+_POSITION = {check_id: position for position, check_id in enumerate(CHECK_IDS)}
+
+
 def ordered(checks: list[Check]) -> list[Check]:
     """Checks in the fixed order of :data:`CHECK_IDS` (stable within one id)."""
-    return sorted(checks, key=lambda check: CHECK_IDS.index(check.id))
+    return sorted(checks, key=lambda check: _POSITION[check.id])

@@ -1,7 +1,7 @@
 import pytest
 
 from eigendossier.credentials import DidResolver, KeyResolutionError
-from eigendossier.credentials.dids import did_key_document, did_web_url
+from eigendossier.credentials.dids import did_key_document, did_web_url, resolve_did_key
 
 from .helpers import Fetcher, Issuer
 
@@ -163,3 +163,23 @@ def test_did_web_offline_uses_the_last_document_read_and_says_when():
     assert again.status == "verified"
     (key,) = again.checks_for("issuer_key")
     assert key.params["checked_at"] == read_at.isoformat()
+
+
+def test_did_key_results_are_kept_per_reference_and_never_mixed():
+    first, second = Issuer(), Issuer(curve="P-256")
+    resolver = DidResolver()
+    for _ in range(2):
+        assert resolver.resolve(first.method).key.to_multikey() == first.multikey
+        assert resolver.resolve(second.method).key.to_multikey() == second.multikey
+        assert DidResolver().resolve(first.did).method_id == first.method
+    assert resolve_did_key.cache_info().hits >= 3
+    assert resolve_did_key.cache_info().maxsize == 256
+
+
+def test_a_did_key_naming_another_key_is_refused_every_time():
+    issuer, other = Issuer(), Issuer()
+    resolver = DidResolver()
+    resolver.resolve(issuer.method)
+    for _ in range(2):
+        error = error_of(lambda: resolver.resolve(f"{issuer.did}#{other.multikey}"))
+        assert error.code == "key.method_not_found"

@@ -1,5 +1,8 @@
+import dataclasses
+
 import pytest
 
+from eigendossier.credentials import Check
 from eigendossier.credentials.checks import failed, overall_status, passed, skipped, warned
 
 PROOF = passed("proof", "proof.valid", "")
@@ -33,3 +36,15 @@ PROOF = passed("proof", "proof.valid", "")
 )
 def test_overall_status(checks, status):
     assert overall_status(checks) == status
+
+
+def test_a_check_is_fixed_once_made():
+    check = failed("validity", "validity.expired", "Expired.", expired_on="2024-01-01")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        check.outcome = "pass"
+    assert check == Check("validity", "fail", "validity.expired", {"expired_on": "2024-01-01"},
+                          "Expired.")
+    assert Check("proof", "pass", "proof.valid").params == {}
+    assert Check("proof", "pass", "proof.valid").params is not Check("a", "pass", "b").params
+    assert dataclasses.replace(check, outcome="skipped").outcome == "skipped"
+    assert dataclasses.asdict(check)["params"] == {"expired_on": "2024-01-01"}

@@ -1,14 +1,16 @@
-"""The compiled schema validator (jsonschema-rs) agrees with jsonschema on every credential:
-it only answers yes/no on the fast path, jsonschema explains the no."""
+"""The compiled schema validator (jsonschema-rs) agrees with jsonschema and the type walk on
+every credential: it only answers yes/no on the fast path, they explain the no."""
 
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from eigendossier.credentials import schema
+from eigendossier.credentials import schema, verify_credential
 from tests.support_examples import examples
 from tests.unit.credentials import corpus
+from tests.unit.credentials.helpers import NOW, Issuer, badge
 
 BASES = [
     entry.document()
@@ -49,11 +51,45 @@ def mutated_credentials(draw):
 
 @settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(document=mutated_credentials(), version=st.sampled_from(["1.1", "2.0"]))
-def test_fast_validator_agrees_with_jsonschema(document, version):
+def test_fast_validator_agrees_with_jsonschema_and_the_type_walk(document, version):
     slow = list(schema.validator(version).iter_errors(document))
-    assert schema.fast_validator(version).is_valid(document) == (not slow)
+    assert schema.fast_validator(version).is_valid(document) == (
+        not slow and not schema.type_errors(document)
+    )
 
 
 def test_bases_cover_valid_and_invalid_credentials():
     answers = {schema.fast_validator("2.0").is_valid(d) for d in BASES}
     assert answers == {True, False}
+
+
+def test_embedded_endorsements_are_not_held_to_the_badge_schema():
+    issuer = Issuer()
+    document = badge(issuer.did, endorsement=[{"type": 5}, "not a credential"], endorsementJwt=7)
+    document["issuer"]["endorsement"] = {"proof": []}
+    document["credentialSubject"]["achievement"]["endorsementJwt"] = [{"iss": None}]
+    token = issuer.sign_jwt({**document, "iss": issuer.did}, {"kid": issuer.method})
+    result = verify_credential(token, now=NOW)
+    assert result.status == "verified"
+    assert result.outcome("schema") == "pass"
+
+    document["credentialSubject"]["achievement"]["name"] = 5
+    errors = schema.schema_errors(document, "2.0")
+    assert errors == ["credentialSubject/achievement/name: 5 is not of type 'string'"]
+
+
+@pytest.mark.parametrize("where", ["issuer", "achievement", "alignment"])
+def test_a_type_without_its_class_is_found_by_the_compiled_check(where):
+    document = badge("did:example:issuer")
+    achievement = document["credentialSubject"]["achievement"]
+    achievement["alignment"] = [{"type": ["Alignment"], "targetName": "NLQF 3",
+                                 "targetUrl": "https://nlqf.nl/"}]
+    assert schema.schema_errors(document, "2.0") == []
+    node, path = {
+        "issuer": (document["issuer"], "issuer"),
+        "achievement": (achievement, "credentialSubject/achievement"),
+        "alignment": (achievement["alignment"][0], "credentialSubject/achievement/alignment/0"),
+    }[where]
+    node["type"] = ["Thing"]
+    assert not schema.fast_validator("2.0").is_valid(document)
+    assert schema.schema_errors(document, "2.0")[-1].startswith(f"{path}: type must include")

@@ -139,3 +139,47 @@ def test_vc_jose_es384_credential_is_verified():
     result = verify_credential(token, now=NOW)
     assert multikey.startswith("z82")
     assert result.status == "verified", [(c.id, c.message_code) for c in result.checks]
+
+
+@pytest.mark.parametrize("kind", [None, 5, {"Profile": True}])
+def test_an_issuer_type_that_is_no_list_of_names_is_reported_not_a_crash(kind):
+    issuer = Issuer()
+    document = badge(issuer.id)
+    document["issuer"]["type"] = kind
+    result = verify_credential(issuer.sign_jwt({**document, "iss": issuer.id},
+                                               {"kid": issuer.method}), now=NOW)
+    assert result.status == "verified_with_warnings"
+    schema_check = result.checks_for("schema")[0]
+    assert "issuer: type must include Profile" in schema_check.params["errors"]
+
+
+def test_each_verification_gives_a_summary_of_its_own():
+    issuer = Issuer()
+    parsed = parse_credential(vc2_jwt(issuer, {"kid": issuer.method}))
+    first = verify_credential(parsed, now=NOW).summary
+    first.title = "changed"
+    first.achievement.name = "changed"
+    first.achievement.learning_outcomes.append("changed")
+    second = verify_credential(parsed, now=NOW).summary
+    assert second == parsed.summary
+    assert (second.title, second.achievement.name) == ("Basis veiligheid VCA",) * 2
+    assert "changed" not in second.achievement.learning_outcomes
+
+
+@pytest.mark.parametrize("claim", ["nbf", "exp"])
+def test_a_jwt_time_beyond_the_calendar_is_a_malformed_date_not_a_crash(claim):
+    issuer = Issuer()
+    result = verify_credential(vc2_jwt(issuer, {"kid": issuer.method}, **{claim: 10**20}), now=NOW)
+    assert result.status == "failed"
+    assert "validity.date_invalid" in codes(result)
+
+
+def test_a_remembered_did_key_vouches_only_for_its_own_issuer():
+    issuer, other = Issuer(), Issuer()
+    assert verify_credential(vc2_jwt(other, {"kid": other.method}), now=NOW).status == "verified"
+    assert verify_credential(vc2_jwt(issuer, {"kid": issuer.method}), now=NOW).status == "verified"
+    forged = other.sign_jwt({**badge(issuer.id), "nbf": EPOCH_2024}, {"kid": other.method})
+    assert verify_credential(forged, now=NOW).status == "failed"
+    signed_by_issuer_under_others_kid = vc2_jwt(issuer, {"kid": other.method})
+    result = verify_credential(signed_by_issuer_under_others_kid, now=NOW)
+    assert (result.status, result.outcome("proof")) == ("failed", "fail")
