@@ -136,9 +136,26 @@ def _str(value: Any) -> str | None:
 
 
 def _epoch(value: Any) -> datetime | None:
+    """A JWT time as a moment; ``None`` when absent, not a whole number, or beyond the years
+    a datetime holds (an issuer may write any number: the summary shows no date then, and
+    :func:`verify` calls the dates malformed)."""
     if isinstance(value, int) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, UTC)
+        try:
+            return datetime.fromtimestamp(value, UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
     return None
+
+
+def _dates_check(claims: dict[str, Any], now: datetime) -> Check:
+    """``nbf`` and ``exp`` against ``now``: a whole number out of a datetime's range is a
+    malformed date, not a credential without one."""
+    start, end = _epoch(claims.get("nbf")), _epoch(claims.get("exp"))
+    for name, moment in (("nbf", start), ("exp", end)):
+        value = claims.get(name)
+        if moment is None and isinstance(value, int) and not isinstance(value, bool):
+            return c.failed("validity", "validity.date_invalid", "A validity date is malformed.")
+    return dates_check(start, end, now)
 
 
 def verify(parsed: ParsedCredential, ctx: VerifyContext) -> tuple[list[Check], CredentialSummary]:
@@ -148,7 +165,7 @@ def verify(parsed: ParsedCredential, ctx: VerifyContext) -> tuple[list[Check], C
     out += proof_checks(parsed, ctx)
     out.append(c.skipped("recipient", "recipient.not_checked", "No learner identifiers given."))
     claims = parsed.jwt_claims or {}
-    out.append(dates_check(_epoch(claims.get("nbf")), _epoch(claims.get("exp")), ctx.now))
+    out.append(_dates_check(claims, ctx.now))
     out.append(status_check(parsed, ctx))
     out.append(c.skipped("refresh", "refresh.none", "No refresh service."))
     return out, summary(parsed.document)

@@ -270,6 +270,21 @@ def test_an_award_as_sd_jwt_vc_verifies_with_the_issuers_did_and_reads_as_a_badg
     assert result.summary.recipient == "Sanne de Vries"
 
 
+@pytest.mark.parametrize("claim", ["nbf", "exp"])
+def test_an_award_time_beyond_the_calendar_is_a_malformed_date_not_a_crash(claim):
+    issuer = Issuer()
+    claims, paths = sdjwtvc.award_claims(
+        issuer=issuer.did, issuer_name="ROC Test", credential_id="urn:uuid:1",
+        issued_at=datetime(2026, 1, 1, tzinfo=UTC), achievement={"name": "Basis ICT"})
+    token = sdjwt.issue({**claims, claim: 10**20}, paths, issuer.private,
+                        header={"alg": "EdDSA", "typ": sdjwt.VC_TYP, "kid": issuer.method})
+    result = verify_credential(token, now=datetime(2026, 2, 1, tzinfo=UTC))
+    assert result.status == "failed"
+    assert [c.message_code for c in result.checks if c.id == "validity"] == [
+        "validity.date_invalid"]
+    assert result.summary.title == "Basis ICT"
+
+
 def test_an_award_signed_by_another_key_fails_its_proof():
     issuer, other = Issuer(), Issuer()
     forged = sdjwt.issue({"iss": issuer.did, "vct": "x"}, [], other.private,
