@@ -40,11 +40,24 @@ _Caches = tuple[
     dict[str, Any],
     dict[tuple[str | None, bool], Any],
     dict[tuple[tuple[str, ...], ...], Any],
+    dict[tuple[str | None, tuple[str, ...]], Any],
+    dict[tuple[str, ...], Any],
+    dict[str, tuple[str, tuple[str, str]]],
 ]
 _CACHES: dict[int, _Caches] = {}
 _CACHES_MAX = 4096
 _ABSOLUTE: dict[str, bool] = {}
 _PROCESSED: dict[tuple[int, int, bool, bool], tuple[Any, Any, Any]] = {}
+
+
+_Plan = tuple[Any, bool, Any, bool, tuple[str, Any, str] | None]
+
+
+def _escape(value: str) -> str:
+    """pyld's N-Quads escaping, skipped for the strings (nearly all) that need none."""
+    if "\\" in value or '"' in value or "\n" in value or "\r" in value or "\t" in value:
+        return str(escape(value))
+    return value
 
 
 class Unsupported(Exception):  # a signal to fall back, not a failure
@@ -53,15 +66,16 @@ class Unsupported(Exception):  # a signal to fall back, not a failure
 
 def _caches(ctx: Any) -> _Caches:
     """(context, expanded IRIs, term plans, key kinds, node contexts by property, node
-    contexts by types) per processed context. Contexts are frozen and memoised, so what is
-    worked out from one holds while the entry (which keeps the context alive, so its id is
-    not reused) lives. A plain dict: a lost race computes twice."""
+    contexts by types, node shapes, property layouts, type objects) per processed context.
+    Contexts are frozen and memoised, so what is worked out from one holds while the entry
+    (which keeps the context alive, so its id is not reused) lives. A plain dict: a lost race
+    computes twice."""
     known = _CACHES.get(id(ctx))
     if known is not None and known[0] is ctx:
         return known
     if len(_CACHES) >= _CACHES_MAX:
         _CACHES.clear()
-    entry: _Caches = (ctx, {}, {}, {}, {}, {})
+    entry: _Caches = (ctx, {}, {}, {}, {}, {}, {}, {}, {})
     _CACHES[id(ctx)] = entry
     return entry
 
@@ -190,19 +204,61 @@ class _Walk:
         top: bool = False,
     ) -> str:
         """Walk a node object as pyld's ``_expand`` would; return its subject."""
+        keys = tuple(element)
+        if top:
+            entered = self.shape(active_ctx, active_property, keys, top=True)[0]
+            if "@context" in element:
+                entered = self.processor._process_context(
+                    entered, element["@context"], self.options
+                )
+            type_keys = self.type_keys(entered, keys)
+        else:
+            shapes = _caches(active_ctx)[6]
+            shape = shapes.get((active_property, keys))
+            if shape is None:
+                shape = self.shape(active_ctx, active_property, keys)
+                _remember(shapes, (active_property, keys), shape)
+            entered, type_keys = shape
+        active_ctx = entered
+        if type_keys:
+            signature = tuple(
+                tuple(sorted(t for t in _arrayify(element[key]) if isinstance(t, str)))
+                for key in type_keys
+            )
+            by_types = _caches(entered)[5]
+            typed = by_types.get(signature)
+            if typed is None:
+                get = jsonld.JsonLdProcessor.get_context_value
+                typed = entered
+                for kind in (kind for group in signature for kind in group):
+                    scoped = get(entered, kind, "@context")
+                    if scoped is not None and scoped is not False:
+                        typed = self.process(typed, scoped, propagate=False)
+                _remember(by_types, signature, typed)
+            active_ctx = typed
+        return self.properties(active_ctx, entered, element, keys, graph)
+
+    def shape(
+        self, active_ctx: Any, active_property: str | None, keys: tuple[str, ...],
+        top: bool = False,
+    ) -> tuple[Any, tuple[str, ...]]:
+        """What a node with these keys (in this order) under ``active_property`` gets, as
+        pyld's ``_expand`` works it out from the keys alone: the context its properties are
+        expanded in (before type-scoped contexts) and its type keys, sorted. A function of
+        the context and the keys, so it is worked out once per shape."""
         get = jsonld.JsonLdProcessor.get_context_value
         property_scoped = get(active_ctx, active_property, "@context")
         type_scoped = active_ctx if active_ctx.get("previousContext") else None
         must_revert = True
-        if type_scoped and len(element) <= 2 and "@context" not in element:
-            for key in sorted(element):
+        if type_scoped and len(keys) <= 2 and "@context" not in keys:
+            for key in sorted(keys):
                 expanded = self.iri(type_scoped, key, vocab=True)
                 if expanded == "@value":
                     raise Unsupported("value object")
-                if expanded == "@id" and len(element) == 1:
+                if expanded == "@id" and len(keys) == 1:
                     must_revert = False
                     break
-        if "@context" in element and not top:
+        if "@context" in keys and not top:
             raise Unsupported("a context inside the document")
         by_property = _caches(active_ctx)[4]
         entered = by_property.get((active_property, must_revert))
@@ -213,105 +269,116 @@ class _Walk:
             if property_scoped is not None:
                 entered = self.process(entered, property_scoped, override_protected=True)
             _remember(by_property, (active_property, must_revert), entered)
-        active_ctx = entered
-        if "@context" in element:
-            active_ctx = self.processor._process_context(
-                active_ctx, element["@context"], self.options
-            )
-        type_scoped = active_ctx
-        ordered = sorted(element)
-        caches = _caches(active_ctx)
-        kinds = caches[3]
-        types: list[tuple[str, ...]] = []
-        for key in ordered:
-            if key == "@context":
-                continue
-            if (kinds.get(key) or self.key_kind(active_ctx, key))[0] == "@type":
-                written = (t for t in _arrayify(element[key]) if isinstance(t, str))
-                types.append(tuple(sorted(written)))
-        if types:
-            signature = tuple(types)
-            typed = caches[5].get(signature)
-            if typed is None:
-                typed = active_ctx
-                for kind in (kind for group in signature for kind in group):
-                    scoped = get(type_scoped, kind, "@context")
-                    if scoped is not None and scoped is not False:
-                        typed = self.process(typed, scoped, propagate=False)
-                _remember(caches[5], signature, typed)
-            active_ctx = typed
-        return self.properties(active_ctx, type_scoped, element, ordered, graph)
+        return entered, (() if top else self.type_keys(entered, keys))
+
+    def type_keys(self, active_ctx: Any, keys: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(
+            key for key in sorted(keys)
+            if key != "@context" and self.key_kind(active_ctx, key)[0] == "@type"
+        )
 
     def properties(
         self,
         active_ctx: Any,
         type_scoped: Any,
         element: dict[str, Any],
-        ordered: list[str],
+        keys: tuple[str, ...],
         graph: str,
     ) -> str:
-        keys: list[tuple[str, str, str | None]] = []
-        subject = None
-        caches = _caches(active_ctx)
-        kinds = caches[3]
-        for key in ordered:
+        layouts = _caches(active_ctx)[7]
+        layout = layouts.get(keys)
+        if layout is None:
+            layout = self.layout(active_ctx, keys)
+            _remember(layouts, keys, layout)
+        id_key, entries = layout
+        subject = (
+            self.new_blank() if id_key is None else self.node_iri(active_ctx, element[id_key])
+        )
+        written = _resource(subject) if _is_absolute(subject) else None
+        for key, predicate, plan in entries:
+            if plan is None:
+                self.types(type_scoped, element[key], graph, written)
+            else:
+                self.term(plan, key, predicate, element[key], graph, written)
+        return subject
+
+    def layout(
+        self, active_ctx: Any, keys: tuple[str, ...]
+    ) -> tuple[str | None, list[tuple[str, str | None, Any]]]:
+        """A node's properties in pyld's order, worked out once per context and keys: the
+        key that holds its identifier, then (key, predicate, term plan or None for a type)
+        per property that is not dropped."""
+        id_key = None
+        entries: list[tuple[str, str | None, Any]] = []
+        terms = _caches(active_ctx)[2]
+        for key in sorted(keys):
             if key == "@context":
                 continue
-            kind, predicate = kinds.get(key) or self.key_kind(active_ctx, key)
+            kind, predicate = self.key_kind(active_ctx, key)
             if kind == "drop":
                 continue
             if kind == "@id":
-                if subject is not None:
+                if id_key is not None:
                     raise Unsupported("colliding @id")
-                subject = self.node_iri(active_ctx, element[key])
-                continue
-            keys.append((key, kind, predicate))
-        if subject is None:
-            subject = self.new_blank()
-        written = _resource(subject) if _is_absolute(subject) else None
-        for key, kind, predicate in keys:
-            if kind == "@type":
-                self.types(type_scoped, element[key], graph, written)
+                id_key = key
+            elif kind == "@type":
+                entries.append((key, None, None))
             else:
-                self.term(active_ctx, caches[2], key, predicate, element[key], graph, written)
-        return subject
+                plan = terms.get(key)
+                if plan is None:
+                    plan = self.plan(active_ctx, key)
+                    _remember(terms, key, plan)
+                entries.append((key, predicate, plan))
+        return id_key, entries
 
     def types(self, type_scoped: Any, value: Any, graph: str, subject: Any) -> None:
+        objects = _caches(type_scoped)[8]
         for kind in _arrayify(value):
-            expanded = self.node_iri(type_scoped, kind, vocab=True)
-            self.emit(graph, subject, _RDF_TYPE, _resource(expanded), ("I", expanded))
+            known = objects.get(kind) if type(kind) is str else None
+            if known is None:
+                expanded = self.node_iri(type_scoped, kind, vocab=True)
+                known = (_resource(expanded), ("I", expanded))
+                _remember(objects, kind, known)
+            self.emit(graph, subject, _RDF_TYPE, known[0], known[1])
 
     def term(
         self,
-        active_ctx: Any,
-        terms: dict[str, Any],
+        plan: _Plan,
         key: str,
         predicate: str | None,
         value: Any,
         graph: str,
         subject: Any,
     ) -> None:
-        plan = terms.get(key)
-        if plan is None:
-            plan = self.plan(active_ctx, key)
-            _remember(terms, key, plan)
-        term_ctx, in_graph = plan[0], plan[1]
-        for item in self.flat(value):
+        term_ctx, in_graph, text = plan[0], plan[1], plan[4]
+        if isinstance(value, list):
+            items = self.flat(value)
+        elif value is None:
+            return
+        else:
+            items = [value]
+        for item in items:
             if in_graph:
                 if not isinstance(item, dict):
                     raise Unsupported("a graph container holding a value")
                 named = self.new_blank()
                 self.emit(graph, subject, predicate, _resource(named), ("I", named))
                 self.node(term_ctx, key, item, named)
+            elif text is not None and type(item) is str:
+                suffix, typed, datatype = text
+                self.emit(graph, subject, predicate, '"' + _escape(item) + '"' + suffix,
+                          ("L", item, typed), (item, datatype))
             elif isinstance(item, dict):
                 child = self.node(term_ctx, key, item, graph)
                 self.emit(graph, subject, predicate, _resource(child), ("I", child))
             else:
                 self.value(plan, key, item, graph, subject, predicate)
 
-    def plan(self, active_ctx: Any, key: str) -> tuple[Any, bool, Any, bool]:
+    def plan(self, active_ctx: Any, key: str) -> _Plan:
         """What a term means in a context, worked out once: (context for its values, whether
-        it is a graph container, its type mapping, whether strings get a language)."""
+        it is a graph container, its type mapping, whether strings get a language, and for
+        a term whose strings are plain literals (suffix after the quoted string, type for
+        comparing values, datatype) else None)."""
         get = jsonld.JsonLdProcessor.get_context_value
         mapping = active_ctx["mappings"].get(key)
         if mapping and mapping.get("reverse"):
@@ -333,7 +400,15 @@ class _Walk:
         tagged = get(term_ctx, key, "@language") is not None or (
             get(term_ctx, key, "@direction") is not None
         )
-        return term_ctx, "@graph" in container, kind, tagged
+        typed = kind if kind not in (None, "@id", "@vocab", "@none") else None
+        text = None
+        if kind not in ("@id", "@vocab") and not (typed is None and tagged) and (
+            typed != XSD_DOUBLE
+        ):
+            datatype = typed or XSD_STRING
+            suffix = "" if datatype in (XSD_STRING, RDF_LANGSTRING) else "^^<" + datatype + ">"
+            text = (suffix, typed, datatype)
+        return term_ctx, "@graph" in container, kind, tagged, text
 
     def flat(self, value: Any) -> list[Any]:
         if isinstance(value, list):
@@ -342,7 +417,7 @@ class _Walk:
 
     def value(
         self,
-        plan: tuple[Any, bool, Any, bool],
+        plan: _Plan,
         key: str,
         value: Any,
         graph: str,
@@ -350,7 +425,7 @@ class _Walk:
         predicate: str | None,
     ) -> None:
         """pyld's ``_expand_value`` followed by its ``_object_to_rdf``."""
-        ctx, _, kind, tagged = plan
+        ctx, _, kind, tagged, _ = plan
         if kind in ("@id", "@vocab") and isinstance(value, str):
             target = self.node_iri(ctx, value, vocab=kind == "@vocab")
             self.emit(graph, subject, predicate, _resource(target), ("I", target))
@@ -361,7 +436,7 @@ class _Walk:
                 raise Unsupported("language or direction")
             if typed != XSD_DOUBLE:
                 datatype = typed or XSD_STRING
-                written = '"' + escape(value) + '"'
+                written = '"' + _escape(value) + '"'
                 if datatype not in (XSD_STRING, RDF_LANGSTRING):
                     written += "^^<" + datatype + ">"
                 compared = ("L", value, typed)
@@ -482,7 +557,7 @@ def _pyld_dataset(dataset: Dataset) -> dict[str, list[Any]]:
 
 def _literal(component: dict[str, Any]) -> str:
     """A literal as written in N-Quads (pyld's ``serialize_nquad``)."""
-    text: str = '"' + escape(component["value"]) + '"'
+    text: str = '"' + _escape(component["value"]) + '"'
     datatype = component["datatype"]
     if datatype == RDF_LANGSTRING:
         if component.get("language"):
