@@ -504,29 +504,46 @@ def canonical_nquads(dataset: Dataset) -> str:
     mentions: dict[str, list[int]] = {}
     for graph, triples in dataset.items():
         name = None if graph == "@default" else _resource(graph)
-        for subject, predicate, obj, *_ in triples:
-            quad = (subject, predicate, obj, name)
-            blanks = [c[0] for c in (subject, obj, name) if isinstance(c, tuple)]
-            if not blanks:
-                fixed.append(_line(quad, None))
+        tail = " .\n" if name is None else None if type(name) is tuple else f" {name} .\n"
+        for triple in triples:
+            subject, predicate, obj = triple[0], triple[1], triple[2]
+            if tail is not None and type(subject) is str and type(obj) is str:
+                fixed.append(f"{subject} {predicate} {obj}{tail}")
                 continue
-            for blank in blanks:
-                mentions.setdefault(blank, []).append(len(quads))
-            quads.append(quad)
+            index = len(quads)
+            quads.append((subject, predicate, obj, name))
+            for term in (subject, obj, name):
+                if type(term) is tuple:
+                    mentions.setdefault(term[0], []).append(index)
     hashes: dict[str, str] = {}
     for blank, indices in mentions.items():
-        lines = sorted(_line(quads[i], lambda b, me=blank: "_:a" if b == me else "_:z")
-                       for i in indices)
+        lines = sorted([_first_degree_line(quads[i], blank) for i in indices])
         hashes[blank] = hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
     if len(set(hashes.values())) != len(hashes):
         pyld_form = _pyld_dataset(dataset)
         return str(Canonicaliser().main(pyld_form, {"format": "application/n-quads"}))
     labels = {
         blank: f"_:c14n{n}"
-        for n, (_, blank) in enumerate(sorted((h, b) for b, h in hashes.items()))
+        for n, (_, blank) in enumerate(sorted([(h, b) for b, h in hashes.items()]))
     }
-    fixed.extend(_line(quad, labels.__getitem__) for quad in quads)
-    return "".join(sorted(fixed))
+    fixed.extend([_line(quad, labels) for quad in quads])
+    fixed.sort()
+    return "".join(fixed)
+
+
+def _first_degree_line(quad: tuple[Any, str, Any, Any], blank: str) -> str:
+    """A quad as the first-degree hash of ``blank`` reads it: ``_:a`` for that blank node,
+    ``_:z`` for any other."""
+    subject, predicate, obj, graph = quad
+    if type(subject) is tuple:
+        subject = "_:a" if subject[0] == blank else "_:z"
+    if type(obj) is tuple:
+        obj = "_:a" if obj[0] == blank else "_:z"
+    if graph is None:
+        return f"{subject} {predicate} {obj} .\n"
+    if type(graph) is tuple:
+        graph = "_:a" if graph[0] == blank else "_:z"
+    return f"{subject} {predicate} {obj} {graph} .\n"
 
 
 def _pyld_dataset(dataset: Dataset) -> dict[str, list[Any]]:
@@ -567,14 +584,14 @@ def _literal(component: dict[str, Any]) -> str:
     return text
 
 
-def _line(quad: tuple[Any, str, Any, Any], label: Any) -> str:
+def _line(quad: tuple[Any, str, Any, Any], labels: dict[str, str]) -> str:
     subject, predicate, obj, graph = quad
-    if isinstance(subject, tuple):
-        subject = label(subject[0])
-    if isinstance(obj, tuple):
-        obj = label(obj[0])
+    if type(subject) is tuple:
+        subject = labels[subject[0]]
+    if type(obj) is tuple:
+        obj = labels[obj[0]]
     if graph is None:
         return f"{subject} {predicate} {obj} .\n"
-    if isinstance(graph, tuple):
-        graph = label(graph[0])
+    if type(graph) is tuple:
+        graph = labels[graph[0]]
     return f"{subject} {predicate} {obj} {graph} .\n"
