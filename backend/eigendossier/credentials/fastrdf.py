@@ -50,7 +50,7 @@ _ABSOLUTE: dict[str, bool] = {}
 _PROCESSED: dict[tuple[int, int, bool, bool], tuple[Any, Any, Any]] = {}
 
 
-_Plan = tuple[Any, bool, Any, bool, tuple[str, Any, str] | None]
+_Plan = tuple[Any, bool, Any, bool, tuple[str, Any, str] | None, Any]
 
 
 def _escape(value: str) -> str:
@@ -93,6 +93,13 @@ def _is_absolute(value: str) -> bool:
         known = bool(jsonld._is_absolute_iri(value))
         _remember(_ABSOLUTE, value, known)
     return known
+
+
+def _type_names(value: Any) -> tuple[str, ...]:
+    """The names a node's type key holds, sorted (what its type-scoped contexts follow)."""
+    if type(value) is str:
+        return (value,)
+    return tuple(sorted([t for t in _arrayify(value) if isinstance(t, str)]))
 
 
 def _arrayify(value: Any) -> list[Any]:
@@ -197,51 +204,53 @@ class _Walk:
 
     def node(
         self,
-        active_ctx: Any,
+        caches: _Caches,
         active_property: str | None,
         element: dict[str, Any],
         graph: str,
         top: bool = False,
     ) -> str:
-        """Walk a node object as pyld's ``_expand`` would; return its subject."""
+        """Walk a node object as pyld's ``_expand`` would; return its subject. ``caches``
+        are those of the active context (``caches[0]``)."""
         keys = tuple(element)
+        shape: tuple[_Caches, tuple[str, ...]] | None
         if top:
-            entered = self.shape(active_ctx, active_property, keys, top=True)[0]
+            entered = self.shape(caches[0], active_property, keys, top=True)[0][0]
             if "@context" in element:
                 entered = self.processor._process_context(
                     entered, element["@context"], self.options
                 )
-            type_keys = self.type_keys(entered, keys)
+            shape = (_caches(entered), self.type_keys(entered, keys))
         else:
-            shapes = _caches(active_ctx)[6]
+            shapes = caches[6]
             shape = shapes.get((active_property, keys))
             if shape is None:
-                shape = self.shape(active_ctx, active_property, keys)
+                shape = self.shape(caches[0], active_property, keys)
                 _remember(shapes, (active_property, keys), shape)
-            entered, type_keys = shape
-        active_ctx = entered
+        entered_caches, type_keys = shape
+        typed_caches = entered_caches
         if type_keys:
-            signature = tuple(
-                tuple(sorted(t for t in _arrayify(element[key]) if isinstance(t, str)))
-                for key in type_keys
-            )
-            by_types = _caches(entered)[5]
-            typed = by_types.get(signature)
-            if typed is None:
-                get = jsonld.JsonLdProcessor.get_context_value
-                typed = entered
-                for kind in (kind for group in signature for kind in group):
-                    scoped = get(entered, kind, "@context")
-                    if scoped is not None and scoped is not False:
-                        typed = self.process(typed, scoped, propagate=False)
-                _remember(by_types, signature, typed)
-            active_ctx = typed
-        return self.properties(active_ctx, entered, element, keys, graph)
+            signature = tuple([_type_names(element[key]) for key in type_keys])
+            known = entered_caches[5].get(signature)
+            typed_caches = self.typed(entered_caches, signature) if known is None else known
+        return self.properties(typed_caches, entered_caches, element, keys, graph)
+
+    def typed(self, caches: _Caches, signature: tuple[tuple[str, ...], ...]) -> _Caches:
+        """The caches of the context with the type-scoped contexts of these types applied."""
+        get = jsonld.JsonLdProcessor.get_context_value
+        entered = typed = caches[0]
+        for kind in (kind for group in signature for kind in group):
+            scoped = get(entered, kind, "@context")
+            if scoped is not None and scoped is not False:
+                typed = self.process(typed, scoped, propagate=False)
+        typed_caches = _caches(typed)
+        _remember(caches[5], signature, typed_caches)
+        return typed_caches
 
     def shape(
         self, active_ctx: Any, active_property: str | None, keys: tuple[str, ...],
         top: bool = False,
-    ) -> tuple[Any, tuple[str, ...]]:
+    ) -> tuple[_Caches, tuple[str, ...]]:
         """What a node with these keys (in this order) under ``active_property`` gets, as
         pyld's ``_expand`` works it out from the keys alone: the context its properties are
         expanded in (before type-scoped contexts) and its type keys, sorted. A function of
@@ -269,7 +278,7 @@ class _Walk:
             if property_scoped is not None:
                 entered = self.process(entered, property_scoped, override_protected=True)
             _remember(by_property, (active_property, must_revert), entered)
-        return entered, (() if top else self.type_keys(entered, keys))
+        return _caches(entered), (() if top else self.type_keys(entered, keys))
 
     def type_keys(self, active_ctx: Any, keys: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(
@@ -279,37 +288,69 @@ class _Walk:
 
     def properties(
         self,
-        active_ctx: Any,
-        type_scoped: Any,
+        caches: _Caches,
+        type_caches: _Caches,
         element: dict[str, Any],
         keys: tuple[str, ...],
         graph: str,
     ) -> str:
-        layouts = _caches(active_ctx)[7]
+        """Write a node's properties (``caches`` of its context with the type-scoped
+        contexts applied, ``type_caches`` of the one before, which its types expand in)."""
+        layouts = caches[7]
         layout = layouts.get(keys)
         if layout is None:
-            layout = self.layout(active_ctx, keys)
+            layout = self.layout(caches[0], keys)
             _remember(layouts, keys, layout)
         id_key, entries = layout
         subject = (
-            self.new_blank() if id_key is None else self.node_iri(active_ctx, element[id_key])
+            self.new_blank() if id_key is None else self.node_iri(caches[0], element[id_key])
         )
         written = _resource(subject) if _is_absolute(subject) else None
+        emit = self.emit
         for key, predicate, plan in entries:
+            value = element[key]
             if plan is None:
-                self.types(type_scoped, element[key], graph, written)
+                objects = type_caches[8]
+                for kind in value if isinstance(value, list) else (value,):
+                    known = objects.get(kind) if type(kind) is str else None
+                    if known is None:
+                        expanded = self.node_iri(type_caches[0], kind, vocab=True)
+                        known = (_resource(expanded), ("I", expanded))
+                        _remember(objects, kind, known)
+                    emit(graph, written, _RDF_TYPE, known[0], known[1])
+                continue
+            if isinstance(value, list):
+                items: Any = self.flat(value)
+            elif value is None:
+                continue
             else:
-                self.term(plan, key, predicate, element[key], graph, written)
+                items = (value,)
+            in_graph, text, term_caches = plan[1], plan[4], plan[5]
+            for item in items:
+                if in_graph:
+                    if not isinstance(item, dict):
+                        raise Unsupported("a graph container holding a value")
+                    named = self.new_blank()
+                    emit(graph, written, predicate, (named,), ("I", named))
+                    self.node(term_caches, key, item, named)
+                elif text is not None and type(item) is str:
+                    emit(graph, written, predicate, '"' + _escape(item) + '"' + text[0],
+                         ("L", item, text[1]), (item, text[2]))
+                elif isinstance(item, dict):
+                    child = self.node(term_caches, key, item, graph)
+                    emit(graph, written, predicate, _resource(child), ("I", child))
+                else:
+                    self.value(plan, key, item, graph, written, predicate)
         return subject
 
     def layout(
         self, active_ctx: Any, keys: tuple[str, ...]
-    ) -> tuple[str | None, list[tuple[str, str | None, Any]]]:
+    ) -> tuple[str | None, list[tuple[str, str | None, _Plan | None]]]:
         """A node's properties in pyld's order, worked out once per context and keys: the
         key that holds its identifier, then (key, predicate, term plan or None for a type)
         per property that is not dropped."""
         id_key = None
-        entries: list[tuple[str, str | None, Any]] = []
+        entries: list[tuple[str, str | None, _Plan | None]] = []
         terms = _caches(active_ctx)[2]
         for key in sorted(keys):
             if key == "@context":
@@ -331,54 +372,12 @@ class _Walk:
                 entries.append((key, predicate, plan))
         return id_key, entries
 
-    def types(self, type_scoped: Any, value: Any, graph: str, subject: Any) -> None:
-        objects = _caches(type_scoped)[8]
-        for kind in _arrayify(value):
-            known = objects.get(kind) if type(kind) is str else None
-            if known is None:
-                expanded = self.node_iri(type_scoped, kind, vocab=True)
-                known = (_resource(expanded), ("I", expanded))
-                _remember(objects, kind, known)
-            self.emit(graph, subject, _RDF_TYPE, known[0], known[1])
-
-    def term(
-        self,
-        plan: _Plan,
-        key: str,
-        predicate: str | None,
-        value: Any,
-        graph: str,
-        subject: Any,
-    ) -> None:
-        term_ctx, in_graph, text = plan[0], plan[1], plan[4]
-        if isinstance(value, list):
-            items = self.flat(value)
-        elif value is None:
-            return
-        else:
-            items = [value]
-        for item in items:
-            if in_graph:
-                if not isinstance(item, dict):
-                    raise Unsupported("a graph container holding a value")
-                named = self.new_blank()
-                self.emit(graph, subject, predicate, _resource(named), ("I", named))
-                self.node(term_ctx, key, item, named)
-            elif text is not None and type(item) is str:
-                suffix, typed, datatype = text
-                self.emit(graph, subject, predicate, '"' + _escape(item) + '"' + suffix,
-                          ("L", item, typed), (item, datatype))
-            elif isinstance(item, dict):
-                child = self.node(term_ctx, key, item, graph)
-                self.emit(graph, subject, predicate, _resource(child), ("I", child))
-            else:
-                self.value(plan, key, item, graph, subject, predicate)
-
     def plan(self, active_ctx: Any, key: str) -> _Plan:
         """What a term means in a context, worked out once: (context for its values, whether
-        it is a graph container, its type mapping, whether strings get a language, and for
-        a term whose strings are plain literals (suffix after the quoted string, type for
-        comparing values, datatype) else None)."""
+        it is a graph container, its type mapping, whether strings get a language, for a
+        term whose strings are plain literals (suffix after the quoted string, type for
+        comparing values, datatype) else None, and the caches of the context for its
+        values)."""
         get = jsonld.JsonLdProcessor.get_context_value
         mapping = active_ctx["mappings"].get(key)
         if mapping and mapping.get("reverse"):
@@ -408,7 +407,7 @@ class _Walk:
             datatype = typed or XSD_STRING
             suffix = "" if datatype in (XSD_STRING, RDF_LANGSTRING) else "^^<" + datatype + ">"
             text = (suffix, typed, datatype)
-        return term_ctx, "@graph" in container, kind, tagged, text
+        return term_ctx, "@graph" in container, kind, tagged, text, _caches(term_ctx)
 
     def flat(self, value: Any) -> list[Any]:
         if isinstance(value, list):
@@ -425,7 +424,7 @@ class _Walk:
         predicate: str | None,
     ) -> None:
         """pyld's ``_expand_value`` followed by its ``_object_to_rdf``."""
-        ctx, _, kind, tagged, _ = plan
+        ctx, _, kind, tagged, _, _ = plan
         if kind in ("@id", "@vocab") and isinstance(value, str):
             target = self.node_iri(ctx, value, vocab=kind == "@vocab")
             self.emit(graph, subject, predicate, _resource(target), ("I", target))
@@ -486,7 +485,8 @@ def to_dataset(processor: Any, document: Any, options: dict[str, Any]) -> Datase
     }
     walk = _Walk(processor, full)
     try:
-        walk.node(processor._get_initial_context(full), None, document, "@default", top=True)
+        initial = _caches(processor._get_initial_context(full))
+        walk.node(initial, None, document, "@default", top=True)
     except jsonld.JsonLdError as exc:
         raise Unsupported("pyld refused part of it") from exc
     return {name: list(triples.values()) for name, triples in walk.graphs.items() if triples}
