@@ -48,6 +48,10 @@ _CACHES: dict[int, _Caches] = {}
 _CACHES_MAX = 4096
 _ABSOLUTE: dict[str, bool] = {}
 _PROCESSED: dict[tuple[int, int, bool, bool], tuple[Any, Any, Any]] = {}
+_TOP_SHAPES: dict[
+    tuple[int, str, tuple[Any, ...], tuple[str, ...]],
+    tuple[Any, tuple[_Caches, tuple[str, ...]]],
+] = {}
 
 
 _Plan = tuple[Any, bool, Any, bool, tuple[str, Any, str] | None, Any]
@@ -215,12 +219,7 @@ class _Walk:
         keys = tuple(element)
         shape: tuple[_Caches, tuple[str, ...]] | None
         if top:
-            entered = self.shape(caches[0], active_property, keys, top=True)[0][0]
-            if "@context" in element:
-                entered = self.processor._process_context(
-                    entered, element["@context"], self.options
-                )
-            shape = (_caches(entered), self.type_keys(entered, keys))
+            shape = self.top_shape(caches[0], element, keys)
         else:
             shapes = caches[6]
             shape = shapes.get((active_property, keys))
@@ -246,6 +245,25 @@ class _Walk:
         typed_caches = _caches(typed)
         _remember(caches[5], signature, typed_caches)
         return typed_caches
+
+    def top_shape(
+        self, active_ctx: Any, element: dict[str, Any], keys: tuple[str, ...]
+    ) -> tuple[_Caches, tuple[str, ...]]:
+        """``shape`` of the document itself, with its ``@context`` applied; remembered per
+        context URLs (pinned, so the processed context is a function of them) and keys."""
+        urls = tuple(_arrayify(element.get("@context", [])))
+        by_url = all(type(url) is str for url in urls)
+        key = (id(active_ctx), self.base, urls, keys)
+        known = _TOP_SHAPES.get(key) if by_url else None
+        if known is not None and known[0] is active_ctx:
+            return known[1]
+        entered = self.shape(active_ctx, None, keys, top=True)[0][0]
+        if "@context" in element:
+            entered = self.processor._process_context(entered, element["@context"], self.options)
+        shape = (_caches(entered), self.type_keys(entered, keys))
+        if by_url:
+            _remember(_TOP_SHAPES, key, (active_ctx, shape))
+        return shape
 
     def shape(
         self, active_ctx: Any, active_property: str | None, keys: tuple[str, ...],
