@@ -41,8 +41,7 @@ _Caches = tuple[
     dict[tuple[str | None, bool], Any],
     dict[tuple[tuple[str, ...], ...], Any],
     dict[tuple[str | None, tuple[str, ...]], Any],
-    dict[tuple[str, ...], Any],
-    dict[str, tuple[str, tuple[str, str]]],
+    dict[str, tuple[str, tuple[str, str], bool]],
 ]
 _CACHES: dict[int, _Caches] = {}
 _CACHES_MAX = 4096
@@ -50,7 +49,7 @@ _ABSOLUTE: dict[str, bool] = {}
 _PROCESSED: dict[tuple[int, int, bool, bool], tuple[Any, Any, Any]] = {}
 _TOP_SHAPES: dict[
     tuple[int, str, tuple[Any, ...], tuple[str, ...]],
-    tuple[Any, tuple[_Caches, tuple[str, ...]]],
+    tuple[Any, _Shape],
 ] = {}
 
 
@@ -64,13 +63,20 @@ def _escape(value: str) -> str:
     return value
 
 
+# (caches of the context with the type-scoped contexts applied, identifier key,
+# [(key, predicate, term plan or None for a type)])
+_Layout = tuple[_Caches, str | None, list[tuple[str, str | None, _Plan | None]]]
+# (caches of the node's context, type keys, layouts by type names)
+_Shape = tuple[_Caches, tuple[str, ...], dict[tuple[tuple[str, ...], ...], _Layout]]
+
+
 class Unsupported(Exception):  # a signal to fall back, not a failure
     """The document uses JSON-LD this fast path does not reproduce; use pyld."""
 
 
 def _caches(ctx: Any) -> _Caches:
     """(context, expanded IRIs, term plans, key kinds, node contexts by property, node
-    contexts by types, node shapes, property layouts, type objects) per processed context.
+    contexts by types, node shapes, type objects) per processed context.
     Contexts are frozen and memoised, so what is worked out from one holds while the entry
     (which keeps the context alive, so its id is not reused) lives. A plain dict: a lost race
     computes twice."""
@@ -79,7 +85,7 @@ def _caches(ctx: Any) -> _Caches:
         return known
     if len(_CACHES) >= _CACHES_MAX:
         _CACHES.clear()
-    entry: _Caches = (ctx, {}, {}, {}, {}, {}, {}, {}, {})
+    entry: _Caches = (ctx, {}, {}, {}, {}, {}, {}, {})
     _CACHES[id(ctx)] = entry
     return entry
 
@@ -217,7 +223,7 @@ class _Walk:
         """Walk a node object as pyld's ``_expand`` would; return its subject. ``caches``
         are those of the active context (``caches[0]``)."""
         keys = tuple(element)
-        shape: tuple[_Caches, tuple[str, ...]] | None
+        shape: _Shape | None
         if top:
             shape = self.top_shape(caches[0], element, keys)
         else:
@@ -226,13 +232,15 @@ class _Walk:
             if shape is None:
                 shape = self.shape(caches[0], active_property, keys)
                 _remember(shapes, (active_property, keys), shape)
-        entered_caches, type_keys = shape
-        typed_caches = entered_caches
-        if type_keys:
-            signature = tuple([_type_names(element[key]) for key in type_keys])
-            known = entered_caches[5].get(signature)
+        entered_caches, type_keys, layouts = shape
+        signature = tuple([_type_names(element[key]) for key in type_keys]) if type_keys else ()
+        layout = layouts.get(signature)
+        if layout is None:
+            known = entered_caches[5].get(signature) if type_keys else entered_caches
             typed_caches = self.typed(entered_caches, signature) if known is None else known
-        return self.properties(typed_caches, entered_caches, element, keys, graph)
+            layout = (typed_caches, *self.layout(typed_caches, keys))
+            _remember(layouts, signature, layout)
+        return self.properties(layout, entered_caches, element, graph)
 
     def typed(self, caches: _Caches, signature: tuple[tuple[str, ...], ...]) -> _Caches:
         """The caches of the context with the type-scoped contexts of these types applied."""
@@ -248,7 +256,7 @@ class _Walk:
 
     def top_shape(
         self, active_ctx: Any, element: dict[str, Any], keys: tuple[str, ...]
-    ) -> tuple[_Caches, tuple[str, ...]]:
+    ) -> _Shape:
         """``shape`` of the document itself, with its ``@context`` applied; remembered per
         context URLs (pinned, so the processed context is a function of them) and keys."""
         urls = tuple(_arrayify(element.get("@context", [])))
@@ -260,7 +268,7 @@ class _Walk:
         entered = self.shape(active_ctx, None, keys, top=True)[0][0]
         if "@context" in element:
             entered = self.processor._process_context(entered, element["@context"], self.options)
-        shape = (_caches(entered), self.type_keys(entered, keys))
+        shape: _Shape = (_caches(entered), self.type_keys(entered, keys), {})
         if by_url:
             _remember(_TOP_SHAPES, key, (active_ctx, shape))
         return shape
@@ -268,11 +276,12 @@ class _Walk:
     def shape(
         self, active_ctx: Any, active_property: str | None, keys: tuple[str, ...],
         top: bool = False,
-    ) -> tuple[_Caches, tuple[str, ...]]:
+    ) -> _Shape:
         """What a node with these keys (in this order) under ``active_property`` gets, as
         pyld's ``_expand`` works it out from the keys alone: the context its properties are
-        expanded in (before type-scoped contexts) and its type keys, sorted. A function of
-        the context and the keys, so it is worked out once per shape."""
+        expanded in (before type-scoped contexts), its type keys, sorted, and an empty
+        dict for its layouts by type names. A function of the context and the keys, so it is
+        worked out once per shape."""
         get = jsonld.JsonLdProcessor.get_context_value
         property_scoped = get(active_ctx, active_property, "@context")
         type_scoped = active_ctx if active_ctx.get("previousContext") else None
@@ -296,7 +305,7 @@ class _Walk:
             if property_scoped is not None:
                 entered = self.process(entered, property_scoped, override_protected=True)
             _remember(by_property, (active_property, must_revert), entered)
-        return _caches(entered), (() if top else self.type_keys(entered, keys))
+        return _caches(entered), (() if top else self.type_keys(entered, keys)), {}
 
     def type_keys(self, active_ctx: Any, keys: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(
@@ -305,37 +314,47 @@ class _Walk:
         )
 
     def properties(
-        self,
-        caches: _Caches,
-        type_caches: _Caches,
-        element: dict[str, Any],
-        keys: tuple[str, ...],
-        graph: str,
+        self, layout: _Layout, type_caches: _Caches, element: dict[str, Any], graph: str
     ) -> str:
-        """Write a node's properties (``caches`` of its context with the type-scoped
-        contexts applied, ``type_caches`` of the one before, which its types expand in)."""
-        layouts = caches[7]
-        layout = layouts.get(keys)
-        if layout is None:
-            layout = self.layout(caches[0], keys)
-            _remember(layouts, keys, layout)
-        id_key, entries = layout
-        subject = (
-            self.new_blank() if id_key is None else self.node_iri(caches[0], element[id_key])
-        )
-        written = _resource(subject) if _is_absolute(subject) else None
+        """Write a node's properties: ``layout`` is the caches of its context with the
+        type-scoped contexts applied, its identifier key and its properties in order;
+        ``type_caches`` those of the context its types expand in. Types and plain strings,
+        most of a credential, are added here as ``emit`` would add them."""
+        caches, id_key, entries = layout
+        if id_key is None:
+            self.blank += 1
+            subject = f"_:f{self.blank}"
+            written: Any = (subject,)
+        else:
+            subject = self.node_iri(caches[0], element[id_key])
+            written = _resource(subject) if _is_absolute(subject) else None
+        graphs = self.graphs
+        triples = graphs.get(graph)
         emit = self.emit
         for key, predicate, plan in entries:
             value = element[key]
             if plan is None:
-                objects = type_caches[8]
+                objects = type_caches[7]
                 for kind in value if isinstance(value, list) else (value,):
                     known = objects.get(kind) if type(kind) is str else None
                     if known is None:
                         expanded = self.node_iri(type_caches[0], kind, vocab=True)
-                        known = (_resource(expanded), ("I", expanded))
+                        known = (_resource(expanded), ("I", expanded), _is_absolute(expanded))
                         _remember(objects, kind, known)
-                    emit(graph, written, _RDF_TYPE, known[0], known[1])
+                    if written is None:
+                        continue
+                    if triples is None:
+                        triples = graphs.get(graph)
+                        if triples is None:
+                            triples = graphs[graph] = {}
+                    if not known[2]:
+                        continue
+                    dedup: tuple[Any, ...] = (written, _RDF_TYPE, known[1])
+                    same = triples.get(dedup)
+                    if same is None:
+                        triples[dedup] = (written, _RDF_TYPE, known[0], None, known[1][1])
+                    elif type(same[4]) is not str:
+                        raise Unsupported("values pyld's node map merges across JSON types")
                 continue
             if isinstance(value, list):
                 items: Any = self.flat(value)
@@ -352,8 +371,19 @@ class _Walk:
                     emit(graph, written, predicate, (named,), ("I", named))
                     self.node(term_caches, key, item, named)
                 elif text is not None and type(item) is str:
-                    emit(graph, written, predicate, '"' + _escape(item) + '"' + text[0],
-                         ("L", item, text[1]), (item, text[2]))
+                    if written is None or predicate is None:
+                        continue
+                    if triples is None:
+                        triples = graphs.get(graph)
+                        if triples is None:
+                            triples = graphs[graph] = {}
+                    dedup = (written, predicate, ("L", item, text[1]))
+                    same = triples.get(dedup)
+                    if same is None:
+                        triples[dedup] = (written, predicate, '"' + _escape(item) + '"' + text[0],
+                                          (item, text[2]), item)
+                    elif type(same[4]) is not str:
+                        raise Unsupported("values pyld's node map merges across JSON types")
                 elif isinstance(item, dict):
                     child = self.node(term_caches, key, item, graph)
                     emit(graph, written, predicate, _resource(child), ("I", child))
@@ -362,14 +392,14 @@ class _Walk:
         return subject
 
     def layout(
-        self, active_ctx: Any, keys: tuple[str, ...]
+        self, caches: _Caches, keys: tuple[str, ...]
     ) -> tuple[str | None, list[tuple[str, str | None, _Plan | None]]]:
         """A node's properties in pyld's order, worked out once per context and keys: the
         key that holds its identifier, then (key, predicate, term plan or None for a type)
         per property that is not dropped."""
         id_key = None
         entries: list[tuple[str, str | None, _Plan | None]] = []
-        terms = _caches(active_ctx)[2]
+        active_ctx, terms = caches[0], caches[2]
         for key in sorted(keys):
             if key == "@context":
                 continue
