@@ -547,9 +547,13 @@ def canonical_nquads(dataset: Dataset) -> str:
     first-degree hash, and the canonical labels follow the sorted hashes. That path is done
     here on pre-rendered quads; when two blank nodes share a hash, pyld's full algorithm
     (the n-degree hashes) runs instead."""
-    quads: list[tuple[Any, str, Any, Any]] = []
     fixed: list[str] = []
-    mentions: dict[str, list[int]] = {}
+    # A quad with one blank node, as its subject or object in the default graph (nearly all
+    # of them), is kept as the text before and after that node; other quads whole.
+    subjects: list[tuple[str, str]] = []
+    objects: list[tuple[str, str]] = []
+    quads: list[tuple[Any, str, Any, Any]] = []
+    mentions: dict[str, list[str]] = {}
     for graph, triples in dataset.items():
         name = None if graph == "@default" else _resource(graph)
         tail = " .\n" if name is None else None if type(name) is tuple else f" {name} .\n"
@@ -557,15 +561,25 @@ def canonical_nquads(dataset: Dataset) -> str:
             subject, predicate, obj = triple[0], triple[1], triple[2]
             if tail is not None and type(subject) is str and type(obj) is str:
                 fixed.append(f"{subject} {predicate} {obj}{tail}")
-                continue
-            index = len(quads)
-            quads.append((subject, predicate, obj, name))
-            for term in (subject, obj, name):
-                if type(term) is tuple:
-                    mentions.setdefault(term[0], []).append(index)
+            elif name is None and type(obj) is str:
+                rest = f" {predicate} {obj} .\n"
+                subjects.append((subject[0], rest))
+                mentions.setdefault(subject[0], []).append("_:a" + rest)
+            elif name is None and type(subject) is str:
+                head = f"{subject} {predicate} "
+                objects.append((head, obj[0]))
+                mentions.setdefault(obj[0], []).append(head + "_:a .\n")
+            else:
+                quad = (subject, predicate, obj, name)
+                quads.append(quad)
+                for term in (subject, obj, name):
+                    if type(term) is tuple:
+                        mentions.setdefault(term[0], []).append(
+                            _first_degree_line(quad, term[0])
+                        )
     hashes: dict[str, str] = {}
-    for blank, indices in mentions.items():
-        lines = sorted([_first_degree_line(quads[i], blank) for i in indices])
+    for blank, lines in mentions.items():
+        lines.sort()
         hashes[blank] = hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
     if len(set(hashes.values())) != len(hashes):
         pyld_form = _pyld_dataset(dataset)
@@ -574,6 +588,8 @@ def canonical_nquads(dataset: Dataset) -> str:
         blank: f"_:c14n{n}"
         for n, (_, blank) in enumerate(sorted([(h, b) for b, h in hashes.items()]))
     }
+    fixed.extend([labels[blank] + rest for blank, rest in subjects])
+    fixed.extend([head + labels[blank] + " .\n" for head, blank in objects])
     fixed.extend([_line(quad, labels) for quad in quads])
     fixed.sort()
     return "".join(fixed)
