@@ -109,6 +109,8 @@ def _type_names(value: Any) -> tuple[str, ...]:
     """The names a node's type key holds, sorted (what its type-scoped contexts follow)."""
     if type(value) is str:
         return (value,)
+    if type(value) is list and len(value) == 1 and type(value[0]) is str:
+        return (value[0],)
     return tuple(sorted([t for t in _arrayify(value) if isinstance(t, str)]))
 
 
@@ -233,7 +235,12 @@ class _Walk:
                 shape = self.shape(caches[0], active_property, keys)
                 _remember(shapes, (active_property, keys), shape)
         entered_caches, type_keys, layouts = shape
-        signature = tuple([_type_names(element[key]) for key in type_keys]) if type_keys else ()
+        if not type_keys:
+            signature: tuple[tuple[str, ...], ...] = ()
+        elif len(type_keys) == 1:
+            signature = (_type_names(element[type_keys[0]]),)
+        else:
+            signature = tuple([_type_names(element[key]) for key in type_keys])
         layout = layouts.get(signature)
         if layout is None:
             known = entered_caches[5].get(signature) if type_keys else entered_caches
