@@ -45,6 +45,10 @@ _Caches = tuple[
 ]
 _CACHES: dict[int, _Caches] = {}
 _CACHES_MAX = 4096
+# A shape holds its layouts (one per set of type names, nearly always one): at most
+# _CACHES_MAX layouts per context, like the other caches.
+_LAYOUTS_PER_SHAPE = 8
+_SHAPES_MAX = _CACHES_MAX // _LAYOUTS_PER_SHAPE
 _ABSOLUTE: dict[str, bool] = {}
 _PROCESSED: dict[tuple[int, int, bool, bool], tuple[Any, Any, Any]] = {}
 _TOP_SHAPES: dict[
@@ -90,9 +94,9 @@ def _caches(ctx: Any) -> _Caches:
     return entry
 
 
-def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
+def _remember(cache: dict[Any, Any], key: Any, value: Any, limit: int = _CACHES_MAX) -> None:
     """Keys come from documents (identifiers, undefined terms): keep each cache bounded."""
-    if len(cache) >= _CACHES_MAX:
+    if len(cache) >= limit:
         cache.clear()
     cache[key] = value
 
@@ -233,7 +237,7 @@ class _Walk:
             shape = shapes.get((active_property, keys))
             if shape is None:
                 shape = self.shape(caches[0], active_property, keys)
-                _remember(shapes, (active_property, keys), shape)
+                _remember(shapes, (active_property, keys), shape, _SHAPES_MAX)
         entered_caches, type_keys, layouts = shape
         if not type_keys:
             signature: tuple[tuple[str, ...], ...] = ()
@@ -246,7 +250,7 @@ class _Walk:
             known = entered_caches[5].get(signature) if type_keys else entered_caches
             typed_caches = self.typed(entered_caches, signature) if known is None else known
             layout = (typed_caches, *self.layout(typed_caches, keys))
-            _remember(layouts, signature, layout)
+            _remember(layouts, signature, layout, _LAYOUTS_PER_SHAPE)
         return self.properties(layout, entered_caches, element, graph)
 
     def typed(self, caches: _Caches, signature: tuple[tuple[str, ...], ...]) -> _Caches:

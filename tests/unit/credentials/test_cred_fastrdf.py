@@ -180,10 +180,11 @@ def test_caches_stay_bounded_when_every_credential_has_new_identifiers():
     """An issuer signs thousands of credentials, each with its own ids: memory must not grow."""
     for n in range(fastrdf._CACHES_MAX + 50):
         document = {"@context": [V2], "id": f"urn:uuid:{n}", "type": ["VerifiableCredential"],
-                    f"term{n}": "x"}
+                    f"term{n}": "x", "credentialSubject": {"type": f"Kind{n}", "name": "x"}}
         fastrdf.to_dataset(linkeddata._MemoProcessor(), document, linkeddata._options())
     for entry in fastrdf._CACHES.values():
         assert max(len(cache) for cache in entry[1:]) <= fastrdf._CACHES_MAX
+        assert sum(len(shape[2]) for shape in entry[6].values()) <= fastrdf._CACHES_MAX
     assert len(fastrdf._ABSOLUTE) <= fastrdf._CACHES_MAX
     assert len(fastrdf._TOP_SHAPES) <= fastrdf._CACHES_MAX
 
