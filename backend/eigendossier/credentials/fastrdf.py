@@ -281,7 +281,7 @@ class _Walk:
             entered = self.processor._process_context(entered, element["@context"], self.options)
         shape: _Shape = (_caches(entered), self.type_keys(entered, keys), {})
         if by_url:
-            _remember(_TOP_SHAPES, key, (active_ctx, shape))
+            _remember(_TOP_SHAPES, key, (active_ctx, shape), _SHAPES_MAX)
         return shape
 
     def shape(

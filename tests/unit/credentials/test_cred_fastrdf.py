@@ -186,7 +186,7 @@ def test_caches_stay_bounded_when_every_credential_has_new_identifiers():
         assert max(len(cache) for cache in entry[1:]) <= fastrdf._CACHES_MAX
         assert sum(len(shape[2]) for shape in entry[6].values()) <= fastrdf._CACHES_MAX
     assert len(fastrdf._ABSOLUTE) <= fastrdf._CACHES_MAX
-    assert len(fastrdf._TOP_SHAPES) <= fastrdf._CACHES_MAX
+    assert len(fastrdf._TOP_SHAPES) <= fastrdf._SHAPES_MAX
 
 
 def same_keys_other_meanings():
