@@ -7,8 +7,10 @@ terms, ``id``/``type`` aliases, type- and property-scoped contexts, ``@graph`` c
 (``proof``, ``verifiableCredential``). This module walks such a document once and writes the
 triples straight away, following pyld's expansion step by step (same sorted key order, same
 context processing, same value conversion through pyld's own functions) and reusing the
-processed contexts that ``linkeddata`` memoises. IRI expansion is remembered per processed
-context.
+processed contexts that ``linkeddata`` memoises. What follows from a processed context and
+a node's keys alone (IRI expansions, the node's shape: its context, type keys and the layout
+of its properties) is remembered per processed context, so an issuing pays for its values,
+not for working out the same credential shape again.
 
 Anything outside that subset (inline ``@context`` inside the document, value objects,
 ``@list``/``@language``/``@index`` containers, language or direction defaults, ``@json``,
@@ -43,6 +45,14 @@ _Caches = tuple[
     dict[tuple[str | None, tuple[str, ...]], Any],
     dict[str, tuple[str, tuple[str, str], bool]],
 ]
+# (context for its values, graph container?, type mapping, strings get a language?, for plain
+# string literals (suffix, type compared, datatype) else None, caches of the value context)
+_Plan = tuple[Any, bool, Any, bool, tuple[str, Any, str] | None, Any]
+# (caches of the context with the type-scoped contexts applied, identifier key,
+# [(key, predicate, term plan or None for a type)])
+_Layout = tuple[_Caches, str | None, list[tuple[str, str | None, _Plan | None]]]
+# (caches of the node's context, type keys, layouts by type names)
+_Shape = tuple[_Caches, tuple[str, ...], dict[tuple[tuple[str, ...], ...], _Layout]]
 _CACHES: dict[int, _Caches] = {}
 _CACHES_MAX = 4096
 # A shape holds its layouts (one per set of type names, nearly always one): at most
@@ -57,21 +67,11 @@ _TOP_SHAPES: dict[
 ] = {}
 
 
-_Plan = tuple[Any, bool, Any, bool, tuple[str, Any, str] | None, Any]
-
-
 def _escape(value: str) -> str:
     """pyld's N-Quads escaping, skipped for the strings (nearly all) that need none."""
     if "\\" in value or '"' in value or "\n" in value or "\r" in value or "\t" in value:
         return str(escape(value))
     return value
-
-
-# (caches of the context with the type-scoped contexts applied, identifier key,
-# [(key, predicate, term plan or None for a type)])
-_Layout = tuple[_Caches, str | None, list[tuple[str, str | None, _Plan | None]]]
-# (caches of the node's context, type keys, layouts by type names)
-_Shape = tuple[_Caches, tuple[str, ...], dict[tuple[tuple[str, ...], ...], _Layout]]
 
 
 class Unsupported(Exception):  # a signal to fall back, not a failure
