@@ -7,8 +7,10 @@ terms, ``id``/``type`` aliases, type- and property-scoped contexts, ``@graph`` c
 (``proof``, ``verifiableCredential``). This module walks such a document once and writes the
 triples straight away, following pyld's expansion step by step (same sorted key order, same
 context processing, same value conversion through pyld's own functions) and reusing the
-processed contexts that ``linkeddata`` memoises. IRI expansion is remembered per processed
-context.
+processed contexts that ``linkeddata`` memoises. What follows from a processed context and
+a node's keys alone (IRI expansions, the node's shape: its context, type keys and the layout
+of its properties) is remembered per processed context, so an issuing pays for its values,
+not for working out the same credential shape again.
 
 Anything outside that subset (inline ``@context`` inside the document, value objects,
 ``@list``/``@language``/``@index`` containers, language or direction defaults, ``@json``,
@@ -40,11 +42,36 @@ _Caches = tuple[
     dict[str, Any],
     dict[tuple[str | None, bool], Any],
     dict[tuple[tuple[str, ...], ...], Any],
+    dict[tuple[str | None, tuple[str, ...]], Any],
+    dict[str, tuple[str, tuple[str, str], bool]],
 ]
+# (context for its values, graph container?, type mapping, strings get a language?, for plain
+# string literals (suffix, type compared, datatype) else None, caches of the value context)
+_Plan = tuple[Any, bool, Any, bool, tuple[str, Any, str] | None, Any]
+# (caches of the context with the type-scoped contexts applied, identifier key,
+# [(key, predicate, term plan or None for a type)])
+_Layout = tuple[_Caches, str | None, list[tuple[str, str | None, _Plan | None]]]
+# (caches of the node's context, type keys, layouts by type names)
+_Shape = tuple[_Caches, tuple[str, ...], dict[tuple[tuple[str, ...], ...], _Layout]]
 _CACHES: dict[int, _Caches] = {}
 _CACHES_MAX = 4096
+# A shape holds its layouts (one per set of type names, nearly always one): at most
+# _CACHES_MAX layouts per context, like the other caches.
+_LAYOUTS_PER_SHAPE = 8
+_SHAPES_MAX = _CACHES_MAX // _LAYOUTS_PER_SHAPE
 _ABSOLUTE: dict[str, bool] = {}
 _PROCESSED: dict[tuple[int, int, bool, bool], tuple[Any, Any, Any]] = {}
+_TOP_SHAPES: dict[
+    tuple[int, str, tuple[Any, ...], tuple[str, ...]],
+    tuple[Any, _Shape],
+] = {}
+
+
+def _escape(value: str) -> str:
+    """pyld's N-Quads escaping, skipped for the strings (nearly all) that need none."""
+    if "\\" in value or '"' in value or "\n" in value or "\r" in value or "\t" in value:
+        return str(escape(value))
+    return value
 
 
 class Unsupported(Exception):  # a signal to fall back, not a failure
@@ -53,22 +80,23 @@ class Unsupported(Exception):  # a signal to fall back, not a failure
 
 def _caches(ctx: Any) -> _Caches:
     """(context, expanded IRIs, term plans, key kinds, node contexts by property, node
-    contexts by types) per processed context. Contexts are frozen and memoised, so what is
-    worked out from one holds while the entry (which keeps the context alive, so its id is
-    not reused) lives. A plain dict: a lost race computes twice."""
+    contexts by types, node shapes, type objects) per processed context.
+    Contexts are frozen and memoised, so what is worked out from one holds while the entry
+    (which keeps the context alive, so its id is not reused) lives. A plain dict: a lost race
+    computes twice."""
     known = _CACHES.get(id(ctx))
     if known is not None and known[0] is ctx:
         return known
     if len(_CACHES) >= _CACHES_MAX:
         _CACHES.clear()
-    entry: _Caches = (ctx, {}, {}, {}, {}, {})
+    entry: _Caches = (ctx, {}, {}, {}, {}, {}, {}, {})
     _CACHES[id(ctx)] = entry
     return entry
 
 
-def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
+def _remember(cache: dict[Any, Any], key: Any, value: Any, limit: int = _CACHES_MAX) -> None:
     """Keys come from documents (identifiers, undefined terms): keep each cache bounded."""
-    if len(cache) >= _CACHES_MAX:
+    if len(cache) >= limit:
         cache.clear()
     cache[key] = value
 
@@ -79,6 +107,15 @@ def _is_absolute(value: str) -> bool:
         known = bool(jsonld._is_absolute_iri(value))
         _remember(_ABSOLUTE, value, known)
     return known
+
+
+def _type_names(value: Any) -> tuple[str, ...]:
+    """The names a node's type key holds, sorted (what its type-scoped contexts follow)."""
+    if type(value) is str:
+        return (value,)
+    if type(value) is list and len(value) == 1 and type(value[0]) is str:
+        return (value[0],)
+    return tuple(sorted([t for t in _arrayify(value) if isinstance(t, str)]))
 
 
 def _arrayify(value: Any) -> list[Any]:
@@ -183,26 +220,92 @@ class _Walk:
 
     def node(
         self,
-        active_ctx: Any,
+        caches: _Caches,
         active_property: str | None,
         element: dict[str, Any],
         graph: str,
         top: bool = False,
     ) -> str:
-        """Walk a node object as pyld's ``_expand`` would; return its subject."""
+        """Walk a node object as pyld's ``_expand`` would; return its subject. ``caches``
+        are those of the active context (``caches[0]``)."""
+        keys = tuple(element)
+        shape: _Shape | None
+        if top:
+            shape = self.top_shape(caches[0], element, keys)
+        else:
+            shapes = caches[6]
+            shape = shapes.get((active_property, keys))
+            if shape is None:
+                shape = self.shape(caches[0], active_property, keys)
+                _remember(shapes, (active_property, keys), shape, _SHAPES_MAX)
+        entered_caches, type_keys, layouts = shape
+        if not type_keys:
+            signature: tuple[tuple[str, ...], ...] = ()
+        elif len(type_keys) == 1:
+            signature = (_type_names(element[type_keys[0]]),)
+        else:
+            signature = tuple([_type_names(element[key]) for key in type_keys])
+        layout = layouts.get(signature)
+        if layout is None:
+            known = entered_caches[5].get(signature) if type_keys else entered_caches
+            typed_caches = self.typed(entered_caches, signature) if known is None else known
+            layout = (typed_caches, *self.layout(typed_caches, keys))
+            _remember(layouts, signature, layout, _LAYOUTS_PER_SHAPE)
+        return self.properties(layout, entered_caches, element, graph)
+
+    def typed(self, caches: _Caches, signature: tuple[tuple[str, ...], ...]) -> _Caches:
+        """The caches of the context with the type-scoped contexts of these types applied."""
+        get = jsonld.JsonLdProcessor.get_context_value
+        entered = typed = caches[0]
+        for kind in (kind for group in signature for kind in group):
+            scoped = get(entered, kind, "@context")
+            if scoped is not None and scoped is not False:
+                typed = self.process(typed, scoped, propagate=False)
+        typed_caches = _caches(typed)
+        _remember(caches[5], signature, typed_caches)
+        return typed_caches
+
+    def top_shape(
+        self, active_ctx: Any, element: dict[str, Any], keys: tuple[str, ...]
+    ) -> _Shape:
+        """``shape`` of the document itself, with its ``@context`` applied; remembered per
+        context URLs (pinned, so the processed context is a function of them) and keys."""
+        urls = tuple(_arrayify(element.get("@context", [])))
+        by_url = all(type(url) is str for url in urls)
+        key = (id(active_ctx), self.base, urls, keys)
+        known = _TOP_SHAPES.get(key) if by_url else None
+        if known is not None and known[0] is active_ctx:
+            return known[1]
+        entered = self.shape(active_ctx, None, keys, top=True)[0][0]
+        if "@context" in element:
+            entered = self.processor._process_context(entered, element["@context"], self.options)
+        shape: _Shape = (_caches(entered), self.type_keys(entered, keys), {})
+        if by_url:
+            _remember(_TOP_SHAPES, key, (active_ctx, shape), _SHAPES_MAX)
+        return shape
+
+    def shape(
+        self, active_ctx: Any, active_property: str | None, keys: tuple[str, ...],
+        top: bool = False,
+    ) -> _Shape:
+        """What a node with these keys (in this order) under ``active_property`` gets, as
+        pyld's ``_expand`` works it out from the keys alone: the context its properties are
+        expanded in (before type-scoped contexts), its type keys, sorted, and an empty
+        dict for its layouts by type names. A function of the context and the keys, so it is
+        worked out once per shape."""
         get = jsonld.JsonLdProcessor.get_context_value
         property_scoped = get(active_ctx, active_property, "@context")
         type_scoped = active_ctx if active_ctx.get("previousContext") else None
         must_revert = True
-        if type_scoped and len(element) <= 2 and "@context" not in element:
-            for key in sorted(element):
+        if type_scoped and len(keys) <= 2 and "@context" not in keys:
+            for key in sorted(keys):
                 expanded = self.iri(type_scoped, key, vocab=True)
                 if expanded == "@value":
                     raise Unsupported("value object")
-                if expanded == "@id" and len(element) == 1:
+                if expanded == "@id" and len(keys) == 1:
                     must_revert = False
                     break
-        if "@context" in element and not top:
+        if "@context" in keys and not top:
             raise Unsupported("a context inside the document")
         by_property = _caches(active_ctx)[4]
         entered = by_property.get((active_property, must_revert))
@@ -213,105 +316,127 @@ class _Walk:
             if property_scoped is not None:
                 entered = self.process(entered, property_scoped, override_protected=True)
             _remember(by_property, (active_property, must_revert), entered)
-        active_ctx = entered
-        if "@context" in element:
-            active_ctx = self.processor._process_context(
-                active_ctx, element["@context"], self.options
-            )
-        type_scoped = active_ctx
-        ordered = sorted(element)
-        caches = _caches(active_ctx)
-        kinds = caches[3]
-        types: list[tuple[str, ...]] = []
-        for key in ordered:
-            if key == "@context":
-                continue
-            if (kinds.get(key) or self.key_kind(active_ctx, key))[0] == "@type":
-                written = (t for t in _arrayify(element[key]) if isinstance(t, str))
-                types.append(tuple(sorted(written)))
-        if types:
-            signature = tuple(types)
-            typed = caches[5].get(signature)
-            if typed is None:
-                typed = active_ctx
-                for kind in (kind for group in signature for kind in group):
-                    scoped = get(type_scoped, kind, "@context")
-                    if scoped is not None and scoped is not False:
-                        typed = self.process(typed, scoped, propagate=False)
-                _remember(caches[5], signature, typed)
-            active_ctx = typed
-        return self.properties(active_ctx, type_scoped, element, ordered, graph)
+        return _caches(entered), (() if top else self.type_keys(entered, keys)), {}
+
+    def type_keys(self, active_ctx: Any, keys: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(
+            key for key in sorted(keys)
+            if key != "@context" and self.key_kind(active_ctx, key)[0] == "@type"
+        )
 
     def properties(
-        self,
-        active_ctx: Any,
-        type_scoped: Any,
-        element: dict[str, Any],
-        ordered: list[str],
-        graph: str,
+        self, layout: _Layout, type_caches: _Caches, element: dict[str, Any], graph: str
     ) -> str:
-        keys: list[tuple[str, str, str | None]] = []
-        subject = None
-        caches = _caches(active_ctx)
-        kinds = caches[3]
-        for key in ordered:
+        """Write a node's properties: ``layout`` is the caches of its context with the
+        type-scoped contexts applied, its identifier key and its properties in order;
+        ``type_caches`` those of the context its types expand in. Types and plain strings,
+        most of a credential, are added here as ``emit`` would add them."""
+        caches, id_key, entries = layout
+        if id_key is None:
+            self.blank += 1
+            subject = f"_:f{self.blank}"
+            written: Any = (subject,)
+        else:
+            subject = self.node_iri(caches[0], element[id_key])
+            written = _resource(subject) if _is_absolute(subject) else None
+        graphs = self.graphs
+        triples = graphs.get(graph)
+        emit = self.emit
+        for key, predicate, plan in entries:
+            value = element[key]
+            if plan is None:
+                objects = type_caches[7]
+                for kind in value if isinstance(value, list) else (value,):
+                    known = objects.get(kind) if type(kind) is str else None
+                    if known is None:
+                        expanded = self.node_iri(type_caches[0], kind, vocab=True)
+                        known = (_resource(expanded), ("I", expanded), _is_absolute(expanded))
+                        _remember(objects, kind, known)
+                    if written is None:
+                        continue
+                    if triples is None:
+                        triples = graphs.get(graph)
+                        if triples is None:
+                            triples = graphs[graph] = {}
+                    if not known[2]:
+                        continue
+                    dedup: tuple[Any, ...] = (written, _RDF_TYPE, known[1])
+                    same = triples.get(dedup)
+                    if same is None:
+                        triples[dedup] = (written, _RDF_TYPE, known[0], None, known[1][1])
+                    elif type(same[4]) is not str:
+                        raise Unsupported("values pyld's node map merges across JSON types")
+                continue
+            if isinstance(value, list):
+                items: Any = self.flat(value)
+            elif value is None:
+                continue
+            else:
+                items = (value,)
+            in_graph, text, term_caches = plan[1], plan[4], plan[5]
+            for item in items:
+                if in_graph:
+                    if not isinstance(item, dict):
+                        raise Unsupported("a graph container holding a value")
+                    named = self.new_blank()
+                    emit(graph, written, predicate, (named,), ("I", named))
+                    self.node(term_caches, key, item, named)
+                elif text is not None and type(item) is str:
+                    if written is None or predicate is None:
+                        continue
+                    if triples is None:
+                        triples = graphs.get(graph)
+                        if triples is None:
+                            triples = graphs[graph] = {}
+                    dedup = (written, predicate, ("L", item, text[1]))
+                    same = triples.get(dedup)
+                    if same is None:
+                        triples[dedup] = (written, predicate, '"' + _escape(item) + '"' + text[0],
+                                          (item, text[2]), item)
+                    elif type(same[4]) is not str:
+                        raise Unsupported("values pyld's node map merges across JSON types")
+                elif isinstance(item, dict):
+                    child = self.node(term_caches, key, item, graph)
+                    emit(graph, written, predicate, _resource(child), ("I", child))
+                else:
+                    self.value(plan, key, item, graph, written, predicate)
+        return subject
+
+    def layout(
+        self, caches: _Caches, keys: tuple[str, ...]
+    ) -> tuple[str | None, list[tuple[str, str | None, _Plan | None]]]:
+        """A node's properties in pyld's order, worked out once per context and keys: the
+        key that holds its identifier, then (key, predicate, term plan or None for a type)
+        per property that is not dropped."""
+        id_key = None
+        entries: list[tuple[str, str | None, _Plan | None]] = []
+        active_ctx, terms = caches[0], caches[2]
+        for key in sorted(keys):
             if key == "@context":
                 continue
-            kind, predicate = kinds.get(key) or self.key_kind(active_ctx, key)
+            kind, predicate = self.key_kind(active_ctx, key)
             if kind == "drop":
                 continue
             if kind == "@id":
-                if subject is not None:
+                if id_key is not None:
                     raise Unsupported("colliding @id")
-                subject = self.node_iri(active_ctx, element[key])
-                continue
-            keys.append((key, kind, predicate))
-        if subject is None:
-            subject = self.new_blank()
-        written = _resource(subject) if _is_absolute(subject) else None
-        for key, kind, predicate in keys:
-            if kind == "@type":
-                self.types(type_scoped, element[key], graph, written)
+                id_key = key
+            elif kind == "@type":
+                entries.append((key, None, None))
             else:
-                self.term(active_ctx, caches[2], key, predicate, element[key], graph, written)
-        return subject
+                plan = terms.get(key)
+                if plan is None:
+                    plan = self.plan(active_ctx, key)
+                    _remember(terms, key, plan)
+                entries.append((key, predicate, plan))
+        return id_key, entries
 
-    def types(self, type_scoped: Any, value: Any, graph: str, subject: Any) -> None:
-        for kind in _arrayify(value):
-            expanded = self.node_iri(type_scoped, kind, vocab=True)
-            self.emit(graph, subject, _RDF_TYPE, _resource(expanded), ("I", expanded))
-
-    def term(
-        self,
-        active_ctx: Any,
-        terms: dict[str, Any],
-        key: str,
-        predicate: str | None,
-        value: Any,
-        graph: str,
-        subject: Any,
-    ) -> None:
-        plan = terms.get(key)
-        if plan is None:
-            plan = self.plan(active_ctx, key)
-            _remember(terms, key, plan)
-        term_ctx, in_graph = plan[0], plan[1]
-        for item in self.flat(value):
-            if in_graph:
-                if not isinstance(item, dict):
-                    raise Unsupported("a graph container holding a value")
-                named = self.new_blank()
-                self.emit(graph, subject, predicate, _resource(named), ("I", named))
-                self.node(term_ctx, key, item, named)
-            elif isinstance(item, dict):
-                child = self.node(term_ctx, key, item, graph)
-                self.emit(graph, subject, predicate, _resource(child), ("I", child))
-            else:
-                self.value(plan, key, item, graph, subject, predicate)
-
-    def plan(self, active_ctx: Any, key: str) -> tuple[Any, bool, Any, bool]:
+    def plan(self, active_ctx: Any, key: str) -> _Plan:
         """What a term means in a context, worked out once: (context for its values, whether
-        it is a graph container, its type mapping, whether strings get a language)."""
+        it is a graph container, its type mapping, whether strings get a language, for a
+        term whose strings are plain literals (suffix after the quoted string, type for
+        comparing values, datatype) else None, and the caches of the context for its
+        values)."""
         get = jsonld.JsonLdProcessor.get_context_value
         mapping = active_ctx["mappings"].get(key)
         if mapping and mapping.get("reverse"):
@@ -333,7 +458,15 @@ class _Walk:
         tagged = get(term_ctx, key, "@language") is not None or (
             get(term_ctx, key, "@direction") is not None
         )
-        return term_ctx, "@graph" in container, kind, tagged
+        typed = kind if kind not in (None, "@id", "@vocab", "@none") else None
+        text = None
+        if kind not in ("@id", "@vocab") and not (typed is None and tagged) and (
+            typed != XSD_DOUBLE
+        ):
+            datatype = typed or XSD_STRING
+            suffix = "" if datatype in (XSD_STRING, RDF_LANGSTRING) else "^^<" + datatype + ">"
+            text = (suffix, typed, datatype)
+        return term_ctx, "@graph" in container, kind, tagged, text, _caches(term_ctx)
 
     def flat(self, value: Any) -> list[Any]:
         if isinstance(value, list):
@@ -342,7 +475,7 @@ class _Walk:
 
     def value(
         self,
-        plan: tuple[Any, bool, Any, bool],
+        plan: _Plan,
         key: str,
         value: Any,
         graph: str,
@@ -350,7 +483,7 @@ class _Walk:
         predicate: str | None,
     ) -> None:
         """pyld's ``_expand_value`` followed by its ``_object_to_rdf``."""
-        ctx, _, kind, tagged = plan
+        ctx, _, kind, tagged, _, _ = plan
         if kind in ("@id", "@vocab") and isinstance(value, str):
             target = self.node_iri(ctx, value, vocab=kind == "@vocab")
             self.emit(graph, subject, predicate, _resource(target), ("I", target))
@@ -361,7 +494,7 @@ class _Walk:
                 raise Unsupported("language or direction")
             if typed != XSD_DOUBLE:
                 datatype = typed or XSD_STRING
-                written = '"' + escape(value) + '"'
+                written = '"' + _escape(value) + '"'
                 if datatype not in (XSD_STRING, RDF_LANGSTRING):
                     written += "^^<" + datatype + ">"
                 compared = ("L", value, typed)
@@ -411,7 +544,8 @@ def to_dataset(processor: Any, document: Any, options: dict[str, Any]) -> Datase
     }
     walk = _Walk(processor, full)
     try:
-        walk.node(processor._get_initial_context(full), None, document, "@default", top=True)
+        initial = _caches(processor._get_initial_context(full))
+        walk.node(initial, None, document, "@default", top=True)
     except jsonld.JsonLdError as exc:
         raise Unsupported("pyld refused part of it") from exc
     return {name: list(triples.values()) for name, triples in walk.graphs.items() if triples}
@@ -424,34 +558,67 @@ def canonical_nquads(dataset: Dataset) -> str:
     first-degree hash, and the canonical labels follow the sorted hashes. That path is done
     here on pre-rendered quads; when two blank nodes share a hash, pyld's full algorithm
     (the n-degree hashes) runs instead."""
-    quads: list[tuple[Any, str, Any, Any]] = []
     fixed: list[str] = []
-    mentions: dict[str, list[int]] = {}
+    # A quad with one blank node, as its subject or object in the default graph (nearly all
+    # of them), is kept as the text before and after that node; other quads whole.
+    subjects: list[tuple[str, str]] = []
+    objects: list[tuple[str, str]] = []
+    quads: list[tuple[Any, str, Any, Any]] = []
+    mentions: dict[str, list[str]] = {}
     for graph, triples in dataset.items():
         name = None if graph == "@default" else _resource(graph)
-        for subject, predicate, obj, *_ in triples:
-            quad = (subject, predicate, obj, name)
-            blanks = [c[0] for c in (subject, obj, name) if isinstance(c, tuple)]
-            if not blanks:
-                fixed.append(_line(quad, None))
-                continue
-            for blank in blanks:
-                mentions.setdefault(blank, []).append(len(quads))
-            quads.append(quad)
+        tail = " .\n" if name is None else None if type(name) is tuple else f" {name} .\n"
+        for triple in triples:
+            subject, predicate, obj = triple[0], triple[1], triple[2]
+            if tail is not None and type(subject) is str and type(obj) is str:
+                fixed.append(f"{subject} {predicate} {obj}{tail}")
+            elif name is None and type(obj) is str:
+                rest = f" {predicate} {obj} .\n"
+                subjects.append((subject[0], rest))
+                mentions.setdefault(subject[0], []).append("_:a" + rest)
+            elif name is None and type(subject) is str:
+                head = f"{subject} {predicate} "
+                objects.append((head, obj[0]))
+                mentions.setdefault(obj[0], []).append(head + "_:a .\n")
+            else:
+                quad = (subject, predicate, obj, name)
+                quads.append(quad)
+                for term in (subject, obj, name):
+                    if type(term) is tuple:
+                        mentions.setdefault(term[0], []).append(
+                            _first_degree_line(quad, term[0])
+                        )
     hashes: dict[str, str] = {}
-    for blank, indices in mentions.items():
-        lines = sorted(_line(quads[i], lambda b, me=blank: "_:a" if b == me else "_:z")
-                       for i in indices)
+    for blank, lines in mentions.items():
+        lines.sort()
         hashes[blank] = hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
     if len(set(hashes.values())) != len(hashes):
         pyld_form = _pyld_dataset(dataset)
         return str(Canonicaliser().main(pyld_form, {"format": "application/n-quads"}))
     labels = {
         blank: f"_:c14n{n}"
-        for n, (_, blank) in enumerate(sorted((h, b) for b, h in hashes.items()))
+        for n, (_, blank) in enumerate(sorted([(h, b) for b, h in hashes.items()]))
     }
-    fixed.extend(_line(quad, labels.__getitem__) for quad in quads)
-    return "".join(sorted(fixed))
+    fixed.extend([labels[blank] + rest for blank, rest in subjects])
+    fixed.extend([head + labels[blank] + " .\n" for head, blank in objects])
+    fixed.extend([_line(quad, labels) for quad in quads])
+    fixed.sort()
+    return "".join(fixed)
+
+
+def _first_degree_line(quad: tuple[Any, str, Any, Any], blank: str) -> str:
+    """A quad as the first-degree hash of ``blank`` reads it: ``_:a`` for that blank node,
+    ``_:z`` for any other."""
+    subject, predicate, obj, graph = quad
+    if type(subject) is tuple:
+        subject = "_:a" if subject[0] == blank else "_:z"
+    if type(obj) is tuple:
+        obj = "_:a" if obj[0] == blank else "_:z"
+    if graph is None:
+        return f"{subject} {predicate} {obj} .\n"
+    if type(graph) is tuple:
+        graph = "_:a" if graph[0] == blank else "_:z"
+    return f"{subject} {predicate} {obj} {graph} .\n"
 
 
 def _pyld_dataset(dataset: Dataset) -> dict[str, list[Any]]:
@@ -482,7 +649,7 @@ def _pyld_dataset(dataset: Dataset) -> dict[str, list[Any]]:
 
 def _literal(component: dict[str, Any]) -> str:
     """A literal as written in N-Quads (pyld's ``serialize_nquad``)."""
-    text: str = '"' + escape(component["value"]) + '"'
+    text: str = '"' + _escape(component["value"]) + '"'
     datatype = component["datatype"]
     if datatype == RDF_LANGSTRING:
         if component.get("language"):
@@ -492,14 +659,14 @@ def _literal(component: dict[str, Any]) -> str:
     return text
 
 
-def _line(quad: tuple[Any, str, Any, Any], label: Any) -> str:
+def _line(quad: tuple[Any, str, Any, Any], labels: dict[str, str]) -> str:
     subject, predicate, obj, graph = quad
-    if isinstance(subject, tuple):
-        subject = label(subject[0])
-    if isinstance(obj, tuple):
-        obj = label(obj[0])
+    if type(subject) is tuple:
+        subject = labels[subject[0]]
+    if type(obj) is tuple:
+        obj = labels[obj[0]]
     if graph is None:
         return f"{subject} {predicate} {obj} .\n"
-    if isinstance(graph, tuple):
-        graph = label(graph[0])
+    if type(graph) is tuple:
+        graph = labels[graph[0]]
     return f"{subject} {predicate} {obj} {graph} .\n"

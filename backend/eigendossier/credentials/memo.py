@@ -1,14 +1,19 @@
 """Remember results that are a function of a JSON document alone (canonical forms, schema
 violations), so checking the same credential again costs a hash, not the work.
 
-Keys are the SHA-256 of the document's JSON with sorted keys; a document that is not plain
-JSON gets no key and is simply not remembered.
+Keys are the SHA-256 of the document's marshal serialisation (version 0: no references, no
+interned strings, so equal documents give equal bytes whatever objects they share). It tells
+the JSON types apart (``1``, ``1.0``, ``True``, ``"1"``) and follows the order of the keys, so
+the same document with its keys in another order is worked out again: a miss, never a wrong
+hit. It is a quarter of the cost of the JSON with sorted keys, which issuing paid for every
+credential. A document that is not plain JSON types (subclasses included) gets no key and is
+simply not remembered.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
+import marshal
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
@@ -55,7 +60,7 @@ def forget_all() -> None:
 
 def document_key(parts: Any) -> bytes | None:
     try:
-        text = json.dumps(parts, sort_keys=True, separators=(",", ":"))
-    except (TypeError, ValueError):
+        data = marshal.dumps(parts, 0)
+    except ValueError:  # not marshallable, or nested too deeply
         return None
-    return hashlib.sha256(text.encode()).digest()
+    return hashlib.sha256(data).digest()

@@ -16,6 +16,7 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from html import escape
 from urllib.parse import urlsplit
 
@@ -215,8 +216,15 @@ def badge_svg(code: str, ec: float) -> str:
 
 
 def image(facts: Facts) -> dict:
-    svg = base64.b64encode(badge_svg(facts.code, facts.ec).encode()).decode()
-    return {"id": f"data:image/svg+xml;base64,{svg}", "type": "Image"}
+    return {"id": _image_uri(facts.code, facts.ec), "type": "Image"}
+
+
+@lru_cache(maxsize=256)
+def _image_uri(code: str, ec: float) -> str:
+    """The badge as a data: URI, a function of the code and the load alone (made twice for
+    every credential: its image and its achievement's)."""
+    svg = base64.b64encode(badge_svg(code, ec).encode()).decode()
+    return f"data:image/svg+xml;base64,{svg}"
 
 
 def achievement(facts: Facts, language: str) -> dict:

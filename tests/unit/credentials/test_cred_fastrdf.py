@@ -180,8 +180,74 @@ def test_caches_stay_bounded_when_every_credential_has_new_identifiers():
     """An issuer signs thousands of credentials, each with its own ids: memory must not grow."""
     for n in range(fastrdf._CACHES_MAX + 50):
         document = {"@context": [V2], "id": f"urn:uuid:{n}", "type": ["VerifiableCredential"],
-                    f"term{n}": "x"}
+                    f"term{n}": "x", "credentialSubject": {"type": f"Kind{n}", "name": "x"}}
         fastrdf.to_dataset(linkeddata._MemoProcessor(), document, linkeddata._options())
     for entry in fastrdf._CACHES.values():
         assert max(len(cache) for cache in entry[1:]) <= fastrdf._CACHES_MAX
+        assert sum(len(shape[2]) for shape in entry[6].values()) <= fastrdf._CACHES_MAX
     assert len(fastrdf._ABSOLUTE) <= fastrdf._CACHES_MAX
+    assert len(fastrdf._TOP_SHAPES) <= fastrdf._SHAPES_MAX
+
+
+def same_keys_other_meanings():
+    """Nodes with the very same keys in the same order, whose meaning differs by the
+    document's contexts, the node's type (type-scoped contexts) or the property it hangs
+    under (property-scoped contexts): what the walk remembers per shape must follow."""
+    subject = {"type": ["AchievementSubject"], "name": "Sanne", "kid": "did:example:1#key-1",
+               "achievement": {"id": "https://example.org/a", "type": ["Achievement"],
+                               "name": "Veilig werken", "criteria": {"narrative": "x"}}}
+    for contexts in ([V2, OB3], [V1, "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json"],
+                     [V2], [V1, "https://www.w3.org/2018/credentials/examples/v1"]):
+        for kind in (["AchievementSubject"], ["Profile"], ["Achievement"], ["X"], []):
+            node = {**subject, "type": kind}
+            yield {"@context": contexts, "id": "urn:uuid:1",
+                   "type": ["VerifiableCredential", "OpenBadgeCredential"],
+                   "credentialSubject": node, "issuer": node, "credentialSchema": node,
+                   "cnf": node}
+
+
+def test_remembered_shapes_do_not_carry_over_to_documents_that_mean_otherwise():
+    documents = list(same_keys_other_meanings())
+    for document in [*documents, *reversed(documents)]:
+        fast = fast_outcome(document)
+        assert fast is None or fast == pyld_outcome(document)
+
+
+def test_issued_credentials_of_other_issuers_keys_and_blocks_keep_their_own_forms():
+    """What one issuing leaves in the walk's caches never shows in another's N-Quads."""
+    from datetime import UTC, datetime
+
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    from eigendossier.credentials import dataintegrity
+    from eigendossier.credentials.memo import forget_all
+    from eigendossier.issuing import documents
+
+    moment = datetime(2025, 6, 1, 12, tzinfo=UTC)
+    issuers = [documents.Issuer("did:web:a.example:issuers:tcr", "TCR", "https://tcr.example"),
+               documents.Issuer("did:web:b.example:issuers:roc", "ROC", "", "info@roc.example",
+                                "https://roc.example/logo.png")]
+    blocks = [documents.Facts(
+        id=f"https://a.example/achievements/{code}", code=code, name={"nl": code, "en": code},
+        qualification={"nl": "Timmerman", "en": "Carpenter"}, crebo="25655", level=2, ec=ec,
+        hours=hours, learning_outcomes=outcomes)
+        for code, ec, hours, outcomes in (("TIM-01", 3, 84, [{"nl": "a", "en": "b"}]),
+                                          ("TIM-02", 2.5, 70, []))]
+    issued = []
+    for n in range(8):
+        issuer, block = issuers[n % 2], blocks[(n // 2) % 2]
+        key = ed25519.Ed25519PrivateKey.from_private_bytes(bytes([n]) * 32)
+        unsigned = documents.credential(
+            issuer, block, language=("nl", "en")[n // 4], credential_id=f"urn:uuid:{n}",
+            email=f"learner{n}@example.nl", salt=f"salt{n}", valid_from=moment,
+            list_url="https://a.example/status/1", index=n,
+            completed_on=moment.date() if n % 3 else None)
+        signer = documents.Signer(key, f"{issuer.did}#key-{n}")
+        issued.append((documents.sign_data_integrity(unsigned, signer, moment), key))
+    for signed, key in [*issued, *reversed(issued)]:
+        forget_all()
+        proof = signed["proof"]
+        for part in (dataintegrity.unsecured(signed), dataintegrity.proof_options(signed, proof)):
+            assert fast_outcome(part) == pyld_outcome(part)
+        key.public_key().verify(dataintegrity.signature_bytes(proof),
+                                dataintegrity.verify_data(signed, proof))

@@ -1,5 +1,6 @@
 """The issuer's documents as plain functions: did:web names, status list indexes and bits,
 study load and language in the achievement."""
+import base64
 from datetime import UTC, datetime
 
 import pytest
@@ -77,6 +78,26 @@ def test_whole_ec_are_integers_and_small_blocks_are_courses():
 
 def test_the_badge_image_escapes_the_code():
     assert "&lt;x&gt;" in documents.badge_svg("<x>", 3)
+
+
+def test_each_block_shows_its_own_code_and_load_in_its_badge_image():
+    """The image is remembered per code and load: another block never gets it."""
+    shown = {}
+    for code, ec in [("TIM-02", 4.5), ("TIM-03", 4.5), ("TIM-02", 3), ("TIM-02", 4.5)]:
+        facts = documents.Facts(**{**FACTS.__dict__, "code": code, "ec": ec})
+        uri = documents.image(facts)["id"]
+        svg = base64.b64decode(uri.removeprefix("data:image/svg+xml;base64,")).decode()
+        assert svg == documents.badge_svg(code, ec)
+        assert f">{code}<" in svg
+        assert f">{str(ec).replace('.0', '')} EC<" in svg
+        shown[code, ec] = uri
+    assert len(set(shown.values())) == 3
+    credential = documents.credential(
+        documents.Issuer("did:web:x.example:issuers:tcr", "TCR"), FACTS, language="nl",
+        credential_id="urn:uuid:1", email="a@example.nl", salt="s", valid_from=datetime.now(UTC),
+        list_url="https://x.example/status/1", index=1)
+    assert credential["image"] == credential["credentialSubject"]["achievement"]["image"]
+    assert credential["image"] is not credential["credentialSubject"]["achievement"]["image"]
 
 
 def test_the_recipient_is_a_salted_hash_of_the_lowercased_address():
