@@ -9,7 +9,7 @@ from eigendossier.core.models import AuditEvent
 from eigendossier.core.timeutil import utcnow
 from eigendossier.vouchers.models import IdempotentResponse, Voucher
 from tests.api.vouchers.conftest import issue, other_learner, redeem, run_id
-from tests.support import assert_problem, set_seats_taken
+from tests.support import assert_problem, set_seats_taken, sql_statements
 
 # On SQLite and PostgreSQL: redeemed exactly once under concurrent requests.
 pytestmark = pytest.mark.both_databases
@@ -222,24 +222,13 @@ def test_a_redemption_is_two_statements_with_the_seat_last(app, client, claimed)
     voucher's claim, the audit event, the stored answer and the seat (each in a WITH); six
     on SQLite. The seat is the last write: it locks one of the run's seat shards until the
     commit, one that no other redemption holds."""
-    from sqlalchemy import event
-
     run = run_id(client, claimed["id"])
-    seen = []
+    seen, answer = sql_statements(app, lambda: redeem(client, claimed["id"], run))
+    assert answer.status_code == 201
+    last = seen[-1]
     with app.app_context():
-        engine = db.engine
-
-    def count(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        answer = redeem(client, claimed["id"], run)
-        assert answer.status_code == 201
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    last = " ".join(seen[-1].split())
-    if engine.dialect.name == "postgresql":
+        postgres = db.engine.dialect.name == "postgresql"
+    if postgres:
         assert len(seen) == 2, seen
         assert last.startswith("WITH new_enrolment AS (INSERT INTO enrolment"), last
         for write in ("claimed AS (UPDATE voucher SET redeemed_at",
