@@ -4,10 +4,12 @@ few hottest statements (a voucher's redemption).
 ``Connection.execute`` costs a statement about 0.2 ms of the app's CPU besides the driver's
 work: its cache key, an execution context, and the result's metadata, for which psycopg
 makes a column object of each of the cursor's columns on every call. A
-:class:`DriverStatement` compiles its statement once (with the dialect's bind casts),
-converts the values both ways with the statement's own types (``UTCDateTime``, JSON), and
-asks psycopg to prepare it on the server. SQLAlchemy's connection events do not see it: the
-statements are not counted by ``before_cursor_execute`` listeners.
+:class:`DriverStatement` compiles its statement once (with the dialect's bind casts)
+and converts the values both ways with the statement's own types (``UTCDateTime``, JSON);
+psycopg prepares it on the server as it does SQLAlchemy's statements (after a few runs,
+unless the connection's ``prepare_threshold`` says otherwise, as behind PgBouncer).
+SQLAlchemy's connection events do not see these statements: ``before_cursor_execute``
+listeners do not count them (tests.support.sql_statements counts psycopg's).
 """
 from collections import namedtuple
 from collections.abc import Callable
@@ -45,7 +47,7 @@ class DriverStatement:
         cursor = conn.connection.driver_connection.cursor()
         error = self.dialect.loaded_dbapi.Error
         try:
-            cursor.execute(self.sql, params, prepare=True)
+            cursor.execute(self.sql, params)
             found = cursor.fetchone()
             if found is None:
                 return None
