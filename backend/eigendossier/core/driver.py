@@ -54,7 +54,8 @@ class DriverStatement:
             if self.results is None:  # the driver's column types, known after a first run
                 self.results = self._processors([c.type_code for c in cursor.description])
         except error as failed:  # as SQLAlchemy says it (IntegrityError, ...)
-            raise DBAPIError.instance(self.sql, params, failed, error) from failed
+            raise DBAPIError.instance(self.sql, params, failed, error, dialect=self.dialect,
+                                      hide_parameters=conn.engine.hide_parameters) from failed
         finally:
             cursor.close()
         found = list(found)
