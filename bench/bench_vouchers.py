@@ -127,31 +127,19 @@ def graduate(i: int) -> str:
 
 
 def statements_per_request(app, client, code: str) -> dict[str, int]:
-    """SQL statements of one GET /api/v1/me (session known) and one redemption."""
-    from sqlalchemy import event
-
-    from eigendossier.core.extensions import db
+    """SQL statements of one GET /api/v1/me (session known) and one redemption, as psycopg
+    ran them (also those sent on its own cursor, see core/driver.py)."""
+    from tests.support import sql_statements
 
     voucher = client.post("/api/v1/vouchers/claim", json={"code": code}).get_json()["id"]
     run = client.get(f"/api/v1/vouchers/{voucher}").get_json()["eligible_runs"][-2]["id"]
     client.get("/api/v1/me")
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        client.get("/api/v1/me")
-        me = len(seen)
-        status = client.post(f"/api/v1/vouchers/{voucher}/redeem", json={"run_id": run},
-                             headers={"Idempotency-Key": uuid.uuid4().hex}).status_code
-        assert status == 201, status
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return {"me": me, "redeem": len(seen) - me}
+    me, _ = sql_statements(app, lambda: client.get("/api/v1/me"))
+    redeemed, status = sql_statements(app, lambda: client.post(
+        f"/api/v1/vouchers/{voucher}/redeem", json={"run_id": run},
+        headers={"Idempotency-Key": uuid.uuid4().hex}).status_code)
+    assert status == 201, status
+    return {"me": len(me), "redeem": len(redeemed)}
 
 
 def redeeming(learners, which: slice):

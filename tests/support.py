@@ -2,7 +2,8 @@
 servers in a thread."""
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import ClassVar
 
 from flask.testing import FlaskClient
@@ -214,7 +215,10 @@ def _connects(engine) -> bool:
 
 
 def sql_statements(app, call: Callable):
-    """The SQL statements `call()` sent (whitespace collapsed), and what it returned."""
+    """The SQL statements `call()` sent (whitespace collapsed), and what it returned. On
+    PostgreSQL those psycopg's cursors ran, with the ones sent without SQLAlchemy's
+    execution (core/driver.py); elsewhere those SQLAlchemy's ``before_cursor_execute`` saw.
+    BEGIN and COMMIT are not counted."""
     from eigendossier.core.extensions import db
 
     seen: list[str] = []
@@ -224,9 +228,35 @@ def sql_statements(app, call: Callable):
 
     with app.app_context():
         engine = db.engine
+    if engine.dialect.name == "postgresql":
+        with psycopg_statements(listen):
+            return seen, call()
     event.listen(engine, "before_cursor_execute", listen)
     try:
         result = call()
     finally:
         event.remove(engine, "before_cursor_execute", listen)
     return seen, result
+
+
+@contextmanager
+def psycopg_statements(listen: Callable) -> Iterator[None]:
+    """Call ``listen(None, cursor, statement)`` for each statement a psycopg cursor runs,
+    in every thread, while in the block."""
+    import psycopg
+
+    methods = {name: getattr(psycopg.Cursor, name) for name in ("execute", "executemany")}
+
+    def counted(method):
+        def run(cursor, query, *args, **kwargs):
+            listen(None, cursor, query if isinstance(query, str) else str(query))
+            return method(cursor, query, *args, **kwargs)
+        return run
+
+    for name, method in methods.items():
+        setattr(psycopg.Cursor, name, counted(method))
+    try:
+        yield
+    finally:
+        for name, method in methods.items():
+            setattr(psycopg.Cursor, name, method)

@@ -94,15 +94,6 @@ NEW_ENROLMENT = (
 )
 
 
-# The same with the id given (bound: id_ref, a number the caller took from the sequence):
-# PostgreSQL only (vouchers.service: a redemption writes its answer before the INSERT).
-NEW_NUMBERED_ENROLMENT = (
-    "INSERT INTO enrolment (id, account_id, run_id, route_id, status, created_at) "
-    "VALUES (:id_ref, :account_ref, :run_ref, :route_ref, 'enrolled', :created_ref) "
-    "ON CONFLICT (account_id, run_id) DO NOTHING"
-)
-
-
 @cache
 def _claim_statements(dialect: str):
     """The INSERT of a new enrolment and the UPDATE of a cancelled one, each returning the

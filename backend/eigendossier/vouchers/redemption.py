@@ -34,8 +34,9 @@ class Enrolled(NamedTuple):
 def redeemable() -> Select:
     """The learner's voucher (bound: voucher_id, account_id) with its batch's offer, school
     and qualification, and the run (run_id) with its block, the block's qualification, its
-    school, its seats taken, and whether the learner has a seat in another group of its
-    module (``elsewhere``). No voucher of theirs: no row; no such run: its columns None."""
+    school, its seats taken, whether the learner has a seat in another group of its
+    module (``elsewhere``) and whether they have an enrolment in the run, of any status
+    (``enrolled_here``). No voucher of theirs: no row; no such run: its columns None."""
     voucher, batch = Voucher.__table__, VoucherBatch.__table__
     issuer = Institution.__table__.alias("issuer")
     diploma = Qualification.__table__.alias("diploma")
@@ -48,6 +49,8 @@ def redeemable() -> Select:
         .where(shard.c.run_id == run.c.id)
         .scalar_subquery()
     )
+    here = db.exists().where(enrolment.c.account_id == bindparam("account_id"),
+                             enrolment.c.run_id == run.c.id)
     elsewhere = db.exists().where(
         enrolment.c.account_id == bindparam("account_id"),
         enrolment.c.status == "enrolled",
@@ -94,6 +97,7 @@ def redeemable() -> Select:
             module.c.name_nl.label("module_name_nl"),
             module.c.name_en.label("module_name_en"),
             elsewhere.label("elsewhere"),
+            here.label("enrolled_here"),
         )
         .select_from(
             voucher.join(batch, batch.c.id == voucher.c.batch_id)

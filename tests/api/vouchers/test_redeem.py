@@ -7,9 +7,10 @@ from eigendossier.catalog.models import Run, RunSeatShard
 from eigendossier.core.extensions import db
 from eigendossier.core.models import AuditEvent
 from eigendossier.core.timeutil import utcnow
+from eigendossier.routes.models import Enrolment
 from eigendossier.vouchers.models import IdempotentResponse, Voucher
 from tests.api.vouchers.conftest import issue, other_learner, redeem, run_id
-from tests.support import assert_problem, set_seats_taken
+from tests.support import assert_problem, set_seats_taken, sql_statements
 
 # On SQLite and PostgreSQL: redeemed exactly once under concurrent requests.
 pytestmark = pytest.mark.both_databases
@@ -216,37 +217,29 @@ def test_the_schedule_cannot_bypass_the_voucher_deadline(app, client, claimed):
     assert client.get(f"/api/v1/vouchers/{claimed['id']}").get_json()["status"] == "redeemed"
 
 
-def test_a_redemption_is_two_statements_with_the_seat_last(app, client, claimed):
+def test_a_redemption_is_two_statements_all_or_nothing(app, client, claimed):
     """Pinned so the hot path does not grow back (it was seventeen, then nine, eight, five,
-    three): two on PostgreSQL, the SELECT and one statement that writes the enrolment, the
-    voucher's claim, the audit event, the stored answer and the seat (each in a WITH); six
-    on SQLite. The seat is the last write: it locks one of the run's seat shards until the
-    commit, one that no other redemption holds."""
-    from sqlalchemy import event
-
+    three): two on PostgreSQL, the SELECT and one statement that writes everything (each
+    write in a WITH), in autocommit; six on SQLite, in a transaction. The PostgreSQL
+    statement locks first what a concurrent transaction can change: the voucher's row
+    (waiting for another claim of it), then a seat in a shard no other redemption holds;
+    only then the enrolment, the voucher's claim, the audit event and the stored answer,
+    each after the one before, so that a failed step leaves nothing written."""
     run = run_id(client, claimed["id"])
-    seen = []
+    seen, answer = sql_statements(app, lambda: redeem(client, claimed["id"], run))
+    assert answer.status_code == 201
+    last = seen[-1]
     with app.app_context():
-        engine = db.engine
-
-    def count(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        answer = redeem(client, claimed["id"], run)
-        assert answer.status_code == 201
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    last = " ".join(seen[-1].split())
-    if engine.dialect.name == "postgresql":
+        postgres = db.engine.dialect.name == "postgresql"
+    if postgres:
         assert len(seen) == 2, seen
-        assert last.startswith("WITH new_enrolment AS (INSERT INTO enrolment"), last
-        for write in ("claimed AS (UPDATE voucher SET redeemed_at",
-                      "audit_event_row AS (INSERT INTO audit_event",
-                      "stored_answer_row AS (INSERT INTO idempotent_response",
-                      "seat AS (UPDATE run_seat_shard SET taken"):
-            assert write in last, write
+        steps = ["WITH held AS (SELECT voucher.id", "FOR UPDATE), seat AS (UPDATE run_seat_shard",
+                 "new_enrolment AS (INSERT INTO enrolment", "claimed AS (UPDATE voucher SET",
+                 "audit_event_row AS (INSERT INTO audit_event",
+                 "stored_answer_row AS (INSERT INTO idempotent_response"]
+        found = [last.find(step) for step in steps]
+        assert found[0] == 0, last
+        assert found == sorted(found), last
     else:
         assert len(seen) == 6, seen
         assert last.startswith("UPDATE run_seat_shard SET taken"), last
@@ -307,6 +300,7 @@ def test_learners_racing_for_the_last_seats_get_one_seat_each(app, staff, catalo
                                  .filter_by(action="voucher.redeemed")) == 3
         assert db.session.scalar(db.select(db.func.count())
                                  .select_from(IdempotentResponse)) == 3
+        assert db.session.scalar(db.select(db.func.count()).select_from(Enrolment)) == 3
 
     clients = dict((v, learner) for learner, v in learners)
     cancelled = clients[won[0]].post(f"/api/v1/vouchers/{won[0]}/cancel")
