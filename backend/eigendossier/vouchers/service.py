@@ -23,7 +23,7 @@ from sqlalchemy import (
     func,
     literal,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from eigendossier.accounts.models import Account
 from eigendossier.catalog import seats
@@ -324,6 +324,7 @@ def _audit_event(account: Account, row, now: datetime) -> dict:
 
 # _redeem_at_once: the voucher was redeemed by another request meanwhile.
 _TAKEN = (409, "")
+_DEADLOCK = "40P01"  # PostgreSQL's SQLSTATE deadlock_detected
 
 
 def _redeem_at_once(conn: Connection, row, account: Account, run_id: int, now: datetime,
@@ -358,6 +359,14 @@ def _redeem_at_once(conn: Connection, row, account: Account, run_id: int, now: d
             **{"stored_" + name: value for name, value in stored.items()},
         })
     except IntegrityError:
+        return None
+    except OperationalError as error:
+        # Holding the voucher and a seat, it waits for an enrolment in the run that another
+        # transaction is making (the learner enrolling by route at the same moment); if that
+        # one waits for our seat shard, PostgreSQL breaks the cycle by failing one of the
+        # two. Ours wrote nothing: the long way, in a transaction, waits for the other.
+        if getattr(error.orig, "sqlstate", None) != _DEADLOCK:
+            raise
         return None
     if done.held is None:
         return _TAKEN

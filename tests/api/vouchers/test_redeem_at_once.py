@@ -135,3 +135,39 @@ def test_a_claim_meanwhile_is_waited_for_and_leaves_nothing_written(app, client,
     assert redeemed_at is not None, "the other claim's"
     assert enrolment_id is None, "not ours"
     assert (after[0], *after[2:]) == (before[0], *before[2:])
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_deadlock_with_an_enrolment_by_route_leaves_nothing_written(app, client, claimed,
+                                                                      database_url):
+    """The learner enrols in the run by route at the same moment: that transaction holds the
+    new enrolment's key and then waits for the seat shard the redemption holds, while the
+    redemption waits for the key. PostgreSQL fails one of the two (ours: the other's
+    deadlock_timeout is set long); ours wrote nothing and says "the long way"."""
+    run = run_id(client, claimed["id"])
+    before = written(app, claimed["id"], run)
+
+    def enrol_by_route(other, account_id, write):
+        other.execute("SET deadlock_timeout = '30s'")
+        other.execute("INSERT INTO enrolment (account_id, run_id, status, created_at) "
+                      "VALUES (%s, %s, 'enrolled', now())", (account_id, run))
+        answers = []
+
+        def redeem():
+            with app.test_request_context():
+                try:
+                    answers.append(write())
+                except Exception as error:  # shown by the assertion below, not lost
+                    answers.append(error)
+
+        thread = threading.Thread(target=redeem)
+        thread.start()
+        time.sleep(0.3)
+        assert thread.is_alive(), "it waits for the other's enrolment"
+        other.execute("SELECT * FROM run_seat_shard WHERE run_id = %s FOR UPDATE", (run,))
+        thread.join()
+        other.rollback()
+        return answers[0]
+
+    assert at_once(app, claimed["id"], run, enrol_by_route) is None
+    assert written(app, claimed["id"], run) == before
