@@ -109,7 +109,9 @@ def flask_settings(settings: dict, instance_path: str) -> dict:
         or instance_secret(instance_path, "voucher_pepper"),
         "SQLALCHEMY_DATABASE_URI": database_url,
         # No pool_pre_ping: a closed connection is found without a round trip (extensions.py).
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False},
+        # Settings may add options of their own (a test's larger pool).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False,
+                                      **settings.get("SQLALCHEMY_ENGINE_OPTIONS", {})},
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_STRATEGY": "moving-window",
