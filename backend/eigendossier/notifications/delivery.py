@@ -29,15 +29,21 @@ from eigendossier.notifications.models import (
 )
 
 if TYPE_CHECKING:  # the sender (and the cryptography it needs) loads when a job first runs
-    from eigendossier.notifications.sender import Outcome
+    from eigendossier.notifications.sender import Outcome, PushMessage
 
 # Per delivery id: its device's id and the origin of the device's push service.
 Devices = dict[int, tuple[int, str]]
 
 
 def _payload(row) -> bytes:
-    return _json({"id": row.note_id, "title": row.title, "body": row.body, "url": row.url,
-                  "tag": f"ed-{row.note_id}"}).encode()
+    """The message as the service worker reads it: what ``_json`` makes of the dict, put
+    together from its escaped strings (a third of the CPU of encoding the dict)."""
+    note = int(row.note_id)
+    return (f'{{"id":{note},"title":{_string(row.title)},"body":{_string(row.body)},'
+            f'"url":{_string(row.url)},"tag":"ed-{note}"}}').encode()
+
+
+_string = json.encoder.encode_basestring  # a str as JSON, with ensure_ascii=False
 
 
 # One encoder for every payload and record: json.dumps with options builds a new one a call.
@@ -53,37 +59,54 @@ def _ttl_left(row, now: datetime) -> float:
 def deliver(token: str, sender=None) -> dict:
     """Send the deliveries leased under `token`. Outcomes are committed in small groups as
     they come in (see ``PushSender.send_many``), so a worker that dies mid-batch leaves only
-    the messages in flight or in the last fraction of a second to be sent again."""
+    the messages in flight or in the last fraction of a second to be sent again.
+
+    The job holds one connection throughout and commits on it: the session's bookkeeping
+    around each transaction (a checkout from the pool and back for each) cost more CPU than
+    the statements it ran."""
     from eigendossier.notifications.jobs import sender_for
-    from eigendossier.notifications.sender import PushMessage, origin_of
 
     sender = sender or sender_for(current_app)
-    now, wall = utcnow(), time.time()  # the TTL runs on the service's clock, then the sender's
     lease = timedelta(seconds=int(current_app.config.get("PUSH_LEASE_SECONDS") or 300))
+    with db.engine.connect() as connection:
+        outbox, devices, counts = _take(connection, token, lease)
+        for outcomes in sender.send_many(outbox):
+            _record(connection, outcomes, token, devices)
+            for outcome in outcomes:
+                counts[outcome.result] += 1
+    return counts
+
+
+def _take(connection: Connection, token: str,
+          lease: timedelta) -> tuple[list["PushMessage"], Devices, dict]:
+    """Take the batch: its messages, its devices, and the counts so far (deliveries whose
+    device is gone finish at once)."""
+    from eigendossier.notifications.sender import PushMessage, origin_of
+
+    now, wall = utcnow(), time.time()  # the TTL runs on the service's clock, then the sender's
     statements = _taking()
-    db.session.connection().execute(statements.start,
-                                    {"b_token": token, "b_until": now + lease})
-    db.session.commit()
-    rows = db.session.connection().execute(statements.rows, {"b_token": token}).all()
+    connection.execute(statements.start, {"b_token": token, "b_until": now + lease})
+    connection.commit()
+    rows = connection.execute(statements.rows, {"b_token": token}).all()
     counts = {SENT: 0, GONE: 0, FAILED: 0, EXPIRED: 0, "retry": 0}
     outbox = []
+    devices: Devices = {}
+    gone = []
     for row in rows:
         if row.subscription_id is None:
-            _finish(row.id, token, GONE, None, [], now)
-            counts[GONE] += 1
+            gone.append({"b_id": row.id, "b_token": token, "b_status": None, "b_now": now,
+                         "b_attempts": 0, "b_state": GONE})
             continue
         outbox.append(PushMessage(
             key=row.id, endpoint=row.endpoint, p256dh=row.p256dh, auth=row.auth,
             payload=_payload(row), deadline=wall + _ttl_left(row, now),
             urgency=row.urgency, topic=row.topic, attempts_before=row.attempts))
-    devices = {row.id: (row.subscription_id, origin_of(row.endpoint)[:200])
-               for row in rows if row.subscription_id is not None}
-    db.session.commit()
-    for outcomes in sender.send_many(outbox):
-        _record(outcomes, token, devices)
-        for outcome in outcomes:
-            counts[outcome.result] += 1
-    return counts
+        devices[row.id] = (row.subscription_id, origin_of(row.endpoint)[:200])
+    if gone:
+        connection.execute(_recording().finished, gone)
+        counts[GONE] = len(gone)
+    connection.commit()
+    return outbox, devices, counts
 
 
 @functools.cache
@@ -152,12 +175,12 @@ def _naive(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None)
 
 
-def _record(outcomes: list["Outcome"], token: str, devices: Devices) -> None:
+def _record(connection: Connection, outcomes: list["Outcome"], token: str,
+            devices: Devices) -> None:
     """Record outcomes that finished together, in one transaction: every attempt, each
     delivery's new state (only while it still carries our token), and the devices."""
     now = utcnow()
     statements = _recording()
-    connection = db.session.connection()  # Core statements: no ORM work per row
     if connection.dialect.name == "postgresql":
         _record_json(connection, outcomes, token, devices, now)
     else:
@@ -172,7 +195,7 @@ def _record(outcomes: list["Outcome"], token: str, devices: Devices) -> None:
     if gone:
         # The push service forgot these browsers (404 and 410 alike): forget them at once.
         connection.execute(statements.forgotten, {"b_devices": sorted(gone)})
-    db.session.commit()
+    connection.commit()
 
 
 def _record_rows(connection: Connection, statements: SimpleNamespace, outcomes: list["Outcome"],
@@ -205,10 +228,3 @@ def _record_json(connection: Connection, outcomes: list["Outcome"], token: str,
     sent = sorted({devices[o.key][0] for o in outcomes if o.result == SENT})
     connection.execute(_RECORD_PG, {"attempts": _json(attempts), "finished": _json(finished),
                                     "sent": _json(sent), "token": token, "now": _naive(now)})
-
-
-def _finish(delivery_id: int, token: str, state: str, status, attempts, now) -> None:
-    db.session.execute(
-        db.update(Delivery).where(Delivery.id == delivery_id, Delivery.lease_token == token)
-        .values(state=state, lease_token=None, lease_until=None, finished_at=now,
-                attempts=Delivery.attempts + len(attempts), last_status=status))

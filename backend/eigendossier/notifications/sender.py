@@ -89,6 +89,9 @@ def split_endpoint(endpoint: str) -> tuple[str, str]:
     return f"{parts.scheme}://{parts.netloc}", f"{path}?{parts.query}" if parts.query else path
 
 
+_FIXED_HEADERS = {"Content-Encoding": "aes128gcm", "Content-Type": "application/octet-stream",
+                  "User-Agent": USER_AGENT}
+
 # A message to send, its body, and where its outcome goes.
 _Work = tuple[PushMessage, bytes, "queue.SimpleQueue[Outcome]"]
 
@@ -141,6 +144,7 @@ class PushSender:
         self.clock, self.sleep, self.jitter = clock, sleep, jitter
         self._origins: dict[str, wire.Origin] = {}
         self._vapid_cache: dict[str, tuple[dict, int]] = {}
+        self._fixed_cache: dict[str, tuple[bytes, int]] = {}
         self._lock = threading.Lock()
         self._work: queue.SimpleQueue[_Work | None] | None = None  # the sending threads take
         self._threads: list[threading.Thread] = []
@@ -163,6 +167,19 @@ class PushSender:
         with self._lock:
             self._vapid_cache[origin] = (headers, expires)
         return headers
+
+    def _fixed_headers(self, origin: str) -> bytes:
+        """The headers every message to this push service carries, VAPID included, as they
+        go on the wire: built when its VAPID header is (re)signed, not per message."""
+        now = int(self.clock())
+        cached = self._fixed_cache.get(origin)
+        if cached and cached[1] - now > VAPID_REFRESH_BEFORE:
+            return cached[0]
+        vapid = self._vapid_for(origin)
+        block = wire.header_block({**_FIXED_HEADERS, **vapid})
+        with self._lock:
+            self._fixed_cache[origin] = (block, self._vapid_cache[origin][1])
+        return block
 
     # -- one message ----------------------------------------------------------------------
 
@@ -222,21 +239,15 @@ class PushSender:
 
     def _post(self, message: PushMessage, body: bytes, number: int, ttl: int) -> Attempt:
         origin, path = split_endpoint(message.endpoint)
-        headers = {
-            "TTL": str(ttl),
-            "Urgency": message.urgency,
-            "Content-Encoding": "aes128gcm",
-            "Content-Type": "application/octet-stream",
-            "User-Agent": USER_AGENT,
-            **self._vapid_for(origin),
-        }
+        headers = {"TTL": str(ttl), "Urgency": message.urgency}
         if message.topic:
             headers["Topic"] = message.topic
         at = datetime.now(UTC)
         started = time.monotonic()
         status, error, retry_after = None, "", None
         try:
-            response = self._connections(origin).post(path, headers, body)
+            response = self._connections(origin).post(path, headers, body,
+                                                      self._fixed_headers(origin))
             status = response.status
             retry_after = parse_retry_after(response.headers.get("retry-after"), self.clock())
             if not 200 <= status < 300:

@@ -53,12 +53,12 @@ class _Connection:
     def __init__(self, sock: socket.socket):
         self.sock = sock
         self.reader = sock.makefile("rb")
+        self.poller = select.poll()  # registered once: asked before every reuse
+        self.poller.register(sock, select.POLLIN)
 
     def dropped(self) -> bool:
         """Closed (or talking out of turn) since its last answer: not to be reused."""
-        poller = select.poll()
-        poller.register(self.sock, select.POLLIN)
-        return bool(poller.poll(0))
+        return bool(self.poller.poll(0))
 
     def close(self) -> None:
         self.reader.close()
@@ -78,6 +78,7 @@ class Origin:
         self.host = parts.hostname
         self.port = parts.port or (443 if parts.scheme == "https" else 80)
         self.host_header = parts.netloc.rpartition("@")[2]
+        self._host = header_block({"Host": self.host_header})
         self.policy = policy
         self.connect_timeout, self.read_timeout = timeout
         self.maxsize = maxsize
@@ -87,18 +88,16 @@ class Origin:
         self._lock = threading.Lock()
         weakref.finalize(self, _close_all, self._idle)  # a sender dropped without close()
 
-    def post(self, target: str, headers: dict[str, str], body: bytes) -> Response:
-        """POST `body` to `target` (path and query). Raises AddressRefused, WireTimeout,
-        WireError (ssl.SSLError for a certificate or handshake that fails)."""
+    def post(self, target: str, headers: dict[str, str], body: bytes,
+             fixed: bytes = b"") -> Response:
+        """POST `body` to `target` (path and query) with `headers` and the `fixed` ones (a
+        :func:`header_block` the caller keeps for many requests). Raises AddressRefused,
+        WireTimeout, WireError (ssl.SSLError for a certificate or handshake that fails)."""
         if not _SAFE_TARGET.match(target):
             raise ValueError("not a request target")
-        lines = [f"POST {target} HTTP/1.1", f"Host: {self.host_header}",
-                 f"Content-Length: {len(body)}"]
-        lines += [f"{name}: {value}" for name, value in headers.items()]
-        head = "\r\n".join(lines) + "\r\n\r\n"
-        if head.count("\n") != len(lines) + 1 or "\r\r" in head:
-            raise ValueError("a header holds a line break")
-        request = head.encode("latin-1") + body
+        request = b"".join((f"POST {target} HTTP/1.1\r\n".encode("latin-1"), self._host,
+                            b"Content-Length: %d\r\n" % len(body), header_block(headers),
+                            fixed, b"\r\n", body))
         connection = self._take()
         try:
             connection.sock.sendall(request)
@@ -158,6 +157,17 @@ class Origin:
         return _Connection(sock)
 
 
+def header_block(headers: dict[str, str]) -> bytes:
+    """Header lines as they go on the wire; ValueError when a name or value holds a line
+    break (it would start a header of its own)."""
+    if not headers:
+        return b""
+    block = "".join([f"{name}: {value}\r\n" for name, value in headers.items()])
+    if block.count("\n") != len(headers) or block.count("\r") != len(headers):
+        raise ValueError("a header holds a line break")
+    return block.encode("latin-1")
+
+
 def _close_all(connections: list[_Connection]) -> None:
     for connection in connections:
         connection.close()
@@ -189,20 +199,43 @@ def _read_response(reader) -> tuple[Response, bool]:
         reusable = False
     # The reason phrase is kept as the attempt's error: without control characters (a NUL
     # cannot be stored in PostgreSQL, and the batch's record would fail with it).
-    return Response(status, _CONTROL.sub("", reason.decode("latin-1"))[:200], headers), reusable
+    reason_text = reason.decode("latin-1")
+    if not reason_text.isalnum():  # "Created", "OK": nothing to take out
+        reason_text = _CONTROL.sub("", reason_text)
+    return Response(status, reason_text[:200], headers), reusable
 
 
 def _read_headers(reader) -> dict[str, str]:
-    headers: dict[str, str] = {}
+    """The header lines up to the blank one. Nearly always they came in with the status
+    line and are parsed from the buffer at once; else line by line as they arrive."""
+    buffered = reader.peek(MAX_LINE)[:MAX_LINE]
+    if buffered.startswith(b"\r\n"):
+        reader.read(2)
+        return {}
+    end = buffered.find(b"\r\n\r\n")
+    if end > 0:
+        block = buffered[:end]
+        lines = block.decode("latin-1").split("\r\n")
+        if len(lines) <= MAX_HEADERS and block.count(b"\n") == len(lines) - 1:
+            reader.read(end + 4)
+            return _parse_headers(lines)
+    lines = []
     for _ in range(MAX_HEADERS + 1):
         line = _line(reader)
         if line in (b"\r\n", b"\n"):
-            return headers
-        name, colon, value = line.decode("latin-1").partition(":")
+            return _parse_headers(lines)
+        lines.append(line.decode("latin-1"))
+    raise WireError("too many headers")
+
+
+def _parse_headers(lines: list[str]) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    for line in lines:
+        name, colon, value = line.partition(":")
         if not colon:
             raise WireError("not a header line")
         headers[name.strip().lower()] = value.strip()
-    raise WireError("too many headers")
+    return headers
 
 
 def _read_body(reader, status: int, headers: dict[str, str]) -> bool:

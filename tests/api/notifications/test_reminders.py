@@ -33,6 +33,7 @@ def test_seven_and_one_day_before_at_nine_across_the_spring_change(
     assert first.payload["body"] == ("Veilig werken begint op dinsdag 30 maart 2027 om 18:30, "
                                      "Bouwlaan 12.")
     assert first.payload["url"] == "/rooster"
+    assert first.payload["tag"] == f"ed-{first.payload['id']}", "the inbox entry it opens"
     assert 48 * 3600 - 30 < int(first.headers["ttl"]) <= 48 * 3600
     assert first.headers["urgency"] == "normal"
     assert first.claims["aud"] == push.origin

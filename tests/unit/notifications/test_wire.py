@@ -15,9 +15,9 @@ LOCAL = Policy(allow_http=True, allow_private=True)
 
 
 class Scripted(socketserver.ThreadingTCPServer):
-    """Answers each request (read up to its body) with the next scripted bytes; `None`
-    closes the connection instead, ``(seconds, bytes)`` waits first, ``("then hang up",
-    bytes)`` closes the connection after answering."""
+    """Answers each request (read up to its body) with the next scripted bytes (a list: in
+    pieces, a moment apart); `None` closes the connection instead, ``(seconds, bytes)``
+    waits first, ``("then hang up", bytes)`` closes the connection after answering."""
 
     daemon_threads = True
     allow_reuse_address = True
@@ -59,8 +59,10 @@ class Handler(socketserver.StreamRequestHandler):
                     time.sleep(wait)
             if answer is None:
                 return
-            self.wfile.write(answer)
-            self.wfile.flush()
+            for piece in answer if isinstance(answer, list) else [answer]:
+                self.wfile.write(piece)
+                self.wfile.flush()
+                time.sleep(0.01 * isinstance(answer, list))
             if hang_up:
                 return
 
@@ -181,6 +183,7 @@ def test_a_large_or_unbounded_body_is_not_read_and_the_connection_not_kept(serve
     ("push/a", {}),
     ("/push/a", {"Topic": "t\r\nX-Injected: 1"}),
     ("/push/a", {"Topic": "t\nX-Injected: 1"}),
+    ("/push/a", {"Topic": "t\rX-Injected: 1"}),
 ])
 def test_line_breaks_and_spaces_never_reach_the_wire(server, origin, target, headers):
     with pytest.raises(ValueError, match=r"target|line break"):
@@ -195,6 +198,18 @@ def test_private_addresses_and_plain_http_are_refused_unless_allowed(server):
     with pytest.raises(ValueError, match="policy"):
         wire.Origin(server.origin, Policy(allow_private=True), (1, 1))
     assert server.connections == 0
+
+
+def test_an_answer_arriving_in_pieces_is_read_whole(server, origin):
+    server.answers = [[b"HTTP/1.1 429 Too Many\r\nRetry", b"-After: 7\r\nContent-Le",
+                       b"ngth: 2\r\n\r\n", b"ok"],
+                      [b"HTTP/1.1 201 Created\r\n", b"\r\n"]]
+    response = origin.post("/p", {}, b"x")
+    assert (response.status, response.headers) == (429, {"retry-after": "7",
+                                                          "content-length": "2"})
+    response = origin.post("/p", {}, b"x")
+    assert (response.status, response.headers) == (201, {})
+    assert server.connections == 1
 
 
 def test_control_characters_never_reach_the_reason(server, origin):
