@@ -318,20 +318,29 @@ def relaxed_preferences(prefs: Preferences, change, blocks, runs, exempt) -> Pre
     return replace(prefs, hard=frozenset(), horizon_end=max(latest, prefs.horizon_end))
 
 
-@st.composite
-def cut_short(draw):
-    """Blocks on a weekly grid under one or two tracks, with runs the grid's end cuts short."""
+def _weekly(draw, hours: int, paces: tuple[float, ...] | None) -> tuple[int, list, list]:
+    """2 to 5 blocks of ``hours`` (each after at most one earlier block), each with one to
+    three runs of one to three weeks on a weekly grid of ``weeks``, at a pace drawn from
+    ``paces`` (``None``: the block's own), as (weeks, blocks, runs)."""
     n = draw(st.integers(2, 5))
     weeks = draw(st.integers(n, 2 * n + 1))
     blocks, runs = [], []
     for i in range(n):
         before = draw(st.sets(st.integers(0, i - 1), max_size=1)) if i else set()
-        blocks.append(Block(f"b{i}", f"B{i}", 1, 14, {f"b{j}" for j in before}))
+        blocks.append(Block(f"b{i}", f"B{i}", 1, hours, {f"b{j}" for j in before}))
         for k, week in enumerate(draw(st.sets(st.integers(0, weeks - 1), min_size=1, max_size=3))):
             start = BASE + timedelta(weeks=week)
             length = timedelta(weeks=draw(st.integers(1, 3)), days=-1)
+            pace = {} if paces is None else {"hours_per_week": draw(st.sampled_from(paces))}
             runs.append(Run(f"r{i}.{k}", f"b{i}", start, start + length, "daytime", "school",
-                            "physical", 5))
+                            "physical", 5, **pace))
+    return weeks, blocks, runs
+
+
+@st.composite
+def cut_short(draw):
+    """Blocks on a weekly grid under one or two tracks, with runs the grid's end cuts short."""
+    weeks, blocks, runs = _weekly(draw, hours=14, paces=None)
     prefs = Preferences(
         start_date=BASE,
         horizon_end=BASE + timedelta(weeks=weeks + 3),
@@ -393,18 +402,7 @@ def _change_key(change) -> tuple[str, str | None]:
 def ill_fitting(draw):
     """Blocks on a weekly grid at paces that fill a weekly hours limit badly side by side
     (a 10-hour run under 16 leaves 6 hours only the lightest runs can use)."""
-    n = draw(st.integers(2, 5))
-    weeks = draw(st.integers(n, 2 * n + 1))
-    blocks, runs = [], []
-    for i in range(n):
-        before = draw(st.sets(st.integers(0, i - 1), max_size=1)) if i else set()
-        blocks.append(Block(f"b{i}", f"B{i}", 1, 28, {f"b{j}" for j in before}))
-        for k, week in enumerate(draw(st.sets(st.integers(0, weeks - 1), min_size=1, max_size=3))):
-            start = BASE + timedelta(weeks=week)
-            length = timedelta(weeks=draw(st.integers(1, 3)), days=-1)
-            pace = draw(st.sampled_from((6.0, 10.0, 11.0, 12.0)))
-            runs.append(Run(f"r{i}.{k}", f"b{i}", start, start + length, "daytime", "school",
-                            "physical", 5, hours_per_week=pace))
+    weeks, blocks, runs = _weekly(draw, hours=28, paces=(6.0, 10.0, 11.0, 12.0))
     prefs = Preferences(
         start_date=BASE,
         horizon_end=BASE + timedelta(weeks=weeks + 1),
