@@ -57,6 +57,26 @@ def at_once(app, voucher_id: int, run: int, meanwhile) -> tuple:
                     conn, row, account, run, utcnow(), date.today(), KEY, "f" * 64))
 
 
+def waiting(app, write, why: str) -> tuple[threading.Thread, list]:
+    """``write()`` in a thread of its own, which must still be waiting after 0.3 s (for what
+    the other connection holds): the thread, and the list its answer goes to (or what it
+    raised, for the caller's assertion to show)."""
+    answers: list = []
+
+    def redeem():
+        with app.test_request_context():
+            try:
+                answers.append(write())
+            except Exception as error:
+                answers.append(error)
+
+    thread = threading.Thread(target=redeem)
+    thread.start()
+    time.sleep(0.3)
+    assert thread.is_alive(), why
+    return thread, answers
+
+
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_an_enrolment_in_the_run_meanwhile_leaves_nothing_written(app, client, claimed,
                                                                   database_url):
@@ -115,16 +135,7 @@ def test_a_claim_meanwhile_is_waited_for_and_leaves_nothing_written(app, client,
 
     def claim(other, account_id, write):
         other.execute("UPDATE voucher SET redeemed_at = now() WHERE id = %s", (claimed["id"],))
-        answers = []
-
-        def redeem():
-            with app.test_request_context():
-                answers.append(write())
-
-        thread = threading.Thread(target=redeem)
-        thread.start()
-        time.sleep(0.3)
-        assert thread.is_alive(), "it waits for the other claim"
+        thread, answers = waiting(app, write, "it waits for the other claim")
         other.commit()
         thread.join()
         return answers[0]
@@ -151,19 +162,7 @@ def test_a_deadlock_with_an_enrolment_by_route_leaves_nothing_written(app, clien
         other.execute("SET deadlock_timeout = '30s'")
         other.execute("INSERT INTO enrolment (account_id, run_id, status, created_at) "
                       "VALUES (%s, %s, 'enrolled', now())", (account_id, run))
-        answers = []
-
-        def redeem():
-            with app.test_request_context():
-                try:
-                    answers.append(write())
-                except Exception as error:  # shown by the assertion below, not lost
-                    answers.append(error)
-
-        thread = threading.Thread(target=redeem)
-        thread.start()
-        time.sleep(0.3)
-        assert thread.is_alive(), "it waits for the other's enrolment"
+        thread, answers = waiting(app, write, "it waits for the other's enrolment")
         other.execute("SELECT * FROM run_seat_shard WHERE run_id = %s FOR UPDATE", (run,))
         thread.join()
         other.rollback()
