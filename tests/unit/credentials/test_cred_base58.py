@@ -6,16 +6,8 @@ import pytest
 
 from eigendossier.credentials.keys import b58decode, b58encode
 
-ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-
-
-def digit_by_digit(data: bytes) -> str:
-    """The textbook encoding: one division by 58 per digit, a '1' per leading zero byte."""
-    num, out = int.from_bytes(data, "big"), ""
-    while num:
-        num, rem = divmod(num, 58)
-        out = ALPHABET[rem] + out
-    return "1" * (len(data) - len(data.lstrip(b"\x00"))) + out
+# The textbook encoding, one division by 58 per digit (the test wallet writes with it).
+from tests.support_openid4vci import b58 as digit_by_digit
 
 
 @pytest.mark.parametrize(("data", "text"), [
