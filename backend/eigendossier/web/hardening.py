@@ -100,9 +100,12 @@ def check_json_body():
     max_values = int(current_app.config.get("JSON_MAX_VALUES", 100_000))
     if _surely_more_than(text, max_values):
         raise _too_many(max_values)
+    # Every object, key and number the parser counts takes a character at least: a shorter
+    # text cannot spend the budget, and parses without counting.
+    budget = max_values if len(text) > max_values else None
     try:
         parsed = strict_loads(text, max_depth=JSON_MAX_DEPTH, max_int=MAX_JSON_INT,
-                              max_values=max_values)
+                              max_values=budget)
     except ParseError as error:
         if error.code == "parse.json_too_many_values":
             raise _too_many(max_values) from None
