@@ -13,6 +13,7 @@ from flask import current_app, g, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.http import dump_cookie
 
+from eigendossier.accounts import sessions
 from eigendossier.core.arguments import SAFE_METHODS
 from eigendossier.core.errors import DomainError
 
@@ -76,7 +77,10 @@ def clear_session_cookie(response):
 
 def _expected_csrf_token() -> str:
     session = request.cookies.get(SESSION_COOKIE)
-    return csrf_token_of(session) if session else request.cookies.get(CSRF_COOKIE, "")
+    if not session:
+        return request.cookies.get(CSRF_COOKIE, "")
+    found = sessions.remembered(session)
+    return _remembered_csrf_token(session, found.memo if found is not None else None)
 
 
 CSRF_FREE = "eigendossier.csrf_free_blueprints"
@@ -101,11 +105,11 @@ def check_csrf():
         raise CsrfFailed()
 
 
-def _remembered_csrf_token(session_token: str) -> str:
+def _remembered_csrf_token(session_token: str, memo: dict | None) -> str:
     """The session's CSRF token, derived once per remembered sign-in answer: kept in its memo
-    (``g.sign_in_memo``, see ``sessions.SignedIn``), which belongs to this same session
-    cookie. The HMAC was a twentieth of the CPU of a signed-in GET."""
-    memo = g.get("sign_in_memo")
+    (see ``sessions.SignedIn``), which belongs to this same session cookie. The HMAC was a
+    twentieth of the CPU of a signed-in GET, and as much of checking an unsafe request's
+    header (before the view, so the memo is looked up here, not taken from ``g``)."""
     if memo is None:
         return csrf_token_of(session_token)
     token = memo.get("csrf_token")
@@ -125,7 +129,7 @@ def keep_csrf_cookie(response):
     cookies = request.cookies
     session = cookies.get(SESSION_COOKIE)
     if session:
-        token = _remembered_csrf_token(session)
+        token = _remembered_csrf_token(session, g.get("sign_in_memo"))
         if cookies.get(CSRF_COOKIE) != token:
             response.headers.add("Set-Cookie", _csrf_cookie_header(token, cookie_secure()))
     elif CSRF_COOKIE not in cookies:

@@ -4,10 +4,16 @@ against its schema before marshmallow loads it.
 marshmallow looks at every key and list item of a body and reports every one that is wrong:
 400,000 unknown keys cost seconds of CPU and an answer of megabytes. Here many unknown keys
 and overlong lists are refused first, with a set difference and a length check
-(`core.validation.shape_errors`), and the problem names the first few and counts the rest."""
+(`core.validation.shape_errors`), and the problem names the first few and counts the rest.
+
+A JSON body is parsed once: web.hardening checks it with the strict parser before any view
+and keeps what it read (`keep_checked_json`); the parser takes that instead of reading the
+body again."""
+from flask import g
 from flask_smorest import Blueprint as SmorestBlueprint
 from marshmallow import Schema
-from webargs.flaskparser import FlaskParser
+from webargs import core
+from webargs.flaskparser import FlaskParser, is_json_request
 
 from eigendossier.core.errors import MAX_FIELD_ERRORS, InvalidInput
 from eigendossier.core.validation import shape_errors
@@ -26,7 +32,21 @@ def check_shape(schema: Schema, data) -> None:
         raise InvalidInput(errors=found.errors, more_errors=found.more)
 
 
+def keep_checked_json(value) -> None:
+    """The request's JSON body as the strict parser read it, for the views' parser. Only for
+    a body the standard parser reads the same (a UTF-8 one without a byte order mark: webargs
+    refuses the mark)."""
+    g.checked_json_body = value
+
+
 class BoundedParser(FlaskParser):
+    def load_json(self, req, schema):
+        """The body web.hardening read, when it did; else read as webargs does."""
+        body = g.get("checked_json_body", core.missing)
+        if body is not core.missing and is_json_request(req):
+            return body
+        return super().load_json(req, schema)
+
     def pre_load(self, location_data, *, schema, req, location):
         if location in BODY_LOCATIONS:
             check_shape(schema, location_data)

@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .errors import ParseError
@@ -138,16 +139,28 @@ def strict_loads(text: str, max_depth: int, max_int: int = MAX_JSON_INT,
             depth=depth,
             limit=max_depth,
         )
-    pairs: Callable[[list[tuple[str, Any]]], dict[str, Any]] = _no_duplicates
-    integer: Callable[[str], int] = _bounded_int(max_int)
-    number: Callable[[str], float] = _finite_float
-    if max_values is not None:
-        pairs, integer, number = _budgeted(max_values, pairs, integer, number)
     try:
+        if max_values is None and isinstance(text, str) and not text.startswith("\ufeff"):
+            # json.loads refuses a leading byte order mark itself, before its decoder.
+            return _strict_decoder(max_int).decode(text)
+        pairs: Callable[[list[tuple[str, Any]]], dict[str, Any]] = _no_duplicates
+        integer: Callable[[str], int] = _bounded_int(max_int)
+        number: Callable[[str], float] = _finite_float
+        if max_values is not None:
+            pairs, integer, number = _budgeted(max_values, pairs, integer, number)
         return json.loads(text, object_pairs_hook=pairs, parse_constant=_no_constants,
                           parse_float=number, parse_int=integer)
     except (ValueError, RecursionError) as exc:
         raise ParseError("parse.json_invalid", f"Not valid JSON: {exc}", detail=str(exc)) from exc
+
+
+@lru_cache(maxsize=8)
+def _strict_decoder(max_int: int) -> json.JSONDecoder:
+    """The strict decoder without a budget, made once per bound: making one cost as much as
+    parsing a small body with it. It keeps no state between documents (json.loads shares
+    its own between threads the same way)."""
+    return json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_no_constants,
+                            parse_float=_finite_float, parse_int=_bounded_int(max_int))
 
 
 def _budgeted(max_values: int, pairs: Callable[[list[tuple[str, Any]]], dict[str, Any]],

@@ -11,13 +11,14 @@ a check of every text refuse all of these here with a 400.
 It also bounds the work a body can cause later: at most JSON_MAX_DEPTH levels and
 JSON_MAX_VALUES keys and values, so that what the views and schemas walk is small whatever
 fits in MAX_CONTENT_LENGTH (core.arguments then refuses unknown keys before marshmallow)."""
+import codecs
 import re
 
 from flask import Flask, current_app, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
 
-from eigendossier.core.arguments import SAFE_METHODS
+from eigendossier.core.arguments import SAFE_METHODS, keep_checked_json
 from eigendossier.core.errors import DomainError
 from eigendossier.credentials import ParseError
 from eigendossier.credentials.limits import strict_loads
@@ -86,8 +87,9 @@ def _check_values(value, max_values: int) -> None:
 
 
 def check_json_body():
-    """Refuse a JSON body that the views' parsers would take wrongly or crash on. Bodies that
-    are not JSON at all are left to the views, which say what they expected."""
+    """Refuse a JSON body that the views' parsers would take wrongly or crash on, and keep
+    one it accepts for them (parsed once). Bodies that are not JSON at all are left to the
+    views, which say what they expected."""
     if request.method in SAFE_METHODS or not request.is_json:
         return
     data = request.get_data(cache=True)
@@ -98,9 +100,12 @@ def check_json_body():
     max_values = int(current_app.config.get("JSON_MAX_VALUES", 100_000))
     if _surely_more_than(text, max_values):
         raise _too_many(max_values)
+    # Every object, key and number the parser counts takes a character at least: a shorter
+    # text cannot spend the budget, and parses without counting.
+    budget = max_values if len(text) > max_values else None
     try:
         parsed = strict_loads(text, max_depth=JSON_MAX_DEPTH, max_int=MAX_JSON_INT,
-                              max_values=max_values)
+                              max_values=budget)
     except ParseError as error:
         if error.code == "parse.json_too_many_values":
             raise _too_many(max_values) from None
@@ -109,6 +114,8 @@ def check_json_body():
             return
         raise refusal from None
     _check_values(parsed, max_values)
+    if not data.startswith(codecs.BOM_UTF8):
+        keep_checked_json(parsed)
 
 
 def _surely_more_than(text: str, max_values: int) -> bool:

@@ -68,3 +68,23 @@ def test_a_remembered_session_gives_back_its_own_token(app):
         client.set_cookie(CSRF_COOKIE, own[other])
         assert client.get("/api/v1/me").status_code == 200
         assert csrf(client) == own[client]
+
+
+def test_a_remembered_session_refuses_another_sessions_token(app):
+    """An unsafe request is checked against the token of its own remembered sign-in (taken
+    from that answer's memory): another session's token is refused there too."""
+    anne, bram = app.test_client(), app.test_client()
+    sign_up(anne, email="anne@example.nl", display_name="Anne")
+    sign_up(bram, email="bram@example.nl", display_name="Bram")
+    for client in (anne, bram):
+        client.get("/api/v1/me")
+        assert client.patch("/api/v1/me", json={"display_name": "Eerst"}).status_code == 200
+        client.get("/api/v1/me")
+    stolen = csrf(anne)
+    for _ in range(2):
+        bram.set_cookie(CSRF_COOKIE, stolen)
+        response = bram.patch("/api/v1/me", json={"display_name": "Overgenomen"}, csrf=False,
+                              headers={CSRF_HEADER: stolen})
+        assert_problem(response, 403, "csrf")
+    assert bram.patch("/api/v1/me", json={"display_name": "Bram B."}).status_code == 200
+    assert bram.get("/api/v1/me").get_json()["display_name"] == "Bram B."

@@ -107,6 +107,18 @@ def test_redeeming_needs_an_idempotency_key_and_an_eligible_run(app, client, cla
         assert db.session.scalar(db.select(Voucher.redeemed_at)) is None
 
 
+def test_a_body_the_standard_parser_refuses_buys_nothing(app, client, claimed):
+    """The body is read once, by the strict check before the view; what webargs would not
+    read (a UTF-8 byte order mark) is still refused as it was."""
+    body = b"\xef\xbb\xbf" + f'{{"run_id": {run_id(client, claimed["id"])}}}'.encode()
+    response = client.post(f"/api/v1/vouchers/{claimed['id']}/redeem", data=body,
+                           content_type="application/json",
+                           headers={"Idempotency-Key": "key-0000-0001"})
+    assert_problem(response, 400)
+    with app.app_context():
+        assert db.session.scalar(db.select(Voucher.redeemed_at)) is None
+
+
 def set_valid_until(app, moment):
     with app.app_context():
         db.session.execute(db.update(Voucher).values(valid_until=moment))

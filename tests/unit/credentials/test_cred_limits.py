@@ -71,3 +71,21 @@ def test_the_one_strict_parser_bounds_numbers_by_the_callers_limit():
     with pytest.raises(ParseError) as caught:
         strict_loads("[1,", 64)
     assert "refused" not in caught.value.params
+
+
+@pytest.mark.parametrize("max_values", [None, 1000])
+def test_the_strict_parser_refuses_alike_with_or_without_a_budget(max_values):
+    """Without a budget it reuses a decoder per bound (one bound's never serves another)."""
+    for max_int in (2**63 - 1, 10**30, 2**63 - 1):
+        assert strict_loads('{"a": [1, 2.5, "x"]}', 8, max_int, max_values) == {
+            "a": [1, 2.5, "x"]}
+        for text, code in (('{"a": 1, "a": 2}', "parse.json_duplicate_key"),
+                           ("[Infinity]", "parse.json_invalid"),
+                           ("\ufeff[1]", "parse.json_invalid"),
+                           (f"[{10**25}]", None if max_int == 10**30 else "parse.json_invalid")):
+            if code is None:
+                assert strict_loads(text, 8, max_int, max_values) == [10**25]
+                continue
+            with pytest.raises(ParseError) as caught:
+                strict_loads(text, 8, max_int, max_values)
+            assert caught.value.code == code
