@@ -137,6 +137,7 @@ class _BlockIndex:
         "min_energy",
         "min_load",
         "min_steps",
+        "rows",
         "starts",
     )
 
@@ -144,6 +145,9 @@ class _BlockIndex:
         by_start = sorted(options, key=attrgetter("s", "e", "cost"))
         self.by_start = by_start
         self.starts = [o.s for o in by_start]
+        # What the window scan reads of each option, as plain values: (end, cost, eff,
+        # steps, energy, hour-moments).
+        self.rows = [(o.e, o.cost, o.eff, o.steps, o.energy, o.hpw * o.steps) for o in by_start]
         (
             self.min_e,
             self.min_cost,
@@ -152,7 +156,7 @@ class _BlockIndex:
             self.min_energy,
             self.min_load,
         ) = _suffix_minima(by_start)
-        self.known: dict[tuple[int, int], tuple[int, int, int, float, float]] = {}
+        self.known: dict[int, tuple[int, int, int, float, float]] = {}  # by needs' key
         self.fronts: dict[tuple[int, int], _Front] = {}
         self.by_cost: list[_CostRuns] | None = None  # made by the first front asked for
         self.by_kind: dict[_Kind, list[int]] | None = None  # made by the first kinds asked for
@@ -172,7 +176,7 @@ class _BlockIndex:
         every minimum has reached the suffix minimum, which no option can undercut; windows
         recur from node to node, so each one is scanned once.
         """
-        key = (i, deadline)
+        key = (deadline << 32) | i  # i < 2**32: one int hashes faster than a pair
         known = self.known.get(key)
         if known is not None:
             return known
@@ -185,19 +189,21 @@ class _BlockIndex:
         floor_energy, floor_load = self.min_energy[i], self.min_load[i]
         cost = eff = steps = INF
         energy = load = float(INF)
-        for o in self.by_start[i : bisect_right(self.starts, deadline)]:
-            if o.e > deadline:
+        for e, o_cost, o_eff, o_steps, o_energy, o_load in self.rows[
+            i : bisect_right(self.starts, deadline)
+        ]:
+            if e > deadline:
                 continue
-            if o.cost < cost:
-                cost = o.cost
-            if o.eff < eff:
-                eff = o.eff
-            if o.steps < steps:
-                steps = o.steps
-            if o.energy < energy:
-                energy = o.energy
-            if o.hpw * o.steps < load:
-                load = o.hpw * o.steps
+            if o_cost < cost:
+                cost = o_cost
+            if o_eff < eff:
+                eff = o_eff
+            if o_steps < steps:
+                steps = o_steps
+            if o_energy < energy:
+                energy = o_energy
+            if o_load < load:
+                load = o_load
             if (
                 eff == floor_eff
                 and steps == floor_steps
@@ -320,6 +326,7 @@ class _Node:
         "latest",
         "needs",
         "open_cost",
+        "opens",
         "release",
         "score_lb",
     )
@@ -331,6 +338,7 @@ class _Node:
         self.index = [0] * n
         self.needs: list[tuple[int, int, int, float, float]] = [(0, 0, 0, 0.0, 0.0)] * n
         self.open_cost = 0  # the unchosen blocks' least costs (their needs), summed
+        self.opens: list[int] = []  # the unchosen blocks, in order
         self.finish_lb = 0
         self.score_lb = 0
 
@@ -375,6 +383,7 @@ class _Paced:
         self.index = [_index_of(problem, opts) for opts in problem.options]
         self.full = (1 << self.n) - 1
         self.memo: dict[_Key, _Entry] = {}
+        self.earliest = [0] * self.n  # _windows' scratch: each open block's earliest end
         self.floor = 0  # a proven lower bound on every plan's finish
 
     @property
@@ -539,9 +548,7 @@ class _Paced:
         hours = self.hours
         release, deadline, window = node.release, node.deadline, node.index
         shapes: list[tuple[int, int, list[_Kind]]] = []
-        for u in range(self.n):
-            if assigned[u] is not None:
-                continue
+        for u in node.opens:
             ix, last = self.index[u], deadline[u]
             shape = [kind for kind in ix.kinds(window[u], last) if kind[0] <= hours + EPS]
             if not shape:
@@ -636,8 +643,8 @@ class _Paced:
         """Blocks that may start at ``t``: (block, its runs starting at t, must start now)."""
         p = self.p
         found: list[tuple[int, int, list[Option], bool]] = []
-        for u in range(self.n):
-            if assigned[u] is not None or node.release[u] != t:
+        for u in node.opens:
+            if node.release[u] != t:
                 continue
             if any(assigned[q] is None for q in p.preds[u]):
                 continue
@@ -765,9 +772,7 @@ class _Paced:
         """
         p, cap = self.p, self.cap
         index, window, deadline = self.index, node.index, node.deadline
-        fronts = [
-            index[u].front(window[u], deadline[u]) for u in range(self.n) if assigned[u] is None
-        ]
+        fronts = [index[u].front(window[u], deadline[u]) for u in node.opens]
         distinct, which = _distinct(fronts)
         length = p.moments(t, cap)
         best = 0.0
@@ -781,43 +786,59 @@ class _Paced:
         return ceil(best - 1e-6)
 
     def _windows(self, t: int, assigned: _Assigned, active: list[Option]) -> _Node | None:
-        """Earliest end forward, latest start backward; ``None`` if some block cannot fit."""
+        """Earliest end forward, latest start backward; ``None`` if some block cannot fit.
+
+        Runs once per node over the open blocks only (kept on the node for the bounds that
+        follow); a window's needs are looked up in its block's memo inline, and scanned
+        (:meth:`_BlockIndex.needs`) only the first time."""
         p, cap, index = self.p, self.cap, self.index
         node = _Node(self.n)
-        release, deadline, latest = node.release, node.deadline, node.latest
-        earliest = [0] * self.n
-        finish = max((o.e for o in active), default=0)
-        for u, preds in enumerate(p.preds):
-            if assigned[u] is not None:
-                continue
+        node.opens = opens = [u for u, a in enumerate(assigned) if a is None]
+        release, deadline, latest, window = node.release, node.deadline, node.latest, node.index
+        needs = node.needs
+        earliest = self.earliest
+        preds, succs = p.preds, p.succs
+        finish = 0
+        for o in active:
+            if o.e > finish:
+                finish = o.e
+        for u in opens:
             first = t
-            for q in preds:
-                end = a.e if (a := assigned[q]) is not None else earliest[q]
+            for q in preds[u]:
+                a = assigned[q]
+                end = a.e if a is not None else earliest[q]
                 if end >= first:
                     first = end + 1
             ix = index[u]
             i = bisect_left(ix.starts, first)
-            if i == len(ix.starts) or ix.min_e[i] > cap:
+            end = ix.min_e[i]  # INF past the last start
+            if end > cap:
                 return None
-            end = ix.min_e[i]
-            release[u], node.index[u], earliest[u] = first, i, end
+            release[u] = first
+            window[u] = i
+            earliest[u] = end
             if end > finish:
                 finish = end
-        for u in reversed(range(self.n)):
-            if assigned[u] is not None:
-                continue
+        open_cost = 0
+        for u in reversed(opens):
             last = cap
-            for v in p.succs[u]:
-                if latest[v] - 1 < last:
+            for v in succs[u]:
+                if latest[v] <= last:
                     last = latest[v] - 1
             if earliest[u] > last:
                 return None
             ix = index[u]
             deadline[u] = last
-            latest[u] = ix.latest_start(last)
-            node.needs[u] = needs = ix.needs(node.index[u], last)
-            node.open_cost += needs[0]
-        node.finish_lb = max(finish, self.floor)
+            j = bisect_right(ix.ends, last)
+            latest[u] = ix.max_s[j - 1] if j else -INF
+            i = window[u]
+            need = ix.known.get((last << 32) | i)
+            if need is None:
+                need = ix.needs(i, last)
+            needs[u] = need
+            open_cost += need[0]
+        node.open_cost = open_cost
+        node.finish_lb = finish if finish > self.floor else self.floor
         return node
 
     def _overflows(
@@ -842,10 +863,9 @@ class _Paced:
             for o in active
         ]
         release, deadline, needs = node.release, node.deadline, node.needs
-        for u in range(self.n):
-            if assigned[u] is None:
-                last, need = deadline[u], needs[u]
-                items.append((release[u], last if last < cap else cap, need[3], need[4]))
+        for u in node.opens:
+            last, need = deadline[u], needs[u]
+            items.append((release[u], last if last < cap else cap, need[3], need[4]))
         return items
 
     def _tracks_overflow(
@@ -864,10 +884,9 @@ class _Paced:
         p, grid, k = self.p, self.p.grid, self.k
         releases, deadlines, needs = node.release, node.deadline, node.needs
         blocks = []
-        for u in range(self.n):
-            if assigned[u] is None:
-                last, need = deadlines[u], needs[u]
-                blocks.append((releases[u], last if last < cap else cap, need[1], need[2]))
+        for u in node.opens:
+            last, need = deadlines[u], needs[u]
+            blocks.append((releases[u], last if last < cap else cap, need[1], need[2]))
         frees = [p.next_start(o.e) for o in active]  # when each running run frees its track
         ends = [bisect_right(grid, o.e) for o in active]  # the grid moments up to its end
         free_at_cap = p.next_start(cap)
