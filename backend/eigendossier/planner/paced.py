@@ -62,6 +62,9 @@ from eigendossier.planner.types import (
 INF = 1 << 62
 PROBE_NODES = 150  # what the deadline probes may spend of a search's share (see _probe)
 _TOL = 1e-6  # a pace margin well above the float noise (EPS) the hours checks allow
+_RELEASE, _DEADLINE = itemgetter(0), itemgetter(1)
+# Closes the last window group of a sorted item list: no release or deadline equals it.
+_SENTINEL = (-INF - 1, -INF - 1, 0.0, 0.0)
 _T = TypeVar("_T", int, float)
 
 # The option chosen per block, ``None`` while the block is open.
@@ -891,41 +894,52 @@ class _Paced:
         ends = [bisect_right(grid, o.e) for o in active]  # the grid moments up to its end
         free_at_cap = p.next_start(cap)
         cap_end = bisect_right(grid, cap)
-        blocks.sort(key=itemgetter(0), reverse=True)
-        last = len(blocks) - 1
+        blocks.sort(key=_RELEASE, reverse=True)
+        blocks.append(_SENTINEL)  # ends the last group
         days = steps = count = 0
         shortest = INF
-        for j, (release, _, need_days, need_steps) in enumerate(blocks):
-            days, steps, count = days + need_days, steps + need_steps, count + 1
+        release = blocks[0][0]
+        for item in blocks:
+            if item[0] != release:  # the group of ``release`` is complete: check its window
+                held = 0
+                for free in frees:
+                    if free > release:
+                        held += free - release
+                if days + held > k * (free_at_cap - release):
+                    return True
+                first = bisect_left(grid, release)
+                held_moments = [end - first for end in ends]
+                if self._moments_overflow(steps, count, shortest, cap_end - first, held_moments):
+                    return True
+                release = item[0]
+            need_steps = item[3]
+            days, steps, count = days + item[2], steps + need_steps, count + 1
             if need_steps < shortest:
                 shortest = need_steps
-            if j < last and blocks[j + 1][0] == release:
-                continue
-            held = sum(max(0, free - release) for free in frees)
-            if days + held > k * (free_at_cap - release):
-                return True
-            first = bisect_left(grid, release)
-            held_moments = [end - first for end in ends]
-            if self._moments_overflow(steps, count, shortest, cap_end - first, held_moments):
-                return True
-        blocks.sort(key=itemgetter(1))
+        blocks.pop()
+        blocks.sort(key=_DEADLINE)
+        blocks.append(_SENTINEL)
         first = bisect_left(grid, t)
         days = steps = count = 0
         shortest = INF
-        for j, (_, deadline, need_days, need_steps) in enumerate(blocks):
-            days, steps, count = days + need_days, steps + need_steps, count + 1
+        deadline = blocks[0][1]
+        for item in blocks:
+            if item[1] != deadline:
+                free_at_deadline = p.next_start(deadline)
+                held = 0
+                for free in frees:
+                    held += (free if free < free_at_deadline else free_at_deadline) - t
+                if days + held > k * (free_at_deadline - t):
+                    return True
+                stop = bisect_right(grid, deadline)
+                held_moments = [(end if end < stop else stop) - first for end in ends]
+                if self._moments_overflow(steps, count, shortest, stop - first, held_moments):
+                    return True
+                deadline = item[1]
+            need_steps = item[3]
+            days, steps, count = days + item[2], steps + need_steps, count + 1
             if need_steps < shortest:
                 shortest = need_steps
-            if j < last and blocks[j + 1][1] == deadline:
-                continue
-            free_at_deadline = p.next_start(deadline)
-            held = sum(min(free, free_at_deadline) - t for free in frees)
-            if days + held > k * (free_at_deadline - t):
-                return True
-            stop = bisect_right(grid, deadline)
-            held_moments = [min(end, stop) - first for end in ends]
-            if self._moments_overflow(steps, count, shortest, stop - first, held_moments):
-                return True
         return False
 
     def _moments_overflow(
@@ -958,33 +972,41 @@ class _Paced:
     ) -> bool:
         """Do the items' hour-days (hour-moments) forced into some window exceed ``limit``
         hours a week over it? Windows: from each release to ``cap``, from ``t`` to each
-        deadline."""
+        deadline. (The capacities are :func:`_slack`'s, written out: this runs a few times
+        per node.)"""
         grid = self.p.grid
-        last = len(items) - 1
-        by_release = sorted(items, key=itemgetter(0), reverse=True)
+        by_release = sorted(items, key=_RELEASE, reverse=True)
+        by_release.append(_SENTINEL)  # ends the last group
         cap_end = bisect_right(grid, cap)
         days = moments = 0.0
-        for j, (release, _, need_days, need_moments) in enumerate(by_release):
-            days += need_days
-            moments += need_moments
-            if j < last and by_release[j + 1][0] == release:
-                continue
-            if days > _slack(limit * (cap - release + 1)):
-                return True
-            if moments > _slack(limit * (cap_end - bisect_left(grid, release))):
-                return True
-        items.sort(key=itemgetter(1))
+        release = by_release[0][0]
+        for item in by_release:
+            if item[0] != release:  # the group of ``release`` is complete: check its window
+                capacity = limit * (cap - release + 1)
+                if days > capacity + EPS * (1.0 + abs(capacity)):
+                    return True
+                capacity = limit * (cap_end - bisect_left(grid, release))
+                if moments > capacity + EPS * (1.0 + abs(capacity)):
+                    return True
+                release = item[0]
+            days += item[2]
+            moments += item[3]
+        items.sort(key=_DEADLINE)
+        items.append(_SENTINEL)
         first = bisect_left(grid, t)
         days = moments = 0.0
-        for j, (_, deadline, need_days, need_moments) in enumerate(items):
-            days += need_days
-            moments += need_moments
-            if j < last and items[j + 1][1] == deadline:
-                continue
-            if days > _slack(limit * (deadline - t + 1)):
-                return True
-            if moments > _slack(limit * (bisect_right(grid, deadline) - first)):
-                return True
+        deadline = items[0][1]
+        for item in items:
+            if item[1] != deadline:
+                capacity = limit * (deadline - t + 1)
+                if days > capacity + EPS * (1.0 + abs(capacity)):
+                    return True
+                capacity = limit * (bisect_right(grid, deadline) - first)
+                if moments > capacity + EPS * (1.0 + abs(capacity)):
+                    return True
+                deadline = item[1]
+            days += item[2]
+            moments += item[3]
         return False
 
 
