@@ -387,6 +387,7 @@ class _Paced:
         self.full = (1 << self.n) - 1
         self.memo: dict[_Key, _Entry] = {}
         self.earliest = [0] * self.n  # _windows' scratch: each open block's earliest end
+        self.opens_of: dict[int, list[int]] = {}  # the open blocks by chosen-blocks mask
         self.floor = 0  # a proven lower bound on every plan's finish
 
     @property
@@ -605,7 +606,7 @@ class _Paced:
     ) -> None:
         """Visit a state: settled by the memo, refuted by the bounds, or pushed to branch."""
         self.stats.tick()
-        key = (t, mask, tuple(sorted((id(o.run), o.e) for o in active)))
+        key = (t, mask, tuple(sorted([(id(o.run), o.e) for o in active])))
         if self._known(key, assigned, score):
             return
         before = self.best
@@ -615,7 +616,7 @@ class _Paced:
             return
         eligible = self._eligible(t, node, assigned)
         free_slots = self.k - len(active)
-        free_hours = self.hours - sum(o.hpw for o in active)
+        free_hours = self.hours - sum([o.hpw for o in active])
         subsets = _subsets(eligible, free_slots, free_hours)
         stack.append(_State(t, assigned, mask, active, score, key, before, node, subsets))
 
@@ -634,7 +635,7 @@ class _Paced:
             if child_mask == self.full:
                 self._record(child, child_score)
                 continue
-            later = self._next_moment(state.t, child)
+            later = self._next_moment(state.t, child, child_mask)
             if later is None:
                 continue
             going = [o for o in state.active if o.e >= later]
@@ -644,30 +645,35 @@ class _Paced:
 
     def _eligible(self, t: int, node: _Node, assigned: _Assigned) -> _Eligible:
         """Blocks that may start at ``t``: (block, its runs starting at t, must start now)."""
-        p = self.p
+        preds, index = self.p.preds, self.index
+        release, deadline, window, latest = node.release, node.deadline, node.index, node.latest
         found: list[tuple[int, int, list[Option], bool]] = []
         for u in node.opens:
-            if node.release[u] != t:
+            if release[u] != t:
                 continue
-            if any(assigned[q] is None for q in p.preds[u]):
-                continue
-            # The block's release is t, so its runs starting at t begin at its window index
-            # (sorted by start, end and cost: in (end, cost) order).
-            ix = self.index[u]
-            starting = ix.by_start[node.index[u] : bisect_right(ix.starts, t)]
-            runs = [o for o in starting if o.e <= node.deadline[u]]
-            if runs:
-                found.append((node.deadline[u], u, runs, node.latest[u] <= t))
-        found.sort(key=lambda item: (item[0], item[1]))
+            for q in preds[u]:
+                if assigned[q] is None:
+                    break
+            else:
+                # The block's release is t, so its runs starting at t begin at its window
+                # index (sorted by start, end and cost: in (end, cost) order).
+                ix = index[u]
+                last = deadline[u]
+                runs = [o for o in ix.by_start[window[u] : bisect_right(ix.starts, t)] if o.e <= last]
+                if runs:
+                    found.append((last, u, runs, latest[u] <= t))
+        found.sort()  # by deadline, then block: no two items tie on both
         return [(u, runs, forced) for _, u, runs, forced in found]
 
-    def _next_moment(self, t: int, assigned: _Assigned) -> int | None:
-        """The first start after ``t`` of a block whose prerequisites are all chosen."""
-        preds = self.p.preds
+    def _next_moment(self, t: int, assigned: _Assigned, mask: int) -> int | None:
+        """The first start after ``t`` of a block whose prerequisites are all chosen
+        (``mask``: the chosen blocks)."""
+        preds, index = self.p.preds, self.index
+        opens = self.opens_of.get(mask)
+        if opens is None:
+            opens = self.opens_of[mask] = [u for u in range(self.n) if not mask >> u & 1]
         soonest = INF
-        for u, ix in enumerate(self.index):
-            if assigned[u] is not None:
-                continue
+        for u in opens:
             release = t + 1
             for q in preds[u]:
                 before = assigned[q]
@@ -676,7 +682,7 @@ class _Paced:
                 if before.e >= release:
                     release = before.e + 1
             else:
-                starts = ix.starts
+                starts = index[u].starts
                 i = bisect_left(starts, release)
                 if i < len(starts) and starts[i] < soonest:
                     soonest = starts[i]
