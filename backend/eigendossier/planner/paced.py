@@ -872,9 +872,10 @@ class _Paced:
             for o in active
         ]
         release, deadline, needs = node.release, node.deadline, node.needs
-        for u in node.opens:
-            last, need = deadline[u], needs[u]
-            items.append((release[u], last if last < cap else cap, need[3], need[4]))
+        items += [
+            (release[u], deadline[u] if deadline[u] < cap else cap, needs[u][3], needs[u][4])
+            for u in node.opens
+        ]
         return items
 
     def _tracks_overflow(
