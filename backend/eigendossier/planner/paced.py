@@ -657,9 +657,9 @@ class _Paced:
             else:
                 # The block's release is t, so its runs starting at t begin at its window
                 # index (sorted by start, end and cost: in (end, cost) order).
-                ix = index[u]
-                last = deadline[u]
-                runs = [o for o in ix.by_start[window[u] : bisect_right(ix.starts, t)] if o.e <= last]
+                ix, last = index[u], deadline[u]
+                starting = ix.by_start[window[u] : bisect_right(ix.starts, t)]
+                runs = [o for o in starting if o.e <= last]
                 if runs:
                     found.append((last, u, runs, latest[u] <= t))
         found.sort()  # by deadline, then block: no two items tie on both
