@@ -140,7 +140,6 @@ class _BlockIndex:
         "min_energy",
         "min_load",
         "min_steps",
-        "rows",
         "starts",
     )
 
@@ -148,9 +147,6 @@ class _BlockIndex:
         by_start = sorted(options, key=attrgetter("s", "e", "cost"))
         self.by_start = by_start
         self.starts = [o.s for o in by_start]
-        # What the window scan reads of each option, as plain values: (end, cost, eff,
-        # steps, energy, hour-moments).
-        self.rows = [(o.e, o.cost, o.eff, o.steps, o.energy, o.hpw * o.steps) for o in by_start]
         (
             self.min_e,
             self.min_cost,
@@ -192,21 +188,19 @@ class _BlockIndex:
         floor_energy, floor_load = self.min_energy[i], self.min_load[i]
         cost = eff = steps = INF
         energy = load = float(INF)
-        for e, o_cost, o_eff, o_steps, o_energy, o_load in self.rows[
-            i : bisect_right(self.starts, deadline)
-        ]:
-            if e > deadline:
+        for o in self.by_start[i : bisect_right(self.starts, deadline)]:
+            if o.e > deadline:
                 continue
-            if o_cost < cost:
-                cost = o_cost
-            if o_eff < eff:
-                eff = o_eff
-            if o_steps < steps:
-                steps = o_steps
-            if o_energy < energy:
-                energy = o_energy
-            if o_load < load:
-                load = o_load
+            if o.cost < cost:
+                cost = o.cost
+            if o.eff < eff:
+                eff = o.eff
+            if o.steps < steps:
+                steps = o.steps
+            if o.energy < energy:
+                energy = o.energy
+            if o.hpw * o.steps < load:
+                load = o.hpw * o.steps
             if (
                 eff == floor_eff
                 and steps == floor_steps
