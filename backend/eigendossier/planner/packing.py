@@ -295,6 +295,8 @@ def _knapsack(
     if not eligible or free_slots == 0 or lightest[0] > free_hours + EPS:
         return []
     items: _Items = [(u, options, chain[u], 1 + 0.05 * chain[u]) for u, options, _ in eligible]
+    if free_slots == 1:
+        return _one_pick(items, free_hours, value)
     bounds = _Bounds.of(items, free_slots) if free_hours == inf else None
     best: list[tuple[int, Option]] = []
     best_value: tuple[float, ...] | None = None
@@ -356,4 +358,26 @@ def _knapsack(
     # refers to) at once, instead of leaving a cycle to the garbage collector, whose full
     # passes over the catalogue cost far more than the knapsack.
     del dive
+    return best
+
+
+def _one_pick(items: _Items, free_hours: float, value: _Value) -> list[tuple[int, Option]]:
+    """:func:`_knapsack` with one slot free: every set is one pick or none, so its depth
+    first search is a scan of the picks in order that keeps the first of the highest
+    value (the empty set, last, is worth no more than any pick). It stops where the
+    search would, after ``_LEAVES_PER_MOMENT`` picks that fit."""
+    room = free_hours + EPS
+    best: list[tuple[int, Option]] = []
+    best_value: tuple[float, ...] | None = None
+    leaves = 0
+    for u, options, weight, factor in items:
+        for o in options:
+            hpw = o.hpw
+            if hpw <= room:
+                leaves += 1
+                got = value(hpw, weight, hpw * factor)
+                if best_value is None or got > best_value:
+                    best, best_value = [(u, o)], got
+                if leaves >= _LEAVES_PER_MOMENT:
+                    return best
     return best
