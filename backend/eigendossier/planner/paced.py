@@ -1019,9 +1019,13 @@ def _subsets(eligible: _Eligible, free_slots: int, free_hours: float) -> _Subset
     level above the top frame decided (``None``: not now).
     """
     n = len(eligible)
-    must = [0] * (n + 1)
+    must = [0] * (n + 1)  # how many of the blocks from i on are forced
+    lightest = [inf] * (n + 1)  # the lightest run of the blocks from i on
     for i in range(n - 1, -1, -1):
-        must[i] = must[i + 1] + (1 if eligible[i][2] else 0)
+        _, runs, forced = eligible[i]
+        must[i] = must[i + 1] + (1 if forced else 0)
+        least = min(o.hpw for o in runs)
+        lightest[i] = least if least < lightest[i + 1] else lightest[i + 1]
     picks: list[tuple[int, Option] | None] = []
     stack: list[list[Any]] = [[0, free_slots, free_hours, 0]]
     while stack:
@@ -1029,6 +1033,15 @@ def _subsets(eligible: _Eligible, free_slots: int, free_hours: float) -> _Subset
         i, slots, hours, branch = frame
         if i == n or must[i] > slots:
             if i == n:
+                yield [pick for pick in picks if pick is not None]
+            stack.pop()
+            if stack:
+                picks.pop()
+            continue
+        if not branch and (slots == 0 or lightest[i] > hours + EPS):
+            # No run from block i on fits: "not now" for all of them is the one way on (if
+            # none is forced), found here instead of one level per block.
+            if not must[i]:
                 yield [pick for pick in picks if pick is not None]
             stack.pop()
             if stack:
