@@ -559,13 +559,16 @@ class _Paced:
             if counted in tried or all(c == x for c, x in zip(counted, paces, strict=True)):
                 continue
             tried.add(counted)
+            worth_of = dict(zip(paces, counted, strict=True))  # each pace as counted
             items = []
             for first, last, shape in shapes:
                 days = moments = float(INF)
                 for hpw, steps, span in shape:
-                    worth = _dual(hpw, hours, a)
-                    days = min(days, worth * span)
-                    moments = min(moments, worth * steps)
+                    worth = worth_of[hpw]
+                    if worth * span < days:
+                        days = worth * span
+                    if worth * steps < moments:
+                        moments = worth * steps
                 items.append((first, last, days, moments))
             if self._hours_exceed(items, t, cap, hours + EPS):
                 return True
