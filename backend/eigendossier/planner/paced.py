@@ -510,7 +510,7 @@ class _Paced:
         saved = self.best
         self.best = Solution((), cap, 0)  # makes self.cap == cap for the window pass
         try:
-            node = self._windows(t, assigned, [])
+            node = self._windows(t, assigned, [], self.cap)
             return node is None or self._overflows(t, node, assigned, [], cap)
         finally:
             self.best = saved
@@ -524,7 +524,7 @@ class _Paced:
             saved = self.best
             self.best = Solution((), cap, 0)
             try:
-                node = self._windows(t, assigned, [])
+                node = self._windows(t, assigned, [], self.cap)
                 known = node is None or self._packing_overflows(t, node, assigned, cap)
             finally:
                 self.best = saved
@@ -734,7 +734,8 @@ class _Paced:
         self, t: int, assigned: _Assigned, active: list[Option], score: int
     ) -> _Node | None:
         """Releases, deadlines and the objective bound; ``None`` when the state is hopeless."""
-        node = self._windows(t, assigned, active)
+        cap = self.cap  # the incumbent does not change while a state is bounded
+        node = self._windows(t, assigned, active, cap)
         if node is None:
             return None
         score_lb = score + node.open_cost
@@ -748,16 +749,16 @@ class _Paced:
             return None
         node.score_lb = score_lb
         if self.best is None:
-            return None if self._overflows(t, node, assigned, active, self.cap) else node
-        if node.finish_lb < self.cap:
-            if not self._overflows(t, node, assigned, active, self.cap - 1):
+            return None if self._overflows(t, node, assigned, active, cap) else node
+        if node.finish_lb < cap:
+            if not self._overflows(t, node, assigned, active, cap - 1):
                 return node  # may still finish before the incumbent
-            node.finish_lb = self.cap
+            node.finish_lb = cap
         if (node.finish_lb, score_lb) >= self.best.key:
             return None
         # At the incumbent's finish the energy bounds refute most states, at a fraction of
         # the traded score bound's cost, so they go first (either refutes the state).
-        if self._overflows(t, node, assigned, active, self.cap):
+        if self._overflows(t, node, assigned, active, cap):
             return None
         best_finish, best_score = self.best.key
         if self.trades and not traded and node.finish_lb == best_finish and score_lb < best_score:
@@ -791,13 +792,16 @@ class _Paced:
             best = max(best, _lagrange(distinct, which, 2, room_hours))
         return ceil(best - 1e-6)
 
-    def _windows(self, t: int, assigned: _Assigned, active: list[Option]) -> _Node | None:
-        """Earliest end forward, latest start backward; ``None`` if some block cannot fit.
+    def _windows(
+        self, t: int, assigned: _Assigned, active: list[Option], cap: int
+    ) -> _Node | None:
+        """Earliest end forward, latest start backward from ``cap`` (the latest finish worth
+        having: :attr:`cap`); ``None`` if some block cannot fit.
 
         Runs once per node over the open blocks only (kept on the node for the bounds that
         follow); a window's needs are looked up in its block's memo inline, and scanned
         (:meth:`_BlockIndex.needs`) only the first time."""
-        p, cap, index = self.p, self.cap, self.index
+        p, index = self.p, self.index
         node = _Node(self.n)
         node.opens = opens = [u for u, a in enumerate(assigned) if a is None]
         release, deadline, latest, window = node.release, node.deadline, node.latest, node.index
