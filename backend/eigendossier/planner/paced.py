@@ -260,11 +260,6 @@ class _BlockIndex:
                 found.append(kind)
         return found
 
-    def latest_start(self, deadline: int) -> int:
-        """The latest start of an option ending by ``deadline`` (``-INF`` if none)."""
-        j = bisect_right(self.ends, deadline)
-        return self.max_s[j - 1] if j else -INF
-
 
 class _CostRuns:
     """A block's options of one cost, sorted by start, with suffix minima of their moments
@@ -792,9 +787,7 @@ class _Paced:
             best = max(best, _lagrange(distinct, which, 2, room_hours))
         return ceil(best - 1e-6)
 
-    def _windows(
-        self, t: int, assigned: _Assigned, active: list[Option], cap: int
-    ) -> _Node | None:
+    def _windows(self, t: int, assigned: _Assigned, active: list[Option], cap: int) -> _Node | None:
         """Earliest end forward, latest start backward from ``cap`` (the latest finish worth
         having: :attr:`cap`); ``None`` if some block cannot fit.
 
@@ -839,7 +832,7 @@ class _Paced:
                 return None
             ix = index[u]
             deadline[u] = last
-            j = bisect_right(ix.ends, last)
+            j = bisect_right(ix.ends, last)  # the latest start of a run ending by ``last``
             latest[u] = ix.max_s[j - 1] if j else -INF
             i = window[u]
             need = ix.known.get((last << 32) | i)
