@@ -62,6 +62,9 @@ from eigendossier.planner.types import (
 INF = 1 << 62
 PROBE_NODES = 150  # what the deadline probes may spend of a search's share (see _probe)
 _TOL = 1e-6  # a pace margin well above the float noise (EPS) the hours checks allow
+_RELEASE, _DEADLINE = itemgetter(0), itemgetter(1)
+# Closes the last window group of a sorted item list: no release or deadline equals it.
+_SENTINEL = (-INF - 1, -INF - 1, 0.0, 0.0)
 _T = TypeVar("_T", int, float)
 
 # The option chosen per block, ``None`` while the block is open.
@@ -152,7 +155,7 @@ class _BlockIndex:
             self.min_energy,
             self.min_load,
         ) = _suffix_minima(by_start)
-        self.known: dict[tuple[int, int], tuple[int, int, int, float, float]] = {}
+        self.known: dict[int, tuple[int, int, int, float, float]] = {}  # by needs' key
         self.fronts: dict[tuple[int, int], _Front] = {}
         self.by_cost: list[_CostRuns] | None = None  # made by the first front asked for
         self.by_kind: dict[_Kind, list[int]] | None = None  # made by the first kinds asked for
@@ -172,7 +175,7 @@ class _BlockIndex:
         every minimum has reached the suffix minimum, which no option can undercut; windows
         recur from node to node, so each one is scanned once.
         """
-        key = (i, deadline)
+        key = (deadline << 32) | i  # i < 2**32: one int hashes faster than a pair
         known = self.known.get(key)
         if known is not None:
             return known
@@ -257,11 +260,6 @@ class _BlockIndex:
                 found.append(kind)
         return found
 
-    def latest_start(self, deadline: int) -> int:
-        """The latest start of an option ending by ``deadline`` (``-INF`` if none)."""
-        j = bisect_right(self.ends, deadline)
-        return self.max_s[j - 1] if j else -INF
-
 
 class _CostRuns:
     """A block's options of one cost, sorted by start, with suffix minima of their moments
@@ -320,6 +318,7 @@ class _Node:
         "latest",
         "needs",
         "open_cost",
+        "opens",
         "release",
         "score_lb",
     )
@@ -331,6 +330,7 @@ class _Node:
         self.index = [0] * n
         self.needs: list[tuple[int, int, int, float, float]] = [(0, 0, 0, 0.0, 0.0)] * n
         self.open_cost = 0  # the unchosen blocks' least costs (their needs), summed
+        self.opens: list[int] = []  # the unchosen blocks, in order
         self.finish_lb = 0
         self.score_lb = 0
 
@@ -375,6 +375,8 @@ class _Paced:
         self.index = [_index_of(problem, opts) for opts in problem.options]
         self.full = (1 << self.n) - 1
         self.memo: dict[_Key, _Entry] = {}
+        self.earliest = [0] * self.n  # _windows' scratch: each open block's earliest end
+        self.opens_of: dict[int, list[int]] = {}  # the open blocks by chosen-blocks mask
         self.floor = 0  # a proven lower bound on every plan's finish
 
     @property
@@ -503,7 +505,7 @@ class _Paced:
         saved = self.best
         self.best = Solution((), cap, 0)  # makes self.cap == cap for the window pass
         try:
-            node = self._windows(t, assigned, [])
+            node = self._windows(t, assigned, [], self.cap)
             return node is None or self._overflows(t, node, assigned, [], cap)
         finally:
             self.best = saved
@@ -517,7 +519,7 @@ class _Paced:
             saved = self.best
             self.best = Solution((), cap, 0)
             try:
-                node = self._windows(t, assigned, [])
+                node = self._windows(t, assigned, [], self.cap)
                 known = node is None or self._packing_overflows(t, node, assigned, cap)
             finally:
                 self.best = saved
@@ -539,9 +541,7 @@ class _Paced:
         hours = self.hours
         release, deadline, window = node.release, node.deadline, node.index
         shapes: list[tuple[int, int, list[_Kind]]] = []
-        for u in range(self.n):
-            if assigned[u] is not None:
-                continue
+        for u in node.opens:
             ix, last = self.index[u], deadline[u]
             shape = [kind for kind in ix.kinds(window[u], last) if kind[0] <= hours + EPS]
             if not shape:
@@ -554,13 +554,16 @@ class _Paced:
             if counted in tried or all(c == x for c, x in zip(counted, paces, strict=True)):
                 continue
             tried.add(counted)
+            worth_of = dict(zip(paces, counted, strict=True))  # each pace as counted
             items = []
             for first, last, shape in shapes:
                 days = moments = float(INF)
                 for hpw, steps, span in shape:
-                    worth = _dual(hpw, hours, a)
-                    days = min(days, worth * span)
-                    moments = min(moments, worth * steps)
+                    worth = worth_of[hpw]
+                    if worth * span < days:
+                        days = worth * span
+                    if worth * steps < moments:
+                        moments = worth * steps
                 items.append((first, last, days, moments))
             if self._hours_exceed(items, t, cap, hours + EPS):
                 return True
@@ -595,7 +598,7 @@ class _Paced:
     ) -> None:
         """Visit a state: settled by the memo, refuted by the bounds, or pushed to branch."""
         self.stats.tick()
-        key = (t, mask, tuple(sorted((id(o.run), o.e) for o in active)))
+        key = (t, mask, tuple(sorted([(id(o.run), o.e) for o in active])))
         if self._known(key, assigned, score):
             return
         before = self.best
@@ -605,7 +608,7 @@ class _Paced:
             return
         eligible = self._eligible(t, node, assigned)
         free_slots = self.k - len(active)
-        free_hours = self.hours - sum(o.hpw for o in active)
+        free_hours = self.hours - sum([o.hpw for o in active])
         subsets = _subsets(eligible, free_slots, free_hours)
         stack.append(_State(t, assigned, mask, active, score, key, before, node, subsets))
 
@@ -624,7 +627,7 @@ class _Paced:
             if child_mask == self.full:
                 self._record(child, child_score)
                 continue
-            later = self._next_moment(state.t, child)
+            later = self._next_moment(state.t, child, child_mask)
             if later is None:
                 continue
             going = [o for o in state.active if o.e >= later]
@@ -634,30 +637,35 @@ class _Paced:
 
     def _eligible(self, t: int, node: _Node, assigned: _Assigned) -> _Eligible:
         """Blocks that may start at ``t``: (block, its runs starting at t, must start now)."""
-        p = self.p
+        preds, index = self.p.preds, self.index
+        release, deadline, window, latest = node.release, node.deadline, node.index, node.latest
         found: list[tuple[int, int, list[Option], bool]] = []
-        for u in range(self.n):
-            if assigned[u] is not None or node.release[u] != t:
+        for u in node.opens:
+            if release[u] != t:
                 continue
-            if any(assigned[q] is None for q in p.preds[u]):
-                continue
-            # The block's release is t, so its runs starting at t begin at its window index
-            # (sorted by start, end and cost: in (end, cost) order).
-            ix = self.index[u]
-            starting = ix.by_start[node.index[u] : bisect_right(ix.starts, t)]
-            runs = [o for o in starting if o.e <= node.deadline[u]]
-            if runs:
-                found.append((node.deadline[u], u, runs, node.latest[u] <= t))
-        found.sort(key=lambda item: (item[0], item[1]))
+            for q in preds[u]:
+                if assigned[q] is None:
+                    break
+            else:
+                # The block's release is t, so its runs starting at t begin at its window
+                # index (sorted by start, end and cost: in (end, cost) order).
+                ix, last = index[u], deadline[u]
+                starting = ix.by_start[window[u] : bisect_right(ix.starts, t)]
+                runs = [o for o in starting if o.e <= last]
+                if runs:
+                    found.append((last, u, runs, latest[u] <= t))
+        found.sort()  # by deadline, then block: no two items tie on both
         return [(u, runs, forced) for _, u, runs, forced in found]
 
-    def _next_moment(self, t: int, assigned: _Assigned) -> int | None:
-        """The first start after ``t`` of a block whose prerequisites are all chosen."""
-        preds = self.p.preds
+    def _next_moment(self, t: int, assigned: _Assigned, mask: int) -> int | None:
+        """The first start after ``t`` of a block whose prerequisites are all chosen
+        (``mask``: the chosen blocks)."""
+        preds, index = self.p.preds, self.index
+        opens = self.opens_of.get(mask)
+        if opens is None:
+            opens = self.opens_of[mask] = [u for u in range(self.n) if not mask >> u & 1]
         soonest = INF
-        for u, ix in enumerate(self.index):
-            if assigned[u] is not None:
-                continue
+        for u in opens:
             release = t + 1
             for q in preds[u]:
                 before = assigned[q]
@@ -666,7 +674,7 @@ class _Paced:
                 if before.e >= release:
                     release = before.e + 1
             else:
-                starts = ix.starts
+                starts = index[u].starts
                 i = bisect_left(starts, release)
                 if i < len(starts) and starts[i] < soonest:
                     soonest = starts[i]
@@ -721,7 +729,8 @@ class _Paced:
         self, t: int, assigned: _Assigned, active: list[Option], score: int
     ) -> _Node | None:
         """Releases, deadlines and the objective bound; ``None`` when the state is hopeless."""
-        node = self._windows(t, assigned, active)
+        cap = self.cap  # the incumbent does not change while a state is bounded
+        node = self._windows(t, assigned, active, cap)
         if node is None:
             return None
         score_lb = score + node.open_cost
@@ -735,16 +744,16 @@ class _Paced:
             return None
         node.score_lb = score_lb
         if self.best is None:
-            return None if self._overflows(t, node, assigned, active, self.cap) else node
-        if node.finish_lb < self.cap:
-            if not self._overflows(t, node, assigned, active, self.cap - 1):
+            return None if self._overflows(t, node, assigned, active, cap) else node
+        if node.finish_lb < cap:
+            if not self._overflows(t, node, assigned, active, cap - 1):
                 return node  # may still finish before the incumbent
-            node.finish_lb = self.cap
+            node.finish_lb = cap
         if (node.finish_lb, score_lb) >= self.best.key:
             return None
         # At the incumbent's finish the energy bounds refute most states, at a fraction of
         # the traded score bound's cost, so they go first (either refutes the state).
-        if self._overflows(t, node, assigned, active, self.cap):
+        if self._overflows(t, node, assigned, active, cap):
             return None
         best_finish, best_score = self.best.key
         if self.trades and not traded and node.finish_lb == best_finish and score_lb < best_score:
@@ -765,9 +774,7 @@ class _Paced:
         """
         p, cap = self.p, self.cap
         index, window, deadline = self.index, node.index, node.deadline
-        fronts = [
-            index[u].front(window[u], deadline[u]) for u in range(self.n) if assigned[u] is None
-        ]
+        fronts = [index[u].front(window[u], deadline[u]) for u in node.opens]
         distinct, which = _distinct(fronts)
         length = p.moments(t, cap)
         best = 0.0
@@ -780,44 +787,61 @@ class _Paced:
             best = max(best, _lagrange(distinct, which, 2, room_hours))
         return ceil(best - 1e-6)
 
-    def _windows(self, t: int, assigned: _Assigned, active: list[Option]) -> _Node | None:
-        """Earliest end forward, latest start backward; ``None`` if some block cannot fit."""
-        p, cap, index = self.p, self.cap, self.index
+    def _windows(self, t: int, assigned: _Assigned, active: list[Option], cap: int) -> _Node | None:
+        """Earliest end forward, latest start backward from ``cap`` (the latest finish worth
+        having: :attr:`cap`); ``None`` if some block cannot fit.
+
+        Runs once per node over the open blocks only (kept on the node for the bounds that
+        follow); a window's needs are looked up in its block's memo inline, and scanned
+        (:meth:`_BlockIndex.needs`) only the first time."""
+        p, index = self.p, self.index
         node = _Node(self.n)
-        release, deadline, latest = node.release, node.deadline, node.latest
-        earliest = [0] * self.n
-        finish = max((o.e for o in active), default=0)
-        for u, preds in enumerate(p.preds):
-            if assigned[u] is not None:
-                continue
+        node.opens = opens = [u for u, a in enumerate(assigned) if a is None]
+        release, deadline, latest, window = node.release, node.deadline, node.latest, node.index
+        needs = node.needs
+        earliest = self.earliest
+        preds, succs = p.preds, p.succs
+        finish = 0
+        for o in active:
+            if o.e > finish:
+                finish = o.e
+        for u in opens:
             first = t
-            for q in preds:
-                end = a.e if (a := assigned[q]) is not None else earliest[q]
+            for q in preds[u]:
+                a = assigned[q]
+                end = a.e if a is not None else earliest[q]
                 if end >= first:
                     first = end + 1
             ix = index[u]
             i = bisect_left(ix.starts, first)
-            if i == len(ix.starts) or ix.min_e[i] > cap:
+            end = ix.min_e[i]  # INF past the last start
+            if end > cap:
                 return None
-            end = ix.min_e[i]
-            release[u], node.index[u], earliest[u] = first, i, end
+            release[u] = first
+            window[u] = i
+            earliest[u] = end
             if end > finish:
                 finish = end
-        for u in reversed(range(self.n)):
-            if assigned[u] is not None:
-                continue
+        open_cost = 0
+        for u in reversed(opens):
             last = cap
-            for v in p.succs[u]:
-                if latest[v] - 1 < last:
+            for v in succs[u]:
+                if latest[v] <= last:
                     last = latest[v] - 1
             if earliest[u] > last:
                 return None
             ix = index[u]
             deadline[u] = last
-            latest[u] = ix.latest_start(last)
-            node.needs[u] = needs = ix.needs(node.index[u], last)
-            node.open_cost += needs[0]
-        node.finish_lb = max(finish, self.floor)
+            j = bisect_right(ix.ends, last)  # the latest start of a run ending by ``last``
+            latest[u] = ix.max_s[j - 1] if j else -INF
+            i = window[u]
+            need = ix.known.get((last << 32) | i)
+            if need is None:
+                need = ix.needs(i, last)
+            needs[u] = need
+            open_cost += need[0]
+        node.open_cost = open_cost
+        node.finish_lb = finish if finish > self.floor else self.floor
         return node
 
     def _overflows(
@@ -842,10 +866,10 @@ class _Paced:
             for o in active
         ]
         release, deadline, needs = node.release, node.deadline, node.needs
-        for u in range(self.n):
-            if assigned[u] is None:
-                last, need = deadline[u], needs[u]
-                items.append((release[u], last if last < cap else cap, need[3], need[4]))
+        items += [
+            (release[u], deadline[u] if deadline[u] < cap else cap, needs[u][3], needs[u][4])
+            for u in node.opens
+        ]
         return items
 
     def _tracks_overflow(
@@ -864,49 +888,59 @@ class _Paced:
         p, grid, k = self.p, self.p.grid, self.k
         releases, deadlines, needs = node.release, node.deadline, node.needs
         blocks = []
-        for u in range(self.n):
-            if assigned[u] is None:
-                last, need = deadlines[u], needs[u]
-                blocks.append((releases[u], last if last < cap else cap, need[1], need[2]))
+        for u in node.opens:
+            last, need = deadlines[u], needs[u]
+            blocks.append((releases[u], last if last < cap else cap, need[1], need[2]))
         frees = [p.next_start(o.e) for o in active]  # when each running run frees its track
         ends = [bisect_right(grid, o.e) for o in active]  # the grid moments up to its end
         free_at_cap = p.next_start(cap)
         cap_end = bisect_right(grid, cap)
-        blocks.sort(key=itemgetter(0), reverse=True)
-        last = len(blocks) - 1
+        blocks.sort(key=_RELEASE, reverse=True)
+        blocks.append(_SENTINEL)  # ends the last group
         days = steps = count = 0
         shortest = INF
-        for j, (release, _, need_days, need_steps) in enumerate(blocks):
-            days, steps, count = days + need_days, steps + need_steps, count + 1
+        release = blocks[0][0]
+        for item in blocks:
+            if item[0] != release:  # the group of ``release`` is complete: check its window
+                held = 0
+                for free in frees:
+                    if free > release:
+                        held += free - release
+                if days + held > k * (free_at_cap - release):
+                    return True
+                first = bisect_left(grid, release)
+                held_moments = [end - first for end in ends]
+                if self._moments_overflow(steps, count, shortest, cap_end - first, held_moments):
+                    return True
+                release = item[0]
+            need_steps = item[3]
+            days, steps, count = days + item[2], steps + need_steps, count + 1
             if need_steps < shortest:
                 shortest = need_steps
-            if j < last and blocks[j + 1][0] == release:
-                continue
-            held = sum(max(0, free - release) for free in frees)
-            if days + held > k * (free_at_cap - release):
-                return True
-            first = bisect_left(grid, release)
-            held_moments = [end - first for end in ends]
-            if self._moments_overflow(steps, count, shortest, cap_end - first, held_moments):
-                return True
-        blocks.sort(key=itemgetter(1))
+        blocks.pop()
+        blocks.sort(key=_DEADLINE)
+        blocks.append(_SENTINEL)
         first = bisect_left(grid, t)
         days = steps = count = 0
         shortest = INF
-        for j, (_, deadline, need_days, need_steps) in enumerate(blocks):
-            days, steps, count = days + need_days, steps + need_steps, count + 1
+        deadline = blocks[0][1]
+        for item in blocks:
+            if item[1] != deadline:
+                free_at_deadline = p.next_start(deadline)
+                held = 0
+                for free in frees:
+                    held += (free if free < free_at_deadline else free_at_deadline) - t
+                if days + held > k * (free_at_deadline - t):
+                    return True
+                stop = bisect_right(grid, deadline)
+                held_moments = [(end if end < stop else stop) - first for end in ends]
+                if self._moments_overflow(steps, count, shortest, stop - first, held_moments):
+                    return True
+                deadline = item[1]
+            need_steps = item[3]
+            days, steps, count = days + item[2], steps + need_steps, count + 1
             if need_steps < shortest:
                 shortest = need_steps
-            if j < last and blocks[j + 1][1] == deadline:
-                continue
-            free_at_deadline = p.next_start(deadline)
-            held = sum(min(free, free_at_deadline) - t for free in frees)
-            if days + held > k * (free_at_deadline - t):
-                return True
-            stop = bisect_right(grid, deadline)
-            held_moments = [min(end, stop) - first for end in ends]
-            if self._moments_overflow(steps, count, shortest, stop - first, held_moments):
-                return True
         return False
 
     def _moments_overflow(
@@ -939,33 +973,41 @@ class _Paced:
     ) -> bool:
         """Do the items' hour-days (hour-moments) forced into some window exceed ``limit``
         hours a week over it? Windows: from each release to ``cap``, from ``t`` to each
-        deadline."""
+        deadline. (The capacities are :func:`_slack`'s, written out: this runs a few times
+        per node.)"""
         grid = self.p.grid
-        last = len(items) - 1
-        by_release = sorted(items, key=itemgetter(0), reverse=True)
+        by_release = sorted(items, key=_RELEASE, reverse=True)
+        by_release.append(_SENTINEL)  # ends the last group
         cap_end = bisect_right(grid, cap)
         days = moments = 0.0
-        for j, (release, _, need_days, need_moments) in enumerate(by_release):
-            days += need_days
-            moments += need_moments
-            if j < last and by_release[j + 1][0] == release:
-                continue
-            if days > _slack(limit * (cap - release + 1)):
-                return True
-            if moments > _slack(limit * (cap_end - bisect_left(grid, release))):
-                return True
-        items.sort(key=itemgetter(1))
+        release = by_release[0][0]
+        for item in by_release:
+            if item[0] != release:  # the group of ``release`` is complete: check its window
+                capacity = limit * (cap - release + 1)
+                if days > capacity + EPS * (1.0 + abs(capacity)):
+                    return True
+                capacity = limit * (cap_end - bisect_left(grid, release))
+                if moments > capacity + EPS * (1.0 + abs(capacity)):
+                    return True
+                release = item[0]
+            days += item[2]
+            moments += item[3]
+        items.sort(key=_DEADLINE)
+        items.append(_SENTINEL)
         first = bisect_left(grid, t)
         days = moments = 0.0
-        for j, (_, deadline, need_days, need_moments) in enumerate(items):
-            days += need_days
-            moments += need_moments
-            if j < last and items[j + 1][1] == deadline:
-                continue
-            if days > _slack(limit * (deadline - t + 1)):
-                return True
-            if moments > _slack(limit * (bisect_right(grid, deadline) - first)):
-                return True
+        deadline = items[0][1]
+        for item in items:
+            if item[1] != deadline:
+                capacity = limit * (deadline - t + 1)
+                if days > capacity + EPS * (1.0 + abs(capacity)):
+                    return True
+                capacity = limit * (bisect_right(grid, deadline) - first)
+                if moments > capacity + EPS * (1.0 + abs(capacity)):
+                    return True
+                deadline = item[1]
+            days += item[2]
+            moments += item[3]
         return False
 
 
@@ -977,9 +1019,13 @@ def _subsets(eligible: _Eligible, free_slots: int, free_hours: float) -> _Subset
     level above the top frame decided (``None``: not now).
     """
     n = len(eligible)
-    must = [0] * (n + 1)
+    must = [0] * (n + 1)  # how many of the blocks from i on are forced
+    lightest = [inf] * (n + 1)  # the lightest run of the blocks from i on
     for i in range(n - 1, -1, -1):
-        must[i] = must[i + 1] + (1 if eligible[i][2] else 0)
+        _, runs, forced = eligible[i]
+        must[i] = must[i + 1] + (1 if forced else 0)
+        least = min(o.hpw for o in runs)
+        lightest[i] = least if least < lightest[i + 1] else lightest[i + 1]
     picks: list[tuple[int, Option] | None] = []
     stack: list[list[Any]] = [[0, free_slots, free_hours, 0]]
     while stack:
@@ -987,6 +1033,15 @@ def _subsets(eligible: _Eligible, free_slots: int, free_hours: float) -> _Subset
         i, slots, hours, branch = frame
         if i == n or must[i] > slots:
             if i == n:
+                yield [pick for pick in picks if pick is not None]
+            stack.pop()
+            if stack:
+                picks.pop()
+            continue
+        if not branch and (slots == 0 or lightest[i] > hours + EPS):
+            # No run from block i on fits: "not now" for all of them is the one way on (if
+            # none is forced), found here instead of one level per block.
+            if not must[i]:
                 yield [pick for pick in picks if pick is not None]
             stack.pop()
             if stack:

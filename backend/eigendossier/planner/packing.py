@@ -61,6 +61,13 @@ def _mixed(h: float, c: float, w: float) -> tuple[float, ...]:
 
 
 VALUES: tuple[_Value, ...] = (_hours_first, _chains_first, _mixed)
+# Which of the sums (h, c, w) each way of valuing reads: a set whose sums it reads are all at
+# most the best set's is worth no more, whatever the sums it does not read.
+_READS = {
+    _hours_first: (True, True, False),
+    _chains_first: (True, True, False),
+    _mixed: (False, False, True),
+}
 
 
 def best_schedule(problem: Problem, max_score: int | None) -> Solution | None:
@@ -295,10 +302,15 @@ def _knapsack(
     if not eligible or free_slots == 0 or lightest[0] > free_hours + EPS:
         return []
     items: _Items = [(u, options, chain[u], 1 + 0.05 * chain[u]) for u, options, _ in eligible]
+    if free_slots == 1:
+        return _one_pick(items, free_hours, value)
     bounds = _Bounds.of(items, free_slots) if free_hours == inf else None
     best: list[tuple[int, Option]] = []
     best_value: tuple[float, ...] | None = None
-    best_sums = (-inf, -inf, -inf)  # the best set's (h, c, w)
+    # The best set's sums (h, c, w) where ``value`` reads them, ``inf`` where it does not:
+    # a set is valued only if one of its sums beats one of these, so only the sums read.
+    read_h, read_c, read_w = _READS.get(value, (True, True, True))
+    best_sums = (-inf if read_h else inf, -inf if read_c else inf, -inf if read_w else inf)
     leaves = 0
     picks: list[tuple[int, Option]] = []
 
@@ -308,7 +320,8 @@ def _knapsack(
         nonlocal best, best_value, best_sums
         got = value(h, c, w)
         if best_value is None or got > best_value:
-            best, best_value, best_sums = [*picks, *last], got, (h, c, w)
+            best, best_value = [*picks, *last], got
+            best_sums = (h if read_h else inf, c if read_c else inf, w if read_w else inf)
 
     def dive(i: int, hours: float, slots: int, h: float, c: float, w: float) -> None:
         """Branch at an incomplete set, with leaves to spare. A child that is complete is
@@ -356,4 +369,26 @@ def _knapsack(
     # refers to) at once, instead of leaving a cycle to the garbage collector, whose full
     # passes over the catalogue cost far more than the knapsack.
     del dive
+    return best
+
+
+def _one_pick(items: _Items, free_hours: float, value: _Value) -> list[tuple[int, Option]]:
+    """:func:`_knapsack` with one slot free: every set is one pick or none, so its depth
+    first search is a scan of the picks in order that keeps the first of the highest
+    value (the empty set, last, is worth no more than any pick). It stops where the
+    search would, after ``_LEAVES_PER_MOMENT`` picks that fit."""
+    room = free_hours + EPS
+    best: list[tuple[int, Option]] = []
+    best_value: tuple[float, ...] | None = None
+    leaves = 0
+    for u, options, weight, factor in items:
+        for o in options:
+            hpw = o.hpw
+            if hpw <= room:
+                leaves += 1
+                got = value(hpw, weight, hpw * factor)
+                if best_value is None or got > best_value:
+                    best, best_value = [(u, o)], got
+                if leaves >= _LEAVES_PER_MOMENT:
+                    return best
     return best
