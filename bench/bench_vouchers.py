@@ -205,6 +205,7 @@ class LockWaits:
         self.name = url.rsplit("/", 1)[1]
         self.waiting = self.active = 0
         self.pid: int | None = None
+        self.cpu = 0.0  # CPU seconds of the sampling (its thread and its backend)
         self.done = threading.Event()
 
     def __enter__(self):
@@ -221,6 +222,7 @@ class LockWaits:
 
         with psycopg.connect(self.dsn, autocommit=True) as conn:
             self.pid = conn.info.backend_pid
+            backend = run_time(self.pid)
             while not self.done.wait(0.005):
                 waiting, active = conn.execute(
                     "SELECT count(*) FILTER (WHERE wait_event_type = 'Lock'), count(*) "
@@ -228,6 +230,7 @@ class LockWaits:
                     "AND pid <> pg_backend_pid()", (self.name,)).fetchone()
                 self.waiting += waiting
                 self.active += active
+            self.cpu = time.thread_time() + run_time(self.pid) - backend
 
     def share(self) -> str:
         return f"{self.waiting / max(self.active, 1):.0%} of {self.active}"
@@ -429,7 +432,8 @@ def main() -> None:
     print(f"\nServer CPU per request (gunicorn master and workers; PostgreSQL not counted): "
           f"GET /api/v1/me {me_cpu:.1f} ms, redeem {redeem_cpu:.1f} ms "
           f"({redeem_cpu / me_cpu:.1f}x). Active PostgreSQL backends waiting for a lock while "
-          f"redeeming (sampled every 5 ms): {waits.share()}.")
+          f"redeeming (sampled every 5 ms): {waits.share()}; the sampling took "
+          f"{waits.cpu * 1000 / max(len(latencies), 1):.2f} ms of CPU per redemption.")
     print(cpu_split_table(me_split, len(me_latencies), redeem_split, len(latencies)))
     print(f"SQL statements per request: GET /api/v1/me {counted['me']}, "
           f"redeem {counted['redeem']} (BEGIN/COMMIT not counted).")
