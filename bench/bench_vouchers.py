@@ -1,13 +1,16 @@
 """Voucher redemption under load: 50 concurrent clients redeem claimed vouchers against
 PostgreSQL through gunicorn on loopback; p50/p95 latency, side by side with GET /api/v1/me
 (the framework floor: same server, same clients, same run), plus 50 clients racing for one
-voucher (exactly one must win).
+voucher (exactly one must win). On 2 shared cores a closed loop's latency follows the CPU of
+everything a request makes run, so a table splits each request's CPU between gunicorn, the
+PostgreSQL backends (not in the older "Server CPU" line) and the bench's own client threads.
 
 Needs a PostgreSQL server: EIGENDOSSIER_BENCH_DATABASE_URL, else EIGENDOSSIER_TEST_DATABASE_URL,
 else postgresql+psycopg://postgres@127.0.0.1:5432/test; it makes and drops its own database."""
 
 import http.client
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -17,12 +20,13 @@ import uuid
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_framework import free_port, serve, server_cpu, stop  # noqa: E402
+from bench_framework import free_port, process_stats, serve, server_cpu, stop  # noqa: E402
 from goals import goal  # noqa: E402
 from services import one_run_blocks_catalogue, throwaway_database  # noqa: E402
 
@@ -34,6 +38,10 @@ VOUCHERS_PER_CLIENT = 4
 WARM_UP_VOUCHERS = 1
 HELD = VOUCHERS_PER_CLIENT + WARM_UP_VOUCHERS
 GOAL_P95_MS = 50.0
+# How often the lock sampler looks while the redemptions run. It runs then only, on the same
+# cores: every 5 ms it took about 0.2 ms of CPU per redemption (its thread and its backend),
+# some 6% of a redemption's, which the GET /api/v1/me round it is compared with never paid.
+LOCK_SAMPLE_SECONDS = 0.02
 GOAL_FLOOR_RATIO = 2.0
 
 
@@ -166,18 +174,23 @@ def request(conn, method, path, cookies, body=None, headers=None):
 
 
 def load(port, work):
-    """Run each client's list of requests on its own keep-alive connection, all at once."""
+    """Run each client's list of requests on its own keep-alive connection, all at once.
+    Returns the latencies, the statuses, the wall time and the CPU seconds the client threads
+    spent (sending, reading: the load's own share of the shared cores)."""
     latencies, statuses, barrier = [], [], threading.Barrier(len(work))
+    spent = []
 
     def client(cookies, calls):
         # A generous timeout: on a shared, loaded machine a request may wait long for a core.
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
         barrier.wait()
+        started = time.thread_time()
         for method, path, body, headers in calls:
             status, seconds = request(conn, method, path, cookies, body, headers)
             statuses.append(status)
             latencies.append(seconds)
         conn.close()
+        spent.append(time.thread_time() - started)
 
     threads = [threading.Thread(target=client, args=item) for item in work]
     started = time.perf_counter()
@@ -185,7 +198,7 @@ def load(port, work):
         t.start()
     for t in threads:
         t.join()
-    return latencies, statuses, time.perf_counter() - started
+    return latencies, statuses, time.perf_counter() - started, sum(spent)
 
 
 class LockWaits:
@@ -197,9 +210,19 @@ class LockWaits:
         self.dsn = url.replace("postgresql+psycopg://", "postgresql://", 1)
         self.name = url.rsplit("/", 1)[1]
         self.waiting = self.active = 0
+        self.pid: int | None = None
+        self.cpu = 0.0  # CPU seconds of the sampling (its thread and its backend)
         self.done = threading.Event()
 
     def __enter__(self):
+        """Connects (and asks once) before the load starts: a new backend's start-up is not
+        the sampling's, nor the load's."""
+        import psycopg
+
+        self.conn = psycopg.connect(self.dsn, autocommit=True)
+        self.pid = self.conn.info.backend_pid
+        self.ask()
+        self.waiting = self.active = 0
         self.thread = threading.Thread(target=self.sample)
         self.thread.start()
         return self
@@ -207,21 +230,130 @@ class LockWaits:
     def __exit__(self, *exc):
         self.done.set()
         self.thread.join()
+        self.conn.close()
+
+    def ask(self) -> None:
+        waiting, active = self.conn.execute(
+            "SELECT count(*) FILTER (WHERE wait_event_type = 'Lock'), count(*) "
+            "FROM pg_stat_activity WHERE datname = %s AND state = 'active' "
+            "AND pid <> pg_backend_pid()", (self.name,)).fetchone()
+        self.waiting += waiting
+        self.active += active
 
     def sample(self):
-        import psycopg
-
-        with psycopg.connect(self.dsn, autocommit=True) as conn:
-            while not self.done.wait(0.005):
-                waiting, active = conn.execute(
-                    "SELECT count(*) FILTER (WHERE wait_event_type = 'Lock'), count(*) "
-                    "FROM pg_stat_activity WHERE datname = %s AND state = 'active' "
-                    "AND pid <> pg_backend_pid()", (self.name,)).fetchone()
-                self.waiting += waiting
-                self.active += active
+        backend, started = run_time(self.pid), time.thread_time()
+        while not self.done.wait(LOCK_SAMPLE_SECONDS):
+            self.ask()
+        self.cpu = time.thread_time() - started + run_time(self.pid) - backend
 
     def share(self) -> str:
         return f"{self.waiting / max(self.active, 1):.0%} of {self.active}"
+
+
+class DatabaseCpu:
+    """CPU seconds so far of the PostgreSQL server's processes on this machine (Linux): the
+    backends serving the bench's database (planning, executing, writing and flushing the WAL
+    at each commit), and the server's own (WAL writer, checkpointer, background writer,
+    autovacuum: shared with anything else using the server). The lock sampler's backend is
+    left out: it measures, it is not the load."""
+
+    def __init__(self, url: str, leave_out: int | None = None):
+        self.dsn = url.replace("postgresql+psycopg://", "postgresql://", 1)
+        self.name = url.rsplit("/", 1)[1]
+        self.leave_out = leave_out
+
+    def now(self) -> tuple[float, float]:
+        import psycopg
+
+        with psycopg.connect(self.dsn, autocommit=True) as conn:
+            backends = {pid for pid, in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                (self.name,))}
+            postmaster = conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'"
+            ).fetchone()
+        backends.discard(self.leave_out)
+        stats = process_stats()
+        parent = int(stats[postmaster[0]][1]) if postmaster and postmaster[0] in stats else None
+        mine = sum(run_time(pid) for pid in backends)
+        own = sum(run_time(pid) for pid, fields in stats.items()
+                  if parent is not None and int(fields[1]) == parent and pid not in backends
+                  and _auxiliary(pid))
+        return mine, own
+
+
+def run_time(pid: int) -> float:
+    """CPU seconds a process has run so far, to the nanosecond (Linux schedstat; 0 when it
+    is gone)."""
+    try:
+        return int((Path("/proc") / str(pid) / "schedstat").read_text().split()[0]) / 1e9
+    except OSError:
+        return 0.0
+
+
+def gunicorn_run_time(master: int) -> float:
+    """CPU seconds so far of a gunicorn master and its workers, to the nanosecond."""
+    return sum(run_time(pid) for pid, fields in process_stats().items()
+               if pid == master or int(fields[1]) == master)
+
+
+def _auxiliary(pid: int) -> bool:
+    """One of the server's own processes, by its title (it serves no client)."""
+    try:
+        title = (Path("/proc") / str(pid) / "cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return False
+    return any(name in title for name in ("walwriter", "checkpointer", "background writer",
+                                          "autovacuum", "logical replication"))
+
+
+class Split(NamedTuple):
+    """CPU seconds so far (or of one load) of each party to a request on the shared cores,
+    and of the whole machine: busy and all (busy, idle and waiting for I/O)."""
+
+    gunicorn: float
+    ticks: float  # gunicorn's in clock ticks, as the report's older row counts it
+    database: float
+    server: float
+    client: float
+    busy: float
+    all: float
+
+    @classmethod
+    def now(cls, master: int, database: DatabaseCpu) -> "Split":
+        mine, own = database.now()
+        busy, every = machine_cpu()
+        return cls(gunicorn_run_time(master), server_cpu(master), mine, own, 0.0, busy, every)
+
+    def minus(self, before: "Split", client: float) -> "Split":
+        spent = [after - first for after, first in zip(self, before, strict=True)]
+        return Split(*spent[:4], client, *spent[5:])
+
+    def parties(self) -> list[float]:
+        return [self.gunicorn, self.database, self.server, self.client]
+
+
+def machine_cpu() -> tuple[float, float]:
+    """CPU seconds of all cores so far (Linux /proc/stat): busy, and in all."""
+    fields = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:8]]
+    tick = os.sysconf("SC_CLK_TCK")
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields) - idle) / tick, sum(fields) / tick
+
+
+def cpu_split_table(me: Split, me_n: int, redeem: Split, redeem_n: int) -> str:
+    """CPU per request of each party in the measured rounds, and how busy the machine was
+    (all of it: other work on the shared cores included)."""
+    rows = ["\nCPU per request, ms (measured rounds; /proc/PID/schedstat, the client threads' "
+            "thread_time):",
+            "| requests | gunicorn | PostgreSQL backends | PostgreSQL's own processes "
+            "| bench client | sum | machine busy |",
+            "|---|---:|---:|---:|---:|---:|---:|"]
+    for name, split, n in (("GET /api/v1/me", me, me_n), ("redeem", redeem, redeem_n)):
+        per = [value * 1000 / max(n, 1) for value in split.parties()]
+        rows.append(f"| {name} | " + " | ".join(f"{value:.2f}" for value in per)
+                    + f" | {sum(per):.2f} | {split.busy / max(split.all, 1e-9):.0%} |")
+    return "\n".join(rows)
 
 
 def others(statuses) -> str:
@@ -260,15 +392,19 @@ def main() -> None:
                 (c, [("GET", "/api/v1/me", None, None)] * VOUCHERS_PER_CLIENT) for c, _ in learners
             ]
             load(port, floor)  # warm up: imports, connection pools
-            cpu = server_cpu(process.pid)
-            me_latencies, _, _ = load(port, floor)
-            me_cpu = (server_cpu(process.pid) - cpu) * 1000 / max(len(me_latencies), 1)
+            database = DatabaseCpu(url)
+            before = Split.now(process.pid, database)
+            me_latencies, _, _, me_client = load(port, floor)
+            me_split = Split.now(process.pid, database).minus(before, me_client)
             load(port, redeeming(learners, slice(None, WARM_UP_VOUCHERS)))  # warm up
             redemptions = redeeming(learners, slice(WARM_UP_VOUCHERS, None))
-            cpu = server_cpu(process.pid)
+            before = Split.now(process.pid, database)
             with LockWaits(url) as waits:
-                latencies, statuses, seconds = load(port, redemptions)
-            redeem_cpu = (server_cpu(process.pid) - cpu) * 1000 / max(len(latencies), 1)
+                latencies, statuses, seconds, client = load(port, redemptions)
+            database.leave_out = waits.pid
+            redeem_split = Split.now(process.pid, database).minus(before, client)
+            me_cpu = me_split.ticks * 1000 / max(len(me_latencies), 1)
+            redeem_cpu = redeem_split.ticks * 1000 / max(len(latencies), 1)
             race = [
                 (
                     first,
@@ -283,7 +419,7 @@ def main() -> None:
                 )
                 for _ in range(CLIENTS)
             ]
-            race_latencies, race_statuses, _ = load(port, race)
+            race_latencies, race_statuses, _, _ = load(port, race)
         finally:
             if process:
                 stop(process)
@@ -310,7 +446,10 @@ def main() -> None:
     print(f"\nServer CPU per request (gunicorn master and workers; PostgreSQL not counted): "
           f"GET /api/v1/me {me_cpu:.1f} ms, redeem {redeem_cpu:.1f} ms "
           f"({redeem_cpu / me_cpu:.1f}x). Active PostgreSQL backends waiting for a lock while "
-          f"redeeming (sampled every 5 ms): {waits.share()}.")
+          f"redeeming (sampled every {LOCK_SAMPLE_SECONDS * 1000:.0f} ms): {waits.share()}; "
+          f"the sampling took "
+          f"{waits.cpu * 1000 / max(len(latencies), 1):.2f} ms of CPU per redemption.")
+    print(cpu_split_table(me_split, len(me_latencies), redeem_split, len(latencies)))
     print(f"SQL statements per request: GET /api/v1/me {counted['me']}, "
           f"redeem {counted['redeem']} (BEGIN/COMMIT not counted).")
     goal(f"voucher redemption p95, {CLIENTS} concurrent clients, PostgreSQL",
