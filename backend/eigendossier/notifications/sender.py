@@ -278,11 +278,11 @@ class PushSender:
     def send_many(self, messages: Iterable[PushMessage],
                   stop_at: float | None = None) -> Iterator[list[Outcome]]:
         """Send concurrently (up to `concurrency` at once), starting no attempt after
-        `stop_at`. Yields the outcomes as they
-        finish, in groups of those that finished within `group_window` seconds of the
-        group's first, so the caller records each group in one transaction soon after it is
-        known: a transaction per outcome cost more CPU than sending it. The price: a worker
-        that dies loses at most that window's outcomes, and those messages go out again."""
+        `stop_at`. Yields the outcomes as they finish, in groups of those that finished
+        within `group_window` seconds of the group's first, so the caller records each group
+        in one transaction soon after it is known: a transaction per outcome cost more CPU
+        than sending it. The price: a worker that dies loses at most that window's outcomes,
+        and those messages go out again."""
         messages = list(messages)
         if len(messages) <= 1 or self.concurrency == 1:
             for message in messages:
