@@ -96,7 +96,7 @@ def settings(url: str, instance: Path, queue: str) -> dict:
         "OUTBOUND_ALLOW_HTTP": True,
         "OUTBOUND_ALLOW_PRIVATE": True,
         "PUSH_CONCURRENCY": 16,
-        "PUSH_BATCH_SIZE": 100,
+        "PUSH_BATCH_SIZE": 500,
         "PUSH_LEASE_SECONDS": 600,
     }
 

@@ -65,30 +65,44 @@ def deliver(token: str, sender=None) -> dict:
     around each transaction (a checkout from the pool and back for each) cost more CPU than
     the statements it ran."""
     from eigendossier.notifications.jobs import sender_for
+    from eigendossier.notifications.sender import UNSENT
 
     sender = sender or sender_for(current_app)
     lease = timedelta(seconds=int(current_app.config.get("PUSH_LEASE_SECONDS") or 300))
     with db.engine.connect() as connection:
+        stop_at = time.time() + _sending_time(lease, sender)
         outbox, devices, counts = _take(connection, token, lease)
-        for outcomes in sender.send_many(outbox):
-            _record(connection, outcomes, token, devices)
+        for outcomes in sender.send_many(outbox, stop_at):
+            tried = [outcome for outcome in outcomes if outcome.result != UNSENT]
+            if tried:
+                _record(connection, tried, token, devices)
             for outcome in outcomes:
                 counts[outcome.result] += 1
     return counts
+
+
+def _sending_time(lease: timedelta, sender) -> float:
+    """How long into its lease a job may start attempts: until the longest attempt (connect
+    and read timeouts) would still end within it, and at least half of it. A message not
+    tried by then stays leased and untouched (`UNSENT`); the first tick after the lease
+    sends it, and no attempt of this job can still be under way by then."""
+    seconds = lease.total_seconds()
+    longest_attempt = sum(sender.timeout)
+    return max(seconds / 2, seconds - longest_attempt)
 
 
 def _take(connection: Connection, token: str,
           lease: timedelta) -> tuple[list["PushMessage"], Devices, dict]:
     """Take the batch: its messages, its devices, and the counts so far (deliveries whose
     device is gone finish at once)."""
-    from eigendossier.notifications.sender import PushMessage, origin_of
+    from eigendossier.notifications.sender import UNSENT, PushMessage, origin_of
 
     now, wall = utcnow(), time.time()  # the TTL runs on the service's clock, then the sender's
     statements = _taking()
     connection.execute(statements.start, {"b_token": token, "b_until": now + lease})
     connection.commit()
     rows = connection.execute(statements.rows, {"b_token": token}).all()
-    counts = {SENT: 0, GONE: 0, FAILED: 0, EXPIRED: 0, "retry": 0}
+    counts = {SENT: 0, GONE: 0, FAILED: 0, EXPIRED: 0, "retry": 0, UNSENT: 0}
     outbox = []
     devices: Devices = {}
     gone = []

@@ -248,7 +248,7 @@ def dispatch(jobs, now: datetime | None = None, limit: int | None = None) -> int
     """Lease pending deliveries in batches and enqueue a job per batch; returns how many."""
     now = now or utcnow()
     config = current_app.config
-    batch_size = int(config.get("PUSH_BATCH_SIZE") or 100)
+    batch_size = int(config.get("PUSH_BATCH_SIZE") or 500)
     lease = timedelta(seconds=int(config.get("PUSH_LEASE_SECONDS") or 300))
     limit = limit or int(config.get("PUSH_DISPATCH_LIMIT") or 50_000)
     ids = db.session.scalars(db.select(Delivery.id).where(_leasable(now))

@@ -15,6 +15,10 @@
   retried with exponential backoff and jitter, honouring ``Retry-After``, at most
   ``max_attempts`` in all and never past the TTL. A wait longer than ``inline_wait_max``
   is handed back (``RETRY``) so the caller can schedule it instead of holding a worker.
+- A batch may carry a moment (``stop_at``, epoch seconds) after which no attempt starts: a
+  message not tried yet is handed back untouched (``UNSENT``), one waiting for its next
+  attempt is handed back for a later tick (``RETRY``). The caller sets it before its lease
+  runs out, so no message goes out after another worker may have taken it.
 - Every attempt is reported back for the record.
 """
 import contextlib
@@ -36,6 +40,7 @@ from eigendossier.core.outbound import AddressRefused, Policy
 from eigendossier.notifications import ece, wire
 
 SENT, GONE, FAILED, EXPIRED, RETRY = "sent", "gone", "failed", "expired", "retry"
+UNSENT = "unsent"  # not tried: the batch ran out of time before its turn
 VAPID_LIFETIME = 12 * 3600
 VAPID_REFRESH_BEFORE = 3600
 RETRY_AFTER_MAX = 366 * 86400  # longer than any TTL: the message expires either way
@@ -93,7 +98,7 @@ _FIXED_HEADERS = {"Content-Encoding": "aes128gcm", "Content-Type": "application/
                   "User-Agent": USER_AGENT}
 
 # A message to send, its body, and where its outcome goes.
-_Work = tuple[PushMessage, bytes, "queue.SimpleQueue[Outcome]"]
+_Work = tuple[PushMessage, bytes, "queue.SimpleQueue[Outcome]", float | None]
 
 
 def origin_of(endpoint: str) -> str:
@@ -188,10 +193,14 @@ class PushSender:
         delay = min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1))
         return delay / 2 + self.jitter() * delay / 2
 
-    def send(self, message: PushMessage, body: bytes | None = None) -> Outcome:
-        """Deliver one message (`body`: already encrypted), retrying while it makes sense;
-        see the module docstring."""
+    def send(self, message: PushMessage, body: bytes | None = None,
+             stop_at: float | None = None) -> Outcome:
+        """Deliver one message (`body`: already encrypted), retrying while it makes sense,
+        starting no attempt after `stop_at`; see the module docstring."""
         outcome = Outcome(message.key, FAILED)
+        if stop_at is not None and self.clock() >= stop_at:
+            outcome.result = UNSENT
+            return outcome
         number = message.attempts_before
         body = self._encrypt(message) if body is None else body
         while True:
@@ -221,7 +230,8 @@ class PushSender:
             if self.clock() + wait >= message.deadline - 1:
                 outcome.result = EXPIRED
                 return outcome
-            if wait > self.inline_wait_max:
+            if wait > self.inline_wait_max or (
+                    stop_at is not None and self.clock() + wait >= stop_at):
                 outcome.result, outcome.retry_in = RETRY, wait
                 return outcome
             self.sleep(wait)
@@ -265,16 +275,18 @@ class PushSender:
 
     # -- many -----------------------------------------------------------------------------
 
-    def send_many(self, messages: Iterable[PushMessage]) -> Iterator[list[Outcome]]:
-        """Send concurrently (up to `concurrency` at once). Yields the outcomes as they
-        finish, in groups of those that finished within `group_window` seconds of the
-        group's first, so the caller records each group in one transaction soon after it is
-        known: a transaction per outcome cost more CPU than sending it. The price: a worker
-        that dies loses at most that window's outcomes, and those messages go out again."""
+    def send_many(self, messages: Iterable[PushMessage],
+                  stop_at: float | None = None) -> Iterator[list[Outcome]]:
+        """Send concurrently (up to `concurrency` at once), starting no attempt after
+        `stop_at`. Yields the outcomes as they finish, in groups of those that finished
+        within `group_window` seconds of the group's first, so the caller records each group
+        in one transaction soon after it is known: a transaction per outcome cost more CPU
+        than sending it. The price: a worker that dies loses at most that window's outcomes,
+        and those messages go out again."""
         messages = list(messages)
         if len(messages) <= 1 or self.concurrency == 1:
             for message in messages:
-                yield [self._safe_send(message)]
+                yield [self._safe_send(message, None, stop_at)]
             return
         work = self._start_threads()
         # Encrypt them all first, in one run: the same work done by a thread just woken from
@@ -287,7 +299,7 @@ class PushSender:
             if isinstance(body, Outcome):
                 finished.put(body)
             else:
-                work.put((message, body, finished))
+                work.put((message, body, finished, stop_at))
         left = len(messages)
         while left:
             group = [finished.get()]
@@ -299,9 +311,10 @@ class PushSender:
             left -= len(group)
             yield group
 
-    def _safe_send(self, message: PushMessage, body: bytes | None = None) -> Outcome:
+    def _safe_send(self, message: PushMessage, body: bytes | None = None,
+                   stop_at: float | None = None) -> Outcome:
         try:
-            return self.send(message, body)
+            return self.send(message, body, stop_at)
         except Exception as error:  # a broken key or payload: fail this one, not the batch
             return _broken(message, error)
 
@@ -327,8 +340,8 @@ class PushSender:
 
     def _serve(self, work: "queue.SimpleQueue[_Work | None]") -> None:
         while (item := work.get()) is not None:
-            message, body, finished = item
-            finished.put(self._safe_send(message, body))
+            message, body, finished, stop_at = item
+            finished.put(self._safe_send(message, body, stop_at))
 
     def close(self) -> None:
         with self._lock:

@@ -1,4 +1,5 @@
 """Sending: what the push service answers, retries, and exactly once through crashes."""
+import time
 from datetime import UTC, date, datetime
 
 import pytest
@@ -155,8 +156,9 @@ class DyingSender:
 
     def __init__(self, real, survive=0):
         self.real, self.survive = real, survive
+        self.timeout = real.timeout
 
-    def send_many(self, messages):
+    def send_many(self, messages, stop_at=None):
         for index, message in enumerate(messages):
             if index >= self.survive:
                 raise WorkerKilled()
@@ -230,8 +232,9 @@ class LeaseLostSender:
 
     def __init__(self, app, real):
         self.app, self.real = app, real
+        self.timeout = real.timeout
 
-    def send_many(self, messages):
+    def send_many(self, messages, stop_at=None):
         outcomes = [self.real.send(message) for message in messages]
         with self.app.app_context():
             db.session.execute(db.update(Delivery).values(lease_token="another-worker"))
@@ -251,3 +254,31 @@ def test_a_worker_whose_lease_ran_out_changes_no_delivery(app, due, push):
     assert (row.state, row.lease_token, row.attempts, row.finished_at) == (
         "sending", "another-worker", 0, None), "the other worker owns it now"
     assert attempts(app) == [(1, 201, push.origin)], "what was sent is still on record"
+
+
+def test_a_job_near_the_end_of_its_lease_starts_no_send(app, due, push, clock):
+    """A job whose lease is nearly over (here: its sender's clock says so) tries nothing:
+    the delivery keeps its lease untouched, and the first tick after the lease sends it once."""
+    from eigendossier.notifications.jobs import sender_for
+    from eigendossier.notifications.sender import PushSender
+
+    real = sender_for(app)
+    late = PushSender(real.vapid, real.subject, real.policy, timeout=real.timeout,
+                      clock=lambda: time.time() + 299)
+
+    class Jobs:
+        def enqueue(self, token):
+            assert delivery.deliver(token, sender=late)["unsent"] == 1
+
+    assert tick(app, jobs=Jobs()) == TickResult(1, 1)
+    late.close()
+    assert push.delivered() == []
+    assert attempts(app) == []
+    [row] = deliveries(app)
+    assert (row.state, row.attempts, row.finished_at) == ("sending", 0, None)
+    assert tick(app) == TickResult(0, 0), "the lease still holds"
+    clock.advance(seconds=301)
+    assert tick(app) == TickResult(0, 1)
+    assert [m.name for m in push.delivered()] == ["phone"]
+    assert attempts(app) == [(1, 201, push.origin)]
+    assert deliveries(app)[0].state == "sent"

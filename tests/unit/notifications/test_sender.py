@@ -17,6 +17,7 @@ from eigendossier.notifications.sender import (
     RETRY,
     RETRY_AFTER_MAX,
     SENT,
+    UNSENT,
     PushMessage,
     PushSender,
     parse_retry_after,
@@ -143,6 +144,27 @@ def test_attempts_count_across_sends(sender, push):
     outcome = sender.send(message(phone, attempts_before=3))
     assert outcome.result == FAILED
     assert [a.number for a in outcome.attempts] == [4, 5]
+
+
+def test_no_attempt_starts_after_the_batch_must_stop(sender, push):
+    subscriptions = [push.subscribe(f"d{n}") for n in range(3)]
+    groups = sender.send_many((message(s, key=n) for n, s in enumerate(subscriptions)),
+                              stop_at=time.time() - 1)
+    outcomes = [o for group in groups for o in group]
+    assert sorted((o.key, o.result, o.attempts) for o in outcomes) == [
+        (0, UNSENT, []), (1, UNSENT, []), (2, UNSENT, [])]
+    assert push.requests == []
+
+
+def test_a_retry_that_would_start_after_the_batch_must_stop_is_handed_back(sender, push,
+                                                                          sleeps):
+    phone = push.subscribe("phone")
+    push.answer("phone", 503)
+    outcome = sender.send(message(phone), stop_at=time.time() + 0.5)
+    assert (outcome.result, outcome.retry_in) == (RETRY, 1.0), "the backoff is 1 s"
+    assert [a.status for a in outcome.attempts] == [503]
+    assert sleeps == []
+    assert len(push.requests) == 1
 
 
 def test_private_addresses_are_refused_unless_allowed(vapid, push):
