@@ -63,8 +63,10 @@ INF = 1 << 62
 PROBE_NODES = 150  # what the deadline probes may spend of a search's share (see _probe)
 _TOL = 1e-6  # a pace margin well above the float noise (EPS) the hours checks allow
 _RELEASE, _DEADLINE = itemgetter(0), itemgetter(1)
-# Closes the last window group of a sorted item list: no release or deadline equals it.
+# Close the last window group of a sorted item list (hours; tracks): no release or
+# deadline equals theirs.
 _SENTINEL = (-INF - 1, -INF - 1, 0.0, 0.0)
+_TRACKS_SENTINEL = (-INF - 1, -INF - 1, 0, 0)
 _T = TypeVar("_T", int, float)
 
 # The option chosen per block, ``None`` while the block is open.
@@ -896,7 +898,7 @@ class _Paced:
         free_at_cap = p.next_start(cap)
         cap_end = bisect_right(grid, cap)
         blocks.sort(key=_RELEASE, reverse=True)
-        blocks.append(_SENTINEL)  # ends the last group
+        blocks.append(_TRACKS_SENTINEL)  # ends the last group
         days = steps = count = 0
         shortest = INF
         release = blocks[0][0]
@@ -919,7 +921,7 @@ class _Paced:
                 shortest = need_steps
         blocks.pop()
         blocks.sort(key=_DEADLINE)
-        blocks.append(_SENTINEL)
+        blocks.append(_TRACKS_SENTINEL)
         first = bisect_left(grid, t)
         days = steps = count = 0
         shortest = INF

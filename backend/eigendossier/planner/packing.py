@@ -63,7 +63,7 @@ def _mixed(h: float, c: float, w: float) -> tuple[float, ...]:
 VALUES: tuple[_Value, ...] = (_hours_first, _chains_first, _mixed)
 # Which of the sums (h, c, w) each way of valuing reads: a set whose sums it reads are all at
 # most the best set's is worth no more, whatever the sums it does not read.
-_READS = {
+_READS: dict[_Value, tuple[bool, bool, bool]] = {
     _hours_first: (True, True, False),
     _chains_first: (True, True, False),
     _mixed: (False, False, True),
