@@ -39,9 +39,9 @@ def _earlier_option(problem: Problem, chosen: list[Option], u: int, score: int) 
     earlier = _dated(problem, chosen, u, chosen[u].e - 1)
     if not earlier:
         return None
-    others = profile_of([o for j, o in enumerate(chosen) if j != u])
-    for option in sorted(earlier, key=lambda o: (o.e, o.cost, o.s)):
-        if not fits(problem, chosen, u, option, others):
+    load = _Load(problem, chosen, u)
+    for option in sorted(load.fitting(earlier), key=lambda o: (o.e, o.cost, o.s)):
+        if not load.admits(option):
             continue
         trial = chosen.copy()
         trial[u] = option
@@ -50,16 +50,79 @@ def _earlier_option(problem: Problem, chosen: list[Option], u: int, score: int) 
     return None
 
 
-def fits(problem: Problem, chosen: list[Option], u: int, option: Option, others: Profile) -> bool:
-    """Would ``option`` for block ``u`` keep prerequisites and the hard pace limits?"""
-    if any(chosen[q].e >= option.s for q in problem.preds[u]):
-        return False
-    if any(chosen[v].s <= option.e for v in problem.succs[u]):
-        return False
-    count, hours = peak(others, option.s, option.e)
-    if problem.hard_parallel is not None and count + 1 > problem.hard_parallel:
-        return False
-    return problem.hard_hours is None or hours + option.hpw <= problem.hard_hours + EPS
+class _Load:
+    """The other blocks' runs while block ``u`` looks for another, and which of its runs fit
+    beside them under the hard pace limits.
+
+    Only for the runs of :func:`_dated`, which keep prerequisites already. Most of the runs
+    asked about do not fit: :meth:`fitting` drops those that take a day already full (as
+    many runs as allowed, or too many hours for even the lightest run asked about) a
+    stretch of days at a time, and :meth:`admits` checks the few left.
+    """
+
+    __slots__ = ("cap", "parallel", "profile")
+
+    def __init__(self, problem: Problem, chosen: list[Option], u: int) -> None:
+        self.parallel = problem.hard_parallel
+        self.cap = None if problem.hard_hours is None else problem.hard_hours + EPS
+        self.profile: Profile | None = None
+        if self.parallel is not None or self.cap is not None:
+            self.profile = profile_of([o for j, o in enumerate(chosen) if j != u])
+
+    def admits(self, option: Option) -> bool:
+        """Would ``option`` keep the hard pace limits beside the other blocks' runs?"""
+        if self.profile is None:
+            return True
+        count, hours = peak(self.profile, option.s, option.e)
+        if self.parallel is not None and count + 1 > self.parallel:
+            return False
+        return self.cap is None or hours + option.hpw <= self.cap
+
+    def fitting(self, runs: list[Option]) -> list[Option]:
+        """``runs`` (sorted by start) less some that :meth:`admits` refuses, in no order.
+
+        The profile holds a count and hours from each of its times on, and a run meets its
+        entries from the one holding its start to the last one starting by its end. An
+        entry full for the lightest of ``runs`` refuses every run meeting it, so the runs
+        kept are those within a stretch of entries that are not full (and those ending
+        before the first entry, which meet none)."""
+        if self.profile is None or not runs:
+            return runs
+        times, counts, hours = self.profile
+        parallel, cap = self.parallel, self.cap
+        lightest = min(o.hpw for o in runs)
+        if (parallel is not None and parallel < 1) or (cap is not None and lightest > cap):
+            return []  # even a day without other runs is full
+        if not times:
+            return runs
+        first = max(bisect_right(times, runs[0].s) - 1, 0)
+        last = bisect_right(times, max(o.e for o in runs))
+        full = [
+            j
+            for j in range(first, last)
+            if (parallel is not None and counts[j] + 1 > parallel)
+            or (cap is not None and hours[j] + lightest > cap)
+        ]
+        kept: list[Option] = []
+        if first == 0 and (last == 0 or full[:1] == [0]):
+            kept = [o for o in runs if o.e < times[0]]
+        stretch = first
+        for j in [*full, last]:
+            if stretch < j:
+                since = times[stretch] if stretch else None
+                kept += _within(runs, since, times[j] if j < len(times) else None)
+            stretch = j + 1
+        return kept
+
+
+def _within(runs: list[Option], since: int | None, until: int | None) -> list[Option]:
+    """The runs (sorted by start) that start on ``since`` or later and end before ``until``
+    (``None``: unbounded)."""
+    lo = 0 if since is None else bisect_left(runs, since, key=_START)
+    if until is None:
+        return runs[lo:]
+    hi = bisect_left(runs, until, lo, key=_START)
+    return [o for o in runs[lo:hi] if o.e < until]
 
 
 def true_score(problem: Problem, chosen: list[Option]) -> int:
@@ -97,9 +160,9 @@ def cheaper(problem: Problem, solution: Solution) -> Solution:
             offers = [o for o in _dated(problem, chosen, u, finish) if o.cost < cost]
             if not offers:
                 continue
-            others = profile_of([o for j, o in enumerate(chosen) if j != u])
-            for option in sorted(offers, key=lambda o: (o.cost, o.e, o.s)):
-                if fits(problem, chosen, u, option, others):
+            load = _Load(problem, chosen, u)
+            for option in sorted(load.fitting(offers), key=lambda o: (o.cost, o.e, o.s)):
+                if load.admits(option):
                     chosen[u] = option
                     moved = True
                     break
@@ -111,7 +174,7 @@ def cheaper(problem: Problem, solution: Solution) -> Solution:
 
 def _dated(problem: Problem, chosen: list[Option], u: int, last: int) -> list[Option]:
     """Block ``u``'s runs that end by ``last``, after its prerequisites' runs and before its
-    dependants' (the checks of :func:`fits` that need no profile), in the order of
+    dependants' (so :class:`_Load` need not check those), in the order of
     ``problem.options``. Those are sorted by start, so only the ones starting in that window
     are looked at."""
     first = max((chosen[q].e + 1 for q in problem.preds[u]), default=0)
