@@ -29,16 +29,34 @@ def questions(draw):
             for variant, weeks in (("daytime", 4), ("evening", draw(st.sampled_from((4, 8))))):
                 start = DAY + timedelta(weeks=4 * slot)
                 end = start + timedelta(weeks=weeks, days=-1)
-                runs.append(Run(f"r{i}.{slot}{variant[0]}", f"b{i}", start, end, variant,
-                                "school", "physical", 3))
+                runs.append(
+                    Run(
+                        f"r{i}.{slot}{variant[0]}",
+                        f"b{i}",
+                        start,
+                        end,
+                        variant,
+                        "school",
+                        "physical",
+                        3,
+                    )
+                )
     parallel = draw(st.sampled_from((None, 1, 2, 3)))
     hours = draw(st.sampled_from((None, 7.0, 10.5, 14.0, 17.5)))
-    hard = {name for name, limit in (("max_parallel", parallel), ("max_hours_per_week", hours))
-            if limit is not None}
+    hard = {
+        name
+        for name, limit in (("max_parallel", parallel), ("max_hours_per_week", hours))
+        if limit is not None
+    }
     soft = draw(st.booleans())  # a soft pace limit, which left_shift must not start to break
-    wishes = Preferences(DAY, DAY + timedelta(weeks=120), times_of_day={"evening"},
-                         max_parallel=parallel or (2 if soft else None),
-                         max_hours_per_week=hours, hard=hard)
+    wishes = Preferences(
+        DAY,
+        DAY + timedelta(weeks=120),
+        times_of_day={"evening"},
+        max_parallel=parallel or (2 if soft else None),
+        max_hours_per_week=hours,
+        hard=hard,
+    )
     todo, _ = remaining_blocks(blocks, ())
     return compile_problem(todo, runs, wishes, ())
 
@@ -55,9 +73,7 @@ def _some_plan(problem: Problem, rng: Random) -> Solution | None:
     return Solution(tuple(plan), max(o.e for o in plan), sum(o.cost for o in plan))
 
 
-def _fits_day_by_day(
-    problem: Problem, chosen: list[Option | None], u: int, option: Option
-) -> bool:
+def _fits_day_by_day(problem: Problem, chosen: list[Option | None], u: int, option: Option) -> bool:
     """Blocks not placed yet (``None``) do not count."""
     placed = [(j, o) for j, o in enumerate(chosen) if o is not None and j != u]
     if any(j in problem.preds[u] and o.e >= option.s for j, o in placed):
