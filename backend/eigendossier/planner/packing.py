@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from heapq import nsmallest
 from math import inf
 from typing import cast
 
@@ -359,7 +360,7 @@ def _knapsack(
     if not eligible or free_slots == 0 or lightest[0] > free_hours + EPS:
         return []
     items: _Items = [(u, options, chain[u], 1 + 0.05 * chain[u]) for u, options, _ in eligible]
-    if free_slots == 1:
+    if free_slots == 1 or _one_fits(eligible, free_hours):
         return _one_pick(items, free_hours, value)
     bounds = _Bounds.of(items, free_slots) if free_hours == inf else None
     cuts = None
@@ -444,11 +445,22 @@ def _knapsack(
     return best
 
 
+def _one_fits(eligible: _Starting, free_hours: float) -> bool:
+    """Does no pair of blocks fit the free hours? Then a set that fits holds one block at
+    most, and the knapsack's search is :func:`_one_pick`'s scan: after any pick the room
+    left is less than the lightest other block needs (the two lightest take more than the
+    free hours by a pad that rounding never closes)."""
+    if len(eligible) < 2:
+        return True
+    lightest, second = nsmallest(2, [fewest for _, _, fewest in eligible])
+    return lightest + second > free_hours + _PAD
+
+
 def _one_pick(items: _Items, free_hours: float, value: _Value) -> list[tuple[int, Option]]:
-    """:func:`_knapsack` with one slot free: every set is one pick or none, so its depth
-    first search is a scan of the picks in order that keeps the first of the highest
-    value (the empty set, last, is worth no more than any pick). It stops where the
-    search would, after ``_LEAVES_PER_MOMENT`` picks that fit."""
+    """:func:`_knapsack` with one slot free or room for one block: every set is one pick
+    or none, so its depth first search is a scan of the picks in order that keeps the
+    first of the highest value (the empty set, last, is worth no more than any pick). It
+    stops where the search would, after ``_LEAVES_PER_MOMENT`` picks that fit."""
     room = free_hours + EPS
     best: list[tuple[int, Option]] = []
     best_value: tuple[float, ...] | None = None
