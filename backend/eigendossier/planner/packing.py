@@ -147,6 +147,9 @@ def schedule(problem: Problem, value: _Value, chain: list[float] | None = None) 
         active = [o for o in active if o.e >= t]
         if len(active) == slots:
             continue  # no slot free: the knapsack could pick nothing
+        free_hours = hours - sum(o.hpw for o in active)
+        if not blocks or min(fewest) > free_hours + EPS:
+            continue  # no run starting now fits the free hours: nor would one it weighs
         eligible = [
             (u, runs[k], fewest[k])
             for k, u in enumerate(blocks)
@@ -155,7 +158,6 @@ def schedule(problem: Problem, value: _Value, chain: list[float] | None = None) 
         if not eligible:
             continue
         eligible.sort(key=lambda item: -chain[item[0]])
-        free_hours = hours - sum(o.hpw for o in active)
         picks = _knapsack(
             eligible[:_ELIGIBLE_PER_MOMENT], free_hours, slots - len(active), chain, value
         )
