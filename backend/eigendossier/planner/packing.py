@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from heapq import nsmallest
 from math import inf
 from typing import cast
 
@@ -454,7 +453,7 @@ def _one_fits(eligible: _Starting, free_hours: float) -> bool:
     free hours by a pad that rounding never closes)."""
     if len(eligible) < 2:
         return True
-    lightest, second = nsmallest(2, [fewest for _, _, fewest in eligible])
+    lightest, second = sorted([fewest for _, _, fewest in eligible])[:2]
     return lightest + second > free_hours + _PAD
 
 
