@@ -146,6 +146,9 @@ def schedule(problem: Problem, value: _Value, chain: list[float] | None = None) 
         active = [o for o in active if o.e >= t]
         if len(active) == slots:
             continue  # no slot free: the knapsack could pick nothing
+        free_hours = hours - sum(o.hpw for o in active)
+        if not blocks or min(fewest) > free_hours + EPS:
+            continue  # no run starting now fits the free hours: nor would one it weighs
         eligible = [
             (u, runs[k], fewest[k])
             for k, u in enumerate(blocks)
@@ -154,7 +157,6 @@ def schedule(problem: Problem, value: _Value, chain: list[float] | None = None) 
         if not eligible:
             continue
         eligible.sort(key=lambda item: -chain[item[0]])
-        free_hours = hours - sum(o.hpw for o in active)
         picks = _knapsack(
             eligible[:_ELIGIBLE_PER_MOMENT], free_hours, slots - len(active), chain, value
         )
@@ -229,14 +231,7 @@ class _Bounds:
     @classmethod
     def of(cls, items: _Items, slots: int) -> _Bounds | None:
         """The bounds, or ``None`` when the whole search is too small to be worth them."""
-        m = len(items)
-        leaves = [[0] * (slots + 1) for _ in range(m + 1)]
-        for i in range(m - 1, -1, -1):
-            last = i == m - 1
-            row, below = leaves[i], leaves[i + 1]
-            for s in range(1, slots + 1):
-                picked = 1 if last or s == 1 else below[s - 1]
-                row[s] = len(items[i][1]) * picked + (1 if last else below[s])
+        leaves = _leaves(items, slots)
         if leaves[0][slots] <= _FEW_LEAVES:
             return None
         return cls(leaves, _largest_sums(items, slots))
@@ -256,6 +251,70 @@ class _Bounds:
         add_h, add_c, add_w = self.most[i][slots]
         h, c, w = sums
         return value(h + add_h + _PAD, c + add_c + _PAD, w + add_w + _PAD) <= best_value
+
+
+def _leaves(items: _Items, slots: int) -> list[list[int]]:
+    """Per block i and count s up to ``slots``: how many complete sets the knapsack counts
+    below "block i with s slots left" when every run fits."""
+    m = len(items)
+    leaves = [[0] * (slots + 1) for _ in range(m + 1)]
+    for i in range(m - 1, -1, -1):
+        last = i == m - 1
+        row, below = leaves[i], leaves[i + 1]
+        for s in range(1, slots + 1):
+            picked = 1 if last or s == 1 else below[s - 1]
+            row[s] = len(items[i][1]) * picked + (1 if last else below[s])
+    return leaves
+
+
+class _Cuts:
+    """What the knapsack may skip when hours bind and only the weighted hours count.
+
+    Below "block i with ``hours`` left" no set adds more weighted hours than those hours at
+    the highest weight from block i on (``heaviest[i]``): a part that cannot beat the best
+    set that way is skipped. Its complete sets go uncounted, so the search could stop later
+    than the full one, which stops after ``_LEAVES_PER_MOMENT``; the skipped ones are
+    counted from above instead. No set holds more blocks than the fewest hours of all let
+    fit (``picks``), and no complete set has a block more after another then (its rest of
+    hours would take the lightest), so below "block i with s slots left" there are no more
+    complete sets than when every run fits with s less ``spare`` slots left (``leaves``,
+    see :class:`_Bounds`). While the sets met and those bounds stay within the stop, the
+    full search would not have stopped: the set found is the one it finds. Past it the
+    knapsack searches again without cuts.
+    """
+
+    __slots__ = ("heaviest", "leaves", "spare")
+
+    def __init__(self, heaviest: list[float], leaves: list[list[int]], spare: int) -> None:
+        self.heaviest = heaviest
+        self.leaves = leaves
+        self.spare = spare
+
+    @classmethod
+    def of(cls, items: _Items, fewest: list[float], hours: float, slots: int) -> _Cuts | None:
+        """The cuts, or ``None`` when the search is too small to be worth them."""
+        picks = 0
+        total = 0.0
+        for least in sorted(fewest):
+            total += least
+            if picks == slots or total > hours + _PAD:
+                break
+            picks += 1
+        if picks < 2:
+            return None
+        leaves = _leaves(items, picks)
+        if leaves[0][picks] <= _FEW_LEAVES:
+            return None
+        heaviest = [0.0] * len(items)
+        top = 0.0
+        for i in range(len(items) - 1, -1, -1):
+            top = max(top, items[i][3])
+            heaviest[i] = top
+        return cls(heaviest, leaves, slots - picks)
+
+    def unpacked(self) -> tuple[list[float], list[list[int]], int]:
+        """(heaviest, leaves, spare), for the knapsack's inner loop."""
+        return self.heaviest, self.leaves, self.spare
 
 
 def _largest_sums(items: _Items, slots: int) -> list[list[tuple[float, float, float]]]:
@@ -302,15 +361,21 @@ def _knapsack(
     if not eligible or free_slots == 0 or lightest[0] > free_hours + EPS:
         return []
     items: _Items = [(u, options, chain[u], 1 + 0.05 * chain[u]) for u, options, _ in eligible]
-    if free_slots == 1:
+    if free_slots == 1 or _one_fits(eligible, free_hours):
         return _one_pick(items, free_hours, value)
     bounds = _Bounds.of(items, free_slots) if free_hours == inf else None
+    cuts = None
+    if free_hours != inf and _READS.get(value) == (False, False, True):
+        cuts = _Cuts.of(items, [fewest for _, _, fewest in eligible], free_hours, free_slots)
+    heaviest, cut_leaves, spare = (None, [], 0) if cuts is None else cuts.unpacked()
+    skipped = 0  # complete sets the cuts skipped, at most
     best: list[tuple[int, Option]] = []
     best_value: tuple[float, ...] | None = None
     # The best set's sums (h, c, w) where ``value`` reads them, ``inf`` where it does not:
     # a set is valued only if one of its sums beats one of these, so only the sums read.
     read_h, read_c, read_w = _READS.get(value, (True, True, True))
-    best_sums = (-inf if read_h else inf, -inf if read_c else inf, -inf if read_w else inf)
+    unvalued = (-inf if read_h else inf, -inf if read_c else inf, -inf if read_w else inf)
+    best_sums = unvalued
     leaves = 0
     picks: list[tuple[int, Option]] = []
 
@@ -330,11 +395,16 @@ def _knapsack(
         monotone); once the leaves run out every level returns. Skipping a block is the last
         branch and changes nothing but the block, so it loops on to the next one instead of
         recursing. The sums are carried down in pick order, so they equal summing the picks."""
-        nonlocal leaves
+        nonlocal leaves, skipped
         room = hours + EPS
         while True:
             if bounds is not None and bounds.hopeless(i, slots, (h, c, w), value, best_value):
                 leaves = min(leaves + bounds.leaves[i][slots], _LEAVES_PER_MOMENT)
+                return
+            if heaviest is not None and w + (hours + _PAD) * heaviest[i] + _PAD <= best_sums[2]:
+                skipped += cut_leaves[i][slots - spare] if slots > spare else 1
+                if leaves + skipped > _LEAVES_PER_MOMENT:
+                    leaves = _LEAVES_PER_MOMENT  # every level returns: search again, no cuts
                 return
             u, options, weight, factor = items[i]
             j = i + 1
@@ -365,6 +435,10 @@ def _knapsack(
             i = j
 
     dive(0, free_hours, free_slots, 0, 0, 0)
+    if cuts is not None and leaves + skipped > _LEAVES_PER_MOMENT:
+        best, best_value, best_sums = [], None, unvalued
+        heaviest, leaves = None, 0
+        dive(0, free_hours, free_slots, 0, 0, 0)
     # dive holds itself in its closure: dropping it frees the closure (and the picks it
     # refers to) at once, instead of leaving a cycle to the garbage collector, whose full
     # passes over the catalogue cost far more than the knapsack.
@@ -372,11 +446,22 @@ def _knapsack(
     return best
 
 
+def _one_fits(eligible: _Starting, free_hours: float) -> bool:
+    """Does no pair of blocks fit the free hours? Then a set that fits holds one block at
+    most, and the knapsack's search is :func:`_one_pick`'s scan: after any pick the room
+    left is less than the lightest other block needs (the two lightest take more than the
+    free hours by a pad that rounding never closes)."""
+    if len(eligible) < 2:
+        return True
+    lightest, second = sorted([fewest for _, _, fewest in eligible])[:2]
+    return lightest + second > free_hours + _PAD
+
+
 def _one_pick(items: _Items, free_hours: float, value: _Value) -> list[tuple[int, Option]]:
-    """:func:`_knapsack` with one slot free: every set is one pick or none, so its depth
-    first search is a scan of the picks in order that keeps the first of the highest
-    value (the empty set, last, is worth no more than any pick). It stops where the
-    search would, after ``_LEAVES_PER_MOMENT`` picks that fit."""
+    """:func:`_knapsack` with one slot free or room for one block: every set is one pick
+    or none, so its depth first search is a scan of the picks in order that keeps the
+    first of the highest value (the empty set, last, is worth no more than any pick). It
+    stops where the search would, after ``_LEAVES_PER_MOMENT`` picks that fit."""
     room = free_hours + EPS
     best: list[tuple[int, Option]] = []
     best_value: tuple[float, ...] | None = None

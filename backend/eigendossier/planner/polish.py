@@ -16,6 +16,11 @@ from operator import attrgetter
 from eigendossier.planner.types import EPS, Option, Problem, Profile, Solution, peak, profile_of
 
 _START = attrgetter("s")
+_END = attrgetter("e")
+_PACE = attrgetter("hpw")
+# How far the whole plan's hours less one run may stray from the other runs' hours summed
+# on their own: float rounding over a few hundred sums of hours a week, far below this.
+_ROUNDING = 1e-7
 
 
 def left_shift(problem: Problem, solution: Solution) -> Solution:
@@ -25,23 +30,26 @@ def left_shift(problem: Problem, solution: Solution) -> Solution:
     moved = True
     while moved:
         moved = False
+        load = _Load(problem, chosen)
         for u in range(len(chosen)):
-            option = _earlier_option(problem, chosen, u, score)
+            option = _earlier_option(problem, chosen, u, score, load)
             if option is not None:
                 chosen[u] = option
                 score = true_score(problem, chosen)
+                load = _Load(problem, chosen)
                 moved = True
     finish = max((o.e for o in chosen), default=None)
     return replace(solution, options=tuple(chosen), finish=finish, score=score)
 
 
-def _earlier_option(problem: Problem, chosen: list[Option], u: int, score: int) -> Option | None:
+def _earlier_option(
+    problem: Problem, chosen: list[Option], u: int, score: int, load: _Load
+) -> Option | None:
     earlier = _dated(problem, chosen, u, chosen[u].e - 1)
     if not earlier:
         return None
-    others = profile_of([o for j, o in enumerate(chosen) if j != u])
-    for option in sorted(earlier, key=lambda o: (o.e, o.cost, o.s)):
-        if not fits(problem, chosen, u, option, others):
+    for option in sorted(load.fitting(u, earlier), key=lambda o: (o.e, o.cost, o.s)):
+        if not load.admits(u, option):
             continue
         trial = chosen.copy()
         trial[u] = option
@@ -50,16 +58,102 @@ def _earlier_option(problem: Problem, chosen: list[Option], u: int, score: int) 
     return None
 
 
-def fits(problem: Problem, chosen: list[Option], u: int, option: Option, others: Profile) -> bool:
-    """Would ``option`` for block ``u`` keep prerequisites and the hard pace limits?"""
-    if any(chosen[q].e >= option.s for q in problem.preds[u]):
-        return False
-    if any(chosen[v].s <= option.e for v in problem.succs[u]):
-        return False
-    count, hours = peak(others, option.s, option.e)
-    if problem.hard_parallel is not None and count + 1 > problem.hard_parallel:
-        return False
-    return problem.hard_hours is None or hours + option.hpw <= problem.hard_hours + EPS
+class _Load:
+    """The runs of a plan, and which other run of one of its blocks fits beside the rest
+    under the hard pace limits. Made anew whenever the plan changes.
+
+    Only for the runs of :func:`_dated`, which keep prerequisites already. Most of the runs
+    asked about do not fit: :meth:`fitting` drops those that take a day already full (as
+    many runs as allowed, or too many hours for even the lightest run asked about) a
+    stretch of days at a time, and :meth:`admits` checks the few left. Both are answered
+    from the other blocks' runs: :meth:`fitting` takes the whole plan's profile less the
+    block's own run, which counts exactly and sums hours up to rounding (its "too many"
+    has room for that), and :meth:`admits` makes the others' profile, once per block.
+    """
+
+    __slots__ = ("cap", "chosen", "others", "parallel", "whole")
+
+    def __init__(self, problem: Problem, chosen: list[Option]) -> None:
+        self.chosen = tuple(chosen)
+        self.parallel = problem.hard_parallel
+        self.cap = None if problem.hard_hours is None else problem.hard_hours + EPS
+        self.whole: Profile | None = None
+        self.others: tuple[int, Profile] | None = None
+
+    def admits(self, u: int, option: Option) -> bool:
+        """Would ``option`` for block ``u`` keep the hard pace limits beside the other
+        blocks' runs?"""
+        if self.parallel is None and self.cap is None:
+            return True
+        if self.others is None or self.others[0] != u:
+            self.others = (u, profile_of([o for j, o in enumerate(self.chosen) if j != u]))
+        count, hours = peak(self.others[1], option.s, option.e)
+        if self.parallel is not None and count + 1 > self.parallel:
+            return False
+        return self.cap is None or hours + option.hpw <= self.cap
+
+    def fitting(self, u: int, runs: list[Option]) -> list[Option]:
+        """``runs`` of block ``u`` (sorted by start) less some that :meth:`admits` refuses,
+        in no order.
+
+        A profile holds a count and hours from each of its times on, and a run meets its
+        entries from the one holding its start to the last one starting by its end. An
+        entry full for the lightest of ``runs`` refuses every run meeting it, so the runs
+        kept are those within a stretch of entries that are not full (and those ending
+        before the first entry, which meet none)."""
+        parallel, cap = self.parallel, self.cap
+        if (parallel is None and cap is None) or not runs:
+            return runs
+        lightest = min(map(_PACE, runs))
+        if (parallel is not None and parallel < 1) or (cap is not None and lightest > cap):
+            return []  # even a day without other runs is full
+        if self.whole is None:
+            self.whole = profile_of(list(self.chosen))
+        times = self.whole[0]
+        first = max(bisect_right(times, runs[0].s) - 1, 0)
+        last = bisect_right(times, max(map(_END, runs)))
+        full = self._full(u, first, last, lightest)
+        kept: list[Option] = []
+        if first == 0 and (last == 0 or full[:1] == [0]):
+            kept = [o for o in runs if o.e < times[0]]
+        stretch = first
+        for j in [*full, last]:
+            if stretch < j:
+                since = times[stretch] if stretch else None
+                kept += _within(runs, since, times[j] if j < len(times) else None)
+            stretch = j + 1
+        return kept
+
+    def _full(self, u: int, first: int, last: int, lightest: float) -> list[int]:
+        """The entries of the whole profile from ``first`` to before ``last`` that are full
+        for a run of ``lightest`` hours beside the runs of the blocks other than ``u``.
+        Block ``u``'s own run starts and ends entries, so it is in an entry or not."""
+        assert self.whole is not None  # noqa: S101 - fitting made it
+        times, counts, hours = self.whole
+        own = self.chosen[u]
+        mine_from, mine_to = bisect_left(times, own.s), bisect_right(times, own.e)
+        count_cap = self.parallel
+        hours_cap = None if self.cap is None else self.cap - lightest + _ROUNDING
+        full = []
+        for j in range(first, last):
+            mine = mine_from <= j < mine_to
+            count = counts[j] - 1 if mine else counts[j]
+            load = hours[j] - own.hpw if mine else hours[j]
+            if (count_cap is not None and count >= count_cap) or (
+                hours_cap is not None and load > hours_cap
+            ):
+                full.append(j)
+        return full
+
+
+def _within(runs: list[Option], since: int | None, until: int | None) -> list[Option]:
+    """The runs (sorted by start) that start on ``since`` or later and end before ``until``
+    (``None``: unbounded)."""
+    lo = 0 if since is None else bisect_left(runs, since, key=_START)
+    if until is None:
+        return runs[lo:]
+    hi = bisect_left(runs, until, lo, key=_START)
+    return [o for o in runs[lo:hi] if o.e < until]
 
 
 def true_score(problem: Problem, chosen: list[Option]) -> int:
@@ -92,15 +186,16 @@ def cheaper(problem: Problem, solution: Solution) -> Solution:
     moved = True
     while moved:
         moved = False
+        load = _Load(problem, chosen)
         for u in range(len(chosen)):
             cost = chosen[u].cost
             offers = [o for o in _dated(problem, chosen, u, finish) if o.cost < cost]
             if not offers:
                 continue
-            others = profile_of([o for j, o in enumerate(chosen) if j != u])
-            for option in sorted(offers, key=lambda o: (o.cost, o.e, o.s)):
-                if fits(problem, chosen, u, option, others):
+            for option in sorted(load.fitting(u, offers), key=lambda o: (o.cost, o.e, o.s)):
+                if load.admits(u, option):
                     chosen[u] = option
+                    load = _Load(problem, chosen)
                     moved = True
                     break
     score = problem.base_score + sum(o.cost for o in chosen)
@@ -111,7 +206,7 @@ def cheaper(problem: Problem, solution: Solution) -> Solution:
 
 def _dated(problem: Problem, chosen: list[Option], u: int, last: int) -> list[Option]:
     """Block ``u``'s runs that end by ``last``, after its prerequisites' runs and before its
-    dependants' (the checks of :func:`fits` that need no profile), in the order of
+    dependants' (so :class:`_Load` need not check those), in the order of
     ``problem.options``. Those are sorted by start, so only the ones starting in that window
     are looked at."""
     first = max((chosen[q].e + 1 for q in problem.preds[u]), default=0)

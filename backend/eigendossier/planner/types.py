@@ -213,9 +213,7 @@ def peak(profile: Profile, s: int, e: int) -> tuple[int, float]:
     """The highest count and hours of the profile on any day in ``[s, e]``."""
     times, counts, hours = profile
     j = max(bisect_right(times, s) - 1, 0)
-    top_count, top_hours = 0.0, 0.0
-    while j < len(times) and times[j] <= e:
-        top_count = max(top_count, counts[j])
-        top_hours = max(top_hours, hours[j])
-        j += 1
-    return round(top_count), top_hours
+    k = bisect_right(times, e)
+    if j >= k:
+        return 0, 0.0
+    return round(max(0.0, max(counts[j:k]))), max(0.0, max(hours[j:k]))

@@ -129,3 +129,30 @@ def test_the_knapsack_stops_after_the_same_sets_when_it_skips(monkeypatch):
     found = [packing._knapsack(eligible, float("inf"), 3, chain, v) for v in packing.VALUES]
     monkeypatch.setattr(packing._Bounds, "of", classmethod(lambda *_: None))
     assert [packing._knapsack(eligible, float("inf"), 3, chain, v) for v in packing.VALUES] == found
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_knapsack_picks_the_same_set_with_cuts_where_hours_bind(monkeypatch, seed):
+    """Where hours bind the knapsack skips what cannot beat its best set on weighted hours,
+    and scans the blocks once where no two fit. From 4.5 to 30 free hours, one block to
+    many fit: where the full search would stop before the end, the one with cuts must not
+    pick another set."""
+    rng = random.Random(seed)  # noqa: S311 - repeatable hours
+    _, runs = carousel(seed=1)
+    paces = (3.0, 4.5, 6.0, 7.0, 10.5)
+    options = [packing.Option(run, rng.choice(paces), 0) for run in runs[:64]]
+    eligible = []
+    for u in range(32):
+        theirs = options[2 * u : 2 * u + 2]
+        eligible.append((u, theirs, min(o.hpw for o in theirs)))
+    chain = sorted((float(rng.randint(1, 6)) + rng.random() for _ in range(32)), reverse=True)
+    asks = [
+        (float(hours), slots, value)
+        for hours in (4.5, 7, 10.5, 14, 21, 30)
+        for slots in (2, 3, 5, 32)
+        for value in packing.VALUES
+    ]
+    found = [packing._knapsack(eligible, h, s, chain, v) for h, s, v in asks]
+    monkeypatch.setattr(packing._Cuts, "of", classmethod(lambda *_: None))
+    monkeypatch.setattr(packing, "_one_fits", lambda *_: False)
+    assert [packing._knapsack(eligible, h, s, chain, v) for h, s, v in asks] == found

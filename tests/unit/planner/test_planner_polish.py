@@ -1,0 +1,145 @@
+"""Moving blocks to cheaper or earlier runs: the moves a day-by-day check allows, no others."""
+
+from datetime import date, timedelta
+from random import Random
+
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
+
+from eigendossier.planner import Block, Preferences, Run
+from eigendossier.planner.polish import cheaper, left_shift, true_score
+from eigendossier.planner.problem import compile_problem, remaining_blocks
+from eigendossier.planner.types import EPS, Option, Problem, Solution
+from tests.support_examples import examples
+
+DAY = date(2031, 1, 6)
+
+
+@st.composite
+def questions(draw):
+    """A few blocks on a four-weekly grid, daytime runs of four weeks (7 hours a week) and
+    evening runs of four or eight (7 or 3.5): sums of them meet the hours limits exactly,
+    the edge where a check that sums hours another way could tip over."""
+    n = draw(st.integers(3, 8))
+    blocks, runs = [], []
+    for i in range(n):
+        before = {f"b{j}" for j in draw(st.sets(st.integers(0, i - 1), max_size=1))} if i else set()
+        blocks.append(Block(f"b{i}", f"B{i}", 1, 28, before))
+        for slot in sorted(draw(st.sets(st.integers(0, 11), min_size=2, max_size=8))):
+            for variant, weeks in (("daytime", 4), ("evening", draw(st.sampled_from((4, 8))))):
+                start = DAY + timedelta(weeks=4 * slot)
+                end = start + timedelta(weeks=weeks, days=-1)
+                runs.append(
+                    Run(
+                        f"r{i}.{slot}{variant[0]}",
+                        f"b{i}",
+                        start,
+                        end,
+                        variant,
+                        "school",
+                        "physical",
+                        3,
+                    )
+                )
+    parallel = draw(st.sampled_from((None, 1, 2, 3)))
+    hours = draw(st.sampled_from((None, 7.0, 10.5, 14.0, 17.5)))
+    hard = {
+        name
+        for name, limit in (("max_parallel", parallel), ("max_hours_per_week", hours))
+        if limit is not None
+    }
+    soft = draw(st.booleans())  # a soft pace limit, which left_shift must not start to break
+    wishes = Preferences(
+        DAY,
+        DAY + timedelta(weeks=120),
+        times_of_day={"evening"},
+        max_parallel=parallel or (2 if soft else None),
+        max_hours_per_week=hours,
+        hard=hard,
+    )
+    todo, _ = remaining_blocks(blocks, ())
+    return compile_problem(todo, runs, wishes, ())
+
+
+def _some_plan(problem: Problem, rng: Random) -> Solution | None:
+    """Blocks in order, each on a run drawn from those that fit beside the ones before."""
+    chosen: list[Option | None] = [None] * len(problem.blocks)
+    for u, options in enumerate(problem.options):
+        fitting = [o for o in options if _fits_day_by_day(problem, chosen, u, o)]
+        if not fitting:
+            return None
+        chosen[u] = rng.choice(fitting)
+    plan = [o for o in chosen if o is not None]
+    return Solution(tuple(plan), max(o.e for o in plan), sum(o.cost for o in plan))
+
+
+def _fits_day_by_day(problem: Problem, chosen: list[Option | None], u: int, option: Option) -> bool:
+    """Blocks not placed yet (``None``) do not count."""
+    placed = [(j, o) for j, o in enumerate(chosen) if o is not None and j != u]
+    if any(j in problem.preds[u] and o.e >= option.s for j, o in placed):
+        return False
+    if any(j in problem.succs[u] and o.s <= option.e for j, o in placed):
+        return False
+    for day in range(option.s, option.e + 1):
+        going = [o for _, o in placed if o.s <= day <= o.e]
+        if problem.hard_parallel is not None and len(going) + 1 > problem.hard_parallel:
+            return False
+        hours = sum(o.hpw for o in going) + option.hpw
+        if problem.hard_hours is not None and hours > problem.hard_hours + EPS:
+            return False
+    return True
+
+
+def _cheaper_day_by_day(problem: Problem, solution: Solution) -> list[Option]:
+    chosen = list(solution.options)
+    moved = True
+    while moved:
+        moved = False
+        for u, options in enumerate(problem.options):
+            offers = [o for o in options if o.e <= solution.finish and o.cost < chosen[u].cost]
+            for option in sorted(offers, key=lambda o: (o.cost, o.e, o.s)):
+                if _fits_day_by_day(problem, chosen, u, option):
+                    chosen[u] = option
+                    moved = True
+                    break
+    return chosen
+
+
+def _left_shift_day_by_day(problem: Problem, solution: Solution) -> list[Option]:
+    chosen = list(solution.options)
+    moved = True
+    while moved:
+        moved = False
+        for u, options in enumerate(problem.options):
+            earlier = [o for o in options if o.e < chosen[u].e]
+            for option in sorted(earlier, key=lambda o: (o.e, o.cost, o.s)):
+                trial = [*chosen[:u], option, *chosen[u + 1 :]]
+                if _fits_day_by_day(problem, chosen, u, option) and true_score(
+                    problem, trial
+                ) <= true_score(problem, chosen):
+                    chosen[u] = option
+                    moved = True
+                    break
+    return chosen
+
+
+@settings(max_examples=examples(200), derandomize=True, deadline=None)
+@given(questions(), st.randoms(use_true_random=False))
+def test_blocks_move_to_the_runs_a_day_by_day_check_allows(problem, rng):
+    """A plan made cheaper, and then moved earlier, takes in every step the first run
+    (cheapest, then earliest) that keeps prerequisites and, on every day it covers, the
+    hard limits on runs at a time and hours a week beside the other blocks' runs."""
+    plan = _some_plan(problem, rng)
+    if plan is None:
+        event("no plan")
+        return
+    made_cheaper = cheaper(problem, plan)
+    shifted = left_shift(problem, made_cheaper)
+    event("made cheaper" if made_cheaper != plan else "no cheaper run fits")
+    event("moved earlier" if shifted != made_cheaper else "no earlier run fits")
+    expected = _cheaper_day_by_day(problem, plan)
+    if sum(o.cost for o in expected) < plan.score - problem.base_score:
+        assert list(made_cheaper.options) == expected
+    else:
+        assert made_cheaper == plan
+    assert list(shifted.options) == _left_shift_day_by_day(problem, made_cheaper)
