@@ -32,6 +32,11 @@ from eigendossier.planner.model import (
 from eigendossier.planner.types import EPS, Option, PaceLimit, Problem
 
 _NONE = 1 << 62  # more moments than any grid has: no such run
+# A run's dates as one number, start ordinal above end ordinal: every date's ordinal
+# (3,652,059 at most) fits in the low bits, so the numbers sort as (start, end) pairs do,
+# and hash and compare faster than pairs in the compile's loop over the runs.
+_DAY_BITS = 22
+_DAY_MASK = (1 << _DAY_BITS) - 1
 
 
 def remaining_blocks(
@@ -327,9 +332,12 @@ def _block_options(
     at = Option.at  # bound once: a catalogue makes thousands
     cheapest = _cheapest_per_dates(runs, costs) if hours_matter and block_hours > 0 else None
     if cheapest is not None:
-        return [
-            at(runs[i], s, e, block_hours * 7 / (e - s + 1), cost) for (s, e), (cost, i) in cheapest
-        ]
+        options = []
+        for dates in sorted(cheapest):  # by start, then end
+            i = cheapest[dates]
+            s, e = dates >> _DAY_BITS, dates & _DAY_MASK
+            options.append(at(runs[i], s, e, block_hours * 7 / (e - s + 1), costs[i]))
+        return options
     if hours_matter:
         rows: list[tuple[int, int, int, float, int]] = []
         for i, (run, cost) in enumerate(zip(runs, costs, strict=True)):
@@ -353,25 +361,23 @@ def _block_options(
     return options
 
 
-def _cheapest_per_dates(
-    runs: list[Run], costs: list[int]
-) -> list[tuple[tuple[int, int], tuple[int, int]]] | None:
-    """Per distinct dates (start and end ordinals, ascending) the cheapest run's cost and
-    index (the first of equals): :func:`_kept_by_pace` when every pace is the block's hours
-    spread over the run's days, ``None`` when some run gives its own pace. A run that lies
-    inside another one's dates and is shorter is then strictly heavier (the hours are
-    positive, and no two day counts a calendar holds are close enough for their quotients
-    to round alike), so a run dominates only runs of its own dates, and of those the
-    cheapest one stays."""
-    best: dict[tuple[int, int], tuple[int, int]] = {}
-    for i, (run, cost) in enumerate(zip(runs, costs, strict=True)):
+def _cheapest_per_dates(runs: list[Run], costs: list[int]) -> dict[int, int] | None:
+    """Per distinct dates (start and end ordinals as one number, see :data:`_DAY_BITS`) the
+    index of the cheapest run (the first of equals): :func:`_kept_by_pace` when every pace
+    is the block's hours spread over the run's days, ``None`` when some run gives its own
+    pace. A run that lies inside another one's dates and is shorter is then strictly
+    heavier (the hours are positive, and no two day counts a calendar holds are close
+    enough for their quotients to round alike), so a run dominates only runs of its own
+    dates, and of those the cheapest one stays."""
+    best: dict[int, int] = {}
+    for i, run in enumerate(runs):
         if run.hours_per_week is not None:
             return None
-        dates = (run.start.toordinal(), run.end.toordinal())
+        dates = run.start.toordinal() << _DAY_BITS | run.end.toordinal()
         found = best.get(dates)
-        if found is None or cost < found[0]:
-            best[dates] = (cost, i)
-    return sorted(best.items())
+        if found is None or costs[i] < costs[found]:
+            best[dates] = i
+    return best
 
 
 def _price(kind: dict[str, str], checks: list[tuple[str, frozenset[str], bool, int]]) -> int | None:
