@@ -210,12 +210,17 @@ def profile_of(options: list[Option]) -> Profile:
 
 
 def peak(profile: Profile, s: int, e: int) -> tuple[int, float]:
-    """The highest count and hours of the profile on any day in ``[s, e]``."""
+    """The highest count and hours of the profile on any day in ``[s, e]`` (nothing: 0).
+
+    The steps in force on those days are the one in force at ``s`` and those starting by
+    ``e``: one slice each, their maxima taken by ``max`` (the polish asks this tens of
+    thousands of times per plan)."""
     times, counts, hours = profile
-    j = max(bisect_right(times, s) - 1, 0)
-    top_count, top_hours = 0.0, 0.0
-    while j < len(times) and times[j] <= e:
-        top_count = max(top_count, counts[j])
-        top_hours = max(top_hours, hours[j])
-        j += 1
-    return round(top_count), top_hours
+    j = bisect_right(times, s) - 1
+    if j < 0:
+        j = 0
+    k = bisect_right(times, e)
+    if j >= k:
+        return 0, 0.0
+    top_count, top_hours = max(counts[j:k]), max(hours[j:k])
+    return round(top_count if top_count > 0.0 else 0.0), top_hours if top_hours > 0.0 else 0.0
