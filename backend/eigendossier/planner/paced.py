@@ -156,7 +156,7 @@ class _BlockIndex:
             self.min_load,
         ) = _suffix_minima(by_start)
         self.known: dict[int, tuple[int, int, int, float, float]] = {}  # by needs' key
-        self.fronts: dict[tuple[int, int], _Front] = {}
+        self.fronts: dict[int, _Front] = {}  # by window, keyed as needs keys it
         self.by_cost: list[_CostRuns] | None = None  # made by the first front asked for
         self.by_kind: dict[_Kind, list[int]] | None = None  # made by the first kinds asked for
         by_end = sorted(options, key=attrgetter("e"))
@@ -213,25 +213,31 @@ class _BlockIndex:
 
     def front(self, i: int, deadline: int) -> _Front:
         """Per cost of the window's options, the fewest moments and hour-moments at that cost
-        or less: the trade-off between score and track (or hours) use, cheapest first."""
-        key = (i, deadline)
+        or less: the trade-off between score and track (or hours) use, cheapest first.
+
+        Asked at nearly every node of a search under a score budget (the alternatives), and
+        mostly for windows no search of this block asked before: so one pass over the
+        block's costs, which come sorted, keyed as :meth:`needs` keys its windows."""
+        key = (deadline << 32) | i
         known = self.fronts.get(key)
         if known is not None:
             return known
-        least: dict[int, tuple[int, float]] = {}
         first = self.starts[i]  # the window: options starting from here, ending by deadline
+        front: list[tuple[int, int, float]] = []
+        fewest, lightest = INF, float(INF)  # at the costs so far
         for runs in self._by_cost():
             found = runs.least(first, deadline)
-            if found is not None:
-                least[runs.cost] = found
-        front: list[tuple[int, int, float]] = []
-        for cost in sorted(least):
-            steps, load = least[cost]
-            if front:
-                steps, load = min(steps, front[-1][1]), min(load, front[-1][2])
-            front.append((cost, steps, load))
-        self.fronts[key] = tuple(front)
-        return self.fronts[key]
+            if found is None:
+                continue
+            steps, load = found
+            if fewest < steps:
+                steps = fewest
+            if lightest < load:
+                load = lightest
+            front.append((runs.cost, steps, load))
+            fewest, lightest = steps, load
+        known = self.fronts[key] = tuple(front)
+        return known
 
     def _by_cost(self) -> list[_CostRuns]:
         if self.by_cost is None:
