@@ -47,7 +47,7 @@ from operator import attrgetter, itemgetter
 from typing import Any, Literal, TypeVar, cast
 
 from eigendossier.planner import packing, polish
-from eigendossier.planner.problem import most_at_once, within_budget
+from eigendossier.planner.problem import cost_ranges, most_at_once, within_budget
 from eigendossier.planner.problem import too_few_moments as _too_few_moments
 from eigendossier.planner.types import (
     EPS,
@@ -445,7 +445,7 @@ class _Paced:
         """
         if budget <= 0:
             return 0
-        cheapest = self.p.base_score + sum(min(o.cost for o in opts) for opts in self.p.options)
+        cheapest = self.p.base_score + sum(least for least, _ in cost_ranges(self.p))
         found, _, left = self._reach(within_budget(self.p, cheapest + 1), start, budget)
         self.best = better(self.best, found)
         ends = self.variant.ends

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 from math import inf
+from typing import cast
 
 from eigendossier.planner.model import (
     LEARNING_FORM,
@@ -511,20 +512,38 @@ def within_budget(variant: Problem, max_score: int | None) -> Problem:
     """
     if max_score is None:
         return variant
-    cheapest = [min((o.cost for o in opts), default=0) for opts in variant.options]
-    slack = max_score - variant.base_score - sum(cheapest)
+    ranges = cost_ranges(variant)
+    slack = max_score - variant.base_score - sum(least for least, _ in ranges)
     options = [
-        _affordable(opts, least + slack)
-        for opts, least in zip(variant.options, cheapest, strict=True)
+        _affordable(opts, least + slack, most)
+        for opts, (least, most) in zip(variant.options, ranges, strict=True)
     ]
     if all(kept is opts for kept, opts in zip(options, variant.options, strict=True)):
         return variant
     return replace(variant, options=options, derived=dict(variant.derived))
 
 
-def _affordable(options: list[Option], limit: int) -> list[Option]:
-    """The options costing less than ``limit``: the list itself when that is all of them."""
-    if all(o.cost < limit for o in options):
+def cost_ranges(problem: Problem) -> list[tuple[int, int | None]]:
+    """Per block the least and the greatest cost of its options (``(0, None)``: it has
+    none), worked out once per options list: every search for an alternative cuts each
+    variant to its budget, and every deadline probe cuts the question to its cheapest
+    runs, and without them each cut passed over all the options twice."""
+    key = ("cost ranges",)
+    known = problem.derived.get(key)
+    if known is not None and known[0] is problem.options:
+        return cast(list[tuple[int, int | None]], known[1])
+    ranges: list[tuple[int, int | None]] = []
+    for opts in problem.options:
+        costs = [o.cost for o in opts]
+        ranges.append((min(costs), max(costs)) if costs else (0, None))
+    problem.derived[key] = (problem.options, ranges)
+    return ranges
+
+
+def _affordable(options: list[Option], limit: int, most: int | None) -> list[Option]:
+    """The options costing less than ``limit``: the list itself when that is all of them
+    (``most``: their greatest cost, ``None`` when there are none)."""
+    if most is None or most < limit:
         return options
     return [o for o in options if o.cost < limit]
 
