@@ -130,6 +130,8 @@ class _BlockIndex:
         "by_cost",
         "by_kind",
         "by_start",
+        "ended_load",
+        "ended_steps",
         "ends",
         "fronts",
         "known",
@@ -162,11 +164,21 @@ class _BlockIndex:
         by_end = sorted(options, key=attrgetter("e"))
         self.ends = [o.e for o in by_end]
         self.max_s = []
-        top = -INF
+        # Per count j of options by end, the least moments and hour-moments of the first j:
+        # what no option ending by a deadline undercuts (see _scan).
+        self.ended_steps: list[int] = [INF]
+        self.ended_load: list[float] = [float(INF)]
+        top, steps, load = -INF, INF, float(INF)
         for o in by_end:
             if o.s > top:
                 top = o.s
             self.max_s.append(top)
+            if o.steps < steps:
+                steps = o.steps
+            if o.hpw * o.steps < load:
+                load = o.hpw * o.steps
+            self.ended_steps.append(steps)
+            self.ended_load.append(load)
 
     def needs(self, i: int, deadline: int) -> tuple[int, int, int, float, float]:
         """Least cost, track days, moments, hour-days and hour-moments of window options.
@@ -184,8 +196,19 @@ class _BlockIndex:
         return found
 
     def _scan(self, i: int, deadline: int) -> tuple[int, int, int, float, float]:
-        floor_cost, floor_eff, floor_steps = self.min_cost[i], self.min_eff[i], self.min_steps[i]
-        floor_energy, floor_load = self.min_energy[i], self.min_load[i]
+        """The window's minima, scanned until each reaches a floor no window option can
+        undercut. Moments and hour-moments take the higher of two floors: their least from
+        ``i`` on, and their least among the options ending by ``deadline``. The runs the
+        grid's end cuts short cover the fewest moments and lie past most deadlines: with
+        the first floor alone the scan missed them and ran to the window's end (on a
+        learner without a route, four scans in five)."""
+        floor_cost, floor_eff, floor_energy = self.min_cost[i], self.min_eff[i], self.min_energy[i]
+        ended = bisect_right(self.ends, deadline)
+        floor_steps, floor_load = self.min_steps[i], self.min_load[i]
+        if self.ended_steps[ended] > floor_steps:
+            floor_steps = self.ended_steps[ended]
+        if self.ended_load[ended] > floor_load:
+            floor_load = self.ended_load[ended]
         cost = eff = steps = INF
         energy = load = float(INF)
         for o in self.by_start[i : bisect_right(self.starts, deadline)]:
