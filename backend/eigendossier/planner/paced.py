@@ -1096,10 +1096,11 @@ def _suffix_minima(
     options: list[Option],
 ) -> tuple[list[int], list[int], list[int], list[int], list[float], list[float]]:
     """Per index i, the least end, cost, eff, steps, energy and hour-moments of
-    ``options[i:]``, in one pass; each list one longer, ending in ``INF``."""
+    ``options[i:]``, in one pass; each list one longer, ending in ``INF``. Each minimum is
+    appended to its own list (reversed at the end): no row per option to transpose."""
     e = cost = eff = steps = INF
     energy = load = float(INF)
-    rows = []
+    ends, costs, effs, moments, energies, loads = [e], [cost], [eff], [steps], [energy], [load]
     for o in reversed(options):
         if o.e < e:
             e = o.e
@@ -1113,11 +1114,15 @@ def _suffix_minima(
             energy = o.energy
         if o.hpw * o.steps < load:
             load = o.hpw * o.steps
-        rows.append((e, cost, eff, steps, energy, load))
-    rows.reverse()
-    rows.append((INF, INF, INF, INF, float(INF), float(INF)))
-    columns = [list(column) for column in zip(*rows, strict=True)]
-    return columns[0], columns[1], columns[2], columns[3], columns[4], columns[5]
+        ends.append(e)
+        costs.append(cost)
+        effs.append(eff)
+        moments.append(steps)
+        energies.append(energy)
+        loads.append(load)
+    for column in (ends, costs, effs, moments, energies, loads):
+        column.reverse()
+    return ends, costs, effs, moments, energies, loads
 
 
 class _Variant:
