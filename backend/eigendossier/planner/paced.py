@@ -146,7 +146,7 @@ class _BlockIndex:
     )
 
     def __init__(self, options: list[Option]) -> None:
-        by_start = sorted(options, key=attrgetter("s", "e", "cost"))
+        by_start = _by_start(options)
         self.by_start = by_start
         self.starts = [o.s for o in by_start]
         (
@@ -322,6 +322,16 @@ class _CostRuns:
             if steps == floor_steps and load == floor_load:
                 break
         return (steps, load) if found else None
+
+
+def _by_start(options: list[Option]) -> list[Option]:
+    """The options sorted by start, end and cost (ties as they come). A compiled options
+    list comes in that order already, which one pass checks more cheaply than a sort with
+    a key tuple per option confirms it."""
+    for a, b in pairwise(options):
+        if a.s > b.s or (a.s == b.s and (a.e > b.e or (a.e == b.e and a.cost > b.cost))):
+            return sorted(options, key=attrgetter("s", "e", "cost"))
+    return list(options)
 
 
 def _suffix_min(values: list[_T], past: _T) -> list[_T]:
