@@ -60,6 +60,7 @@ from eigendossier.planner.types import (
 )
 
 INF = 1 << 62
+_LONG_SCAN = 16  # a window scan this long that met no floor makes the floors by end
 PROBE_NODES = 150  # what the deadline probes may spend of a search's share (see _probe)
 _TOL = 1e-6  # a pace margin well above the float noise (EPS) the hours checks allow
 _RELEASE, _DEADLINE = itemgetter(0), itemgetter(1)
@@ -128,6 +129,7 @@ class _BlockIndex:
 
     __slots__ = (
         "by_cost",
+        "by_end",
         "by_kind",
         "by_start",
         "ended_load",
@@ -163,22 +165,17 @@ class _BlockIndex:
         self.by_kind: dict[_Kind, list[int]] | None = None  # made by the first kinds asked for
         by_end = sorted(options, key=attrgetter("e"))
         self.ends = [o.e for o in by_end]
+        self.by_end = by_end
         self.max_s = []
-        # Per count j of options by end, the least moments and hour-moments of the first j:
-        # what no option ending by a deadline undercuts (see _scan).
-        self.ended_steps: list[int] = [INF]
-        self.ended_load: list[float] = [float(INF)]
-        top, steps, load = -INF, INF, float(INF)
+        top = -INF
         for o in by_end:
             if o.s > top:
                 top = o.s
             self.max_s.append(top)
-            if o.steps < steps:
-                steps = o.steps
-            if o.hpw * o.steps < load:
-                load = o.hpw * o.steps
-            self.ended_steps.append(steps)
-            self.ended_load.append(load)
+        # Per count j of options by end, the least moments and hour-moments of the first j:
+        # made by the first scan that finds the suffix floors out of reach (see _scan).
+        self.ended_steps: list[int] | None = None
+        self.ended_load: list[float] = []
 
     def needs(self, i: int, deadline: int) -> tuple[int, int, int, float, float]:
         """Least cost, track days, moments, hour-days and hour-moments of window options.
@@ -197,21 +194,24 @@ class _BlockIndex:
 
     def _scan(self, i: int, deadline: int) -> tuple[int, int, int, float, float]:
         """The window's minima, scanned until each reaches a floor no window option can
-        undercut. Moments and hour-moments take the higher of two floors: their least from
-        ``i`` on, and their least among the options ending by ``deadline``. The runs the
-        grid's end cuts short cover the fewest moments and lie past most deadlines: with
-        the first floor alone the scan missed them and ran to the window's end (on a
-        learner without a route, four scans in five)."""
+        undercut: its least from ``i`` on. The runs the grid's end cuts short cover the
+        fewest moments and lie past most deadlines, so for moments and hour-moments that
+        floor is often out of reach and the scan runs to the window's end (on a learner
+        without a route, four scans in five). The first such long scan makes a second
+        floor for them, their least among the options ending by the deadline, and later
+        scans stop at the higher of the two."""
         floor_cost, floor_eff, floor_energy = self.min_cost[i], self.min_eff[i], self.min_energy[i]
-        ended = bisect_right(self.ends, deadline)
         floor_steps, floor_load = self.min_steps[i], self.min_load[i]
-        if self.ended_steps[ended] > floor_steps:
-            floor_steps = self.ended_steps[ended]
-        if self.ended_load[ended] > floor_load:
-            floor_load = self.ended_load[ended]
+        if self.ended_steps is not None:
+            ended = bisect_right(self.ends, deadline)
+            if self.ended_steps[ended] > floor_steps:
+                floor_steps = self.ended_steps[ended]
+            if self.ended_load[ended] > floor_load:
+                floor_load = self.ended_load[ended]
         cost = eff = steps = INF
         energy = load = float(INF)
-        for o in self.by_start[i : bisect_right(self.starts, deadline)]:
+        window = self.by_start[i : bisect_right(self.starts, deadline)]
+        for o in window:
             if o.e > deadline:
                 continue
             if o.cost < cost:
@@ -232,7 +232,21 @@ class _BlockIndex:
                 and cost == floor_cost
             ):
                 break
+        else:
+            if self.ended_steps is None and len(window) > _LONG_SCAN:
+                self._make_ended_floors()
         return cost, eff, steps, energy, load
+
+    def _make_ended_floors(self) -> None:
+        steps, load = INF, float(INF)
+        self.ended_steps, self.ended_load = [steps], [load]
+        for o in self.by_end:
+            if o.steps < steps:
+                steps = o.steps
+            if o.hpw * o.steps < load:
+                load = o.hpw * o.steps
+            self.ended_steps.append(steps)
+            self.ended_load.append(load)
 
     def front(self, i: int, deadline: int) -> _Front:
         """Per cost of the window's options, the fewest moments and hour-moments at that cost

@@ -1,5 +1,6 @@
 """The two exact engines agree where both apply, on instances too big for brute force."""
 
+import itertools
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -288,7 +289,8 @@ def test_window_needs_and_fronts_are_the_least_of_the_window(instance, own_pace)
     """The bounds read each block's window (options starting from an index, ending by a
     deadline) through scans that stop early: their answers are the plain minima over the
     window, also for deadlines before the runs the grid's end cuts short (those runs
-    cover the fewest moments, but lie outside such windows)."""
+    cover the fewest moments, but lie outside such windows), before and after a long
+    scan makes the floors by end."""
     blocks, runs = instance
     if own_pace:  # a run with its own pace: the compile's other way to drop dominated runs
         runs = [replace(runs[0], hours_per_week=10.0), *runs[1:]]
@@ -301,8 +303,10 @@ def test_window_needs_and_fronts_are_the_least_of_the_window(instance, own_pace)
     )
     todo, _ = remaining_blocks(blocks, ())
     problem = compile_problem(todo, runs, prefs, ())
-    for options in problem.options:
-        index = paced._index_of(problem, options)
+    for options, floors_by_end in itertools.product(problem.options, (False, True)):
+        index = paced._BlockIndex(options)
+        if floors_by_end:
+            index._make_ended_floors()  # as the first scan that meets no floor does
         ends = sorted({o.e for o in options})
         starts = index.starts
         for i in range(len(starts)):
