@@ -47,7 +47,7 @@ from operator import attrgetter, itemgetter
 from typing import Any, Literal, TypeVar, cast
 
 from eigendossier.planner import packing, polish
-from eigendossier.planner.problem import most_at_once, within_budget
+from eigendossier.planner.problem import cost_ranges, most_at_once, within_budget
 from eigendossier.planner.problem import too_few_moments as _too_few_moments
 from eigendossier.planner.types import (
     EPS,
@@ -60,6 +60,7 @@ from eigendossier.planner.types import (
 )
 
 INF = 1 << 62
+_LONG_SCAN = 16  # a window scan this long that met no floor makes the floors by end
 PROBE_NODES = 150  # what the deadline probes may spend of a search's share (see _probe)
 _TOL = 1e-6  # a pace margin well above the float noise (EPS) the hours checks allow
 _RELEASE, _DEADLINE = itemgetter(0), itemgetter(1)
@@ -130,8 +131,11 @@ class _BlockIndex:
 
     __slots__ = (
         "by_cost",
+        "by_end",
         "by_kind",
         "by_start",
+        "ended_load",
+        "ended_steps",
         "ends",
         "fronts",
         "known",
@@ -146,7 +150,7 @@ class _BlockIndex:
     )
 
     def __init__(self, options: list[Option]) -> None:
-        by_start = sorted(options, key=attrgetter("s", "e", "cost"))
+        by_start = _by_start(options)
         self.by_start = by_start
         self.starts = [o.s for o in by_start]
         (
@@ -158,17 +162,22 @@ class _BlockIndex:
             self.min_load,
         ) = _suffix_minima(by_start)
         self.known: dict[int, tuple[int, int, int, float, float]] = {}  # by needs' key
-        self.fronts: dict[tuple[int, int], _Front] = {}
+        self.fronts: dict[int, _Front] = {}  # by window, keyed as needs keys it
         self.by_cost: list[_CostRuns] | None = None  # made by the first front asked for
         self.by_kind: dict[_Kind, list[int]] | None = None  # made by the first kinds asked for
         by_end = sorted(options, key=attrgetter("e"))
         self.ends = [o.e for o in by_end]
+        self.by_end = by_end
         self.max_s = []
         top = -INF
         for o in by_end:
             if o.s > top:
                 top = o.s
             self.max_s.append(top)
+        # Per count j of options by end, the least moments and hour-moments of the first j:
+        # made by the first scan that finds the suffix floors out of reach (see _scan).
+        self.ended_steps: list[int] | None = None
+        self.ended_load: list[float] = []
 
     def needs(self, i: int, deadline: int) -> tuple[int, int, int, float, float]:
         """Least cost, track days, moments, hour-days and hour-moments of window options.
@@ -186,11 +195,25 @@ class _BlockIndex:
         return found
 
     def _scan(self, i: int, deadline: int) -> tuple[int, int, int, float, float]:
-        floor_cost, floor_eff, floor_steps = self.min_cost[i], self.min_eff[i], self.min_steps[i]
-        floor_energy, floor_load = self.min_energy[i], self.min_load[i]
+        """The window's minima, scanned until each reaches a floor no window option can
+        undercut: its least from ``i`` on. The runs the grid's end cuts short cover the
+        fewest moments and lie past most deadlines, so for moments and hour-moments that
+        floor is often out of reach and the scan runs to the window's end (on a learner
+        without a route, four scans in five). The first such long scan makes a second
+        floor for them, their least among the options ending by the deadline, and later
+        scans stop at the higher of the two."""
+        floor_cost, floor_eff, floor_energy = self.min_cost[i], self.min_eff[i], self.min_energy[i]
+        floor_steps, floor_load = self.min_steps[i], self.min_load[i]
+        if self.ended_steps is not None:
+            ended = bisect_right(self.ends, deadline)
+            if self.ended_steps[ended] > floor_steps:
+                floor_steps = self.ended_steps[ended]
+            if self.ended_load[ended] > floor_load:
+                floor_load = self.ended_load[ended]
         cost = eff = steps = INF
         energy = load = float(INF)
-        for o in self.by_start[i : bisect_right(self.starts, deadline)]:
+        window = self.by_start[i : bisect_right(self.starts, deadline)]
+        for o in window:
             if o.e > deadline:
                 continue
             if o.cost < cost:
@@ -211,29 +234,49 @@ class _BlockIndex:
                 and cost == floor_cost
             ):
                 break
+        else:
+            if self.ended_steps is None and len(window) > _LONG_SCAN:
+                self._make_ended_floors()
         return cost, eff, steps, energy, load
+
+    def _make_ended_floors(self) -> None:
+        steps, load = INF, float(INF)
+        self.ended_steps, self.ended_load = [steps], [load]
+        for o in self.by_end:
+            if o.steps < steps:
+                steps = o.steps
+            if o.hpw * o.steps < load:
+                load = o.hpw * o.steps
+            self.ended_steps.append(steps)
+            self.ended_load.append(load)
 
     def front(self, i: int, deadline: int) -> _Front:
         """Per cost of the window's options, the fewest moments and hour-moments at that cost
-        or less: the trade-off between score and track (or hours) use, cheapest first."""
-        key = (i, deadline)
+        or less: the trade-off between score and track (or hours) use, cheapest first.
+
+        Asked at nearly every node of a search under a score budget (the alternatives), and
+        mostly for windows no search of this block asked before: so one pass over the
+        block's costs, which come sorted, keyed as :meth:`needs` keys its windows."""
+        key = (deadline << 32) | i
         known = self.fronts.get(key)
         if known is not None:
             return known
-        least: dict[int, tuple[int, float]] = {}
         first = self.starts[i]  # the window: options starting from here, ending by deadline
+        front: list[tuple[int, int, float]] = []
+        fewest, lightest = INF, float(INF)  # at the costs so far
         for runs in self._by_cost():
             found = runs.least(first, deadline)
-            if found is not None:
-                least[runs.cost] = found
-        front: list[tuple[int, int, float]] = []
-        for cost in sorted(least):
-            steps, load = least[cost]
-            if front:
-                steps, load = min(steps, front[-1][1]), min(load, front[-1][2])
-            front.append((cost, steps, load))
-        self.fronts[key] = tuple(front)
-        return self.fronts[key]
+            if found is None:
+                continue
+            steps, load = found
+            if fewest < steps:
+                steps = fewest
+            if lightest < load:
+                load = lightest
+            front.append((runs.cost, steps, load))
+            fewest, lightest = steps, load
+        known = self.fronts[key] = tuple(front)
+        return known
 
     def _by_cost(self) -> list[_CostRuns]:
         if self.by_cost is None:
@@ -295,6 +338,16 @@ class _CostRuns:
             if steps == floor_steps and load == floor_load:
                 break
         return (steps, load) if found else None
+
+
+def _by_start(options: list[Option]) -> list[Option]:
+    """The options sorted by start, end and cost (ties as they come). A compiled options
+    list comes in that order already, which one pass checks more cheaply than a sort with
+    a key tuple per option confirms it."""
+    for a, b in pairwise(options):
+        if a.s > b.s or (a.s == b.s and (a.e > b.e or (a.e == b.e and a.cost > b.cost))):
+            return sorted(options, key=attrgetter("s", "e", "cost"))
+    return list(options)
 
 
 def _suffix_min(values: list[_T], past: _T) -> list[_T]:
@@ -441,7 +494,7 @@ class _Paced:
         """
         if budget <= 0:
             return 0
-        cheapest = self.p.base_score + sum(min(o.cost for o in opts) for opts in self.p.options)
+        cheapest = self.p.base_score + sum(least for least, _ in cost_ranges(self.p))
         found, _, left = self._reach(within_budget(self.p, cheapest + 1), start, budget)
         self.best = better(self.best, found)
         ends = self.variant.ends
@@ -1069,10 +1122,11 @@ def _suffix_minima(
     options: list[Option],
 ) -> tuple[list[int], list[int], list[int], list[int], list[float], list[float]]:
     """Per index i, the least end, cost, eff, steps, energy and hour-moments of
-    ``options[i:]``, in one pass; each list one longer, ending in ``INF``."""
+    ``options[i:]``, in one pass; each list one longer, ending in ``INF``. Each minimum is
+    appended to its own list (reversed at the end): no row per option to transpose."""
     e = cost = eff = steps = INF
     energy = load = float(INF)
-    rows = []
+    ends, costs, effs, moments, energies, loads = [e], [cost], [eff], [steps], [energy], [load]
     for o in reversed(options):
         if o.e < e:
             e = o.e
@@ -1086,11 +1140,15 @@ def _suffix_minima(
             energy = o.energy
         if o.hpw * o.steps < load:
             load = o.hpw * o.steps
-        rows.append((e, cost, eff, steps, energy, load))
-    rows.reverse()
-    rows.append((INF, INF, INF, INF, float(INF), float(INF)))
-    columns = [list(column) for column in zip(*rows, strict=True)]
-    return columns[0], columns[1], columns[2], columns[3], columns[4], columns[5]
+        ends.append(e)
+        costs.append(cost)
+        effs.append(eff)
+        moments.append(steps)
+        energies.append(energy)
+        loads.append(load)
+    for column in (ends, costs, effs, moments, energies, loads):
+        column.reverse()
+    return ends, costs, effs, moments, energies, loads
 
 
 class _Variant:

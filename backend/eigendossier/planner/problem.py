@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 from math import inf
+from typing import cast
 
 from eigendossier.planner.model import (
     LEARNING_FORM,
@@ -32,6 +33,11 @@ from eigendossier.planner.model import (
 from eigendossier.planner.types import EPS, Option, PaceLimit, Problem
 
 _NONE = 1 << 62  # more moments than any grid has: no such run
+# A run's dates as one number, start ordinal above end ordinal: every date's ordinal
+# (3,652,059 at most) fits in the low bits, so the numbers sort as (start, end) pairs do,
+# and hash and compare faster than pairs in the compile's loop over the runs.
+_DAY_BITS = 22
+_DAY_MASK = (1 << _DAY_BITS) - 1
 
 
 def remaining_blocks(
@@ -327,9 +333,12 @@ def _block_options(
     at = Option.at  # bound once: a catalogue makes thousands
     cheapest = _cheapest_per_dates(runs, costs) if hours_matter and block_hours > 0 else None
     if cheapest is not None:
-        return [
-            at(runs[i], s, e, block_hours * 7 / (e - s + 1), cost) for (s, e), (cost, i) in cheapest
-        ]
+        options = []
+        for dates in sorted(cheapest):  # by start, then end
+            i = cheapest[dates]
+            s, e = dates >> _DAY_BITS, dates & _DAY_MASK
+            options.append(at(runs[i], s, e, block_hours * 7 / (e - s + 1), costs[i]))
+        return options
     if hours_matter:
         rows: list[tuple[int, int, int, float, int]] = []
         for i, (run, cost) in enumerate(zip(runs, costs, strict=True)):
@@ -353,25 +362,23 @@ def _block_options(
     return options
 
 
-def _cheapest_per_dates(
-    runs: list[Run], costs: list[int]
-) -> list[tuple[tuple[int, int], tuple[int, int]]] | None:
-    """Per distinct dates (start and end ordinals, ascending) the cheapest run's cost and
-    index (the first of equals): :func:`_kept_by_pace` when every pace is the block's hours
-    spread over the run's days, ``None`` when some run gives its own pace. A run that lies
-    inside another one's dates and is shorter is then strictly heavier (the hours are
-    positive, and no two day counts a calendar holds are close enough for their quotients
-    to round alike), so a run dominates only runs of its own dates, and of those the
-    cheapest one stays."""
-    best: dict[tuple[int, int], tuple[int, int]] = {}
-    for i, (run, cost) in enumerate(zip(runs, costs, strict=True)):
+def _cheapest_per_dates(runs: list[Run], costs: list[int]) -> dict[int, int] | None:
+    """Per distinct dates (start and end ordinals as one number, see :data:`_DAY_BITS`) the
+    index of the cheapest run (the first of equals): :func:`_kept_by_pace` when every pace
+    is the block's hours spread over the run's days, ``None`` when some run gives its own
+    pace. A run that lies inside another one's dates and is shorter is then strictly
+    heavier (the hours are positive, and no two day counts a calendar holds are close
+    enough for their quotients to round alike), so a run dominates only runs of its own
+    dates, and of those the cheapest one stays."""
+    best: dict[int, int] = {}
+    for i, run in enumerate(runs):
         if run.hours_per_week is not None:
             return None
-        dates = (run.start.toordinal(), run.end.toordinal())
+        dates = run.start.toordinal() << _DAY_BITS | run.end.toordinal()
         found = best.get(dates)
-        if found is None or cost < found[0]:
-            best[dates] = (cost, i)
-    return sorted(best.items())
+        if found is None or costs[i] < costs[found]:
+            best[dates] = i
+    return best
 
 
 def _price(kind: dict[str, str], checks: list[tuple[str, frozenset[str], bool, int]]) -> int | None:
@@ -505,20 +512,38 @@ def within_budget(variant: Problem, max_score: int | None) -> Problem:
     """
     if max_score is None:
         return variant
-    cheapest = [min((o.cost for o in opts), default=0) for opts in variant.options]
-    slack = max_score - variant.base_score - sum(cheapest)
+    ranges = cost_ranges(variant)
+    slack = max_score - variant.base_score - sum(least for least, _ in ranges)
     options = [
-        _affordable(opts, least + slack)
-        for opts, least in zip(variant.options, cheapest, strict=True)
+        _affordable(opts, least + slack, most)
+        for opts, (least, most) in zip(variant.options, ranges, strict=True)
     ]
     if all(kept is opts for kept, opts in zip(options, variant.options, strict=True)):
         return variant
     return replace(variant, options=options, derived=dict(variant.derived))
 
 
-def _affordable(options: list[Option], limit: int) -> list[Option]:
-    """The options costing less than ``limit``: the list itself when that is all of them."""
-    if all(o.cost < limit for o in options):
+def cost_ranges(problem: Problem) -> list[tuple[int, int | None]]:
+    """Per block the least and the greatest cost of its options (``(0, None)``: it has
+    none), worked out once per options list: every search for an alternative cuts each
+    variant to its budget, and every deadline probe cuts the question to its cheapest
+    runs, and without them each cut passed over all the options twice."""
+    key = ("cost ranges",)
+    known = problem.derived.get(key)
+    if known is not None and known[0] is problem.options:
+        return cast(list[tuple[int, int | None]], known[1])
+    ranges: list[tuple[int, int | None]] = []
+    for opts in problem.options:
+        costs = [o.cost for o in opts]
+        ranges.append((min(costs), max(costs)) if costs else (0, None))
+    problem.derived[key] = (problem.options, ranges)
+    return ranges
+
+
+def _affordable(options: list[Option], limit: int, most: int | None) -> list[Option]:
+    """The options costing less than ``limit``: the list itself when that is all of them
+    (``most``: their greatest cost, ``None`` when there are none)."""
+    if most is None or most < limit:
         return options
     return [o for o in options if o.cost < limit]
 

@@ -210,7 +210,11 @@ def profile_of(options: list[Option]) -> Profile:
 
 
 def peak(profile: Profile, s: int, e: int) -> tuple[int, float]:
-    """The highest count and hours of the profile on any day in ``[s, e]``."""
+    """The highest count and hours of the profile on any day in ``[s, e]`` (nothing: 0).
+
+    The steps in force on those days are the one in force at ``s`` and those starting by
+    ``e``: one slice each, their maxima taken by ``max`` (the polish asks this tens of
+    thousands of times per plan)."""
     times, counts, hours = profile
     j = max(bisect_right(times, s) - 1, 0)
     k = bisect_right(times, e)

@@ -1,11 +1,13 @@
 """The two exact engines agree where both apply, on instances too big for brute force."""
 
+import itertools
+from dataclasses import replace
 from datetime import date, timedelta
 
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from eigendossier.planner import Block, Preferences, Run
+from eigendossier.planner import Block, Preferences, Run, paced
 from eigendossier.planner.problem import compile_problem, remaining_blocks
 from eigendossier.planner.search import solve
 from eigendossier.planner.types import OutOfNodes, SearchStats
@@ -279,3 +281,50 @@ def test_an_answer_cut_short_by_the_budget_never_claims_a_better_score_than_it_h
     event("no plan" if found is None else "proven" if found.proven else "unproven")
     if found is not None:
         assert true_score(problem, list(found.options)) <= found.score
+
+
+@settings(max_examples=examples(60), deadline=None, derandomize=True)
+@given(carousels(), st.booleans())
+def test_window_needs_and_fronts_are_the_least_of_the_window(instance, own_pace):
+    """The bounds read each block's window (options starting from an index, ending by a
+    deadline) through scans that stop early: their answers are the plain minima over the
+    window, also for deadlines before the runs the grid's end cuts short (those runs
+    cover the fewest moments, but lie outside such windows), before and after a long
+    scan makes the floors by end."""
+    blocks, runs = instance
+    if own_pace:  # a run with its own pace: the compile's other way to drop dominated runs
+        runs = [replace(runs[0], hours_per_week=10.0), *runs[1:]]
+    prefs = Preferences(
+        start_date=DAY,
+        horizon_end=DAY + timedelta(weeks=60),
+        times_of_day=frozenset({"daytime"}),
+        max_hours_per_week=20.0,
+        hard=frozenset({"max_hours_per_week"}),
+    )
+    todo, _ = remaining_blocks(blocks, ())
+    problem = compile_problem(todo, runs, prefs, ())
+    for options, floors_by_end in itertools.product(problem.options, (False, True)):
+        index = paced._BlockIndex(options)
+        if floors_by_end:
+            index._make_ended_floors()  # as the first scan that meets no floor does
+        ends = sorted({o.e for o in options})
+        starts = index.starts
+        for i in range(len(starts)):
+            if i and starts[i - 1] == starts[i]:
+                continue  # a window begins with the first option of its start (a release)
+            for deadline in ends:
+                window = [o for o in index.by_start[i:] if o.e <= deadline]
+                want_needs = (
+                    min((o.cost for o in window), default=paced.INF),
+                    min((o.eff for o in window), default=paced.INF),
+                    min((o.steps for o in window), default=paced.INF),
+                    min((o.energy for o in window), default=float(paced.INF)),
+                    min((o.hpw * o.steps for o in window), default=float(paced.INF)),
+                )
+                assert index.needs(i, deadline) == want_needs
+                front, steps, load = [], paced.INF, float(paced.INF)
+                for cost in sorted({o.cost for o in window}):
+                    steps = min([steps] + [o.steps for o in window if o.cost == cost])
+                    load = min([load] + [o.hpw * o.steps for o in window if o.cost == cost])
+                    front.append((cost, steps, load))
+                assert index.front(i, deadline) == tuple(front)
