@@ -1,18 +1,17 @@
 """Moving blocks to cheaper or earlier runs: the moves a day-by-day check allows, no others."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from random import Random
 
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from eigendossier.planner import Block, Preferences, Run
+from eigendossier.planner import Preferences
 from eigendossier.planner.polish import cheaper, left_shift, true_score
 from eigendossier.planner.problem import compile_problem, remaining_blocks
 from eigendossier.planner.types import EPS, Option, Problem, Solution
 from tests.support_examples import examples
-
-DAY = date(2031, 1, 6)
+from tests.support_planner import DAY, carousels
 
 
 @st.composite
@@ -20,27 +19,7 @@ def questions(draw):
     """A few blocks on a four-weekly grid, daytime runs of four weeks (7 hours a week) and
     evening runs of four or eight (7 or 3.5): sums of them meet the hours limits exactly,
     the edge where a check that sums hours another way could tip over."""
-    n = draw(st.integers(3, 8))
-    blocks, runs = [], []
-    for i in range(n):
-        before = {f"b{j}" for j in draw(st.sets(st.integers(0, i - 1), max_size=1))} if i else set()
-        blocks.append(Block(f"b{i}", f"B{i}", 1, 28, before))
-        for slot in sorted(draw(st.sets(st.integers(0, 11), min_size=2, max_size=8))):
-            for variant, weeks in (("daytime", 4), ("evening", draw(st.sampled_from((4, 8))))):
-                start = DAY + timedelta(weeks=4 * slot)
-                end = start + timedelta(weeks=weeks, days=-1)
-                runs.append(
-                    Run(
-                        f"r{i}.{slot}{variant[0]}",
-                        f"b{i}",
-                        start,
-                        end,
-                        variant,
-                        "school",
-                        "physical",
-                        3,
-                    )
-                )
+    blocks, runs = draw(carousels(fewest=3, slots=12, most_slots=8))
     parallel = draw(st.sampled_from((None, 1, 2, 3)))
     hours = draw(st.sampled_from((None, 7.0, 10.5, 14.0, 17.5)))
     hard = {

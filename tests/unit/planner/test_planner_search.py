@@ -2,7 +2,7 @@
 
 import itertools
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import timedelta
 
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
@@ -12,8 +12,7 @@ from eigendossier.planner.problem import compile_problem, remaining_blocks
 from eigendossier.planner.search import solve
 from eigendossier.planner.types import OutOfNodes, SearchStats
 from tests.support_examples import examples
-
-DAY = date(2031, 1, 6)
+from tests.support_planner import DAY, carousels
 
 
 @st.composite
@@ -37,32 +36,6 @@ def catalogues(draw, fewest: int = 6, most: int = 16):
                     draw(st.sampled_from((3, 1, 2, 5, 0))),
                 )
             )
-    return blocks, runs
-
-
-@st.composite
-def carousels(draw):
-    """A few blocks on a four-weekly grid, so different orders meet in the same state."""
-    n = draw(st.integers(4, 8))
-    blocks, runs = [], []
-    for i in range(n):
-        before = {f"b{j}" for j in draw(st.sets(st.integers(0, i - 1), max_size=1))} if i else set()
-        blocks.append(Block(f"b{i}", f"B{i}", 1, 28, before))
-        for slot in sorted(draw(st.sets(st.integers(0, 9), min_size=2, max_size=6))):
-            for variant, weeks in (("daytime", 4), ("evening", draw(st.sampled_from((4, 8))))):
-                start = DAY + timedelta(weeks=4 * slot)
-                runs.append(
-                    Run(
-                        f"r{i}.{slot}{variant[0]}",
-                        f"b{i}",
-                        start,
-                        start + timedelta(weeks=weeks, days=-1),
-                        variant,
-                        "school",
-                        "physical",
-                        3,
-                    )
-                )
     return blocks, runs
 
 
