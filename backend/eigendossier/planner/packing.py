@@ -281,7 +281,8 @@ class _Cuts:
     complete sets than when every run fits with s less ``spare`` slots left (``leaves``,
     see :class:`_Bounds`). While the sets met and those bounds stay within the stop, the
     full search would not have stopped: the set found is the one it finds. Past it the
-    knapsack searches again without cuts.
+    knapsack counts the skipped sets exactly (:func:`_sets_below`) and goes on counting so;
+    only if the full search had stopped already does it search again without cuts.
     """
 
     __slots__ = ("heaviest", "leaves", "spare")
