@@ -560,7 +560,7 @@ class _Paced:
         saved = self.best
         self.best = Solution((), cap, 0)  # makes self.cap == cap for the window pass
         try:
-            node = self._windows(t, assigned, [], self.cap)
+            node = self._windows(t, assigned, [], self.cap, self._opens(0))
             return node is None or self._overflows(t, node, assigned, [], cap)
         finally:
             self.best = saved
@@ -574,7 +574,7 @@ class _Paced:
             saved = self.best
             self.best = Solution((), cap, 0)
             try:
-                node = self._windows(t, assigned, [], self.cap)
+                node = self._windows(t, assigned, [], self.cap, self._opens(0))
                 known = node is None or self._packing_overflows(t, node, assigned, cap)
             finally:
                 self.best = saved
@@ -657,7 +657,7 @@ class _Paced:
         if self._known(key, assigned, score):
             return
         before = self.best
-        node = self._bounds(t, assigned, active, score)
+        node = self._bounds(t, assigned, active, score, self._opens(mask))
         if node is None:
             self._remember(key, before, assigned, score)
             return
@@ -716,11 +716,8 @@ class _Paced:
         """The first start after ``t`` of a block whose prerequisites are all chosen
         (``mask``: the chosen blocks)."""
         preds, index = self.p.preds, self.index
-        opens = self.opens_of.get(mask)
-        if opens is None:
-            opens = self.opens_of[mask] = [u for u in range(self.n) if not mask >> u & 1]
         soonest = INF
-        for u in opens:
+        for u in self._opens(mask):
             release = t + 1
             for q in preds[u]:
                 before = assigned[q]
@@ -734,6 +731,14 @@ class _Paced:
                 if i < len(starts) and starts[i] < soonest:
                     soonest = starts[i]
         return soonest if soonest < INF else None
+
+    def _opens(self, mask: int) -> list[int]:
+        """The open blocks, in order, when ``mask`` holds the chosen ones: states recur by
+        mask, so each list is made once per search."""
+        opens = self.opens_of.get(mask)
+        if opens is None:
+            opens = self.opens_of[mask] = [u for u in range(self.n) if not mask >> u & 1]
+        return opens
 
     def _record(self, assigned: _Assigned, score: int) -> None:
         if self.max_score is not None and score >= self.max_score:
@@ -781,11 +786,12 @@ class _Paced:
     # -- bounds -------------------------------------------------------------------------
 
     def _bounds(
-        self, t: int, assigned: _Assigned, active: list[Option], score: int
+        self, t: int, assigned: _Assigned, active: list[Option], score: int, opens: list[int]
     ) -> _Node | None:
-        """Releases, deadlines and the objective bound; ``None`` when the state is hopeless."""
+        """Releases, deadlines and the objective bound; ``None`` when the state is hopeless.
+        ``opens``: the blocks ``assigned`` leaves open, in order."""
         cap = self.cap  # the incumbent does not change while a state is bounded
-        node = self._windows(t, assigned, active, cap)
+        node = self._windows(t, assigned, active, cap, opens)
         if node is None:
             return None
         score_lb = score + node.open_cost
@@ -842,7 +848,9 @@ class _Paced:
             best = max(best, _lagrange(distinct, which, 2, room_hours))
         return ceil(best - 1e-6)
 
-    def _windows(self, t: int, assigned: _Assigned, active: list[Option], cap: int) -> _Node | None:
+    def _windows(
+        self, t: int, assigned: _Assigned, active: list[Option], cap: int, opens: list[int]
+    ) -> _Node | None:
         """Earliest end forward, latest start backward from ``cap`` (the latest finish worth
         having: :attr:`cap`); ``None`` if some block cannot fit.
 
@@ -851,7 +859,7 @@ class _Paced:
         (:meth:`_BlockIndex.needs`) only the first time."""
         p, index = self.p, self.index
         node = _Node(self.n)
-        node.opens = opens = [u for u, a in enumerate(assigned) if a is None]
+        node.opens = opens
         release, deadline, latest, window = node.release, node.deadline, node.latest, node.index
         needs = node.needs
         earliest = self.earliest

@@ -40,6 +40,7 @@ _Columns = tuple[list[int], list[list[Option]], list[float]]
 # The knapsack's blocks: (block, its runs, its chain length, its hours' weight in the mix).
 _Items = list[tuple[int, list[Option], float, float]]
 _LEAVES_PER_MOMENT = 5_000  # the knapsack of one moment stops after this many complete sets
+_STOP = _LEAVES_PER_MOMENT - 1  # counting past this many sets, the knapsack has stopped
 _ELIGIBLE_PER_MOMENT = 32  # blocks it weighs at one moment (longest chains first): the depth
 SAMPLES = 24  # perturbed schedules at most, per question
 SAMPLE_NODES = 36  # what one costs of the node budget: about as much time as 36 search nodes
@@ -280,7 +281,8 @@ class _Cuts:
     complete sets than when every run fits with s less ``spare`` slots left (``leaves``,
     see :class:`_Bounds`). While the sets met and those bounds stay within the stop, the
     full search would not have stopped: the set found is the one it finds. Past it the
-    knapsack searches again without cuts.
+    knapsack counts the skipped sets exactly (:func:`_sets_below`) and goes on counting so;
+    only if the full search had stopped already does it search again without cuts.
     """
 
     __slots__ = ("heaviest", "leaves", "spare")
@@ -369,6 +371,9 @@ def _knapsack(
         cuts = _Cuts.of(items, [fewest for _, _, fewest in eligible], free_hours, free_slots)
     heaviest, cut_leaves, spare = (None, [], 0) if cuts is None else cuts.unpacked()
     skipped = 0  # complete sets the cuts skipped, at most
+    skipped_at: list[tuple[int, float, int]] = []  # where: (block, hours, slots) left
+    counted = False  # skipped sets are counted exactly (see below), no longer bounded
+    known: dict[tuple[int, float, int], int] = {}  # exact counts, by where
     best: list[tuple[int, Option]] = []
     best_value: tuple[float, ...] | None = None
     # The best set's sums (h, c, w) where ``value`` reads them, ``inf`` where it does not:
@@ -395,16 +400,29 @@ def _knapsack(
         monotone); once the leaves run out every level returns. Skipping a block is the last
         branch and changes nothing but the block, so it loops on to the next one instead of
         recursing. The sums are carried down in pick order, so they equal summing the picks."""
-        nonlocal leaves, skipped
+        nonlocal leaves, skipped, counted
         room = hours + EPS
         while True:
             if bounds is not None and bounds.hopeless(i, slots, (h, c, w), value, best_value):
                 leaves = min(leaves + bounds.leaves[i][slots], _LEAVES_PER_MOMENT)
                 return
             if heaviest is not None and w + (hours + _PAD) * heaviest[i] + _PAD <= best_sums[2]:
-                skipped += cut_leaves[i][slots - spare] if slots > spare else 1
-                if leaves + skipped > _LEAVES_PER_MOMENT:
-                    leaves = _LEAVES_PER_MOMENT  # every level returns: search again, no cuts
+                if not counted:
+                    most = cut_leaves[i][slots - spare] if slots > spare else 1
+                    if leaves + skipped + most <= _LEAVES_PER_MOMENT:
+                        skipped += most
+                        skipped_at.append((i, hours, slots))
+                        return
+                    # The bound says the full search might have stopped: count what was
+                    # skipped. Stopped already: every level returns, search again, no cuts.
+                    for where in skipped_at:
+                        leaves += _sets_below(items, lightest, known, where, _STOP - leaves)
+                        if leaves >= _LEAVES_PER_MOMENT:
+                            skipped = _LEAVES_PER_MOMENT
+                            return
+                    counted, skipped = True, 0
+                below = _sets_below(items, lightest, known, (i, hours, slots), _STOP - leaves)
+                leaves = min(leaves + below, _LEAVES_PER_MOMENT)
                 return
             u, options, weight, factor = items[i]
             j = i + 1
@@ -444,6 +462,46 @@ def _knapsack(
     # passes over the catalogue cost far more than the knapsack.
     del dive
     return best
+
+
+def _sets_below(
+    items: _Items,
+    lightest: list[float],
+    known: dict[tuple[int, float, int], int],
+    where: tuple[int, float, int],
+    limit: int,
+) -> int:
+    """How many complete sets the knapsack's depth first search counts below "block i with
+    ``hours`` and ``slots`` left" (``where``), worked out as it would count them; or some
+    number above ``limit`` once there are more. Places recur (the same hours left by picks
+    in another order), so exact counts are kept in ``known``."""
+    found = known.get(where)
+    if found is not None:
+        return found
+    i, hours, slots = where
+    m = len(items)
+    room = hours + EPS
+    total = 0
+    while True:
+        j = i + 1
+        last = j == m
+        next_lightest = lightest[j]
+        for o in items[i][1]:
+            if o.hpw <= room:
+                rest = hours - o.hpw
+                if last or slots == 1 or next_lightest > rest + EPS:
+                    total += 1
+                else:
+                    below = (j, rest, slots - 1)
+                    total += _sets_below(items, lightest, known, below, limit - total)
+                if total > limit:
+                    return total
+        if last or next_lightest > room:
+            total += 1
+            break
+        i = j
+    known[where] = total
+    return total
 
 
 def _one_fits(eligible: _Starting, free_hours: float) -> bool:

@@ -13,6 +13,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import replace
 from operator import attrgetter
 
+from eigendossier.planner.problem import cost_ranges
 from eigendossier.planner.types import EPS, Option, Problem, Profile, Solution, peak, profile_of
 
 _START = attrgetter("s")
@@ -183,19 +184,24 @@ def cheaper(problem: Problem, solution: Solution) -> Solution:
     if solution.finish is None or not chosen:
         return solution
     finish = solution.finish
+    ranges = cost_ranges(problem)
     moved = True
     while moved:
         moved = False
-        load = _Load(problem, chosen)
+        load: _Load | None = None  # made for the first block with cheaper runs in reach
         for u in range(len(chosen)):
             cost = chosen[u].cost
+            if cost <= ranges[u][0]:
+                continue  # on one of its cheapest runs already: nothing to offer
             offers = [o for o in _dated(problem, chosen, u, finish) if o.cost < cost]
             if not offers:
                 continue
+            if load is None:
+                load = _Load(problem, chosen)
             for option in sorted(load.fitting(u, offers), key=lambda o: (o.cost, o.e, o.s)):
                 if load.admits(u, option):
                     chosen[u] = option
-                    load = _Load(problem, chosen)
+                    load = None  # the plan changed: made again when next asked
                     moved = True
                     break
     score = problem.base_score + sum(o.cost for o in chosen)

@@ -176,7 +176,9 @@ def _alternatives(
     Stops at the first alternative the node budget could not prove: an unproven one might
     finish much later than the real next trade-off, which would mislead more than help.
     The flag says whether the front is complete up to ``limit`` (False when the budget
-    stopped the walk, or the best plan itself was not proven).
+    stopped the walk, or the best plan itself was not proven). Since unproven ones are
+    dropped, their searches skip the lower bound on the finish (a few ms of root bounds
+    where the walk spends the rest of the budget).
     """
     plans: list[Plan] = []
     current = best
@@ -184,7 +186,7 @@ def _alternatives(
         if stats.spent:
             return tuple(plans), False
         try:
-            better = solve(problem, max_score=current.score, stats=stats)
+            better = solve(problem, max_score=current.score, stats=stats, floor=False)
         except OutOfNodes:
             return tuple(plans), False
         if better is None:

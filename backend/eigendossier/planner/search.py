@@ -30,12 +30,19 @@ from eigendossier.planner.types import OutOfNodes, PaceLimit, Problem, SearchSta
 
 
 def solve(
-    problem: Problem, max_score: int | None = None, stats: SearchStats | None = None
+    problem: Problem,
+    max_score: int | None = None,
+    stats: SearchStats | None = None,
+    *,
+    floor: bool = True,
 ) -> Solution | None:
     """The best plan whose soft score is below ``max_score`` (if given), or ``None``.
 
     When ``stats`` has a node budget and it runs out, the best plan found so far comes back
-    with ``proven=False``; if none was found yet, :class:`OutOfNodes` is raised.
+    with ``proven=False`` and, unless ``floor`` is False, the proven lower bound on the
+    finish (:func:`finish_floor`, a pass of the root bounds over every variant: a caller
+    that drops unproven plans need not pay for it); if none was found yet,
+    :class:`OutOfNodes` is raised.
     """
     stats = stats or SearchStats()
     if not problem.blocks:
@@ -49,7 +56,7 @@ def solve(
         best = better(stop.best, best)
         if best is None:
             raise
-        return replace(best, proven=False, floor=finish_floor(problem))
+        return replace(best, proven=False, floor=finish_floor(problem) if floor else None)
     return best
 
 

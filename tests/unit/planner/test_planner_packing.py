@@ -156,3 +156,27 @@ def test_the_knapsack_picks_the_same_set_with_cuts_where_hours_bind(monkeypatch,
     monkeypatch.setattr(packing._Cuts, "of", classmethod(lambda *_: None))
     monkeypatch.setattr(packing, "_one_fits", lambda *_: False)
     assert [packing._knapsack(eligible, h, s, chain, v) for h, s, v in asks] == found
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_knapsack_counts_what_it_skips_on_a_wide_moment_with_heavy_runs(monkeypatch, seed):
+    """The whole week free and every block startable, with runs of 6.5 to 21 hours a week:
+    the bound on the sets the cuts skip runs past the stop after a few of them, so the
+    knapsack counts those sets one by one instead. It must pick the set the full search
+    picks, also where that search stops before its end (many blocks, light runs)."""
+    rng = random.Random(seed)  # noqa: S311 - repeatable hours
+    _, runs = carousel(seed=2)
+    paces = (6.5, 8.6, 10.5, 10.8, 12.9, 14.0, 17.5, 21.0)
+    asks = []
+    for blocks, hours in ((17, 32.0), (24, 48.0), (32, 40.0)):
+        options = [packing.Option(run, rng.choice(paces), 0) for run in runs[: 2 * blocks]]
+        eligible = []
+        for u in range(blocks):
+            theirs = options[2 * u : 2 * u + 2]
+            eligible.append((u, theirs, min(o.hpw for o in theirs)))
+        chain = [1.0 + rng.randint(0, 3) + rng.uniform(0, 4.5) for _ in range(blocks)]
+        eligible.sort(key=lambda item: -chain[item[0]])
+        asks += [(eligible, hours, slots, chain) for slots in (3, blocks)]
+    found = [packing._knapsack(e, h, s, c, packing._mixed) for e, h, s, c in asks]
+    monkeypatch.setattr(packing._Cuts, "of", classmethod(lambda *_: None))
+    assert [packing._knapsack(e, h, s, c, packing._mixed) for e, h, s, c in asks] == found
