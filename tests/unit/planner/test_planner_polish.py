@@ -70,32 +70,36 @@ def _fits_day_by_day(problem: Problem, chosen: list[Option | None], u: int, opti
 
 
 def _cheaper_day_by_day(problem: Problem, solution: Solution) -> list[Option]:
-    chosen = list(solution.options)
-    moved = True
-    while moved:
-        moved = False
-        for u, options in enumerate(problem.options):
-            offers = [o for o in options if o.e <= solution.finish and o.cost < chosen[u].cost]
-            for option in sorted(offers, key=lambda o: (o.cost, o.e, o.s)):
-                if _fits_day_by_day(problem, chosen, u, option):
-                    chosen[u] = option
-                    moved = True
-                    break
-    return chosen
+    return _moved_day_by_day(
+        problem,
+        solution,
+        lambda o, now: o.e <= solution.finish and o.cost < now.cost,
+        lambda o: (o.cost, o.e, o.s),
+        lambda chosen, trial: True,
+    )
 
 
 def _left_shift_day_by_day(problem: Problem, solution: Solution) -> list[Option]:
+    return _moved_day_by_day(
+        problem,
+        solution,
+        lambda o, now: o.e < now.e,
+        lambda o: (o.e, o.cost, o.s),
+        lambda chosen, trial: true_score(problem, trial) <= true_score(problem, chosen),
+    )
+
+
+def _moved_day_by_day(problem: Problem, solution: Solution, offered, order, keeps) -> list[Option]:
+    """Move each block to the first run in ``order`` among those ``offered`` (beside its
+    current one) that fits day by day and ``keeps`` the plan acceptable, until none moves."""
     chosen = list(solution.options)
     moved = True
     while moved:
         moved = False
         for u, options in enumerate(problem.options):
-            earlier = [o for o in options if o.e < chosen[u].e]
-            for option in sorted(earlier, key=lambda o: (o.e, o.cost, o.s)):
+            for option in sorted((o for o in options if offered(o, chosen[u])), key=order):
                 trial = [*chosen[:u], option, *chosen[u + 1 :]]
-                if _fits_day_by_day(problem, chosen, u, option) and true_score(
-                    problem, trial
-                ) <= true_score(problem, chosen):
+                if _fits_day_by_day(problem, chosen, u, option) and keeps(chosen, trial):
                     chosen[u] = option
                     moved = True
                     break
