@@ -13,6 +13,7 @@ every one of them alone. Not a ``bench_*`` script: ``make bench`` does not run i
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -101,6 +102,7 @@ def serve(root: str) -> None:
     from eigendossier.planner import NODE_LIMIT, plan_route
     from eigendossier.planner.types import SearchStats
 
+    gc.freeze()  # as bench_planner.main and the app after start-up
     rng = random.Random(bench.SEED)  # noqa: S311 - the bench's repeatable workload
     blocks, runs = bench.catalogue(rng)
     people = bench.learners(rng, blocks)
