@@ -714,8 +714,13 @@ class _Paced:
 
     def _next_moment(self, t: int, assigned: _Assigned, mask: int) -> int | None:
         """The first start after ``t`` of a block whose prerequisites are all chosen
-        (``mask``: the chosen blocks)."""
-        preds, index = self.p.preds, self.index
+        (``mask``: the chosen blocks). No block starts before the first option start after
+        ``t``, so the scan stops at a block that starts then (most often an early one)."""
+        preds, index, moments = self.p.preds, self.index, self.p.starts
+        j = bisect_right(moments, t)
+        if j == len(moments):
+            return None
+        first = moments[j]
         soonest = INF
         for u in self._opens(mask):
             release = t + 1
@@ -730,6 +735,8 @@ class _Paced:
                 i = bisect_left(starts, release)
                 if i < len(starts) and starts[i] < soonest:
                     soonest = starts[i]
+                    if soonest == first:
+                        break
         return soonest if soonest < INF else None
 
     def _opens(self, mask: int) -> list[int]:
