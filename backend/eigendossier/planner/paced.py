@@ -84,6 +84,8 @@ _Subsets = Iterator[list[tuple[int, Option]]]
 _Front = tuple[tuple[int, int, float], ...]
 # Options alike for the packing bound: (pace, grid moments, days).
 _Kind = tuple[float, int, int]
+# A window's least cost, track days, moments, hour-days and hour-moments (see needs).
+_Needs = tuple[int, int, int, float, float]
 
 
 def search(
@@ -134,11 +136,11 @@ class _BlockIndex:
         "by_end",
         "by_kind",
         "by_start",
+        "closing",
         "ended_load",
         "ended_steps",
         "ends",
         "fronts",
-        "known",
         "max_s",
         "min_cost",
         "min_e",
@@ -146,6 +148,7 @@ class _BlockIndex:
         "min_energy",
         "min_load",
         "min_steps",
+        "opening",
         "starts",
     )
 
@@ -161,8 +164,9 @@ class _BlockIndex:
             self.min_energy,
             self.min_load,
         ) = _suffix_minima(by_start)
-        self.known: dict[int, tuple[int, int, int, float, float]] = {}  # by needs' key
-        self.fronts: dict[int, _Front] = {}  # by window, keyed as needs keys it
+        self.opening: dict[int, tuple[int, int]] = {}  # by first day, see opened
+        self.closing: dict[int, tuple[int, _Needs]] = {}  # by window, see closed
+        self.fronts: dict[int, _Front] = {}  # by window, keyed as closing is
         self.by_cost: list[_CostRuns] | None = None  # made by the first front asked for
         self.by_kind: dict[_Kind, list[int]] | None = None  # made by the first kinds asked for
         by_end = sorted(options, key=attrgetter("e"))
@@ -179,22 +183,35 @@ class _BlockIndex:
         self.ended_steps: list[int] | None = None
         self.ended_load: list[float] = []
 
-    def needs(self, i: int, deadline: int) -> tuple[int, int, int, float, float]:
+    def opened(self, first: int) -> tuple[int, int]:
+        """The options starting from day ``first`` on: (the index of the first of them, their
+        earliest end, ``INF`` when there are none). The search asks this of every open block
+        at every node, for a few distinct days per block: so each day is bisected once and
+        then looked up in ``opening`` (the search does so inline)."""
+        i = bisect_left(self.starts, first)
+        found = self.opening[first] = (i, self.min_e[i])
+        return found
+
+    def closed(self, i: int, deadline: int) -> tuple[int, _Needs]:
+        """The window "from index ``i`` on, ending by ``deadline``": (the latest start of an
+        option ending by then, ``-INF`` when none does; the window's :meth:`needs`). Windows
+        recur from node to node, so each one is worked out once and then looked up in
+        ``closing`` (the search does so inline)."""
+        j = bisect_right(self.ends, deadline)
+        found = (self.max_s[j - 1] if j else -INF, self._scan(i, deadline))
+        self.closing[(deadline << 32) | i] = found  # i < 2**32: an int hashes faster
+        return found
+
+    def needs(self, i: int, deadline: int) -> _Needs:
         """Least cost, track days, moments, hour-days and hour-moments of window options.
 
         The window is "from index ``i`` on, ending by ``deadline``". The scan stops early once
-        every minimum has reached the suffix minimum, which no option can undercut; windows
-        recur from node to node, so each one is scanned once.
+        every minimum has reached the suffix minimum, which no option can undercut.
         """
-        key = (deadline << 32) | i  # i < 2**32: one int hashes faster than a pair
-        known = self.known.get(key)
-        if known is not None:
-            return known
-        found = self._scan(i, deadline)
-        self.known[key] = found
-        return found
+        found = self.closing.get((deadline << 32) | i)
+        return (found if found is not None else self.closed(i, deadline))[1]
 
-    def _scan(self, i: int, deadline: int) -> tuple[int, int, int, float, float]:
+    def _scan(self, i: int, deadline: int) -> _Needs:
         """The window's minima, scanned until each reaches a floor no window option can
         undercut: its least from ``i`` on. The runs the grid's end cuts short cover the
         fewest moments and lie past most deadlines, so for moments and hour-moments that
@@ -256,7 +273,7 @@ class _BlockIndex:
 
         Asked at nearly every node of a search under a score budget (the alternatives), and
         mostly for windows no search of this block asked before: so one pass over the
-        block's costs, which come sorted, keyed as :meth:`needs` keys its windows."""
+        block's costs, which come sorted, keyed as :meth:`closed` keys its windows."""
         key = (deadline << 32) | i
         known = self.fronts.get(key)
         if known is not None:
@@ -383,7 +400,7 @@ class _Node:
         self.deadline = [0] * n
         self.latest = [0] * n
         self.index = [0] * n
-        self.needs: list[tuple[int, int, int, float, float]] = [(0, 0, 0, 0.0, 0.0)] * n
+        self.needs: list[_Needs] = [(0, 0, 0, 0.0, 0.0)] * n
         self.open_cost = 0  # the unchosen blocks' least costs (their needs), summed
         self.opens: list[int] = []  # the unchosen blocks, in order
         self.finish_lb = 0
@@ -428,6 +445,9 @@ class _Paced:
         self.best = incumbent
         self.stats = stats
         self.index = [_index_of(problem, opts) for opts in problem.options]
+        # The indexes' memos of windows, as _windows reads them per block.
+        self.opening = [ix.opening for ix in self.index]
+        self.closing = [ix.closing for ix in self.index]
         self.full = (1 << self.n) - 1
         self.memo: dict[_Key, _Entry] = {}
         self.earliest = [0] * self.n  # _windows' scratch: each open block's earliest end
@@ -862,14 +882,15 @@ class _Paced:
         having: :attr:`cap`); ``None`` if some block cannot fit.
 
         Runs once per node over the open blocks only (kept on the node for the bounds that
-        follow); a window's needs are looked up in its block's memo inline, and scanned
-        (:meth:`_BlockIndex.needs`) only the first time."""
+        follow); each block's window, its earliest end, latest start and needs are looked
+        up in its index's memos inline, and worked out (:meth:`_BlockIndex.opened`,
+        :meth:`_BlockIndex.closed`) only the first time."""
         p, index = self.p, self.index
         node = _Node(self.n)
         node.opens = opens
         release, deadline, latest, window = node.release, node.deadline, node.latest, node.index
         needs = node.needs
-        earliest = self.earliest
+        earliest, opening, closing = self.earliest, self.opening, self.closing
         preds, succs = p.preds, p.succs
         finish = 0
         for o in active:
@@ -882,9 +903,8 @@ class _Paced:
                 end = a.e if a is not None else earliest[q]
                 if end >= first:
                     first = end + 1
-            ix = index[u]
-            i = bisect_left(ix.starts, first)
-            end = ix.min_e[i]  # INF past the last start
+            found = opening[u].get(first)
+            i, end = found if found is not None else index[u].opened(first)  # end: INF if none
             if end > cap:
                 return None
             release[u] = first
@@ -900,14 +920,10 @@ class _Paced:
                     last = latest[v] - 1
             if earliest[u] > last:
                 return None
-            ix = index[u]
             deadline[u] = last
-            j = bisect_right(ix.ends, last)  # the latest start of a run ending by ``last``
-            latest[u] = ix.max_s[j - 1] if j else -INF
             i = window[u]
-            need = ix.known.get((last << 32) | i)
-            if need is None:
-                need = ix.needs(i, last)
+            found = closing[u].get((last << 32) | i)
+            latest[u], need = found if found is not None else index[u].closed(i, last)
             needs[u] = need
             open_cost += need[0]
         node.open_cost = open_cost
