@@ -702,7 +702,7 @@ class _Paced:
             if child_mask == self.full:
                 self._record(child, child_score)
                 continue
-            later = self._next_moment(state.t, child, child_mask)
+            later = self._next_moment(state.t, child, self._opens_after(node, started, child_mask))
             if later is None:
                 continue
             going = [o for o in state.active if o.e >= later]
@@ -732,9 +732,9 @@ class _Paced:
         found.sort()  # by deadline, then block: no two items tie on both
         return [(u, runs, forced) for _, u, runs, forced in found]
 
-    def _next_moment(self, t: int, assigned: _Assigned, mask: int) -> int | None:
+    def _next_moment(self, t: int, assigned: _Assigned, opens: list[int]) -> int | None:
         """The first start after ``t`` of a block whose prerequisites are all chosen
-        (``mask``: the chosen blocks). No block starts before the first option start after
+        (``opens``: the blocks not chosen). No block starts before the first option start after
         ``t``, so the scan stops at a block that starts then (most often an early one)."""
         preds, index, moments = self.p.preds, self.index, self.p.starts
         j = bisect_right(moments, t)
@@ -742,7 +742,7 @@ class _Paced:
             return None
         first = moments[j]
         soonest = INF
-        for u in self._opens(mask):
+        for u in opens:
             release = t + 1
             for q in preds[u]:
                 before = assigned[q]
@@ -765,6 +765,16 @@ class _Paced:
         opens = self.opens_of.get(mask)
         if opens is None:
             opens = self.opens_of[mask] = [u for u in range(self.n) if not mask >> u & 1]
+        return opens
+
+    def _opens_after(self, node: _Node, started: list[tuple[int, Option]], mask: int) -> list[int]:
+        """:meth:`_opens` of a child state: its parent's open blocks (``node.opens``) less
+        those ``started``, the same list made without a pass over every block."""
+        opens = self.opens_of.get(mask)
+        if opens is None:
+            opens = self.opens_of[mask] = node.opens.copy()
+            for u, _ in started:
+                opens.remove(u)
         return opens
 
     def _record(self, assigned: _Assigned, score: int) -> None:
