@@ -64,6 +64,7 @@ _LONG_SCAN = 16  # a window scan this long that met no floor makes the floors by
 PROBE_NODES = 150  # what the deadline probes may spend of a search's share (see _probe)
 _TOL = 1e-6  # a pace margin well above the float noise (EPS) the hours checks allow
 _RELEASE, _DEADLINE = itemgetter(0), itemgetter(1)
+_PACE = attrgetter("hpw")
 # Close the last window group of a sorted item list (hours; tracks): no release or
 # deadline equals theirs.
 _SENTINEL = (-INF - 1, -INF - 1, 0.0, 0.0)
@@ -1077,33 +1078,33 @@ class _Paced:
         cap_end = bisect_right(grid, cap)
         days = moments = 0.0
         release = by_release[0][0]
-        for item in by_release:
-            if item[0] != release:  # the group of ``release`` is complete: check its window
+        for start, _, hour_days, hour_moments in by_release:
+            if start != release:  # the group of ``release`` is complete: check its window
                 capacity = limit * (cap - release + 1)
                 if days > capacity + EPS * (1.0 + abs(capacity)):
                     return True
                 capacity = limit * (cap_end - bisect_left(grid, release))
                 if moments > capacity + EPS * (1.0 + abs(capacity)):
                     return True
-                release = item[0]
-            days += item[2]
-            moments += item[3]
+                release = start
+            days += hour_days
+            moments += hour_moments
         items.sort(key=_DEADLINE)
         items.append(_SENTINEL)
         first = bisect_left(grid, t)
         days = moments = 0.0
         deadline = items[0][1]
-        for item in items:
-            if item[1] != deadline:
+        for _, end, hour_days, hour_moments in items:
+            if end != deadline:
                 capacity = limit * (deadline - t + 1)
                 if days > capacity + EPS * (1.0 + abs(capacity)):
                     return True
                 capacity = limit * (bisect_right(grid, deadline) - first)
                 if moments > capacity + EPS * (1.0 + abs(capacity)):
                     return True
-                deadline = item[1]
-            days += item[2]
-            moments += item[3]
+                deadline = end
+            days += hour_days
+            moments += hour_moments
         return False
 
 
@@ -1120,7 +1121,7 @@ def _subsets(eligible: _Eligible, free_slots: int, free_hours: float) -> _Subset
     for i in range(n - 1, -1, -1):
         _, runs, forced = eligible[i]
         must[i] = must[i + 1] + (1 if forced else 0)
-        least = min(o.hpw for o in runs)
+        least = min(map(_PACE, runs))
         lightest[i] = least if least < lightest[i + 1] else lightest[i + 1]
     picks: list[tuple[int, Option] | None] = []
     stack: list[list[Any]] = [[0, free_slots, free_hours, 0]]
