@@ -257,14 +257,21 @@ class _Bounds:
 def _leaves(items: _Items, slots: int) -> list[list[int]]:
     """Per block i and count s up to ``slots``: how many complete sets the knapsack counts
     below "block i with s slots left" when every run fits."""
-    m = len(items)
-    leaves = [[0] * (slots + 1) for _ in range(m + 1)]
-    for i in range(m - 1, -1, -1):
-        last = i == m - 1
-        row, below = leaves[i], leaves[i + 1]
-        for s in range(1, slots + 1):
-            picked = 1 if last or s == 1 else below[s - 1]
-            row[s] = len(items[i][1]) * picked + (1 if last else below[s])
+    below = [0] * (slots + 1)
+    leaves = [below]  # past the last block: none
+    for options in reversed([item[1] for item in items]):
+        count = len(options)
+        if below is leaves[0]:  # the last block: one of its runs, or none of them
+            row = [0] + [count + 1] * slots
+        else:  # one of its runs and a set below with a slot less (one, with one), or none
+            row = [0]
+            picked = 1
+            for rest in below[1:]:
+                row.append(count * picked + rest)
+                picked = rest
+        leaves.append(row)
+        below = row
+    leaves.reverse()
     return leaves
 
 
@@ -356,9 +363,12 @@ def _knapsack(
     m = len(eligible)
     # lightest[i]: the fewest hours of any option of eligible[i:]; with less room than that
     # left, every later block can only be skipped: the set is complete as it is.
-    lightest = [float("inf")]
+    least = inf
+    lightest = [least]
     for _, _, fewest in reversed(eligible):
-        lightest.append(fewest if fewest < lightest[-1] else lightest[-1])
+        if fewest < least:
+            least = fewest
+        lightest.append(least)
     lightest.reverse()
     if not eligible or free_slots == 0 or lightest[0] > free_hours + EPS:
         return []
