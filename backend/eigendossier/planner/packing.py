@@ -47,6 +47,7 @@ SAMPLE_NODES = 36  # what one costs of the node budget: about as much time as 36
 _SEED = 20260101
 _FEW_LEAVES = 64  # a knapsack with no more complete sets than this is searched unbounded
 _PAD = 1e-6  # added to a bound on sums of a few dozen hours or chain lengths
+_NEVER = 1 << 62  # later than any day
 
 
 def _hours_first(h: float, c: float, w: float) -> tuple[float, ...]:
@@ -138,23 +139,21 @@ def schedule(problem: Problem, value: _Value, chain: list[float] | None = None) 
     slots = problem.hard_parallel if problem.hard_parallel is not None else n
     chain = chain or _chains(problem)
     chosen: list[Option | None] = [None] * n
-    # A block may start once its prerequisites are all chosen (none waiting) and over.
+    # A block may start once its prerequisites are all chosen (none waiting) and over: from
+    # ``ready`` on (never while some are waiting, nor once it is chosen).
     waiting = [len(preds) for preds in problem.preds]
     release = [0] * n
+    ready = [0 if not count else _NEVER for count in waiting]
     active: list[Option] = []
     left = n
     for t, (blocks, runs, fewest) in _moments(problem):
         active = [o for o in active if o.e >= t]
         if len(active) == slots:
             continue  # no slot free: the knapsack could pick nothing
-        free_hours = hours - sum(o.hpw for o in active)
+        free_hours = hours - sum([o.hpw for o in active])
         if not blocks or min(fewest) > free_hours + EPS:
             continue  # no run starting now fits the free hours: nor would one it weighs
-        eligible = [
-            (u, runs[k], fewest[k])
-            for k, u in enumerate(blocks)
-            if chosen[u] is None and not waiting[u] and release[u] <= t
-        ]
+        eligible = [(u, runs[k], fewest[k]) for k, u in enumerate(blocks) if ready[u] <= t]
         if not eligible:
             continue
         eligible.sort(key=lambda item: -chain[item[0]])
@@ -163,10 +162,13 @@ def schedule(problem: Problem, value: _Value, chain: list[float] | None = None) 
         )
         for u, o in picks:
             chosen[u] = o
+            ready[u] = _NEVER
             active.append(o)
             for v in problem.succs[u]:
                 waiting[v] -= 1
                 release[v] = max(release[v], o.e + 1)
+                if not waiting[v]:
+                    ready[v] = release[v]
         left -= len(picks)
         if not left:
             plan = tuple(o for o in chosen if o is not None)
