@@ -387,6 +387,7 @@ class _Node:
     __slots__ = (
         "deadline",
         "finish_lb",
+        "hour_sums",
         "index",
         "latest",
         "needs",
@@ -394,6 +395,7 @@ class _Node:
         "opens",
         "release",
         "score_lb",
+        "track_sums",
     )
 
     def __init__(self, n: int) -> None:
@@ -406,6 +408,10 @@ class _Node:
         self.opens: list[int] = []  # the unchosen blocks, in order
         self.finish_lb = 0
         self.score_lb = 0
+        # The energy bounds' sums from each release on (see _release_sums and
+        # _track_sums): the bounds ask at two caps, and these do not depend on the cap.
+        self.hour_sums: list[tuple[int, float, float]] | None = None
+        self.track_sums: list[tuple[int, int, int, int, int]] | None = None
 
 
 class _State:
@@ -980,41 +986,32 @@ class _Paced:
         the shortest run, and a multiple of the runs' common divisor of moments. Blocks with
         the same release (or deadline) share one window, so it is checked once per group.
         Window lengths in moments are differences of grid positions, as in
-        :meth:`Problem.moments`; the running runs' are looked up once per call.
+        :meth:`Problem.moments`; the running runs' are looked up once per call. The sums
+        from each release on are the same at any cap: the node keeps them for the next cap.
         """
         p, grid, k = self.p, self.p.grid, self.k
-        releases, deadlines, needs = node.release, node.deadline, node.needs
-        blocks = []
-        for u in node.opens:
-            last, need = deadlines[u], needs[u]
-            blocks.append((releases[u], last if last < cap else cap, need[1], need[2]))
         frees = [p.next_start(o.e) for o in active]  # when each running run frees its track
         ends = [bisect_right(grid, o.e) for o in active]  # the grid moments up to its end
         free_at_cap = p.next_start(cap)
         cap_end = bisect_right(grid, cap)
-        blocks.sort(key=_RELEASE, reverse=True)
-        blocks.append(_TRACKS_SENTINEL)  # ends the last group
-        days = steps = count = 0
-        shortest = INF
-        release = blocks[0][0]
-        for item in blocks:
-            if item[0] != release:  # the group of ``release`` is complete: check its window
-                held = 0
-                for free in frees:
-                    if free > release:
-                        held += free - release
-                if days + held > k * (free_at_cap - release):
-                    return True
-                first = bisect_left(grid, release)
-                held_moments = [end - first for end in ends]
-                if self._moments_overflow(steps, count, shortest, cap_end - first, held_moments):
-                    return True
-                release = item[0]
-            need_steps = item[3]
-            days, steps, count = days + item[2], steps + need_steps, count + 1
-            if need_steps < shortest:
-                shortest = need_steps
-        blocks.pop()
+        blocks = None
+        sums = node.track_sums
+        if sums is None:
+            blocks = self._track_items(node, cap)
+            sums = node.track_sums = _track_sums(blocks)
+        for release, days, steps, count, shortest in sums:
+            held = 0
+            for free in frees:
+                if free > release:
+                    held += free - release
+            if days + held > k * (free_at_cap - release):
+                return True
+            first = bisect_left(grid, release)
+            held_moments = [end - first for end in ends]
+            if self._moments_overflow(steps, count, shortest, cap_end - first, held_moments):
+                return True
+        if blocks is None:
+            blocks = self._track_items(node, cap)
         blocks.sort(key=_DEADLINE)
         blocks.append(_TRACKS_SENTINEL)
         first = bisect_left(grid, t)
@@ -1040,6 +1037,15 @@ class _Paced:
                 shortest = need_steps
         return False
 
+    def _track_items(self, node: _Node, cap: int) -> list[tuple[int, int, int, int]]:
+        """(earliest start, latest end, track days, moments) per open block."""
+        releases, deadlines, needs = node.release, node.deadline, node.needs
+        blocks = []
+        for u in node.opens:
+            last, need = deadlines[u], needs[u]
+            blocks.append((releases[u], last if last < cap else cap, need[1], need[2]))
+        return blocks
+
     def _moments_overflow(
         self, steps: int, count: int, shortest: int, length: int, held: list[int]
     ) -> bool:
@@ -1061,9 +1067,19 @@ class _Paced:
         """Hours per week: the hour-days (and hour-moments) forced into a window must fit.
 
         Items with the same release (or deadline) share a window and the sums only grow, so
-        each window is checked once, with all of its items counted."""
-        items = self._hour_items(t, node, assigned, active, cap)
-        return self._hours_exceed(items, t, cap, self.hours)
+        each window is checked once, with all of its items counted. The sums from each
+        release on are the same at any cap: the node keeps them for the next cap asked,
+        where they often refute the state before any item is made again."""
+        items = None
+        sums = node.hour_sums
+        if sums is None:
+            items = self._hour_items(t, node, assigned, active, cap)
+            sums = node.hour_sums = _release_sums(items)
+        if self._from_releases_exceed(sums, cap, self.hours):
+            return True
+        if items is None:
+            items = self._hour_items(t, node, assigned, active, cap)
+        return self._to_deadlines_exceed(items, t, self.hours)
 
     def _hours_exceed(
         self, items: list[tuple[int, int, float, float]], t: int, cap: int, limit: float
@@ -1072,40 +1088,92 @@ class _Paced:
         hours a week over it? Windows: from each release to ``cap``, from ``t`` to each
         deadline. (The capacities are :func:`_slack`'s, written out: this runs a few times
         per node.)"""
+        return self._from_releases_exceed(
+            _release_sums(items), cap, limit
+        ) or self._to_deadlines_exceed(items, t, limit)
+
+    def _from_releases_exceed(
+        self, sums: list[tuple[int, float, float]], cap: int, limit: float
+    ) -> bool:
+        """:meth:`_hours_exceed` over the windows from each release to ``cap``, from
+        :func:`_release_sums`."""
         grid = self.p.grid
-        by_release = sorted(items, key=_RELEASE, reverse=True)
-        by_release.append(_SENTINEL)  # ends the last group
         cap_end = bisect_right(grid, cap)
-        days = moments = 0.0
-        release = by_release[0][0]
-        for start, _, hour_days, hour_moments in by_release:
-            if start != release:  # the group of ``release`` is complete: check its window
-                capacity = limit * (cap - release + 1)
-                if days > capacity + EPS * (1.0 + abs(capacity)):
-                    return True
-                capacity = limit * (cap_end - bisect_left(grid, release))
-                if moments > capacity + EPS * (1.0 + abs(capacity)):
-                    return True
-                release = start
-            days += hour_days
-            moments += hour_moments
+        for release, days, moments in sums:
+            capacity = limit * (cap - release + 1)
+            if days > capacity + EPS * (1.0 + abs(capacity)):
+                return True
+            capacity = limit * (cap_end - bisect_left(grid, release))
+            if moments > capacity + EPS * (1.0 + abs(capacity)):
+                return True
+        return False
+
+    def _to_deadlines_exceed(
+        self, items: list[tuple[int, int, float, float]], t: int, limit: float
+    ) -> bool:
+        """:meth:`_hours_exceed` over the windows from ``t`` to each deadline (sorts
+        ``items`` in place)."""
+        grid = self.p.grid
         items.sort(key=_DEADLINE)
         items.append(_SENTINEL)
         first = bisect_left(grid, t)
         days = moments = 0.0
         deadline = items[0][1]
-        for _, end, hour_days, hour_moments in items:
-            if end != deadline:
+        for item in items:
+            if item[1] != deadline:
                 capacity = limit * (deadline - t + 1)
                 if days > capacity + EPS * (1.0 + abs(capacity)):
                     return True
                 capacity = limit * (bisect_right(grid, deadline) - first)
                 if moments > capacity + EPS * (1.0 + abs(capacity)):
                     return True
-                deadline = end
-            days += hour_days
-            moments += hour_moments
+                deadline = item[1]
+            days += item[2]
+            moments += item[3]
         return False
+
+
+def _release_sums(items: list[tuple[int, int, float, float]]) -> list[tuple[int, float, float]]:
+    """Per release of the items, latest first: (it, the hour-days and hour-moments of the
+    items released then or later), summed in that order (ties in the items' order)."""
+    sums: list[tuple[int, float, float]] = []
+    if not items:
+        return sums
+    by_release = sorted(items, key=_RELEASE, reverse=True)
+    days = moments = 0.0
+    release = by_release[0][0]
+    for item in by_release:
+        if item[0] != release:  # the group of ``release`` is complete
+            sums.append((release, days, moments))
+            release = item[0]
+        days += item[2]
+        moments += item[3]
+    sums.append((release, days, moments))
+    return sums
+
+
+def _track_sums(
+    blocks: list[tuple[int, int, int, int]],
+) -> list[tuple[int, int, int, int, int]]:
+    """Per release of the blocks, latest first: (it, and of the blocks released then or
+    later: their track days, moments, count and fewest moments)."""
+    sums: list[tuple[int, int, int, int, int]] = []
+    if not blocks:
+        return sums
+    by_release = sorted(blocks, key=_RELEASE, reverse=True)
+    days = steps = count = 0
+    shortest = INF
+    release = by_release[0][0]
+    for item in by_release:
+        if item[0] != release:  # the group of ``release`` is complete
+            sums.append((release, days, steps, count, shortest))
+            release = item[0]
+        need_steps = item[3]
+        days, steps, count = days + item[2], steps + need_steps, count + 1
+        if need_steps < shortest:
+            shortest = need_steps
+    sums.append((release, days, steps, count, shortest))
+    return sums
 
 
 def _subsets(eligible: _Eligible, free_slots: int, free_hours: float) -> _Subsets:
