@@ -150,6 +150,7 @@ class _BlockIndex:
         "min_load",
         "min_steps",
         "opening",
+        "settled",
         "starts",
     )
 
@@ -167,6 +168,7 @@ class _BlockIndex:
         ) = _suffix_minima(by_start)
         self.opening: dict[int, tuple[int, int]] = {}  # by first day, see opened
         self.closing: dict[int, tuple[int, _Needs]] = {}  # by window, see closed
+        self.settled: dict[int, tuple[int, _Needs]] = {}  # by first index, see _scan
         self.fronts: dict[int, _Front] = {}  # by window, keyed as closing is
         self.by_cost: list[_CostRuns] | None = None  # made by the first front asked for
         self.by_kind: dict[_Kind, list[int]] | None = None  # made by the first kinds asked for
@@ -219,7 +221,15 @@ class _BlockIndex:
         floor is often out of reach and the scan runs to the window's end (on a learner
         without a route, four scans in five). The first such long scan makes a second
         floor for them, their least among the options ending by the deadline, and later
-        scans stop at the higher of the two."""
+        scans stop at the higher of the two.
+
+        A scan that meets the floors from ``i`` on has read only options ending by the
+        latest end it saw (``reach``): from ``i`` with any deadline from there on, a scan
+        reads those options again (and maybe more, none below the floors) and meets the
+        same floors. So ``settled`` keeps them by ``i``, and such a scan is not made."""
+        settled = self.settled.get(i)
+        if settled is not None and deadline >= settled[0]:
+            return settled[1]
         floor_cost, floor_eff, floor_energy = self.min_cost[i], self.min_eff[i], self.min_energy[i]
         floor_steps, floor_load = self.min_steps[i], self.min_load[i]
         if self.ended_steps is not None:
@@ -231,9 +241,12 @@ class _BlockIndex:
         cost = eff = steps = INF
         energy = load = float(INF)
         window = self.by_start[i : bisect_right(self.starts, deadline)]
+        reach = -INF
         for o in window:
             if o.e > deadline:
                 continue
+            if o.e > reach:
+                reach = o.e
             if o.cost < cost:
                 cost = o.cost
             if o.eff < eff:
@@ -251,10 +264,13 @@ class _BlockIndex:
                 and energy == floor_energy
                 and cost == floor_cost
             ):
-                break
-        else:
-            if self.ended_steps is None and len(window) > _LONG_SCAN:
-                self._make_ended_floors()
+                found = (cost, eff, steps, energy, load)
+                floors = floor_steps == self.min_steps[i] and floor_load == self.min_load[i]
+                if floors and (settled is None or reach < settled[0]):
+                    self.settled[i] = (reach, found)  # met the floors from i on
+                return found
+        if self.ended_steps is None and len(window) > _LONG_SCAN:
+            self._make_ended_floors()
         return cost, eff, steps, energy, load
 
     def _make_ended_floors(self) -> None:
