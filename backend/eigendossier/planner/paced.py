@@ -137,11 +137,12 @@ class _BlockIndex:
         "by_end",
         "by_kind",
         "by_start",
-        "closing",
         "ended_load",
         "ended_steps",
         "ends",
         "fronts",
+        "known",
+        "latest",
         "max_s",
         "min_cost",
         "min_e",
@@ -166,10 +167,18 @@ class _BlockIndex:
             self.min_energy,
             self.min_load,
         ) = _suffix_minima(by_start)
-        self.opening: dict[int, tuple[int, int]] = {}  # by first day, see opened
-        self.closing: dict[int, tuple[int, _Needs]] = {}  # by window, see closed
-        self.settled: dict[int, tuple[int, _Needs]] = {}  # by first index, see _scan
-        self.fronts: dict[int, _Front] = {}  # by window, keyed as closing is
+        # The search asks every open block at every node for its window: the first option
+        # starting from a day (``opening``, by the day), the latest start of an option
+        # ending by a deadline (``latest``, by the deadline), the window's needs (``known``,
+        # by needs' key). A block's few distinct days and windows recur from node to node,
+        # so each is worked out once and then looked up (in _Paced._windows). The values
+        # are numbers, or the needs made anyway: a memo that made an object per entry
+        # would bring the garbage collector's passes sooner.
+        self.opening: dict[int, int] = {}
+        self.latest: dict[int, int] = {}
+        self.known: dict[int, _Needs] = {}
+        self.settled: dict[int, int] = {}  # by first index, see _scan
+        self.fronts: dict[int, _Front] = {}  # by window, keyed as needs keys it
         self.by_cost: list[_CostRuns] | None = None  # made by the first front asked for
         self.by_kind: dict[_Kind, list[int]] | None = None  # made by the first kinds asked for
         by_end = sorted(options, key=attrgetter("e"))
@@ -186,23 +195,10 @@ class _BlockIndex:
         self.ended_steps: list[int] | None = None
         self.ended_load: list[float] = []
 
-    def opened(self, first: int) -> tuple[int, int]:
-        """The options starting from day ``first`` on: (the index of the first of them, their
-        earliest end, ``INF`` when there are none). The search asks this of every open block
-        at every node, for a few distinct days per block: so each day is bisected once and
-        then looked up in ``opening`` (the search does so inline)."""
-        i = bisect_left(self.starts, first)
-        found = self.opening[first] = (i, self.min_e[i])
-        return found
-
-    def closed(self, i: int, deadline: int) -> tuple[int, _Needs]:
-        """The window "from index ``i`` on, ending by ``deadline``": (the latest start of an
-        option ending by then, ``-INF`` when none does; the window's :meth:`needs`). Windows
-        recur from node to node, so each one is worked out once and then looked up in
-        ``closing`` (the search does so inline)."""
+    def latest_by(self, deadline: int) -> int:
+        """The latest start of an option ending by ``deadline`` (``-INF``: none does)."""
         j = bisect_right(self.ends, deadline)
-        found = (self.max_s[j - 1] if j else -INF, self._scan(i, deadline))
-        self.closing[(deadline << 32) | i] = found  # i < 2**32: an int hashes faster
+        found = self.latest[deadline] = self.max_s[j - 1] if j else -INF
         return found
 
     def needs(self, i: int, deadline: int) -> _Needs:
@@ -211,8 +207,11 @@ class _BlockIndex:
         The window is "from index ``i`` on, ending by ``deadline``". The scan stops early once
         every minimum has reached the suffix minimum, which no option can undercut.
         """
-        found = self.closing.get((deadline << 32) | i)
-        return (found if found is not None else self.closed(i, deadline))[1]
+        key = (deadline << 32) | i  # i < 2**32: one int hashes faster than a pair
+        known = self.known.get(key)
+        if known is None:
+            known = self.known[key] = self._scan(i, deadline)
+        return known
 
     def _scan(self, i: int, deadline: int) -> _Needs:
         """The window's minima, scanned until each reaches a floor no window option can
@@ -223,13 +222,14 @@ class _BlockIndex:
         floor for them, their least among the options ending by the deadline, and later
         scans stop at the higher of the two.
 
-        A scan that meets the floors from ``i`` on has read only options ending by the
-        latest end it saw (``reach``): from ``i`` with any deadline from there on, a scan
-        reads those options again (and maybe more, none below the floors) and meets the
-        same floors. So ``settled`` keeps them by ``i``, and such a scan is not made."""
+        A scan that meets the floors from ``i`` on has read only options ending by its
+        deadline: from ``i`` with any later deadline, a scan reads those options again (and
+        maybe more, none below the floors) and meets the same floors. So ``settled`` keeps
+        by ``i`` the earliest such deadline (:meth:`needs` keeps what the scan found), and
+        such a scan is not made."""
         settled = self.settled.get(i)
-        if settled is not None and deadline >= settled[0]:
-            return settled[1]
+        if settled is not None and deadline >= settled:
+            return self.known[(settled << 32) | i]  # which needs stored
         floor_cost, floor_eff, floor_energy = self.min_cost[i], self.min_eff[i], self.min_energy[i]
         floor_steps, floor_load = self.min_steps[i], self.min_load[i]
         if self.ended_steps is not None:
@@ -241,12 +241,9 @@ class _BlockIndex:
         cost = eff = steps = INF
         energy = load = float(INF)
         window = self.by_start[i : bisect_right(self.starts, deadline)]
-        reach = -INF
         for o in window:
             if o.e > deadline:
                 continue
-            if o.e > reach:
-                reach = o.e
             if o.cost < cost:
                 cost = o.cost
             if o.eff < eff:
@@ -265,9 +262,8 @@ class _BlockIndex:
                 and cost == floor_cost
             ):
                 found = (cost, eff, steps, energy, load)
-                floors = floor_steps == self.min_steps[i] and floor_load == self.min_load[i]
-                if floors and (settled is None or reach < settled[0]):
-                    self.settled[i] = (reach, found)  # met the floors from i on
+                if floor_steps == self.min_steps[i] and floor_load == self.min_load[i]:
+                    self.settled[i] = deadline  # met the floors from i on
                 return found
         if self.ended_steps is None and len(window) > _LONG_SCAN:
             self._make_ended_floors()
@@ -290,7 +286,7 @@ class _BlockIndex:
 
         Asked at nearly every node of a search under a score budget (the alternatives), and
         mostly for windows no search of this block asked before: so one pass over the
-        block's costs, which come sorted, keyed as :meth:`closed` keys its windows."""
+        block's costs, which come sorted, keyed as :meth:`needs` keys its windows."""
         key = (deadline << 32) | i
         known = self.fronts.get(key)
         if known is not None:
@@ -468,9 +464,12 @@ class _Paced:
         self.best = incumbent
         self.stats = stats
         self.index = [_index_of(problem, opts) for opts in problem.options]
-        # The indexes' memos of windows, as _windows reads them per block.
+        # What _windows reads of each block's index, per block.
         self.opening = [ix.opening for ix in self.index]
-        self.closing = [ix.closing for ix in self.index]
+        self.latest = [ix.latest for ix in self.index]
+        self.known = [ix.known for ix in self.index]
+        self.starts = [ix.starts for ix in self.index]
+        self.min_e = [ix.min_e for ix in self.index]
         self.full = (1 << self.n) - 1
         self.memo: dict[_Key, _Entry] = {}
         self.earliest = [0] * self.n  # _windows' scratch: each open block's earliest end
@@ -916,14 +915,14 @@ class _Paced:
 
         Runs once per node over the open blocks only (kept on the node for the bounds that
         follow); each block's window, its earliest end, latest start and needs are looked
-        up in its index's memos inline, and worked out (:meth:`_BlockIndex.opened`,
-        :meth:`_BlockIndex.closed`) only the first time."""
+        up in its index's memos inline, and worked out only the first time."""
         p, index = self.p, self.index
         node = _Node(self.n)
         node.opens = opens
         release, deadline, latest, window = node.release, node.deadline, node.latest, node.index
         needs = node.needs
-        earliest, opening, closing = self.earliest, self.opening, self.closing
+        earliest, opening, latest_of, known = self.earliest, self.opening, self.latest, self.known
+        starts, min_e = self.starts, self.min_e
         preds, succs = p.preds, p.succs
         finish = 0
         for o in active:
@@ -936,8 +935,10 @@ class _Paced:
                 end = a.e if a is not None else earliest[q]
                 if end >= first:
                     first = end + 1
-            found = opening[u].get(first)
-            i, end = found if found is not None else index[u].opened(first)  # end: INF if none
+            i = opening[u].get(first)
+            if i is None:  # the first ask of this day: the first option from it on
+                i = opening[u][first] = bisect_left(starts[u], first)
+            end = min_e[u][i]  # INF past the last start
             if end > cap:
                 return None
             release[u] = first
@@ -954,9 +955,12 @@ class _Paced:
             if earliest[u] > last:
                 return None
             deadline[u] = last
+            at = latest_of[u].get(last)
+            latest[u] = at if at is not None else index[u].latest_by(last)
             i = window[u]
-            found = closing[u].get((last << 32) | i)
-            latest[u], need = found if found is not None else index[u].closed(i, last)
+            need = known[u].get((last << 32) | i)
+            if need is None:
+                need = index[u].needs(i, last)
             needs[u] = need
             open_cost += need[0]
         node.open_cost = open_cost
