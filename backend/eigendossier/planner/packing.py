@@ -22,6 +22,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from math import inf
+from operator import attrgetter
 from typing import cast
 
 from eigendossier.planner.polish import cheaper
@@ -48,6 +49,7 @@ _SEED = 20260101
 _FEW_LEAVES = 64  # a knapsack with no more complete sets than this is searched unbounded
 _PAD = 1e-6  # added to a bound on sums of a few dozen hours or chain lengths
 _NEVER = 1 << 62  # later than any day
+_PACE = attrgetter("hpw")
 
 
 def _hours_first(h: float, c: float, w: float) -> tuple[float, ...]:
@@ -196,7 +198,7 @@ def _moments(problem: Problem) -> list[tuple[int, _Columns]]:
             blocks, their_runs, fewest = at[t]
             blocks.append(u)
             their_runs.append(starting)
-            fewest.append(min(o.hpw for o in starting))
+            fewest.append(min(map(_PACE, starting)))
     found = list(at.items())
     problem.derived[key] = (problem.options, found)
     return found
