@@ -64,6 +64,7 @@ _LONG_SCAN = 16  # a window scan this long that met no floor makes the floors by
 PROBE_NODES = 150  # what the deadline probes may spend of a search's share (see _probe)
 _TOL = 1e-6  # a pace margin well above the float noise (EPS) the hours checks allow
 _RELEASE, _DEADLINE = itemgetter(0), itemgetter(1)
+_PACE = attrgetter("hpw")
 # Close the last window group of a sorted item list (hours; tracks): no release or
 # deadline equals theirs.
 _SENTINEL = (-INF - 1, -INF - 1, 0.0, 0.0)
@@ -84,6 +85,8 @@ _Subsets = Iterator[list[tuple[int, Option]]]
 _Front = tuple[tuple[int, int, float], ...]
 # Options alike for the packing bound: (pace, grid moments, days).
 _Kind = tuple[float, int, int]
+# A window's least cost, track days, moments, hour-days and hour-moments (see needs).
+_Needs = tuple[int, int, int, float, float]
 
 
 def search(
@@ -139,6 +142,7 @@ class _BlockIndex:
         "ends",
         "fronts",
         "known",
+        "latest",
         "max_s",
         "min_cost",
         "min_e",
@@ -146,6 +150,8 @@ class _BlockIndex:
         "min_energy",
         "min_load",
         "min_steps",
+        "opening",
+        "settled",
         "starts",
     )
 
@@ -161,7 +167,17 @@ class _BlockIndex:
             self.min_energy,
             self.min_load,
         ) = _suffix_minima(by_start)
-        self.known: dict[int, tuple[int, int, int, float, float]] = {}  # by needs' key
+        # The search asks every open block at every node for its window: the first option
+        # starting from a day (``opening``, by the day), the latest start of an option
+        # ending by a deadline (``latest``, by the deadline), the window's needs (``known``,
+        # by needs' key). A block's few distinct days and windows recur from node to node,
+        # so each is worked out once and then looked up (in _Paced._windows). The values
+        # are numbers, or the needs made anyway: a memo that made an object per entry
+        # would bring the garbage collector's passes sooner.
+        self.opening: dict[int, int] = {}
+        self.latest: dict[int, int] = {}
+        self.known: dict[int, _Needs] = {}
+        self.settled: dict[int, int] = {}  # by first index, see _scan
         self.fronts: dict[int, _Front] = {}  # by window, keyed as needs keys it
         self.by_cost: list[_CostRuns] | None = None  # made by the first front asked for
         self.by_kind: dict[_Kind, list[int]] | None = None  # made by the first kinds asked for
@@ -179,29 +195,41 @@ class _BlockIndex:
         self.ended_steps: list[int] | None = None
         self.ended_load: list[float] = []
 
-    def needs(self, i: int, deadline: int) -> tuple[int, int, int, float, float]:
+    def latest_by(self, deadline: int) -> int:
+        """The latest start of an option ending by ``deadline`` (``-INF``: none does)."""
+        j = bisect_right(self.ends, deadline)
+        found = self.latest[deadline] = self.max_s[j - 1] if j else -INF
+        return found
+
+    def needs(self, i: int, deadline: int) -> _Needs:
         """Least cost, track days, moments, hour-days and hour-moments of window options.
 
         The window is "from index ``i`` on, ending by ``deadline``". The scan stops early once
-        every minimum has reached the suffix minimum, which no option can undercut; windows
-        recur from node to node, so each one is scanned once.
+        every minimum has reached the suffix minimum, which no option can undercut.
         """
         key = (deadline << 32) | i  # i < 2**32: one int hashes faster than a pair
         known = self.known.get(key)
-        if known is not None:
-            return known
-        found = self._scan(i, deadline)
-        self.known[key] = found
-        return found
+        if known is None:
+            known = self.known[key] = self._scan(i, deadline)
+        return known
 
-    def _scan(self, i: int, deadline: int) -> tuple[int, int, int, float, float]:
+    def _scan(self, i: int, deadline: int) -> _Needs:
         """The window's minima, scanned until each reaches a floor no window option can
         undercut: its least from ``i`` on. The runs the grid's end cuts short cover the
         fewest moments and lie past most deadlines, so for moments and hour-moments that
         floor is often out of reach and the scan runs to the window's end (on a learner
         without a route, four scans in five). The first such long scan makes a second
         floor for them, their least among the options ending by the deadline, and later
-        scans stop at the higher of the two."""
+        scans stop at the higher of the two.
+
+        A scan that meets the floors from ``i`` on has read only options ending by its
+        deadline: from ``i`` with any later deadline, a scan reads those options again (and
+        maybe more, none below the floors) and meets the same floors. So ``settled`` keeps
+        by ``i`` the earliest such deadline (:meth:`needs` keeps what the scan found), and
+        such a scan is not made."""
+        settled = self.settled.get(i)
+        if settled is not None and deadline >= settled:
+            return self.known[(settled << 32) | i]  # which needs stored
         floor_cost, floor_eff, floor_energy = self.min_cost[i], self.min_eff[i], self.min_energy[i]
         floor_steps, floor_load = self.min_steps[i], self.min_load[i]
         if self.ended_steps is not None:
@@ -233,10 +261,12 @@ class _BlockIndex:
                 and energy == floor_energy
                 and cost == floor_cost
             ):
-                break
-        else:
-            if self.ended_steps is None and len(window) > _LONG_SCAN:
-                self._make_ended_floors()
+                found = (cost, eff, steps, energy, load)
+                if floor_steps == self.min_steps[i] and floor_load == self.min_load[i]:
+                    self.settled[i] = deadline  # met the floors from i on
+                return found
+        if self.ended_steps is None and len(window) > _LONG_SCAN:
+            self._make_ended_floors()
         return cost, eff, steps, energy, load
 
     def _make_ended_floors(self) -> None:
@@ -369,6 +399,7 @@ class _Node:
     __slots__ = (
         "deadline",
         "finish_lb",
+        "hour_sums",
         "index",
         "latest",
         "needs",
@@ -376,6 +407,7 @@ class _Node:
         "opens",
         "release",
         "score_lb",
+        "track_sums",
     )
 
     def __init__(self, n: int) -> None:
@@ -383,11 +415,15 @@ class _Node:
         self.deadline = [0] * n
         self.latest = [0] * n
         self.index = [0] * n
-        self.needs: list[tuple[int, int, int, float, float]] = [(0, 0, 0, 0.0, 0.0)] * n
+        self.needs: list[_Needs] = [(0, 0, 0, 0.0, 0.0)] * n
         self.open_cost = 0  # the unchosen blocks' least costs (their needs), summed
         self.opens: list[int] = []  # the unchosen blocks, in order
         self.finish_lb = 0
         self.score_lb = 0
+        # The energy bounds' sums from each release on (see _release_sums and
+        # _track_sums): the bounds ask at two caps, and these do not depend on the cap.
+        self.hour_sums: list[tuple[int, float, float]] | None = None
+        self.track_sums: list[tuple[int, int, int, int, int]] | None = None
 
 
 class _State:
@@ -428,6 +464,12 @@ class _Paced:
         self.best = incumbent
         self.stats = stats
         self.index = [_index_of(problem, opts) for opts in problem.options]
+        # What _windows reads of each block's index, per block.
+        self.opening = [ix.opening for ix in self.index]
+        self.latest = [ix.latest for ix in self.index]
+        self.known = [ix.known for ix in self.index]
+        self.starts = [ix.starts for ix in self.index]
+        self.min_e = [ix.min_e for ix in self.index]
         self.full = (1 << self.n) - 1
         self.memo: dict[_Key, _Entry] = {}
         self.earliest = [0] * self.n  # _windows' scratch: each open block's earliest end
@@ -682,7 +724,7 @@ class _Paced:
             if child_mask == self.full:
                 self._record(child, child_score)
                 continue
-            later = self._next_moment(state.t, child, child_mask)
+            later = self._next_moment(state.t, child, self._opens_after(node, started, child_mask))
             if later is None:
                 continue
             going = [o for o in state.active if o.e >= later]
@@ -712,12 +754,17 @@ class _Paced:
         found.sort()  # by deadline, then block: no two items tie on both
         return [(u, runs, forced) for _, u, runs, forced in found]
 
-    def _next_moment(self, t: int, assigned: _Assigned, mask: int) -> int | None:
+    def _next_moment(self, t: int, assigned: _Assigned, opens: list[int]) -> int | None:
         """The first start after ``t`` of a block whose prerequisites are all chosen
-        (``mask``: the chosen blocks)."""
-        preds, index = self.p.preds, self.index
+        (``opens``: the blocks not chosen). No block starts before the first option start after
+        ``t``, so the scan stops at a block that starts then (most often an early one)."""
+        preds, index, moments = self.p.preds, self.index, self.p.starts
+        j = bisect_right(moments, t)
+        if j == len(moments):
+            return None
+        first = moments[j]
         soonest = INF
-        for u in self._opens(mask):
+        for u in opens:
             release = t + 1
             for q in preds[u]:
                 before = assigned[q]
@@ -730,6 +777,8 @@ class _Paced:
                 i = bisect_left(starts, release)
                 if i < len(starts) and starts[i] < soonest:
                     soonest = starts[i]
+                    if soonest == first:
+                        break
         return soonest if soonest < INF else None
 
     def _opens(self, mask: int) -> list[int]:
@@ -738,6 +787,16 @@ class _Paced:
         opens = self.opens_of.get(mask)
         if opens is None:
             opens = self.opens_of[mask] = [u for u in range(self.n) if not mask >> u & 1]
+        return opens
+
+    def _opens_after(self, node: _Node, started: list[tuple[int, Option]], mask: int) -> list[int]:
+        """:meth:`_opens` of a child state: its parent's open blocks (``node.opens``) less
+        those ``started``, the same list made without a pass over every block."""
+        opens = self.opens_of.get(mask)
+        if opens is None:
+            opens = self.opens_of[mask] = node.opens.copy()
+            for u, _ in started:
+                opens.remove(u)
         return opens
 
     def _record(self, assigned: _Assigned, score: int) -> None:
@@ -855,14 +914,15 @@ class _Paced:
         having: :attr:`cap`); ``None`` if some block cannot fit.
 
         Runs once per node over the open blocks only (kept on the node for the bounds that
-        follow); a window's needs are looked up in its block's memo inline, and scanned
-        (:meth:`_BlockIndex.needs`) only the first time."""
+        follow); each block's window, its earliest end, latest start and needs are looked
+        up in its index's memos inline, and worked out only the first time."""
         p, index = self.p, self.index
         node = _Node(self.n)
         node.opens = opens
         release, deadline, latest, window = node.release, node.deadline, node.latest, node.index
         needs = node.needs
-        earliest = self.earliest
+        earliest, opening, latest_of, known = self.earliest, self.opening, self.latest, self.known
+        starts, min_e = self.starts, self.min_e
         preds, succs = p.preds, p.succs
         finish = 0
         for o in active:
@@ -875,9 +935,10 @@ class _Paced:
                 end = a.e if a is not None else earliest[q]
                 if end >= first:
                     first = end + 1
-            ix = index[u]
-            i = bisect_left(ix.starts, first)
-            end = ix.min_e[i]  # INF past the last start
+            i = opening[u].get(first)
+            if i is None:  # the first ask of this day: the first option from it on
+                i = opening[u][first] = bisect_left(starts[u], first)
+            end = min_e[u][i]  # INF past the last start
             if end > cap:
                 return None
             release[u] = first
@@ -893,14 +954,13 @@ class _Paced:
                     last = latest[v] - 1
             if earliest[u] > last:
                 return None
-            ix = index[u]
             deadline[u] = last
-            j = bisect_right(ix.ends, last)  # the latest start of a run ending by ``last``
-            latest[u] = ix.max_s[j - 1] if j else -INF
+            at = latest_of[u].get(last)
+            latest[u] = at if at is not None else index[u].latest_by(last)
             i = window[u]
-            need = ix.known.get((last << 32) | i)
+            need = known[u].get((last << 32) | i)
             if need is None:
-                need = ix.needs(i, last)
+                need = index[u].needs(i, last)
             needs[u] = need
             open_cost += need[0]
         node.open_cost = open_cost
@@ -946,41 +1006,32 @@ class _Paced:
         the shortest run, and a multiple of the runs' common divisor of moments. Blocks with
         the same release (or deadline) share one window, so it is checked once per group.
         Window lengths in moments are differences of grid positions, as in
-        :meth:`Problem.moments`; the running runs' are looked up once per call.
+        :meth:`Problem.moments`; the running runs' are looked up once per call. The sums
+        from each release on are the same at any cap: the node keeps them for the next cap.
         """
         p, grid, k = self.p, self.p.grid, self.k
-        releases, deadlines, needs = node.release, node.deadline, node.needs
-        blocks = []
-        for u in node.opens:
-            last, need = deadlines[u], needs[u]
-            blocks.append((releases[u], last if last < cap else cap, need[1], need[2]))
         frees = [p.next_start(o.e) for o in active]  # when each running run frees its track
         ends = [bisect_right(grid, o.e) for o in active]  # the grid moments up to its end
         free_at_cap = p.next_start(cap)
         cap_end = bisect_right(grid, cap)
-        blocks.sort(key=_RELEASE, reverse=True)
-        blocks.append(_TRACKS_SENTINEL)  # ends the last group
-        days = steps = count = 0
-        shortest = INF
-        release = blocks[0][0]
-        for item in blocks:
-            if item[0] != release:  # the group of ``release`` is complete: check its window
-                held = 0
-                for free in frees:
-                    if free > release:
-                        held += free - release
-                if days + held > k * (free_at_cap - release):
-                    return True
-                first = bisect_left(grid, release)
-                held_moments = [end - first for end in ends]
-                if self._moments_overflow(steps, count, shortest, cap_end - first, held_moments):
-                    return True
-                release = item[0]
-            need_steps = item[3]
-            days, steps, count = days + item[2], steps + need_steps, count + 1
-            if need_steps < shortest:
-                shortest = need_steps
-        blocks.pop()
+        blocks = None
+        sums = node.track_sums
+        if sums is None:
+            blocks = self._track_items(node, cap)
+            sums = node.track_sums = _track_sums(blocks)
+        for release, days, steps, count, shortest in sums:
+            held = 0
+            for free in frees:
+                if free > release:
+                    held += free - release
+            if days + held > k * (free_at_cap - release):
+                return True
+            first = bisect_left(grid, release)
+            held_moments = [end - first for end in ends]
+            if self._moments_overflow(steps, count, shortest, cap_end - first, held_moments):
+                return True
+        if blocks is None:
+            blocks = self._track_items(node, cap)
         blocks.sort(key=_DEADLINE)
         blocks.append(_TRACKS_SENTINEL)
         first = bisect_left(grid, t)
@@ -1006,6 +1057,15 @@ class _Paced:
                 shortest = need_steps
         return False
 
+    def _track_items(self, node: _Node, cap: int) -> list[tuple[int, int, int, int]]:
+        """(earliest start, latest end, track days, moments) per open block."""
+        releases, deadlines, needs = node.release, node.deadline, node.needs
+        blocks = []
+        for u in node.opens:
+            last, need = deadlines[u], needs[u]
+            blocks.append((releases[u], last if last < cap else cap, need[1], need[2]))
+        return blocks
+
     def _moments_overflow(
         self, steps: int, count: int, shortest: int, length: int, held: list[int]
     ) -> bool:
@@ -1027,9 +1087,19 @@ class _Paced:
         """Hours per week: the hour-days (and hour-moments) forced into a window must fit.
 
         Items with the same release (or deadline) share a window and the sums only grow, so
-        each window is checked once, with all of its items counted."""
-        items = self._hour_items(t, node, assigned, active, cap)
-        return self._hours_exceed(items, t, cap, self.hours)
+        each window is checked once, with all of its items counted. The sums from each
+        release on are the same at any cap: the node keeps them for the next cap asked,
+        where they often refute the state before any item is made again."""
+        items = None
+        sums = node.hour_sums
+        if sums is None:
+            items = self._hour_items(t, node, assigned, active, cap)
+            sums = node.hour_sums = _release_sums(items)
+        if self._from_releases_exceed(sums, cap, self.hours):
+            return True
+        if items is None:
+            items = self._hour_items(t, node, assigned, active, cap)
+        return self._to_deadlines_exceed(items, t, self.hours)
 
     def _hours_exceed(
         self, items: list[tuple[int, int, float, float]], t: int, cap: int, limit: float
@@ -1038,23 +1108,32 @@ class _Paced:
         hours a week over it? Windows: from each release to ``cap``, from ``t`` to each
         deadline. (The capacities are :func:`_slack`'s, written out: this runs a few times
         per node.)"""
+        return self._from_releases_exceed(
+            _release_sums(items), cap, limit
+        ) or self._to_deadlines_exceed(items, t, limit)
+
+    def _from_releases_exceed(
+        self, sums: list[tuple[int, float, float]], cap: int, limit: float
+    ) -> bool:
+        """:meth:`_hours_exceed` over the windows from each release to ``cap``, from
+        :func:`_release_sums`."""
         grid = self.p.grid
-        by_release = sorted(items, key=_RELEASE, reverse=True)
-        by_release.append(_SENTINEL)  # ends the last group
         cap_end = bisect_right(grid, cap)
-        days = moments = 0.0
-        release = by_release[0][0]
-        for item in by_release:
-            if item[0] != release:  # the group of ``release`` is complete: check its window
-                capacity = limit * (cap - release + 1)
-                if days > capacity + EPS * (1.0 + abs(capacity)):
-                    return True
-                capacity = limit * (cap_end - bisect_left(grid, release))
-                if moments > capacity + EPS * (1.0 + abs(capacity)):
-                    return True
-                release = item[0]
-            days += item[2]
-            moments += item[3]
+        for release, days, moments in sums:
+            capacity = limit * (cap - release + 1)
+            if days > capacity + EPS * (1.0 + abs(capacity)):
+                return True
+            capacity = limit * (cap_end - bisect_left(grid, release))
+            if moments > capacity + EPS * (1.0 + abs(capacity)):
+                return True
+        return False
+
+    def _to_deadlines_exceed(
+        self, items: list[tuple[int, int, float, float]], t: int, limit: float
+    ) -> bool:
+        """:meth:`_hours_exceed` over the windows from ``t`` to each deadline (sorts
+        ``items`` in place)."""
+        grid = self.p.grid
         items.sort(key=_DEADLINE)
         items.append(_SENTINEL)
         first = bisect_left(grid, t)
@@ -1074,6 +1153,49 @@ class _Paced:
         return False
 
 
+def _release_sums(items: list[tuple[int, int, float, float]]) -> list[tuple[int, float, float]]:
+    """Per release of the items, latest first: (it, the hour-days and hour-moments of the
+    items released then or later), summed in that order (ties in the items' order)."""
+    sums: list[tuple[int, float, float]] = []
+    if not items:
+        return sums
+    by_release = sorted(items, key=_RELEASE, reverse=True)
+    days = moments = 0.0
+    release = by_release[0][0]
+    for item in by_release:
+        if item[0] != release:  # the group of ``release`` is complete
+            sums.append((release, days, moments))
+            release = item[0]
+        days += item[2]
+        moments += item[3]
+    sums.append((release, days, moments))
+    return sums
+
+
+def _track_sums(
+    blocks: list[tuple[int, int, int, int]],
+) -> list[tuple[int, int, int, int, int]]:
+    """Per release of the blocks, latest first: (it, and of the blocks released then or
+    later: their track days, moments, count and fewest moments)."""
+    sums: list[tuple[int, int, int, int, int]] = []
+    if not blocks:
+        return sums
+    by_release = sorted(blocks, key=_RELEASE, reverse=True)
+    days = steps = count = 0
+    shortest = INF
+    release = by_release[0][0]
+    for item in by_release:
+        if item[0] != release:  # the group of ``release`` is complete
+            sums.append((release, days, steps, count, shortest))
+            release = item[0]
+        need_steps = item[3]
+        days, steps, count = days + item[2], steps + need_steps, count + 1
+        if need_steps < shortest:
+            shortest = need_steps
+    sums.append((release, days, steps, count, shortest))
+    return sums
+
+
 def _subsets(eligible: _Eligible, free_slots: int, free_hours: float) -> _Subsets:
     """Every way to start eligible blocks now within the free capacity, greedy ones first.
 
@@ -1087,7 +1209,7 @@ def _subsets(eligible: _Eligible, free_slots: int, free_hours: float) -> _Subset
     for i in range(n - 1, -1, -1):
         _, runs, forced = eligible[i]
         must[i] = must[i + 1] + (1 if forced else 0)
-        least = min(o.hpw for o in runs)
+        least = min(map(_PACE, runs))
         lightest[i] = least if least < lightest[i + 1] else lightest[i + 1]
     picks: list[tuple[int, Option] | None] = []
     stack: list[list[Any]] = [[0, free_slots, free_hours, 0]]

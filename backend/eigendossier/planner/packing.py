@@ -22,6 +22,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from math import inf
+from operator import attrgetter
 from typing import cast
 
 from eigendossier.planner.polish import cheaper
@@ -47,6 +48,8 @@ SAMPLE_NODES = 36  # what one costs of the node budget: about as much time as 36
 _SEED = 20260101
 _FEW_LEAVES = 64  # a knapsack with no more complete sets than this is searched unbounded
 _PAD = 1e-6  # added to a bound on sums of a few dozen hours or chain lengths
+_NEVER = 1 << 62  # later than any day
+_PACE = attrgetter("hpw")
 
 
 def _hours_first(h: float, c: float, w: float) -> tuple[float, ...]:
@@ -138,23 +141,21 @@ def schedule(problem: Problem, value: _Value, chain: list[float] | None = None) 
     slots = problem.hard_parallel if problem.hard_parallel is not None else n
     chain = chain or _chains(problem)
     chosen: list[Option | None] = [None] * n
-    # A block may start once its prerequisites are all chosen (none waiting) and over.
+    # A block may start once its prerequisites are all chosen (none waiting) and over: from
+    # ``ready`` on (never while some are waiting, nor once it is chosen).
     waiting = [len(preds) for preds in problem.preds]
     release = [0] * n
+    ready = [0 if not count else _NEVER for count in waiting]
     active: list[Option] = []
     left = n
     for t, (blocks, runs, fewest) in _moments(problem):
         active = [o for o in active if o.e >= t]
         if len(active) == slots:
             continue  # no slot free: the knapsack could pick nothing
-        free_hours = hours - sum(o.hpw for o in active)
+        free_hours = hours - sum([o.hpw for o in active])
         if not blocks or min(fewest) > free_hours + EPS:
             continue  # no run starting now fits the free hours: nor would one it weighs
-        eligible = [
-            (u, runs[k], fewest[k])
-            for k, u in enumerate(blocks)
-            if chosen[u] is None and not waiting[u] and release[u] <= t
-        ]
+        eligible = [(u, runs[k], fewest[k]) for k, u in enumerate(blocks) if ready[u] <= t]
         if not eligible:
             continue
         eligible.sort(key=lambda item: -chain[item[0]])
@@ -163,10 +164,13 @@ def schedule(problem: Problem, value: _Value, chain: list[float] | None = None) 
         )
         for u, o in picks:
             chosen[u] = o
+            ready[u] = _NEVER
             active.append(o)
             for v in problem.succs[u]:
                 waiting[v] -= 1
                 release[v] = max(release[v], o.e + 1)
+                if not waiting[v]:
+                    ready[v] = release[v]
         left -= len(picks)
         if not left:
             plan = tuple(o for o in chosen if o is not None)
@@ -194,7 +198,7 @@ def _moments(problem: Problem) -> list[tuple[int, _Columns]]:
             blocks, their_runs, fewest = at[t]
             blocks.append(u)
             their_runs.append(starting)
-            fewest.append(min(o.hpw for o in starting))
+            fewest.append(min(map(_PACE, starting)))
     found = list(at.items())
     problem.derived[key] = (problem.options, found)
     return found
@@ -257,14 +261,21 @@ class _Bounds:
 def _leaves(items: _Items, slots: int) -> list[list[int]]:
     """Per block i and count s up to ``slots``: how many complete sets the knapsack counts
     below "block i with s slots left" when every run fits."""
-    m = len(items)
-    leaves = [[0] * (slots + 1) for _ in range(m + 1)]
-    for i in range(m - 1, -1, -1):
-        last = i == m - 1
-        row, below = leaves[i], leaves[i + 1]
-        for s in range(1, slots + 1):
-            picked = 1 if last or s == 1 else below[s - 1]
-            row[s] = len(items[i][1]) * picked + (1 if last else below[s])
+    below = [0] * (slots + 1)
+    leaves = [below]  # past the last block: none
+    for options in reversed([item[1] for item in items]):
+        count = len(options)
+        if below is leaves[0]:  # the last block: one of its runs, or none of them
+            row = [0] + [count + 1] * slots
+        else:  # one of its runs and a set below with a slot less (one, with one), or none
+            row = [0]
+            picked = 1
+            for rest in below[1:]:
+                row.append(count * picked + rest)
+                picked = rest
+        leaves.append(row)
+        below = row
+    leaves.reverse()
     return leaves
 
 
@@ -356,9 +367,12 @@ def _knapsack(
     m = len(eligible)
     # lightest[i]: the fewest hours of any option of eligible[i:]; with less room than that
     # left, every later block can only be skipped: the set is complete as it is.
-    lightest = [float("inf")]
+    least = inf
+    lightest = [least]
     for _, _, fewest in reversed(eligible):
-        lightest.append(fewest if fewest < lightest[-1] else lightest[-1])
+        if fewest < least:
+            least = fewest
+        lightest.append(least)
     lightest.reverse()
     if not eligible or free_slots == 0 or lightest[0] > free_hours + EPS:
         return []

@@ -129,10 +129,12 @@ class Solution:
     score: int
     proven: bool = True
     floor: int | None = None
+    # (finish, score), the objective the engines compare: made once, as they read it at
+    # every node.
+    key: tuple[int, int] = field(init=False, repr=False, compare=False)
 
-    @property
-    def key(self) -> tuple[int, int]:
-        return (self.finish or 0, self.score)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", (self.finish or 0, self.score))
 
 
 class OutOfNodes(Exception):

@@ -263,7 +263,8 @@ def test_window_needs_and_fronts_are_the_least_of_the_window(instance, own_pace)
     deadline) through scans that stop early: their answers are the plain minima over the
     window, also for deadlines before the runs the grid's end cuts short (those runs
     cover the fewest moments, but lie outside such windows), before and after a long
-    scan makes the floors by end."""
+    scan makes the floors by end, and whichever deadline a block's windows are asked with
+    first (a scan that meets the floors is reused for later deadlines)."""
     blocks, runs = instance
     if own_pace:  # a run with its own pace: the compile's other way to drop dominated runs
         runs = [replace(runs[0], hours_per_week=10.0), *runs[1:]]
@@ -276,11 +277,12 @@ def test_window_needs_and_fronts_are_the_least_of_the_window(instance, own_pace)
     )
     todo, _ = remaining_blocks(blocks, ())
     problem = compile_problem(todo, runs, prefs, ())
-    for options, floors_by_end in itertools.product(problem.options, (False, True)):
+    asked = itertools.product(problem.options, (False, True), (False, True))
+    for options, floors_by_end, latest_first in asked:
         index = paced._BlockIndex(options)
         if floors_by_end:
             index._make_ended_floors()  # as the first scan that meets no floor does
-        ends = sorted({o.e for o in options})
+        ends = sorted({o.e for o in options}, reverse=latest_first)
         starts = index.starts
         for i in range(len(starts)):
             if i and starts[i - 1] == starts[i]:
