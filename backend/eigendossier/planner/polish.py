@@ -10,6 +10,7 @@ the final plan can end earlier on its own without breaking something or costing 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import replace
 from operator import attrgetter
 
@@ -28,17 +29,19 @@ def left_shift(problem: Problem, solution: Solution) -> Solution:
     """The solution with blocks moved to earlier runs wherever that costs nothing."""
     chosen = list(solution.options)
     score = true_score(problem, chosen)
-    moved = True
-    while moved:
-        moved = False
+    load = _Load(problem, chosen)
+
+    def moves(u: int) -> bool:
+        nonlocal score, load
+        option = _earlier_option(problem, chosen, u, score, load)
+        if option is None:
+            return False
+        chosen[u] = option
+        score = true_score(problem, chosen)
         load = _Load(problem, chosen)
-        for u in range(len(chosen)):
-            option = _earlier_option(problem, chosen, u, score, load)
-            if option is not None:
-                chosen[u] = option
-                score = true_score(problem, chosen)
-                load = _Load(problem, chosen)
-                moved = True
+        return True
+
+    _settle(len(chosen), moves)
     finish = max((o.e for o in chosen), default=None)
     return replace(solution, options=tuple(chosen), finish=finish, score=score)
 
@@ -185,29 +188,49 @@ def cheaper(problem: Problem, solution: Solution) -> Solution:
         return solution
     finish = solution.finish
     ranges = cost_ranges(problem)
-    moved = True
-    while moved:
-        moved = False
-        load: _Load | None = None  # made for the first block with cheaper runs in reach
-        for u in range(len(chosen)):
-            cost = chosen[u].cost
-            if cost <= ranges[u][0]:
-                continue  # on one of its cheapest runs already: nothing to offer
-            offers = [o for o in _dated(problem, chosen, u, finish) if o.cost < cost]
-            if not offers:
-                continue
-            if load is None:
-                load = _Load(problem, chosen)
-            for option in sorted(load.fitting(u, offers), key=lambda o: (o.cost, o.e, o.s)):
-                if load.admits(u, option):
-                    chosen[u] = option
-                    load = None  # the plan changed: made again when next asked
-                    moved = True
-                    break
+    load: _Load | None = None  # made for the first block with cheaper runs in reach
+
+    def moves(u: int) -> bool:
+        nonlocal load
+        cost = chosen[u].cost
+        if cost <= ranges[u][0]:
+            return False  # on one of its cheapest runs already: nothing to offer
+        offers = [o for o in _dated(problem, chosen, u, finish) if o.cost < cost]
+        if not offers:
+            return False
+        if load is None:
+            load = _Load(problem, chosen)
+        for option in sorted(load.fitting(u, offers), key=lambda o: (o.cost, o.e, o.s)):
+            if load.admits(u, option):
+                chosen[u] = option
+                load = None  # the plan changed: made again when next asked
+                return True
+        return False
+
+    _settle(len(chosen), moves)
     score = problem.base_score + sum(o.cost for o in chosen)
     if score >= solution.score:
         return solution
     return replace(solution, options=tuple(chosen), finish=max(o.e for o in chosen), score=score)
+
+
+def _settle(n: int, moves: Callable[[int], bool]) -> None:
+    """Ask blocks ``0..n-1`` in turn, round and round, whether they move (``moves`` moves
+    one if it can), until every other block has been asked since the last move, or every
+    block once when none moves.
+
+    The moves are those of passes over all blocks until a pass moves none, without that
+    pass's asks that are bound to find nothing: a block asked in the same plan as before
+    answers as before, and a block that just moved took the first run its order offers
+    under the others' runs, which are as they were, so asked again it finds none.
+    """
+    quiet, enough, u = 0, n, 0
+    while quiet < enough:
+        if moves(u):
+            quiet, enough = 0, n - 1
+        else:
+            quiet += 1
+        u = u + 1 if u + 1 < n else 0
 
 
 def _dated(problem: Problem, chosen: list[Option], u: int, last: int) -> list[Option]:
