@@ -279,11 +279,16 @@ class _BlockIndex:
         return known
 
     def _by_cost(self) -> list[_CostRuns]:
+        """The options by cost, cheapest first, each cost's in start order: one pass."""
         if self.by_cost is None:
-            costs = sorted({o.cost for o in self.by_start})
-            self.by_cost = [
-                _CostRuns(cost, [o for o in self.by_start if o.cost == cost]) for cost in costs
-            ]
+            runs: dict[int, list[Option]] = {}
+            for o in self.by_start:
+                same = runs.get(o.cost)
+                if same is None:
+                    runs[o.cost] = [o]
+                else:
+                    same.append(o)
+            self.by_cost = [_CostRuns(cost, runs[cost]) for cost in sorted(runs)]
         return self.by_cost
 
     def kinds(self, i: int, deadline: int) -> list[_Kind]:
@@ -295,7 +300,13 @@ class _BlockIndex:
         if self.by_kind is None:
             by_kind: dict[_Kind, list[int]] = {}
             for o in self.by_start:
-                by_kind.setdefault((o.hpw, o.steps, o.e - o.s + 1), []).append(o.s)
+                start = o.s
+                kind = (o.hpw, o.steps, o.e - start + 1)
+                starts = by_kind.get(kind)
+                if starts is None:
+                    by_kind[kind] = [start]
+                else:
+                    starts.append(start)
             self.by_kind = by_kind
         first = self.starts[i]
         found = []

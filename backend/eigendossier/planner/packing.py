@@ -22,6 +22,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from math import inf
+from operator import attrgetter
 from typing import cast
 
 from eigendossier.planner.polish import cheaper
@@ -47,6 +48,7 @@ SAMPLE_NODES = 36  # what one costs of the node budget: about as much time as 36
 _SEED = 20260101
 _FEW_LEAVES = 64  # a knapsack with no more complete sets than this is searched unbounded
 _PAD = 1e-6  # added to a bound on sums of a few dozen hours or chain lengths
+_PACE = attrgetter("hpw")
 
 
 def _hours_first(h: float, c: float, w: float) -> tuple[float, ...]:
@@ -189,12 +191,16 @@ def _moments(problem: Problem) -> list[tuple[int, _Columns]]:
     for u, options in enumerate(problem.options):
         runs: dict[int, list[Option]] = {}
         for o in options:
-            runs.setdefault(o.s, []).append(o)
+            same = runs.get(o.s)
+            if same is None:
+                runs[o.s] = [o]
+            else:
+                same.append(o)
         for t, starting in runs.items():
             blocks, their_runs, fewest = at[t]
             blocks.append(u)
             their_runs.append(starting)
-            fewest.append(min(o.hpw for o in starting))
+            fewest.append(min(map(_PACE, starting)))
     found = list(at.items())
     problem.derived[key] = (problem.options, found)
     return found
