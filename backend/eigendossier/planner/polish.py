@@ -12,6 +12,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import replace
+from math import inf
 from operator import attrgetter
 
 from eigendossier.planner.problem import cost_ranges
@@ -136,17 +137,16 @@ class _Load:
         times, counts, hours = self.whole
         own = self.chosen[u]
         mine_from, mine_to = bisect_left(times, own.s), bisect_right(times, own.e)
-        count_cap = self.parallel
-        hours_cap = None if self.cap is None else self.cap - lightest + _ROUNDING
-        full = []
-        for j in range(first, last):
-            mine = mine_from <= j < mine_to
-            count = counts[j] - 1 if mine else counts[j]
-            load = hours[j] - own.hpw if mine else hours[j]
-            if (count_cap is not None and count >= count_cap) or (
-                hours_cap is not None and load > hours_cap
-            ):
+        count_cap = inf if self.parallel is None else self.parallel
+        hours_cap = inf if self.cap is None else self.cap - lightest + _ROUNDING
+        # Apart from the entries of block u's own run, an entry is full as it stands.
+        before, after = range(first, min(last, mine_from)), range(max(first, mine_to), last)
+        full = [j for j in before if counts[j] >= count_cap or hours[j] > hours_cap]
+        pace = own.hpw
+        for j in range(max(first, mine_from), min(last, mine_to)):
+            if counts[j] - 1 >= count_cap or hours[j] - pace > hours_cap:
                 full.append(j)
+        full += [j for j in after if counts[j] >= count_cap or hours[j] > hours_cap]
         return full
 
 
@@ -195,7 +195,7 @@ def cheaper(problem: Problem, solution: Solution) -> Solution:
         cost = chosen[u].cost
         if cost <= ranges[u][0]:
             return False  # on one of its cheapest runs already: nothing to offer
-        offers = [o for o in _dated(problem, chosen, u, finish) if o.cost < cost]
+        offers = _dated(problem, chosen, u, finish, cost)
         if not offers:
             return False
         if load is None:
@@ -233,15 +233,19 @@ def _settle(n: int, moves: Callable[[int], bool]) -> None:
         u = u + 1 if u + 1 < n else 0
 
 
-def _dated(problem: Problem, chosen: list[Option], u: int, last: int) -> list[Option]:
-    """Block ``u``'s runs that end by ``last``, after its prerequisites' runs and before its
-    dependants' (so :class:`_Load` need not check those), in the order of
-    ``problem.options``. Those are sorted by start, so only the ones starting in that window
-    are looked at."""
+def _dated(
+    problem: Problem, chosen: list[Option], u: int, last: int, below: int | None = None
+) -> list[Option]:
+    """Block ``u``'s runs that end by ``last`` (and cost less than ``below``, if given),
+    after its prerequisites' runs and before its dependants' (so :class:`_Load` need not
+    check those), in the order of ``problem.options``. Those are sorted by start, so only
+    the ones starting in that window are looked at."""
     first = max((chosen[q].e + 1 for q in problem.preds[u]), default=0)
     for v in problem.succs[u]:
         last = min(last, chosen[v].s - 1)
     options = problem.options[u]
     lo = bisect_left(options, first, key=_START)
     hi = bisect_right(options, last, key=_START)
-    return [o for o in options[lo:hi] if o.e <= last]
+    if below is None:
+        return [o for o in options[lo:hi] if o.e <= last]
+    return [o for o in options[lo:hi] if o.e <= last and o.cost < below]
