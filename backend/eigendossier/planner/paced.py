@@ -93,12 +93,14 @@ def search(
     return _Paced(problem, max_score, incumbent, stats).run()
 
 
-def floor(problem: Problem) -> int:
-    """The root's proven lower bound on the finish (see ``_Paced._finish_floor``)."""
+def floor(problem: Problem, below: int = INF) -> int:
+    """The root's proven lower bound on the finish (see ``_Paced._finish_floor``), or, as
+    soon as it is sure to be ``below`` or later, a run end no later than it that is: a
+    caller after the least of several floors has its answer then."""
     search = _Paced(problem, None, None, SearchStats())
     if not all(problem.options):
         return INF
-    return search._finish_floor(min(ix.starts[0] for ix in search.index))
+    return search._finish_floor(min(ix.starts[0] for ix in search.index), below)
 
 
 def too_few_moments(problem: Problem) -> bool:
@@ -538,23 +540,29 @@ class _Paced:
         found = probe.best if probe.best is not target else None
         return found, finished and found is None, budget - probe.stats.nodes
 
-    def _finish_floor(self, start: int) -> int:
+    def _finish_floor(self, start: int, below: int = INF) -> int:
         """The root's finish lower bound: one past the latest cap the root bounds refute.
 
         Any refuted cap c proves "no plan ends by c", so monotonicity is not needed: the
-        binary search just looks for a refuted cap as late as it can find.
+        binary search just looks for a refuted cap as late as it can find. Its ``lo`` only
+        grows, and so does the packing bound's after it, so the floor is never earlier than
+        ``ends[lo]``: once that is ``below`` or later, it is returned without asking more.
         """
         ends = self.variant.ends[: bisect_right(self.variant.ends, self.cap)]
         assigned: list[Option | None] = [None] * self.n
         lo, hi = 0, len(ends)  # ends[:lo] refuted so far, ends[hi:] not refuted
         while lo < hi:
+            if ends[lo] >= below:
+                return ends[lo]
             mid = (lo + hi) // 2
             if self._refuted(start, assigned, ends[mid]):
                 lo = mid + 1
             else:
                 hi = mid
         if self.p.hard_hours is not None:
-            while lo < len(ends) and self._packed_out(start, assigned, ends[lo]):
+            while lo < len(ends) and ends[lo] < below:
+                if not self._packed_out(start, assigned, ends[lo]):
+                    break
                 lo += 1
         return ends[lo] if lo < len(ends) else INF
 
