@@ -22,7 +22,7 @@ from eigendossier.planner.model import (
 )
 from eigendossier.planner.problem import is_open, run_violations
 from eigendossier.planner.types import EPS as _EPS
-from eigendossier.planner.types import Option, Problem, Profile, peak, profile_of
+from eigendossier.planner.types import Loads, Option, Problem, Profile, peak, profile_of
 
 _START = attrgetter("s")
 
@@ -34,11 +34,12 @@ def iso(ordinal: int) -> str:
 # -- why this run -------------------------------------------------------------------------
 
 
-def choice_reasons(problem: Problem, chosen: tuple[Option, ...], i: int) -> list[Reason]:
-    """Why block ``i`` got ``chosen[i]``: timing first, then any soft preference it breaks."""
-    option = chosen[i]
-    others = _Others(chosen, i)
-    reasons = _timing_reasons(problem, chosen, i, others)
+def choice_reasons(problem: Problem, loads: Loads, i: int) -> list[Reason]:
+    """Why block ``i`` got its run in the plan ``loads`` holds: timing first, then any soft
+    preference it breaks."""
+    option = loads.chosen[i]
+    others = _Others(loads, i)
+    reasons = _timing_reasons(problem, loads.chosen, i, others)
     reasons += _soft_violations(problem, option, others)
     return reasons
 
@@ -47,16 +48,16 @@ class _Others:
     """The load of the runs of a plan but one, made when first asked: a plan without pace
     limits never asks, and one without soft ones only for blocks an earlier run passed by."""
 
-    __slots__ = ("chosen", "i", "made")
+    __slots__ = ("i", "loads", "made")
 
-    def __init__(self, chosen: tuple[Option, ...], i: int) -> None:
-        self.chosen, self.i = chosen, i
+    def __init__(self, loads: Loads, i: int) -> None:
+        self.loads, self.i = loads, i
         self.made: Profile | None = None
 
     def peak(self, s: int, e: int) -> tuple[int, float]:
         """:func:`peak` of their profile."""
         if self.made is None:
-            self.made = profile_of([*self.chosen[: self.i], *self.chosen[self.i + 1 :]])
+            self.made = self.loads.without(self.i)
         return peak(self.made, s, e)
 
 

@@ -16,7 +16,16 @@ from math import inf
 from operator import attrgetter
 
 from eigendossier.planner.problem import cost_ranges
-from eigendossier.planner.types import EPS, Option, Problem, Profile, Solution, peak, profile_of
+from eigendossier.planner.types import (
+    EPS,
+    Loads,
+    Option,
+    Problem,
+    Profile,
+    Solution,
+    peak,
+    profile_of,
+)
 
 _START = attrgetter("s")
 _END = attrgetter("e")
@@ -73,17 +82,23 @@ class _Load:
     stretch of days at a time, and :meth:`admits` checks the few left. Both are answered
     from the other blocks' runs: :meth:`fitting` takes the whole plan's profile less the
     block's own run, which counts exactly and sums hours up to rounding (its "too many"
-    has room for that), and :meth:`admits` makes the others' profile, once per block.
+    has room for that), and :meth:`admits` makes the others' profile, once per block
+    (from the whole one, see :class:`Loads`).
     """
 
-    __slots__ = ("cap", "chosen", "others", "parallel", "whole")
+    __slots__ = ("cap", "chosen", "loads", "others", "parallel")
 
     def __init__(self, problem: Problem, chosen: list[Option]) -> None:
         self.chosen = tuple(chosen)
         self.parallel = problem.hard_parallel
         self.cap = None if problem.hard_hours is None else problem.hard_hours + EPS
-        self.whole: Profile | None = None
+        self.loads: Loads | None = None
         self.others: tuple[int, Profile] | None = None
+
+    def _loads(self) -> Loads:
+        if self.loads is None:
+            self.loads = Loads(self.chosen)
+        return self.loads
 
     def admits(self, u: int, option: Option) -> bool:
         """Would ``option`` for block ``u`` keep the hard pace limits beside the other
@@ -91,7 +106,7 @@ class _Load:
         if self.parallel is None and self.cap is None:
             return True
         if self.others is None or self.others[0] != u:
-            self.others = (u, profile_of([o for j, o in enumerate(self.chosen) if j != u]))
+            self.others = (u, self._loads().without(u))
         count, hours = peak(self.others[1], option.s, option.e)
         if self.parallel is not None and count + 1 > self.parallel:
             return False
@@ -112,9 +127,7 @@ class _Load:
         lightest = min(map(_PACE, runs))
         if (parallel is not None and parallel < 1) or (cap is not None and lightest > cap):
             return []  # even a day without other runs is full
-        if self.whole is None:
-            self.whole = profile_of(list(self.chosen))
-        times = self.whole[0]
+        times = self._loads().whole[0]
         first = max(bisect_right(times, runs[0].s) - 1, 0)
         last = bisect_right(times, max(map(_END, runs)))
         full = self._full(u, first, last, lightest)
@@ -133,8 +146,7 @@ class _Load:
         """The entries of the whole profile from ``first`` to before ``last`` that are full
         for a run of ``lightest`` hours beside the runs of the blocks other than ``u``.
         Block ``u``'s own run starts and ends entries, so it is in an entry or not."""
-        assert self.whole is not None  # noqa: S101 - fitting made it
-        times, counts, hours = self.whole
+        times, counts, hours = self._loads().whole
         own = self.chosen[u]
         mine_from, mine_to = bisect_left(times, own.s), bisect_right(times, own.e)
         count_cap = inf if self.parallel is None else self.parallel
