@@ -5,7 +5,9 @@ Everything is returned as ``{"code": ..., params}`` dicts with ISO dates, for th
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from datetime import date
+from operator import attrgetter
 
 from eigendossier.planner.model import (
     MAX_HOURS_PER_WEEK,
@@ -20,7 +22,9 @@ from eigendossier.planner.model import (
 )
 from eigendossier.planner.problem import is_open, run_violations
 from eigendossier.planner.types import EPS as _EPS
-from eigendossier.planner.types import Option, Problem, Profile, peak, profile_of
+from eigendossier.planner.types import Loads, Option, Problem, Profile, peak, profile_of
+
+_START = attrgetter("s")
 
 
 def iso(ordinal: int) -> str:
@@ -30,17 +34,35 @@ def iso(ordinal: int) -> str:
 # -- why this run -------------------------------------------------------------------------
 
 
-def choice_reasons(problem: Problem, chosen: tuple[Option, ...], i: int) -> list[Reason]:
-    """Why block ``i`` got ``chosen[i]``: timing first, then any soft preference it breaks."""
-    option = chosen[i]
-    others = profile_of([o for j, o in enumerate(chosen) if j != i])
-    reasons = _timing_reasons(problem, chosen, i, others)
+def choice_reasons(problem: Problem, loads: Loads, i: int) -> list[Reason]:
+    """Why block ``i`` got its run in the plan ``loads`` holds: timing first, then any soft
+    preference it breaks."""
+    option = loads.chosen[i]
+    others = _Others(loads, i)
+    reasons = _timing_reasons(problem, loads.chosen, i, others)
     reasons += _soft_violations(problem, option, others)
     return reasons
 
 
+class _Others:
+    """The load of the runs of a plan but one, made when first asked: a plan without pace
+    limits never asks, and one without soft ones only for blocks an earlier run passed by."""
+
+    __slots__ = ("i", "loads", "made")
+
+    def __init__(self, loads: Loads, i: int) -> None:
+        self.loads, self.i = loads, i
+        self.made: Profile | None = None
+
+    def peak(self, s: int, e: int) -> tuple[int, float]:
+        """:func:`peak` of their profile."""
+        if self.made is None:
+            self.made = self.loads.without(self.i)
+        return peak(self.made, s, e)
+
+
 def _timing_reasons(
-    problem: Problem, chosen: tuple[Option, ...], i: int, others: Profile
+    problem: Problem, chosen: tuple[Option, ...], i: int, others: _Others
 ) -> list[Reason]:
     option = chosen[i]
     preds = problem.preds[i]
@@ -51,16 +73,22 @@ def _timing_reasons(
         release = chosen[last].e
         after = problem.blocks[last].code
         reasons.append({"code": "prerequisite", "after": after, "after_end": iso(release)})
-    earlier = [
-        o for o in problem.options[i] if o.e < option.e and (release is None or o.s > release)
-    ]
+    earlier = _ending_before(problem.options[i], release, option.e)
     if not earlier:
         return [{"code": "earliest_feasible"}, *reasons]
     return [*reasons, _why_not_earlier(problem, option, earlier, others)]
 
 
+def _ending_before(options: list[Option], release: int | None, end: int) -> list[Option]:
+    """The options (sorted by start) starting after ``release`` (``None``: any) and ending
+    before ``end``, in order: only those starting in between are looked at."""
+    lo = 0 if release is None else bisect_right(options, release, key=_START)
+    hi = bisect_left(options, end, lo, key=_START)
+    return [o for o in options[lo:hi] if o.e < end]
+
+
 def _why_not_earlier(
-    problem: Problem, option: Option, earlier: list[Option], others: Profile
+    problem: Problem, option: Option, earlier: list[Option], others: _Others
 ) -> Reason:
     """An earlier-ending run existed: say which limit or preference kept us from it."""
     for o in sorted(earlier, key=lambda o: (o.e, o.cost, o.s)):
@@ -70,8 +98,10 @@ def _why_not_earlier(
     return {"code": "fits_route"}
 
 
-def _hard_pace_block(problem: Problem, o: Option, others: Profile) -> Reason | None:
-    count, hours = peak(others, o.s, o.e)
+def _hard_pace_block(problem: Problem, o: Option, others: _Others) -> Reason | None:
+    if problem.hard_parallel is None and problem.hard_hours is None:
+        return None
+    count, hours = others.peak(o.s, o.e)
     if problem.hard_parallel is not None and count + 1 > problem.hard_parallel:
         return {"code": "pace_limit", "preference": MAX_PARALLEL, "limit": problem.hard_parallel}
     if problem.hard_hours is not None and hours + o.hpw > problem.hard_hours + _EPS:
@@ -79,7 +109,7 @@ def _hard_pace_block(problem: Problem, o: Option, others: Profile) -> Reason | N
     return None
 
 
-def _soft_gain(problem: Problem, chosen: Option, o: Option, others: Profile) -> Reason | None:
+def _soft_gain(problem: Problem, chosen: Option, o: Option, others: _Others) -> Reason | None:
     """The soft preference the chosen run keeps and the earlier run ``o`` would break."""
     kept = {r["preference"] for r in _soft_violations(problem, o, others)}
     kept -= {r["preference"] for r in _soft_violations(problem, chosen, others)}
@@ -89,9 +119,11 @@ def _soft_gain(problem: Problem, chosen: Option, o: Option, others: Profile) -> 
     return None
 
 
-def _soft_violations(problem: Problem, option: Option, others: Profile) -> list[Reason]:
+def _soft_violations(problem: Problem, option: Option, others: _Others) -> list[Reason]:
     reasons = _run_violations(problem, option)
-    count, hours = peak(others, option.s, option.e)
+    if problem.soft_parallel is None and problem.soft_hours is None:
+        return reasons
+    count, hours = others.peak(option.s, option.e)
     if problem.soft_parallel and count + 1 > problem.soft_parallel.limit:
         reasons.append(_pace_violation(MAX_PARALLEL, problem.soft_parallel.limit))
     if problem.soft_hours and hours + option.hpw > problem.soft_hours.limit + _EPS:

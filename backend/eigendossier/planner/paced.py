@@ -96,12 +96,14 @@ def search(
     return _Paced(problem, max_score, incumbent, stats).run()
 
 
-def floor(problem: Problem) -> int:
-    """The root's proven lower bound on the finish (see ``_Paced._finish_floor``)."""
+def floor(problem: Problem, below: int = INF) -> int:
+    """The root's proven lower bound on the finish (see ``_Paced._finish_floor``), or, as
+    soon as it is sure to be ``below`` or later, a run end no later than it that is: a
+    caller after the least of several floors has its answer then."""
     search = _Paced(problem, None, None, SearchStats())
     if not all(problem.options):
         return INF
-    return search._finish_floor(min(ix.starts[0] for ix in search.index))
+    return search._finish_floor(min(ix.starts[0] for ix in search.index), below)
 
 
 def too_few_moments(problem: Problem) -> bool:
@@ -309,11 +311,16 @@ class _BlockIndex:
         return known
 
     def _by_cost(self) -> list[_CostRuns]:
+        """The options by cost, cheapest first, each cost's in start order: one pass."""
         if self.by_cost is None:
-            costs = sorted({o.cost for o in self.by_start})
-            self.by_cost = [
-                _CostRuns(cost, [o for o in self.by_start if o.cost == cost]) for cost in costs
-            ]
+            runs: dict[int, list[Option]] = {}
+            for o in self.by_start:
+                same = runs.get(o.cost)
+                if same is None:
+                    runs[o.cost] = [o]
+                else:
+                    same.append(o)
+            self.by_cost = [_CostRuns(cost, runs[cost]) for cost in sorted(runs)]
         return self.by_cost
 
     def kinds(self, i: int, deadline: int) -> list[_Kind]:
@@ -325,7 +332,13 @@ class _BlockIndex:
         if self.by_kind is None:
             by_kind: dict[_Kind, list[int]] = {}
             for o in self.by_start:
-                by_kind.setdefault((o.hpw, o.steps, o.e - o.s + 1), []).append(o.s)
+                start = o.s
+                kind = (o.hpw, o.steps, o.e - start + 1)
+                starts = by_kind.get(kind)
+                if starts is None:
+                    by_kind[kind] = [start]
+                else:
+                    starts.append(start)
             self.by_kind = by_kind
         first = self.starts[i]
         found = []
@@ -569,23 +582,29 @@ class _Paced:
         found = probe.best if probe.best is not target else None
         return found, finished and found is None, budget - probe.stats.nodes
 
-    def _finish_floor(self, start: int) -> int:
+    def _finish_floor(self, start: int, below: int = INF) -> int:
         """The root's finish lower bound: one past the latest cap the root bounds refute.
 
         Any refuted cap c proves "no plan ends by c", so monotonicity is not needed: the
-        binary search just looks for a refuted cap as late as it can find.
+        binary search just looks for a refuted cap as late as it can find. Its ``lo`` only
+        grows, and so does the packing bound's after it, so the floor is never earlier than
+        ``ends[lo]``: once that is ``below`` or later, it is returned without asking more.
         """
         ends = self.variant.ends[: bisect_right(self.variant.ends, self.cap)]
         assigned: list[Option | None] = [None] * self.n
         lo, hi = 0, len(ends)  # ends[:lo] refuted so far, ends[hi:] not refuted
         while lo < hi:
+            if ends[lo] >= below:
+                return ends[lo]
             mid = (lo + hi) // 2
             if self._refuted(start, assigned, ends[mid]):
                 lo = mid + 1
             else:
                 hi = mid
         if self.p.hard_hours is not None:
-            while lo < len(ends) and self._packed_out(start, assigned, ends[lo]):
+            while lo < len(ends) and ends[lo] < below:
+                if not self._packed_out(start, assigned, ends[lo]):
+                    break
                 lo += 1
         return ends[lo] if lo < len(ends) else INF
 

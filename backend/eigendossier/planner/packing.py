@@ -193,7 +193,11 @@ def _moments(problem: Problem) -> list[tuple[int, _Columns]]:
     for u, options in enumerate(problem.options):
         runs: dict[int, list[Option]] = {}
         for o in options:
-            runs.setdefault(o.s, []).append(o)
+            same = runs.get(o.s)
+            if same is None:
+                runs[o.s] = [o]
+            else:
+                same.append(o)
         for t, starting in runs.items():
             blocks, their_runs, fewest = at[t]
             blocks.append(u)

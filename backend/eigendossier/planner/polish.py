@@ -10,11 +10,22 @@ the final plan can end earlier on its own without breaking something or costing 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import replace
+from math import inf
 from operator import attrgetter
 
 from eigendossier.planner.problem import cost_ranges
-from eigendossier.planner.types import EPS, Option, Problem, Profile, Solution, peak, profile_of
+from eigendossier.planner.types import (
+    EPS,
+    Loads,
+    Option,
+    Problem,
+    Profile,
+    Solution,
+    peak,
+    profile_of,
+)
 
 _START = attrgetter("s")
 _END = attrgetter("e")
@@ -28,17 +39,19 @@ def left_shift(problem: Problem, solution: Solution) -> Solution:
     """The solution with blocks moved to earlier runs wherever that costs nothing."""
     chosen = list(solution.options)
     score = true_score(problem, chosen)
-    moved = True
-    while moved:
-        moved = False
+    load = _Load(problem, chosen)
+
+    def moves(u: int) -> bool:
+        nonlocal score, load
+        option = _earlier_option(problem, chosen, u, score, load)
+        if option is None:
+            return False
+        chosen[u] = option
+        score = true_score(problem, chosen)
         load = _Load(problem, chosen)
-        for u in range(len(chosen)):
-            option = _earlier_option(problem, chosen, u, score, load)
-            if option is not None:
-                chosen[u] = option
-                score = true_score(problem, chosen)
-                load = _Load(problem, chosen)
-                moved = True
+        return True
+
+    _settle(len(chosen), moves)
     finish = max((o.e for o in chosen), default=None)
     return replace(solution, options=tuple(chosen), finish=finish, score=score)
 
@@ -69,17 +82,23 @@ class _Load:
     stretch of days at a time, and :meth:`admits` checks the few left. Both are answered
     from the other blocks' runs: :meth:`fitting` takes the whole plan's profile less the
     block's own run, which counts exactly and sums hours up to rounding (its "too many"
-    has room for that), and :meth:`admits` makes the others' profile, once per block.
+    has room for that), and :meth:`admits` makes the others' profile, once per block
+    (from the whole one, see :class:`Loads`).
     """
 
-    __slots__ = ("cap", "chosen", "others", "parallel", "whole")
+    __slots__ = ("cap", "chosen", "loads", "others", "parallel")
 
     def __init__(self, problem: Problem, chosen: list[Option]) -> None:
         self.chosen = tuple(chosen)
         self.parallel = problem.hard_parallel
         self.cap = None if problem.hard_hours is None else problem.hard_hours + EPS
-        self.whole: Profile | None = None
+        self.loads: Loads | None = None
         self.others: tuple[int, Profile] | None = None
+
+    def _loads(self) -> Loads:
+        if self.loads is None:
+            self.loads = Loads(self.chosen)
+        return self.loads
 
     def admits(self, u: int, option: Option) -> bool:
         """Would ``option`` for block ``u`` keep the hard pace limits beside the other
@@ -87,7 +106,7 @@ class _Load:
         if self.parallel is None and self.cap is None:
             return True
         if self.others is None or self.others[0] != u:
-            self.others = (u, profile_of([o for j, o in enumerate(self.chosen) if j != u]))
+            self.others = (u, self._loads().without(u))
         count, hours = peak(self.others[1], option.s, option.e)
         if self.parallel is not None and count + 1 > self.parallel:
             return False
@@ -108,9 +127,7 @@ class _Load:
         lightest = min(map(_PACE, runs))
         if (parallel is not None and parallel < 1) or (cap is not None and lightest > cap):
             return []  # even a day without other runs is full
-        if self.whole is None:
-            self.whole = profile_of(list(self.chosen))
-        times = self.whole[0]
+        times = self._loads().whole[0]
         first = max(bisect_right(times, runs[0].s) - 1, 0)
         last = bisect_right(times, max(map(_END, runs)))
         full = self._full(u, first, last, lightest)
@@ -129,21 +146,19 @@ class _Load:
         """The entries of the whole profile from ``first`` to before ``last`` that are full
         for a run of ``lightest`` hours beside the runs of the blocks other than ``u``.
         Block ``u``'s own run starts and ends entries, so it is in an entry or not."""
-        assert self.whole is not None  # noqa: S101 - fitting made it
-        times, counts, hours = self.whole
+        times, counts, hours = self._loads().whole
         own = self.chosen[u]
         mine_from, mine_to = bisect_left(times, own.s), bisect_right(times, own.e)
-        count_cap = self.parallel
-        hours_cap = None if self.cap is None else self.cap - lightest + _ROUNDING
-        full = []
-        for j in range(first, last):
-            mine = mine_from <= j < mine_to
-            count = counts[j] - 1 if mine else counts[j]
-            load = hours[j] - own.hpw if mine else hours[j]
-            if (count_cap is not None and count >= count_cap) or (
-                hours_cap is not None and load > hours_cap
-            ):
+        count_cap = inf if self.parallel is None else self.parallel
+        hours_cap = inf if self.cap is None else self.cap - lightest + _ROUNDING
+        # Apart from the entries of block u's own run, an entry is full as it stands.
+        before, after = range(first, min(last, mine_from)), range(max(first, mine_to), last)
+        full = [j for j in before if counts[j] >= count_cap or hours[j] > hours_cap]
+        pace = own.hpw
+        for j in range(max(first, mine_from), min(last, mine_to)):
+            if counts[j] - 1 >= count_cap or hours[j] - pace > hours_cap:
                 full.append(j)
+        full += [j for j in after if counts[j] >= count_cap or hours[j] > hours_cap]
         return full
 
 
@@ -185,40 +200,64 @@ def cheaper(problem: Problem, solution: Solution) -> Solution:
         return solution
     finish = solution.finish
     ranges = cost_ranges(problem)
-    moved = True
-    while moved:
-        moved = False
-        load: _Load | None = None  # made for the first block with cheaper runs in reach
-        for u in range(len(chosen)):
-            cost = chosen[u].cost
-            if cost <= ranges[u][0]:
-                continue  # on one of its cheapest runs already: nothing to offer
-            offers = [o for o in _dated(problem, chosen, u, finish) if o.cost < cost]
-            if not offers:
-                continue
-            if load is None:
-                load = _Load(problem, chosen)
-            for option in sorted(load.fitting(u, offers), key=lambda o: (o.cost, o.e, o.s)):
-                if load.admits(u, option):
-                    chosen[u] = option
-                    load = None  # the plan changed: made again when next asked
-                    moved = True
-                    break
+    load: _Load | None = None  # made for the first block with cheaper runs in reach
+
+    def moves(u: int) -> bool:
+        nonlocal load
+        cost = chosen[u].cost
+        if cost <= ranges[u][0]:
+            return False  # on one of its cheapest runs already: nothing to offer
+        offers = _dated(problem, chosen, u, finish, cost)
+        if not offers:
+            return False
+        if load is None:
+            load = _Load(problem, chosen)
+        for option in sorted(load.fitting(u, offers), key=lambda o: (o.cost, o.e, o.s)):
+            if load.admits(u, option):
+                chosen[u] = option
+                load = None  # the plan changed: made again when next asked
+                return True
+        return False
+
+    _settle(len(chosen), moves)
     score = problem.base_score + sum(o.cost for o in chosen)
     if score >= solution.score:
         return solution
     return replace(solution, options=tuple(chosen), finish=max(o.e for o in chosen), score=score)
 
 
-def _dated(problem: Problem, chosen: list[Option], u: int, last: int) -> list[Option]:
-    """Block ``u``'s runs that end by ``last``, after its prerequisites' runs and before its
-    dependants' (so :class:`_Load` need not check those), in the order of
-    ``problem.options``. Those are sorted by start, so only the ones starting in that window
-    are looked at."""
+def _settle(n: int, moves: Callable[[int], bool]) -> None:
+    """Ask blocks ``0..n-1`` in turn, round and round, whether they move (``moves`` moves
+    one if it can), until every other block has been asked since the last move, or every
+    block once when none moves.
+
+    The moves are those of passes over all blocks until a pass moves none, without that
+    pass's asks that are bound to find nothing: a block asked in the same plan as before
+    answers as before, and a block that just moved took the first run its order offers
+    under the others' runs, which are as they were, so asked again it finds none.
+    """
+    quiet, enough, u = 0, n, 0
+    while quiet < enough:
+        if moves(u):
+            quiet, enough = 0, n - 1
+        else:
+            quiet += 1
+        u = u + 1 if u + 1 < n else 0
+
+
+def _dated(
+    problem: Problem, chosen: list[Option], u: int, last: int, below: int | None = None
+) -> list[Option]:
+    """Block ``u``'s runs that end by ``last`` (and cost less than ``below``, if given),
+    after its prerequisites' runs and before its dependants' (so :class:`_Load` need not
+    check those), in the order of ``problem.options``. Those are sorted by start, so only
+    the ones starting in that window are looked at."""
     first = max((chosen[q].e + 1 for q in problem.preds[u]), default=0)
     for v in problem.succs[u]:
         last = min(last, chosen[v].s - 1)
     options = problem.options[u]
     lo = bisect_left(options, first, key=_START)
     hi = bisect_right(options, last, key=_START)
-    return [o for o in options[lo:hi] if o.e <= last]
+    if below is None:
+        return [o for o in options[lo:hi] if o.e <= last]
+    return [o for o in options[lo:hi] if o.e <= last and o.cost < below]

@@ -58,8 +58,10 @@ def search(
     return found if found is not None else best
 
 
-def floor(problem: Problem) -> int:
-    """The earliest finish without pace limits: earliest-end propagation over the DAG."""
+def floor(problem: Problem, below: int | None = None) -> int:
+    """The earliest finish without pace limits: earliest-end propagation over the DAG
+    (one pass over the options, so ``below``, which lets :func:`paced.floor` stop early,
+    is not needed)."""
     earliest: list[int] = []
     for u, options in enumerate(problem.options):
         release = max((earliest[q] for q in problem.preds[u]), default=-1)

@@ -33,11 +33,6 @@ from eigendossier.planner.model import (
 from eigendossier.planner.types import EPS, Option, PaceLimit, Problem
 
 _NONE = 1 << 62  # more moments than any grid has: no such run
-# A run's dates as one number, start ordinal above end ordinal: every date's ordinal
-# (3,652,059 at most) fits in the low bits, so the numbers sort as (start, end) pairs do,
-# and hash and compare faster than pairs in the compile's loop over the runs.
-_DAY_BITS = 22
-_DAY_MASK = (1 << _DAY_BITS) - 1
 
 
 def remaining_blocks(
@@ -336,7 +331,7 @@ def _block_options(
         options = []
         for dates in sorted(cheapest):  # by start, then end
             i = cheapest[dates]
-            s, e = dates >> _DAY_BITS, dates & _DAY_MASK
+            s, e = dates[0].toordinal(), dates[1].toordinal()
             options.append(at(runs[i], s, e, block_hours * 7 / (e - s + 1), costs[i]))
         return options
     if hours_matter:
@@ -362,19 +357,20 @@ def _block_options(
     return options
 
 
-def _cheapest_per_dates(runs: list[Run], costs: list[int]) -> dict[int, int] | None:
-    """Per distinct dates (start and end ordinals as one number, see :data:`_DAY_BITS`) the
-    index of the cheapest run (the first of equals): :func:`_kept_by_pace` when every pace
-    is the block's hours spread over the run's days, ``None`` when some run gives its own
-    pace. A run that lies inside another one's dates and is shorter is then strictly
-    heavier (the hours are positive, and no two day counts a calendar holds are close
-    enough for their quotients to round alike), so a run dominates only runs of its own
-    dates, and of those the cheapest one stays."""
-    best: dict[int, int] = {}
+def _cheapest_per_dates(runs: list[Run], costs: list[int]) -> dict[tuple[date, date], int] | None:
+    """Per distinct dates (start and end) the index of the cheapest run (the first of
+    equals): :func:`_kept_by_pace` when every pace is the block's hours spread over the
+    run's days, ``None`` when some run gives its own pace. A run that lies inside another
+    one's dates and is shorter is then strictly heavier (the hours are positive, and no two
+    day counts a calendar holds are close enough for their quotients to round alike), so a
+    run dominates only runs of its own dates, and of those the cheapest one stays. Keyed by
+    the dates themselves (a date keeps its hash), which sort as their ordinals do: only the
+    runs kept have their ordinals worked out."""
+    best: dict[tuple[date, date], int] = {}
     for i, run in enumerate(runs):
         if run.hours_per_week is not None:
             return None
-        dates = run.start.toordinal() << _DAY_BITS | run.end.toordinal()
+        dates = (run.start, run.end)
         found = best.get(dates)
         if found is None or costs[i] < costs[found]:
             best[dates] = i

@@ -33,7 +33,7 @@ from eigendossier.planner.problem import (
     with_pace_limits,
 )
 from eigendossier.planner.search import counted_out, hopeless, solve
-from eigendossier.planner.types import OutOfNodes, Problem, SearchStats, Solution
+from eigendossier.planner.types import Loads, OutOfNodes, Problem, SearchStats, Solution
 
 NODE_LIMIT = 1_000
 """Search nodes one call may spend (under a second). Small and carousel-shaped instances
@@ -131,6 +131,7 @@ def build_plan(
 ) -> Plan:
     """Turn a solution into choices with reasons, sorted by start date."""
     chosen = solution.options
+    loads = Loads(chosen)
     choices = [
         Choice(
             block_id=block.id,
@@ -141,7 +142,7 @@ def build_plan(
             ec=block.ec,
             hours=block.hours,
             hours_per_week=option.hpw,
-            reasons=tuple(choice_reasons(problem, chosen, i)),
+            reasons=tuple(choice_reasons(problem, loads, i)),
         )
         for i, (block, option) in enumerate(zip(problem.blocks, chosen, strict=True))
     ]

@@ -191,6 +191,12 @@ def better(a: Solution | None, b: Solution | None) -> Solution | None:
 
 def profile_of(options: list[Option]) -> Profile:
     """The load step function of these runs: from ``times[j]`` on, the count and hours."""
+    delta = _steps(options)
+    return _summed(sorted(delta), delta)
+
+
+def _steps(options: list[Option] | tuple[Option, ...]) -> dict[int, list[float]]:
+    """What each time adds to the count and the hours, summed in the runs' order."""
     delta: dict[int, list[float]] = {}
     for o in options:
         start = delta.setdefault(o.s, [0.0, 0.0])
@@ -199,7 +205,10 @@ def profile_of(options: list[Option]) -> Profile:
         stop = delta.setdefault(o.e + 1, [0.0, 0.0])
         stop[0] -= 1
         stop[1] -= o.hpw
-    times = sorted(delta)
+    return delta
+
+
+def _summed(times: list[int], delta: dict[int, list[float]]) -> Profile:
     counts: list[float] = []
     hours: list[float] = []
     count, hour = 0.0, 0.0
@@ -209,6 +218,57 @@ def profile_of(options: list[Option]) -> Profile:
         counts.append(count)
         hours.append(hour)
     return times, counts, hours
+
+
+class Loads:
+    """A plan's profile (``whole``) and, per block, the profile of the other blocks' runs,
+    made from it (:meth:`without`): each is what :func:`profile_of` makes of those runs,
+    float for float, as the sums run in the same order. Up to the left-out run's start the
+    other runs' profile is the plan's; from there on only the two times the left-out run
+    steps at are summed again, from the runs that step there, and then the running sums."""
+
+    __slots__ = ("chosen", "delta", "stepping", "whole")
+
+    def __init__(self, chosen: tuple[Option, ...]) -> None:
+        self.chosen = chosen
+        self.delta = _steps(chosen)
+        self.whole = _summed(sorted(self.delta), self.delta)
+        stepping: dict[int, list[int]] = {}  # the runs stepping at each time, in order
+        for j, o in enumerate(chosen):
+            stepping.setdefault(o.s, []).append(j)
+            stepping.setdefault(o.e + 1, []).append(j)
+        self.stepping = stepping
+
+    def without(self, i: int) -> Profile:
+        """:func:`profile_of` of every run but ``chosen[i]``."""
+        times, counts, hours = self.whole
+        own = self.chosen[i]
+        k = bisect_left(times, own.s)
+        kept, counted, houred = times[:k], counts[:k], hours[:k]
+        count, hour = (counts[k - 1], hours[k - 1]) if k else (0.0, 0.0)
+        first, stop = own.s, own.e + 1
+        for t in times[k:]:
+            if t in (first, stop):
+                others = [j for j in self.stepping[t] if j != i]
+                if not others:
+                    continue  # only the left-out run steps here: no such time
+                step = [0.0, 0.0]
+                for j in others:
+                    o = self.chosen[j]
+                    if o.s == t:
+                        step[0] += 1
+                        step[1] += o.hpw
+                    else:
+                        step[0] -= 1
+                        step[1] -= o.hpw
+            else:
+                step = self.delta[t]
+            count += step[0]
+            hour += step[1]
+            kept.append(t)
+            counted.append(count)
+            houred.append(hour)
+        return kept, counted, houred
 
 
 def peak(profile: Profile, s: int, e: int) -> tuple[int, float]:

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from eigendossier.planner import Preferences
 from eigendossier.planner.polish import cheaper, left_shift, true_score
 from eigendossier.planner.problem import compile_problem, remaining_blocks
-from eigendossier.planner.types import EPS, Option, Problem, Solution
+from eigendossier.planner.types import EPS, Loads, Option, Problem, Solution, profile_of
 from tests.support_examples import examples
 from tests.support_planner import DAY, carousels
 
@@ -126,3 +126,20 @@ def test_blocks_move_to_the_runs_a_day_by_day_check_allows(problem, rng):
     else:
         assert made_cheaper == plan
     assert list(shifted.options) == _left_shift_day_by_day(problem, made_cheaper)
+
+
+@settings(max_examples=examples(200), derandomize=True, deadline=None)
+@given(questions(), st.randoms(use_true_random=False))
+def test_the_load_beside_a_block_is_summed_as_from_its_runs_alone(problem, rng):
+    """The polish's pace checks and the reasons read the other blocks' load from the whole
+    plan's: to the last bit what summing those runs alone gives, where sums of hours meet
+    the limits exactly."""
+    plan = _some_plan(problem, rng)
+    if plan is None:
+        event("no plan")
+        return
+    loads = Loads(plan.options)
+    assert loads.whole == profile_of(list(plan.options))
+    for i in range(len(plan.options)):
+        others = [o for j, o in enumerate(plan.options) if j != i]
+        assert loads.without(i) == profile_of(others)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from eigendossier.planner import Block, Preferences, Run, paced
 from eigendossier.planner.problem import compile_problem, remaining_blocks
-from eigendossier.planner.search import solve
+from eigendossier.planner.search import _engine, finish_floor, solve, variants
 from eigendossier.planner.types import OutOfNodes, SearchStats
 from tests.support_examples import examples
 from tests.support_planner import DAY, carousels
@@ -303,3 +303,25 @@ def test_window_needs_and_fronts_are_the_least_of_the_window(instance, own_pace)
                     load = min([load] + [o.hpw * o.steps for o in window if o.cost == cost])
                     front.append((cost, steps, load))
                 assert index.front(i, deadline) == tuple(front)
+
+
+@settings(max_examples=examples(100), derandomize=True, deadline=None)
+@given(carousels(), st.sampled_from((2, 3)), st.sampled_from((7.0, 10.5, 14.0)), st.booleans())
+def test_the_finish_floor_is_the_least_of_every_variants_own_floor(
+    instance, parallel, hours, hard_hours
+):
+    """The finish floor an answer cut short reports: its variants stop their root bounds
+    once sure to be no lower than the least floor so far, which must not change it."""
+    blocks, runs = instance
+    todo, _ = remaining_blocks(blocks, ())
+    prefs = Preferences(
+        DAY,
+        DAY + timedelta(weeks=60),
+        max_parallel=parallel,
+        max_hours_per_week=hours,
+        hard={"max_hours_per_week"} if hard_hours else set(),
+    )
+    problem = compile_problem(todo, runs, prefs, ())
+    each = [_engine(v).floor(v) for v in variants(problem)]
+    event("floors differ" if len(set(each)) > 1 else "floors alike")
+    assert finish_floor(problem) == min(each)
