@@ -353,7 +353,7 @@ def _redeem_at_once(conn: Connection, row, account: Account, run_id: int, now: d
         done = _driven(conn).at_once.first(conn, {
             "voucher_id": row.voucher_id, "account_id": account.id, "now": now,
             "run_ref": run_id, "today": today, "id_ref": enrolled.id,
-            "created_ref": now, "enrolment_ref": enrolled.id,
+            "enrolment_ref": enrolled.id,
             **{"audit_" + name: value for name, value in
                _audit_event(account, row, now).items()},
             **{"stored_" + name: value for name, value in stored.items()},
@@ -462,7 +462,9 @@ def _at_once(claim: Update) -> Select:
     statement); the claim of the voucher linked to it; the audit event and the stored answer
     (bound as JSON text). Returns whether the voucher was held, the seat's shard and the
     claimed voucher's id (each None when not); run in autocommit, it is all written or
-    nothing."""
+    nothing. The rows' account (the event's actor too), voucher and moment are the
+    statement's own ``account_id``, ``voucher_id`` and ``now``, each bound once (psycopg
+    sends a value per name: each of the copies cost converting and parsing)."""
     voucher, enrolment = Voucher.__table__, Enrolment.__table__
     held = db.select(voucher.c.id).where(claim.whereclause).with_for_update().cte("held")
     seat = (
@@ -477,14 +479,21 @@ def _at_once(claim: Update) -> Select:
                       bindparam("account_id", type_=enrolment.c.account_id.type),
                       bindparam("run_ref", type_=enrolment.c.run_id.type),
                       literal("enrolled", enrolment.c.status.type),
-                      bindparam("created_ref", type_=enrolment.c.created_at.type))
+                      bindparam("now", type_=enrolment.c.created_at.type))
             .where(db.exists(db.select(seat.c.shard))))
         .returning(enrolment.c.id)
         .cte("new_enrolment")
     )
     claimed = claim.where(db.exists(db.select(new_enrolment.c.id))).cte("claimed")
-    audit_row = _insert(AuditEvent.__table__, "audit_", claimed)
-    stored_row = _insert(IdempotentResponse.__table__, "stored_", claimed,
+    audit, stored = AuditEvent.__table__, IdempotentResponse.__table__
+    audit_row = _insert(audit, "audit_", claimed,
+                        account_id=bindparam("account_id", type_=audit.c.account_id.type),
+                        actor_id=bindparam("account_id", type_=audit.c.actor_id.type),
+                        subject_id=bindparam("voucher_id", type_=audit.c.subject_id.type),
+                        created_at=bindparam("now", type_=audit.c.created_at.type))
+    stored_row = _insert(stored, "stored_", claimed,
+                         account_id=bindparam("account_id", type_=stored.c.account_id.type),
+                         created_at=bindparam("now", type_=stored.c.created_at.type),
                          body=cast(bindparam("stored_body", type_=Text), JSON))
     return db.select(
         db.select(held.c.id).scalar_subquery().label("held"),

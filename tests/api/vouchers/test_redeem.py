@@ -263,6 +263,9 @@ def test_a_redemption_is_two_statements_all_or_nothing(app, client, claimed):
         assert event_row.actor_id == event_row.account_id is not None
         stored = db.session.scalars(db.select(IdempotentResponse)).one()
         assert stored.body == answer.get_json()  # with the enrolment's id put in
+        assert stored.account_id == event_row.account_id
+        redeemed_at = db.session.get(Voucher, claimed["id"]).redeemed_at
+        assert event_row.created_at == stored.created_at == redeemed_at
 
 
 def test_learners_racing_for_the_last_seats_get_one_seat_each(app, staff, catalog):
