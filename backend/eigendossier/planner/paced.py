@@ -51,6 +51,7 @@ from eigendossier.planner.problem import cost_ranges, most_at_once, within_budge
 from eigendossier.planner.problem import too_few_moments as _too_few_moments
 from eigendossier.planner.types import (
     EPS,
+    PACE,
     Option,
     OutOfNodes,
     Problem,
@@ -64,7 +65,6 @@ _LONG_SCAN = 16  # a window scan this long that met no floor makes the floors by
 PROBE_NODES = 150  # what the deadline probes may spend of a search's share (see _probe)
 _TOL = 1e-6  # a pace margin well above the float noise (EPS) the hours checks allow
 _RELEASE, _DEADLINE = itemgetter(0), itemgetter(1)
-_PACE = attrgetter("hpw")
 # Close the last window group of a sorted item list (hours; tracks): no release or
 # deadline equals theirs.
 _SENTINEL = (-INF - 1, -INF - 1, 0.0, 0.0)
@@ -212,7 +212,12 @@ class _BlockIndex:
         key = (deadline << 32) | i  # i < 2**32: one int hashes faster than a pair
         known = self.known.get(key)
         if known is None:
-            known = self.known[key] = self._scan(i, deadline)
+            settled = self.settled.get(i)
+            if settled is not None and deadline >= settled:
+                known = self.known[(settled << 32) | i]  # see _scan: the same minima
+            else:
+                known = self._scan(i, deadline)
+            self.known[key] = known
         return known
 
     def _scan(self, i: int, deadline: int) -> _Needs:
@@ -227,11 +232,8 @@ class _BlockIndex:
         A scan that meets the floors from ``i`` on has read only options ending by its
         deadline: from ``i`` with any later deadline, a scan reads those options again (and
         maybe more, none below the floors) and meets the same floors. So ``settled`` keeps
-        by ``i`` the earliest such deadline (:meth:`needs` keeps what the scan found), and
-        such a scan is not made."""
-        settled = self.settled.get(i)
-        if settled is not None and deadline >= settled:
-            return self.known[(settled << 32) | i]  # which needs stored
+        by ``i`` the earliest such deadline, and :meth:`needs` answers a later one with what
+        that scan found."""
         floor_cost, floor_eff, floor_energy = self.min_cost[i], self.min_eff[i], self.min_energy[i]
         floor_steps, floor_load = self.min_steps[i], self.min_load[i]
         if self.ended_steps is not None:
@@ -1228,7 +1230,7 @@ def _subsets(eligible: _Eligible, free_slots: int, free_hours: float) -> _Subset
     for i in range(n - 1, -1, -1):
         _, runs, forced = eligible[i]
         must[i] = must[i + 1] + (1 if forced else 0)
-        least = min(map(_PACE, runs))
+        least = min(map(PACE, runs))
         lightest[i] = least if least < lightest[i + 1] else lightest[i + 1]
     picks: list[tuple[int, Option] | None] = []
     stack: list[list[Any]] = [[0, free_slots, free_hours, 0]]

@@ -22,11 +22,10 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from math import inf
-from operator import attrgetter
 from typing import cast
 
 from eigendossier.planner.polish import cheaper
-from eigendossier.planner.types import EPS, Option, Problem, SearchStats, Solution
+from eigendossier.planner.types import EPS, PACE, Option, Problem, SearchStats, Solution
 
 # How a set of picks is valued, from three sums over the picks: of their hours per week (h),
 # of their blocks' chain lengths (c), and of hours weighted by chain, h x (1 + 0.05 c) (w).
@@ -49,7 +48,6 @@ _SEED = 20260101
 _FEW_LEAVES = 64  # a knapsack with no more complete sets than this is searched unbounded
 _PAD = 1e-6  # added to a bound on sums of a few dozen hours or chain lengths
 _NEVER = 1 << 62  # later than any day
-_PACE = attrgetter("hpw")
 
 
 def _hours_first(h: float, c: float, w: float) -> tuple[float, ...]:
@@ -202,7 +200,7 @@ def _moments(problem: Problem) -> list[tuple[int, _Columns]]:
             blocks, their_runs, fewest = at[t]
             blocks.append(u)
             their_runs.append(starting)
-            fewest.append(min(map(_PACE, starting)))
+            fewest.append(min(map(PACE, starting)))
     found = list(at.items())
     problem.derived[key] = (problem.options, found)
     return found

@@ -18,6 +18,7 @@ from operator import attrgetter
 from eigendossier.planner.problem import cost_ranges
 from eigendossier.planner.types import (
     EPS,
+    PACE,
     Loads,
     Option,
     Problem,
@@ -29,7 +30,6 @@ from eigendossier.planner.types import (
 
 _START = attrgetter("s")
 _END = attrgetter("e")
-_PACE = attrgetter("hpw")
 # How far the whole plan's hours less one run may stray from the other runs' hours summed
 # on their own: float rounding over a few hundred sums of hours a week, far below this.
 _ROUNDING = 1e-7
@@ -124,7 +124,7 @@ class _Load:
         parallel, cap = self.parallel, self.cap
         if (parallel is None and cap is None) or not runs:
             return runs
-        lightest = min(map(_PACE, runs))
+        lightest = min(map(PACE, runs))
         if (parallel is not None and parallel < 1) or (cap is not None and lightest > cap):
             return []  # even a day without other runs is full
         times = self._loads().whole[0]

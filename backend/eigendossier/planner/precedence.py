@@ -58,7 +58,7 @@ def search(
     return found if found is not None else best
 
 
-def floor(problem: Problem, below: int | None = None) -> int:
+def floor(problem: Problem, below: int = 1 << 62) -> int:
     """The earliest finish without pace limits: earliest-end propagation over the DAG
     (one pass over the options, so ``below``, which lets :func:`paced.floor` stop early,
     is not needed)."""

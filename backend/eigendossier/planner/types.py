@@ -12,6 +12,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import overload
 
 from eigendossier.planner.model import Block, Run
@@ -68,6 +69,9 @@ class Option:
 
     def __repr__(self) -> str:
         return f"Option({self.run.id}, {self.run.start}..{self.run.end}, cost={self.cost})"
+
+
+PACE = attrgetter("hpw")  # an option's hours per week: min(map(PACE, options)) is quick
 
 
 @dataclass(slots=True)
