@@ -5,9 +5,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from eigendossier.planner import Block, Preferences, Run
-from eigendossier.planner.explain import block_cause
+from eigendossier.planner.explain import _ending_before, block_cause
+from eigendossier.planner.types import Option
 
 DAY = date(2031, 1, 6)
 A = Block("a", "A", 1, 28)
@@ -100,3 +103,27 @@ STDLIB = {
     "sys",
     "typing",
 }
+
+
+@st.composite
+def _options_and_window(draw):
+    """A block's options sorted by start (as a Problem keeps them), a release (or None) and
+    the end of the chosen run, near the options' own days so the edges get hit."""
+    spans = draw(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 10)), max_size=12))
+    options = sorted(
+        (Option(Run(f"r{k}", "a", DAY + timedelta(s), DAY + timedelta(s + d), "evening",
+                    "home", "digital", 4), 4.0, 0) for k, (s, d) in enumerate(spans)),
+        key=lambda o: o.s,
+    )
+    base = DAY.toordinal()
+    release = draw(st.none() | st.integers(base - 1, base + 41))
+    return options, release, draw(st.integers(base - 1, base + 41))
+
+
+@given(_options_and_window())
+def test_earlier_runs_are_those_starting_after_the_prerequisite_and_ending_before(case):
+    """The runs a "why not earlier" reason weighs: after the prerequisite's end (strictly:
+    a run starting the day it ends overlaps it) and ending before the chosen run does."""
+    options, release, end = case
+    expected = [o for o in options if o.e < end and (release is None or o.s > release)]
+    assert _ending_before(options, release, end) == expected
