@@ -22,7 +22,7 @@ from eigendossier.planner.model import (
 )
 from eigendossier.planner.problem import is_open, run_violations
 from eigendossier.planner.types import EPS as _EPS
-from eigendossier.planner.types import Loads, Option, Problem, Profile, peak, profile_of
+from eigendossier.planner.types import Loads, Option, Problem, Profile, peak
 
 _START = attrgetter("s")
 
@@ -149,9 +149,10 @@ def _pace_violation(name: str, limit: float) -> Reason:
     return {"code": "soft_preference_violated", "preference": name, "limit": limit}
 
 
-def plan_violations(problem: Problem, chosen: tuple[Option, ...]) -> list[Reason]:
-    """Every soft violation of the plan once: per block for run-level ones, once for pace."""
-    everything = profile_of(list(chosen))
+def plan_violations(problem: Problem, loads: Loads) -> list[Reason]:
+    """Every soft violation of the plan ``loads`` holds once: per block for run-level ones,
+    once for pace."""
+    chosen, everything = loads.chosen, loads.whole
     found: list[Reason] = []
     for i, option in enumerate(chosen):
         for reason in _run_violations(problem, option):

@@ -158,7 +158,7 @@ def build_plan(
         total_hours=sum(c.hours for c in choices),
         score=solution.score,
         exempted=tuple(sorted(exempt)),
-        violations=tuple(plan_violations(problem, chosen)),
+        violations=tuple(plan_violations(problem, loads)),
         trade=trade,
         optimal=solution.proven,
         finish_lower_bound=lower,
